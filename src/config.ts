@@ -1,0 +1,120 @@
+/**
+ * Configuration: every setting, its default, and where it comes from.
+ * Precedence: command-line flag > environment variable > default.
+ */
+import path from 'node:path';
+
+export interface Config {
+  /** Interface to listen on. */
+  host: string;
+  /** TCP port; 0 picks a free one (tests). */
+  port: number;
+  /** Directory for the embedded SQLite database (and later uploads). */
+  dataDir: string;
+  /** postgres://... to use PostgreSQL instead of SQLite. */
+  databaseUrl: string | undefined;
+  /** PostgreSQL schema to use (tests isolate runs with one schema each). */
+  databaseSchema: string | undefined;
+  /** Region used when a request names none (unsigned requests that create things). */
+  region: string;
+  /** AWS account id shown in ARNs. */
+  accountId: string;
+  /** Public base URL of this server (used in issuers and links); defaults to http://host:port. */
+  publicUrl: string | undefined;
+  /** One JSON log line per request on stdout. */
+  logRequests: boolean;
+  /** Largest accepted JSON request body, in bytes. */
+  maxBodyBytes: number;
+}
+
+export const defaults: Config = {
+  host: '127.0.0.1',
+  port: 9229,
+  dataDir: './data',
+  databaseUrl: undefined,
+  databaseSchema: undefined,
+  region: 'us-east-1',
+  accountId: '123456789012',
+  publicUrl: undefined,
+  logRequests: true,
+  maxBodyBytes: 1024 * 1024,
+};
+
+interface Setting {
+  key: keyof Config;
+  flag: string;
+  env: string;
+  help: string;
+  kind: 'string' | 'int' | 'bool';
+}
+
+export const settings: Setting[] = [
+  { key: 'host', flag: '--host', env: 'INCOGNITO_HOST', kind: 'string', help: 'interface to listen on' },
+  { key: 'port', flag: '--port', env: 'INCOGNITO_PORT', kind: 'int', help: 'TCP port (0 = any free port)' },
+  { key: 'dataDir', flag: '--data-dir', env: 'INCOGNITO_DATA_DIR', kind: 'string', help: 'directory of the SQLite database' },
+  { key: 'databaseUrl', flag: '--database-url', env: 'DATABASE_URL', kind: 'string', help: 'postgres://user@host:port/db to use PostgreSQL instead of SQLite' },
+  { key: 'databaseSchema', flag: '--database-schema', env: 'INCOGNITO_DATABASE_SCHEMA', kind: 'string', help: 'PostgreSQL schema (default: the search_path of the connection)' },
+  { key: 'region', flag: '--region', env: 'INCOGNITO_REGION', kind: 'string', help: 'region for requests that name none' },
+  { key: 'accountId', flag: '--account-id', env: 'INCOGNITO_ACCOUNT_ID', kind: 'string', help: 'AWS account id used in ARNs' },
+  { key: 'publicUrl', flag: '--public-url', env: 'INCOGNITO_PUBLIC_URL', kind: 'string', help: 'public base URL (default http://HOST:PORT)' },
+  { key: 'logRequests', flag: '--log-requests', env: 'INCOGNITO_LOG_REQUESTS', kind: 'bool', help: 'one JSON log line per request (true|false)' },
+  { key: 'maxBodyBytes', flag: '--max-body-bytes', env: 'INCOGNITO_MAX_BODY_BYTES', kind: 'int', help: 'largest accepted request body' },
+];
+
+export class ConfigError extends Error {}
+
+function parseValue(s: Setting, raw: string): unknown {
+  if (s.kind === 'int') {
+    if (!/^\d+$/.test(raw)) throw new ConfigError(`${s.flag} / ${s.env} must be a whole number, got '${raw}'`);
+    return Number(raw);
+  }
+  if (s.kind === 'bool') {
+    if (!/^(true|false|1|0)$/i.test(raw)) throw new ConfigError(`${s.flag} / ${s.env} must be true or false, got '${raw}'`);
+    return /^(true|1)$/i.test(raw);
+  }
+  return raw;
+}
+
+/** Builds the configuration from argv and the environment. */
+export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
+  const cfg: Record<string, unknown> = { ...defaults };
+  for (const s of settings) {
+    const v = env[s.env];
+    if (v !== undefined && v !== '') cfg[s.key] = parseValue(s, v);
+  }
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const eq = arg.indexOf('=');
+    const name = eq > 0 ? arg.slice(0, eq) : arg;
+    const s = settings.find((x) => x.flag === name);
+    if (!s) throw new ConfigError(`unknown option '${arg}' (see --help)`);
+    let value: string | undefined = eq > 0 ? arg.slice(eq + 1) : argv[++i];
+    if (value === undefined) throw new ConfigError(`${s.flag} needs a value`);
+    cfg[s.key] = parseValue(s, value);
+  }
+  const c = cfg as unknown as Config;
+  if (c.port > 65535) throw new ConfigError(`--port must be at most 65535`);
+  if (c.databaseUrl && !/^postgres(ql)?:\/\//.test(c.databaseUrl)) {
+    throw new ConfigError(`--database-url must start with postgres:// (SQLite is used when it is not set)`);
+  }
+  if (!/^\d{12}$/.test(c.accountId)) throw new ConfigError(`--account-id must be 12 digits`);
+  if (!/^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(c.region)) throw new ConfigError(`--region must look like an AWS region (e.g. us-east-1)`);
+  c.dataDir = path.resolve(c.dataDir);
+  return c;
+}
+
+export function helpText(): string {
+  const lines = [
+    'incognito: a self-hostable identity provider, wire-compatible with Amazon Cognito User Pools',
+    '',
+    'usage: incognito [options]',
+    '',
+    'options (each also settable by the environment variable shown):',
+  ];
+  for (const s of settings) {
+    const d = defaults[s.key];
+    lines.push(`  ${(s.flag + ' <' + s.kind + '>').padEnd(28)} ${s.env.padEnd(26)} ${s.help}${d !== undefined ? ` (default: ${d})` : ''}`);
+  }
+  lines.push('  --help                       show this text');
+  return lines.join('\n');
+}

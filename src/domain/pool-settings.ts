@@ -1,0 +1,320 @@
+/**
+ * User pool settings: Cognito's defaults and rules for CreateUserPool / UpdateUserPool /
+ * AddCustomAttributes. The stored form (PoolSettings) is the UserPoolType the API returns, less the
+ * fields the server computes (id, name, dates, ARN, user count, domain, tags).
+ */
+import type {
+  CreateUserPoolRequest,
+  SchemaAttributeType,
+  UpdateUserPoolRequest,
+  UserPoolType,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { errors } from '../protocol/errors.js';
+
+export type PoolSettings = Omit<
+  UserPoolType,
+  | 'Id'
+  | 'Name'
+  | 'LastModifiedDate'
+  | 'CreationDate'
+  | 'Arn'
+  | 'EstimatedNumberOfUsers'
+  | 'Domain'
+  | 'CustomDomain'
+  | 'UserPoolTags'
+  | 'Status'
+>;
+
+const str = (name: string, min = '0', max = '2048'): SchemaAttributeType => ({
+  Name: name,
+  AttributeDataType: 'String',
+  DeveloperOnlyAttribute: false,
+  Mutable: true,
+  Required: false,
+  StringAttributeConstraints: { MinLength: min, MaxLength: max },
+});
+const bool = (name: string): SchemaAttributeType => ({
+  Name: name,
+  AttributeDataType: 'Boolean',
+  DeveloperOnlyAttribute: false,
+  Mutable: true,
+  Required: false,
+});
+
+/** The standard attributes every pool has, in the order DescribeUserPool lists them. */
+export const STANDARD_SCHEMA: readonly SchemaAttributeType[] = Object.freeze([
+  { ...str('sub', '1'), Mutable: false, Required: true },
+  str('name'),
+  str('given_name'),
+  str('family_name'),
+  str('middle_name'),
+  str('nickname'),
+  str('preferred_username'),
+  str('profile'),
+  str('picture'),
+  str('website'),
+  str('email'),
+  bool('email_verified'),
+  str('gender'),
+  str('birthdate', '10', '10'),
+  str('zoneinfo'),
+  str('locale'),
+  str('phone_number'),
+  bool('phone_number_verified'),
+  str('address'),
+  {
+    Name: 'updated_at',
+    AttributeDataType: 'Number',
+    DeveloperOnlyAttribute: false,
+    Mutable: true,
+    Required: false,
+    NumberAttributeConstraints: { MinValue: '0' },
+  },
+  { Name: 'identities', AttributeDataType: 'String', DeveloperOnlyAttribute: false, Mutable: true, Required: false, StringAttributeConstraints: {} },
+]);
+
+const STANDARD_NAMES = new Set(STANDARD_SCHEMA.map((a) => a.Name!));
+export const MAX_CUSTOM_ATTRIBUTES = 50;
+
+export const DEFAULT_PASSWORD_POLICY = {
+  MinimumLength: 8,
+  RequireUppercase: true,
+  RequireLowercase: true,
+  RequireNumbers: true,
+  RequireSymbols: true,
+  TemporaryPasswordValidityDays: 7,
+} as const;
+
+/** The fields UpdateUserPool can set; anything it omits goes back to its default. */
+type MutableInput = Omit<UpdateUserPoolRequest, 'UserPoolId' | 'PoolName' | 'UserPoolTags'>;
+
+function buildMutable(input: MutableInput): PoolSettings {
+  const out: PoolSettings = {};
+
+  // Password policy and the deprecated UnusedAccountValidityDays, which mirrors the temporary password validity.
+  const pp = input.Policies?.PasswordPolicy;
+  const unused = input.AdminCreateUserConfig?.UnusedAccountValidityDays;
+  const tempDays = pp?.TemporaryPasswordValidityDays;
+  if (unused !== undefined && tempDays !== undefined && unused !== tempDays) {
+    throw errors.invalidParameter('Please use TemporaryPasswordValidityDays in PasswordPolicy instead of UnusedAccountValidityDays');
+  }
+  const temporaryDays = tempDays ?? unused ?? DEFAULT_PASSWORD_POLICY.TemporaryPasswordValidityDays;
+  const passwordPolicy = pp
+    ? {
+        MinimumLength: pp.MinimumLength ?? DEFAULT_PASSWORD_POLICY.MinimumLength,
+        RequireUppercase: pp.RequireUppercase ?? false,
+        RequireLowercase: pp.RequireLowercase ?? false,
+        RequireNumbers: pp.RequireNumbers ?? false,
+        RequireSymbols: pp.RequireSymbols ?? false,
+        ...(pp.PasswordHistorySize !== undefined ? { PasswordHistorySize: pp.PasswordHistorySize } : {}),
+        TemporaryPasswordValidityDays: temporaryDays,
+      }
+    : { ...DEFAULT_PASSWORD_POLICY, TemporaryPasswordValidityDays: temporaryDays };
+  out.Policies = {
+    PasswordPolicy: passwordPolicy,
+    SignInPolicy: input.Policies?.SignInPolicy ?? { AllowedFirstAuthFactors: ['PASSWORD'] },
+  };
+  if (out.Policies.SignInPolicy?.AllowedFirstAuthFactors && !out.Policies.SignInPolicy.AllowedFirstAuthFactors.includes('PASSWORD')) {
+    throw errors.invalidParameter('AllowedFirstAuthFactors must include PASSWORD.');
+  }
+
+  out.DeletionProtection = input.DeletionProtection ?? 'INACTIVE';
+  out.LambdaConfig = input.LambdaConfig ?? {};
+  if (input.AutoVerifiedAttributes !== undefined) out.AutoVerifiedAttributes = dedupe(input.AutoVerifiedAttributes);
+
+  // Verification messages: the legacy top-level fields and VerificationMessageTemplate mirror each other.
+  const t = input.VerificationMessageTemplate ?? {};
+  const template = {
+    ...(t.SmsMessage ?? input.SmsVerificationMessage ? { SmsMessage: t.SmsMessage ?? input.SmsVerificationMessage } : {}),
+    ...(t.EmailMessage ?? input.EmailVerificationMessage ? { EmailMessage: t.EmailMessage ?? input.EmailVerificationMessage } : {}),
+    ...(t.EmailSubject ?? input.EmailVerificationSubject ? { EmailSubject: t.EmailSubject ?? input.EmailVerificationSubject } : {}),
+    ...(t.EmailMessageByLink ? { EmailMessageByLink: t.EmailMessageByLink } : {}),
+    ...(t.EmailSubjectByLink ? { EmailSubjectByLink: t.EmailSubjectByLink } : {}),
+    DefaultEmailOption: t.DefaultEmailOption ?? 'CONFIRM_WITH_CODE',
+  };
+  if (template.SmsMessage) out.SmsVerificationMessage = template.SmsMessage;
+  if (template.EmailMessage) out.EmailVerificationMessage = template.EmailMessage;
+  if (template.EmailSubject) out.EmailVerificationSubject = template.EmailSubject;
+  out.VerificationMessageTemplate = template;
+  if (input.SmsAuthenticationMessage !== undefined) out.SmsAuthenticationMessage = input.SmsAuthenticationMessage;
+
+  const requireVerification = input.UserAttributeUpdateSettings?.AttributesRequireVerificationBeforeUpdate ?? [];
+  for (const a of requireVerification) {
+    if (!(out.AutoVerifiedAttributes ?? []).includes(a)) {
+      throw errors.invalidParameter(
+        `AttributesRequireVerificationBeforeUpdate can only name attributes that are in AutoVerifiedAttributes; '${a}' is not.`,
+      );
+    }
+  }
+  out.UserAttributeUpdateSettings = { AttributesRequireVerificationBeforeUpdate: dedupe(requireVerification) };
+  out.MfaConfiguration = input.MfaConfiguration ?? 'OFF';
+  if (input.DeviceConfiguration !== undefined) out.DeviceConfiguration = input.DeviceConfiguration;
+  out.EmailConfiguration = {
+    ...input.EmailConfiguration,
+    EmailSendingAccount: input.EmailConfiguration?.EmailSendingAccount ?? 'COGNITO_DEFAULT',
+  };
+  if (out.EmailConfiguration.EmailSendingAccount === 'DEVELOPER' && !out.EmailConfiguration.SourceArn) {
+    throw errors.invalidParameter('EmailConfiguration.SourceArn is required when EmailSendingAccount is DEVELOPER.');
+  }
+  if (input.SmsConfiguration !== undefined) out.SmsConfiguration = input.SmsConfiguration;
+  out.AdminCreateUserConfig = {
+    AllowAdminCreateUserOnly: input.AdminCreateUserConfig?.AllowAdminCreateUserOnly ?? false,
+    UnusedAccountValidityDays: temporaryDays,
+    ...(input.AdminCreateUserConfig?.InviteMessageTemplate
+      ? { InviteMessageTemplate: input.AdminCreateUserConfig.InviteMessageTemplate }
+      : {}),
+  };
+  if (input.UserPoolAddOns !== undefined) out.UserPoolAddOns = input.UserPoolAddOns;
+  if (input.AccountRecoverySetting !== undefined) {
+    const names = input.AccountRecoverySetting.RecoveryMechanisms?.map((m) => m.Name) ?? [];
+    if (new Set(names).size !== names.length) throw errors.invalidParameter('AccountRecoverySetting cannot name the same recovery mechanism twice.');
+    const priorities = input.AccountRecoverySetting.RecoveryMechanisms?.map((m) => m.Priority) ?? [];
+    if (new Set(priorities).size !== priorities.length) throw errors.invalidParameter('AccountRecoverySetting priorities must be unique.');
+    if (names.includes('admin_only') && names.length > 1) {
+      throw errors.invalidParameter('admin_only cannot be combined with another recovery mechanism.');
+    }
+    out.AccountRecoverySetting = input.AccountRecoverySetting;
+  }
+  out.UserPoolTier = input.UserPoolTier ?? 'ESSENTIALS';
+  return out;
+}
+
+function dedupe<T>(xs: T[]): T[] {
+  return [...new Set(xs)];
+}
+
+/** Turns one Schema entry of a request into the attribute the pool stores. */
+function schemaAttribute(a: SchemaAttributeType, standard: boolean): SchemaAttributeType {
+  const name = a.Name ?? '';
+  if (standard) {
+    const base = STANDARD_SCHEMA.find((s) => s.Name === name)!;
+    if (a.AttributeDataType && a.AttributeDataType !== base.AttributeDataType) {
+      throw errors.invalidParameter(`The data type of the standard attribute ${name} cannot be changed from ${base.AttributeDataType}.`);
+    }
+    if (name === 'sub' && (a.Required === false || a.Mutable === true)) {
+      throw errors.invalidParameter('The sub attribute is required and immutable; it cannot be changed.');
+    }
+    if (a.DeveloperOnlyAttribute) throw errors.invalidParameter(`The standard attribute ${name} cannot be developer-only.`);
+    return {
+      ...base,
+      Mutable: a.Mutable ?? base.Mutable,
+      Required: a.Required ?? base.Required,
+      ...(a.StringAttributeConstraints ? { StringAttributeConstraints: constraints(a, base) } : {}),
+      ...(a.NumberAttributeConstraints ? { NumberAttributeConstraints: a.NumberAttributeConstraints } : {}),
+    };
+  }
+  if (a.Required) throw errors.invalidParameter('Required custom attributes are not supported currently.');
+  const type = a.AttributeDataType ?? 'String';
+  checkConstraints(a, type);
+  const prefix = a.DeveloperOnlyAttribute ? 'dev:custom:' : 'custom:';
+  return {
+    Name: prefix + name,
+    AttributeDataType: type,
+    DeveloperOnlyAttribute: a.DeveloperOnlyAttribute ?? false,
+    Mutable: a.Mutable ?? true,
+    Required: false,
+    ...(type === 'String' ? { StringAttributeConstraints: a.StringAttributeConstraints ?? {} } : {}),
+    ...(type === 'Number' ? { NumberAttributeConstraints: a.NumberAttributeConstraints ?? {} } : {}),
+  };
+}
+
+function constraints(a: SchemaAttributeType, base: SchemaAttributeType) {
+  checkConstraints(a, base.AttributeDataType!);
+  return { ...base.StringAttributeConstraints, ...a.StringAttributeConstraints };
+}
+
+function checkConstraints(a: SchemaAttributeType, type: string): void {
+  const name = a.Name;
+  const num = (v: string | undefined, what: string) => {
+    if (v === undefined) return undefined;
+    if (!/^-?\d+$/.test(v)) throw errors.invalidParameter(`${what} of attribute ${name} must be a whole number, got '${v}'.`);
+    return Number(v);
+  };
+  if (a.StringAttributeConstraints) {
+    if (type !== 'String') throw errors.invalidParameter(`StringAttributeConstraints are only valid for String attributes (${name} is ${type}).`);
+    const min = num(a.StringAttributeConstraints.MinLength, 'MinLength');
+    const max = num(a.StringAttributeConstraints.MaxLength, 'MaxLength');
+    if ((min !== undefined && (min < 0 || min > 2048)) || (max !== undefined && (max < 1 || max > 2048))) {
+      throw errors.invalidParameter(`String length constraints of attribute ${name} must be between 0 and 2048.`);
+    }
+    if (min !== undefined && max !== undefined && min > max) {
+      throw errors.invalidParameter(`MinLength of attribute ${name} cannot be greater than MaxLength.`);
+    }
+  }
+  if (a.NumberAttributeConstraints) {
+    if (type !== 'Number') throw errors.invalidParameter(`NumberAttributeConstraints are only valid for Number attributes (${name} is ${type}).`);
+    const min = num(a.NumberAttributeConstraints.MinValue, 'MinValue');
+    const max = num(a.NumberAttributeConstraints.MaxValue, 'MaxValue');
+    if (min !== undefined && max !== undefined && min > max) {
+      throw errors.invalidParameter(`MinValue of attribute ${name} cannot be greater than MaxValue.`);
+    }
+  }
+}
+
+/** The pool's full schema from a CreateUserPool request: standard attributes, then custom ones. */
+function buildSchema(requested: SchemaAttributeType[] | undefined): SchemaAttributeType[] {
+  const schema = STANDARD_SCHEMA.map((a) => ({ ...a }));
+  const custom: SchemaAttributeType[] = [];
+  for (const a of requested ?? []) {
+    const name = a.Name ?? '';
+    if (STANDARD_NAMES.has(name)) {
+      const i = schema.findIndex((s) => s.Name === name);
+      schema[i] = schemaAttribute(a, true);
+    } else {
+      custom.push(schemaAttribute(a, false));
+    }
+  }
+  return [...schema, ...addCustom([], custom)];
+}
+
+/** Checks names are unique and the custom attribute limit holds; returns the attributes to add. */
+function addCustom(existing: SchemaAttributeType[], added: SchemaAttributeType[]): SchemaAttributeType[] {
+  const names = new Set(existing.map((a) => a.Name));
+  for (const a of added) {
+    if (names.has(a.Name)) throw errors.invalidParameter(`Existing attribute already has name ${a.Name}.`);
+    names.add(a.Name);
+  }
+  const count = [...names].filter((n) => n?.startsWith('custom:') || n?.startsWith('dev:')).length;
+  if (count > MAX_CUSTOM_ATTRIBUTES) {
+    throw errors.limitExceeded(`A user pool can have at most ${MAX_CUSTOM_ATTRIBUTES} custom attributes.`);
+  }
+  return added;
+}
+
+/** CreateUserPool: the stored settings, with Cognito's defaults filled in. */
+export function createPoolSettings(input: CreateUserPoolRequest): PoolSettings {
+  if (input.UsernameAttributes?.length && input.AliasAttributes?.length) {
+    throw errors.invalidParameter('Only one of the aliasAttributes or usernameAttributes can be set in a User Pool.');
+  }
+  const settings = buildMutable(input);
+  settings.SchemaAttributes = buildSchema(input.Schema);
+  if (input.AliasAttributes !== undefined) settings.AliasAttributes = dedupe(input.AliasAttributes);
+  if (input.UsernameAttributes !== undefined) settings.UsernameAttributes = dedupe(input.UsernameAttributes);
+  if (input.UsernameConfiguration !== undefined) settings.UsernameConfiguration = input.UsernameConfiguration;
+  return settings;
+}
+
+/**
+ * UpdateUserPool replaces every field it can set: what the request omits goes back to its default.
+ * The schema, username and alias attributes and username configuration cannot change.
+ */
+export function updatePoolSettings(current: PoolSettings, input: UpdateUserPoolRequest): PoolSettings {
+  const settings = buildMutable(input);
+  settings.SchemaAttributes = current.SchemaAttributes;
+  if (current.AliasAttributes !== undefined) settings.AliasAttributes = current.AliasAttributes;
+  if (current.UsernameAttributes !== undefined) settings.UsernameAttributes = current.UsernameAttributes;
+  if (current.UsernameConfiguration !== undefined) settings.UsernameConfiguration = current.UsernameConfiguration;
+  return settings;
+}
+
+/** AddCustomAttributes: the schema with the new custom attributes appended. */
+export function withCustomAttributes(current: PoolSettings, added: SchemaAttributeType[]): SchemaAttributeType[] {
+  const existing = current.SchemaAttributes ?? [];
+  const attrs = added.map((a) => schemaAttribute(a, false));
+  return [...existing, ...addCustom(existing, attrs)];
+}
+
+/** Attribute names a client may list in ReadAttributes / WriteAttributes for this pool. */
+export function attributeNames(settings: PoolSettings): Set<string> {
+  return new Set((settings.SchemaAttributes ?? []).map((a) => a.Name!));
+}

@@ -1,0 +1,28 @@
+import type { CreateUserPoolClientRequest } from '@aws-sdk/client-cognito-identity-provider';
+import { buildClientSettings } from '../../domain/client-settings.js';
+import { newClientId, newClientSecret } from '../../domain/ids.js';
+import { errors } from '../../protocol/errors.js';
+import type { Ctx } from '../context.js';
+import { loadPool } from '../pools/shared.js';
+import { poolContext, renderClient } from './shared.js';
+
+export async function CreateUserPoolClient(input: CreateUserPoolClientRequest, ctx: Ctx) {
+  const { UserPoolId, ClientName, GenerateSecret, ClientSecret, ...rest } = input;
+  if (GenerateSecret && ClientSecret !== undefined) {
+    throw errors.invalidParameter('ClientSecret cannot be set when GenerateSecret is true: set one or the other.');
+  }
+  const pool = await loadPool(ctx.store, UserPoolId!);
+  const secret = ClientSecret ?? (GenerateSecret ? newClientSecret() : null);
+  const settings = buildClientSettings(rest, secret !== null, poolContext(pool), 'creating');
+  const client = {
+    id: newClientId(),
+    poolId: pool.id,
+    name: ClientName!,
+    secret,
+    createdAt: ctx.now,
+    updatedAt: ctx.now,
+    settings,
+  };
+  await ctx.store.insertClient(client);
+  return { UserPoolClient: renderClient(client) };
+}

@@ -1,0 +1,30 @@
+/** Lookups and the wire form of an app client, shared by the client operations. */
+import type { PoolContext } from '../../domain/client-settings.js';
+import { errors } from '../../protocol/errors.js';
+import type { ClientRecord, PoolRecord, Store } from '../../store/types.js';
+import { epochSeconds } from '../context.js';
+
+/** The client, which must belong to the pool. */
+export async function loadClient(store: Store, poolId: string, clientId: string): Promise<ClientRecord> {
+  const client = await store.getClient(clientId);
+  if (!client || client.poolId !== poolId) throw errors.resourceNotFound(`User pool client ${clientId} does not exist.`);
+  return client;
+}
+
+/** What a client's settings are checked against: the pool's schema, scopes and identity providers. */
+export function poolContext(pool: PoolRecord): PoolContext {
+  return { poolId: pool.id, settings: pool.settings, customScopes: new Set(), providers: new Set() };
+}
+
+/** UserPoolClientType as Create/Describe/Update return it. */
+export function renderClient(c: ClientRecord): object {
+  return {
+    UserPoolId: c.poolId,
+    ClientName: c.name,
+    ClientId: c.id,
+    ...(c.secret !== null ? { ClientSecret: c.secret } : {}),
+    LastModifiedDate: epochSeconds(c.updatedAt),
+    CreationDate: epochSeconds(c.createdAt),
+    ...c.settings,
+  };
+}

@@ -1,0 +1,18 @@
+/** What every operation handler receives besides its validated input. */
+import type { Config } from '../config.js';
+import type { Store } from '../store/types.js';
+
+export interface Ctx {
+  store: Store;
+  config: Config;
+  /** The request's region: the SigV4 credential scope, else the pool id's prefix, else the configured region. */
+  region: string;
+  requestId: string;
+  /** Epoch milliseconds at the start of the request. */
+  now: number;
+}
+
+export type Handler<I = any> = (input: I, ctx: Ctx) => Promise<object>;
+
+/** Epoch seconds with a fraction, the JSON 1.1 form of a timestamp. */
+export const epochSeconds = (ms: number) => ms / 1000;

@@ -1,0 +1,39 @@
+/**
+ * The operations incognito implements, by name: one file each, grouped by resource. The target
+ * header `AWSCognitoIdentityProviderService.<Name>` finds the handler here. An operation of the
+ * Cognito model that is not listed answers UnsupportedOperationException (protocol/dispatch.ts).
+ */
+import type { Handler } from './context.js';
+import { CreateUserPool } from './pools/CreateUserPool.js';
+import { DescribeUserPool } from './pools/DescribeUserPool.js';
+import { UpdateUserPool } from './pools/UpdateUserPool.js';
+import { DeleteUserPool } from './pools/DeleteUserPool.js';
+import { ListUserPools } from './pools/ListUserPools.js';
+import { AddCustomAttributes } from './pools/AddCustomAttributes.js';
+import { TagResource } from './pools/TagResource.js';
+import { UntagResource } from './pools/UntagResource.js';
+import { ListTagsForResource } from './pools/ListTagsForResource.js';
+import { CreateUserPoolClient } from './clients/CreateUserPoolClient.js';
+import { DescribeUserPoolClient } from './clients/DescribeUserPoolClient.js';
+import { UpdateUserPoolClient } from './clients/UpdateUserPoolClient.js';
+import { DeleteUserPoolClient } from './clients/DeleteUserPoolClient.js';
+import { ListUserPoolClients } from './clients/ListUserPoolClients.js';
+
+export const operations: Record<string, Handler> = {
+  // pools/
+  CreateUserPool,
+  DescribeUserPool,
+  UpdateUserPool,
+  DeleteUserPool,
+  ListUserPools,
+  AddCustomAttributes,
+  TagResource,
+  UntagResource,
+  ListTagsForResource,
+  // clients/
+  CreateUserPoolClient,
+  DescribeUserPoolClient,
+  UpdateUserPoolClient,
+  DeleteUserPoolClient,
+  ListUserPoolClients,
+};

@@ -1,0 +1,7 @@
+import type { DescribeUserPoolRequest } from '@aws-sdk/client-cognito-identity-provider';
+import type { Ctx } from '../context.js';
+import { loadPool, renderPool } from './shared.js';
+
+export async function DescribeUserPool(input: DescribeUserPoolRequest, ctx: Ctx) {
+  return { UserPool: renderPool(await loadPool(ctx.store, input.UserPoolId!), ctx) };
+}

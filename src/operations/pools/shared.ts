@@ -1,0 +1,49 @@
+/** Lookups and the wire form of a user pool, shared by the pool operations. */
+import { errors } from '../../protocol/errors.js';
+import { poolArn } from '../../domain/ids.js';
+import type { PoolRecord, Store } from '../../store/types.js';
+import { epochSeconds, type Ctx } from '../context.js';
+
+export async function loadPool(store: Store, id: string): Promise<PoolRecord> {
+  const pool = await store.getPool(id);
+  if (!pool) throw errors.resourceNotFound(`User pool ${id} does not exist.`);
+  return pool;
+}
+
+export const arnOf = (pool: PoolRecord, ctx: Ctx) => poolArn(pool.region, ctx.config.accountId, pool.id);
+
+/** UserPoolType as DescribeUserPool returns it. */
+export function renderPool(pool: PoolRecord, ctx: Ctx): object {
+  const { SchemaAttributes, ...rest } = pool.settings;
+  return {
+    Id: pool.id,
+    Name: pool.name,
+    ...rest,
+    SchemaAttributes,
+    LastModifiedDate: epochSeconds(pool.updatedAt),
+    CreationDate: epochSeconds(pool.createdAt),
+    EstimatedNumberOfUsers: 0,
+    UserPoolTags: pool.tags,
+    Arn: arnOf(pool, ctx),
+  };
+}
+
+/** Tag rules shared by CreateUserPool, UpdateUserPool and TagResource. */
+export function checkTags(tags: Record<string, string>): void {
+  const keys = Object.keys(tags);
+  if (keys.length > 50) throw errors.invalidParameter('A user pool can have at most 50 tags.');
+  for (const k of keys) {
+    if (k.toLowerCase().startsWith('aws:')) throw errors.invalidParameter(`Tag keys cannot start with 'aws:' ('${k}').`);
+  }
+}
+
+/** The pool an ARN names: `arn:aws:cognito-idp:<region>:<account>:userpool/<id>`. */
+export async function poolFromArn(arn: string, ctx: Ctx): Promise<PoolRecord> {
+  const m = /^arn:aws[a-z-]*:cognito-idp:([a-z0-9-]+):(\d{12}):userpool\/([\w-]+_[0-9a-zA-Z]+)$/.exec(arn);
+  if (!m) throw errors.invalidParameter(`ResourceArn '${arn}' is not the ARN of a user pool (arn:aws:cognito-idp:<region>:<account>:userpool/<id>).`);
+  const pool = await ctx.store.getPool(m[3]!);
+  if (!pool || pool.region !== m[1] || m[2] !== ctx.config.accountId) {
+    throw errors.resourceNotFound(`The resource ${arn} does not exist.`);
+  }
+  return pool;
+}

@@ -1,0 +1,78 @@
+/**
+ * The JSON 1.1 API: target header → operation → model validation → handler → JSON or error envelope.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Config } from '../config.js';
+import type { Store } from '../store/types.js';
+import { operations } from '../operations/index.js';
+import { CognitoError, errors, isCognitoError } from './errors.js';
+import { operationExists, validateInput } from './validate.js';
+import { regionFromAuthorization, regionFromPoolId } from './region.js';
+
+const TARGET_PREFIX = 'AWSCognitoIdentityProviderService.';
+
+export interface ApiRequest {
+  target: string | undefined;
+  authorization: string | undefined;
+  body: Buffer;
+}
+
+export interface ApiResult {
+  status: number;
+  body: string;
+  operation: string | undefined;
+  errorType: string | undefined;
+  region: string | undefined;
+  requestId: string;
+}
+
+function parseBody(raw: Buffer): Record<string, unknown> {
+  if (raw.length === 0) return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw errors.serialization('The request body is not valid JSON.');
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw errors.serialization('The request body must be a JSON object.');
+  }
+  return value as Record<string, unknown>;
+}
+
+function envelope(e: CognitoError): string {
+  return JSON.stringify({ __type: e.type, message: e.message, ...e.extra });
+}
+
+export async function handleApi(req: ApiRequest, store: Store, config: Config, log: (e: unknown) => void): Promise<ApiResult> {
+  const requestId = randomUUID();
+  let operation: string | undefined;
+  let region: string | undefined;
+  try {
+    const target = req.target ?? '';
+    if (!target.startsWith(TARGET_PREFIX)) {
+      throw errors.unknownOperation(
+        target ? `Unknown target '${target}': expected ${TARGET_PREFIX}<Operation>.` : `Missing X-Amz-Target header: expected ${TARGET_PREFIX}<Operation>.`,
+      );
+    }
+    const name = target.slice(TARGET_PREFIX.length);
+    if (!operationExists(name)) throw errors.unknownOperation(`Unknown operation ${name}.`);
+    operation = name;
+    const handler = Object.hasOwn(operations, name) ? operations[name] : undefined;
+    if (!handler) {
+      throw errors.unsupportedOperation(`incognito does not implement ${name} yet. See the operations table in the README.`);
+    }
+    const input = parseBody(req.body);
+    validateInput(name, input);
+    region = regionFromAuthorization(req.authorization) ?? regionFromPoolId(input.UserPoolId) ?? config.region;
+    const output = await handler(input, { store, config, region, requestId, now: Date.now() });
+    return { status: 200, body: JSON.stringify(output), operation, errorType: undefined, region, requestId };
+  } catch (e) {
+    if (isCognitoError(e)) {
+      return { status: e.status, body: envelope(e), operation, errorType: e.type, region, requestId };
+    }
+    log(e);
+    const internal = errors.internal('An internal error occurred. It has been logged with this request id: ' + requestId);
+    return { status: 500, body: envelope(internal), operation, errorType: internal.type, region, requestId };
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * The single error factory. Every failure the API reports is a CognitoError whose `type` is the
+ * Cognito exception name (the `__type` on the wire). Client faults are HTTP 400, as the real service
+ * answers on the wire (see shared/reference/cognito-behaviour.md §6); only InternalErrorException is 500.
+ */
+export class CognitoError extends Error {
+  readonly type: string;
+  readonly status: number;
+  /** Extra members of the error shape (for example InvalidParameterException's reasonCode). */
+  readonly extra: Record<string, unknown> | undefined;
+
+  constructor(type: string, message: string, status = 400, extra?: Record<string, unknown>) {
+    super(message);
+    this.name = type;
+    this.type = type;
+    this.status = status;
+    this.extra = extra;
+  }
+}
+
+const make =
+  (type: string, status = 400) =>
+  (message: string, extra?: Record<string, unknown>) =>
+    new CognitoError(type, message, status, extra);
+
+/** Named constructors, one per Cognito exception we raise. */
+export const errors = {
+  invalidParameter: make('InvalidParameterException'),
+  resourceNotFound: make('ResourceNotFoundException'),
+  notAuthorized: make('NotAuthorizedException'),
+  serialization: make('SerializationException'),
+  unknownOperation: make('UnknownOperationException'),
+  unsupportedOperation: make('UnsupportedOperationException'),
+  invalidOAuthFlow: make('InvalidOAuthFlowException'),
+  scopeDoesNotExist: make('ScopeDoesNotExistException'),
+  limitExceeded: make('LimitExceededException'),
+  concurrentModification: make('ConcurrentModificationException'),
+  userImportInProgress: make('UserImportInProgressException'),
+  invalidUserPoolConfiguration: make('InvalidUserPoolConfigurationException'),
+  invalidSmsRoleAccessPolicy: make('InvalidSmsRoleAccessPolicyException'),
+  invalidEmailRoleAccessPolicy: make('InvalidEmailRoleAccessPolicyException'),
+  tooManyRequests: make('TooManyRequestsException'),
+  featureUnavailableInTier: make('FeatureUnavailableInTierException'),
+  internal: make('InternalErrorException', 500),
+} as const;
+
+export function isCognitoError(e: unknown): e is CognitoError {
+  return e instanceof CognitoError;
+}

@@ -1,0 +1,163 @@
+/**
+ * The HTTP server: plain node:http (the fastest option measured here), routing a handful of paths.
+ *   POST /          the Cognito JSON 1.1 API (protocol/dispatch.ts)
+ *   OPTIONS *       CORS preflight, so browser SDKs work
+ *   GET /health     for load balancers: 200 when the database answers
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Config } from './config.js';
+import { openStore } from './store/index.js';
+import type { Store } from './store/types.js';
+import { handleApi } from './protocol/dispatch.js';
+import { log, logError } from './log.js';
+
+const CORS_HEADERS = {
+  'Access-Control-Allow-Origin': '*',
+  'Access-Control-Expose-Headers': 'x-amzn-RequestId,x-amzn-ErrorType,x-amzn-ErrorMessage,Date',
+};
+const PREFLIGHT_ALLOW_HEADERS =
+  'content-type,x-amz-target,x-amz-user-agent,cache-control,authorization,x-amz-date,x-amz-security-token,x-amz-content-sha256,amz-sdk-invocation-id,amz-sdk-request';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  store: Store;
+  close(): Promise<void>;
+}
+
+class BodyTooLarge extends Error {}
+
+/**
+ * Reads the body up to `limit` bytes. A larger body is drained (so the client can read our 413)
+ * up to 64 times the limit, then the connection is cut.
+ */
+function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size <= limit) chunks.push(c);
+      else if (size > limit * 64) req.destroy();
+    });
+    req.on('end', () => (size > limit ? reject(new BodyTooLarge()) : resolve(Buffer.concat(chunks))));
+    req.on('error', reject);
+    req.on('close', () => reject(new BodyTooLarge()));
+  });
+}
+
+function send(res: http.ServerResponse, status: number, headers: Record<string, string>, body: string): void {
+  res.writeHead(status, { ...CORS_HEADERS, ...headers, 'Content-Length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+function jsonType(req: http.IncomingMessage): string {
+  const ct = req.headers['content-type'] ?? '';
+  return ct.startsWith('application/json') ? 'application/json' : 'application/x-amz-json-1.1';
+}
+
+export async function startServer(config: Config, existingStore?: Store): Promise<RunningServer> {
+  const store = existingStore ?? (await openStore(config));
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const started = performance.now();
+    const url = req.url ?? '/';
+    const path = url.split('?', 1)[0]!;
+
+    if (req.method === 'OPTIONS') {
+      send(
+        res,
+        200,
+        {
+          'Access-Control-Allow-Methods': 'GET,POST,PUT,OPTIONS',
+          'Access-Control-Allow-Headers': (req.headers['access-control-request-headers'] as string) || PREFLIGHT_ALLOW_HEADERS,
+          'Access-Control-Max-Age': '86400',
+        },
+        '',
+      );
+      return;
+    }
+
+    if (req.method === 'GET' && path === '/health') {
+      let ok = true;
+      try {
+        await store.ping();
+      } catch {
+        ok = false;
+      }
+      send(res, ok ? 200 : 503, { 'Content-Type': 'application/json' }, JSON.stringify({ status: ok ? 'ok' : 'database unavailable', store: store.kind }));
+      return;
+    }
+
+    if (req.method === 'POST' && path === '/') {
+      const contentType = jsonType(req);
+      let body: Buffer;
+      try {
+        body = await readBody(req, config.maxBodyBytes);
+      } catch (e) {
+        if (e instanceof BodyTooLarge) {
+          const msg = JSON.stringify({ __type: 'SerializationException', message: `The request body is larger than ${config.maxBodyBytes} bytes.` });
+          send(res, 413, { 'Content-Type': contentType, 'x-amzn-ErrorType': 'SerializationException:', Connection: 'close' }, msg);
+        }
+        return;
+      }
+      const r = await handleApi(
+        { target: req.headers['x-amz-target'] as string | undefined, authorization: req.headers.authorization, body },
+        store,
+        config,
+        (e) => logError('unhandled error in operation', e),
+      );
+      const headers: Record<string, string> = { 'Content-Type': contentType, 'x-amzn-RequestId': r.requestId };
+      if (r.errorType) headers['x-amzn-ErrorType'] = `${r.errorType}:`;
+      send(res, r.status, headers, r.body);
+      if (config.logRequests) {
+        log({
+          requestId: r.requestId,
+          method: 'POST',
+          path,
+          operation: r.operation,
+          region: r.region,
+          status: r.status,
+          error: r.errorType,
+          ms: Math.round((performance.now() - started) * 100) / 100,
+        });
+      }
+      return;
+    }
+
+    send(res, 404, { 'Content-Type': 'application/json' }, JSON.stringify({ __type: 'UnknownOperationException', message: `No route for ${req.method} ${path}.` }));
+  }
+
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((e) => {
+      logError('request failed', e);
+      if (!res.headersSent) send(res, 500, { 'Content-Type': 'application/json' }, JSON.stringify({ __type: 'InternalErrorException', message: 'An internal error occurred.' }));
+      else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    store,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      if (!existingStore) await store.close();
+    },
+  };
+}

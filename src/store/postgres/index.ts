@@ -1,0 +1,34 @@
+/** PostgreSQL for production and for several nodes on one database, through Kysely's pg dialect. */
+import pg from 'pg';
+import { Kysely, PostgresDialect } from 'kysely';
+import type { Database as Tables } from '../schema.js';
+import { migrate } from '../migrations.js';
+import { KyselyStore } from '../kysely-store.js';
+
+// BIGINT columns hold epoch milliseconds: well inside a double's exact range.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+
+export async function openPostgres(url: string, schema?: string): Promise<KyselyStore> {
+  if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+    throw new Error(`database schema name '${schema}' must be lower-case letters, digits and _`);
+  }
+  if (schema) {
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    try {
+      await c.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    } finally {
+      await c.end();
+    }
+  }
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+  });
+  // An idle connection that dies (database restart) must not crash the process.
+  pool.on('error', () => {});
+  const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
+  await migrate(db, schema);
+  return new KyselyStore('postgres', db, () => db.destroy());
+}

@@ -1,0 +1,148 @@
+/**
+ * Test harness: every integration suite runs once per storage backend. SQLite always (a fresh
+ * directory per run); PostgreSQL when it answers at INCOGNITO_TEST_DATABASE_URL (default
+ * postgres://postgres@127.0.0.1:5432/test), in a schema of its own that is dropped afterwards. Under CI
+ * (CI=true) an unreachable PostgreSQL is a failure, not a skip.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { defaults, type Config } from '../src/config.js';
+import { startServer, type RunningServer } from '../src/server.js';
+
+export const PG_URL = process.env.INCOGNITO_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+export interface Backend {
+  name: 'sqlite' | 'postgres';
+  /** Settings for a fresh, isolated database. */
+  fresh(): Promise<{ settings: Partial<Config>; cleanup(): Promise<void> }>;
+}
+
+async function postgresReachable(): Promise<boolean> {
+  const c = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 2000 });
+  try {
+    await c.connect();
+    await c.query('select 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await c.end().catch(() => {});
+  }
+}
+
+const sqlite: Backend = {
+  name: 'sqlite',
+  async fresh() {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'incognito-test-'));
+    return { settings: { dataDir: dir }, cleanup: async () => fs.rmSync(dir, { recursive: true, force: true }) };
+  },
+};
+
+const postgres: Backend = {
+  name: 'postgres',
+  async fresh() {
+    const schema = `t_${randomBytes(6).toString('hex')}`;
+    return {
+      settings: { databaseUrl: PG_URL, databaseSchema: schema },
+      cleanup: async () => {
+        const c = new pg.Client({ connectionString: PG_URL });
+        await c.connect();
+        await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+        await c.end();
+      },
+    };
+  },
+};
+
+let cached: Backend[] | undefined;
+export async function backends(): Promise<Backend[]> {
+  if (cached) return cached;
+  const reachable = await postgresReachable();
+  if (!reachable && process.env.CI) {
+    throw new Error(`PostgreSQL is not reachable at ${PG_URL}, and CI must run the PostgreSQL tests`);
+  }
+  if (!reachable) process.stderr.write(`# PostgreSQL not reachable at ${PG_URL}: running the SQLite suites only\n`);
+  cached = reachable ? [sqlite, postgres] : [sqlite];
+  return cached;
+}
+
+export interface TestServer {
+  server: RunningServer;
+  url: string;
+  config: Config;
+  /** An SDK client for the default region, no retries. */
+  cognito: CognitoIdentityProviderClient;
+  sdk(region?: string): CognitoIdentityProviderClient;
+  close(): Promise<void>;
+}
+
+export async function startTestServer(backend: Backend, overrides: Partial<Config> = {}): Promise<TestServer> {
+  const db = await backend.fresh();
+  const config: Config = { ...defaults, port: 0, logRequests: false, ...db.settings, ...overrides };
+  const server = await startServer(config);
+  const clients: CognitoIdentityProviderClient[] = [];
+  const sdk = (region = 'us-east-1') => {
+    const c = new CognitoIdentityProviderClient({
+      region,
+      endpoint: server.url,
+      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+      maxAttempts: 1,
+    });
+    clients.push(c);
+    return c;
+  };
+  return {
+    server,
+    url: server.url,
+    config,
+    cognito: sdk(),
+    sdk,
+    async close() {
+      for (const c of clients) c.destroy();
+      await server.close();
+      await db.cleanup();
+    },
+  };
+}
+
+/** Asserts that the promise rejects with the Cognito error `name` and, if given, the exact message or a match. */
+export async function expectError(p: Promise<unknown>, name: string, message?: string | RegExp): Promise<void> {
+  await assert.rejects(p, (e: any) => {
+    assert.equal(e.name, name, `expected ${name}, got ${e.name}: ${e.message}`);
+    if (typeof message === 'string') assert.equal(e.message, message);
+    else if (message) assert.match(e.message, message);
+    assert.equal(e.$metadata?.httpStatusCode, 400);
+    return true;
+  });
+}
+
+/** A raw JSON 1.1 call, for what the SDK will not send. */
+export async function rawCall(
+  url: string,
+  target: string | undefined,
+  body: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Headers; json: any }> {
+  const res = await fetch(url + '/', {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-amz-json-1.1',
+      ...(target !== undefined ? { 'x-amz-target': target } : {}),
+      ...headers,
+    },
+    body,
+  });
+  const text = await res.text();
+  let json: any;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = text;
+  }
+  return { status: res.status, headers: res.headers, json };
+}

@@ -1,0 +1,68 @@
+/** Durability: what was written survives SIGKILL, on both stores. Also the command line itself. */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import {
+  CognitoIdentityProviderClient,
+  CreateUserPoolClientCommand,
+  CreateUserPoolCommand,
+  DescribeUserPoolClientCommand,
+  DescribeUserPoolCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { backends } from './harness.js';
+import { CLI, kill, startCli } from './process.js';
+
+const sdk = (url: string) =>
+  new CognitoIdentityProviderClient({ region: 'us-east-1', endpoint: url, credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, maxAttempts: 1 });
+
+for (const backend of await backends()) {
+  describe(`restart (${backend.name})`, () => {
+    it('a pool and a client survive SIGKILL unchanged', async () => {
+      const db = await backend.fresh();
+      const args: string[] = [];
+      if (db.settings.dataDir) args.push('--data-dir', db.settings.dataDir);
+      if (db.settings.databaseUrl) args.push('--database-url', db.settings.databaseUrl, '--database-schema', db.settings.databaseSchema!);
+      try {
+        let child = await startCli(args);
+        let c = sdk(child.url);
+        const { UserPool } = await c.send(new CreateUserPoolCommand({ PoolName: 'durable', Schema: [{ Name: 'plan', AttributeDataType: 'String' }] }));
+        const { UserPoolClient } = await c.send(
+          new CreateUserPoolClientCommand({ UserPoolId: UserPool!.Id, ClientName: 'durable-client', GenerateSecret: true, AccessTokenValidity: 10, TokenValidityUnits: { AccessToken: 'minutes' } }),
+        );
+        const poolBefore = (await c.send(new DescribeUserPoolCommand({ UserPoolId: UserPool!.Id }))).UserPool;
+        const clientBefore = (await c.send(new DescribeUserPoolClientCommand({ UserPoolId: UserPool!.Id, ClientId: UserPoolClient!.ClientId }))).UserPoolClient;
+        c.destroy();
+        await kill(child, 'SIGKILL');
+
+        child = await startCli(args);
+        c = sdk(child.url);
+        const poolAfter = (await c.send(new DescribeUserPoolCommand({ UserPoolId: UserPool!.Id }))).UserPool;
+        const clientAfter = (await c.send(new DescribeUserPoolClientCommand({ UserPoolId: UserPool!.Id, ClientId: UserPoolClient!.ClientId }))).UserPoolClient;
+        assert.deepEqual(poolAfter, poolBefore);
+        assert.deepEqual(clientAfter, clientBefore);
+        assert.equal(clientAfter!.ClientSecret, UserPoolClient!.ClientSecret);
+        c.destroy();
+        await kill(child, 'SIGTERM');
+      } finally {
+        await db.cleanup();
+      }
+    });
+  });
+}
+
+describe('command line', () => {
+  it('--help documents every setting', () => {
+    const r = spawnSync(process.execPath, [CLI, '--help'], { encoding: 'utf8' });
+    assert.equal(r.status, 0);
+    for (const flag of ['--port', '--host', '--data-dir', '--database-url', '--region', '--account-id', 'DATABASE_URL', 'INCOGNITO_PORT']) {
+      assert.ok(r.stdout.includes(flag), flag);
+    }
+  });
+  it('refuses bad settings with a message and exit code 2', () => {
+    const r = spawnSync(process.execPath, [CLI, '--port', 'abc'], { encoding: 'utf8' });
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /--port/);
+    const u = spawnSync(process.execPath, [CLI, '--nope'], { encoding: 'utf8' });
+    assert.equal(u.status, 2);
+  });
+});
