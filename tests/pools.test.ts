@@ -263,6 +263,21 @@ for (const backend of await backends()) {
       );
     });
 
+    it('concurrent read-modify-writes of one pool lose nothing', async () => {
+      const { UserPool: p } = await send(new CreateUserPoolCommand({ PoolName: 'race' }));
+      const names = Array.from({ length: 8 }, (_, i) => `attr${i}`);
+      await Promise.all([
+        ...names.map((n) => send(new AddCustomAttributesCommand({ UserPoolId: p!.Id, CustomAttributes: [{ Name: n, AttributeDataType: 'String' }] }))),
+        ...names.map((n) => send(new TagResourceCommand({ ResourceArn: p!.Arn, Tags: { [n]: 'v' } }))),
+        send(new UpdateUserPoolCommand({ UserPoolId: p!.Id, MfaConfiguration: 'OFF' })),
+      ]);
+      const { UserPool: d } = await send(new DescribeUserPoolCommand({ UserPoolId: p!.Id }));
+      for (const n of names) {
+        assert.ok(d!.SchemaAttributes!.some((a: any) => a.Name === `custom:${n}`), `custom:${n} kept`);
+        assert.equal(d!.UserPoolTags![n], 'v', `tag ${n} kept`);
+      }
+    });
+
     it('tags pools by ARN', async () => {
       const { UserPool: p } = await send(new CreateUserPoolCommand({ PoolName: 'tags', UserPoolTags: { a: '1' } }));
       await send(new TagResourceCommand({ ResourceArn: p!.Arn, Tags: { b: '2', c: '3' } }));

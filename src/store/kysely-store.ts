@@ -64,8 +64,10 @@ export class KyselyStore implements Store {
       .execute();
   }
 
-  async getPool(id: string): Promise<PoolRecord | undefined> {
-    const r = await this.db.selectFrom('user_pools').selectAll().where('id', '=', id).executeTakeFirst();
+  async getPool(id: string, opts?: { forUpdate?: boolean }): Promise<PoolRecord | undefined> {
+    let q = this.db.selectFrom('user_pools').selectAll().where('id', '=', id);
+    if (opts?.forUpdate && this.kind === 'postgres') q = q.forUpdate();
+    const r = await q.executeTakeFirst();
     return r && toPool(r);
   }
 
@@ -106,8 +108,10 @@ export class KyselyStore implements Store {
       .execute();
   }
 
-  async getClient(clientId: string): Promise<ClientRecord | undefined> {
-    const r = await this.db.selectFrom('user_pool_clients').selectAll().where('id', '=', clientId).executeTakeFirst();
+  async getClient(clientId: string, opts?: { forUpdate?: boolean }): Promise<ClientRecord | undefined> {
+    let q = this.db.selectFrom('user_pool_clients').selectAll().where('id', '=', clientId);
+    if (opts?.forUpdate && this.kind === 'postgres') q = q.forUpdate();
+    const r = await q.executeTakeFirst();
     return r && toClient(r);
   }
 

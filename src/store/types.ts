@@ -37,7 +37,11 @@ export interface Store {
   close(): Promise<void>;
 
   insertPool(pool: PoolRecord): Promise<void>;
-  getPool(id: string): Promise<PoolRecord | undefined>;
+  /**
+   * `forUpdate`: inside a transaction, lock the row until it ends (PostgreSQL `FOR UPDATE`; SQLite
+   * transactions are serialised anyway), so a read-modify-write cannot lose a concurrent write.
+   */
+  getPool(id: string, opts?: { forUpdate?: boolean }): Promise<PoolRecord | undefined>;
   /** Replaces name, settings, tags and updatedAt. Returns false when the pool is gone. */
   updatePool(pool: PoolRecord): Promise<boolean>;
   /** Deletes the pool and everything in it. Returns false when it did not exist. */
@@ -46,7 +50,7 @@ export interface Store {
   listPools(region: string, afterId: string | undefined, limit: number): Promise<PoolRecord[]>;
 
   insertClient(client: ClientRecord): Promise<void>;
-  getClient(clientId: string): Promise<ClientRecord | undefined>;
+  getClient(clientId: string, opts?: { forUpdate?: boolean }): Promise<ClientRecord | undefined>;
   /** Replaces name, settings and updatedAt. Returns false when the client is gone. */
   updateClient(client: ClientRecord): Promise<boolean>;
   deleteClient(poolId: string, clientId: string): Promise<boolean>;

@@ -5,7 +5,7 @@ import { loadPool } from './shared.js';
 
 export async function AddCustomAttributes(input: AddCustomAttributesRequest, ctx: Ctx) {
   await ctx.store.transaction(async (tx) => {
-    const pool = await loadPool(tx, input.UserPoolId!);
+    const pool = await loadPool(tx, input.UserPoolId!, { forUpdate: true });
     const SchemaAttributes = withCustomAttributes(pool.settings, input.CustomAttributes!);
     await tx.updatePool({ ...pool, settings: { ...pool.settings, SchemaAttributes }, updatedAt: ctx.now });
   });

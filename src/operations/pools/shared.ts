@@ -4,8 +4,9 @@ import { poolArn } from '../../domain/ids.js';
 import type { PoolRecord, Store } from '../../store/types.js';
 import { epochSeconds, type Ctx } from '../context.js';
 
-export async function loadPool(store: Store, id: string): Promise<PoolRecord> {
-  const pool = await store.getPool(id);
+/** The pool, or ResourceNotFoundException. `forUpdate` locks it for the rest of the transaction. */
+export async function loadPool(store: Store, id: string, opts?: { forUpdate?: boolean }): Promise<PoolRecord> {
+  const pool = await store.getPool(id, opts);
   if (!pool) throw errors.resourceNotFound(`User pool ${id} does not exist.`);
   return pool;
 }
@@ -37,11 +38,11 @@ export function checkTags(tags: Record<string, string>): void {
   }
 }
 
-/** The pool an ARN names: `arn:aws:cognito-idp:<region>:<account>:userpool/<id>`. */
+/** The pool an ARN names (locked for update when called in a transaction): `arn:aws:cognito-idp:<region>:<account>:userpool/<id>`. */
 export async function poolFromArn(arn: string, ctx: Ctx): Promise<PoolRecord> {
   const m = /^arn:aws[a-z-]*:cognito-idp:([a-z0-9-]+):(\d{12}):userpool\/([\w-]+_[0-9a-zA-Z]+)$/.exec(arn);
   if (!m) throw errors.invalidParameter(`ResourceArn '${arn}' is not the ARN of a user pool (arn:aws:cognito-idp:<region>:<account>:userpool/<id>).`);
-  const pool = await ctx.store.getPool(m[3]!);
+  const pool = await ctx.store.getPool(m[3]!, { forUpdate: true });
   if (!pool || pool.region !== m[1] || m[2] !== ctx.config.accountId) {
     throw errors.resourceNotFound(`The resource ${arn} does not exist.`);
   }
