@@ -3,9 +3,10 @@
  * starting together on one PostgreSQL database migrate once). Never edit a migration that has
  * shipped: add a new one. The SQL is portable between SQLite and PostgreSQL.
  */
-import { type Kysely, type Migration, Migrator } from 'kysely';
+import { type Kysely, type Migration, Migrator, sql } from 'kysely';
 
-const migrations: Record<string, Migration> = {
+/** `kind` lets a migration say what differs between the engines (rarely needed). */
+const migrations = (kind: 'sqlite' | 'postgres'): Record<string, Migration> => ({
   '0001_pools_and_clients': {
     async up(db: Kysely<any>) {
       await db.schema
@@ -36,13 +37,107 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
-};
+  '0002_users_groups_codes_messages': {
+    async up(db: Kysely<any>) {
+      // Index values are compared byte-wise on both engines (prefix filters are range scans).
+      const binary = kind === 'postgres' ? sql`collate "C"` : sql``;
+      await db.schema
+        .createTable('users')
+        .addColumn('pool_id', 'text', (c) => c.notNull().references('user_pools.id').onDelete('cascade'))
+        .addColumn('username_key', 'text', (c) => c.notNull().modifyEnd(binary))
+        .addColumn('username', 'text', (c) => c.notNull())
+        .addColumn('sub', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('enabled', 'integer', (c) => c.notNull())
+        .addColumn('attributes', 'text', (c) => c.notNull())
+        .addColumn('password_hash', 'text')
+        .addColumn('password_updated_at', 'bigint')
+        .addColumn('extra', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('users_pk', ['pool_id', 'username_key'])
+        .execute();
+      await db.schema.createIndex('users_sub').unique().on('users').columns(['pool_id', 'sub']).execute();
+      // Filterable attribute values of each user (ListUsers Filter), one row per (attribute, value).
+      await db.schema
+        .createTable('user_index')
+        .addColumn('pool_id', 'text', (c) => c.notNull())
+        .addColumn('attr', 'text', (c) => c.notNull())
+        .addColumn('value', 'text', (c) => c.notNull().modifyEnd(binary))
+        .addColumn('username_key', 'text', (c) => c.notNull().modifyEnd(binary))
+        .addPrimaryKeyConstraint('user_index_pk', ['pool_id', 'attr', 'value', 'username_key'])
+        .addForeignKeyConstraint('user_index_user', ['pool_id', 'username_key'], 'users', ['pool_id', 'username_key'], (c) => c.onDelete('cascade'))
+        .execute();
+      await db.schema.createIndex('user_index_user').on('user_index').columns(['pool_id', 'username_key']).execute();
+      // Sign-in identifiers that must be unique in a pool: aliases and username attributes.
+      await db.schema
+        .createTable('user_aliases')
+        .addColumn('pool_id', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('value_key', 'text', (c) => c.notNull())
+        .addColumn('username_key', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('user_aliases_pk', ['pool_id', 'kind', 'value_key'])
+        .addForeignKeyConstraint('user_aliases_user', ['pool_id', 'username_key'], 'users', ['pool_id', 'username_key'], (c) => c.onDelete('cascade'))
+        .execute();
+      await db.schema.createIndex('user_aliases_user').on('user_aliases').columns(['pool_id', 'username_key']).execute();
+      // One-time codes (sign-up confirmation, password reset, attribute verification), hashed.
+      await db.schema
+        .createTable('codes')
+        .addColumn('pool_id', 'text', (c) => c.notNull())
+        .addColumn('username_key', 'text', (c) => c.notNull())
+        .addColumn('purpose', 'text', (c) => c.notNull())
+        .addColumn('code_hash', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('codes_pk', ['pool_id', 'username_key', 'purpose'])
+        .addForeignKeyConstraint('codes_user', ['pool_id', 'username_key'], 'users', ['pool_id', 'username_key'], (c) => c.onDelete('cascade'))
+        .execute();
+      await db.schema
+        .createTable('groups')
+        .addColumn('pool_id', 'text', (c) => c.notNull().references('user_pools.id').onDelete('cascade'))
+        .addColumn('name', 'text', (c) => c.notNull().modifyEnd(binary))
+        .addColumn('description', 'text')
+        .addColumn('role_arn', 'text')
+        .addColumn('precedence', 'integer')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('groups_pk', ['pool_id', 'name'])
+        .execute();
+      await db.schema
+        .createTable('group_members')
+        .addColumn('pool_id', 'text', (c) => c.notNull())
+        .addColumn('group_name', 'text', (c) => c.notNull().modifyEnd(binary))
+        .addColumn('username_key', 'text', (c) => c.notNull().modifyEnd(binary))
+        .addPrimaryKeyConstraint('group_members_pk', ['pool_id', 'group_name', 'username_key'])
+        .addForeignKeyConstraint('group_members_group', ['pool_id', 'group_name'], 'groups', ['pool_id', 'name'], (c) => c.onDelete('cascade'))
+        .addForeignKeyConstraint('group_members_user', ['pool_id', 'username_key'], 'users', ['pool_id', 'username_key'], (c) => c.onDelete('cascade'))
+        .execute();
+      await db.schema.createIndex('group_members_user').on('group_members').columns(['pool_id', 'username_key', 'group_name']).execute();
+      // The outbox: every message incognito "sends", readable over HTTP (/_incognito/messages).
+      await db.schema
+        .createTable('messages')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('pool_id', 'text', (c) => c.notNull().references('user_pools.id').onDelete('cascade'))
+        .addColumn('username', 'text', (c) => c.notNull())
+        .addColumn('medium', 'text', (c) => c.notNull())
+        .addColumn('destination', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('subject', 'text')
+        .addColumn('body', 'text', (c) => c.notNull())
+        .addColumn('code', 'text')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('messages_pool_user').on('messages').columns(['pool_id', 'username', 'created_at']).execute();
+    },
+  },
+});
 
 /** Runs the pending migrations. `schema`: the PostgreSQL schema the tables live in, if not the default. */
-export async function migrate(db: Kysely<any>, schema?: string): Promise<void> {
+export async function migrate(db: Kysely<any>, kind: 'sqlite' | 'postgres', schema?: string): Promise<void> {
   const migrator = new Migrator({
     db,
-    provider: { getMigrations: async () => migrations },
+    provider: { getMigrations: async () => migrations(kind) },
     ...(schema ? { migrationTableSchema: schema } : {}),
   });
   const { error, results } = await migrator.migrateToLatest();

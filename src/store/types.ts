@@ -4,6 +4,10 @@
  */
 import type { PoolSettings } from '../domain/pool-settings.js';
 import type { ClientSettings } from '../domain/client-settings.js';
+import type { PoolRepo } from './repos/pools.js';
+import type { ClientRepo } from './repos/clients.js';
+import type { UserRepo } from './repos/users.js';
+import type { MessageRepo } from './repos/messages.js';
 
 export interface PoolRecord {
   id: string;
@@ -26,34 +30,79 @@ export interface ClientRecord {
   settings: ClientSettings;
 }
 
+export type UserStatus = 'UNCONFIRMED' | 'CONFIRMED' | 'FORCE_CHANGE_PASSWORD' | 'RESET_REQUIRED' | 'EXTERNAL_PROVIDER';
+
+export interface UserRecord {
+  poolId: string;
+  /** As created (case preserved). Immutable. */
+  username: string;
+  /** As compared: lower-cased in pools whose usernames are case-insensitive. */
+  usernameKey: string;
+  sub: string;
+  status: UserStatus;
+  enabled: boolean;
+  /** Attribute name → value, every value a string as Cognito returns them. `sub` is not in here. */
+  attributes: Record<string, string>;
+  /** argon2id PHC string, or null for users without a password (imported users). */
+  passwordHash: string | null;
+  passwordUpdatedAt: number | null;
+  /** Per-user state that is not an attribute (MFA settings, sign-in failures, ...). */
+  extra: Record<string, unknown>;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** A sign-in identifier that must be unique in the pool: `kind` is e.g. `email` or `preferred_username`. */
+export interface AliasClaim {
+  kind: string;
+  valueKey: string;
+}
+
+/** ListUsers filter: `attr = "value"` or, with prefix, `attr ^= "value"`. */
+export interface UserFilter {
+  attr: string;
+  value: string;
+  prefix: boolean;
+}
+
+export interface GroupRecord {
+  poolId: string;
+  name: string;
+  description: string | null;
+  roleArn: string | null;
+  precedence: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface MessageRecord {
+  id: string;
+  poolId: string;
+  username: string;
+  medium: 'EMAIL' | 'SMS';
+  destination: string;
+  /** What the message is for: SIGN_UP, FORGOT_PASSWORD, VERIFY_ATTRIBUTE, INVITATION, ... */
+  kind: string;
+  subject: string | null;
+  body: string;
+  /** The code or temporary password the message carries, so tests can read it. */
+  code: string | null;
+  createdAt: number;
+}
+
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   /**
    * Runs fn in one transaction: all of its writes land, or none do. Inside fn, use only the store
    * handed to it, and do no other slow I/O (SQLite serialises transactions on one connection).
+   * Reads that will be written back take `forUpdate` (PostgreSQL row lock).
    */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
   ping(): Promise<void>;
   close(): Promise<void>;
 
-  insertPool(pool: PoolRecord): Promise<void>;
-  /**
-   * `forUpdate`: inside a transaction, lock the row until it ends (PostgreSQL `FOR UPDATE`; SQLite
-   * transactions are serialised anyway), so a read-modify-write cannot lose a concurrent write.
-   */
-  getPool(id: string, opts?: { forUpdate?: boolean }): Promise<PoolRecord | undefined>;
-  /** Replaces name, settings, tags and updatedAt. Returns false when the pool is gone. */
-  updatePool(pool: PoolRecord): Promise<boolean>;
-  /** Deletes the pool and everything in it. Returns false when it did not exist. */
-  deletePool(id: string): Promise<boolean>;
-  /** Pools of a region ordered by id, starting after `afterId`. */
-  listPools(region: string, afterId: string | undefined, limit: number): Promise<PoolRecord[]>;
-
-  insertClient(client: ClientRecord): Promise<void>;
-  getClient(clientId: string, opts?: { forUpdate?: boolean }): Promise<ClientRecord | undefined>;
-  /** Replaces name, settings and updatedAt. Returns false when the client is gone. */
-  updateClient(client: ClientRecord): Promise<boolean>;
-  deleteClient(poolId: string, clientId: string): Promise<boolean>;
-  /** Clients of a pool ordered by id, starting after `afterId`. */
-  listClients(poolId: string, afterId: string | undefined, limit: number): Promise<ClientRecord[]>;
+  readonly pools: PoolRepo;
+  readonly clients: ClientRepo;
+  readonly users: UserRepo;
+  readonly messages: MessageRepo;
 }

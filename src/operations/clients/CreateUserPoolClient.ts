@@ -23,6 +23,6 @@ export async function CreateUserPoolClient(input: CreateUserPoolClientRequest, c
     updatedAt: ctx.now,
     settings,
   };
-  await ctx.store.insertClient(client);
+  await ctx.store.clients.insert(client);
   return { UserPoolClient: renderClient(client) };
 }

@@ -5,7 +5,7 @@ import { loadPool } from '../pools/shared.js';
 
 export async function DeleteUserPoolClient(input: DeleteUserPoolClientRequest, ctx: Ctx) {
   const pool = await loadPool(ctx.store, input.UserPoolId!);
-  if (!(await ctx.store.deleteClient(pool.id, input.ClientId!))) {
+  if (!(await ctx.store.clients.delete(pool.id, input.ClientId!))) {
     throw errors.resourceNotFound(`User pool client ${input.ClientId} does not exist.`);
   }
   return {};

@@ -9,7 +9,7 @@ export async function ListUserPoolClients(input: ListUserPoolClientsRequest, ctx
   const { items, next } = await page(
     `clients/${pool.id}`,
     input.MaxResults ?? 60,
-    (n) => ctx.store.listClients(pool.id, after, n),
+    (n) => ctx.store.clients.list(pool.id, after, n),
     (c) => c.id,
   );
   return {

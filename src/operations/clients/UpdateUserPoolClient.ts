@@ -12,6 +12,6 @@ export async function UpdateUserPoolClient(input: UpdateUserPoolClientRequest, c
   const current = await loadClient(ctx.store, pool.id, ClientId!);
   const settings = buildClientSettings(rest, current.secret !== null, poolContext(pool), 'updating');
   const updated = { ...current, name: ClientName ?? current.name, settings, updatedAt: ctx.now };
-  if (!(await ctx.store.updateClient(updated))) throw errors.resourceNotFound(`User pool client ${current.id} does not exist.`);
+  if (!(await ctx.store.clients.update(updated))) throw errors.resourceNotFound(`User pool client ${current.id} does not exist.`);
   return { UserPoolClient: renderClient(updated) };
 }

@@ -6,7 +6,7 @@ import { epochSeconds } from '../context.js';
 
 /** The client, which must belong to the pool. */
 export async function loadClient(store: Store, poolId: string, clientId: string): Promise<ClientRecord> {
-  const client = await store.getClient(clientId);
+  const client = await store.clients.get(clientId);
   if (!client || client.poolId !== poolId) throw errors.resourceNotFound(`User pool client ${clientId} does not exist.`);
   return client;
 }

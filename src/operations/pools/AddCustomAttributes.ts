@@ -7,7 +7,7 @@ export async function AddCustomAttributes(input: AddCustomAttributesRequest, ctx
   await ctx.store.transaction(async (tx) => {
     const pool = await loadPool(tx, input.UserPoolId!, { forUpdate: true });
     const SchemaAttributes = withCustomAttributes(pool.settings, input.CustomAttributes!);
-    await tx.updatePool({ ...pool, settings: { ...pool.settings, SchemaAttributes }, updatedAt: ctx.now });
+    await tx.pools.update({ ...pool, settings: { ...pool.settings, SchemaAttributes }, updatedAt: ctx.now });
   });
   return {};
 }

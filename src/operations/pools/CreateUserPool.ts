@@ -17,6 +17,6 @@ export async function CreateUserPool(input: CreateUserPoolRequest, ctx: Ctx) {
     settings,
     tags,
   };
-  await ctx.store.insertPool(pool);
+  await ctx.store.pools.insert(pool);
   return { UserPool: renderPool(pool, ctx) };
 }

@@ -10,6 +10,6 @@ export async function DeleteUserPool(input: DeleteUserPoolRequest, ctx: Ctx) {
       'The user pool cannot be deleted because deletion protection is activated. Deletion protection must be inactivated first.',
     );
   }
-  if (!(await ctx.store.deletePool(pool.id))) throw errors.resourceNotFound(`User pool ${pool.id} does not exist.`);
+  if (!(await ctx.store.pools.delete(pool.id))) throw errors.resourceNotFound(`User pool ${pool.id} does not exist.`);
   return {};
 }

@@ -8,7 +8,7 @@ export async function ListUserPools(input: ListUserPoolsRequest, ctx: Ctx) {
   const { items, next } = await page(
     'pools',
     input.MaxResults!,
-    (n) => ctx.store.listPools(ctx.region, after, n),
+    (n) => ctx.store.pools.list(ctx.region, after, n),
     (p) => p.id,
   );
   return {

@@ -7,7 +7,7 @@ export async function TagResource(input: TagResourceRequest, ctx: Ctx) {
     const pool = await poolFromArn(input.ResourceArn!, { ...ctx, store: tx });
     const tags = { ...pool.tags, ...input.Tags };
     checkTags(tags);
-    await tx.updatePool({ ...pool, tags });
+    await tx.pools.update({ ...pool, tags });
   });
   return {};
 }

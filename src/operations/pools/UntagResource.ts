@@ -7,7 +7,7 @@ export async function UntagResource(input: UntagResourceRequest, ctx: Ctx) {
     const pool = await poolFromArn(input.ResourceArn!, { ...ctx, store: tx });
     const tags = { ...pool.tags };
     for (const k of input.TagKeys ?? []) delete tags[k];
-    await tx.updatePool({ ...pool, tags });
+    await tx.pools.update({ ...pool, tags });
   });
   return {};
 }

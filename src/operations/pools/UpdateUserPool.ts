@@ -10,7 +10,7 @@ export async function UpdateUserPool(input: UpdateUserPoolRequest, ctx: Ctx) {
     const settings = updatePoolSettings(current.settings, input);
     const tags = input.UserPoolTags ?? current.tags;
     checkTags(tags);
-    await tx.updatePool({ ...current, name: input.PoolName ?? current.name, settings, tags, updatedAt: ctx.now });
+    await tx.pools.update({ ...current, name: input.PoolName ?? current.name, settings, tags, updatedAt: ctx.now });
   });
   return {};
 }

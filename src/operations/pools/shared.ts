@@ -6,7 +6,7 @@ import { epochSeconds, type Ctx } from '../context.js';
 
 /** The pool, or ResourceNotFoundException. `forUpdate` locks it for the rest of the transaction. */
 export async function loadPool(store: Store, id: string, opts?: { forUpdate?: boolean }): Promise<PoolRecord> {
-  const pool = await store.getPool(id, opts);
+  const pool = await store.pools.get(id, opts);
   if (!pool) throw errors.resourceNotFound(`User pool ${id} does not exist.`);
   return pool;
 }
@@ -42,7 +42,7 @@ export function checkTags(tags: Record<string, string>): void {
 export async function poolFromArn(arn: string, ctx: Ctx): Promise<PoolRecord> {
   const m = /^arn:aws[a-z-]*:cognito-idp:([a-z0-9-]+):(\d{12}):userpool\/([\w-]+_[0-9a-zA-Z]+)$/.exec(arn);
   if (!m) throw errors.invalidParameter(`ResourceArn '${arn}' is not the ARN of a user pool (arn:aws:cognito-idp:<region>:<account>:userpool/<id>).`);
-  const pool = await ctx.store.getPool(m[3]!, { forUpdate: true });
+  const pool = await ctx.store.pools.get(m[3]!, { forUpdate: true });
   if (!pool || pool.region !== m[1] || m[2] !== ctx.config.accountId) {
     throw errors.resourceNotFound(`The resource ${arn} does not exist.`);
   }

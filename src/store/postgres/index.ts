@@ -29,6 +29,6 @@ export async function openPostgres(url: string, schema?: string): Promise<Kysely
   // An idle connection that dies (database restart) must not crash the process.
   pool.on('error', () => {});
   const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
-  await migrate(db, schema);
+  await migrate(db, 'postgres', schema);
   return new KyselyStore('postgres', db, () => db.destroy());
 }

@@ -16,6 +16,6 @@ export async function openSqlite(dataDir: string): Promise<KyselyStore> {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: sqlite }) });
-  await migrate(db);
+  await migrate(db, 'sqlite');
   return new KyselyStore('sqlite', db, () => db.destroy());
 }

@@ -1,0 +1,68 @@
+/** user_pool_clients: one row per app client; settings are JSON text. */
+import type { Db } from '../db.js';
+import type { Database } from '../schema.js';
+import type { ClientRecord } from '../types.js';
+
+function toClient(r: Database['user_pool_clients']): ClientRecord {
+  return {
+    id: r.id,
+    poolId: r.pool_id,
+    name: r.name,
+    secret: r.secret,
+    createdAt: Number(r.created_at),
+    updatedAt: Number(r.updated_at),
+    settings: JSON.parse(r.settings),
+  };
+}
+
+export class ClientRepo {
+  constructor(private readonly db: Db, private readonly kind: 'sqlite' | 'postgres') {}
+
+  async insert(c: ClientRecord): Promise<void> {
+    await this.db
+      .insertInto('user_pool_clients')
+      .values({
+        id: c.id,
+        pool_id: c.poolId,
+        name: c.name,
+        secret: c.secret,
+        created_at: c.createdAt,
+        updated_at: c.updatedAt,
+        settings: JSON.stringify(c.settings),
+      })
+      .execute();
+  }
+
+  async get(clientId: string, opts?: { forUpdate?: boolean }): Promise<ClientRecord | undefined> {
+    let q = this.db.selectFrom('user_pool_clients').selectAll().where('id', '=', clientId);
+    if (opts?.forUpdate && this.kind === 'postgres') q = q.forUpdate();
+    const r = await q.executeTakeFirst();
+    return r && toClient(r);
+  }
+
+  async update(c: ClientRecord): Promise<boolean> {
+    const r = await this.db
+      .updateTable('user_pool_clients')
+      .set({ name: c.name, updated_at: c.updatedAt, settings: JSON.stringify(c.settings) })
+      .where('id', '=', c.id)
+      .where('pool_id', '=', c.poolId)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  async delete(poolId: string, clientId: string): Promise<boolean> {
+    const r = await this.db
+      .deleteFrom('user_pool_clients')
+      .where('id', '=', clientId)
+      .where('pool_id', '=', poolId)
+      .executeTakeFirst();
+    return Number(r.numDeletedRows) > 0;
+  }
+
+  async list(poolId: string, afterId: string | undefined, limit: number): Promise<ClientRecord[]> {
+    let q = this.db.selectFrom('user_pool_clients').selectAll().where('pool_id', '=', poolId);
+    if (afterId !== undefined) q = q.where('id', '>', afterId);
+    const rows = await q.orderBy('id').limit(limit).execute();
+    return rows.map(toClient);
+  }
+}

@@ -1,0 +1,65 @@
+/** user_pools: one row per pool; settings and tags are JSON text. */
+import type { Db } from '../db.js';
+import type { Database } from '../schema.js';
+import type { PoolRecord } from '../types.js';
+
+function toPool(r: Database['user_pools']): PoolRecord {
+  return {
+    id: r.id,
+    region: r.region,
+    name: r.name,
+    createdAt: Number(r.created_at),
+    updatedAt: Number(r.updated_at),
+    settings: JSON.parse(r.settings),
+    tags: JSON.parse(r.tags),
+  };
+}
+
+export class PoolRepo {
+  constructor(private readonly db: Db, private readonly kind: 'sqlite' | 'postgres') {}
+
+  async insert(p: PoolRecord): Promise<void> {
+    await this.db
+      .insertInto('user_pools')
+      .values({
+        id: p.id,
+        region: p.region,
+        name: p.name,
+        created_at: p.createdAt,
+        updated_at: p.updatedAt,
+        settings: JSON.stringify(p.settings),
+        tags: JSON.stringify(p.tags),
+      })
+      .execute();
+  }
+
+  async get(id: string, opts?: { forUpdate?: boolean }): Promise<PoolRecord | undefined> {
+    let q = this.db.selectFrom('user_pools').selectAll().where('id', '=', id);
+    if (opts?.forUpdate && this.kind === 'postgres') q = q.forUpdate();
+    const r = await q.executeTakeFirst();
+    return r && toPool(r);
+  }
+
+  async update(p: PoolRecord): Promise<boolean> {
+    const r = await this.db
+      .updateTable('user_pools')
+      .set({ name: p.name, updated_at: p.updatedAt, settings: JSON.stringify(p.settings), tags: JSON.stringify(p.tags) })
+      .where('id', '=', p.id)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  /** Child rows (clients, and later users, groups...) go with the pool by ON DELETE CASCADE. */
+  async delete(id: string): Promise<boolean> {
+    const r = await this.db.deleteFrom('user_pools').where('id', '=', id).executeTakeFirst();
+    return Number(r.numDeletedRows) > 0;
+  }
+
+  async list(region: string, afterId: string | undefined, limit: number): Promise<PoolRecord[]> {
+    let q = this.db.selectFrom('user_pools').selectAll().where('region', '=', region);
+    if (afterId !== undefined) q = q.where('id', '>', afterId);
+    const rows = await q.orderBy('id').limit(limit).execute();
+    return rows.map(toPool);
+  }
+
+}

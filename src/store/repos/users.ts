@@ -1,0 +1,205 @@
+/**
+ * users, with their secondary tables kept in step in the same transaction:
+ * user_index (the values ListUsers can filter on) and user_aliases (unique sign-in identifiers).
+ */
+import type { Db } from '../db.js';
+import type { Database } from '../schema.js';
+import { ConflictError, isUniqueViolation } from '../errors.js';
+import type { AliasClaim, UserFilter, UserRecord } from '../types.js';
+
+/** The attributes ListUsers can filter on, besides username, sub and the two statuses. */
+export const FILTERABLE_ATTRIBUTES = ['email', 'phone_number', 'name', 'given_name', 'family_name', 'preferred_username'] as const;
+
+function toUser(r: Database['users']): UserRecord {
+  return {
+    poolId: r.pool_id,
+    username: r.username,
+    usernameKey: r.username_key,
+    sub: r.sub,
+    status: r.status as UserRecord['status'],
+    enabled: Number(r.enabled) === 1,
+    attributes: JSON.parse(r.attributes),
+    passwordHash: r.password_hash,
+    passwordUpdatedAt: r.password_updated_at === null ? null : Number(r.password_updated_at),
+    extra: JSON.parse(r.extra),
+    createdAt: Number(r.created_at),
+    updatedAt: Number(r.updated_at),
+  };
+}
+
+function toRow(u: UserRecord): Database['users'] {
+  return {
+    pool_id: u.poolId,
+    username_key: u.usernameKey,
+    username: u.username,
+    sub: u.sub,
+    status: u.status,
+    enabled: u.enabled ? 1 : 0,
+    attributes: JSON.stringify(u.attributes),
+    password_hash: u.passwordHash,
+    password_updated_at: u.passwordUpdatedAt,
+    extra: JSON.stringify(u.extra),
+    created_at: u.createdAt,
+    updated_at: u.updatedAt,
+  };
+}
+
+/** The (attribute, value) pairs of a user that ListUsers filters find. */
+function indexRows(u: UserRecord): Database['user_index'][] {
+  const pairs: [string, string][] = [
+    ['username', u.usernameKey],
+    ['sub', u.sub],
+    ['cognito:user_status', u.status],
+    ['status', u.enabled ? 'Enabled' : 'Disabled'],
+  ];
+  for (const a of FILTERABLE_ATTRIBUTES) {
+    const v = u.attributes[a];
+    if (v !== undefined && v !== '') pairs.push([a, v]);
+  }
+  return pairs.map(([attr, value]) => ({ pool_id: u.poolId, attr, value, username_key: u.usernameKey }));
+}
+
+/** A cursor is the last row's sort key: `value \u0000 username_key` when filtered, else the key. */
+const SEP = '\u0000';
+
+export class UserRepo {
+  constructor(private readonly db: Db, private readonly kind: 'sqlite' | 'postgres') {}
+
+  private inTx<T>(fn: (db: Db) => Promise<T>): Promise<T> {
+    if (this.db.isTransaction) return fn(this.db);
+    return (this.db as any).transaction().execute(fn);
+  }
+
+  /** Inserts the user and claims its aliases. ConflictError('username' | 'sub' | 'alias:<kind>') when taken. */
+  async insert(u: UserRecord, aliases: AliasClaim[] = []): Promise<void> {
+    await this.inTx(async (db) => {
+      try {
+        await db.insertInto('users').values(toRow(u)).execute();
+      } catch (e) {
+        if (isUniqueViolation(e)) throw new ConflictError(String((e as Error).message).includes('sub') ? 'sub' : 'username');
+        throw e;
+      }
+      await db.insertInto('user_index').values(indexRows(u)).execute();
+      await claimAliases(db, u, aliases);
+    });
+  }
+
+  async get(poolId: string, usernameKey: string, opts?: { forUpdate?: boolean }): Promise<UserRecord | undefined> {
+    let q = this.db.selectFrom('users').selectAll().where('pool_id', '=', poolId).where('username_key', '=', usernameKey);
+    if (opts?.forUpdate && this.kind === 'postgres') q = q.forUpdate();
+    const r = await q.executeTakeFirst();
+    return r && toUser(r);
+  }
+
+  async getBySub(poolId: string, sub: string): Promise<UserRecord | undefined> {
+    const r = await this.db.selectFrom('users').selectAll().where('pool_id', '=', poolId).where('sub', '=', sub).executeTakeFirst();
+    return r && toUser(r);
+  }
+
+  /** The user holding an alias (or username attribute) value. */
+  async getByAlias(poolId: string, kind: string, valueKey: string): Promise<UserRecord | undefined> {
+    const r = await this.db
+      .selectFrom('user_aliases')
+      .innerJoin('users', (j) => j.onRef('users.pool_id', '=', 'user_aliases.pool_id').onRef('users.username_key', '=', 'user_aliases.username_key'))
+      .selectAll('users')
+      .where('user_aliases.pool_id', '=', poolId)
+      .where('user_aliases.kind', '=', kind)
+      .where('user_aliases.value_key', '=', valueKey)
+      .executeTakeFirst();
+    return r && toUser(r as Database['users']);
+  }
+
+  /** The aliases a user holds now. */
+  async aliasesOf(poolId: string, usernameKey: string): Promise<AliasClaim[]> {
+    const rows = await this.db
+      .selectFrom('user_aliases')
+      .select(['kind', 'value_key'])
+      .where('pool_id', '=', poolId)
+      .where('username_key', '=', usernameKey)
+      .execute();
+    return rows.map((r) => ({ kind: r.kind, valueKey: r.value_key }));
+  }
+
+  /**
+   * Writes the user back (everything but the username and pool), re-indexes it, and, when `aliases`
+   * is given, replaces the aliases it holds (ConflictError('alias:<kind>') when one is taken).
+   * Returns false when the user is gone.
+   */
+  async update(u: UserRecord, aliases?: AliasClaim[]): Promise<boolean> {
+    return this.inTx(async (db) => {
+      const { pool_id, username_key, username, created_at, ...set } = toRow(u);
+      const r = await db.updateTable('users').set(set).where('pool_id', '=', pool_id).where('username_key', '=', username_key).executeTakeFirst();
+      if (Number(r.numUpdatedRows) === 0) return false;
+      await db.deleteFrom('user_index').where('pool_id', '=', pool_id).where('username_key', '=', username_key).execute();
+      await db.insertInto('user_index').values(indexRows(u)).execute();
+      if (aliases) {
+        await db.deleteFrom('user_aliases').where('pool_id', '=', pool_id).where('username_key', '=', username_key).execute();
+        await claimAliases(db, u, aliases);
+      }
+      return true;
+    });
+  }
+
+  /** Deletes the user; its index rows, aliases, codes and group memberships go by ON DELETE CASCADE. */
+  async delete(poolId: string, usernameKey: string): Promise<boolean> {
+    const r = await this.db.deleteFrom('users').where('pool_id', '=', poolId).where('username_key', '=', usernameKey).executeTakeFirst();
+    return Number(r.numDeletedRows) > 0;
+  }
+
+  async count(poolId: string): Promise<number> {
+    const r = await this.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).where('pool_id', '=', poolId).executeTakeFirst();
+    return Number(r?.n ?? 0);
+  }
+
+  /**
+   * One page of users in a stable order: by username_key, or with a filter by (value, username_key),
+   * always through an index. `after` is the cursor the previous page returned.
+   */
+  async list(poolId: string, opts: { filter?: UserFilter; after?: string; limit: number }): Promise<{ users: UserRecord[]; cursor?: string }> {
+    const { filter, after, limit } = opts;
+    if (!filter) {
+      let q = this.db.selectFrom('users').selectAll().where('pool_id', '=', poolId);
+      if (after !== undefined) q = q.where('username_key', '>', after);
+      const rows = await q.orderBy('username_key').limit(limit + 1).execute();
+      const users = rows.slice(0, limit).map(toUser);
+      return { users, ...(rows.length > limit ? { cursor: users[users.length - 1]!.usernameKey } : {}) };
+    }
+    let q = this.db
+      .selectFrom('user_index')
+      .innerJoin('users', (j) => j.onRef('users.pool_id', '=', 'user_index.pool_id').onRef('users.username_key', '=', 'user_index.username_key'))
+      .selectAll('users')
+      .select('user_index.value as index_value')
+      .where('user_index.pool_id', '=', poolId)
+      .where('user_index.attr', '=', filter.attr);
+    if (filter.prefix) {
+      q = q.where('user_index.value', '>=', filter.value).where('user_index.value', '<', filter.value + '\uffff');
+    } else {
+      q = q.where('user_index.value', '=', filter.value);
+    }
+    if (after !== undefined) {
+      const i = after.indexOf(SEP);
+      const [v, k] = i >= 0 ? [after.slice(0, i), after.slice(i + 1)] : ['', after];
+      q = q.where((eb) =>
+        eb.or([eb('user_index.value', '>', v), eb.and([eb('user_index.value', '=', v), eb('user_index.username_key', '>', k)])]),
+      );
+    }
+    const rows = await q.orderBy('user_index.value').orderBy('user_index.username_key').limit(limit + 1).execute();
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1] as (Database['users'] & { index_value: string }) | undefined;
+    return {
+      users: page.map((r) => toUser(r as Database['users'])),
+      ...(rows.length > limit && last ? { cursor: last.index_value + SEP + last.username_key } : {}),
+    };
+  }
+}
+
+async function claimAliases(db: Db, u: UserRecord, aliases: AliasClaim[]): Promise<void> {
+  for (const a of aliases) {
+    try {
+      await db.insertInto('user_aliases').values({ pool_id: u.poolId, kind: a.kind, value_key: a.valueKey, username_key: u.usernameKey }).execute();
+    } catch (e) {
+      if (isUniqueViolation(e)) throw new ConflictError(`alias:${a.kind}`);
+      throw e;
+    }
+  }
+}
