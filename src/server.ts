@@ -10,6 +10,8 @@ import type { Config } from './config.js';
 import { openStore } from './store/index.js';
 import type { Store } from './store/types.js';
 import { handleApi } from './protocol/dispatch.js';
+import { createDelivery } from './delivery/index.js';
+import type { Delivery } from './delivery/types.js';
 import { log, logError } from './log.js';
 
 const CORS_HEADERS = {
@@ -23,6 +25,7 @@ export interface RunningServer {
   url: string;
   port: number;
   store: Store;
+  delivery: Delivery;
   close(): Promise<void>;
 }
 
@@ -59,6 +62,8 @@ function jsonType(req: http.IncomingMessage): string {
 
 export async function startServer(config: Config, existingStore?: Store): Promise<RunningServer> {
   const store = existingStore ?? (await openStore(config));
+  const delivery = createDelivery(config, store);
+  const services = { store, delivery, config };
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const started = performance.now();
@@ -104,8 +109,7 @@ export async function startServer(config: Config, existingStore?: Store): Promis
       }
       const r = await handleApi(
         { target: req.headers['x-amz-target'] as string | undefined, authorization: req.headers.authorization, body },
-        store,
-        config,
+        services,
         (e) => logError('unhandled error in operation', e),
       );
       const headers: Record<string, string> = { 'Content-Type': contentType, 'x-amzn-RequestId': r.requestId };
@@ -152,11 +156,13 @@ export async function startServer(config: Config, existingStore?: Store): Promis
     url: `http://${host}:${port}`,
     port,
     store,
+    delivery,
     async close() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      await delivery.close();
       if (!existingStore) await store.close();
     },
   };

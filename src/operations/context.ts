@@ -1,9 +1,12 @@
 /** What every operation handler receives besides its validated input. */
 import type { Config } from '../config.js';
 import type { Store } from '../store/types.js';
+import type { Delivery } from '../delivery/types.js';
 
 export interface Ctx {
   store: Store;
+  /** Where codes and invitations go (outbox, console, SMTP). */
+  delivery: Delivery;
   config: Config;
   /** The request's region: the SigV4 credential scope, else the pool id's prefix, else the configured region. */
   region: string;

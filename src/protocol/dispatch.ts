@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config.js';
 import type { Store } from '../store/types.js';
+import type { Delivery } from '../delivery/types.js';
 import { operations } from '../operations/index.js';
 import { CognitoError, errors, isCognitoError } from './errors.js';
 import { operationExists, validateInput } from './validate.js';
@@ -44,7 +45,14 @@ function envelope(e: CognitoError): string {
   return JSON.stringify({ __type: e.type, message: e.message, ...e.extra });
 }
 
-export async function handleApi(req: ApiRequest, store: Store, config: Config, log: (e: unknown) => void): Promise<ApiResult> {
+export interface Services {
+  store: Store;
+  delivery: Delivery;
+  config: Config;
+}
+
+export async function handleApi(req: ApiRequest, services: Services, log: (e: unknown) => void): Promise<ApiResult> {
+  const { store, delivery, config } = services;
   const requestId = randomUUID();
   let operation: string | undefined;
   let region: string | undefined;
@@ -65,7 +73,7 @@ export async function handleApi(req: ApiRequest, store: Store, config: Config, l
     const input = parseBody(req.body);
     validateInput(name, input);
     region = regionFromAuthorization(req.authorization) ?? regionFromPoolId(input.UserPoolId) ?? config.region;
-    const output = await handler(input, { store, config, region, requestId, now: Date.now() });
+    const output = await handler(input, { store, delivery, config, region, requestId, now: Date.now() });
     return { status: 200, body: JSON.stringify(output), operation, errorType: undefined, region, requestId };
   } catch (e) {
     if (isCognitoError(e)) {
