@@ -25,6 +25,19 @@ export interface Config {
   logRequests: boolean;
   /** Largest accepted JSON request body, in bytes. */
   maxBodyBytes: number;
+  /** Print every delivered message (code included) on stderr: a development convenience. */
+  consoleMessages: boolean;
+  /** Serve the outbox at GET /_incognito/messages (codes included). */
+  messagesEndpoint: boolean;
+  /** SMTP server for EMAIL messages; unset = no email is sent (outbox and console only). */
+  smtpHost: string | undefined;
+  smtpPort: number;
+  /** Implicit TLS from the first byte (port 465 usually); otherwise STARTTLS when offered. */
+  smtpSecure: boolean;
+  smtpUser: string | undefined;
+  smtpPassword: string | undefined;
+  /** The From address of every email. */
+  smtpFrom: string;
 }
 
 export const defaults: Config = {
@@ -38,6 +51,14 @@ export const defaults: Config = {
   publicUrl: undefined,
   logRequests: true,
   maxBodyBytes: 1024 * 1024,
+  consoleMessages: true,
+  messagesEndpoint: true,
+  smtpHost: undefined,
+  smtpPort: 587,
+  smtpSecure: false,
+  smtpUser: undefined,
+  smtpPassword: undefined,
+  smtpFrom: 'no-reply@incognito.local',
 };
 
 interface Setting {
@@ -59,6 +80,14 @@ export const settings: Setting[] = [
   { key: 'publicUrl', flag: '--public-url', env: 'INCOGNITO_PUBLIC_URL', kind: 'string', help: 'public base URL (default http://HOST:PORT)' },
   { key: 'logRequests', flag: '--log-requests', env: 'INCOGNITO_LOG_REQUESTS', kind: 'bool', help: 'one JSON log line per request (true|false)' },
   { key: 'maxBodyBytes', flag: '--max-body-bytes', env: 'INCOGNITO_MAX_BODY_BYTES', kind: 'int', help: 'largest accepted request body' },
+  { key: 'consoleMessages', flag: '--console-messages', env: 'INCOGNITO_CONSOLE_MESSAGES', kind: 'bool', help: 'print each message, code included, on stderr (development)' },
+  { key: 'messagesEndpoint', flag: '--messages-endpoint', env: 'INCOGNITO_MESSAGES_ENDPOINT', kind: 'bool', help: 'serve the outbox, codes included, at GET /_incognito/messages' },
+  { key: 'smtpHost', flag: '--smtp-host', env: 'INCOGNITO_SMTP_HOST', kind: 'string', help: 'SMTP server for EMAIL messages (unset: no email is sent)' },
+  { key: 'smtpPort', flag: '--smtp-port', env: 'INCOGNITO_SMTP_PORT', kind: 'int', help: 'SMTP port' },
+  { key: 'smtpSecure', flag: '--smtp-secure', env: 'INCOGNITO_SMTP_SECURE', kind: 'bool', help: 'implicit TLS (usually port 465); false: STARTTLS when offered' },
+  { key: 'smtpUser', flag: '--smtp-user', env: 'INCOGNITO_SMTP_USER', kind: 'string', help: 'SMTP user name (unset: no authentication)' },
+  { key: 'smtpPassword', flag: '--smtp-password', env: 'INCOGNITO_SMTP_PASSWORD', kind: 'string', help: 'SMTP password (prefer the environment variable)' },
+  { key: 'smtpFrom', flag: '--smtp-from', env: 'INCOGNITO_SMTP_FROM', kind: 'string', help: 'From address of the emails' },
 ];
 
 export class ConfigError extends Error {}
@@ -94,6 +123,8 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
   }
   const c = cfg as unknown as Config;
   if (c.port > 65535) throw new ConfigError(`--port must be at most 65535`);
+  if (c.smtpPort < 1 || c.smtpPort > 65535) throw new ConfigError(`--smtp-port must be from 1 to 65535`);
+  if (c.smtpPassword !== undefined && c.smtpUser === undefined) throw new ConfigError(`--smtp-password needs --smtp-user`);
   if (c.databaseUrl && !/^postgres(ql)?:\/\//.test(c.databaseUrl)) {
     throw new ConfigError(`--database-url must start with postgres:// (SQLite is used when it is not set)`);
   }

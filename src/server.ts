@@ -3,6 +3,7 @@
  *   POST /          the Cognito JSON 1.1 API (protocol/dispatch.ts)
  *   OPTIONS *       CORS preflight, so browser SDKs work
  *   GET /health     for load balancers: 200 when the database answers
+ *   GET /_incognito/messages   the outbox: messages incognito "sent" (delivery/http.ts)
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,6 +13,7 @@ import type { Store } from './store/types.js';
 import { handleApi } from './protocol/dispatch.js';
 import { createDelivery } from './delivery/index.js';
 import type { Delivery } from './delivery/types.js';
+import { listMessages, MESSAGES_PATH } from './delivery/http.js';
 import { log, logError } from './log.js';
 
 const CORS_HEADERS = {
@@ -92,6 +94,12 @@ export async function startServer(config: Config, existingStore?: Store): Promis
         ok = false;
       }
       send(res, ok ? 200 : 503, { 'Content-Type': 'application/json' }, JSON.stringify({ status: ok ? 'ok' : 'database unavailable', store: store.kind }));
+      return;
+    }
+
+    if (req.method === 'GET' && path === MESSAGES_PATH && config.messagesEndpoint) {
+      const r = await listMessages(store, url);
+      send(res, r.status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }, r.body);
       return;
     }
 

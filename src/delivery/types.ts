@@ -17,7 +17,15 @@ export interface OutgoingMessage {
 }
 
 export interface Delivery {
-  /** Records the message in the outbox and sends it on (console, SMTP). Never throws for a send failure. */
+  /**
+   * Records the message in the outbox and sends it on (console, SMTP). Resolves once the outbox
+   * has it; sending happens in the background and never throws (Cognito sends asynchronously).
+   * Rejects only when the outbox cannot be written. Uses the root store: call it after the
+   * operation's transaction, not inside it.
+   */
   deliver(msg: OutgoingMessage): Promise<void>;
+  /** Resolves when every send started so far has finished (sent or failed). For tests. */
+  flush?(): Promise<void>;
+  /** Waits (bounded) for the sends under way, then closes the SMTP connections. */
   close(): Promise<void>;
 }

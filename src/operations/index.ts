@@ -18,6 +18,22 @@ import { DescribeUserPoolClient } from './clients/DescribeUserPoolClient.js';
 import { UpdateUserPoolClient } from './clients/UpdateUserPoolClient.js';
 import { DeleteUserPoolClient } from './clients/DeleteUserPoolClient.js';
 import { ListUserPoolClients } from './clients/ListUserPoolClients.js';
+import { AdminCreateUser } from './users/AdminCreateUser.js';
+import { AdminGetUser } from './users/AdminGetUser.js';
+import { AdminDeleteUser } from './users/AdminDeleteUser.js';
+import { AdminEnableUser, AdminDisableUser } from './users/enable.js';
+import { AdminUpdateUserAttributes } from './users/AdminUpdateUserAttributes.js';
+import { AdminDeleteUserAttributes } from './users/AdminDeleteUserAttributes.js';
+import { AdminSetUserPassword } from './users/AdminSetUserPassword.js';
+import { AdminResetUserPassword } from './users/AdminResetUserPassword.js';
+import { AdminConfirmSignUp } from './users/AdminConfirmSignUp.js';
+import { AdminSetUserSettings } from './users/AdminSetUserSettings.js';
+import { ListUsers } from './users/ListUsers.js';
+import { SignUp } from './signup/SignUp.js';
+import { ConfirmSignUp } from './signup/ConfirmSignUp.js';
+import { ResendConfirmationCode } from './signup/ResendConfirmationCode.js';
+import { ForgotPassword } from './signup/ForgotPassword.js';
+import { ConfirmForgotPassword } from './signup/ConfirmForgotPassword.js';
 
 export const operations: Record<string, Handler> = {
   // pools/
@@ -36,4 +52,23 @@ export const operations: Record<string, Handler> = {
   UpdateUserPoolClient,
   DeleteUserPoolClient,
   ListUserPoolClients,
+  // users/ (administrator operations)
+  AdminCreateUser,
+  AdminGetUser,
+  AdminDeleteUser,
+  AdminEnableUser,
+  AdminDisableUser,
+  AdminUpdateUserAttributes,
+  AdminDeleteUserAttributes,
+  AdminSetUserPassword,
+  AdminResetUserPassword,
+  AdminConfirmSignUp,
+  AdminSetUserSettings,
+  ListUsers,
+  // signup/ (client-side account operations)
+  SignUp,
+  ConfirmSignUp,
+  ResendConfirmationCode,
+  ForgotPassword,
+  ConfirmForgotPassword,
 };

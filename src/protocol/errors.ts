@@ -41,6 +41,14 @@ export const errors = {
   invalidEmailRoleAccessPolicy: make('InvalidEmailRoleAccessPolicyException'),
   tooManyRequests: make('TooManyRequestsException'),
   featureUnavailableInTier: make('FeatureUnavailableInTierException'),
+  usernameExists: make('UsernameExistsException'),
+  userNotFound: make('UserNotFoundException'),
+  aliasExists: make('AliasExistsException'),
+  invalidPassword: make('InvalidPasswordException'),
+  userNotConfirmed: make('UserNotConfirmedException'),
+  passwordResetRequired: make('PasswordResetRequiredException'),
+  groupExists: make('GroupExistsException'),
+  unsupportedUserState: make('UnsupportedUserStateException'),
   internal: make('InternalErrorException', 500),
 } as const;
 

@@ -11,12 +11,14 @@ import { PoolRepo } from './repos/pools.js';
 import { ClientRepo } from './repos/clients.js';
 import { UserRepo } from './repos/users.js';
 import { MessageRepo } from './repos/messages.js';
+import { CodeRepo } from './repos/codes.js';
 
 export class KyselyStore implements Store {
   readonly pools: PoolRepo;
   readonly clients: ClientRepo;
   readonly users: UserRepo;
   readonly messages: MessageRepo;
+  readonly codes: CodeRepo;
 
   constructor(
     readonly kind: 'sqlite' | 'postgres',
@@ -27,6 +29,7 @@ export class KyselyStore implements Store {
     this.clients = new ClientRepo(db, kind);
     this.users = new UserRepo(db, kind);
     this.messages = new MessageRepo(db);
+    this.codes = new CodeRepo(db);
   }
 
   async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {

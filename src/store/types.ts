@@ -8,6 +8,7 @@ import type { PoolRepo } from './repos/pools.js';
 import type { ClientRepo } from './repos/clients.js';
 import type { UserRepo } from './repos/users.js';
 import type { MessageRepo } from './repos/messages.js';
+import type { CodeRepo } from './repos/codes.js';
 
 export interface PoolRecord {
   id: string;
@@ -105,4 +106,5 @@ export interface Store {
   readonly clients: ClientRepo;
   readonly users: UserRepo;
   readonly messages: MessageRepo;
+  readonly codes: CodeRepo;
 }

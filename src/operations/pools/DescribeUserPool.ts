@@ -3,5 +3,6 @@ import type { Ctx } from '../context.js';
 import { loadPool, renderPool } from './shared.js';
 
 export async function DescribeUserPool(input: DescribeUserPoolRequest, ctx: Ctx) {
-  return { UserPool: renderPool(await loadPool(ctx.store, input.UserPoolId!), ctx) };
+  const pool = await loadPool(ctx.store, input.UserPoolId!);
+  return { UserPool: renderPool(pool, ctx, await ctx.store.users.count(pool.id)) };
 }

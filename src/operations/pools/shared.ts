@@ -14,7 +14,7 @@ export async function loadPool(store: Store, id: string, opts?: { forUpdate?: bo
 export const arnOf = (pool: PoolRecord, ctx: Ctx) => poolArn(pool.region, ctx.config.accountId, pool.id);
 
 /** UserPoolType as DescribeUserPool returns it. */
-export function renderPool(pool: PoolRecord, ctx: Ctx): object {
+export function renderPool(pool: PoolRecord, ctx: Ctx, userCount = 0): object {
   const { SchemaAttributes, ...rest } = pool.settings;
   return {
     Id: pool.id,
@@ -23,7 +23,7 @@ export function renderPool(pool: PoolRecord, ctx: Ctx): object {
     SchemaAttributes,
     LastModifiedDate: epochSeconds(pool.updatedAt),
     CreationDate: epochSeconds(pool.createdAt),
-    EstimatedNumberOfUsers: 0,
+    EstimatedNumberOfUsers: userCount,
     UserPoolTags: pool.tags,
     Arn: arnOf(pool, ctx),
   };

@@ -1,0 +1,48 @@
+/**
+ * GET /_incognito/messages?userPoolId=<id>[&username=<u>][&limit=<1..100>]: the outbox over HTTP,
+ * newest first, so tests and developers can read the codes incognito "sent".
+ */
+import type { Store } from '../store/types.js';
+
+export const MESSAGES_PATH = '/_incognito/messages';
+
+export interface MessagesResponse {
+  status: number;
+  body: string;
+}
+
+const bad = (error: string): MessagesResponse => ({ status: 400, body: JSON.stringify({ error }) });
+
+/** Answers a GET of MESSAGES_PATH; `rawUrl` is the request target (path and query). */
+export async function listMessages(store: Store, rawUrl: string): Promise<MessagesResponse> {
+  let query: URLSearchParams;
+  try {
+    query = new URL(rawUrl, 'http://localhost').searchParams;
+  } catch {
+    return bad('The query string could not be parsed.');
+  }
+  const poolId = query.get('userPoolId');
+  if (!poolId) return bad('userPoolId is required.');
+  const username = query.get('username');
+  if (username === '') return bad('username must not be empty (leave it out to list every user).');
+  const rawLimit = query.get('limit');
+  let limit = 20;
+  if (rawLimit !== null) {
+    limit = /^\d{1,3}$/.test(rawLimit) ? Number(rawLimit) : NaN;
+    if (!(limit >= 1 && limit <= 100)) return bad('limit must be a whole number from 1 to 100.');
+  }
+  const rows = await store.messages.list(poolId, { limit, ...(username !== null ? { username } : {}) });
+  const messages = rows.map((m) => ({
+    id: m.id,
+    userPoolId: m.poolId,
+    username: m.username,
+    medium: m.medium,
+    destination: m.destination,
+    kind: m.kind,
+    subject: m.subject,
+    body: m.body,
+    code: m.code,
+    createdAt: new Date(m.createdAt).toISOString(),
+  }));
+  return { status: 200, body: JSON.stringify({ messages }) };
+}

@@ -1,0 +1,112 @@
+/**
+ * User attributes against the pool's schema: names, types, lengths, mutability, required
+ * attributes, and which attributes a client may read or write. Messages follow Cognito's
+ * "Attributes did not conform to the schema: <name>: <why>" form.
+ */
+import type { AttributeType, SchemaAttributeType } from '@aws-sdk/client-cognito-identity-provider';
+import { errors } from '../protocol/errors.js';
+import type { PoolSettings } from './pool-settings.js';
+import type { ClientSettings } from './client-settings.js';
+
+export type Attributes = Record<string, string>;
+
+const EMAIL = /^[^\s@]+@[^\s@]+$/;
+const PHONE = /^\+[0-9]{4,15}$/;
+
+function schemaMap(settings: PoolSettings): Map<string, SchemaAttributeType> {
+  return new Map((settings.SchemaAttributes ?? []).map((a) => [a.Name!, a]));
+}
+
+function nonConforming(problems: string[]): never {
+  throw errors.invalidParameter(`Attributes did not conform to the schema: ${problems.join('\n')}`);
+}
+
+/** Turns a request's [{Name, Value}] list into a map; the last value of a repeated name wins. */
+export function toMap(list: AttributeType[] | undefined): Attributes {
+  const out: Attributes = {};
+  for (const a of list ?? []) out[a.Name!] = a.Value ?? '';
+  return out;
+}
+
+/** Checks each attribute's name, type and length against the schema (not mutability or required). */
+export function checkValues(attrs: Attributes, settings: PoolSettings): void {
+  const schema = schemaMap(settings);
+  const problems: string[] = [];
+  for (const [name, value] of Object.entries(attrs)) {
+    const def = schema.get(name);
+    if (!def || name === 'identities') {
+      problems.push(`${name}: Attribute does not exist in the schema.`);
+      continue;
+    }
+    if (name === 'sub') {
+      problems.push('sub: Attribute cannot be updated. (changing an immutable attribute)');
+      continue;
+    }
+    if (value === '') continue;
+    switch (def.AttributeDataType) {
+      case 'Boolean':
+        if (value !== 'true' && value !== 'false') problems.push(`${name}: Attribute must be 'true' or 'false'.`);
+        break;
+      case 'Number': {
+        if (!/^-?\d+(\.\d+)?$/.test(value)) {
+          problems.push(`${name}: Number must be a decimal number.`);
+          break;
+        }
+        const n = Number(value);
+        const c = def.NumberAttributeConstraints ?? {};
+        if (c.MinValue !== undefined && n < Number(c.MinValue)) problems.push(`${name}: Number must be no less than ${c.MinValue}`);
+        if (c.MaxValue !== undefined && n > Number(c.MaxValue)) problems.push(`${name}: Number must be no greater than ${c.MaxValue}`);
+        break;
+      }
+      case 'DateTime':
+        if (Number.isNaN(Date.parse(value))) problems.push(`${name}: Attribute must be a date and time.`);
+        break;
+      default: {
+        const c = def.StringAttributeConstraints ?? {};
+        const len = [...value].length;
+        if (c.MaxLength !== undefined && len > Number(c.MaxLength)) problems.push(`${name}: String must be no longer than ${c.MaxLength} characters`);
+        if (c.MinLength !== undefined && len < Number(c.MinLength)) problems.push(`${name}: String must be no shorter than ${c.MinLength} characters`);
+      }
+    }
+  }
+  if (problems.length) nonConforming(problems);
+  if (attrs.email && !EMAIL.test(attrs.email)) throw errors.invalidParameter('Invalid email address format.');
+  if (attrs.phone_number && !PHONE.test(attrs.phone_number)) throw errors.invalidParameter('Invalid phone number format.');
+}
+
+/** Every attribute the schema marks required must have a non-empty value. */
+export function checkRequired(attrs: Attributes, settings: PoolSettings): void {
+  const missing = (settings.SchemaAttributes ?? [])
+    .filter((a) => a.Required && a.Name !== 'sub' && !attrs[a.Name!])
+    .map((a) => `${a.Name}: The attribute is required`);
+  if (missing.length) nonConforming(missing);
+}
+
+/** An attribute whose schema says immutable cannot change once the user exists. */
+export function checkMutable(current: Attributes, changes: Attributes, settings: PoolSettings): void {
+  const schema = schemaMap(settings);
+  const problems = Object.keys(changes)
+    .filter((n) => schema.get(n)?.Mutable === false && current[n] !== undefined && current[n] !== changes[n])
+    .map((n) => `${n}: Attribute cannot be updated. (changing an immutable attribute)`);
+  if (problems.length) nonConforming(problems);
+}
+
+/** The attributes a client may write: its WriteAttributes, or every standard and custom attribute. */
+export function checkClientMayWrite(names: string[], client: ClientSettings, settings: PoolSettings): void {
+  const allowed = client.WriteAttributes
+    ? new Set(client.WriteAttributes)
+    : new Set(
+        (settings.SchemaAttributes ?? [])
+          .map((a) => a.Name!)
+          .filter((n) => n !== 'sub' && n !== 'email_verified' && n !== 'phone_number_verified' && !n.startsWith('dev:')),
+      );
+  if (names.some((n) => !allowed.has(n))) throw errors.notAuthorized('A client attempted to write unauthorized attribute');
+}
+
+/** The attribute list as the API returns it: `sub` first, then the rest in stored order. */
+export function toList(sub: string, attrs: Attributes, only?: Set<string>): AttributeType[] {
+  const list: AttributeType[] = [];
+  if (!only || only.has('sub')) list.push({ Name: 'sub', Value: sub });
+  for (const [Name, Value] of Object.entries(attrs)) if (!only || only.has(Name)) list.push({ Name, Value });
+  return list;
+}

@@ -1,0 +1,111 @@
+/**
+ * Which message a user gets, through which medium, with which template: sign-up and attribute
+ * verification codes, password-reset codes and invitations. Returns Cognito's CodeDeliveryDetails
+ * (destination masked).
+ */
+import type { CodeDeliveryDetailsType } from '@aws-sdk/client-cognito-identity-provider';
+import type { Delivery } from '../delivery/types.js';
+import { maskDestination } from '../delivery/mask.js';
+import {
+  DEFAULT_FORGOT_PASSWORD_MESSAGE,
+  DEFAULT_FORGOT_PASSWORD_SUBJECT,
+  DEFAULT_INVITATION_MESSAGE,
+  DEFAULT_INVITATION_SUBJECT,
+  DEFAULT_VERIFICATION_MESSAGE,
+  DEFAULT_VERIFICATION_SUBJECT,
+  renderTemplate,
+} from '../delivery/templates.js';
+import type { PoolRecord, UserRecord } from '../store/types.js';
+
+export type Medium = 'EMAIL' | 'SMS';
+export interface Channel {
+  medium: Medium;
+  attribute: 'email' | 'phone_number';
+  destination: string;
+}
+
+const emailOf = (u: Pick<UserRecord, 'attributes'>): Channel | undefined =>
+  u.attributes.email ? { medium: 'EMAIL', attribute: 'email', destination: u.attributes.email } : undefined;
+const phoneOf = (u: Pick<UserRecord, 'attributes'>): Channel | undefined =>
+  u.attributes.phone_number ? { medium: 'SMS', attribute: 'phone_number', destination: u.attributes.phone_number } : undefined;
+
+/** Sign-up confirmation goes to an auto-verified attribute the user has; the phone first, as Cognito does. */
+export function signUpChannel(pool: PoolRecord, u: Pick<UserRecord, 'attributes'>): Channel | undefined {
+  const auto = pool.settings.AutoVerifiedAttributes ?? [];
+  return (auto.includes('phone_number') ? phoneOf(u) : undefined) ?? (auto.includes('email') ? emailOf(u) : undefined);
+}
+
+/**
+ * Password reset goes to a verified email or phone, in the order AccountRecoverySetting gives
+ * (without one: the phone first, as Cognito's legacy behaviour). `admin_only` allows none.
+ */
+export function recoveryChannel(pool: PoolRecord, u: Pick<UserRecord, 'attributes'>): Channel | undefined {
+  const email = u.attributes.email_verified === 'true' ? emailOf(u) : undefined;
+  const phone = u.attributes.phone_number_verified === 'true' ? phoneOf(u) : undefined;
+  const mechanisms = [...(pool.settings.AccountRecoverySetting?.RecoveryMechanisms ?? [])].sort((a, b) => (a.Priority ?? 0) - (b.Priority ?? 0));
+  if (!mechanisms.length) return phone ?? email;
+  for (const m of mechanisms) {
+    if (m.Name === 'verified_email' && email) return email;
+    if (m.Name === 'verified_phone_number' && phone) return phone;
+  }
+  return undefined;
+}
+
+export function deliveryDetails(c: Channel): CodeDeliveryDetailsType {
+  return { Destination: maskDestination(c.medium, c.destination), DeliveryMedium: c.medium, AttributeName: c.attribute };
+}
+
+/** Sends a verification or password-reset code over the channel, from the pool's templates. */
+export async function sendCode(
+  delivery: Delivery,
+  pool: PoolRecord,
+  user: Pick<UserRecord, 'username'>,
+  channel: Channel,
+  kind: 'SIGN_UP' | 'RESEND_CODE' | 'FORGOT_PASSWORD' | 'ADMIN_RESET_PASSWORD' | 'VERIFY_ATTRIBUTE',
+  code: string,
+): Promise<CodeDeliveryDetailsType> {
+  const t = pool.settings.VerificationMessageTemplate ?? {};
+  const reset = kind === 'FORGOT_PASSWORD' || kind === 'ADMIN_RESET_PASSWORD';
+  const template =
+    channel.medium === 'SMS'
+      ? t.SmsMessage ?? DEFAULT_VERIFICATION_MESSAGE
+      : t.EmailMessage ?? (reset ? DEFAULT_FORGOT_PASSWORD_MESSAGE : DEFAULT_VERIFICATION_MESSAGE);
+  const subject = t.EmailSubject ?? (reset ? DEFAULT_FORGOT_PASSWORD_SUBJECT : DEFAULT_VERIFICATION_SUBJECT);
+  await delivery.deliver({
+    poolId: pool.id,
+    username: user.username,
+    medium: channel.medium,
+    destination: channel.destination,
+    kind,
+    ...(channel.medium === 'EMAIL' ? { subject } : {}),
+    body: renderTemplate(template, { username: user.username, code }),
+    code,
+  });
+  return deliveryDetails(channel);
+}
+
+/** The AdminCreateUser invitation with the temporary password, over each channel asked for. */
+export async function sendInvitation(
+  delivery: Delivery,
+  pool: PoolRecord,
+  user: Pick<UserRecord, 'username' | 'attributes'>,
+  mediums: Medium[],
+  temporaryPassword: string,
+): Promise<void> {
+  const t = pool.settings.AdminCreateUserConfig?.InviteMessageTemplate ?? {};
+  for (const medium of mediums) {
+    const channel = medium === 'EMAIL' ? emailOf(user) : phoneOf(user);
+    if (!channel) continue;
+    const template = medium === 'EMAIL' ? t.EmailMessage ?? DEFAULT_INVITATION_MESSAGE : t.SMSMessage ?? DEFAULT_INVITATION_MESSAGE;
+    await delivery.deliver({
+      poolId: pool.id,
+      username: user.username,
+      medium,
+      destination: channel.destination,
+      kind: 'INVITATION',
+      ...(medium === 'EMAIL' ? { subject: t.EmailSubject ?? DEFAULT_INVITATION_SUBJECT } : {}),
+      body: renderTemplate(template, { username: user.username, code: temporaryPassword }),
+      code: temporaryPassword,
+    });
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * Users: usernames (case sensitivity, username attributes), the unique sign-in identifiers a user
+ * holds (aliases), finding a user by username, alias or sub, and the wire form of a user.
+ */
+import { randomUUID } from 'node:crypto';
+import { errors } from '../protocol/errors.js';
+import type { AliasClaim, PoolRecord, Store, UserRecord } from '../store/types.js';
+import { toList, type Attributes } from './attributes.js';
+
+const EMAIL = /^[^\s@]+@[^\s@]+$/;
+const PHONE = /^\+[0-9]{4,15}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Pools created through the API are case-sensitive unless UsernameConfiguration says otherwise. */
+export function caseSensitive(pool: PoolRecord): boolean {
+  return pool.settings.UsernameConfiguration?.CaseSensitive ?? true;
+}
+
+/** The key a username is stored and compared under. */
+export function usernameKey(pool: PoolRecord, username: string): string {
+  return caseSensitive(pool) ? username : username.toLowerCase();
+}
+
+/** The key an alias value is compared under: emails always case-insensitively. */
+export function aliasKey(pool: PoolRecord, kind: string, value: string): string {
+  return kind === 'email' || !caseSensitive(pool) ? value.toLowerCase() : value;
+}
+
+/**
+ * The username a new user gets from the name given to SignUp/AdminCreateUser, and the attributes
+ * that name implies. With UsernameAttributes the name must be an email or phone number, becomes
+ * that attribute, and the username is a UUID (the sub), as in Cognito.
+ */
+export function newUsername(pool: PoolRecord, given: string, attrs: Attributes): { username: string; sub: string; attrs: Attributes } {
+  const sub = randomUUID();
+  const usernameAttrs = pool.settings.UsernameAttributes ?? [];
+  if (usernameAttrs.length) {
+    const email = usernameAttrs.includes('email') && EMAIL.test(given);
+    const phone = usernameAttrs.includes('phone_number') && PHONE.test(given);
+    if (!email && !phone) {
+      throw errors.invalidParameter(
+        usernameAttrs.length === 2
+          ? 'Username should be either an email or a phone number.'
+          : usernameAttrs[0] === 'email'
+            ? 'Username should be an email.'
+            : 'Username should be a phone number.',
+      );
+    }
+    const attr = email ? 'email' : 'phone_number';
+    if (attrs[attr] !== undefined && attrs[attr] !== given) {
+      throw errors.invalidParameter(`The ${attr} attribute must be the same as the username given.`);
+    }
+    return { username: sub, sub, attrs: { ...attrs, [attr]: given } };
+  }
+  for (const alias of pool.settings.AliasAttributes ?? []) {
+    if (alias === 'email' && EMAIL.test(given)) {
+      throw errors.invalidParameter('Username cannot be of email format, since user pool is configured for email alias.');
+    }
+    if (alias === 'phone_number' && PHONE.test(given)) {
+      throw errors.invalidParameter('Username cannot be of phone number format, since user pool is configured for phone number alias.');
+    }
+  }
+  return { username: given, sub, attrs };
+}
+
+/**
+ * The unique identifiers the user holds now. Username attributes are held from creation; aliases
+ * once the user is confirmed (email and phone also verified).
+ */
+export function aliasClaims(pool: PoolRecord, user: Pick<UserRecord, 'status' | 'attributes'>): AliasClaim[] {
+  const claims: AliasClaim[] = [];
+  const a = user.attributes;
+  for (const kind of pool.settings.UsernameAttributes ?? []) {
+    if (a[kind]) claims.push({ kind, valueKey: aliasKey(pool, kind, a[kind]!) });
+  }
+  if (user.status !== 'UNCONFIRMED') {
+    for (const kind of pool.settings.AliasAttributes ?? []) {
+      const value = a[kind];
+      if (!value) continue;
+      if (kind === 'email' && a.email_verified !== 'true') continue;
+      if (kind === 'phone_number' && a.phone_number_verified !== 'true') continue;
+      claims.push({ kind, valueKey: aliasKey(pool, kind, value) });
+    }
+  }
+  return claims;
+}
+
+/** The user a name refers to: its username, one of its aliases or username attributes, or its sub. */
+export async function findUser(store: Store, pool: PoolRecord, name: string): Promise<UserRecord | undefined> {
+  const byName = await store.users.get(pool.id, usernameKey(pool, name));
+  if (byName) return byName;
+  const kinds = new Set([...(pool.settings.UsernameAttributes ?? []), ...(pool.settings.AliasAttributes ?? [])]);
+  for (const kind of kinds) {
+    const u = await store.users.getByAlias(pool.id, kind, aliasKey(pool, kind, name));
+    if (u) return u;
+  }
+  if (UUID.test(name)) return store.users.getBySub(pool.id, name.toLowerCase());
+  return undefined;
+}
+
+/** As findUser, or UserNotFoundException "User does not exist." */
+export async function loadUser(store: Store, pool: PoolRecord, name: string): Promise<UserRecord> {
+  const u = await findUser(store, pool, name);
+  if (!u) throw errors.userNotFound('User does not exist.');
+  return u;
+}
+
+/** UserType, as AdminCreateUser and ListUsers return it. */
+export function renderUser(u: UserRecord, only?: Set<string>) {
+  const mfa = u.extra.mfaOptions as unknown[] | undefined;
+  return {
+    Username: u.username,
+    Attributes: toList(u.sub, u.attributes, only),
+    UserCreateDate: u.createdAt / 1000,
+    UserLastModifiedDate: u.updatedAt / 1000,
+    Enabled: u.enabled,
+    UserStatus: u.status,
+    ...(mfa?.length ? { MFAOptions: mfa } : {}),
+  };
+}

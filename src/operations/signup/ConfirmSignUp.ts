@@ -1,0 +1,29 @@
+import type { ConfirmSignUpRequest } from '@aws-sdk/client-cognito-identity-provider';
+import { codeMismatch, consumeCode } from '../../domain/codes.js';
+import { errors } from '../../protocol/errors.js';
+import { loadClientAndPool } from '../clients/shared.js';
+import type { Ctx } from '../context.js';
+import { lockUser, saveUser } from '../users/shared.js';
+import { hidesUsers, notFound, userForClient } from './shared.js';
+
+/**
+ * The code proves the user owns the address it went to: the user is CONFIRMED and that attribute
+ * verified. An alias held by another user fails with AliasExistsException unless ForceAliasCreation.
+ */
+export async function ConfirmSignUp(input: ConfirmSignUpRequest, ctx: Ctx) {
+  const { client, pool } = await loadClientAndPool(ctx.store, input.ClientId!);
+  const user = await userForClient(ctx.store, client, pool, input.Username!, input.SecretHash);
+  if (!user) throw hidesUsers(client) ? codeMismatch() : notFound();
+  if (user.status !== 'UNCONFIRMED') throw errors.notAuthorized(`User cannot be confirmed. Current status is ${user.status}`);
+  await consumeCode(ctx.store, pool.id, user.usernameKey, 'SIGN_UP', input.ConfirmationCode!, ctx.now);
+  await ctx.store.transaction(async (tx) => {
+    const u = await lockUser(tx, pool, user.username);
+    const attrs = { ...u.attributes };
+    const auto = pool.settings.AutoVerifiedAttributes ?? [];
+    // The code went to the phone when it is auto-verified, else to the email (notify.signUpChannel).
+    if (auto.includes('phone_number') && attrs.phone_number) attrs.phone_number_verified = 'true';
+    else if (auto.includes('email') && attrs.email) attrs.email_verified = 'true';
+    await saveUser(tx, pool, { ...u, status: 'CONFIRMED', attributes: attrs, updatedAt: ctx.now }, { forceAlias: input.ForceAliasCreation ?? false, now: ctx.now });
+  });
+  return {};
+}

@@ -1,0 +1,23 @@
+import type { ForgotPasswordRequest } from '@aws-sdk/client-cognito-identity-provider';
+import { issueCode } from '../../domain/codes.js';
+import { recoveryChannel, sendCode } from '../../domain/notify.js';
+import { errors } from '../../protocol/errors.js';
+import { loadClientAndPool } from '../clients/shared.js';
+import type { Ctx } from '../context.js';
+import { simulated } from './ResendConfirmationCode.js';
+import { hidesUsers, notFound, userForClient } from './shared.js';
+
+/** A password-reset code to the user's verified email or phone (valid one hour). */
+export async function ForgotPassword(input: ForgotPasswordRequest, ctx: Ctx) {
+  const { client, pool } = await loadClientAndPool(ctx.store, input.ClientId!);
+  const user = await userForClient(ctx.store, client, pool, input.Username!, input.SecretHash);
+  const channel = user && recoveryChannel(pool, user);
+  if (!user || !user.enabled || !channel) {
+    if (hidesUsers(client)) return { CodeDeliveryDetails: simulated(input.Username!) };
+    if (!user) throw notFound();
+    if (!user.enabled) throw errors.notAuthorized('User is disabled.');
+    throw errors.invalidParameter('Cannot reset password for the user as there is no registered/verified email or phone_number');
+  }
+  const code = await issueCode(ctx.store, pool.id, user.usernameKey, 'FORGOT_PASSWORD', ctx.now);
+  return { CodeDeliveryDetails: await sendCode(ctx.delivery, pool, user, channel, 'FORGOT_PASSWORD', code) };
+}

@@ -1,0 +1,65 @@
+import type { AdminCreateUserRequest } from '@aws-sdk/client-cognito-identity-provider';
+import { checkRequired, checkValues, toMap } from '../../domain/attributes.js';
+import { sendInvitation, type Medium } from '../../domain/notify.js';
+import { checkPassword, hashPassword, temporaryPassword } from '../../domain/passwords.js';
+import { findUser, newUsername, renderUser, usernameKey } from '../../domain/users.js';
+import { errors } from '../../protocol/errors.js';
+import type { PoolRecord, UserRecord } from '../../store/types.js';
+import type { Ctx } from '../context.js';
+import { loadPool } from '../pools/shared.js';
+import { insertUser } from './shared.js';
+
+/** Which channels the invitation goes over: the ones asked for, or the phone else the email (Cognito's default is SMS). */
+function mediums(input: AdminCreateUserRequest, user: UserRecord): Medium[] {
+  const has = (m: Medium) => (m === 'EMAIL' ? !!user.attributes.email : !!user.attributes.phone_number);
+  if (input.DesiredDeliveryMediums?.length) {
+    const wanted = [...new Set(input.DesiredDeliveryMediums)] as Medium[];
+    if (!wanted.some(has)) throw errors.invalidParameter('User has no attribute matching desired delivery mediums');
+    return wanted.filter(has);
+  }
+  return has('SMS') ? ['SMS'] : has('EMAIL') ? ['EMAIL'] : [];
+}
+
+async function resend(input: AdminCreateUserRequest, pool: PoolRecord, ctx: Ctx) {
+  const user = await findUser(ctx.store, pool, input.Username!);
+  if (!user) throw errors.userNotFound('User does not exist.');
+  if (user.status !== 'FORCE_CHANGE_PASSWORD') {
+    throw errors.unsupportedUserState(`Resend not possible. ${user.username} status is not FORCE_CHANGE_PASSWORD.`);
+  }
+  const temp = input.TemporaryPassword ?? temporaryPassword(pool.settings);
+  checkPassword(temp, pool.settings);
+  const updated = { ...user, passwordHash: await hashPassword(temp), passwordUpdatedAt: ctx.now, updatedAt: ctx.now };
+  await ctx.store.users.update(updated);
+  await sendInvitation(ctx.delivery, pool, updated, mediums(input, updated), temp);
+  return { User: renderUser(updated) };
+}
+
+export async function AdminCreateUser(input: AdminCreateUserRequest, ctx: Ctx) {
+  const pool = await loadPool(ctx.store, input.UserPoolId!);
+  if (input.MessageAction === 'RESEND') return resend(input, pool, ctx);
+  const { username, sub, attrs } = newUsername(pool, input.Username!, toMap(input.UserAttributes));
+  checkValues(attrs, pool.settings);
+  checkRequired(attrs, pool.settings);
+  const temp = input.TemporaryPassword ?? temporaryPassword(pool.settings);
+  checkPassword(temp, pool.settings);
+  const user: UserRecord = {
+    poolId: pool.id,
+    username,
+    usernameKey: usernameKey(pool, username),
+    sub,
+    status: 'FORCE_CHANGE_PASSWORD',
+    enabled: true,
+    attributes: attrs,
+    passwordHash: await hashPassword(temp),
+    passwordUpdatedAt: ctx.now,
+    extra: {},
+    createdAt: ctx.now,
+    updatedAt: ctx.now,
+  };
+  const channels = input.MessageAction === 'SUPPRESS' ? [] : mediums(input, user);
+  await ctx.store.transaction((tx) =>
+    insertUser(tx, pool, user, { existsMessage: 'User account already exists', forceAlias: input.ForceAliasCreation ?? false, now: ctx.now }),
+  );
+  await sendInvitation(ctx.delivery, pool, user, channels, temp);
+  return { User: renderUser(user) };
+}

@@ -1,0 +1,40 @@
+import type { ListUsersRequest } from '@aws-sdk/client-cognito-identity-provider';
+import { renderUser, usernameKey } from '../../domain/users.js';
+import { errors } from '../../protocol/errors.js';
+import { FILTERABLE_ATTRIBUTES } from '../../store/repos/users.js';
+import type { PoolRecord, UserFilter } from '../../store/types.js';
+import type { Ctx } from '../context.js';
+import { decodeToken, encodeToken } from '../pagination.js';
+import { loadPool } from '../pools/shared.js';
+
+const SEARCHABLE = new Set<string>(['username', 'sub', 'cognito:user_status', 'status', ...FILTERABLE_ATTRIBUTES]);
+const FILTER = /^\s*([\w:]+)\s*(\^?=)\s*"((?:[^"\\]|\\.)*)"\s*$/;
+
+/** `attr = "value"` or `attr ^= "value"` (prefix), Cognito's ListUsers filter language. */
+export function parseFilter(pool: PoolRecord, filter: string | undefined): UserFilter | undefined {
+  if (filter === undefined || filter.trim() === '') return undefined;
+  const m = FILTER.exec(filter);
+  if (!m) throw errors.invalidParameter(`Error while parsing filter '${filter}': use attribute = "value" or attribute ^= "value".`);
+  const attr = m[1]!;
+  if (!SEARCHABLE.has(attr)) {
+    throw errors.invalidParameter(`Invalid search attribute: ${attr}. Searchable: ${[...SEARCHABLE].join(', ')}.`);
+  }
+  let value = m[3]!.replace(/\\(.)/g, '$1');
+  if (attr === 'username') value = usernameKey(pool, value);
+  return { attr, value, prefix: m[2] === '^=' };
+}
+
+/** A stable order (by username, or by the filtered value then username), paged through an index. */
+export async function ListUsers(input: ListUsersRequest, ctx: Ctx) {
+  const pool = await loadPool(ctx.store, input.UserPoolId!);
+  const filter = parseFilter(pool, input.Filter);
+  const kind = `users/${pool.id}/${input.Filter ?? ''}`;
+  const after = decodeToken(kind, input.PaginationToken, 'PaginationToken');
+  const limit = input.Limit || 60;
+  const { users, cursor } = await ctx.store.users.list(pool.id, { filter, after, limit });
+  const only = input.AttributesToGet ? new Set(input.AttributesToGet) : undefined;
+  return {
+    Users: users.map((u) => renderUser(u, only)),
+    ...(cursor !== undefined ? { PaginationToken: encodeToken(kind, cursor) } : {}),
+  };
+}
