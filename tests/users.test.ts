@@ -1,0 +1,438 @@
+/** Users through the real SDK: lifecycle, attributes, sign-up and confirmation, passwords, codes, ListUsers. */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import {
+  AdminConfirmSignUpCommand,
+  AdminCreateUserCommand,
+  AdminDeleteUserAttributesCommand,
+  AdminDeleteUserCommand,
+  AdminDisableUserCommand,
+  AdminEnableUserCommand,
+  AdminGetUserCommand,
+  AdminResetUserPasswordCommand,
+  AdminSetUserPasswordCommand,
+  AdminSetUserSettingsCommand,
+  AdminUpdateUserAttributesCommand,
+  ConfirmForgotPasswordCommand,
+  ConfirmSignUpCommand,
+  CreateUserPoolClientCommand,
+  CreateUserPoolCommand,
+  DescribeUserPoolCommand,
+  ForgotPasswordCommand,
+  ListUsersCommand,
+  ResendConfirmationCodeCommand,
+  SignUpCommand,
+  type CreateUserPoolCommandInput,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { issueCode } from '../src/domain/codes.js';
+import { backends, expectError, startTestServer, type TestServer } from './harness.js';
+
+const PASSWORD = 'Correct-Horse-9';
+const attr = (list: { Name?: string; Value?: string }[] | undefined, name: string) => list?.find((a) => a.Name === name)?.Value;
+
+for (const backend of await backends()) {
+  describe(`users (${backend.name})`, () => {
+    let t: TestServer;
+    const send = (c: any): Promise<any> => t.cognito.send(c);
+    before(async () => {
+      t = await startTestServer(backend);
+    });
+    after(() => t.close());
+
+    async function pool(input: Partial<CreateUserPoolCommandInput> = {}) {
+      const { UserPool } = await send(new CreateUserPoolCommand({ PoolName: 'users', AutoVerifiedAttributes: ['email'], ...input }));
+      return UserPool.Id as string;
+    }
+    async function client(poolId: string, extra: Record<string, unknown> = {}) {
+      const { UserPoolClient } = await send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'app', ...extra }));
+      return UserPoolClient as { ClientId: string; ClientSecret?: string };
+    }
+    /** The newest message the outbox holds for the user. */
+    async function lastMessage(poolId: string, username: string) {
+      const [m] = await t.server.store.messages.list(poolId, { username, limit: 1 });
+      assert.ok(m, `a message for ${username}`);
+      return m;
+    }
+    const getUser = (poolId: string, Username: string) => send(new AdminGetUserCommand({ UserPoolId: poolId, Username }));
+
+    describe('AdminCreateUser and the user record', () => {
+      it('creates a FORCE_CHANGE_PASSWORD user with a sub and sends the invitation', async () => {
+        const p = await pool();
+        const { User } = await send(
+          new AdminCreateUserCommand({ UserPoolId: p, Username: 'alice', TemporaryPassword: 'Temp-Pass-123', UserAttributes: [{ Name: 'email', Value: 'alice@example.com' }], DesiredDeliveryMediums: ['EMAIL'] }),
+        );
+        assert.equal(User.Username, 'alice');
+        assert.equal(User.UserStatus, 'FORCE_CHANGE_PASSWORD');
+        assert.equal(User.Enabled, true);
+        assert.match(attr(User.Attributes, 'sub')!, /^[0-9a-f-]{36}$/);
+        assert.ok(User.UserCreateDate instanceof Date);
+        const g = await getUser(p, 'alice');
+        assert.equal(g.Username, 'alice');
+        assert.equal(attr(g.UserAttributes, 'email'), 'alice@example.com');
+        assert.equal(g.UserAttributes[0].Name, 'sub');
+        const m = await lastMessage(p, 'alice');
+        assert.equal(m.kind, 'INVITATION');
+        assert.equal(m.medium, 'EMAIL');
+        assert.equal(m.code, 'Temp-Pass-123');
+        assert.equal(m.body, 'Your username is alice and temporary password is Temp-Pass-123. ');
+        const { UserPool } = await send(new DescribeUserPoolCommand({ UserPoolId: p }));
+        assert.equal(UserPool.EstimatedNumberOfUsers, 1);
+      });
+
+      it('generates a temporary password that meets the policy, renders the pool template, and can suppress', async () => {
+        const p = await pool({
+          Policies: { PasswordPolicy: { MinimumLength: 16, RequireUppercase: true, RequireLowercase: true, RequireNumbers: true, RequireSymbols: true } },
+          AdminCreateUserConfig: { InviteMessageTemplate: { EmailMessage: 'Hello {username}, use {####}', EmailSubject: 'Welcome!' } },
+        });
+        await send(new AdminCreateUserCommand({ UserPoolId: p, Username: 'bob', UserAttributes: [{ Name: 'email', Value: 'bob@example.com' }] }));
+        const m = await lastMessage(p, 'bob');
+        assert.equal(m.subject, 'Welcome!');
+        assert.ok(m.code!.length >= 16);
+        assert.match(m.code!, /[a-z]/);
+        assert.match(m.code!, /[A-Z]/);
+        assert.match(m.code!, /[0-9]/);
+        assert.equal(m.body, `Hello bob, use ${m.code}`);
+        await send(new AdminCreateUserCommand({ UserPoolId: p, Username: 'quiet', MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: 'q@example.com' }] }));
+        assert.deepEqual(await t.server.store.messages.list(p, { username: 'quiet', limit: 5 }), []);
+      });
+
+      it('refuses duplicate usernames, bad temporary passwords and attributes off the schema', async () => {
+        const p = await pool({ Schema: [{ Name: 'email', AttributeDataType: 'String', Required: true }, { Name: 'tenant', AttributeDataType: 'String', Mutable: false }] });
+        const email = [{ Name: 'email', Value: 'x@example.com' }];
+        await send(new AdminCreateUserCommand({ UserPoolId: p, Username: 'dup', UserAttributes: email, MessageAction: 'SUPPRESS' }));
+        await expectError(send(new AdminCreateUserCommand({ UserPoolId: p, Username: 'dup', UserAttributes: email, MessageAction: 'SUPPRESS' })), 'UsernameExistsException', 'User account already exists');
+        await expectError(send(new AdminCreateUserCommand({ UserPoolId: p, Username: 'weak', TemporaryPassword: 'short', UserAttributes: email })), 'InvalidPasswordException', 'Password did not conform with policy: Password not long enough');
+        await expectError(send(new AdminCreateUserCommand({ UserPoolId: p, Username: 'nomail', MessageAction: 'SUPPRESS' })), 'InvalidParameterException', 'Attributes did not conform to the schema: email: The attribute is required');
+        await expectError(
+          send(new AdminCreateUserCommand({ UserPoolId: p, Username: 'shoe', UserAttributes: [...email, { Name: 'shoe_size', Value: '9' }], MessageAction: 'SUPPRESS' })),
+          'InvalidParameterException',
+          'Attributes did not conform to the schema: shoe_size: Attribute does not exist in the schema.',
+        );
+        await expectError(send(new AdminCreateUserCommand({ UserPoolId: p, Username: 'badmail', UserAttributes: [{ Name: 'email', Value: 'not-an-email' }] })), 'InvalidParameterException', 'Invalid email address format.');
+        await expectError(
+          send(new AdminCreateUserCommand({ UserPoolId: p, Username: 'badphone', UserAttributes: [...email, { Name: 'phone_number', Value: '555-1234' }] })),
+          'InvalidParameterException',
+          'Invalid phone number format.',
+        );
+        await send(new AdminCreateUserCommand({ UserPoolId: p, Username: 'tenant', UserAttributes: [...email, { Name: 'custom:tenant', Value: 'a' }], MessageAction: 'SUPPRESS' }));
+        await expectError(
+          send(new AdminUpdateUserAttributesCommand({ UserPoolId: p, Username: 'tenant', UserAttributes: [{ Name: 'custom:tenant', Value: 'b' }] })),
+          'InvalidParameterException',
+          'Attributes did not conform to the schema: custom:tenant: Attribute cannot be updated. (changing an immutable attribute)',
+        );
+        await expectError(send(new AdminGetUserCommand({ UserPoolId: p, Username: 'ghost' })), 'UserNotFoundException', 'User does not exist.');
+      });
+
+      it('updates, deletes attributes, enables, disables and deletes users', async () => {
+        const p = await pool();
+        await send(new AdminCreateUserCommand({ UserPoolId: p, Username: 'carol', MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: 'c@example.com' }, { Name: 'email_verified', Value: 'true' }, { Name: 'name', Value: 'Carol' }] }));
+        await send(new AdminUpdateUserAttributesCommand({ UserPoolId: p, Username: 'carol', UserAttributes: [{ Name: 'email', Value: 'carol@example.com' }, { Name: 'given_name', Value: 'C' }] }));
+        let g = await getUser(p, 'carol');
+        assert.equal(attr(g.UserAttributes, 'email'), 'carol@example.com');
+        assert.equal(attr(g.UserAttributes, 'email_verified'), 'false', 'a changed email is no longer verified');
+        assert.equal(attr(g.UserAttributes, 'given_name'), 'C');
+        await send(new AdminDeleteUserAttributesCommand({ UserPoolId: p, Username: 'carol', UserAttributeNames: ['name', 'email'] }));
+        g = await getUser(p, 'carol');
+        assert.equal(attr(g.UserAttributes, 'name'), undefined);
+        assert.equal(attr(g.UserAttributes, 'email'), undefined);
+        assert.equal(attr(g.UserAttributes, 'email_verified'), undefined);
+        await send(new AdminDisableUserCommand({ UserPoolId: p, Username: 'carol' }));
+        assert.equal((await getUser(p, 'carol')).Enabled, false);
+        await send(new AdminEnableUserCommand({ UserPoolId: p, Username: 'carol' }));
+        assert.equal((await getUser(p, 'carol')).Enabled, true);
+        await send(new AdminSetUserSettingsCommand({ UserPoolId: p, Username: 'carol', MFAOptions: [{ DeliveryMedium: 'SMS', AttributeName: 'phone_number' }] }));
+        assert.deepEqual((await getUser(p, 'carol')).MFAOptions, [{ DeliveryMedium: 'SMS', AttributeName: 'phone_number' }]);
+        await send(new AdminDeleteUserCommand({ UserPoolId: p, Username: 'carol' }));
+        await expectError(getUser(p, 'carol'), 'UserNotFoundException');
+        await expectError(send(new AdminDeleteUserCommand({ UserPoolId: p, Username: 'carol' })), 'UserNotFoundException');
+      });
+
+      it('AdminSetUserPassword enforces every policy rule and sets the status', async () => {
+        const p = await pool();
+        await send(new AdminCreateUserCommand({ UserPoolId: p, Username: 'dave', MessageAction: 'SUPPRESS' }));
+        const cases: [string, string][] = [
+          ['Sh0rt!', 'Password not long enough'],
+          ['ALLUPPER123!', 'Password must have lowercase characters'],
+          ['alllower123!', 'Password must have uppercase characters'],
+          ['NoNumbers!!', 'Password must have numeric characters'],
+          ['NoSymbols123', 'Password must have symbol characters'],
+        ];
+        for (const [Password, why] of cases) {
+          await expectError(send(new AdminSetUserPasswordCommand({ UserPoolId: p, Username: 'dave', Password, Permanent: true })), 'InvalidPasswordException', `Password did not conform with policy: ${why}`);
+        }
+        await send(new AdminSetUserPasswordCommand({ UserPoolId: p, Username: 'dave', Password: PASSWORD, Permanent: true }));
+        assert.equal((await getUser(p, 'dave')).UserStatus, 'CONFIRMED');
+        await send(new AdminSetUserPasswordCommand({ UserPoolId: p, Username: 'dave', Password: PASSWORD, Permanent: false }));
+        assert.equal((await getUser(p, 'dave')).UserStatus, 'FORCE_CHANGE_PASSWORD');
+        const stored = await t.server.store.users.get(p, 'dave');
+        assert.match(stored!.passwordHash!, /^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+        assert.ok(!JSON.stringify(stored).includes(PASSWORD), 'the password is never stored in clear');
+      });
+    });
+
+    describe('sign-up and confirmation', () => {
+      it('SignUp sends a code to the auto-verified email; ConfirmSignUp confirms and verifies it', async () => {
+        const p = await pool();
+        const c = await client(p);
+        const r = await send(new SignUpCommand({ ClientId: c.ClientId, Username: 'erin', Password: PASSWORD, UserAttributes: [{ Name: 'email', Value: 'erin@example.com' }] }));
+        assert.equal(r.UserConfirmed, false);
+        assert.match(r.UserSub, /^[0-9a-f-]{36}$/);
+        assert.deepEqual(r.CodeDeliveryDetails, { Destination: 'e***@e***', DeliveryMedium: 'EMAIL', AttributeName: 'email' });
+        assert.equal((await getUser(p, 'erin')).UserStatus, 'UNCONFIRMED');
+        const m = await lastMessage(p, 'erin');
+        assert.equal(m.kind, 'SIGN_UP');
+        assert.match(m.code!, /^\d{6}$/);
+        assert.equal(m.body, `Your verification code is ${m.code}. `);
+        const wrong = m.code === '000000' ? '111111' : '000000';
+        await expectError(send(new ConfirmSignUpCommand({ ClientId: c.ClientId, Username: 'erin', ConfirmationCode: wrong })), 'CodeMismatchException', 'Invalid verification code provided, please try again.');
+        await send(new ConfirmSignUpCommand({ ClientId: c.ClientId, Username: 'erin', ConfirmationCode: m.code! }));
+        const g = await getUser(p, 'erin');
+        assert.equal(g.UserStatus, 'CONFIRMED');
+        assert.equal(attr(g.UserAttributes, 'email_verified'), 'true');
+        await expectError(send(new ConfirmSignUpCommand({ ClientId: c.ClientId, Username: 'erin', ConfirmationCode: m.code! })), 'NotAuthorizedException', 'User cannot be confirmed. Current status is CONFIRMED');
+      });
+
+      it('refuses duplicate usernames, policy violations and unwritable attributes', async () => {
+        const p = await pool();
+        const c = await client(p, { WriteAttributes: ['email', 'name'] });
+        await send(new SignUpCommand({ ClientId: c.ClientId, Username: 'frank', Password: PASSWORD, UserAttributes: [{ Name: 'email', Value: 'f@example.com' }] }));
+        await expectError(send(new SignUpCommand({ ClientId: c.ClientId, Username: 'frank', Password: PASSWORD })), 'UsernameExistsException', 'User already exists');
+        await expectError(send(new SignUpCommand({ ClientId: c.ClientId, Username: 'gina', Password: 'password' })), 'InvalidPasswordException', /Password did not conform with policy/);
+        await expectError(
+          send(new SignUpCommand({ ClientId: c.ClientId, Username: 'hank', Password: PASSWORD, UserAttributes: [{ Name: 'family_name', Value: 'x' }] })),
+          'NotAuthorizedException',
+          'A client attempted to write unauthorized attribute',
+        );
+        await expectError(send(new SignUpCommand({ ClientId: 'nosuchclient', Username: 'x', Password: PASSWORD })), 'ResourceNotFoundException');
+        const adminOnly = await pool({ AdminCreateUserConfig: { AllowAdminCreateUserOnly: true } });
+        const ac = await client(adminOnly);
+        await expectError(send(new SignUpCommand({ ClientId: ac.ClientId, Username: 'x', Password: PASSWORD })), 'NotAuthorizedException', 'SignUp is not permitted for this user pool');
+      });
+
+      it('codes expire, are single-use, and lock after five wrong attempts', async () => {
+        const p = await pool();
+        const c = await client(p);
+        await send(new SignUpCommand({ ClientId: c.ClientId, Username: 'ivy', Password: PASSWORD, UserAttributes: [{ Name: 'email', Value: 'ivy@example.com' }] }));
+        // a code issued 25 hours ago has expired
+        const old = await issueCode(t.server.store, p, 'ivy', 'SIGN_UP', Date.now() - 25 * 3600_000);
+        await expectError(send(new ConfirmSignUpCommand({ ClientId: c.ClientId, Username: 'ivy', ConfirmationCode: old })), 'ExpiredCodeException', 'Invalid code provided, please request a code again.');
+        await send(new ResendConfirmationCodeCommand({ ClientId: c.ClientId, Username: 'ivy' }));
+        const { code } = await lastMessage(p, 'ivy');
+        assert.equal((await lastMessage(p, 'ivy')).kind, 'RESEND_CODE');
+        const wrong = code === '000000' ? '111111' : '000000';
+        for (let i = 0; i < 5; i++) {
+          await expectError(send(new ConfirmSignUpCommand({ ClientId: c.ClientId, Username: 'ivy', ConfirmationCode: wrong })), 'CodeMismatchException');
+        }
+        await expectError(send(new ConfirmSignUpCommand({ ClientId: c.ClientId, Username: 'ivy', ConfirmationCode: code! })), 'LimitExceededException', 'Attempt limit exceeded, please try after some time.');
+      });
+
+      it('enforces SECRET_HASH for clients with a secret', async () => {
+        const p = await pool();
+        const c = await client(p, { GenerateSecret: true });
+        const hash = (u: string) => createHmac('sha256', c.ClientSecret!).update(u + c.ClientId).digest('base64');
+        await expectError(
+          send(new SignUpCommand({ ClientId: c.ClientId, Username: 'jack', Password: PASSWORD })),
+          'NotAuthorizedException',
+          `Client ${c.ClientId} is configured for secret but secret was not received`,
+        );
+        await expectError(
+          send(new SignUpCommand({ ClientId: c.ClientId, Username: 'jack', Password: PASSWORD, SecretHash: hash('someone-else') })),
+          'NotAuthorizedException',
+          `Unable to verify secret hash for client ${c.ClientId}`,
+        );
+        await send(new SignUpCommand({ ClientId: c.ClientId, Username: 'jack', Password: PASSWORD, SecretHash: hash('jack'), UserAttributes: [{ Name: 'email', Value: 'j@example.com' }] }));
+        const { code } = await lastMessage(p, 'jack');
+        await expectError(send(new ConfirmSignUpCommand({ ClientId: c.ClientId, Username: 'jack', ConfirmationCode: code! })), 'NotAuthorizedException', /secret was not received/);
+        await send(new ConfirmSignUpCommand({ ClientId: c.ClientId, Username: 'jack', ConfirmationCode: code!, SecretHash: hash('jack') }));
+        assert.equal((await getUser(p, 'jack')).UserStatus, 'CONFIRMED');
+      });
+
+      it('50 concurrent SignUps for one username: exactly one succeeds', async () => {
+        const p = await pool();
+        const c = await client(p);
+        const results = await Promise.allSettled(
+          Array.from({ length: 50 }, () => send(new SignUpCommand({ ClientId: c.ClientId, Username: 'race', Password: PASSWORD, UserAttributes: [{ Name: 'email', Value: 'race@example.com' }] }))),
+        );
+        const ok = results.filter((r) => r.status === 'fulfilled');
+        const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+        assert.equal(ok.length, 1);
+        assert.equal(failed.length, 49);
+        for (const f of failed) assert.equal(f.reason.name, 'UsernameExistsException', f.reason.message);
+        const { Users } = await send(new ListUsersCommand({ UserPoolId: p }));
+        assert.equal(Users.length, 1);
+      });
+    });
+
+    describe('passwords: forgot, reset, confirm', () => {
+      it('ForgotPassword + ConfirmForgotPassword set a new password; a code works once', async () => {
+        const p = await pool();
+        const c = await client(p);
+        await send(new AdminCreateUserCommand({ UserPoolId: p, Username: 'kim', MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: 'kim@example.com' }, { Name: 'email_verified', Value: 'true' }] }));
+        await send(new AdminSetUserPasswordCommand({ UserPoolId: p, Username: 'kim', Password: PASSWORD, Permanent: true }));
+        const before = (await t.server.store.users.get(p, 'kim'))!.passwordHash;
+        const r = await send(new ForgotPasswordCommand({ ClientId: c.ClientId, Username: 'kim' }));
+        assert.deepEqual(r.CodeDeliveryDetails, { Destination: 'k***@e***', DeliveryMedium: 'EMAIL', AttributeName: 'email' });
+        const { code, kind } = await lastMessage(p, 'kim');
+        assert.equal(kind, 'FORGOT_PASSWORD');
+        await expectError(send(new ConfirmForgotPasswordCommand({ ClientId: c.ClientId, Username: 'kim', ConfirmationCode: code!, Password: 'weak' })), 'InvalidPasswordException');
+        await send(new ConfirmForgotPasswordCommand({ ClientId: c.ClientId, Username: 'kim', ConfirmationCode: code!, Password: 'Another-Pass-42' }));
+        assert.notEqual((await t.server.store.users.get(p, 'kim'))!.passwordHash, before);
+        await expectError(send(new ConfirmForgotPasswordCommand({ ClientId: c.ClientId, Username: 'kim', ConfirmationCode: code!, Password: 'Third-Pass-42!' })), 'ExpiredCodeException');
+      });
+
+      it('AdminResetUserPassword makes the user RESET_REQUIRED until ConfirmForgotPassword', async () => {
+        const p = await pool();
+        const c = await client(p);
+        await send(new AdminCreateUserCommand({ UserPoolId: p, Username: 'lee', MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: 'lee@example.com' }, { Name: 'email_verified', Value: 'true' }] }));
+        await send(new AdminSetUserPasswordCommand({ UserPoolId: p, Username: 'lee', Password: PASSWORD, Permanent: true }));
+        await send(new AdminResetUserPasswordCommand({ UserPoolId: p, Username: 'lee' }));
+        assert.equal((await getUser(p, 'lee')).UserStatus, 'RESET_REQUIRED');
+        const { code } = await lastMessage(p, 'lee');
+        await send(new ConfirmForgotPasswordCommand({ ClientId: c.ClientId, Username: 'lee', ConfirmationCode: code!, Password: 'Brand-New-Pass-1' }));
+        assert.equal((await getUser(p, 'lee')).UserStatus, 'CONFIRMED');
+      });
+
+      it('needs a verified email or phone, and refuses disabled users', async () => {
+        const p = await pool();
+        const c = await client(p);
+        await send(new AdminCreateUserCommand({ UserPoolId: p, Username: 'mo', MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: 'mo@example.com' }] }));
+        await expectError(send(new ForgotPasswordCommand({ ClientId: c.ClientId, Username: 'mo' })), 'InvalidParameterException', 'Cannot reset password for the user as there is no registered/verified email or phone_number');
+        await send(new AdminDisableUserCommand({ UserPoolId: p, Username: 'mo' }));
+        await expectError(send(new ForgotPasswordCommand({ ClientId: c.ClientId, Username: 'mo' })), 'NotAuthorizedException', 'User is disabled.');
+      });
+
+      it('unknown users: UserNotFoundException under LEGACY, indistinguishable under ENABLED', async () => {
+        const p = await pool();
+        const legacy = await client(p);
+        const hidden = await client(p, { PreventUserExistenceErrors: 'ENABLED' });
+        await expectError(send(new ForgotPasswordCommand({ ClientId: legacy.ClientId, Username: 'nobody' })), 'UserNotFoundException', 'Username/client id combination not found.');
+        await expectError(send(new ConfirmSignUpCommand({ ClientId: legacy.ClientId, Username: 'nobody', ConfirmationCode: '123456' })), 'UserNotFoundException');
+        await expectError(send(new ResendConfirmationCodeCommand({ ClientId: legacy.ClientId, Username: 'nobody' })), 'UserNotFoundException');
+        const r = await send(new ForgotPasswordCommand({ ClientId: hidden.ClientId, Username: 'nobody' }));
+        assert.equal(r.CodeDeliveryDetails.DeliveryMedium, 'EMAIL');
+        assert.match(r.CodeDeliveryDetails.Destination, /\*\*\*/);
+        const rr = await send(new ResendConfirmationCodeCommand({ ClientId: hidden.ClientId, Username: 'nobody' }));
+        assert.ok(rr.CodeDeliveryDetails.Destination);
+        await expectError(send(new ConfirmForgotPasswordCommand({ ClientId: hidden.ClientId, Username: 'nobody', ConfirmationCode: '123456', Password: PASSWORD })), 'CodeMismatchException');
+        await expectError(send(new ConfirmSignUpCommand({ ClientId: hidden.ClientId, Username: 'nobody', ConfirmationCode: '123456' })), 'CodeMismatchException');
+      });
+    });
+
+    describe('usernames, aliases and case', () => {
+      it('email as username: the username is a UUID, the email must be unique', async () => {
+        const p = await pool({ UsernameAttributes: ['email'] });
+        const c = await client(p);
+        await expectError(send(new SignUpCommand({ ClientId: c.ClientId, Username: 'plainname', Password: PASSWORD })), 'InvalidParameterException', 'Username should be an email.');
+        const r = await send(new SignUpCommand({ ClientId: c.ClientId, Username: 'nina@example.com', Password: PASSWORD }));
+        const g = await getUser(p, 'nina@example.com');
+        assert.equal(g.Username, r.UserSub);
+        assert.equal(attr(g.UserAttributes, 'email'), 'nina@example.com');
+        await expectError(send(new SignUpCommand({ ClientId: c.ClientId, Username: 'NINA@example.com', Password: PASSWORD })), 'UsernameExistsException', 'An account with the given email already exists.');
+        const { code } = await lastMessage(p, r.UserSub);
+        await send(new ConfirmSignUpCommand({ ClientId: c.ClientId, Username: 'nina@example.com', ConfirmationCode: code! }));
+        assert.equal((await getUser(p, r.UserSub)).UserStatus, 'CONFIRMED');
+      });
+
+      it('an alias belongs to one confirmed user; ForceAliasCreation moves it', async () => {
+        const p = await pool({ AliasAttributes: ['email', 'preferred_username'] });
+        const c = await client(p);
+        await expectError(send(new SignUpCommand({ ClientId: c.ClientId, Username: 'x@example.com', Password: PASSWORD })), 'InvalidParameterException', 'Username cannot be of email format, since user pool is configured for email alias.');
+        const verified = (e: string) => [{ Name: 'email', Value: e }, { Name: 'email_verified', Value: 'true' }];
+        await send(new AdminCreateUserCommand({ UserPoolId: p, Username: 'olga', MessageAction: 'SUPPRESS', UserAttributes: verified('shared@example.com') }));
+        assert.equal((await getUser(p, 'shared@example.com')).Username, 'olga', 'found by alias');
+        await expectError(
+          send(new AdminCreateUserCommand({ UserPoolId: p, Username: 'pete', MessageAction: 'SUPPRESS', UserAttributes: verified('shared@example.com') })),
+          'AliasExistsException',
+          'An account with the given email already exists.',
+        );
+        // an unconfirmed sign-up may use the address; confirming it collides
+        await send(new SignUpCommand({ ClientId: c.ClientId, Username: 'quinn', Password: PASSWORD, UserAttributes: [{ Name: 'email', Value: 'shared@example.com' }] }));
+        const { code } = await lastMessage(p, 'quinn');
+        await expectError(send(new ConfirmSignUpCommand({ ClientId: c.ClientId, Username: 'quinn', ConfirmationCode: code! })), 'AliasExistsException');
+        await send(new ResendConfirmationCodeCommand({ ClientId: c.ClientId, Username: 'quinn' }));
+        const again = await lastMessage(p, 'quinn');
+        await send(new ConfirmSignUpCommand({ ClientId: c.ClientId, Username: 'quinn', ConfirmationCode: again.code!, ForceAliasCreation: true }));
+        assert.equal((await getUser(p, 'shared@example.com')).Username, 'quinn', 'the alias moved');
+        const olga = await getUser(p, 'olga');
+        assert.equal(attr(olga.UserAttributes, 'email_verified'), 'false');
+      });
+
+      it('case-insensitive pools compare usernames without case', async () => {
+        const p = await pool({ UsernameConfiguration: { CaseSensitive: false } });
+        await send(new AdminCreateUserCommand({ UserPoolId: p, Username: 'Rita', MessageAction: 'SUPPRESS' }));
+        await expectError(send(new AdminCreateUserCommand({ UserPoolId: p, Username: 'rita', MessageAction: 'SUPPRESS' })), 'UsernameExistsException');
+        const g = await getUser(p, 'RITA');
+        assert.equal(g.Username, 'Rita');
+        const sensitive = await pool();
+        await send(new AdminCreateUserCommand({ UserPoolId: sensitive, Username: 'Sam', MessageAction: 'SUPPRESS' }));
+        await send(new AdminCreateUserCommand({ UserPoolId: sensitive, Username: 'sam', MessageAction: 'SUPPRESS' }));
+        await expectError(getUser(sensitive, 'SAM'), 'UserNotFoundException');
+        await expectError(send(new AdminConfirmSignUpCommand({ UserPoolId: sensitive, Username: 'sam' })), 'NotAuthorizedException', 'User cannot be confirmed. Current status is FORCE_CHANGE_PASSWORD');
+      });
+    });
+
+    describe('ListUsers', () => {
+      let p: string;
+      before(async () => {
+        p = await pool();
+        for (let i = 0; i < 23; i++) {
+          const n = String(i).padStart(2, '0');
+          await send(
+            new AdminCreateUserCommand({
+              UserPoolId: p,
+              Username: `user${n}`,
+              MessageAction: 'SUPPRESS',
+              TemporaryPassword: PASSWORD,
+              UserAttributes: [{ Name: 'email', Value: `user${n}@${i % 2 ? 'odd' : 'even'}.example` }, { Name: 'given_name', Value: i < 5 ? 'Ann' : 'Ben' }],
+            }),
+          );
+        }
+        await send(new AdminSetUserPasswordCommand({ UserPoolId: p, Username: 'user03', Password: PASSWORD, Permanent: true }));
+        await send(new AdminDisableUserCommand({ UserPoolId: p, Username: 'user04' }));
+      });
+
+      async function all(filter?: string, limit = 7) {
+        const names: string[] = [];
+        let token: string | undefined;
+        do {
+          const r = await send(new ListUsersCommand({ UserPoolId: p, Filter: filter, Limit: limit, PaginationToken: token }));
+          assert.ok(r.Users.length <= limit);
+          names.push(...r.Users.map((u: any) => u.Username));
+          token = r.PaginationToken;
+        } while (token);
+        return names;
+      }
+
+      it('pages through every user once, in a stable order', async () => {
+        const names = await all();
+        assert.equal(names.length, 23);
+        assert.equal(new Set(names).size, 23);
+        assert.deepEqual(names, [...names].sort());
+      });
+
+      it('filters with = and ^= on attributes, username, status and sub', async () => {
+        assert.deepEqual(await all('email = "user07@odd.example"'), ['user07']);
+        assert.deepEqual(await all('email ^= "user1"', 3), ['user10', 'user11', 'user12', 'user13', 'user14', 'user15', 'user16', 'user17', 'user18', 'user19']);
+        assert.equal((await all('given_name = "Ann"')).length, 5);
+        assert.deepEqual(await all('username ^= "user2"'), ['user20', 'user21', 'user22']);
+        assert.deepEqual(await all('cognito:user_status = "CONFIRMED"'), ['user03']);
+        assert.deepEqual(await all('status = "Disabled"'), ['user04']);
+        const g = await getUser(p, 'user05');
+        assert.deepEqual(await all(`sub = "${attr(g.UserAttributes, 'sub')}"`), ['user05']);
+        assert.deepEqual(await all('email = "nobody@example.com"'), []);
+      });
+
+      it('returns only AttributesToGet, and refuses bad filters', async () => {
+        const r = await send(new ListUsersCommand({ UserPoolId: p, Limit: 2, AttributesToGet: ['email'] }));
+        assert.deepEqual(r.Users[0].Attributes.map((a: any) => a.Name), ['email']);
+        assert.equal(r.Users[0].Username, 'user00');
+        assert.equal(r.Users[0].UserStatus, 'FORCE_CHANGE_PASSWORD');
+        await expectError(send(new ListUsersCommand({ UserPoolId: p, Filter: 'custom:x = "1"' })), 'InvalidParameterException', /Invalid search attribute: custom:x/);
+        await expectError(send(new ListUsersCommand({ UserPoolId: p, Filter: 'email == nope' })), 'InvalidParameterException');
+        await expectError(send(new ListUsersCommand({ UserPoolId: p, Limit: 61 })), 'InvalidParameterException', /Member must have value less than or equal to 60/);
+        await expectError(send(new ListUsersCommand({ UserPoolId: p, PaginationToken: 'forged' })), 'InvalidParameterException');
+      });
+    });
+  });
+}
