@@ -142,9 +142,10 @@ export function helpText(): string {
     '',
     'options (each also settable by the environment variable shown):',
   ];
+  const envWidth = Math.max(...settings.map((s) => s.env.length));
   for (const s of settings) {
     const d = defaults[s.key];
-    lines.push(`  ${(s.flag + ' <' + s.kind + '>').padEnd(28)} ${s.env.padEnd(26)} ${s.help}${d !== undefined ? ` (default: ${d})` : ''}`);
+    lines.push(`  ${(s.flag + ' <' + s.kind + '>').padEnd(28)} ${s.env.padEnd(envWidth)} ${s.help}${d !== undefined ? ` (default: ${d})` : ''}`);
   }
   lines.push('  --help                       show this text');
   return lines.join('\n');

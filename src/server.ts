@@ -141,7 +141,14 @@ export async function startServer(config: Config, existingStore?: Store): Promis
     send(res, 404, { 'Content-Type': 'application/json' }, JSON.stringify({ __type: 'UnknownOperationException', message: `No route for ${req.method} ${path}.` }));
   }
 
+  // Requests being handled, so close() can let them finish before the store goes away.
+  let inflight = 0;
+  let drained: (() => void) | undefined;
   const server = http.createServer((req, res) => {
+    inflight++;
+    res.once('close', () => {
+      if (--inflight === 0) drained?.();
+    });
     handle(req, res).catch((e) => {
       logError('request failed', e);
       if (!res.headersSent) send(res, 500, { 'Content-Type': 'application/json' }, JSON.stringify({ __type: 'InternalErrorException', message: 'An internal error occurred.' }));
@@ -165,11 +172,15 @@ export async function startServer(config: Config, existingStore?: Store): Promis
     port,
     store,
     delivery,
+    /** Stops accepting, lets requests in flight finish (10 s at most), then closes the store. */
     async close() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      if (inflight > 0) {
+        await Promise.race([new Promise<void>((r) => (drained = r)), new Promise((r) => setTimeout(r, 10_000).unref())]);
+      }
+      server.closeAllConnections();
+      await closed;
       await delivery.close();
       if (!existingStore) await store.close();
     },

@@ -83,7 +83,7 @@ export interface TestServer {
 
 export async function startTestServer(backend: Backend, overrides: Partial<Config> = {}): Promise<TestServer> {
   const db = await backend.fresh();
-  const config: Config = { ...defaults, port: 0, logRequests: false, ...db.settings, ...overrides };
+  const config: Config = { ...defaults, port: 0, logRequests: false, consoleMessages: false, ...db.settings, ...overrides };
   const server = await startServer(config);
   const clients: CognitoIdentityProviderClient[] = [];
   const sdk = (region = 'us-east-1') => {
