@@ -46,9 +46,16 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
       if (size <= limit) chunks.push(c);
       else if (size > limit * 64) req.destroy();
     });
-    req.on('end', () => (size > limit ? reject(new BodyTooLarge()) : resolve(Buffer.concat(chunks))));
+    let done = false;
+    req.on('end', () => {
+      done = true;
+      if (size > limit) reject(new BodyTooLarge());
+      else resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
+    });
     req.on('error', reject);
-    req.on('close', () => reject(new BodyTooLarge()));
+    req.on('close', () => {
+      if (!done) reject(new BodyTooLarge());
+    });
   });
 }
 
@@ -146,10 +153,11 @@ export async function startServer(config: Config, existingStore?: Store): Promis
   let drained: (() => void) | undefined;
   const server = http.createServer((req, res) => {
     inflight++;
-    res.once('close', () => {
-      if (--inflight === 0) drained?.();
-    });
-    handle(req, res).catch((e) => {
+    handle(req, res)
+      .finally(() => {
+        if (--inflight === 0) drained?.();
+      })
+      .catch((e) => {
       logError('request failed', e);
       if (!res.headersSent) send(res, 500, { 'Content-Type': 'application/json' }, JSON.stringify({ __type: 'InternalErrorException', message: 'An internal error occurred.' }));
       else res.destroy();

@@ -3,8 +3,19 @@ import type { Db } from '../db.js';
 import type { Database } from '../schema.js';
 import type { PoolRecord } from '../types.js';
 
+/**
+ * Parsed settings by pool id, reused while the row's settings text is unchanged (every read still
+ * goes to the database, so several nodes stay consistent; only the JSON parsing is saved).
+ * Records are frozen-by-convention: operations copy before changing (`{ ...pool, settings }`).
+ */
+const parsed = new Map<string, { text: string; tags: string; record: PoolRecord }>();
+
 function toPool(r: Database['user_pools']): PoolRecord {
-  return {
+  const hit = parsed.get(r.id);
+  if (hit && hit.text === r.settings && hit.tags === r.tags && hit.record.name === r.name && hit.record.updatedAt === Number(r.updated_at)) {
+    return hit.record;
+  }
+  const record: PoolRecord = {
     id: r.id,
     region: r.region,
     name: r.name,
@@ -13,6 +24,9 @@ function toPool(r: Database['user_pools']): PoolRecord {
     settings: JSON.parse(r.settings),
     tags: JSON.parse(r.tags),
   };
+  if (parsed.size > 10_000) parsed.clear();
+  parsed.set(r.id, { text: r.settings, tags: r.tags, record });
+  return record;
 }
 
 export class PoolRepo {

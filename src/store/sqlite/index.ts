@@ -15,7 +15,27 @@ export async function openSqlite(dataDir: string): Promise<KyselyStore> {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: sqlite }) });
+  // One incognito process owns the file: no per-statement file locking, and a second process
+  // pointed at the same data directory fails at start instead of sharing it.
+  sqlite.pragma('locking_mode = EXCLUSIVE');
+  // Kysely prepares every query anew; cache the prepared statements by SQL text (Kysely runs one
+  // query at a time on this connection, so reusing a statement is safe).
+  const statements = new Map<string, Database.Statement>();
+  const database = {
+    prepare(sql: string) {
+      let st = statements.get(sql);
+      if (!st) {
+        st = sqlite.prepare(sql);
+        if (statements.size < 1000) statements.set(sql, st);
+      }
+      return st;
+    },
+    close() {
+      statements.clear();
+      sqlite.close();
+    },
+  };
+  const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database }) });
   await migrate(db, 'sqlite');
   return new KyselyStore('sqlite', db, () => db.destroy());
 }
