@@ -50,6 +50,19 @@ for (const backend of await backends()) {
   });
 }
 
+describe('SQLite ownership', () => {
+  it('a second process on the same data directory refuses to start', async () => {
+    const db = await (await backends())[0]!.fresh();
+    try {
+      const first = await startCli(['--data-dir', db.settings.dataDir!]);
+      await assert.rejects(startCli(['--data-dir', db.settings.dataDir!]), /in use by another incognito process/);
+      await kill(first, 'SIGTERM');
+    } finally {
+      await db.cleanup();
+    }
+  });
+});
+
 describe('command line', () => {
   it('--help documents every setting', () => {
     const r = spawnSync(process.execPath, [CLI, '--help'], { encoding: 'utf8' });

@@ -11,13 +11,22 @@ export async function openSqlite(dataDir: string): Promise<KyselyStore> {
   fs.mkdirSync(dataDir, { recursive: true });
   const file = path.join(dataDir, 'incognito.sqlite');
   const sqlite = new Database(file);
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = NORMAL');
-  sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
   // One incognito process owns the file: no per-statement file locking, and a second process
   // pointed at the same data directory fails at start instead of sharing it.
   sqlite.pragma('locking_mode = EXCLUSIVE');
+  try {
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.exec('BEGIN IMMEDIATE; COMMIT;');
+  } catch (e) {
+    sqlite.close();
+    if ((e as { code?: string }).code?.startsWith('SQLITE_BUSY')) {
+      throw new Error(`the database in ${dataDir} is in use by another incognito process (SQLite serves one process; use PostgreSQL for several nodes)`);
+    }
+    throw e;
+  }
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
   // Kysely prepares every query anew; cache the prepared statements by SQL text (Kysely runs one
   // query at a time on this connection, so reusing a statement is safe).
   const statements = new Map<string, Database.Statement>();
