@@ -34,6 +34,15 @@ import { ConfirmSignUp } from './signup/ConfirmSignUp.js';
 import { ResendConfirmationCode } from './signup/ResendConfirmationCode.js';
 import { ForgotPassword } from './signup/ForgotPassword.js';
 import { ConfirmForgotPassword } from './signup/ConfirmForgotPassword.js';
+import { CreateGroup } from './groups/CreateGroup.js';
+import { GetGroup } from './groups/GetGroup.js';
+import { UpdateGroup } from './groups/UpdateGroup.js';
+import { DeleteGroup } from './groups/DeleteGroup.js';
+import { ListGroups } from './groups/ListGroups.js';
+import { AdminAddUserToGroup } from './groups/AdminAddUserToGroup.js';
+import { AdminRemoveUserFromGroup } from './groups/AdminRemoveUserFromGroup.js';
+import { ListUsersInGroup } from './groups/ListUsersInGroup.js';
+import { AdminListGroupsForUser } from './groups/AdminListGroupsForUser.js';
 
 export const operations: Record<string, Handler> = {
   // pools/
@@ -71,4 +80,14 @@ export const operations: Record<string, Handler> = {
   ResendConfirmationCode,
   ForgotPassword,
   ConfirmForgotPassword,
+  // groups/
+  CreateGroup,
+  GetGroup,
+  UpdateGroup,
+  DeleteGroup,
+  ListGroups,
+  AdminAddUserToGroup,
+  AdminRemoveUserFromGroup,
+  ListUsersInGroup,
+  AdminListGroupsForUser,
 };

@@ -12,6 +12,7 @@ import { ClientRepo } from './repos/clients.js';
 import { UserRepo } from './repos/users.js';
 import { MessageRepo } from './repos/messages.js';
 import { CodeRepo } from './repos/codes.js';
+import { GroupRepo } from './repos/groups.js';
 
 export class KyselyStore implements Store {
   readonly pools: PoolRepo;
@@ -19,6 +20,7 @@ export class KyselyStore implements Store {
   readonly users: UserRepo;
   readonly messages: MessageRepo;
   readonly codes: CodeRepo;
+  readonly groups: GroupRepo;
 
   constructor(
     readonly kind: 'sqlite' | 'postgres',
@@ -30,6 +32,7 @@ export class KyselyStore implements Store {
     this.users = new UserRepo(db, kind);
     this.messages = new MessageRepo(db);
     this.codes = new CodeRepo(db);
+    this.groups = new GroupRepo(db, kind);
   }
 
   async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {

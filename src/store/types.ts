@@ -9,6 +9,7 @@ import type { ClientRepo } from './repos/clients.js';
 import type { UserRepo } from './repos/users.js';
 import type { MessageRepo } from './repos/messages.js';
 import type { CodeRepo } from './repos/codes.js';
+import type { GroupRepo } from './repos/groups.js';
 
 export interface PoolRecord {
   id: string;
@@ -107,4 +108,5 @@ export interface Store {
   readonly users: UserRepo;
   readonly messages: MessageRepo;
   readonly codes: CodeRepo;
+  readonly groups: GroupRepo;
 }

@@ -10,7 +10,7 @@ import type { AliasClaim, UserFilter, UserRecord } from '../types.js';
 /** The attributes ListUsers can filter on, besides username, sub and the two statuses. */
 export const FILTERABLE_ATTRIBUTES = ['email', 'phone_number', 'name', 'given_name', 'family_name', 'preferred_username'] as const;
 
-function toUser(r: Database['users']): UserRecord {
+export function toUser(r: Database['users']): UserRecord {
   return {
     poolId: r.pool_id,
     username: r.username,
