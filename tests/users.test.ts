@@ -1,7 +1,7 @@
 /** Users through the real SDK: lifecycle, attributes, sign-up and confirmation, passwords, codes, ListUsers. */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import {
   AdminConfirmSignUpCommand,
   AdminCreateUserCommand,
@@ -421,6 +421,40 @@ for (const backend of await backends()) {
         const g = await getUser(p, 'user05');
         assert.deepEqual(await all(`sub = "${attr(g.UserAttributes, 'sub')}"`), ['user05']);
         assert.deepEqual(await all('email = "nobody@example.com"'), []);
+      });
+
+      it('walks a 10,000-user pool page by page with no user missing or repeated', async () => {
+        const big = await pool();
+        const hash = (await t.server.store.users.get(p, 'user01'))!.passwordHash;
+        const now = Date.now();
+        await t.server.store.users.insertMany(
+          Array.from({ length: 10_000 }, (_, j) => ({
+            poolId: big, username: `u${j}`, usernameKey: `u${j}`, sub: randomUUID(), status: 'CONFIRMED' as const, enabled: true,
+            attributes: { email: `u${j}@example.com`, given_name: j % 10 === 0 ? 'Ten' : 'Other' },
+            passwordHash: hash, passwordUpdatedAt: now, extra: {}, createdAt: now, updatedAt: now,
+          })),
+        );
+        const walk = async (Filter?: string) => {
+          const seen = new Set<string>();
+          let token: string | undefined;
+          let pages = 0;
+          do {
+            const r = await send(new ListUsersCommand({ UserPoolId: big, Limit: 60, PaginationToken: token, Filter }));
+            for (const u of r.Users) {
+              assert.ok(!seen.has(u.Username), `${u.Username} repeated`);
+              seen.add(u.Username);
+            }
+            token = r.PaginationToken;
+            pages++;
+          } while (token);
+          return { seen, pages };
+        };
+        const all = await walk();
+        assert.equal(all.seen.size, 10_000);
+        assert.equal(all.pages, Math.ceil(10_000 / 60));
+        const tens = await walk('given_name = "Ten"');
+        assert.equal(tens.seen.size, 1000);
+        assert.ok([...tens.seen].every((u) => Number(u.slice(1)) % 10 === 0));
       });
 
       it('returns only AttributesToGet, and refuses bad filters', async () => {

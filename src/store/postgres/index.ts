@@ -21,11 +21,11 @@ export async function openPostgres(url: string, schema?: string): Promise<Kysely
       await c.end();
     }
   }
-  const pool = new pg.Pool({
-    connectionString: url,
-    max: 10,
-    ...(schema ? { options: `-c search_path=${schema}` } : {}),
-  });
+  // force_custom_plan: foreign-key checks are planned with their actual values. With cached generic
+  // plans, a session that first checked keys while a table was small kept seq-scanning it after a
+  // bulk load (measured: 10,000 users took 27 s to insert instead of 0.4 s).
+  const options = [`-c plan_cache_mode=force_custom_plan`, ...(schema ? [`-c search_path=${schema}`] : [])].join(' ');
+  const pool = new pg.Pool({ connectionString: url, max: 10, options });
   // An idle connection that dies (database restart) must not crash the process.
   pool.on('error', () => {});
   const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });

@@ -84,6 +84,26 @@ export class UserRepo {
     });
   }
 
+  /**
+   * Inserts many users at once (multi-row statements, in one transaction), without aliases: for
+   * bulk loads such as imports. ConflictError('username') if any username is taken.
+   */
+  async insertMany(users: UserRecord[]): Promise<void> {
+    if (users.length === 0) return;
+    await this.inTx(async (db) => {
+      for (let i = 0; i < users.length; i += 200) {
+        const chunk = users.slice(i, i + 200);
+        try {
+          await db.insertInto('users').values(chunk.map(toRow)).execute();
+        } catch (e) {
+          if (isUniqueViolation(e)) throw new ConflictError('username');
+          throw e;
+        }
+        await db.insertInto('user_index').values(chunk.flatMap(indexRows)).execute();
+      }
+    });
+  }
+
   async get(poolId: string, usernameKey: string, opts?: { forUpdate?: boolean }): Promise<UserRecord | undefined> {
     let q = this.db.selectFrom('users').selectAll().where('pool_id', '=', poolId).where('username_key', '=', usernameKey);
     if (opts?.forUpdate && this.kind === 'postgres') q = q.forUpdate();
