@@ -77,6 +77,24 @@ for (const backend of await backends()) {
       assert.match(r.json.message, /Value null at 'clientName' failed to satisfy constraint: Member must not be null/);
     });
 
+    it('refuses NUL characters anywhere in the request, on both stores, without a 500', async () => {
+      const { UserPool } = await t.cognito.send(new CreateUserPoolCommand({ PoolName: 'nul' }));
+      const bodies: [string, unknown][] = [
+        ['ListUsers', { UserPoolId: UserPool!.Id, Filter: 'email = "a\u0000b"' }],
+        ['AdminCreateUser', { UserPoolId: UserPool!.Id, Username: 'u', MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'name', Value: 'a\u0000b' }] }],
+        ['TagResource', { ResourceArn: UserPool!.Arn, Tags: { 'k\u0000': 'v' } }],
+      ];
+      for (const [op, body] of bodies) {
+        const r = await rawCall(t.url, T + op, JSON.stringify(body));
+        assert.equal(r.status, 400, op);
+        assert.equal(r.json.__type, 'InvalidParameterException', op);
+        assert.match(r.json.message, /NUL/);
+      }
+      const deep = '['.repeat(200_000) + '"\\u0000"' + ']'.repeat(200_000);
+      const r = await rawCall(t.url, T + 'ListUserPools', `{"MaxResults": 1, "x": ${deep}}`);
+      assert.notEqual(r.status, 500);
+    });
+
     it('ignores unknown members', async () => {
       const r = await rawCall(t.url, T + 'ListUserPools', '{"MaxResults": 5, "Surprise": {"x": 1}}');
       assert.equal(r.status, 200);

@@ -8,7 +8,7 @@ export function encodeToken(kind: string, lastKey: string): string {
 export function decodeToken(kind: string, token: string | undefined, member = 'NextToken'): string | undefined {
   if (token === undefined) return undefined;
   const text = /^[A-Za-z0-9_-]+$/.test(token) ? Buffer.from(token, 'base64url').toString('utf8') : '';
-  if (!text.startsWith(kind + ':')) throw errors.invalidParameter(`The ${member} is not valid: pass the token a previous response returned.`);
+  if (!text.startsWith(kind + ':') || text.includes('\0')) throw errors.invalidParameter(`The ${member} is not valid: pass the token a previous response returned.`);
   return text.slice(kind.length + 1);
 }
 

@@ -38,7 +38,29 @@ function parseBody(raw: Buffer): Record<string, unknown> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw errors.serialization('The request body must be a JSON object.');
   }
+  // NUL cannot be stored in PostgreSQL text: refuse it for every operation, on both stores alike.
+  // (A raw NUL byte is already invalid JSON; only the escape needs looking for.)
+  if (raw.includes('\\u0000') && containsNul(value)) {
+    throw errors.invalidParameter('Strings in the request cannot contain the NUL character (U+0000).');
+  }
   return value as Record<string, unknown>;
+}
+
+/** Iterative, so no nesting depth the body may carry can overflow the stack. */
+function containsNul(root: unknown): boolean {
+  const stack: unknown[] = [root];
+  while (stack.length) {
+    const v = stack.pop();
+    if (typeof v === 'string') {
+      if (v.includes('\0')) return true;
+    } else if (v !== null && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        if (k.includes('\0')) return true;
+        stack.push(x);
+      }
+    }
+  }
+  return false;
 }
 
 function envelope(e: CognitoError): string {

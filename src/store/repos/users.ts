@@ -59,8 +59,16 @@ function indexRows(u: UserRecord): Database['user_index'][] {
   return pairs.map(([attr, value]) => ({ pool_id: u.poolId, attr, value, username_key: u.usernameKey }));
 }
 
-/** A cursor is the last row's sort key: `value \u0000 username_key` when filtered, else the key. */
-const SEP = '\u0000';
+/** A cursor is the last row's sort key: JSON `[value, username_key]` when filtered, else the key. */
+function parseCursor(after: string): [string, string] {
+  try {
+    const c = JSON.parse(after);
+    if (Array.isArray(c) && typeof c[0] === 'string' && typeof c[1] === 'string') return [c[0], c[1]];
+  } catch {
+    // fall through: an unreadable cursor starts after nothing it could name
+  }
+  return ['', after];
+}
 
 export class UserRepo {
   constructor(private readonly db: Db, private readonly kind: 'sqlite' | 'postgres') {}
@@ -197,8 +205,7 @@ export class UserRepo {
       q = q.where('user_index.value', '=', filter.value);
     }
     if (after !== undefined) {
-      const i = after.indexOf(SEP);
-      const [v, k] = i >= 0 ? [after.slice(0, i), after.slice(i + 1)] : ['', after];
+      const [v, k] = parseCursor(after);
       q = q.where((eb) =>
         eb.or([eb('user_index.value', '>', v), eb.and([eb('user_index.value', '=', v), eb('user_index.username_key', '>', k)])]),
       );
@@ -208,7 +215,7 @@ export class UserRepo {
     const last = page[page.length - 1] as (Database['users'] & { index_value: string }) | undefined;
     return {
       users: page.map((r) => toUser(r as Database['users'])),
-      ...(rows.length > limit && last ? { cursor: last.index_value + SEP + last.username_key } : {}),
+      ...(rows.length > limit && last ? { cursor: JSON.stringify([last.index_value, last.username_key]) } : {}),
     };
   }
 }
