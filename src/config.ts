@@ -38,6 +38,16 @@ export interface Config {
   smtpPassword: string | undefined;
   /** The From address of every email. */
   smtpFrom: string;
+  /**
+   * The `iss` of the tokens: `url` = the public URL + `/<poolId>` (what OIDC libraries expect, as
+   * the discovery document is served there); `cognito` = `https://cognito-idp.<region>.amazonaws.com/<poolId>`
+   * (what aws-jwt-verify's CognitoJwtVerifier accepts).
+   */
+  issuer: 'url' | 'cognito';
+  /** The master key (base64 of 32 bytes) that encrypts signing keys and SRP verifiers at rest. */
+  masterKey: string | undefined;
+  /** File holding the master key; default `<data-dir>/master.key`, created on first start. */
+  masterKeyFile: string | undefined;
 }
 
 export const defaults: Config = {
@@ -59,6 +69,9 @@ export const defaults: Config = {
   smtpUser: undefined,
   smtpPassword: undefined,
   smtpFrom: 'no-reply@incognito.local',
+  issuer: 'url',
+  masterKey: undefined,
+  masterKeyFile: undefined,
 };
 
 interface Setting {
@@ -88,6 +101,9 @@ export const settings: Setting[] = [
   { key: 'smtpUser', flag: '--smtp-user', env: 'INCOGNITO_SMTP_USER', kind: 'string', help: 'SMTP user name (unset: no authentication)' },
   { key: 'smtpPassword', flag: '--smtp-password', env: 'INCOGNITO_SMTP_PASSWORD', kind: 'string', help: 'SMTP password (prefer the environment variable)' },
   { key: 'smtpFrom', flag: '--smtp-from', env: 'INCOGNITO_SMTP_FROM', kind: 'string', help: 'From address of the emails' },
+  { key: 'issuer', flag: '--issuer', env: 'INCOGNITO_ISSUER', kind: 'string', help: "token issuer: 'url' (PUBLIC_URL/<poolId>) or 'cognito' (https://cognito-idp.<region>.amazonaws.com/<poolId>)" },
+  { key: 'masterKey', flag: '--master-key', env: 'INCOGNITO_MASTER_KEY', kind: 'string', help: 'base64 of 32 random bytes: encrypts signing keys and SRP verifiers (prefer the environment variable)' },
+  { key: 'masterKeyFile', flag: '--master-key-file', env: 'INCOGNITO_MASTER_KEY_FILE', kind: 'string', help: 'file holding the master key (default DATA_DIR/master.key, created on first start)' },
 ];
 
 export class ConfigError extends Error {}
@@ -130,6 +146,10 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
   }
   if (!/^\d{12}$/.test(c.accountId)) throw new ConfigError(`--account-id must be 12 digits`);
   if (!/^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(c.region)) throw new ConfigError(`--region must look like an AWS region (e.g. us-east-1)`);
+  if (c.issuer !== 'url' && c.issuer !== 'cognito') throw new ConfigError(`--issuer must be 'url' or 'cognito'`);
+  if (c.masterKey !== undefined && Buffer.from(c.masterKey, 'base64').length !== 32) {
+    throw new ConfigError(`--master-key / INCOGNITO_MASTER_KEY must be base64 of 32 bytes (make one with: openssl rand -base64 32)`);
+  }
   c.dataDir = path.resolve(c.dataDir);
   return c;
 }

@@ -83,7 +83,9 @@ export interface TestServer {
 
 export async function startTestServer(backend: Backend, overrides: Partial<Config> = {}): Promise<TestServer> {
   const db = await backend.fresh();
-  const config: Config = { ...defaults, port: 0, logRequests: false, consoleMessages: false, ...db.settings, ...overrides };
+  // A master key of its own, so no key file is written outside the test's directory.
+  const masterKey = randomBytes(32).toString('base64');
+  const config: Config = { ...defaults, port: 0, logRequests: false, consoleMessages: false, masterKey, ...db.settings, ...overrides };
   const server = await startServer(config);
   const clients: CognitoIdentityProviderClient[] = [];
   const sdk = (region = 'us-east-1') => {

@@ -431,7 +431,7 @@ for (const backend of await backends()) {
           Array.from({ length: 10_000 }, (_, j) => ({
             poolId: big, username: `u${j}`, usernameKey: `u${j}`, sub: randomUUID(), status: 'CONFIRMED' as const, enabled: true,
             attributes: { email: `u${j}@example.com`, given_name: j % 10 === 0 ? 'Ten' : 'Other' },
-            passwordHash: hash, passwordUpdatedAt: now, extra: {}, createdAt: now, updatedAt: now,
+            passwordHash: hash, srpVerifier: null, passwordUpdatedAt: now, extra: {}, createdAt: now, updatedAt: now,
           })),
         );
         const walk = async (Filter?: string) => {

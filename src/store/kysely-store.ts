@@ -13,6 +13,10 @@ import { UserRepo } from './repos/users.js';
 import { MessageRepo } from './repos/messages.js';
 import { CodeRepo } from './repos/codes.js';
 import { GroupRepo } from './repos/groups.js';
+import { MetaRepo } from './repos/meta.js';
+import { KeyRepo } from './repos/keys.js';
+import { TokenRepo } from './repos/tokens.js';
+import { SessionRepo } from './repos/sessions.js';
 
 export class KyselyStore implements Store {
   readonly pools: PoolRepo;
@@ -21,6 +25,10 @@ export class KyselyStore implements Store {
   readonly messages: MessageRepo;
   readonly codes: CodeRepo;
   readonly groups: GroupRepo;
+  readonly meta: MetaRepo;
+  readonly keys: KeyRepo;
+  readonly tokens: TokenRepo;
+  readonly sessions: SessionRepo;
 
   constructor(
     readonly kind: 'sqlite' | 'postgres',
@@ -33,6 +41,10 @@ export class KyselyStore implements Store {
     this.messages = new MessageRepo(db);
     this.codes = new CodeRepo(db);
     this.groups = new GroupRepo(db, kind);
+    this.meta = new MetaRepo(db);
+    this.keys = new KeyRepo(db);
+    this.tokens = new TokenRepo(db);
+    this.sessions = new SessionRepo(db, kind);
   }
 
   async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {

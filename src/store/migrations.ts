@@ -131,6 +131,64 @@ const migrations = (kind: 'sqlite' | 'postgres'): Record<string, Migration> => (
       await db.schema.createIndex('messages_pool_user').on('messages').columns(['pool_id', 'username', 'created_at']).execute();
     },
   },
+  '0003_auth_tokens_sessions': {
+    async up(db: Kysely<any>) {
+      // Facts about the installation itself (the master-key check value).
+      await db.schema
+        .createTable('meta')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('value', 'text', (c) => c.notNull())
+        .execute();
+      // The SRP salt and verifier of each user's password, sealed with the master key.
+      await db.schema.alterTable('users').addColumn('srp_verifier', 'text').execute();
+      // Two RSA key pairs per pool: `use` is 'id' or 'access'. The private key is sealed.
+      await db.schema
+        .createTable('signing_keys')
+        .addColumn('pool_id', 'text', (c) => c.notNull().references('user_pools.id').onDelete('cascade'))
+        .addColumn('use', 'text', (c) => c.notNull())
+        .addColumn('kid', 'text', (c) => c.notNull())
+        .addColumn('public_jwk', 'text', (c) => c.notNull())
+        .addColumn('private_key', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('signing_keys_pk', ['pool_id', 'use'])
+        .execute();
+      // One row per sign-in: the refresh tokens and every ID and access token issued from it share
+      // its origin_jti. Revoking the family (RevokeToken, GlobalSignOut) revokes them all.
+      await db.schema
+        .createTable('token_families')
+        .addColumn('origin_jti', 'text', (c) => c.primaryKey())
+        .addColumn('pool_id', 'text', (c) => c.notNull())
+        .addColumn('client_id', 'text', (c) => c.notNull())
+        .addColumn('username_key', 'text', (c) => c.notNull())
+        .addColumn('auth_time', 'bigint', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .addColumn('revoked_at', 'bigint')
+        .addForeignKeyConstraint('token_families_user', ['pool_id', 'username_key'], 'users', ['pool_id', 'username_key'], (c) => c.onDelete('cascade'))
+        .execute();
+      await db.schema.createIndex('token_families_user').on('token_families').columns(['pool_id', 'username_key']).execute();
+      // Refresh tokens, stored only as a SHA-256 hash (they are 256-bit random strings).
+      await db.schema
+        .createTable('refresh_tokens')
+        .addColumn('token_hash', 'text', (c) => c.primaryKey())
+        .addColumn('origin_jti', 'text', (c) => c.notNull().references('token_families.origin_jti').onDelete('cascade'))
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .addColumn('replaced_at', 'bigint')
+        .execute();
+      await db.schema.createIndex('refresh_tokens_family').on('refresh_tokens').columns(['origin_jti']).execute();
+      // Challenge sessions (Session, SECRET_BLOCK): single-use, expiring, stored as a hash, state sealed.
+      await db.schema
+        .createTable('auth_sessions')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('pool_id', 'text', (c) => c.notNull().references('user_pools.id').onDelete('cascade'))
+        .addColumn('client_id', 'text', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('auth_sessions_expiry').on('auth_sessions').columns(['expires_at']).execute();
+    },
+  },
 });
 
 /** Runs the pending migrations. `schema`: the PostgreSQL schema the tables live in, if not the default. */

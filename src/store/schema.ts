@@ -35,6 +35,8 @@ export interface UsersTable {
   extra: string;
   created_at: number;
   updated_at: number;
+  /** Sealed SRP salt and verifier (null: no password, or set before SRP existed). */
+  srp_verifier: string | null;
 }
 
 export interface UserIndexTable {
@@ -90,6 +92,50 @@ export interface MessagesTable {
   created_at: number;
 }
 
+export interface MetaTable {
+  key: string;
+  value: string;
+}
+
+export interface SigningKeysTable {
+  pool_id: string;
+  use: string;
+  kid: string;
+  public_jwk: string;
+  /** Sealed PKCS#8 DER, base64. */
+  private_key: string;
+  created_at: number;
+}
+
+export interface TokenFamiliesTable {
+  origin_jti: string;
+  pool_id: string;
+  client_id: string;
+  username_key: string;
+  /** Epoch seconds of the authentication that began the family. */
+  auth_time: number;
+  created_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+}
+
+export interface RefreshTokensTable {
+  token_hash: string;
+  origin_jti: string;
+  created_at: number;
+  expires_at: number;
+  /** When rotation replaced this token (it stays usable for the grace period). */
+  replaced_at: number | null;
+}
+
+export interface AuthSessionsTable {
+  id: string;
+  pool_id: string;
+  client_id: string;
+  state: string;
+  expires_at: number;
+}
+
 export interface Database {
   user_pools: UserPoolsTable;
   user_pool_clients: UserPoolClientsTable;
@@ -100,4 +146,9 @@ export interface Database {
   groups: GroupsTable;
   group_members: GroupMembersTable;
   messages: MessagesTable;
+  meta: MetaTable;
+  signing_keys: SigningKeysTable;
+  token_families: TokenFamiliesTable;
+  refresh_tokens: RefreshTokensTable;
+  auth_sessions: AuthSessionsTable;
 }

@@ -10,6 +10,10 @@ import type { UserRepo } from './repos/users.js';
 import type { MessageRepo } from './repos/messages.js';
 import type { CodeRepo } from './repos/codes.js';
 import type { GroupRepo } from './repos/groups.js';
+import type { MetaRepo } from './repos/meta.js';
+import type { KeyRepo } from './repos/keys.js';
+import type { TokenRepo } from './repos/tokens.js';
+import type { SessionRepo } from './repos/sessions.js';
 
 export interface PoolRecord {
   id: string;
@@ -48,6 +52,8 @@ export interface UserRecord {
   /** argon2id PHC string, or null for users without a password (imported users). */
   passwordHash: string | null;
   passwordUpdatedAt: number | null;
+  /** The SRP salt and verifier of the password, sealed with the master key (domain/credentials.ts). */
+  srpVerifier: string | null;
   /** Per-user state that is not an attribute (MFA settings, sign-in failures, ...). */
   extra: Record<string, unknown>;
   createdAt: number;
@@ -109,4 +115,8 @@ export interface Store {
   readonly messages: MessageRepo;
   readonly codes: CodeRepo;
   readonly groups: GroupRepo;
+  readonly meta: MetaRepo;
+  readonly keys: KeyRepo;
+  readonly tokens: TokenRepo;
+  readonly sessions: SessionRepo;
 }

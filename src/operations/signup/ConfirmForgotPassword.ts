@@ -1,6 +1,7 @@
 import type { ConfirmForgotPasswordRequest } from '@aws-sdk/client-cognito-identity-provider';
 import { codeExpired, codeMismatch, consumeCode } from '../../domain/codes.js';
-import { checkPassword, hashPassword } from '../../domain/passwords.js';
+import { checkPassword } from '../../domain/passwords.js';
+import { passwordFields } from '../../domain/credentials.js';
 import { errors } from '../../protocol/errors.js';
 import { loadClientAndPool } from '../clients/shared.js';
 import type { Ctx } from '../context.js';
@@ -18,12 +19,12 @@ export async function ConfirmForgotPassword(input: ConfirmForgotPasswordRequest,
   }
   checkPassword(input.Password!, pool.settings);
   if (!(await ctx.store.codes.get(pool.id, user.usernameKey, 'FORGOT_PASSWORD'))) throw codeExpired();
-  const passwordHash = await hashPassword(input.Password!);
+  const password = await passwordFields(ctx.secrets, pool, user.username, input.Password!, ctx.now);
   await consumeCode(ctx.store, pool.id, user.usernameKey, 'FORGOT_PASSWORD', input.ConfirmationCode!, ctx.now);
   await ctx.store.transaction(async (tx) => {
     const u = await lockUser(tx, pool, user.username);
     const status = u.status === 'UNCONFIRMED' ? 'UNCONFIRMED' : 'CONFIRMED';
-    await saveUser(tx, pool, { ...u, status, passwordHash, passwordUpdatedAt: ctx.now, updatedAt: ctx.now }, { now: ctx.now });
+    await saveUser(tx, pool, { ...u, status, ...password, updatedAt: ctx.now }, { now: ctx.now });
   });
   return {};
 }

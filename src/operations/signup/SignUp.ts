@@ -2,7 +2,8 @@ import type { SignUpRequest } from '@aws-sdk/client-cognito-identity-provider';
 import { checkClientMayWrite, checkRequired, checkValues, toMap } from '../../domain/attributes.js';
 import { issueCode } from '../../domain/codes.js';
 import { sendCode, signUpChannel } from '../../domain/notify.js';
-import { checkPassword, hashPassword } from '../../domain/passwords.js';
+import { checkPassword } from '../../domain/passwords.js';
+import { passwordFields } from '../../domain/credentials.js';
 import { checkSecretHash } from '../../domain/secret-hash.js';
 import { newUsername, usernameKey } from '../../domain/users.js';
 import { errors } from '../../protocol/errors.js';
@@ -33,8 +34,7 @@ export async function SignUp(input: SignUpRequest, ctx: Ctx) {
     status: 'UNCONFIRMED',
     enabled: true,
     attributes: attrs,
-    passwordHash: await hashPassword(input.Password),
-    passwordUpdatedAt: ctx.now,
+    ...(await passwordFields(ctx.secrets, pool, username, input.Password, ctx.now)),
     extra: {},
     createdAt: ctx.now,
     updatedAt: ctx.now,

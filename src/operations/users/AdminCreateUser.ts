@@ -1,7 +1,8 @@
 import type { AdminCreateUserRequest } from '@aws-sdk/client-cognito-identity-provider';
 import { checkRequired, checkValues, toMap } from '../../domain/attributes.js';
 import { sendInvitation, type Medium } from '../../domain/notify.js';
-import { checkPassword, hashPassword, temporaryPassword } from '../../domain/passwords.js';
+import { checkPassword, temporaryPassword } from '../../domain/passwords.js';
+import { passwordFields } from '../../domain/credentials.js';
 import { findUser, newUsername, renderUser, usernameKey } from '../../domain/users.js';
 import { errors } from '../../protocol/errors.js';
 import type { PoolRecord, UserRecord } from '../../store/types.js';
@@ -28,7 +29,7 @@ async function resend(input: AdminCreateUserRequest, pool: PoolRecord, ctx: Ctx)
   }
   const temp = input.TemporaryPassword ?? temporaryPassword(pool.settings);
   checkPassword(temp, pool.settings);
-  const updated = { ...user, passwordHash: await hashPassword(temp), passwordUpdatedAt: ctx.now, updatedAt: ctx.now };
+  const updated = { ...user, ...(await passwordFields(ctx.secrets, pool, user.username, temp, ctx.now)), updatedAt: ctx.now };
   await ctx.store.users.update(updated);
   await sendInvitation(ctx.delivery, pool, updated, mediums(input, updated), temp);
   return { User: renderUser(updated) };
@@ -50,8 +51,7 @@ export async function AdminCreateUser(input: AdminCreateUserRequest, ctx: Ctx) {
     status: 'FORCE_CHANGE_PASSWORD',
     enabled: true,
     attributes: attrs,
-    passwordHash: await hashPassword(temp),
-    passwordUpdatedAt: ctx.now,
+    ...(await passwordFields(ctx.secrets, pool, username, temp, ctx.now)),
     extra: {},
     createdAt: ctx.now,
     updatedAt: ctx.now,

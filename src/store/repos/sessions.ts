@@ -1,0 +1,34 @@
+/** auth_sessions: challenge sessions, single-use: take() deletes the row it returns. */
+import type { Db } from '../db.js';
+
+export interface AuthSessionRecord {
+  /** A hash of the Session (or SECRET_BLOCK) handed to the client. */
+  id: string;
+  poolId: string;
+  clientId: string;
+  /** Sealed JSON of the flow's state. */
+  state: string;
+  expiresAt: number;
+}
+
+export class SessionRepo {
+  constructor(private readonly db: Db, private readonly kind: 'sqlite' | 'postgres') {}
+
+  async insert(s: AuthSessionRecord): Promise<void> {
+    await this.db.insertInto('auth_sessions').values({ id: s.id, pool_id: s.poolId, client_id: s.clientId, state: s.state, expires_at: s.expiresAt }).execute();
+  }
+
+  /**
+   * Removes the session and returns it: of two requests racing with one session, one gets it.
+   * Expired sessions are returned too (the caller says why it refuses them).
+   */
+  async take(id: string): Promise<AuthSessionRecord | undefined> {
+    const r = await this.db.deleteFrom('auth_sessions').where('id', '=', id).returningAll().executeTakeFirst();
+    if (!r) return undefined;
+    return { id: r.id, poolId: r.pool_id, clientId: r.client_id, state: r.state, expiresAt: Number(r.expires_at) };
+  }
+
+  async purgeExpired(before: number): Promise<void> {
+    await this.db.deleteFrom('auth_sessions').where('expires_at', '<', before).execute();
+  }
+}

@@ -1,0 +1,130 @@
+/**
+ * token_families and refresh_tokens. A family is one sign-in: its refresh tokens (one, or a chain
+ * when rotation is on) and every ID and access token minted from it carry its origin_jti.
+ * Revocation is a fact in this table, so it holds across restarts and nodes.
+ */
+import type { Db } from '../db.js';
+import type { Database } from '../schema.js';
+
+export interface TokenFamily {
+  originJti: string;
+  poolId: string;
+  clientId: string;
+  usernameKey: string;
+  /** Epoch seconds. */
+  authTime: number;
+  createdAt: number;
+  expiresAt: number;
+  revokedAt: number | null;
+}
+
+export interface RefreshTokenRecord {
+  tokenHash: string;
+  originJti: string;
+  createdAt: number;
+  expiresAt: number;
+  replacedAt: number | null;
+}
+
+const toFamily = (r: Database['token_families']): TokenFamily => ({
+  originJti: r.origin_jti,
+  poolId: r.pool_id,
+  clientId: r.client_id,
+  usernameKey: r.username_key,
+  authTime: Number(r.auth_time),
+  createdAt: Number(r.created_at),
+  expiresAt: Number(r.expires_at),
+  revokedAt: r.revoked_at === null ? null : Number(r.revoked_at),
+});
+
+export class TokenRepo {
+  constructor(private readonly db: Db) {}
+
+  /** A new sign-in with its first refresh token, in one statement each (the caller's transaction). */
+  async insertFamily(f: TokenFamily, refresh: RefreshTokenRecord): Promise<void> {
+    await this.db
+      .insertInto('token_families')
+      .values({
+        origin_jti: f.originJti,
+        pool_id: f.poolId,
+        client_id: f.clientId,
+        username_key: f.usernameKey,
+        auth_time: f.authTime,
+        created_at: f.createdAt,
+        expires_at: f.expiresAt,
+        revoked_at: null,
+      })
+      .execute();
+    await this.insertRefresh(refresh);
+  }
+
+  async insertRefresh(t: RefreshTokenRecord): Promise<void> {
+    await this.db
+      .insertInto('refresh_tokens')
+      .values({ token_hash: t.tokenHash, origin_jti: t.originJti, created_at: t.createdAt, expires_at: t.expiresAt, replaced_at: t.replacedAt })
+      .execute();
+  }
+
+  async family(originJti: string): Promise<TokenFamily | undefined> {
+    const r = await this.db.selectFrom('token_families').selectAll().where('origin_jti', '=', originJti).executeTakeFirst();
+    return r && toFamily(r);
+  }
+
+  /** A refresh token by its hash, with its family. */
+  async refresh(tokenHash: string): Promise<{ token: RefreshTokenRecord; family: TokenFamily } | undefined> {
+    const r = await this.db
+      .selectFrom('refresh_tokens')
+      .innerJoin('token_families', 'token_families.origin_jti', 'refresh_tokens.origin_jti')
+      .selectAll('token_families')
+      .select(['refresh_tokens.token_hash', 'refresh_tokens.created_at as token_created_at', 'refresh_tokens.expires_at as token_expires_at', 'refresh_tokens.replaced_at'])
+      .where('refresh_tokens.token_hash', '=', tokenHash)
+      .executeTakeFirst();
+    if (!r) return undefined;
+    return {
+      token: {
+        tokenHash: r.token_hash,
+        originJti: r.origin_jti,
+        createdAt: Number(r.token_created_at),
+        expiresAt: Number(r.token_expires_at),
+        replacedAt: r.replaced_at === null ? null : Number(r.replaced_at),
+      },
+      family: toFamily(r),
+    };
+  }
+
+  /** Marks a refresh token replaced (rotation); false when another request replaced it first. */
+  async markReplaced(tokenHash: string, at: number): Promise<boolean> {
+    const r = await this.db
+      .updateTable('refresh_tokens')
+      .set({ replaced_at: at })
+      .where('token_hash', '=', tokenHash)
+      .where('replaced_at', 'is', null)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  /** Extends the family's lifetime to cover a newly rotated refresh token. */
+  async extendFamily(originJti: string, expiresAt: number): Promise<void> {
+    await this.db.updateTable('token_families').set({ expires_at: expiresAt }).where('origin_jti', '=', originJti).where('expires_at', '<', expiresAt).execute();
+  }
+
+  async revokeFamily(originJti: string, at: number): Promise<void> {
+    await this.db.updateTable('token_families').set({ revoked_at: at }).where('origin_jti', '=', originJti).where('revoked_at', 'is', null).execute();
+  }
+
+  /** Global sign-out: every family of the user. */
+  async revokeUser(poolId: string, usernameKey: string, at: number): Promise<void> {
+    await this.db
+      .updateTable('token_families')
+      .set({ revoked_at: at })
+      .where('pool_id', '=', poolId)
+      .where('username_key', '=', usernameKey)
+      .where('revoked_at', 'is', null)
+      .execute();
+  }
+
+  /** Deletes families that expired before `before` (their tokens with them). */
+  async purgeExpired(before: number): Promise<void> {
+    await this.db.deleteFrom('token_families').where('expires_at', '<', before).execute();
+  }
+}
