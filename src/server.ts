@@ -15,6 +15,9 @@ import { createDelivery } from './delivery/index.js';
 import type { Delivery } from './delivery/types.js';
 import { listMessages, MESSAGES_PATH } from './delivery/http.js';
 import { log, logError } from './log.js';
+import { checkMasterKey, loadMasterKey, Secrets } from './domain/secrets.js';
+import { SigningKeys } from './domain/keys.js';
+import { wellKnown } from './oauth/well-known.js';
 
 const CORS_HEADERS = {
   'Access-Control-Allow-Origin': '*',
@@ -28,6 +31,8 @@ export interface RunningServer {
   port: number;
   store: Store;
   delivery: Delivery;
+  /** The pools' signing keys (tests sign tokens of their own with them). */
+  keys: SigningKeys;
   close(): Promise<void>;
 }
 
@@ -71,8 +76,16 @@ function jsonType(req: http.IncomingMessage): string {
 
 export async function startServer(config: Config, existingStore?: Store): Promise<RunningServer> {
   const store = existingStore ?? (await openStore(config));
+  const secrets = new Secrets(loadMasterKey(config));
+  try {
+    await checkMasterKey(store, secrets);
+  } catch (e) {
+    if (!existingStore) await store.close();
+    throw e;
+  }
   const delivery = createDelivery(config, store);
-  const services = { store, delivery, config };
+  // publicUrl is known once the server listens (port 0 picks one); set below, before any request.
+  const services = { store, delivery, config, secrets, keys: new SigningKeys(secrets), publicUrl: '' };
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const started = performance.now();
@@ -108,6 +121,15 @@ export async function startServer(config: Config, existingStore?: Store): Promis
       const r = await listMessages(store, url);
       send(res, r.status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }, r.body);
       return;
+    }
+
+    if (req.method === 'GET' && path.includes('/.well-known/')) {
+      const r = await wellKnown(services, path);
+      if (r) {
+        send(res, r.status, { 'Content-Type': 'application/json', 'Cache-Control': r.status === 200 ? 'public, max-age=300' : 'no-store' }, r.body);
+        logGet(path, r.status, started);
+        return;
+      }
     }
 
     if (req.method === 'POST' && path === '/') {
@@ -148,6 +170,10 @@ export async function startServer(config: Config, existingStore?: Store): Promis
     send(res, 404, { 'Content-Type': 'application/json' }, JSON.stringify({ __type: 'UnknownOperationException', message: `No route for ${req.method} ${path}.` }));
   }
 
+  function logGet(path: string, status: number, started: number): void {
+    if (config.logRequests) log({ method: 'GET', path, status, ms: Math.round((performance.now() - started) * 100) / 100 });
+  }
+
   // Requests being handled, so close() can let them finish before the store goes away.
   let inflight = 0;
   let drained: (() => void) | undefined;
@@ -164,6 +190,12 @@ export async function startServer(config: Config, existingStore?: Store): Promis
     });
   });
   server.keepAliveTimeout = 65_000;
+  // Expired challenge sessions and sign-ins are deleted now and then (every node may; it is idempotent).
+  const purge = setInterval(() => {
+    const now = Date.now();
+    Promise.all([store.sessions.purgeExpired(now), store.tokens.purgeExpired(now)]).catch((e) => logError('purging expired sessions failed', e));
+  }, 10 * 60_000);
+  purge.unref();
   server.on('clientError', (_err, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
     else socket.destroy();
@@ -175,13 +207,16 @@ export async function startServer(config: Config, existingStore?: Store): Promis
   });
   const port = (server.address() as AddressInfo).port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  services.publicUrl = (config.publicUrl ?? `http://${host}:${port}`).replace(/\/+$/, '');
   return {
     url: `http://${host}:${port}`,
     port,
     store,
     delivery,
+    keys: services.keys,
     /** Stops accepting, lets requests in flight finish (10 s at most), then closes the store. */
     async close() {
+      clearInterval(purge);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       if (inflight > 0) {

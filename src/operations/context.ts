@@ -2,12 +2,20 @@
 import type { Config } from '../config.js';
 import type { Store } from '../store/types.js';
 import type { Delivery } from '../delivery/types.js';
+import type { Secrets } from '../domain/secrets.js';
+import type { SigningKeys } from '../domain/keys.js';
 
 export interface Ctx {
   store: Store;
   /** Where codes and invitations go (outbox, console, SMTP). */
   delivery: Delivery;
   config: Config;
+  /** Seals and opens secrets at rest (signing keys, SRP verifiers, session state). */
+  secrets: Secrets;
+  /** The pools' token signing keys. */
+  keys: SigningKeys;
+  /** This server's public base URL (the configured one, or http://host:port), no trailing slash. */
+  publicUrl: string;
   /** The request's region: the SigV4 credential scope, else the pool id's prefix, else the configured region. */
   region: string;
   requestId: string;

@@ -43,6 +43,21 @@ import { AdminAddUserToGroup } from './groups/AdminAddUserToGroup.js';
 import { AdminRemoveUserFromGroup } from './groups/AdminRemoveUserFromGroup.js';
 import { ListUsersInGroup } from './groups/ListUsersInGroup.js';
 import { AdminListGroupsForUser } from './groups/AdminListGroupsForUser.js';
+import { InitiateAuth } from './auth/InitiateAuth.js';
+import { AdminInitiateAuth } from './auth/AdminInitiateAuth.js';
+import { RespondToAuthChallenge } from './auth/RespondToAuthChallenge.js';
+import { AdminRespondToAuthChallenge } from './auth/AdminRespondToAuthChallenge.js';
+import { GetTokensFromRefreshToken } from './auth/GetTokensFromRefreshToken.js';
+import { RevokeToken } from './auth/RevokeToken.js';
+import { AdminUserGlobalSignOut } from './auth/AdminUserGlobalSignOut.js';
+import { GetUser } from './self/GetUser.js';
+import { UpdateUserAttributes } from './self/UpdateUserAttributes.js';
+import { DeleteUser } from './self/DeleteUser.js';
+import { DeleteUserAttributes } from './self/DeleteUserAttributes.js';
+import { ChangePassword } from './self/ChangePassword.js';
+import { GetUserAttributeVerificationCode } from './self/GetUserAttributeVerificationCode.js';
+import { VerifyUserAttribute } from './self/VerifyUserAttribute.js';
+import { GlobalSignOut } from './self/GlobalSignOut.js';
 
 export const operations: Record<string, Handler> = {
   // pools/
@@ -90,4 +105,21 @@ export const operations: Record<string, Handler> = {
   AdminRemoveUserFromGroup,
   ListUsersInGroup,
   AdminListGroupsForUser,
+  // auth/ (sign-in flows, challenges, refresh, revocation)
+  InitiateAuth,
+  AdminInitiateAuth,
+  RespondToAuthChallenge,
+  AdminRespondToAuthChallenge,
+  GetTokensFromRefreshToken,
+  RevokeToken,
+  AdminUserGlobalSignOut,
+  // self/ (operations authorized by the user's access token)
+  GetUser,
+  UpdateUserAttributes,
+  DeleteUser,
+  DeleteUserAttributes,
+  ChangePassword,
+  GetUserAttributeVerificationCode,
+  VerifyUserAttribute,
+  GlobalSignOut,
 };

@@ -5,6 +5,8 @@ import { randomUUID } from 'node:crypto';
 import type { Config } from '../config.js';
 import type { Store } from '../store/types.js';
 import type { Delivery } from '../delivery/types.js';
+import type { Secrets } from '../domain/secrets.js';
+import type { SigningKeys } from '../domain/keys.js';
 import { operations } from '../operations/index.js';
 import { CognitoError, errors, isCognitoError } from './errors.js';
 import { operationExists, validateInput } from './validate.js';
@@ -71,10 +73,13 @@ export interface Services {
   store: Store;
   delivery: Delivery;
   config: Config;
+  secrets: Secrets;
+  keys: SigningKeys;
+  publicUrl: string;
 }
 
 export async function handleApi(req: ApiRequest, services: Services, log: (e: unknown) => void): Promise<ApiResult> {
-  const { store, delivery, config } = services;
+  const { config } = services;
   const requestId = randomUUID();
   let operation: string | undefined;
   let region: string | undefined;
@@ -95,7 +100,17 @@ export async function handleApi(req: ApiRequest, services: Services, log: (e: un
     const input = parseBody(req.body);
     validateInput(name, input);
     region = regionFromAuthorization(req.authorization) ?? regionFromPoolId(input.UserPoolId) ?? config.region;
-    const output = await handler(input, { store, delivery, config, region, requestId, now: Date.now() });
+    const output = await handler(input, {
+      store: services.store,
+      delivery: services.delivery,
+      config,
+      secrets: services.secrets,
+      keys: services.keys,
+      publicUrl: services.publicUrl,
+      region,
+      requestId,
+      now: Date.now(),
+    });
     return { status: 200, body: JSON.stringify(output), operation, errorType: undefined, region, requestId };
   } catch (e) {
     if (isCognitoError(e)) {

@@ -49,6 +49,11 @@ export const errors = {
   passwordResetRequired: make('PasswordResetRequiredException'),
   groupExists: make('GroupExistsException'),
   unsupportedUserState: make('UnsupportedUserStateException'),
+  unauthorized: make('UnauthorizedException'),
+  unsupportedTokenType: make('UnsupportedTokenTypeException'),
+  refreshTokenReuse: make('RefreshTokenReuseException'),
+  codeMismatch: make('CodeMismatchException'),
+  expiredCode: make('ExpiredCodeException'),
   internal: make('InternalErrorException', 500),
 } as const;
 

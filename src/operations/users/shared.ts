@@ -3,6 +3,8 @@ import { errors } from '../../protocol/errors.js';
 import { ConflictError } from '../../store/errors.js';
 import type { PoolRecord, Store, UserRecord } from '../../store/types.js';
 import { aliasClaims, loadUser } from '../../domain/users.js';
+import { pendingOf, withPending } from '../../domain/attribute-updates.js';
+import type { Ctx } from '../context.js';
 
 function aliasMessage(what: string): string {
   const kind = what.slice('alias:'.length);
@@ -64,4 +66,33 @@ export async function lockUser(tx: Store, pool: PoolRecord, name: string): Promi
   const locked = await tx.users.get(pool.id, found.usernameKey, { forUpdate: true });
   if (!locked) throw errors.userNotFound('User does not exist.');
   return locked;
+}
+
+/**
+ * Deletes attributes of a user (AdminDeleteUserAttributes, DeleteUserAttributes). Required and
+ * immutable attributes cannot be deleted; deleting email or phone drops its verified flag.
+ */
+export async function deleteAttributes(ctx: Ctx, pool: PoolRecord, username: string, names: string[]): Promise<void> {
+  const schema = new Map((pool.settings.SchemaAttributes ?? []).map((a) => [a.Name!, a]));
+  const problems: string[] = [];
+  for (const name of names) {
+    const def = schema.get(name);
+    if (!def) problems.push(`${name}: Attribute does not exist in the schema.`);
+    else if (def.Required || name === 'sub') problems.push(`${name}: The attribute is required`);
+    else if (def.Mutable === false) problems.push(`${name}: Attribute cannot be updated. (changing an immutable attribute)`);
+    else if ((pool.settings.UsernameAttributes ?? []).includes(name as 'email')) problems.push(`${name}: The attribute is required`);
+  }
+  if (problems.length) throw errors.invalidParameter(`Attributes did not conform to the schema: ${problems.join('\n')}`);
+  await ctx.store.transaction(async (tx) => {
+    const u = await lockUser(tx, pool, username);
+    const attrs = { ...u.attributes };
+    const pending = { ...pendingOf(u) };
+    for (const name of names) {
+      delete attrs[name];
+      delete pending[name];
+      if (name === 'email') delete attrs.email_verified;
+      if (name === 'phone_number') delete attrs.phone_number_verified;
+    }
+    await saveUser(tx, pool, { ...u, attributes: attrs, extra: withPending(u.extra, pending), updatedAt: ctx.now }, { now: ctx.now });
+  });
 }

@@ -1,0 +1,200 @@
+/**
+ * Tokens: RS256 ID and access tokens with Cognito's claims (shared/reference/cognito-behaviour.md
+ * §1.3, §1.4), opaque refresh tokens stored as hashes, and the verification every access-token
+ * operation starts with (signature, expiry, issuer, token_use, scope, revocation, user state).
+ */
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { SignJWT, decodeJwt, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
+import type { Config } from '../config.js';
+import { errors } from '../protocol/errors.js';
+import type { ClientRecord, PoolRecord, Store, UserRecord } from '../store/types.js';
+import type { TokenFamily } from '../store/repos/tokens.js';
+import { validitySeconds } from './client-settings.js';
+import type { SigningKeys } from './keys.js';
+
+/** The scope of tokens from the API flows; access-token operations require it. */
+export const ADMIN_SCOPE = 'aws.cognito.signin.user.admin';
+
+export interface TokenServices {
+  store: Store;
+  keys: SigningKeys;
+  config: Pick<Config, 'issuer'>;
+  publicUrl: string;
+}
+
+/**
+ * The `iss` of a pool's tokens: this server's URL + `/<poolId>` (where the discovery document is),
+ * or Cognito's own shape for apps that verify with aws-jwt-verify's CognitoJwtVerifier.
+ */
+export function issuerOf(s: Pick<TokenServices, 'config' | 'publicUrl'>, pool: Pick<PoolRecord, 'id' | 'region'>): string {
+  return s.config.issuer === 'cognito' ? `https://cognito-idp.${pool.region}.amazonaws.com/${pool.id}` : `${s.publicUrl}/${pool.id}`;
+}
+
+const POOL_ID = /^[\w-]+_[0-9a-zA-Z]+$/;
+
+/** The pool a token names in its `iss`, if it names one. */
+function poolIdOfIssuer(iss: unknown): string | undefined {
+  if (typeof iss !== 'string') return undefined;
+  const id = iss.slice(iss.lastIndexOf('/') + 1);
+  return POOL_ID.test(id) ? id : undefined;
+}
+
+/** ID-token values: the `_verified` flags as booleans, `updated_at` as a number, the rest as strings. */
+function claimValue(name: string, value: string): unknown {
+  if (name === 'email_verified' || name === 'phone_number_verified') return value === 'true';
+  if (name === 'updated_at' && /^\d+$/.test(value)) return Number(value);
+  return value;
+}
+
+/** The attributes the client may read: its ReadAttributes, or all of them. */
+function readable(client: ClientRecord, attrs: Record<string, string>): [string, string][] {
+  const allowed = client.settings.ReadAttributes ? new Set(client.settings.ReadAttributes) : undefined;
+  return Object.entries(attrs).filter(([n]) => !allowed || allowed.has(n));
+}
+
+/** cognito:groups, and the roles when groups carry them (preferred: the lowest precedence with a role). */
+async function groupClaims(store: Store, user: UserRecord): Promise<Record<string, unknown>> {
+  const groups = await store.groups.listForUser(user.poolId, user.usernameKey, undefined, 10_000);
+  if (!groups.length) return {};
+  const out: Record<string, unknown> = { 'cognito:groups': groups.map((g) => g.name) };
+  const withRoles = groups.filter((g) => g.roleArn);
+  if (withRoles.length) {
+    out['cognito:roles'] = [...new Set(withRoles.map((g) => g.roleArn))];
+    const ranked = withRoles.filter((g) => g.precedence !== null).sort((a, b) => a.precedence! - b.precedence!);
+    if (ranked[0]) out['cognito:preferred_role'] = ranked[0].roleArn;
+  }
+  return out;
+}
+
+export interface Minted {
+  AccessToken: string;
+  IdToken: string;
+  ExpiresIn: number;
+  TokenType: 'Bearer';
+}
+
+/**
+ * Signs an ID and an access token for the user's sign-in `family` (its origin_jti and auth_time
+ * carry over to tokens minted on refresh). `scopes` defaults to the API flows' admin scope.
+ */
+export async function mintTokens(
+  s: TokenServices,
+  pool: PoolRecord,
+  client: ClientRecord,
+  user: UserRecord,
+  family: Pick<TokenFamily, 'originJti' | 'authTime'>,
+  opts: { scopes?: string[]; nonce?: string; now: number },
+): Promise<Minted> {
+  const keys = await s.keys.forPool(s.store, pool.id);
+  const iss = issuerOf(s, pool);
+  const iat = Math.floor(opts.now / 1000);
+  const validity = validitySeconds(client.settings);
+  const eventId = randomUUID();
+  const groups = await groupClaims(s.store, user);
+  const revocation = client.settings.EnableTokenRevocation !== false;
+
+  const idClaims: JWTPayload = {
+    sub: user.sub,
+    ...groups,
+    ...Object.fromEntries(readable(client, user.attributes).map(([n, v]) => [n, claimValue(n, v)])),
+    iss,
+    'cognito:username': user.username,
+    ...(opts.nonce !== undefined ? { nonce: opts.nonce } : {}),
+    ...(revocation ? { origin_jti: family.originJti } : {}),
+    aud: client.id,
+    event_id: eventId,
+    token_use: 'id',
+    auth_time: family.authTime,
+    exp: iat + validity.id,
+    iat,
+    ...(revocation ? { jti: randomUUID() } : {}),
+  };
+  const accessClaims: JWTPayload = {
+    sub: user.sub,
+    ...(groups['cognito:groups'] ? { 'cognito:groups': groups['cognito:groups'] } : {}),
+    iss,
+    client_id: client.id,
+    // Always present (not only with revocation on): sign-out and revocation find the sign-in by it.
+    origin_jti: family.originJti,
+    event_id: eventId,
+    token_use: 'access',
+    scope: (opts.scopes ?? [ADMIN_SCOPE]).join(' '),
+    auth_time: family.authTime,
+    exp: iat + validity.access,
+    iat,
+    jti: randomUUID(),
+    username: user.username,
+  };
+  const [IdToken, AccessToken] = await Promise.all([
+    new SignJWT(idClaims).setProtectedHeader({ kid: keys.id.kid, alg: 'RS256' }).sign(keys.id.privateKey),
+    new SignJWT(accessClaims).setProtectedHeader({ kid: keys.access.kid, alg: 'RS256' }).sign(keys.access.privateKey),
+  ]);
+  return { AccessToken, ExpiresIn: validity.access, TokenType: 'Bearer', IdToken };
+}
+
+/** A new refresh token: 48 random bytes, base64url (the model's `[A-Za-z0-9-_=.]+`), and its hash. */
+export function newRefreshToken(): { token: string; hash: string } {
+  const token = randomBytes(48).toString('base64url');
+  return { token, hash: hashToken(token) };
+}
+
+/** Refresh tokens and sessions are high-entropy random strings: a plain SHA-256 is the right hash. */
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('base64url');
+}
+
+/** True when the string is shaped like one of our JWTs (an ID or access token). */
+export function looksLikeJwt(token: string): boolean {
+  try {
+    const p = decodeJwt(token);
+    return typeof p.token_use === 'string';
+  } catch {
+    return false;
+  }
+}
+
+export interface VerifiedAccess {
+  pool: PoolRecord;
+  user: UserRecord;
+  claims: JWTPayload & { client_id: string; origin_jti?: string; username: string };
+}
+
+const invalidToken = () => errors.notAuthorized('Invalid Access Token');
+
+/**
+ * Checks an access token before an access-token operation does anything: signature (the pool's
+ * access key), expiry, issuer, token_use, the admin scope, then the database: the sign-in it came
+ * from is not revoked or signed out, and the user exists and is enabled.
+ */
+export async function verifyAccessToken(s: TokenServices, token: string, now: number): Promise<VerifiedAccess> {
+  let unverified: JWTPayload;
+  try {
+    unverified = decodeJwt(token);
+  } catch {
+    throw invalidToken();
+  }
+  const poolId = poolIdOfIssuer(unverified.iss);
+  const pool = poolId && (await s.store.pools.get(poolId));
+  if (!pool) throw invalidToken();
+  const keys = await s.keys.forPool(s.store, pool.id);
+  let claims: VerifiedAccess['claims'];
+  try {
+    const r = await jwtVerify(token, keys.access.publicKey, {
+      algorithms: ['RS256'],
+      issuer: issuerOf(s, pool),
+      currentDate: new Date(now),
+    });
+    claims = r.payload as VerifiedAccess['claims'];
+  } catch (e) {
+    if (e instanceof joseErrors.JWTExpired) throw errors.notAuthorized('Access Token has expired');
+    throw invalidToken();
+  }
+  if (claims.token_use !== 'access' || typeof claims.sub !== 'string' || typeof claims.client_id !== 'string') throw invalidToken();
+  if (!String(claims.scope ?? '').split(' ').includes(ADMIN_SCOPE)) throw errors.notAuthorized('Access Token does not have required scopes');
+  const user = await s.store.users.getBySub(pool.id, claims.sub);
+  if (!user) throw errors.userNotFound('User does not exist.');
+  const family = typeof claims.origin_jti === 'string' ? await s.store.tokens.family(claims.origin_jti) : undefined;
+  if (!family || family.revokedAt !== null || family.usernameKey !== user.usernameKey) throw errors.notAuthorized('Access Token has been revoked');
+  if (!user.enabled) throw errors.notAuthorized('User is disabled.');
+  return { pool, user, claims };
+}

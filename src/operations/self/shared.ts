@@ -1,0 +1,39 @@
+/** What the access-token operations share: the token checked first, then the user's state. */
+import { verifyAccessToken, type VerifiedAccess } from '../../domain/tokens.js';
+import { errors } from '../../protocol/errors.js';
+import type { CodeDeliveryDetailsType } from '@aws-sdk/client-cognito-identity-provider';
+import { pendingOf, type Verifiable } from '../../domain/attribute-updates.js';
+import { issueCode } from '../../domain/codes.js';
+import { sendCode } from '../../domain/notify.js';
+import type { ClientRecord, PoolRecord, UserRecord } from '../../store/types.js';
+import type { Ctx } from '../context.js';
+
+/**
+ * The access token's pool and user, after every check (domain/tokens.ts verifyAccessToken), and
+ * the client it was issued to.
+ */
+export async function authorize(ctx: Ctx, accessToken: string): Promise<VerifiedAccess & { client: ClientRecord }> {
+  const v = await verifyAccessToken(ctx, accessToken, ctx.now);
+  if (v.user.status === 'RESET_REQUIRED') throw errors.passwordResetRequired('Password reset required for the user');
+  if (v.user.status === 'UNCONFIRMED') throw errors.userNotConfirmed('User is not confirmed.');
+  const client = await ctx.store.clients.get(v.claims.client_id);
+  if (!client || client.poolId !== v.pool.id) throw errors.notAuthorized('Invalid Access Token');
+  return { ...v, client };
+}
+
+/**
+ * Issues a VERIFY:<attribute> code and sends it to the attribute's new value (a pending one, when
+ * the pool keeps the original until verification) or its current value.
+ */
+export async function sendVerificationCode(
+  ctx: Ctx,
+  pool: PoolRecord,
+  user: Pick<UserRecord, 'username' | 'usernameKey' | 'attributes' | 'extra'>,
+  attribute: Verifiable,
+): Promise<CodeDeliveryDetailsType> {
+  const destination = pendingOf(user)[attribute] ?? user.attributes[attribute];
+  if (!destination) throw errors.invalidParameter(`The user has no ${attribute} to verify.`);
+  const code = await issueCode(ctx.store, pool.id, user.usernameKey, `VERIFY:${attribute}`, ctx.now);
+  const channel = { medium: attribute === 'email' ? 'EMAIL' : 'SMS', attribute, destination } as const;
+  return sendCode(ctx.delivery, pool, user, channel, 'VERIFY_ATTRIBUTE', code);
+}
