@@ -54,12 +54,38 @@ export async function benchServer({ postgres }) {
 }
 
 /** Runs each [label, body | () => body, operation?] with autocannon and prints a Markdown table. */
-export async function runCases(b, cases, { seconds, connections }) {
+export async function runCases(b, cases, opts) {
+  printTableHeader();
+  for (const c of cases) printRow(await measureCase(b, c, opts));
+}
+
+// --- The table, and one case measured without printing (bench/auth.mjs mixes these rows with its own). ---
+
+export function printTableHeader() {
   console.log('| operation | requests/s | p50 ms | p99 ms | non-2xx |');
   console.log('| --- | ---: | ---: | ---: | ---: |');
-  for (const [label, body, op = label] of cases) {
-    const request = typeof body === 'function' ? { requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify(body()) }) }] } : { body: JSON.stringify(body) };
-    const r = await autocannon({ url: b.server.url + '/', method: 'POST', connections, duration: seconds, headers: b.headers(op), ...request });
-    console.log(`| ${label} | ${Math.round(r.requests.average)} | ${r.latency.p50} | ${r.latency.p99} | ${r.non2xx} |`);
-  }
+}
+
+export function printRow({ label, rps, p50, p99, non2xx }) {
+  console.log(`| ${label} | ${Math.round(rps)} | ${p50} | ${p99} | ${non2xx} |`);
+}
+
+/**
+ * One [label, body | () => body, operation?] case with autocannon, as runCases does, without printing;
+ * also keeps the first non-2xx response (status and body) so that a failure can be shown.
+ */
+export async function measureCase(b, [label, body, op = label], { seconds, connections }) {
+  let failure;
+  const onResponse = (status, resBody) => {
+    if ((status < 200 || status > 299) && !failure) failure = { status, body: String(resBody) };
+  };
+  const request = typeof body === 'function' ? { setupRequest: (req) => ({ ...req, body: JSON.stringify(body()) }) } : { body: JSON.stringify(body) };
+  const r = await autocannon({ url: b.server.url + '/', method: 'POST', connections, duration: seconds, headers: b.headers(op), requests: [{ ...request, onResponse }] });
+  return { label, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors + r.timeouts, failure };
+}
+
+/** The q-quantile (0..1) of sorted numbers, rounded to a millisecond as autocannon reports. */
+export function quantile(sorted, q) {
+  if (sorted.length === 0) return 0;
+  return Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]);
 }
