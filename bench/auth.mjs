@@ -4,16 +4,22 @@
 // the API (AdminCreateUser + AdminSetUserPassword: two argon2id hashes each), then
 //   1. InitiateAuth USER_PASSWORD_AUTH (one argon2id verify + two RS256 signatures a request), rotating users;
 //   2. SRP sign-in, both round trips (InitiateAuth USER_SRP_AUTH, RespondToAuthChallenge PASSWORD_VERIFIER),
-//      driven by a loop of --connections workers with fetch and amazon-cognito-identity-js's client math;
+//      driven by a loop of --connections workers with fetch and the light client of bench/srp-client.mjs;
 //   3. InitiateAuth REFRESH_TOKEN_AUTH, rotating over refresh tokens obtained beforehand;
 //   4. GetUser, rotating over access tokens obtained beforehand.
-// The SRP client math (jsbn modPow: a 1024-bit exponent modulo the 3072-bit N, twice a sign-in) runs in
-// this process, on the thread that also runs the server, so it counts against that row's figure.
+// The SRP client math runs in this process, on the thread that also runs the server, so it counts against
+// that row's figure. It is bench/srp-client.mjs's FastSrpClient (OpenSSL modular exponentiation, a 256-bit
+// secret a: a few ms CPU a sign-in, measured and printed at startup), not amazon-cognito-identity-js's jsbn
+// math (~190 ms a sign-in, which made the row measure the client). Before measuring, a startup check makes
+// sure both clients agree with the server's src/domain/srp.ts (makeVerifier, serverChallenge,
+// verifyPasswordClaim): amazon-cognito-identity-js and FastSrpClient given the same secret a produce the same
+// A and the same signature, and every answer of either verifies.
 //   npm run build && node bench/auth.mjs [--postgres] [--seconds 5] [--connections 32] [--users 200] [--tokens 50]
 import { createHmac } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { AuthenticationHelper, DateHelper } from 'amazon-cognito-identity-js';
 import { makeVerifier, serverChallenge, verifyPasswordClaim } from '../dist/src/domain/srp.js';
+import { FastSrpClient } from './srp-client.mjs';
 import { benchServer, measureCase, options, printRow, printTableHeader, quantile } from './lib.mjs';
 
 const BigInteger = createRequire(import.meta.url)('amazon-cognito-identity-js/lib/BigInteger.js').default;
@@ -72,7 +78,6 @@ async function parallel(items, width, fn) {
 
 async function main() {
   const { UserPool } = await must('CreateUserPool', { PoolName: 'bench' });
-  const poolName = UserPool.Id.split('_')[1];
   const { UserPoolClient } = await must('CreateUserPoolClient', {
     UserPoolId: UserPool.Id,
     ClientName: 'bench',
@@ -104,9 +109,9 @@ async function main() {
       `${tokenCount} refresh/access tokens, ${o.connections} connections, ${o.seconds}s each, node ${process.version}`,
   );
   console.log(
-    `SRP row: ${o.connections} fetch workers doing both round trips, with the client math (amazon-cognito-identity-js, jsbn: ` +
-      `~${math.client.toFixed(0)} ms CPU a sign-in, against ~${math.server.toFixed(1)} ms for the server's SRP math) ` +
-      `in this process, on the server's thread: it counts against that row, and bounds it`,
+    `SRP row: the server, driven by ${o.connections} fetch workers doing both round trips with a light client in this process ` +
+      `(bench/srp-client.mjs, OpenSSL math: ~${math.fast.toFixed(1)} ms CPU a sign-in on the server's thread, counted in the row; ` +
+      `the server's own SRP math ~${math.server.toFixed(1)} ms; amazon-cognito-identity-js's jsbn math would be ~${math.jsbn.toFixed(0)} ms)`,
   );
 
   let n = 0;
@@ -124,7 +129,7 @@ async function main() {
       o,
     ),
   );
-  add(await srpLoop({ ClientId, poolName, usernames }));
+  add(await srpLoop({ ClientId, poolId: UserPool.Id, usernames }));
   add(
     await measureCase(
       b,
@@ -168,41 +173,79 @@ function clientAnswer(helper, poolName, challenge, password) {
 }
 
 /**
- * Milliseconds of CPU one SRP sign-in costs the client (both halves of its math) and the server (its
- * modPows in src/domain/srp.ts), timed alone after a warm-up, against a verifier made here.
+ * Checks that the clients agree with the server (src/domain/srp.ts), and measures the milliseconds of CPU one
+ * SRP sign-in costs FastSrpClient, amazon-cognito-identity-js (both halves of their math) and the server (its
+ * modPows), each timed alone after a warm-up, against a verifier made here. Throws when they disagree:
+ *  - amazon-cognito-identity-js and a FastSrpClient given the same secret a: the same A, the same signature;
+ *  - every answer of either client (FastSrpClient with its own random a too) verifies with verifyPasswordClaim;
+ *  - a wrong password does not.
  */
 function measureSrpMath(poolId) {
   const poolName = poolId.split('_')[1];
   const { salt, verifier } = makeVerifier(poolId, 'user0', PASSWORD);
-  let client = 0;
-  let server = 0;
-  const rounds = 5;
-  for (let i = 0; i < rounds + 2; i++) {
+  const challenge = (i) => {
+    const { b: sb, B } = serverChallenge(verifier);
+    return { sb, params: { USER_ID_FOR_SRP: 'user0', SRP_B: B, SALT: salt, SECRET_BLOCK: Buffer.alloc(64, i).toString('base64') } };
+  };
+  const verify = (A, sb, params, r) =>
+    verifyPasswordClaim({ poolId, userIdForSrp: 'user0', verifier, A, B: params.SRP_B, b: sb, secretBlock: params.SECRET_BLOCK, timestamp: r.TIMESTAMP, signature: r.PASSWORD_CLAIM_SIGNATURE });
+  const disagree = (what) => new Error(`bench/auth.mjs startup check: ${what} (the SRP clients here do not agree with src/domain/srp.ts)`);
+
+  // amazon-cognito-identity-js, and FastSrpClient with the same a: same A, same signature, both accepted.
+  let jsbn = 0;
+  const jsbnRounds = 3;
+  for (let i = 0; i < jsbnRounds + 1; i++) {
     let t = performance.now();
     const { helper, A } = clientStart(poolName);
     const c1 = performance.now() - t;
+    const { sb, params } = challenge(i);
     t = performance.now();
-    const { b: sb, B } = serverChallenge(verifier);
+    const r = clientAnswer(helper, poolName, params, PASSWORD);
+    const c2 = performance.now() - t;
+    if (!verify(A, sb, params, r)) throw disagree('amazon-cognito-identity-js\'s answer is refused');
+    if (i >= 1) jsbn += c1 + c2;
+    const twin = new FastSrpClient(poolId, { a: helper.smallAValue.toString(16) });
+    if (twin.A !== A) throw disagree('FastSrpClient computes another A than amazon-cognito-identity-js for the same a');
+    const r2 = twin.respond(params, PASSWORD, r.TIMESTAMP);
+    if (r2.PASSWORD_CLAIM_SIGNATURE !== r.PASSWORD_CLAIM_SIGNATURE) throw disagree('FastSrpClient signs otherwise than amazon-cognito-identity-js for the same a');
+    if (!verify(A, sb, params, r2)) throw disagree('FastSrpClient\'s answer (a shared with amazon-cognito-identity-js) is refused');
+  }
+
+  // FastSrpClient with its own 256-bit a, and the server.
+  let fast = 0;
+  let server = 0;
+  const rounds = 20;
+  for (let i = 0; i < rounds + 3; i++) {
+    let t = performance.now();
+    const client = new FastSrpClient(poolId);
+    const A = client.A;
+    const c1 = performance.now() - t;
+    t = performance.now();
+    const { sb, params } = challenge(i);
     const s1 = performance.now() - t;
-    const SECRET_BLOCK = Buffer.alloc(64, i).toString('base64');
     t = performance.now();
-    const r = clientAnswer(helper, poolName, { USER_ID_FOR_SRP: 'user0', SRP_B: B, SALT: salt, SECRET_BLOCK }, PASSWORD);
+    const r = client.respond(params, PASSWORD);
     const c2 = performance.now() - t;
     t = performance.now();
-    const ok = verifyPasswordClaim({ poolId, userIdForSrp: 'user0', verifier, A, B, b: sb, secretBlock: SECRET_BLOCK, timestamp: r.TIMESTAMP, signature: r.PASSWORD_CLAIM_SIGNATURE });
+    const ok = verify(A, sb, params, r);
     const s2 = performance.now() - t;
-    if (!ok) throw new Error('the SRP client math here does not agree with src/domain/srp.ts');
-    if (i >= 2) {
-      client += c1 + c2;
+    if (!ok) throw disagree('FastSrpClient\'s answer is refused');
+    if (i >= 3) {
+      fast += c1 + c2;
       server += s1 + s2;
     }
   }
-  return { client: client / rounds, server: server / rounds };
+  {
+    const client = new FastSrpClient(poolId);
+    const { sb, params } = challenge(0);
+    if (verify(client.A, sb, params, client.respond(params, PASSWORD + 'x'))) throw disagree('a wrong password is accepted');
+  }
+  return { fast: fast / rounds, jsbn: jsbn / jsbnRounds, server: server / rounds };
 }
 
 /** --connections workers, each signing in with SRP (both round trips) again and again for --seconds. */
-async function srpLoop({ ClientId, poolName, usernames }) {
-  const label = 'SRP sign-in, both round trips (incl. client math)';
+async function srpLoop({ ClientId, poolId, usernames }) {
+  const label = 'SRP sign-in, both round trips (incl. light client math)';
   const latencies = [];
   let non2xx = 0;
   let errors = 0;
@@ -226,15 +269,15 @@ async function srpLoop({ ClientId, poolName, usernames }) {
         const USERNAME = usernames[n++ % usernames.length];
         const t = performance.now();
         try {
-          const { helper, A } = clientStart(poolName);
-          const challenge = await post('InitiateAuth', { ClientId, AuthFlow: 'USER_SRP_AUTH', AuthParameters: { USERNAME, SRP_A: A } });
+          const client = new FastSrpClient(poolId);
+          const challenge = await post('InitiateAuth', { ClientId, AuthFlow: 'USER_SRP_AUTH', AuthParameters: { USERNAME, SRP_A: client.A } });
           if (!challenge) continue;
           if (challenge.ChallengeName !== 'PASSWORD_VERIFIER') {
             failure ??= { status: 200, body: `InitiateAuth USER_SRP_AUTH: no PASSWORD_VERIFIER challenge: ${JSON.stringify(challenge)}` };
             errors++;
             continue;
           }
-          const ChallengeResponses = clientAnswer(helper, poolName, challenge.ChallengeParameters, PASSWORD);
+          const ChallengeResponses = client.respond(challenge.ChallengeParameters, PASSWORD);
           const result = await post('RespondToAuthChallenge', { ClientId, ChallengeName: 'PASSWORD_VERIFIER', ChallengeResponses });
           if (!result) continue;
           if (!result.AuthenticationResult?.AccessToken) {

@@ -155,6 +155,7 @@ export function looksLikeJwt(token: string): boolean {
 
 export interface VerifiedAccess {
   pool: PoolRecord;
+  client: ClientRecord;
   user: UserRecord;
   claims: JWTPayload & { client_id: string; origin_jti?: string; username: string };
 }
@@ -164,7 +165,8 @@ const invalidToken = () => errors.notAuthorized('Invalid Access Token');
 /**
  * Checks an access token before an access-token operation does anything: signature (the pool's
  * access key), expiry, issuer, token_use, the admin scope, then the database: the sign-in it came
- * from is not revoked or signed out, and the user exists and is enabled.
+ * from is not revoked or signed out, the client still exists, and the user exists and is enabled.
+ * Two queries: the client with its pool, the sign-in with its user.
  */
 export async function verifyAccessToken(s: TokenServices, token: string, now: number): Promise<VerifiedAccess> {
   let unverified: JWTPayload;
@@ -174,8 +176,9 @@ export async function verifyAccessToken(s: TokenServices, token: string, now: nu
     throw invalidToken();
   }
   const poolId = poolIdOfIssuer(unverified.iss);
-  const pool = poolId && (await s.store.pools.get(poolId));
-  if (!pool) throw invalidToken();
+  const found = poolId && typeof unverified.client_id === 'string' ? await s.store.clients.getWithPool(unverified.client_id) : undefined;
+  if (!found || found.pool.id !== poolId) throw invalidToken();
+  const { pool, client } = found;
   const keys = await s.keys.forPool(s.store, pool.id);
   let claims: VerifiedAccess['claims'];
   try {
@@ -189,12 +192,16 @@ export async function verifyAccessToken(s: TokenServices, token: string, now: nu
     if (e instanceof joseErrors.JWTExpired) throw errors.notAuthorized('Access Token has expired');
     throw invalidToken();
   }
-  if (claims.token_use !== 'access' || typeof claims.sub !== 'string' || typeof claims.client_id !== 'string') throw invalidToken();
+  if (claims.token_use !== 'access' || typeof claims.sub !== 'string' || claims.client_id !== client.id) throw invalidToken();
   if (!String(claims.scope ?? '').split(' ').includes(ADMIN_SCOPE)) throw errors.notAuthorized('Access Token does not have required scopes');
-  const user = await s.store.users.getBySub(pool.id, claims.sub);
-  if (!user) throw errors.userNotFound('User does not exist.');
-  const family = typeof claims.origin_jti === 'string' ? await s.store.tokens.family(claims.origin_jti) : undefined;
-  if (!family || family.revokedAt !== null || family.usernameKey !== user.usernameKey) throw errors.notAuthorized('Access Token has been revoked');
+  const signIn = typeof claims.origin_jti === 'string' ? await s.store.tokens.familyWithUser(claims.origin_jti) : undefined;
+  if (!signIn || signIn.user.sub !== claims.sub) {
+    // The sign-in is gone with its user (deleted), or was never ours.
+    if (!(await s.store.users.getBySub(pool.id, claims.sub))) throw errors.userNotFound('User does not exist.');
+    throw errors.notAuthorized('Access Token has been revoked');
+  }
+  const { family, user } = signIn;
+  if (family.revokedAt !== null) throw errors.notAuthorized('Access Token has been revoked');
   if (!user.enabled) throw errors.notAuthorized('User is disabled.');
-  return { pool, user, claims };
+  return { pool, client, user, claims };
 }

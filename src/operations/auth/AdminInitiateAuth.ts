@@ -24,7 +24,7 @@ export async function AdminInitiateAuth(input: AdminInitiateAuthRequest, ctx: Ct
       if (client.settings.RefreshTokenRotation?.Feature === 'ENABLED') {
         throw errors.invalidParameter('REFRESH_TOKEN_AUTH is not allowed for clients with refresh token rotation enabled: use GetTokensFromRefreshToken.');
       }
-      return refreshAuth(ctx, client, param(p, 'REFRESH_TOKEN'), refreshSecretCheck(client, p));
+      return refreshAuth(ctx, pool, client, param(p, 'REFRESH_TOKEN'), refreshSecretCheck(client, p));
     case 'USER_PASSWORD_AUTH':
       throw errors.invalidParameter('Initiate Auth method not supported.');
     default:

@@ -10,7 +10,7 @@ import { refreshAuth, requireFlow } from './flows.js';
  * token; the old one keeps working for RetryGracePeriodSeconds, then is RefreshTokenReuseException.
  */
 export async function GetTokensFromRefreshToken(input: GetTokensFromRefreshTokenRequest, ctx: Ctx) {
-  const { client } = await loadClientAndPool(ctx.store, input.ClientId!);
+  const { client, pool } = await loadClientAndPool(ctx.store, input.ClientId!);
   requireFlow(client, 'REFRESH_TOKEN_AUTH');
   const problem = clientSecretProblem(client, input.ClientSecret);
   if (problem === 'missing') throw errors.notAuthorized(`Client ${client.id} is configured for secret but secret was not received`);
@@ -18,6 +18,7 @@ export async function GetTokensFromRefreshToken(input: GetTokensFromRefreshToken
   const rotation = client.settings.RefreshTokenRotation;
   const r = await refreshAuth(
     ctx,
+    pool,
     client,
     input.RefreshToken!,
     () => {},

@@ -21,7 +21,7 @@ export async function InitiateAuth(input: InitiateAuthRequest, ctx: Ctx) {
       if (client.settings.RefreshTokenRotation?.Feature === 'ENABLED') {
         throw errors.invalidParameter('REFRESH_TOKEN_AUTH is not allowed for clients with refresh token rotation enabled: use GetTokensFromRefreshToken.');
       }
-      return refreshAuth(ctx, client, param(p, 'REFRESH_TOKEN'), refreshSecretCheck(client, p));
+      return refreshAuth(ctx, pool, client, param(p, 'REFRESH_TOKEN'), refreshSecretCheck(client, p));
     case 'ADMIN_USER_PASSWORD_AUTH':
     case 'ADMIN_NO_SRP_AUTH':
       throw errors.invalidParameter('Initiate Auth method not supported.');

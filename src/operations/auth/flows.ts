@@ -344,6 +344,7 @@ export async function newPassword(ctx: Ctx, pool: PoolRecord, client: ClientReco
  */
 export async function refreshAuth(
   ctx: Ctx,
+  pool: PoolRecord,
   client: ClientRecord,
   token: string,
   checkSecret: (user: UserRecord) => void,
@@ -351,10 +352,7 @@ export async function refreshAuth(
 ): Promise<AuthResult> {
   const found = await ctx.store.tokens.refresh(hashToken(token));
   if (!found || found.family.clientId !== client.id) throw errors.notAuthorized('Invalid Refresh Token');
-  const { family } = found;
-  const pool = await ctx.store.pools.get(family.poolId);
-  const user = pool && (await ctx.store.users.get(pool.id, family.usernameKey));
-  if (!pool || !user) throw errors.notAuthorized('Invalid Refresh Token');
+  const { family, user } = found;
   checkSecret(user);
   if (family.revokedAt !== null) throw errors.notAuthorized('Refresh Token has been revoked');
   if (found.token.expiresAt <= ctx.now) throw errors.notAuthorized('Refresh Token has expired');

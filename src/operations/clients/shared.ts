@@ -31,8 +31,7 @@ export function renderClient(c: ClientRecord): object {
 
 /** The client a client-side operation (SignUp, ForgotPassword, ...) names, and its pool. */
 export async function loadClientAndPool(store: Store, clientId: string): Promise<{ client: ClientRecord; pool: PoolRecord }> {
-  const client = await store.clients.get(clientId);
-  const pool = client && (await store.pools.get(client.poolId));
-  if (!client || !pool) throw errors.resourceNotFound(`User pool client ${clientId} does not exist.`);
-  return { client, pool };
+  const found = await store.clients.getWithPool(clientId);
+  if (!found) throw errors.resourceNotFound(`User pool client ${clientId} does not exist.`);
+  return found;
 }

@@ -5,20 +5,15 @@ import type { CodeDeliveryDetailsType } from '@aws-sdk/client-cognito-identity-p
 import { pendingOf, type Verifiable } from '../../domain/attribute-updates.js';
 import { issueCode } from '../../domain/codes.js';
 import { sendCode } from '../../domain/notify.js';
-import type { ClientRecord, PoolRecord, UserRecord } from '../../store/types.js';
+import type { PoolRecord, UserRecord } from '../../store/types.js';
 import type { Ctx } from '../context.js';
 
-/**
- * The access token's pool and user, after every check (domain/tokens.ts verifyAccessToken), and
- * the client it was issued to.
- */
-export async function authorize(ctx: Ctx, accessToken: string): Promise<VerifiedAccess & { client: ClientRecord }> {
+/** The access token's pool, client and user, after every check (domain/tokens.ts verifyAccessToken). */
+export async function authorize(ctx: Ctx, accessToken: string): Promise<VerifiedAccess> {
   const v = await verifyAccessToken(ctx, accessToken, ctx.now);
   if (v.user.status === 'RESET_REQUIRED') throw errors.passwordResetRequired('Password reset required for the user');
   if (v.user.status === 'UNCONFIRMED') throw errors.userNotConfirmed('User is not confirmed.');
-  const client = await ctx.store.clients.get(v.claims.client_id);
-  if (!client || client.poolId !== v.pool.id) throw errors.notAuthorized('Invalid Access Token');
-  return { ...v, client };
+  return v;
 }
 
 /**

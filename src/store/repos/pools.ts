@@ -10,7 +10,7 @@ import type { PoolRecord } from '../types.js';
  */
 const parsed = new Map<string, { text: string; tags: string; record: PoolRecord }>();
 
-function toPool(r: Database['user_pools']): PoolRecord {
+export function toPool(r: Database['user_pools']): PoolRecord {
   const hit = parsed.get(r.id);
   if (hit && hit.text === r.settings && hit.tags === r.tags && hit.record.name === r.name && hit.record.updatedAt === Number(r.updated_at)) {
     return hit.record;

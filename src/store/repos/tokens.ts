@@ -5,6 +5,8 @@
  */
 import type { Db } from '../db.js';
 import type { Database } from '../schema.js';
+import type { UserRecord } from '../types.js';
+import { toUser } from './users.js';
 
 export interface TokenFamily {
   originJti: string;
@@ -35,6 +37,29 @@ const toFamily = (r: Database['token_families']): TokenFamily => ({
   createdAt: Number(r.created_at),
   expiresAt: Number(r.expires_at),
   revokedAt: r.revoked_at === null ? null : Number(r.revoked_at),
+});
+
+const familyColumns = [
+  'f.origin_jti as f_origin_jti',
+  'f.client_id as f_client_id',
+  'f.auth_time as f_auth_time',
+  'f.created_at as f_created_at',
+  'f.expires_at as f_expires_at',
+  'f.revoked_at as f_revoked_at',
+] as const;
+
+type FamilyColumns = { f_origin_jti: string; f_client_id: string; f_auth_time: number; f_created_at: number; f_expires_at: number; f_revoked_at: number | null };
+
+/** The family from a row joined with its user (pool and username come from the user's columns). */
+const familyOf = (r: FamilyColumns & Database['users']): TokenFamily => ({
+  originJti: r.f_origin_jti,
+  poolId: r.pool_id,
+  clientId: r.f_client_id,
+  usernameKey: r.username_key,
+  authTime: Number(r.f_auth_time),
+  createdAt: Number(r.f_created_at),
+  expiresAt: Number(r.f_expires_at),
+  revokedAt: r.f_revoked_at === null ? null : Number(r.f_revoked_at),
 });
 
 export class TokenRepo {
@@ -70,25 +95,40 @@ export class TokenRepo {
     return r && toFamily(r);
   }
 
-  /** A refresh token by its hash, with its family. */
-  async refresh(tokenHash: string): Promise<{ token: RefreshTokenRecord; family: TokenFamily } | undefined> {
+  /** A sign-in and its user, in one query (every access-token operation asks). */
+  async familyWithUser(originJti: string): Promise<{ family: TokenFamily; user: UserRecord } | undefined> {
     const r = await this.db
-      .selectFrom('refresh_tokens')
-      .innerJoin('token_families', 'token_families.origin_jti', 'refresh_tokens.origin_jti')
-      .selectAll('token_families')
-      .select(['refresh_tokens.token_hash', 'refresh_tokens.created_at as token_created_at', 'refresh_tokens.expires_at as token_expires_at', 'refresh_tokens.replaced_at'])
-      .where('refresh_tokens.token_hash', '=', tokenHash)
+      .selectFrom('token_families as f')
+      .innerJoin('users as u', (j) => j.onRef('u.pool_id', '=', 'f.pool_id').onRef('u.username_key', '=', 'f.username_key'))
+      .selectAll('u')
+      .select(familyColumns)
+      .where('f.origin_jti', '=', originJti)
+      .executeTakeFirst();
+    return r && { family: familyOf(r), user: toUser(r) };
+  }
+
+  /** A refresh token by its hash, with its sign-in and user, in one query. */
+  async refresh(tokenHash: string): Promise<{ token: RefreshTokenRecord; family: TokenFamily; user: UserRecord } | undefined> {
+    const r = await this.db
+      .selectFrom('refresh_tokens as t')
+      .innerJoin('token_families as f', 'f.origin_jti', 't.origin_jti')
+      .innerJoin('users as u', (j) => j.onRef('u.pool_id', '=', 'f.pool_id').onRef('u.username_key', '=', 'f.username_key'))
+      .selectAll('u')
+      .select(familyColumns)
+      .select(['t.token_hash as t_token_hash', 't.created_at as t_created_at', 't.expires_at as t_expires_at', 't.replaced_at as t_replaced_at'])
+      .where('t.token_hash', '=', tokenHash)
       .executeTakeFirst();
     if (!r) return undefined;
     return {
       token: {
-        tokenHash: r.token_hash,
-        originJti: r.origin_jti,
-        createdAt: Number(r.token_created_at),
-        expiresAt: Number(r.token_expires_at),
-        replacedAt: r.replaced_at === null ? null : Number(r.replaced_at),
+        tokenHash: r.t_token_hash,
+        originJti: r.f_origin_jti,
+        createdAt: Number(r.t_created_at),
+        expiresAt: Number(r.t_expires_at),
+        replacedAt: r.t_replaced_at === null ? null : Number(r.t_replaced_at),
       },
-      family: toFamily(r),
+      family: familyOf(r),
+      user: toUser(r),
     };
   }
 
