@@ -18,6 +18,9 @@ import { log, logError } from './log.js';
 import { checkMasterKey, loadMasterKey, Secrets } from './domain/secrets.js';
 import { SigningKeys } from './domain/keys.js';
 import { wellKnown } from './oauth/well-known.js';
+import { DEFAULT_RUNNER_OPTIONS, ImportRunner, type RunnerOptions } from './imports/runner.js';
+import { handleUpload, UPLOAD_PATH } from './imports/upload.js';
+import { importLog, IMPORT_LOG_PATH } from './imports/http.js';
 
 const CORS_HEADERS = {
   'Access-Control-Allow-Origin': '*',
@@ -74,7 +77,7 @@ function jsonType(req: http.IncomingMessage): string {
   return ct.startsWith('application/json') ? 'application/json' : 'application/x-amz-json-1.1';
 }
 
-export async function startServer(config: Config, existingStore?: Store): Promise<RunningServer> {
+export async function startServer(config: Config, existingStore?: Store, runnerOptions: Partial<RunnerOptions> = {}): Promise<RunningServer> {
   const store = existingStore ?? (await openStore(config));
   const secrets = new Secrets(loadMasterKey(config));
   try {
@@ -84,8 +87,16 @@ export async function startServer(config: Config, existingStore?: Store): Promis
     throw e;
   }
   const delivery = createDelivery(config, store);
+  // A SQLite store belongs to this one process: claims left by a previous (crashed) run are void.
+  if (store.kind === 'sqlite') await store.imports.releaseAll();
+  const runner = new ImportRunner(store, {
+    ...DEFAULT_RUNNER_OPTIONS,
+    ...(config.logRequests ? { log: (jobId: string, lines: string[]) => lines.forEach((line) => log({ msg: 'import', jobId, line })) } : {}),
+    onError: logError,
+    ...runnerOptions,
+  });
   // publicUrl is known once the server listens (port 0 picks one); set below, before any request.
-  const services = { store, delivery, config, secrets, keys: new SigningKeys(secrets), publicUrl: '' };
+  const services = { store, delivery, config, secrets, keys: new SigningKeys(secrets), imports: runner, publicUrl: '' };
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const started = performance.now();
@@ -132,6 +143,27 @@ export async function startServer(config: Config, existingStore?: Store): Promis
       }
     }
 
+    if (req.method === 'PUT' && path.startsWith(UPLOAD_PATH)) {
+      let r: { status: number; body: string };
+      try {
+        r = await handleUpload(req, { store, secrets, dataDir: config.dataDir, now: Date.now() });
+      } catch (e) {
+        logError('import upload failed', e);
+        r = { status: 400, body: JSON.stringify({ error: 'UploadFailed', message: 'The upload did not complete: send the file again.' }) };
+      }
+      // A refused upload may leave body bytes unread: close the connection rather than read them.
+      send(res, r.status, { 'Content-Type': 'application/json', ...(r.status !== 200 ? { Connection: 'close' } : {}) }, r.body);
+      logGet(path, r.status, started, 'PUT');
+      return;
+    }
+
+    if (req.method === 'GET' && path.startsWith(IMPORT_LOG_PATH)) {
+      const r = await importLog(store, url);
+      send(res, r.status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }, r.body);
+      logGet(path, r.status, started);
+      return;
+    }
+
     if (req.method === 'POST' && path === '/') {
       const contentType = jsonType(req);
       let body: Buffer;
@@ -170,8 +202,8 @@ export async function startServer(config: Config, existingStore?: Store): Promis
     send(res, 404, { 'Content-Type': 'application/json' }, JSON.stringify({ __type: 'UnknownOperationException', message: `No route for ${req.method} ${path}.` }));
   }
 
-  function logGet(path: string, status: number, started: number): void {
-    if (config.logRequests) log({ method: 'GET', path, status, ms: Math.round((performance.now() - started) * 100) / 100 });
+  function logGet(path: string, status: number, started: number, method = 'GET'): void {
+    if (config.logRequests) log({ method, path, status, ms: Math.round((performance.now() - started) * 100) / 100 });
   }
 
   // Requests being handled, so close() can let them finish before the store goes away.
@@ -206,6 +238,7 @@ export async function startServer(config: Config, existingStore?: Store): Promis
     server.listen(config.port, config.host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+  runner.start();
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   services.publicUrl = (config.publicUrl ?? `http://${host}:${port}`).replace(/\/+$/, '');
   return {
@@ -217,6 +250,7 @@ export async function startServer(config: Config, existingStore?: Store): Promis
     /** Stops accepting, lets requests in flight finish (10 s at most), then closes the store. */
     async close() {
       clearInterval(purge);
+      await runner.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       if (inflight > 0) {

@@ -14,6 +14,8 @@ export interface Ctx {
   secrets: Secrets;
   /** The pools' token signing keys. */
   keys: SigningKeys;
+  /** The node's import job runner: kick() makes it look for work now. */
+  imports: { kick(): void };
   /** This server's public base URL (the configured one, or http://host:port), no trailing slash. */
   publicUrl: string;
   /** The request's region: the SigV4 credential scope, else the pool id's prefix, else the configured region. */

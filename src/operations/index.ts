@@ -58,6 +58,12 @@ import { ChangePassword } from './self/ChangePassword.js';
 import { GetUserAttributeVerificationCode } from './self/GetUserAttributeVerificationCode.js';
 import { VerifyUserAttribute } from './self/VerifyUserAttribute.js';
 import { GlobalSignOut } from './self/GlobalSignOut.js';
+import { GetCSVHeader } from './imports/GetCSVHeader.js';
+import { CreateUserImportJob } from './imports/CreateUserImportJob.js';
+import { DescribeUserImportJob } from './imports/DescribeUserImportJob.js';
+import { ListUserImportJobs } from './imports/ListUserImportJobs.js';
+import { StartUserImportJob } from './imports/StartUserImportJob.js';
+import { StopUserImportJob } from './imports/StopUserImportJob.js';
 
 export const operations: Record<string, Handler> = {
   // pools/
@@ -122,4 +128,11 @@ export const operations: Record<string, Handler> = {
   GetUserAttributeVerificationCode,
   VerifyUserAttribute,
   GlobalSignOut,
+  // imports/ (user import jobs from CSV; the runner is src/imports/runner.ts)
+  GetCSVHeader,
+  CreateUserImportJob,
+  DescribeUserImportJob,
+  ListUserImportJobs,
+  StartUserImportJob,
+  StopUserImportJob,
 };

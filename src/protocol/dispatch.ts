@@ -75,6 +75,7 @@ export interface Services {
   config: Config;
   secrets: Secrets;
   keys: SigningKeys;
+  imports: { kick(): void };
   publicUrl: string;
 }
 
@@ -106,6 +107,7 @@ export async function handleApi(req: ApiRequest, services: Services, log: (e: un
       config,
       secrets: services.secrets,
       keys: services.keys,
+      imports: services.imports,
       publicUrl: services.publicUrl,
       region,
       requestId,

@@ -17,6 +17,7 @@ import { MetaRepo } from './repos/meta.js';
 import { KeyRepo } from './repos/keys.js';
 import { TokenRepo } from './repos/tokens.js';
 import { SessionRepo } from './repos/sessions.js';
+import { ImportRepo } from './repos/imports.js';
 
 export class KyselyStore implements Store {
   readonly pools: PoolRepo;
@@ -29,6 +30,7 @@ export class KyselyStore implements Store {
   readonly keys: KeyRepo;
   readonly tokens: TokenRepo;
   readonly sessions: SessionRepo;
+  readonly imports: ImportRepo;
 
   constructor(
     readonly kind: 'sqlite' | 'postgres',
@@ -45,6 +47,7 @@ export class KyselyStore implements Store {
     this.keys = new KeyRepo(db);
     this.tokens = new TokenRepo(db);
     this.sessions = new SessionRepo(db, kind);
+    this.imports = new ImportRepo(db);
   }
 
   async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {

@@ -189,6 +189,50 @@ const migrations = (kind: 'sqlite' | 'postgres'): Record<string, Migration> => (
       await db.schema.createIndex('auth_sessions_expiry').on('auth_sessions').columns(['expires_at']).execute();
     },
   },
+  '0004_user_import_jobs': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('import_jobs')
+        .addColumn('job_id', 'text', (c) => c.primaryKey())
+        .addColumn('pool_id', 'text', (c) => c.notNull().references('user_pools.id').onDelete('cascade'))
+        .addColumn('job_name', 'text', (c) => c.notNull())
+        .addColumn('role_arn', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('started_at', 'bigint')
+        .addColumn('completed_at', 'bigint')
+        .addColumn('imported', 'integer', (c) => c.notNull())
+        .addColumn('skipped', 'integer', (c) => c.notNull())
+        .addColumn('failed', 'integer', (c) => c.notNull())
+        .addColumn('completion_message', 'text')
+        // Bytes of the uploaded file (null until an upload completes).
+        .addColumn('upload_bytes', 'bigint')
+        // The last line of the file whose outcome is committed: a resumed job starts after it.
+        .addColumn('lines_done', 'integer', (c) => c.notNull())
+        // The node running the job, and until when its claim holds without being renewed.
+        .addColumn('runner', 'text')
+        .addColumn('lease_until', 'bigint')
+        .execute();
+      await db.schema.createIndex('import_jobs_pool').on('import_jobs').columns(['pool_id', 'created_at', 'job_id']).execute();
+      await db.schema.createIndex('import_jobs_status').on('import_jobs').columns(['status']).execute();
+      // The uploaded CSV, in chunks of up to 1 MiB, so that any node can run the job.
+      await db.schema
+        .createTable('import_files')
+        .addColumn('job_id', 'text', (c) => c.notNull().references('import_jobs.job_id').onDelete('cascade'))
+        .addColumn('seq', 'integer', (c) => c.notNull())
+        .addColumn('data', kind === 'postgres' ? 'bytea' : 'blob', (c) => c.notNull())
+        .addPrimaryKeyConstraint('import_files_pk', ['job_id', 'seq'])
+        .execute();
+      // The job's log, one line per data row: Cognito's CloudWatch lines, no user data.
+      await db.schema
+        .createTable('import_log')
+        .addColumn('job_id', 'text', (c) => c.notNull().references('import_jobs.job_id').onDelete('cascade'))
+        .addColumn('line', 'integer', (c) => c.notNull())
+        .addColumn('message', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('import_log_pk', ['job_id', 'line'])
+        .execute();
+    },
+  },
 });
 
 /** Runs the pending migrations. `schema`: the PostgreSQL schema the tables live in, if not the default. */

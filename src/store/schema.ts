@@ -136,6 +136,37 @@ export interface AuthSessionsTable {
   expires_at: number;
 }
 
+export interface ImportJobsTable {
+  job_id: string;
+  pool_id: string;
+  job_name: string;
+  role_arn: string;
+  status: string;
+  created_at: number;
+  started_at: number | null;
+  completed_at: number | null;
+  imported: number;
+  skipped: number;
+  failed: number;
+  completion_message: string | null;
+  upload_bytes: number | null;
+  lines_done: number;
+  runner: string | null;
+  lease_until: number | null;
+}
+
+export interface ImportFilesTable {
+  job_id: string;
+  seq: number;
+  data: Buffer;
+}
+
+export interface ImportLogTable {
+  job_id: string;
+  line: number;
+  message: string;
+}
+
 export interface Database {
   user_pools: UserPoolsTable;
   user_pool_clients: UserPoolClientsTable;
@@ -151,4 +182,7 @@ export interface Database {
   token_families: TokenFamiliesTable;
   refresh_tokens: RefreshTokensTable;
   auth_sessions: AuthSessionsTable;
+  import_jobs: ImportJobsTable;
+  import_files: ImportFilesTable;
+  import_log: ImportLogTable;
 }

@@ -14,6 +14,7 @@ import type { MetaRepo } from './repos/meta.js';
 import type { KeyRepo } from './repos/keys.js';
 import type { TokenRepo } from './repos/tokens.js';
 import type { SessionRepo } from './repos/sessions.js';
+import type { ImportRepo } from './repos/imports.js';
 
 export interface PoolRecord {
   id: string;
@@ -119,4 +120,5 @@ export interface Store {
   readonly keys: KeyRepo;
   readonly tokens: TokenRepo;
   readonly sessions: SessionRepo;
+  readonly imports: ImportRepo;
 }

@@ -1,7 +1,7 @@
 import type { DeleteUserPoolRequest } from '@aws-sdk/client-cognito-identity-provider';
 import { errors } from '../../protocol/errors.js';
 import type { Ctx } from '../context.js';
-import { loadPool } from './shared.js';
+import { checkNoImport, loadPool } from './shared.js';
 
 export async function DeleteUserPool(input: DeleteUserPoolRequest, ctx: Ctx) {
   const pool = await loadPool(ctx.store, input.UserPoolId!);
@@ -10,6 +10,7 @@ export async function DeleteUserPool(input: DeleteUserPoolRequest, ctx: Ctx) {
       'The user pool cannot be deleted because deletion protection is activated. Deletion protection must be inactivated first.',
     );
   }
+  await checkNoImport(ctx.store, pool.id);
   if (!(await ctx.store.pools.delete(pool.id))) throw errors.resourceNotFound(`User pool ${pool.id} does not exist.`);
   return {};
 }

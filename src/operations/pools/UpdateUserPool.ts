@@ -1,12 +1,13 @@
 import type { UpdateUserPoolRequest } from '@aws-sdk/client-cognito-identity-provider';
 import { updatePoolSettings } from '../../domain/pool-settings.js';
 import type { Ctx } from '../context.js';
-import { checkTags, loadPool } from './shared.js';
+import { checkNoImport, checkTags, loadPool } from './shared.js';
 
 /** A full replace of the updatable settings: omitted fields go back to their defaults. */
 export async function UpdateUserPool(input: UpdateUserPoolRequest, ctx: Ctx) {
   await ctx.store.transaction(async (tx) => {
     const current = await loadPool(tx, input.UserPoolId!, { forUpdate: true });
+    await checkNoImport(tx, current.id);
     const settings = updatePoolSettings(current.settings, input);
     const tags = input.UserPoolTags ?? current.tags;
     checkTags(tags);

@@ -11,6 +11,12 @@ export async function loadPool(store: Store, id: string, opts?: { forUpdate?: bo
   return pool;
 }
 
+/** UserImportInProgressException while an import job runs in the pool (it changes the pool's users). */
+export async function checkNoImport(store: Store, poolId: string): Promise<void> {
+  const job = await store.imports.active(poolId);
+  if (job) throw errors.userImportInProgress(`The user pool has an import job in progress (${job.jobId}, ${job.status}); wait for it to end or stop it.`);
+}
+
 export const arnOf = (pool: PoolRecord, ctx: Ctx) => poolArn(pool.region, ctx.config.accountId, pool.id);
 
 /** UserPoolType as DescribeUserPool returns it. */

@@ -95,10 +95,11 @@ export class UserRepo {
   }
 
   /**
-   * Inserts many users at once (multi-row statements, in one transaction), without aliases: for
-   * bulk loads such as imports. ConflictError('username') if any username is taken.
+   * Inserts many users at once (multi-row statements, in one transaction), with the aliases each
+   * holds (`aliases[i]` for `users[i]`): for bulk loads such as imports. ConflictError when any
+   * username or alias is taken: check first with existingKeys and takenAliases.
    */
-  async insertMany(users: UserRecord[]): Promise<void> {
+  async insertMany(users: UserRecord[], aliases: AliasClaim[][] = []): Promise<void> {
     if (users.length === 0) return;
     await this.inTx(async (db) => {
       for (let i = 0; i < users.length; i += 200) {
@@ -110,8 +111,49 @@ export class UserRepo {
           throw e;
         }
         await db.insertInto('user_index').values(chunk.flatMap(indexRows)).execute();
+        const claims = chunk.flatMap((u, j) =>
+          (aliases[i + j] ?? []).map((a) => ({ pool_id: u.poolId, kind: a.kind, value_key: a.valueKey, username_key: u.usernameKey })),
+        );
+        if (claims.length) {
+          try {
+            await db.insertInto('user_aliases').values(claims).execute();
+          } catch (e) {
+            if (isUniqueViolation(e)) throw new ConflictError('alias');
+            throw e;
+          }
+        }
       }
     });
+  }
+
+  /** Which of these username keys the pool has already. */
+  async existingKeys(poolId: string, keys: string[]): Promise<Set<string>> {
+    const out = new Set<string>();
+    for (let i = 0; i < keys.length; i += 500) {
+      const rows = await this.db.selectFrom('users').select('username_key').where('pool_id', '=', poolId).where('username_key', 'in', keys.slice(i, i + 500)).execute();
+      for (const r of rows) out.add(r.username_key);
+    }
+    return out;
+  }
+
+  /** Which of these alias claims are held in the pool already, as `kind\u0000valueKey`. */
+  async takenAliases(poolId: string, claims: AliasClaim[]): Promise<Set<string>> {
+    const out = new Set<string>();
+    const byKind = new Map<string, string[]>();
+    for (const c of claims) byKind.set(c.kind, [...(byKind.get(c.kind) ?? []), c.valueKey]);
+    for (const [kind, values] of byKind) {
+      for (let i = 0; i < values.length; i += 500) {
+        const rows = await this.db
+          .selectFrom('user_aliases')
+          .select('value_key')
+          .where('pool_id', '=', poolId)
+          .where('kind', '=', kind)
+          .where('value_key', 'in', values.slice(i, i + 500))
+          .execute();
+        for (const r of rows) out.add(`${kind}\u0000${r.value_key}`);
+      }
+    }
+    return out;
   }
 
   async get(poolId: string, usernameKey: string, opts?: { forUpdate?: boolean }): Promise<UserRecord | undefined> {

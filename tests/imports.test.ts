@@ -1,0 +1,444 @@
+/**
+ * User import jobs through the real SDK, on each store: the CSV header, the upload (curl and
+ * fetch), every status transition, the CSV rules with their log lines, RESET_REQUIRED users
+ * completing a password reset, stop, expiry and the pool lock; and crash safety (SIGKILL) and
+ * one-runner-per-job on two PostgreSQL nodes.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { randomBytes } from 'node:crypto';
+import {
+  AddCustomAttributesCommand,
+  AdminGetUserCommand,
+  CognitoIdentityProviderClient,
+  ConfirmForgotPasswordCommand,
+  CreateUserImportJobCommand,
+  CreateUserPoolClientCommand,
+  CreateUserPoolCommand,
+  DeleteUserPoolCommand,
+  DescribeUserImportJobCommand,
+  ForgotPasswordCommand,
+  GetCSVHeaderCommand,
+  InitiateAuthCommand,
+  ListUserImportJobsCommand,
+  ListUsersCommand,
+  SignUpCommand,
+  StartUserImportJobCommand,
+  StopUserImportJobCommand,
+  UpdateUserPoolCommand,
+  type CreateUserPoolCommandInput,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { Secrets } from '../src/domain/secrets.js';
+import { presignedUrl } from '../src/imports/upload.js';
+import { startServer } from '../src/server.js';
+import { openStore } from '../src/store/index.js';
+import { backends, expectError, startTestServer, type TestServer } from './harness.js';
+import { kill, startCli, type Child } from './process.js';
+
+const ROLE = 'arn:aws:iam::123456789012:role/CognitoImport';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A CSV with the given header; each row maps column → value (missing columns empty). */
+function csv(header: string[], rows: Record<string, string>[]): string {
+  return [header.join(','), ...rows.map((r) => header.map((h) => r[h] ?? '').join(','))].join('\n') + '\n';
+}
+/** A good row for a pool that auto-verifies email. */
+const good = (n: number | string, extra: Record<string, string> = {}) => ({
+  'cognito:username': `user${n}`,
+  'cognito:mfa_enabled': 'false',
+  email: `user${n}@example.com`,
+  email_verified: 'TRUE',
+  ...extra,
+});
+
+async function put(url: string, body: string): Promise<number> {
+  const res = await fetch(url, { method: 'PUT', body, headers: { 'x-amz-server-side-encryption': 'aws:kms' } });
+  await res.text();
+  return res.status;
+}
+
+async function waitFor(c: CognitoIdentityProviderClient, UserPoolId: string, JobId: string, done: (s: string) => boolean, ms = 60_000): Promise<any> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const { UserImportJob } = await c.send(new DescribeUserImportJobCommand({ UserPoolId, JobId }));
+    if (done(UserImportJob!.Status!)) return UserImportJob;
+    if (Date.now() > until) throw new Error(`job ${JobId} still ${UserImportJob!.Status}`);
+    await sleep(50);
+  }
+}
+
+async function countUsers(c: CognitoIdentityProviderClient, UserPoolId: string): Promise<string[]> {
+  const names: string[] = [];
+  let PaginationToken: string | undefined;
+  do {
+    const r = await c.send(new ListUsersCommand({ UserPoolId, Limit: 60, PaginationToken }));
+    names.push(...r.Users!.map((u) => u.Username!));
+    PaginationToken = r.PaginationToken;
+  } while (PaginationToken);
+  return names;
+}
+
+for (const backend of await backends()) {
+  describe(`user import jobs (${backend.name})`, () => {
+    let t: TestServer;
+    const send = (c: any): Promise<any> => t.cognito.send(c);
+    before(async () => {
+      t = await startTestServer(backend);
+    });
+    after(() => t.close());
+
+    async function pool(input: Partial<CreateUserPoolCommandInput> = {}) {
+      const { UserPool } = await send(new CreateUserPoolCommand({ PoolName: 'imports', AutoVerifiedAttributes: ['email'], ...input }));
+      return UserPool.Id as string;
+    }
+    async function header(p: string): Promise<string[]> {
+      return (await send(new GetCSVHeaderCommand({ UserPoolId: p }))).CSVHeader;
+    }
+    async function job(p: string, name = 'import') {
+      return (await send(new CreateUserImportJobCommand({ UserPoolId: p, JobName: name, CloudWatchLogsRoleArn: ROLE }))).UserImportJob;
+    }
+    /** Creates a job, uploads the file, starts it and waits for it to end. */
+    async function run(p: string, file: string) {
+      const j = await job(p);
+      assert.equal(await put(j.PreSignedUrl, file), 200);
+      const started = (await send(new StartUserImportJobCommand({ UserPoolId: p, JobId: j.JobId }))).UserImportJob;
+      assert.equal(started.Status, 'Pending');
+      return waitFor(t.cognito, p, j.JobId, (s) => !['Pending', 'InProgress'].includes(s));
+    }
+    async function log(jobId: string): Promise<string[]> {
+      const res = await fetch(`${t.url}/_incognito/imports/${jobId}/log?limit=10000`);
+      assert.equal(res.status, 200);
+      return ((await res.json()) as { lines: { message: string }[] }).lines.map((l) => l.message);
+    }
+
+    it('GetCSVHeader lists the standard attributes, the custom ones, cognito:mfa_enabled and cognito:username', async () => {
+      const p = await pool({ Schema: [{ Name: 'plan', AttributeDataType: 'String', Mutable: true }] });
+      const h = await header(p);
+      assert.deepEqual(h.slice(0, 3), ['name', 'given_name', 'family_name']);
+      assert.ok(h.includes('email') && h.includes('email_verified') && h.includes('phone_number') && h.includes('birthdate'));
+      assert.ok(!h.includes('sub'));
+      assert.deepEqual(h.slice(-3), ['custom:plan', 'cognito:mfa_enabled', 'cognito:username']);
+      await expectError(send(new GetCSVHeaderCommand({ UserPoolId: 'us-east-1_nope12345' })), 'ResourceNotFoundException');
+    });
+
+    it('CreateUserImportJob: Created, with a PreSignedUrl on this server; its checks', async () => {
+      const p = await pool();
+      const j = await job(p, 'first job');
+      assert.match(j.JobId, /^import-[0-9a-zA-Z-]+$/);
+      assert.equal(j.Status, 'Created');
+      assert.equal(j.JobName, 'first job');
+      assert.equal(j.CloudWatchLogsRoleArn, ROLE);
+      assert.equal(j.ImportedUsers, 0);
+      assert.ok(j.PreSignedUrl.startsWith(`${t.url}/_incognito/import-upload/${j.JobId}?`));
+      assert.ok(j.CreationDate instanceof Date);
+      await expectError(send(new CreateUserImportJobCommand({ UserPoolId: p, JobName: 'x', CloudWatchLogsRoleArn: 'arn:aws:s3:us-east-1:123456789012:bucket/logs' })), 'InvalidParameterException', /IAM role ARN/);
+      await expectError(send(new CreateUserImportJobCommand({ UserPoolId: 'us-east-1_nope12345', JobName: 'x', CloudWatchLogsRoleArn: ROLE })), 'ResourceNotFoundException');
+      await expectError(send(new StartUserImportJobCommand({ UserPoolId: p, JobId: j.JobId })), 'PreconditionNotMetException', /No file has been uploaded/);
+      await expectError(send(new DescribeUserImportJobCommand({ UserPoolId: p, JobId: 'import-doesnotexist' })), 'ResourceNotFoundException');
+    });
+
+    it('uploads with curl and with fetch; refuses tampered, expired and oversized uploads', async () => {
+      const p = await pool();
+      const h = await header(p);
+      const j = await job(p);
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'incognito-csv-'));
+      const file = path.join(dir, 'users.csv');
+      fs.writeFileSync(file, csv(h, [good(1)]));
+      try {
+        // Asynchronously: the server runs in this process.
+        const { stdout } = await promisify(execFile)('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', '-T', file, '-H', 'x-amz-server-side-encryption:aws:kms', j.PreSignedUrl]);
+        assert.equal(stdout, '200');
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+      // fetch replaces it (a second upload before the start wins).
+      assert.equal(await put(j.PreSignedUrl, csv(h, [good(1), good(2)])), 200);
+      const url = new URL(j.PreSignedUrl);
+      url.searchParams.set('signature', 'A'.repeat(url.searchParams.get('signature')!.length));
+      assert.equal(await put(url.toString(), 'x'), 403);
+      const other = await job(p);
+      assert.equal(await put(j.PreSignedUrl.replace(j.JobId, other.JobId), 'x'), 403, 'a URL is for its job only');
+      const secrets = new Secrets(Buffer.from(t.config.masterKey!, 'base64'));
+      assert.equal(await put(presignedUrl(secrets, t.url, other.JobId, Date.now() - 16 * 60_000), 'x'), 403, 'expired after 15 minutes');
+      const declared = await fetch(other.PreSignedUrl, { method: 'PUT', headers: { 'content-length': String(100 * 1024 * 1024 + 1) }, body: 'x'.repeat(10) }).catch((e: Error) => e);
+      // Either the 413 arrives or the connection is cut once the server refused the declared size.
+      if (!(declared instanceof Error)) assert.equal(declared.status, 413);
+      // A chunked body that grows past 100 MB is cut off with 413.
+      const big = new ReadableStream({
+        pull(controller) {
+          sent += 1 << 20;
+          if (sent > 101 * (1 << 20)) controller.close();
+          else controller.enqueue(new Uint8Array(1 << 20).fill(97));
+        },
+      });
+      let sent = 0;
+      const r = await fetch(other.PreSignedUrl, { method: 'PUT', body: big, duplex: 'half' } as RequestInit).catch((e: Error) => e);
+      if (!(r instanceof Error)) assert.equal(r.status, 413);
+      const after = (await send(new DescribeUserImportJobCommand({ UserPoolId: p, JobId: other.JobId }))).UserImportJob;
+      assert.equal(after.Status, 'Created');
+      await expectError(send(new StartUserImportJobCommand({ UserPoolId: p, JobId: other.JobId })), 'PreconditionNotMetException', /No file has been uploaded/);
+      const done = await (async () => {
+        await send(new StartUserImportJobCommand({ UserPoolId: p, JobId: j.JobId }));
+        return waitFor(t.cognito, p, j.JobId, (s) => s === 'Succeeded');
+      })();
+      assert.equal(done.ImportedUsers, 2);
+      assert.equal(await put(j.PreSignedUrl, 'x'), 409, 'no upload once the job has started');
+    });
+
+    it('imports RESET_REQUIRED users who complete a password reset; exact counts and log', async () => {
+      const p = await pool({ Schema: [{ Name: 'plan', AttributeDataType: 'String', Mutable: true }] });
+      const { UserPoolClient } = await send(new CreateUserPoolClientCommand({ UserPoolId: p, ClientName: 'app', ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] }));
+      const hiding = (await send(new CreateUserPoolClientCommand({ UserPoolId: p, ClientName: 'hiding', ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH'], PreventUserExistenceErrors: 'ENABLED' }))).UserPoolClient;
+      const h = await header(p);
+      const done = await run(p, csv(h, [good(1, { given_name: 'One', 'custom:plan': 'pro\\, gold', birthdate: '02/29/2000' }), good(2), good(3, { phone_number: '+12065550100' })]));
+      assert.equal(done.Status, 'Succeeded');
+      assert.equal(done.ImportedUsers, 3);
+      assert.equal(done.SkippedUsers, 0);
+      assert.equal(done.FailedUsers, 0);
+      assert.equal(done.CompletionMessage, 'Import Job Completed Successfully.');
+      assert.ok(done.StartDate && done.CompletionDate);
+      assert.deepEqual(await log(done.JobId), [2, 3, 4].map((n) => `[SUCCEEDED] Line Number ${n} - The import succeeded.`));
+
+      const u = await send(new AdminGetUserCommand({ UserPoolId: p, Username: 'user1' }));
+      assert.equal(u.UserStatus, 'RESET_REQUIRED');
+      const attrs = Object.fromEntries(u.UserAttributes.map((a: any) => [a.Name, a.Value]));
+      assert.equal(attrs['custom:plan'], 'pro, gold', 'an escaped comma');
+      assert.equal(attrs.given_name, 'One');
+      assert.equal(attrs.email_verified, 'true');
+      assert.equal(attrs.birthdate, '2000-02-29');
+      assert.match(attrs.sub, /^[0-9a-f-]{36}$/);
+
+      const signIn = (ClientId: string, PASSWORD: string) => send(new InitiateAuthCommand({ ClientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'user1', PASSWORD } }));
+      await expectError(signIn(UserPoolClient.ClientId, 'Any-Password-1'), 'PasswordResetRequiredException', 'Password reset required for the user');
+      await expectError(signIn(hiding.ClientId, 'Any-Password-1'), 'NotAuthorizedException', 'Incorrect username or password.');
+      const forgot = await send(new ForgotPasswordCommand({ ClientId: UserPoolClient.ClientId, Username: 'user1' }));
+      assert.equal(forgot.CodeDeliveryDetails.DeliveryMedium, 'EMAIL');
+      const [m] = await t.server.store.messages.list(p, { username: 'user1', limit: 1 });
+      await send(new ConfirmForgotPasswordCommand({ ClientId: UserPoolClient.ClientId, Username: 'user1', ConfirmationCode: m!.code!, Password: 'Imported-User-1' }));
+      assert.equal((await send(new AdminGetUserCommand({ UserPoolId: p, Username: 'user1' }))).UserStatus, 'CONFIRMED');
+      assert.ok((await signIn(UserPoolClient.ClientId, 'Imported-User-1')).AuthenticationResult.AccessToken);
+    });
+
+    it('every CSV rule: bad rows are failed or skipped with their log line, and the job goes on', async () => {
+      const p = await pool({ Schema: [{ Name: 'given_name', AttributeDataType: 'String', Required: true, Mutable: true }] });
+      const { UserPoolClient } = await send(new CreateUserPoolClientCommand({ UserPoolId: p, ClientName: 'app' }));
+      await send(new SignUpCommand({ ClientId: UserPoolClient.ClientId, Username: 'userexisting', Password: 'Existing-User-1', UserAttributes: [{ Name: 'email', Value: 'e@example.com' }, { Name: 'given_name', Value: 'E' }] }));
+      const h = await header(p);
+      const g = (n: string, extra: Record<string, string> = {}) => good(n, { given_name: 'G', ...extra });
+      const rows = [
+        g('ok1'), // line 2
+        g('nameless', { 'cognito:username': '' }), // 3: no username
+        g('two words'), // 4: whitespace in username
+        g('mfa', { 'cognito:mfa_enabled': 'maybe' }), // 5
+        g('mfaon', { 'cognito:mfa_enabled': 'true' }), // 6: MFA is OFF in the pool
+        g('noverify', { email_verified: 'false' }), // 7: no auto-verified attribute true
+        g('noemail', { email: '' }), // 8: email_verified true without an email
+        g('badphone', { phone_number: '12065550100' }), // 9
+        g('badbirth', { birthdate: '1999-12-31' }), // 10
+        g('norequired', { given_name: '' }), // 11: a required attribute missing
+        g('ok1'), // 12: the same username again
+        g('existing'), // 13: a user the pool has
+        g('ok2', { given_name: 'x'.repeat(16_001) }), // 14: a row over 16,000 characters
+        g('ok3', { nickname: 'says "hi"' }), // 15: quotes are ordinary characters
+      ];
+      const done = await run(p, csv(h, rows));
+      assert.equal(done.Status, 'Succeeded');
+      assert.equal(done.ImportedUsers, 2, (await log(done.JobId)).join('\n'));
+      assert.equal(done.SkippedUsers, 2);
+      assert.equal(done.FailedUsers, rows.length - 4);
+      const lines = await log(done.JobId);
+      assert.equal(lines.length, rows.length);
+      assert.equal(lines[0], '[SUCCEEDED] Line Number 2 - The import succeeded.');
+      assert.equal(lines[5], '[FAILED] Line Number 7 - The User Record does not set any of the auto verified attributes to true. (Example: email_verified to true).');
+      assert.equal(lines[10], '[SKIPPED] Line Number 12 - The user already exists.');
+      assert.equal(lines[11], '[SKIPPED] Line Number 13 - The user already exists.');
+      assert.equal(lines[13], '[SUCCEEDED] Line Number 15 - The import succeeded.');
+      for (const i of [1, 2, 3, 4, 6, 7, 8, 9, 12]) assert.match(lines[i]!, new RegExp(`^\\[FAILED\\] Line Number ${i + 2} - .+`), lines[i]);
+      // No user data in the log.
+      assert.ok(!lines.join('\n').includes('@example.com'));
+      assert.equal(
+        Object.fromEntries((await send(new AdminGetUserCommand({ UserPoolId: p, Username: 'userok3' }))).UserAttributes.map((a: any) => [a.Name, a.Value])).nickname,
+        'says "hi"',
+      );
+      assert.deepEqual((await countUsers(t.cognito, p)).sort(), ['userexisting', 'userok1', 'userok3']);
+    });
+
+    it('a file that cannot be parsed fails the job', async () => {
+      const p = await pool();
+      const h = await header(p);
+      const missing = await run(p, csv(h.filter((c) => c !== 'email'), [good(1)]));
+      assert.equal(missing.Status, 'Failed');
+      assert.match(missing.CompletionMessage, /email/);
+      assert.equal(missing.ImportedUsers, 0);
+      const bom = await run(p, '\ufeff' + csv(h, [good(1)]));
+      assert.equal(bom.Status, 'Failed');
+      assert.match(bom.CompletionMessage, /BOM|byte order mark/i);
+    });
+
+    it('a pool without auto-verified attributes cannot start a job', async () => {
+      const p = await pool({ AutoVerifiedAttributes: [] });
+      const j = await job(p);
+      assert.equal(await put(j.PreSignedUrl, csv(await header(p), [good(1)])), 200);
+      await expectError(send(new StartUserImportJobCommand({ UserPoolId: p, JobId: j.JobId })), 'PreconditionNotMetException');
+    });
+
+    it('stop: Stopping then Stopped, counts matching the users that exist, and no restart', async () => {
+      const p = await pool();
+      const h = await header(p);
+      const j = await job(p);
+      assert.equal(await put(j.PreSignedUrl, csv(h, Array.from({ length: 100_000 }, (_, i) => good(i)))), 200);
+      await send(new StartUserImportJobCommand({ UserPoolId: p, JobId: j.JobId }));
+      // While it runs, the pool cannot change.
+      await expectError(send(new UpdateUserPoolCommand({ UserPoolId: p })), 'UserImportInProgressException');
+      await expectError(send(new AddCustomAttributesCommand({ UserPoolId: p, CustomAttributes: [{ Name: 'x', AttributeDataType: 'String' }] })), 'UserImportInProgressException');
+      await expectError(send(new DeleteUserPoolCommand({ UserPoolId: p })), 'UserImportInProgressException');
+      const second = await job(p);
+      assert.equal(await put(second.PreSignedUrl, csv(h, [good('x')])), 200);
+      await expectError(send(new StartUserImportJobCommand({ UserPoolId: p, JobId: second.JobId })), 'PreconditionNotMetException', /one job runs at a time/);
+      const stopping = (await send(new StopUserImportJobCommand({ UserPoolId: p, JobId: j.JobId }))).UserImportJob;
+      assert.ok(['Stopping', 'Stopped'].includes(stopping.Status));
+      const stopped = await waitFor(t.cognito, p, j.JobId, (s) => s === 'Stopped');
+      assert.equal(stopped.CompletionMessage, 'The Import Job was stopped by the developer.');
+      assert.ok(stopped.ImportedUsers < 100_000, 'stopped before the end');
+      assert.equal((await countUsers(t.cognito, p)).length, stopped.ImportedUsers);
+      await expectError(send(new StartUserImportJobCommand({ UserPoolId: p, JobId: j.JobId })), 'PreconditionNotMetException');
+      await expectError(send(new StopUserImportJobCommand({ UserPoolId: p, JobId: j.JobId })), 'PreconditionNotMetException');
+      // The pool is free again.
+      await send(new UpdateUserPoolCommand({ UserPoolId: p, AutoVerifiedAttributes: ['email'] }));
+    });
+
+    it('ListUserImportJobs: newest first, pages of MaxResults; unstarted jobs expire', async () => {
+      const p = await pool();
+      const ids: string[] = [];
+      for (let i = 0; i < 5; i++) ids.push((await job(p, `job ${i}`)).JobId);
+      const seen: string[] = [];
+      let PaginationToken: string | undefined;
+      do {
+        const r = await send(new ListUserImportJobsCommand({ UserPoolId: p, MaxResults: 2, PaginationToken }));
+        assert.ok(r.UserImportJobs.length <= 2);
+        seen.push(...r.UserImportJobs.map((x: any) => x.JobId));
+        PaginationToken = r.PaginationToken;
+      } while (PaginationToken);
+      assert.deepEqual(seen, [...ids].reverse());
+      await expectError(send(new ListUserImportJobsCommand({ UserPoolId: p, MaxResults: 61 })), 'InvalidParameterException');
+      await expectError(send(new ListUserImportJobsCommand({ UserPoolId: p, MaxResults: 2, PaginationToken: 'bogus' })), 'InvalidParameterException');
+      // Expiry: jobs not started within the limit (24 hours) become Expired.
+      await t.server.store.imports.expire(Date.now() + 1, Date.now());
+      const expired = (await send(new DescribeUserImportJobCommand({ UserPoolId: p, JobId: ids[0] }))).UserImportJob;
+      assert.equal(expired.Status, 'Expired');
+      await expectError(send(new StartUserImportJobCommand({ UserPoolId: p, JobId: ids[0] })), 'PreconditionNotMetException');
+    });
+  });
+
+  describe(`user import crash safety (${backend.name})`, () => {
+    it('SIGKILL in the middle of a job: after a restart it resumes, no user duplicated or missing', async () => {
+      const db = await backend.fresh();
+      const args = ['--public-url', 'http://incognito.test:9229'];
+      if (db.settings.dataDir) args.push('--data-dir', db.settings.dataDir);
+      if (db.settings.databaseUrl) args.push('--database-url', db.settings.databaseUrl, '--database-schema', db.settings.databaseSchema!);
+      const env = { INCOGNITO_MASTER_KEY: randomBytes(32).toString('base64'), INCOGNITO_LOG_REQUESTS: 'false' };
+      let child: Child | undefined;
+      let c: CognitoIdentityProviderClient | undefined;
+      const restart = async () => {
+        c?.destroy();
+        if (child) await kill(child, 'SIGKILL');
+        child = await startCli(args, env);
+        c = new CognitoIdentityProviderClient({ region: 'us-east-1', endpoint: child.url, credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, maxAttempts: 1 });
+        return { c, url: child.url };
+      };
+      try {
+        let s = await restart();
+        const { UserPool } = await s.c.send(new CreateUserPoolCommand({ PoolName: 'crash', AutoVerifiedAttributes: ['email'] }));
+        const p = UserPool!.Id!;
+        const h = (await s.c.send(new GetCSVHeaderCommand({ UserPoolId: p }))).CSVHeader!;
+        const total = 60_000;
+        const { UserImportJob } = await s.c.send(new CreateUserImportJobCommand({ UserPoolId: p, JobName: 'crash', CloudWatchLogsRoleArn: ROLE }));
+        const jobId = UserImportJob!.JobId!;
+        // The URL names the public host; send it to the child's real address.
+        const upload = UserImportJob!.PreSignedUrl!.replace('http://incognito.test:9229', s.url);
+        assert.equal(await put(upload, csv(h, Array.from({ length: total }, (_, i) => good(i)))), 200);
+        await s.c.send(new StartUserImportJobCommand({ UserPoolId: p, JobId: jobId }));
+        const during = await waitFor(s.c, p, jobId, (st) => st !== 'Pending');
+        assert.equal(during.Status, 'InProgress');
+        await waitForCount(s.c, p, jobId, 1);
+        s.c.destroy();
+        await kill(child!, 'SIGKILL');
+        child = undefined;
+        // What the killed node left: the job's counts match the users that exist.
+        const store = await openStore({ dataDir: db.settings.dataDir ?? os.tmpdir(), databaseUrl: db.settings.databaseUrl, databaseSchema: db.settings.databaseSchema });
+        try {
+          const mid = (await store.imports.get(jobId))!;
+          assert.ok(mid.imported > 0 && mid.imported < total, `killed mid-job (${mid.imported} imported)`);
+          assert.equal(await store.users.count(p), mid.imported, 'the counts match the users that exist');
+          assert.equal(mid.linesDone, mid.imported + 1);
+        } finally {
+          await store.close();
+        }
+        s = await restart();
+        const done = await waitFor(s.c, p, jobId, (st) => st === 'Succeeded', 120_000);
+        assert.equal(done.ImportedUsers, total);
+        assert.equal(done.SkippedUsers, 0);
+        assert.equal(done.FailedUsers, 0);
+        const all = await countUsers(s.c, p);
+        assert.equal(all.length, total);
+        assert.equal(new Set(all).size, total, 'no user twice');
+      } finally {
+        c?.destroy();
+        if (child) await kill(child, 'SIGTERM');
+        await db.cleanup();
+      }
+    });
+  });
+}
+
+/** Waits until the job has imported at least `n` users. */
+async function waitForCount(c: CognitoIdentityProviderClient, UserPoolId: string, JobId: string, n: number): Promise<void> {
+  const until = Date.now() + 60_000;
+  while (Date.now() < until) {
+    const { UserImportJob } = await c.send(new DescribeUserImportJobCommand({ UserPoolId, JobId }));
+    if (UserImportJob!.ImportedUsers! >= n) return;
+    await sleep(20);
+  }
+  throw new Error('the job imported nothing');
+}
+
+const pgBackend = (await backends()).find((b) => b.name === 'postgres');
+if (pgBackend) {
+  describe('user imports on two PostgreSQL nodes', () => {
+    it('exactly one node runs a job: every line imported and logged once', async () => {
+      const a = await startTestServer(pgBackend, { publicUrl: 'http://incognito.test' });
+      const b = await startServer({ ...a.config, port: 0 }, undefined, { pollMs: 20, batchSize: 200 });
+      try {
+        const c = a.cognito;
+        const { UserPool } = await c.send(new CreateUserPoolCommand({ PoolName: 'two', AutoVerifiedAttributes: ['email'] }));
+        const p = UserPool!.Id!;
+        const h = (await c.send(new GetCSVHeaderCommand({ UserPoolId: p }))).CSVHeader!;
+        const { UserImportJob } = await c.send(new CreateUserImportJobCommand({ UserPoolId: p, JobName: 'two', CloudWatchLogsRoleArn: ROLE }));
+        const total = 5_000;
+        assert.equal(await put(UserImportJob!.PreSignedUrl!.replace('http://incognito.test', a.url), csv(h, Array.from({ length: total }, (_, i) => good(i)))), 200);
+        await c.send(new StartUserImportJobCommand({ UserPoolId: p, JobId: UserImportJob!.JobId }));
+        const done = await waitFor(c, p, UserImportJob!.JobId!, (s) => s === 'Succeeded');
+        assert.equal(done.ImportedUsers, total);
+        const lines: string[] = [];
+        let afterLine = 0;
+        for (;;) {
+          const r = (await (await fetch(`${b.url}/_incognito/imports/${UserImportJob!.JobId}/log?after=${afterLine}&limit=10000`)).json()) as { lines: { line: number; message: string }[]; next: number | null };
+          lines.push(...r.lines.map((l) => l.message));
+          if (r.next === null) break;
+          afterLine = r.next;
+        }
+        assert.equal(lines.length, total);
+        assert.ok(lines.every((l) => l.startsWith('[SUCCEEDED]')));
+        assert.equal((await countUsers(c, p)).length, total);
+      } finally {
+        await b.close();
+        await a.close();
+      }
+    });
+  });
+}
