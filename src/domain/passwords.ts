@@ -48,6 +48,17 @@ export async function verifyPassword(passwordHash: string, password: string): Pr
   }
 }
 
+let decoy: Promise<string> | undefined;
+
+/**
+ * Spends what a real password check spends, for a user that does not exist, so that the time of
+ * an answer does not tell whether the user exists (PreventUserExistenceErrors).
+ */
+export async function checkNobodysPassword(password: string): Promise<void> {
+  decoy ??= hashPassword('incognito decoy password');
+  await verifyPassword(await decoy, password);
+}
+
 const LOWER = 'abcdefghijkmnopqrstuvwxyz';
 const UPPER = 'ABCDEFGHJKLMNPQRSTUVWXYZ';
 const DIGITS = '23456789';

@@ -157,6 +157,31 @@ export function isValidA(A: string): boolean {
   return a !== undefined && a % N !== 0n;
 }
 
+/** HKDF-SHA256, one block: PRK = HMAC(salt = padHex(u), ikm = padHex(S)); OKM = HMAC(PRK, "Caldera Derived Key" || 0x01)[0..16). */
+function sessionKey(u: bigint, S: bigint): Buffer {
+  const prk = createHmac('sha256', Buffer.from(padHex(u), 'hex')).update(Buffer.from(padHex(S), 'hex')).digest();
+  return createHmac('sha256', prk)
+    .update(Buffer.concat([Buffer.from('Caldera Derived Key', 'utf8'), Buffer.from([1])]))
+    .digest()
+    .subarray(0, 16);
+}
+
+/** PASSWORD_CLAIM_SIGNATURE's bytes: HMAC-SHA256(key, poolName || USER_ID_FOR_SRP || SECRET_BLOCK bytes || TIMESTAMP). */
+function claimSignature(key: Buffer, poolName: string, userIdForSrp: string, secretBlock: string, timestamp: string): Buffer {
+  return createHmac('sha256', key)
+    .update(Buffer.from(poolName, 'utf8'))
+    .update(Buffer.from(userIdForSrp, 'utf8'))
+    .update(Buffer.from(secretBlock, 'base64'))
+    .update(Buffer.from(timestamp, 'utf8'))
+    .digest();
+}
+
+/**
+ * The group arithmetic, for a client of the same variant (bench/srp-client.mjs drives the server
+ * with it); the server itself needs only the functions above and below.
+ */
+export const srpArithmetic = { N, G, K, padHex, hexHash, gPow, modPow, toBigInt, sessionKey, claimSignature };
+
 /**
  * Checks the client's PASSWORD_CLAIM_SIGNATURE. Returns false (never throws) for any wrong or malformed input.
  * secretBlock is the base64 SECRET_BLOCK; timestamp the TIMESTAMP string as sent.
@@ -193,19 +218,7 @@ export function verifyPasswordClaim(p: {
     // S = (A * v^u)^b mod N
     const S = modPow(((A % N) * modPow(v, u)) % N, b);
 
-    // HKDF-SHA256, one block: PRK = HMAC(salt = padHex(u), ikm = padHex(S)); OKM = HMAC(PRK, info || 0x01)[0..16)
-    const prk = createHmac('sha256', Buffer.from(padHex(u), 'hex')).update(Buffer.from(padHex(S), 'hex')).digest();
-    const key = createHmac('sha256', prk)
-      .update(Buffer.concat([Buffer.from('Caldera Derived Key', 'utf8'), Buffer.from([1])]))
-      .digest()
-      .subarray(0, 16);
-
-    const expected = createHmac('sha256', key)
-      .update(Buffer.from(poolNameOf(p.poolId), 'utf8'))
-      .update(Buffer.from(p.userIdForSrp, 'utf8'))
-      .update(Buffer.from(p.secretBlock, 'base64'))
-      .update(Buffer.from(p.timestamp, 'utf8'))
-      .digest();
+    const expected = claimSignature(sessionKey(u, S), poolNameOf(p.poolId), p.userIdForSrp, p.secretBlock, p.timestamp);
     const given = Buffer.from(p.signature, 'base64');
     return given.length === expected.length && timingSafeEqual(given, expected);
   } catch {

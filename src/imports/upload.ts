@@ -46,32 +46,42 @@ function checkUrl(secrets: Secrets, url: URL, jobId: string, now: number): Uploa
   return undefined;
 }
 
-/** Streams the request body to `file`; false when it passed the size limit. */
+/**
+ * Streams the request body to `file` (with backpressure); false when it passed the size limit, in
+ * which case the rest of the body is read and dropped so that the client gets the answer.
+ */
 function toFile(req: http.IncomingMessage, file: string): Promise<boolean> {
   return new Promise((resolve, reject) => {
     const out = fs.createWriteStream(file, { flags: 'wx', mode: 0o600 });
     let size = 0;
     let tooLarge = false;
+    let settled = false;
+    const settle = (ok: boolean, e?: Error) => {
+      if (settled) return;
+      settled = true;
+      if (e) reject(e);
+      else resolve(ok);
+    };
+    out.on('error', (e) => settle(false, e));
     req.on('data', (c: Buffer) => {
+      if (tooLarge) return;
       size += c.length;
-      if (size > MAX_UPLOAD_BYTES && !tooLarge) {
+      if (size > MAX_UPLOAD_BYTES) {
         tooLarge = true;
-        req.unpipe(out);
-        out.end();
-        req.resume();
+        out.destroy();
+        return;
+      }
+      if (!out.write(c)) {
+        req.pause();
+        out.once('drain', () => req.resume());
       }
     });
-    req.pipe(out);
-    req.on('error', reject);
-    req.on('aborted', () => reject(new Error('the upload was interrupted')));
-    out.on('error', reject);
-    out.on('finish', () => {
-      if (tooLarge) return;
-      resolve(true);
-    });
     req.on('end', () => {
-      if (tooLarge) resolve(false);
+      if (tooLarge) settle(false);
+      else out.end(() => settle(true));
     });
+    req.on('aborted', () => settle(false, new Error('the upload was interrupted')));
+    req.on('error', (e) => settle(false, e));
   });
 }
 

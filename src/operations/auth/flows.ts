@@ -8,7 +8,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { checkClientMayWrite, checkMutable, checkValues } from '../../domain/attributes.js';
 import { DEFAULT_EXPLICIT_AUTH_FLOWS } from '../../domain/client-settings.js';
 import { openVerifier, passwordFields, sealVerifier } from '../../domain/credentials.js';
-import { checkPassword, verifyPassword } from '../../domain/passwords.js';
+import { checkNobodysPassword, checkPassword, verifyPassword } from '../../domain/passwords.js';
 import { checkSecretHash } from '../../domain/secret-hash.js';
 import { fakeSalt, fakeVerifier, isValidA, parseSrpTimestamp, serverChallenge, verifyPasswordClaim } from '../../domain/srp.js';
 import { hashToken, mintTokens, newRefreshToken } from '../../domain/tokens.js';
@@ -113,14 +113,6 @@ function gate(client: ClientRecord, user: UserRecord, now: number): void {
   checkNotLocked(user, now);
 }
 
-/** The user a sign-in names, with its SECRET_HASH checked; unknown users as the client's setting says. */
-export async function signInUser(ctx: Ctx, pool: PoolRecord, client: ClientRecord, name: string, hash: string | undefined): Promise<UserRecord> {
-  const user = await findUser(ctx.store, pool, name);
-  checkSecretHash(client, hash, [name, user?.username, user?.sub]);
-  if (!user) throw hidesUsers(client) ? incorrect() : errors.userNotFound('User does not exist.');
-  return user;
-}
-
 // --- sessions ---
 
 type SessionState =
@@ -215,7 +207,14 @@ async function passwordProven(ctx: Ctx, pool: PoolRecord, client: ClientRecord, 
 export async function passwordAuth(ctx: Ctx, pool: PoolRecord, client: ClientRecord, p: Params | undefined): Promise<AuthResult> {
   const name = param(p, 'USERNAME');
   const password = param(p, 'PASSWORD');
-  const user = await signInUser(ctx, pool, client, name, p?.SECRET_HASH);
+  const found = await findUser(ctx.store, pool, name);
+  checkSecretHash(client, p?.SECRET_HASH, [name, found?.username, found?.sub]);
+  if (!found) {
+    if (!hidesUsers(client)) throw errors.userNotFound('User does not exist.');
+    await checkNobodysPassword(password);
+    throw incorrect();
+  }
+  const user = found;
   gate(client, user, ctx.now);
   if (!user.passwordHash || !(await verifyPassword(user.passwordHash, password))) return failed(ctx, pool, user);
   if (!user.srpVerifier) {
@@ -384,6 +383,34 @@ export async function refreshAuth(
 export function refreshSecretCheck(client: ClientRecord, p: Params | undefined) {
   return (user: UserRecord) =>
     checkSecretHash(client, p?.SECRET_HASH, [p?.USERNAME, user.username, user.sub, user.attributes.email, user.attributes.phone_number, user.attributes.preferred_username]);
+}
+
+/**
+ * InitiateAuth (`client`) and AdminInitiateAuth (`admin`): the flows each may start. The password
+ * flow in the request is USER_PASSWORD_AUTH client-side, ADMIN_USER_PASSWORD_AUTH (legacy
+ * ADMIN_NO_SRP_AUTH) server-side; the other side's name is "Initiate Auth method not supported.".
+ */
+export function initiate(ctx: Ctx, pool: PoolRecord, client: ClientRecord, side: 'client' | 'admin', flow: string, p: Params | undefined): Promise<AuthResult> {
+  switch (flow) {
+    case 'USER_PASSWORD_AUTH':
+    case 'ADMIN_USER_PASSWORD_AUTH':
+    case 'ADMIN_NO_SRP_AUTH':
+      if ((side === 'client') !== (flow === 'USER_PASSWORD_AUTH')) throw errors.invalidParameter('Initiate Auth method not supported.');
+      requireFlow(client, side === 'client' ? 'USER_PASSWORD_AUTH' : 'ADMIN_USER_PASSWORD_AUTH');
+      return passwordAuth(ctx, pool, client, p);
+    case 'USER_SRP_AUTH':
+      requireFlow(client, 'USER_SRP_AUTH');
+      return srpStart(ctx, pool, client, p);
+    case 'REFRESH_TOKEN_AUTH':
+    case 'REFRESH_TOKEN':
+      requireFlow(client, 'REFRESH_TOKEN_AUTH');
+      if (client.settings.RefreshTokenRotation?.Feature === 'ENABLED') {
+        throw errors.invalidParameter('REFRESH_TOKEN_AUTH is not allowed for clients with refresh token rotation enabled: use GetTokensFromRefreshToken.');
+      }
+      return refreshAuth(ctx, pool, client, param(p, 'REFRESH_TOKEN'), refreshSecretCheck(client, p));
+    default:
+      return unsupportedFlow(flow);
+  }
 }
 
 /** RespondToAuthChallenge for the challenges incognito issues. */

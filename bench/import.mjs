@@ -1,0 +1,255 @@
+#!/usr/bin/env node
+// Benchmark of a user import job, end to end against a server started for the purpose:
+//   1. a pool (AutoVerifiedAttributes email; with --aliases also AliasAttributes email, so that every
+//      imported user claims an alias), GetCSVHeader, and one user made with AdminCreateUser to probe;
+//   2. a CSV of --users users built in memory from that header: given_name, family_name, name, email,
+//      email_verified=true, a phone number on one row in three, birthdate, locale, zoneinfo, an address
+//      with an escaped comma (`\,`) on one row in ten, some names outside ASCII;
+//   3. CreateUserImportJob, the upload (fetch PUT to the PreSignedUrl, x-amz-server-side-encryption: aws:kms),
+//      StartUserImportJob, then DescribeUserImportJob every 100 ms until Succeeded (given up after a deadline);
+//   4. meanwhile, from StartUserImportJob to Succeeded, AdminGetUser on the probe user one request after
+//      another, each latency recorded; the same loop alone for a moment before the import, to compare.
+// The import's users/s runs from sending StartUserImportJob to the DescribeUserImportJob that shows
+// Succeeded (so up to 100 ms of polling is counted in it); end to end from CreateUserImportJob.
+// The probe loop runs in this process, on the thread that also runs the server and the import: its
+// latencies are how long an API request waits for that thread (and, on SQLite, for the one connection).
+// Exit 1 when the job does not end Succeeded with ImportedUsers = --users and no skipped or failed users,
+// when an imported user does not read back as written, or when a probe request fails.
+//   npm run build && node bench/import.mjs [--postgres] [--users 100000] [--aliases] [--deadline <seconds>]
+import { benchServer, options } from './lib.mjs';
+
+const o = options({ users: ['--users', '100000'], deadline: ['--deadline', ''] });
+const userCount = Number(o.users);
+const aliases = process.argv.includes('--aliases');
+// Generous: a minute plus 3 ms a user (300 s for 100,000 users, some 30 times the target).
+const deadlineMs = o.deadline ? Number(o.deadline) * 1000 : 60_000 + userCount * 3;
+const ROLE = 'arn:aws:iam::123456789012:role/CognitoImport';
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+const b = await benchServer(o);
+// Whatever happens below, the server is stopped and its data removed; a hung run is cut off.
+let stopped = false;
+const stop = async () => {
+  if (stopped) return;
+  stopped = true;
+  await b.stop();
+};
+const guard = setTimeout(
+  () => {
+    console.error('bench/import.mjs: took too long, giving up');
+    stop().finally(() => process.exit(2));
+  },
+  deadlineMs + 120_000,
+);
+guard.unref();
+for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => stop().finally(() => process.exit(130)));
+
+try {
+  await main();
+} catch (e) {
+  console.error(e);
+  process.exitCode = 1;
+} finally {
+  await stop();
+  clearTimeout(guard);
+}
+
+/** A call that must succeed: the parsed body, or a thrown error naming the operation and the answer. */
+async function must(op, body) {
+  const res = await fetch(b.server.url + '/', { method: 'POST', headers: b.headers(op), body: JSON.stringify(body) });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${op} answered ${res.status}: ${text}`);
+  return JSON.parse(text);
+}
+
+async function main() {
+  const { UserPool } = await must('CreateUserPool', {
+    PoolName: 'bench-import',
+    AutoVerifiedAttributes: ['email'],
+    ...(aliases ? { AliasAttributes: ['email'] } : {}),
+  });
+  const UserPoolId = UserPool.Id;
+  const { CSVHeader } = await must('GetCSVHeader', { UserPoolId });
+  await must('AdminCreateUser', {
+    UserPoolId,
+    Username: 'probe',
+    MessageAction: 'SUPPRESS',
+    UserAttributes: [{ Name: 'email', Value: 'probe@example.org' }, { Name: 'email_verified', Value: 'true' }],
+  });
+
+  let t = performance.now();
+  const { csv, sample } = makeCsv(CSVHeader, userCount);
+  const generated = (performance.now() - t) / 1000;
+  const mb = (Buffer.byteLength(csv) / 1024 / 1024).toFixed(1);
+
+  // The probe alone, before the import (after a warm-up): what "answered promptly" is compared with.
+  for (let i = 0; i < 300; i++) await must('AdminGetUser', { UserPoolId, Username: 'probe' });
+  const idle = probe(UserPoolId);
+  await sleep(1000);
+  const idleStats = await idle.stop();
+
+  // 1. CreateUserImportJob → upload → StartUserImportJob → Succeeded.
+  const t0 = performance.now();
+  const { UserImportJob: created } = await must('CreateUserImportJob', { UserPoolId, JobName: 'bench', CloudWatchLogsRoleArn: ROLE });
+  const JobId = created.JobId;
+  t = performance.now();
+  const put = await fetch(created.PreSignedUrl, { method: 'PUT', body: csv, headers: { 'x-amz-server-side-encryption': 'aws:kms', 'content-type': 'text/csv' } });
+  const putBody = await put.text();
+  const uploaded = performance.now();
+  if (put.status !== 200) throw new Error(`the upload answered ${put.status}: ${putBody}`);
+
+  const tStart = performance.now();
+  const during = probe(UserPoolId);
+  let job;
+  let gaveUp = false;
+  let duringStats;
+  try {
+    await must('StartUserImportJob', { UserPoolId, JobId });
+    for (;;) {
+      ({ UserImportJob: job } = await must('DescribeUserImportJob', { UserPoolId, JobId }));
+      if (!['Pending', 'InProgress'].includes(job.Status)) break;
+      if (performance.now() - tStart > deadlineMs || stopped) {
+        gaveUp = true;
+        break;
+      }
+      await sleep(100);
+    }
+  } finally {
+    duringStats = await during.stop();
+  }
+  const tEnd = performance.now();
+
+  const uploadS = (uploaded - t) / 1000;
+  const importS = (tEnd - tStart) / 1000;
+  const totalS = (tEnd - t0) / 1000;
+  const backend = o.postgres ? 'postgres' : 'sqlite';
+  console.log(
+    `incognito import benchmark: ${backend}, ${userCount} users, CSV ${mb} MB (${CSVHeader.length} columns, generated in ${generated.toFixed(1)} s), ` +
+      `pool with AutoVerifiedAttributes email${aliases ? ' and AliasAttributes email' : ''}, DescribeUserImportJob every 100 ms, node ${process.version}`,
+  );
+  const f = (ms) => ms.toFixed(1);
+  const row = (cells) => console.log(`| ${cells.join(' | ')} |`);
+  row(['step', 'seconds', 'users/s', 'AdminGetUser answered', 'p50 ms', 'p99 ms', 'max ms', 'non-2xx']);
+  row(['---', '---:', '---:', '---:', '---:', '---:', '---:', '---:']);
+  const probeCells = (s) => [s.count, f(s.p50), f(s.p99), f(s.max), s.non2xx];
+  row(['AdminGetUser one after another, alone (1 s before the import)', '1.0', '', ...probeCells(idleStats)]);
+  row([`upload (PUT ${mb} MB to the PreSignedUrl)`, uploadS.toFixed(2), '', '', '', '', '', '']);
+  row(['import (StartUserImportJob → Succeeded), AdminGetUser meanwhile', importS.toFixed(2), Math.round(userCount / importS), ...probeCells(duringStats)]);
+  row(['end to end (CreateUserImportJob → Succeeded)', totalS.toFixed(2), Math.round(userCount / totalS), '', '', '', '', '']);
+
+  const bad = [];
+  if (gaveUp) bad.push(`the job was still ${job.Status} after ${(deadlineMs / 1000).toFixed(0)} s`);
+  else if (job.Status !== 'Succeeded') bad.push(`the job ended ${job.Status}`);
+  if (job.ImportedUsers !== userCount) bad.push(`ImportedUsers is ${job.ImportedUsers}, not ${userCount}`);
+  if (job.SkippedUsers !== 0 || job.FailedUsers !== 0) bad.push(`SkippedUsers ${job.SkippedUsers}, FailedUsers ${job.FailedUsers}`);
+  if (idleStats.non2xx || duringStats.non2xx) bad.push(`probe failures: ${idleStats.failure ?? duringStats.failure}`);
+  if (!gaveUp && job.Status === 'Succeeded') {
+    // Spot-check users as the server stored them: the escaped comma, a non-ASCII name, a phone number.
+    for (const s of sample) {
+      const u = await must('AdminGetUser', { UserPoolId, Username: s.username });
+      const got = Object.fromEntries(u.UserAttributes.map((a) => [a.Name, a.Value]));
+      const wrong = Object.entries(s.attributes).filter(([k, v]) => got[k] !== v);
+      if (u.UserStatus !== 'RESET_REQUIRED' || wrong.length) {
+        bad.push(`user ${s.username} reads back as ${u.UserStatus} ${JSON.stringify(got)}; expected ${JSON.stringify(s.attributes)}`);
+      }
+    }
+  }
+  if (bad.length) {
+    console.log(`\nFAILED: ${bad.join('; ')}\njob: ${JSON.stringify(job, null, 2)}`);
+    const log = await fetch(`${b.server.url}/_incognito/imports/${JobId}/log?limit=5`).then((r) => r.text()).catch((e) => String(e));
+    console.log(`first log lines: ${log}`);
+    process.exitCode = 1;
+  }
+}
+
+/**
+ * AdminGetUser on the probe user, one request after another until stop(): stop() resolves to the
+ * count, p50/p99/max latency (ms, unrounded), failed requests and the first failure.
+ */
+function probe(UserPoolId) {
+  const latencies = [];
+  let non2xx = 0;
+  let failure;
+  let running = true;
+  const body = JSON.stringify({ UserPoolId, Username: 'probe' });
+  const headers = b.headers('AdminGetUser');
+  const loop = (async () => {
+    while (running && !stopped) {
+      const t = performance.now();
+      try {
+        const res = await fetch(b.server.url + '/', { method: 'POST', headers, body, signal: AbortSignal.timeout(30_000) });
+        const text = await res.text();
+        if (!res.ok) {
+          non2xx++;
+          failure ??= `${res.status} ${text}`;
+          continue;
+        }
+        latencies.push(performance.now() - t);
+      } catch (e) {
+        non2xx++;
+        failure ??= String(e?.stack ?? e);
+      }
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      latencies.sort((x, y) => x - y);
+      const q = (p) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] : 0);
+      return { count: latencies.length, p50: q(0.5), p99: q(0.99), max: latencies.length ? latencies[latencies.length - 1] : 0, non2xx, failure };
+    },
+  };
+}
+
+/**
+ * The CSV: every column of the header, realistic values where the pool has the attribute, the rest
+ * empty. Also a few users to read back afterwards, with the attributes they must have.
+ */
+function makeCsv(header, n) {
+  const given = ['Emma', 'Liam', 'Olivia', 'Noah', 'Ava', 'Lucas', 'Mia', 'Hugo', 'Léa', 'José', 'Zoë', 'Łukasz', 'Søren', 'Chloé', 'Mateo', 'Aiko', 'Priya', 'Omar', 'Ingrid', 'Yusuf'];
+  const family = ['Smith', 'Johnson', 'García', 'Müller', 'Martin', 'Rossi', 'Nowak', 'Dubois', 'Tanaka', 'Kowalski', 'Ødegaard', 'Brown', 'Silva', 'Novák', 'Jensen', 'Patel', "O'Brien", 'Nguyen', 'Schmidt', 'Lopez'];
+  const ascii = (s) => s.normalize('NFD').replace(/[^\x20-\x7e]/g, '').replace(/'/g, '').toLowerCase() || 'x';
+  const locales = ['en-US', 'en-GB', 'fr-FR', 'de-DE', 'es-ES', 'pl-PL', 'ja-JP', 'da-DK'];
+  const zones = ['America/New_York', 'Europe/London', 'Europe/Paris', 'Europe/Berlin', 'Europe/Madrid', 'Europe/Warsaw', 'Asia/Tokyo', 'Europe/Copenhagen'];
+  const streets = ['Main Street', 'Rue de Rivoli', 'Hauptstraße', 'Calle Mayor', 'Via Roma', 'Baker Street'];
+  const cities = ['Springfield', 'Paris', 'Berlin', 'Madrid', 'Rome', 'London'];
+  const col = new Map(header.map((h, i) => [h, i]));
+  const lines = [header.join(',')];
+  const sample = [];
+  const sampleAt = new Set([0, 9, 10, 30, Math.floor(n / 2), n - 1].filter((i) => i >= 0 && i < n));
+  for (let i = 0; i < n; i++) {
+    const g = given[i % given.length];
+    const fam = family[Math.floor(i / given.length) % family.length];
+    const username = `${ascii(g)}.${ascii(fam)}.${i}`;
+    const v = {
+      'cognito:username': username,
+      'cognito:mfa_enabled': 'false',
+      given_name: g,
+      family_name: fam,
+      name: `${g} ${fam}`,
+      email: `${ascii(g)}.${ascii(fam)}.${i}@example.com`,
+      email_verified: 'true',
+      locale: locales[i % locales.length],
+      zoneinfo: zones[i % zones.length],
+    };
+    if (i % 3 === 0) {
+      v.phone_number = `+1555${String(i).padStart(7, '0')}`;
+      v.phone_number_verified = 'false';
+    }
+    if (i % 4 === 1) v.birthdate = `${(i % 12) + 1}/${(i % 28) + 1}/${1950 + (i % 55)}`;
+    // One row in ten: a comma inside a value, written \, as the import format wants it.
+    if (i % 10 === 0) v.address = `${(i % 200) + 1} ${streets[i % streets.length]}\\, ${cities[i % cities.length]}`;
+    const cells = new Array(header.length).fill('');
+    for (const [k, val] of Object.entries(v)) {
+      if (col.has(k)) cells[col.get(k)] = val;
+    }
+    lines.push(cells.join(','));
+    if (sampleAt.has(i)) {
+      const attributes = {};
+      for (const [k, val] of Object.entries(v)) if (!k.startsWith('cognito:') && col.has(k) && k !== 'birthdate') attributes[k] = val.replace(/\\,/g, ',');
+      sample.push({ username, attributes });
+    }
+  }
+  return { csv: lines.join('\n') + '\n', sample };
+}
