@@ -25,6 +25,10 @@ export async function openSqlite(dataDir: string): Promise<KyselyStore> {
     throw e;
   }
   sqlite.pragma('synchronous = NORMAL');
+  // Bulk writes (imports): a 64 MiB page cache, and WAL checkpoints every ~40 MiB rather than every
+  // 4 MiB (each checkpoint syncs the database file; measured, they cost a 1,000-user batch ~100 ms).
+  sqlite.pragma('cache_size = -65536');
+  sqlite.pragma('wal_autocheckpoint = 10000');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   // Kysely prepares every query anew; cache the prepared statements by SQL text (Kysely runs one
