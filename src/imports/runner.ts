@@ -31,7 +31,7 @@ export interface RunnerOptions {
 export const DEFAULT_RUNNER_OPTIONS: Omit<RunnerOptions, 'onError'> = {
   leaseMs: 15_000,
   pollMs: 1_000,
-  batchSize: 1_000,
+  batchSize: 500,
   expireAfterMs: 24 * 3600_000,
 };
 
@@ -101,8 +101,8 @@ export class ImportRunner {
         if (batch.length >= this.opts.batchSize) {
           if (!(await this.commit(job, pool, batch, counts))) return this.afterLostClaim(job);
           batch = [];
-          // Let API requests through between batches.
-          await new Promise((r) => setImmediate(r));
+          // Let API requests through between batches (on SQLite they wait for the batch's transaction).
+          await new Promise((r) => setTimeout(r, 10));
           if (this.closing) return this.release(job);
         }
       }
