@@ -20,7 +20,7 @@ import { createRequire } from 'node:module';
 import { AuthenticationHelper, DateHelper } from 'amazon-cognito-identity-js';
 import { makeVerifier, serverChallenge, verifyPasswordClaim } from '../dist/src/domain/srp.js';
 import { FastSrpClient } from './srp-client.mjs';
-import { benchServer, measureCase, options, printRow, printTableHeader, quantile } from './lib.mjs';
+import { benchServer, measureCase, options, printRow, printTableHeader, quantile, guarded, isStopped, mustCall } from './lib.mjs';
 
 const BigInteger = createRequire(import.meta.url)('amazon-cognito-identity-js/lib/BigInteger.js').default;
 
@@ -30,40 +30,8 @@ const tokenCount = Math.min(Number(o.tokens), userCount);
 const PASSWORD = 'Bench-Password-1';
 
 const b = await benchServer(o);
-// Whatever happens below, the server is stopped and its data removed; a hung run is cut off.
-let stopped = false;
-const stop = async () => {
-  if (stopped) return;
-  stopped = true;
-  await b.stop();
-};
-const deadline = setTimeout(
-  () => {
-    console.error('bench/auth.mjs: took too long, giving up');
-    stop().finally(() => process.exit(2));
-  },
-  (120 + 6 * (o.seconds + 5)) * 1000 + userCount * 500,
-);
-deadline.unref();
-for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => stop().finally(() => process.exit(130)));
-
-try {
-  await main();
-} catch (e) {
-  console.error(e);
-  process.exitCode = 1;
-} finally {
-  await stop();
-  clearTimeout(deadline);
-}
-
-/** A call that must succeed: the parsed body, or a thrown error naming the operation and the answer. */
-async function must(op, body) {
-  const res = await fetch(b.server.url + '/', { method: 'POST', headers: b.headers(op), body: JSON.stringify(body) });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${op} answered ${res.status}: ${text}`);
-  return JSON.parse(text);
-}
+const must = mustCall(b);
+await guarded(b, 'bench/auth.mjs', (120 + 6 * (o.seconds + 5)) * 1000 + userCount * 500, main);
 
 /** Runs fn over items, `width` at a time. */
 async function parallel(items, width, fn) {
@@ -117,7 +85,7 @@ async function main() {
   let n = 0;
   const rows = [];
   const add = (row) => {
-    if (stopped) return; // interrupted: what was measured after the server went away means nothing
+    if (isStopped()) return; // interrupted: what was measured after the server went away means nothing
     rows.push(row);
     printRow(row);
   };
@@ -265,7 +233,7 @@ async function srpLoop({ ClientId, poolId, usernames }) {
   const end = started + o.seconds * 1000;
   await Promise.all(
     Array.from({ length: o.connections }, async () => {
-      while (performance.now() < end && !stopped) {
+      while (performance.now() < end && !isStopped()) {
         const USERNAME = usernames[n++ % usernames.length];
         const t = performance.now();
         try {

@@ -16,7 +16,7 @@
 // Exit 1 when the job does not end Succeeded with ImportedUsers = --users and no skipped or failed users,
 // when an imported user does not read back as written, or when a probe request fails.
 //   npm run build && node bench/import.mjs [--postgres] [--users 100000] [--aliases] [--no-probe] [--deadline <seconds>]
-import { benchServer, options } from './lib.mjs';
+import { benchServer, options, guarded, isStopped, mustCall } from './lib.mjs';
 
 const o = options({ users: ['--users', '100000'], deadline: ['--deadline', ''] });
 const userCount = Number(o.users);
@@ -29,40 +29,8 @@ const ROLE = 'arn:aws:iam::123456789012:role/CognitoImport';
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 const b = await benchServer(o);
-// Whatever happens below, the server is stopped and its data removed; a hung run is cut off.
-let stopped = false;
-const stop = async () => {
-  if (stopped) return;
-  stopped = true;
-  await b.stop();
-};
-const guard = setTimeout(
-  () => {
-    console.error('bench/import.mjs: took too long, giving up');
-    stop().finally(() => process.exit(2));
-  },
-  deadlineMs + 120_000,
-);
-guard.unref();
-for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => stop().finally(() => process.exit(130)));
-
-try {
-  await main();
-} catch (e) {
-  console.error(e);
-  process.exitCode = 1;
-} finally {
-  await stop();
-  clearTimeout(guard);
-}
-
-/** A call that must succeed: the parsed body, or a thrown error naming the operation and the answer. */
-async function must(op, body) {
-  const res = await fetch(b.server.url + '/', { method: 'POST', headers: b.headers(op), body: JSON.stringify(body) });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${op} answered ${res.status}: ${text}`);
-  return JSON.parse(text);
-}
+const must = mustCall(b);
+await guarded(b, 'bench/import.mjs', deadlineMs + 120_000, main);
 
 async function main() {
   const { UserPool } = await must('CreateUserPool', {
@@ -110,7 +78,7 @@ async function main() {
     for (;;) {
       ({ UserImportJob: job } = await must('DescribeUserImportJob', { UserPoolId, JobId }));
       if (!['Pending', 'InProgress'].includes(job.Status)) break;
-      if (performance.now() - tStart > deadlineMs || stopped) {
+      if (performance.now() - tStart > deadlineMs || isStopped()) {
         gaveUp = true;
         break;
       }
@@ -181,7 +149,7 @@ function probe(UserPoolId) {
   const body = JSON.stringify({ UserPoolId, Username: 'probe' });
   const headers = b.headers('AdminGetUser');
   const loop = (async () => {
-    while (running && !stopped) {
+    while (running && !isStopped()) {
       const t = performance.now();
       try {
         const res = await fetch(b.server.url + '/', { method: 'POST', headers, body, signal: AbortSignal.timeout(30_000) });

@@ -89,3 +89,44 @@ export function quantile(sorted, q) {
   if (sorted.length === 0) return 0;
   return Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]);
 }
+
+let stopped = false;
+/** True once guarded() has begun stopping the server (loops still running should end). */
+export const isStopped = () => stopped;
+
+/**
+ * Runs main(), then stops the server and removes its data whatever happens (an error, Ctrl-C); a run
+ * still going after deadlineMs is cut off. Sets the exit code to 1 when main throws.
+ */
+export async function guarded(b, name, deadlineMs, main) {
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    await b.stop();
+  };
+  const timer = setTimeout(() => {
+    console.error(`${name}: took too long, giving up`);
+    stop().finally(() => process.exit(2));
+  }, deadlineMs);
+  timer.unref();
+  for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => stop().finally(() => process.exit(130)));
+  try {
+    await main();
+  } catch (e) {
+    console.error(e);
+    process.exitCode = 1;
+  } finally {
+    await stop();
+    clearTimeout(timer);
+  }
+}
+
+/** A call that must succeed: the parsed body, or a thrown error naming the operation and the answer. */
+export function mustCall(b) {
+  return async (op, body) => {
+    const res = await fetch(b.server.url + '/', { method: 'POST', headers: b.headers(op), body: JSON.stringify(body) });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${op} answered ${res.status}: ${text}`);
+    return JSON.parse(text);
+  };
+}
