@@ -47,9 +47,12 @@ const postgres: Backend = {
   name: 'postgres',
   async fresh() {
     const schema = `t_${randomBytes(6).toString('hex')}`;
+    // A data directory of its own too (the master key file, upload spool), never the repository's ./data.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'incognito-test-pg-'));
     return {
-      settings: { databaseUrl: PG_URL, databaseSchema: schema },
+      settings: { databaseUrl: PG_URL, databaseSchema: schema, dataDir: dir },
       cleanup: async () => {
+        fs.rmSync(dir, { recursive: true, force: true });
         const c = new pg.Client({ connectionString: PG_URL });
         await c.connect();
         await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);

@@ -315,7 +315,11 @@ for (const backend of await backends()) {
     it('ListUserImportJobs: newest first, pages of MaxResults; unstarted jobs expire', async () => {
       const p = await pool();
       const ids: string[] = [];
-      for (let i = 0; i < 5; i++) ids.push((await job(p, `job ${i}`)).JobId);
+      for (let i = 0; i < 5; i++) {
+        ids.push((await job(p, `job ${i}`)).JobId);
+        // Jobs created in the same millisecond have no order between them (newest first needs a later time).
+        await sleep(2);
+      }
       const seen: string[] = [];
       let PaginationToken: string | undefined;
       do {
