@@ -38,7 +38,7 @@ import { presignedUrl } from '../src/imports/upload.js';
 import { startServer } from '../src/server.js';
 import { openStore } from '../src/store/index.js';
 import { backends, expectError, startTestServer, type TestServer } from './harness.js';
-import { kill, startCli, type Child } from './process.js';
+import { kill, startCli, type Child, storeArgs } from './process.js';
 
 const ROLE = 'arn:aws:iam::123456789012:role/CognitoImport';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -342,9 +342,7 @@ for (const backend of await backends()) {
   describe(`user import crash safety (${backend.name})`, () => {
     it('SIGKILL in the middle of a job: after a restart it resumes, no user duplicated or missing', async () => {
       const db = await backend.fresh();
-      const args = ['--public-url', 'http://incognito.test:9229'];
-      if (db.settings.dataDir) args.push('--data-dir', db.settings.dataDir);
-      if (db.settings.databaseUrl) args.push('--database-url', db.settings.databaseUrl, '--database-schema', db.settings.databaseSchema!);
+      const args = ['--public-url', 'http://incognito.test:9229', ...storeArgs(db.settings)];
       const env = { INCOGNITO_MASTER_KEY: randomBytes(32).toString('base64'), INCOGNITO_LOG_REQUESTS: 'false' };
       let child: Child | undefined;
       let c: CognitoIdentityProviderClient | undefined;

@@ -18,7 +18,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { startServer } from '../src/server.js';
 import { backends, expectError, startTestServer } from './harness.js';
-import { kill, startCli, type Child } from './process.js';
+import { kill, startCli, type Child, storeArgs } from './process.js';
 import { defaults } from '../src/config.js';
 
 const PASSWORD = 'Correct-Horse-9';
@@ -47,9 +47,7 @@ for (const backend of await backends()) {
     it('revoked and signed-out tokens stay refused after SIGKILL; others keep working', async () => {
       const db = await backend.fresh();
       // The issuer is the public URL: a restarted node (on another free port) keeps it by configuration.
-      const args = ['--public-url', 'http://incognito.test:9229'];
-      if (db.settings.dataDir) args.push('--data-dir', db.settings.dataDir);
-      if (db.settings.databaseUrl) args.push('--database-url', db.settings.databaseUrl, '--database-schema', db.settings.databaseSchema!);
+      const args = ['--public-url', 'http://incognito.test:9229', ...storeArgs(db.settings)];
       const env = { INCOGNITO_MASTER_KEY: randomBytes(32).toString('base64') };
       let child: Child | undefined;
       let c: CognitoIdentityProviderClient | undefined;

@@ -44,3 +44,11 @@ export function kill(child: Child, signal: NodeJS.Signals): Promise<void> {
     child.proc.kill(signal);
   });
 }
+
+/** The command-line flags that point a child at a test database (Backend.fresh() settings). */
+export function storeArgs(settings: { dataDir?: string; databaseUrl?: string; databaseSchema?: string }): string[] {
+  const args: string[] = [];
+  if (settings.dataDir) args.push('--data-dir', settings.dataDir);
+  if (settings.databaseUrl) args.push('--database-url', settings.databaseUrl, '--database-schema', settings.databaseSchema!);
+  return args;
+}

@@ -10,7 +10,7 @@ import {
   DescribeUserPoolCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { backends } from './harness.js';
-import { CLI, kill, startCli } from './process.js';
+import { CLI, kill, startCli, storeArgs } from './process.js';
 
 const sdk = (url: string) =>
   new CognitoIdentityProviderClient({ region: 'us-east-1', endpoint: url, credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, maxAttempts: 1 });
@@ -19,9 +19,7 @@ for (const backend of await backends()) {
   describe(`restart (${backend.name})`, () => {
     it('a pool and a client survive SIGKILL unchanged', async () => {
       const db = await backend.fresh();
-      const args: string[] = [];
-      if (db.settings.dataDir) args.push('--data-dir', db.settings.dataDir);
-      if (db.settings.databaseUrl) args.push('--database-url', db.settings.databaseUrl, '--database-schema', db.settings.databaseSchema!);
+      const args = storeArgs(db.settings);
       try {
         let child = await startCli(args);
         let c = sdk(child.url);

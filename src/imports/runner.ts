@@ -88,7 +88,10 @@ export class ImportRunner {
     const pool = await store.pools.get(job.poolId);
     if (!pool) return;
     if (job.status === 'Stopping') return this.finish(job, 'Stopped', STOPPED_MESSAGE);
-    if (job.status === 'Pending' && !(await store.imports.change(job.jobId, { status: 'InProgress' }, { from: ['Pending'], runner: this.id }))) return;
+    // Not Pending any more: stopped between the claim and now (finish it as Stopped at once).
+    if (job.status === 'Pending' && !(await store.imports.change(job.jobId, { status: 'InProgress' }, { from: ['Pending'], runner: this.id }))) {
+      return this.afterLostClaim(job);
+    }
 
     const counts = { imported: job.imported, skipped: job.skipped, failed: job.failed };
     let batch: RowOutcome[] = [];

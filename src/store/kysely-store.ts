@@ -46,7 +46,7 @@ export class KyselyStore implements Store {
     this.meta = new MetaRepo(db);
     this.keys = new KeyRepo(db);
     this.tokens = new TokenRepo(db);
-    this.sessions = new SessionRepo(db, kind);
+    this.sessions = new SessionRepo(db);
     this.imports = new ImportRepo(db);
   }
 

@@ -6,13 +6,12 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { checkClientMayWrite, checkMutable, checkValues } from '../../domain/attributes.js';
-import { DEFAULT_EXPLICIT_AUTH_FLOWS } from '../../domain/client-settings.js';
+import { DEFAULT_EXPLICIT_AUTH_FLOWS, validitySeconds } from '../../domain/client-settings.js';
 import { openVerifier, passwordFields, sealVerifier } from '../../domain/credentials.js';
 import { checkNobodysPassword, checkPassword, verifyPassword } from '../../domain/passwords.js';
 import { checkSecretHash } from '../../domain/secret-hash.js';
 import { fakeSalt, fakeVerifier, isValidA, parseSrpTimestamp, serverChallenge, verifyPasswordClaim } from '../../domain/srp.js';
 import { hashToken, mintTokens, newRefreshToken } from '../../domain/tokens.js';
-import { validitySeconds } from '../../domain/client-settings.js';
 import { findUser } from '../../domain/users.js';
 import { CognitoError, errors } from '../../protocol/errors.js';
 import type { ClientRecord, PoolRecord, UserRecord } from '../../store/types.js';

@@ -12,7 +12,7 @@ export interface AuthSessionRecord {
 }
 
 export class SessionRepo {
-  constructor(private readonly db: Db, private readonly kind: 'sqlite' | 'postgres') {}
+  constructor(private readonly db: Db) {}
 
   async insert(s: AuthSessionRecord): Promise<void> {
     await this.db.insertInto('auth_sessions').values({ id: s.id, pool_id: s.poolId, client_id: s.clientId, state: s.state, expires_at: s.expiresAt }).execute();

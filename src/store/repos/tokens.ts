@@ -28,17 +28,6 @@ export interface RefreshTokenRecord {
   replacedAt: number | null;
 }
 
-const toFamily = (r: Database['token_families']): TokenFamily => ({
-  originJti: r.origin_jti,
-  poolId: r.pool_id,
-  clientId: r.client_id,
-  usernameKey: r.username_key,
-  authTime: Number(r.auth_time),
-  createdAt: Number(r.created_at),
-  expiresAt: Number(r.expires_at),
-  revokedAt: r.revoked_at === null ? null : Number(r.revoked_at),
-});
-
 const familyColumns = [
   'f.origin_jti as f_origin_jti',
   'f.client_id as f_client_id',
@@ -88,11 +77,6 @@ export class TokenRepo {
       .insertInto('refresh_tokens')
       .values({ token_hash: t.tokenHash, origin_jti: t.originJti, created_at: t.createdAt, expires_at: t.expiresAt, replaced_at: t.replacedAt })
       .execute();
-  }
-
-  async family(originJti: string): Promise<TokenFamily | undefined> {
-    const r = await this.db.selectFrom('token_families').selectAll().where('origin_jti', '=', originJti).executeTakeFirst();
-    return r && toFamily(r);
   }
 
   /** A sign-in and its user, in one query (every access-token operation asks). */
