@@ -52,6 +52,32 @@ function readable(client: ClientRecord, attrs: Record<string, string>): [string,
   return Object.entries(attrs).filter(([n]) => !allowed || allowed.has(n));
 }
 
+const PROFILE_ATTRIBUTES = new Set([
+  'name', 'family_name', 'given_name', 'middle_name', 'nickname', 'preferred_username', 'profile', 'picture',
+  'website', 'gender', 'birthdate', 'zoneinfo', 'locale', 'updated_at', 'address',
+]);
+
+/**
+ * The attributes an ID token or the userInfo endpoint shows for a sign-in's scopes (Cognito's
+ * userInfo page): `openid` alone (or the API flows, `scopes` null) shows every attribute the client
+ * may read; with `profile`, `email` or `phone` only what those scopes cover (`profile` includes
+ * the custom attributes).
+ */
+export function scopedAttributes(client: ClientRecord, attrs: Record<string, string>, scopes: string[] | null): [string, string][] {
+  const all = readable(client, attrs);
+  if (scopes === null) return all;
+  const profile = scopes.includes('profile');
+  const email = scopes.includes('email');
+  const phone = scopes.includes('phone');
+  if (!profile && !email && !phone) return all;
+  return all.filter(
+    ([n]) =>
+      (profile && (PROFILE_ATTRIBUTES.has(n) || n.startsWith('custom:'))) ||
+      (email && (n === 'email' || n === 'email_verified')) ||
+      (phone && (n === 'phone_number' || n === 'phone_number_verified')),
+  );
+}
+
 /** cognito:groups, and the roles when groups carry them (preferred: the lowest precedence with a role). */
 async function groupClaims(store: Store, user: UserRecord): Promise<Record<string, unknown>> {
   const groups = await store.groups.listForUser(user.poolId, user.usernameKey, undefined, 10_000);
@@ -68,22 +94,25 @@ async function groupClaims(store: Store, user: UserRecord): Promise<Record<strin
 
 export interface Minted {
   AccessToken: string;
-  IdToken: string;
+  /** Absent for a hosted sign-in whose scopes lack `openid`. */
+  IdToken?: string;
   ExpiresIn: number;
   TokenType: 'Bearer';
 }
 
 /**
- * Signs an ID and an access token for the user's sign-in `family` (its origin_jti and auth_time
- * carry over to tokens minted on refresh). `scopes` defaults to the API flows' admin scope.
+ * Signs an ID and an access token for the user's sign-in `family` (its origin_jti, auth_time and
+ * scopes carry over to tokens minted on refresh). The API flows' sign-ins (scopes null) get the
+ * admin scope and an ID token with every readable attribute; a hosted sign-in gets its granted
+ * scopes, and an ID token only with `openid`, showing the attributes its scopes cover.
  */
 export async function mintTokens(
   s: TokenServices,
   pool: PoolRecord,
   client: ClientRecord,
   user: UserRecord,
-  family: Pick<TokenFamily, 'originJti' | 'authTime'>,
-  opts: { scopes?: string[]; nonce?: string; now: number },
+  family: Pick<TokenFamily, 'originJti' | 'authTime' | 'scopes'>,
+  opts: { nonce?: string; now: number },
 ): Promise<Minted> {
   const keys = await s.keys.forPool(s.store, pool.id);
   const iss = issuerOf(s, pool);
@@ -96,7 +125,7 @@ export async function mintTokens(
   const idClaims: JWTPayload = {
     sub: user.sub,
     ...groups,
-    ...Object.fromEntries(readable(client, user.attributes).map(([n, v]) => [n, claimValue(n, v)])),
+    ...Object.fromEntries(scopedAttributes(client, user.attributes, family.scopes).map(([n, v]) => [n, claimValue(n, v)])),
     iss,
     'cognito:username': user.username,
     ...(opts.nonce !== undefined ? { nonce: opts.nonce } : {}),
@@ -118,18 +147,43 @@ export async function mintTokens(
     origin_jti: family.originJti,
     event_id: eventId,
     token_use: 'access',
-    scope: (opts.scopes ?? [ADMIN_SCOPE]).join(' '),
+    scope: (family.scopes ?? [ADMIN_SCOPE]).join(' '),
     auth_time: family.authTime,
     exp: iat + validity.access,
     iat,
     jti: randomUUID(),
     username: user.username,
   };
+  const withId = family.scopes === null || family.scopes.includes('openid');
   const [IdToken, AccessToken] = await Promise.all([
-    new SignJWT(idClaims).setProtectedHeader({ kid: keys.id.kid, alg: 'RS256' }).sign(keys.id.privateKey),
+    withId ? new SignJWT(idClaims).setProtectedHeader({ kid: keys.id.kid, alg: 'RS256' }).sign(keys.id.privateKey) : undefined,
     new SignJWT(accessClaims).setProtectedHeader({ kid: keys.access.kid, alg: 'RS256' }).sign(keys.access.privateKey),
   ]);
-  return { AccessToken, ExpiresIn: validity.access, TokenType: 'Bearer', IdToken };
+  return { AccessToken, ExpiresIn: validity.access, TokenType: 'Bearer', ...(IdToken ? { IdToken } : {}) };
+}
+
+/**
+ * The client_credentials grant's access token (machine to machine): no user, `sub` is the client
+ * id, the granted custom scopes; not tied to a sign-in, so it is not revocable (as in Cognito).
+ */
+export async function mintClientToken(s: TokenServices, pool: PoolRecord, client: ClientRecord, scopes: string[], now: number): Promise<{ access_token: string; expires_in: number; token_type: 'Bearer' }> {
+  const keys = await s.keys.forPool(s.store, pool.id);
+  const iat = Math.floor(now / 1000);
+  const validity = validitySeconds(client.settings);
+  const claims: JWTPayload = {
+    sub: client.id,
+    token_use: 'access',
+    scope: scopes.join(' '),
+    auth_time: iat,
+    iss: issuerOf(s, pool),
+    exp: iat + validity.access,
+    iat,
+    version: 2,
+    jti: randomUUID(),
+    client_id: client.id,
+  };
+  const access_token = await new SignJWT(claims).setProtectedHeader({ kid: keys.access.kid, alg: 'RS256' }).sign(keys.access.privateKey);
+  return { access_token, expires_in: validity.access, token_type: 'Bearer' };
 }
 
 /** A new refresh token: 48 random bytes, base64url (the model's `[A-Za-z0-9-_=.]+`), and its hash. */
@@ -164,11 +218,11 @@ const invalidToken = () => errors.notAuthorized('Invalid Access Token');
 
 /**
  * Checks an access token before an access-token operation does anything: signature (the pool's
- * access key), expiry, issuer, token_use, the admin scope, then the database: the sign-in it came
+ * access key), expiry, issuer, token_use, the scope (the admin scope, or `openid` for userInfo), then the database: the sign-in it came
  * from is not revoked or signed out, the client still exists, and the user exists and is enabled.
  * Two queries: the client with its pool, the sign-in with its user.
  */
-export async function verifyAccessToken(s: TokenServices, token: string, now: number): Promise<VerifiedAccess> {
+export async function verifyAccessToken(s: TokenServices, token: string, now: number, scope = ADMIN_SCOPE): Promise<VerifiedAccess> {
   let unverified: JWTPayload;
   try {
     unverified = decodeJwt(token);
@@ -193,7 +247,7 @@ export async function verifyAccessToken(s: TokenServices, token: string, now: nu
     throw invalidToken();
   }
   if (claims.token_use !== 'access' || typeof claims.sub !== 'string' || claims.client_id !== client.id) throw invalidToken();
-  if (!String(claims.scope ?? '').split(' ').includes(ADMIN_SCOPE)) throw errors.notAuthorized('Access Token does not have required scopes');
+  if (!String(claims.scope ?? '').split(' ').includes(scope)) throw errors.notAuthorized('Access Token does not have required scopes');
   const signIn = typeof claims.origin_jti === 'string' ? await s.store.tokens.familyWithUser(claims.origin_jti) : undefined;
   if (!signIn || signIn.user.sub !== claims.sub) {
     // The sign-in is gone with its user (deleted), or was never ours.

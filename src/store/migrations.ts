@@ -233,6 +233,12 @@ const migrations = (kind: 'sqlite' | 'postgres'): Record<string, Migration> => (
         .execute();
     },
   },
+  '0007_oauth': {
+    async up(db: Kysely<any>) {
+      // The scopes of a hosted (OAuth) sign-in, so tokens refreshed from it carry the same ones.
+      await db.schema.alterTable('token_families').addColumn('scopes', 'text').execute();
+    },
+  },
 });
 
 /** Runs the pending migrations. `schema`: the PostgreSQL schema the tables live in, if not the default. */

@@ -117,6 +117,8 @@ export interface TokenFamiliesTable {
   created_at: number;
   expires_at: number;
   revoked_at: number | null;
+  /** The scopes a hosted (OAuth) sign-in granted, space-separated; null for the API flows' sign-ins. */
+  scopes: string | null;
 }
 
 export interface RefreshTokensTable {

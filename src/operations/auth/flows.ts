@@ -118,7 +118,8 @@ type SessionState =
   | { kind: 'PASSWORD_VERIFIER'; usernameKey: string | null; userIdForSrp: string; A: string; B: string; b: string; salt: string; verifier: string }
   | { kind: 'NEW_PASSWORD_REQUIRED'; usernameKey: string };
 
-const SESSION_CONTEXT = 'auth-session';
+/** The sealing context of every auth_sessions state (challenges here, codes and sign-in sessions in oauth/). */
+export const SESSION_CONTEXT = 'auth-session';
 
 async function openSession(ctx: Ctx, pool: PoolRecord, client: ClientRecord, token: string, state: SessionState): Promise<void> {
   await ctx.store.sessions.insert({
@@ -154,15 +155,26 @@ export interface AuthResult {
   AuthenticationResult?: object;
 }
 
-/** A new sign-in: its token family and refresh token stored, tokens signed, failures cleared. */
-export async function issueTokens(ctx: Ctx, pool: PoolRecord, client: ClientRecord, user: UserRecord): Promise<AuthResult> {
+/** What a hosted (OAuth) sign-in grants: its scopes, the authorize request's nonce, when the user signed in. */
+export interface Grant {
+  scopes: string[];
+  nonce?: string;
+  /** Epoch seconds of the sign-in (the hosted session's), else now. */
+  authTime?: number;
+}
+
+/**
+ * A new sign-in: its token family and refresh token stored, tokens signed, failures cleared.
+ * Without a grant, the API flows' tokens (scope aws.cognito.signin.user.admin, an ID token).
+ */
+export async function issueTokens(ctx: Ctx, pool: PoolRecord, client: ClientRecord, user: UserRecord, grant?: Grant): Promise<AuthResult> {
   const originJti = randomUUID();
-  const authTime = Math.floor(ctx.now / 1000);
+  const authTime = grant?.authTime ?? Math.floor(ctx.now / 1000);
   const refresh = newRefreshToken();
   const expiresAt = ctx.now + validitySeconds(client.settings).refresh * 1000;
   await ctx.store.transaction(async (tx) => {
     await tx.tokens.insertFamily(
-      { originJti, poolId: pool.id, clientId: client.id, usernameKey: user.usernameKey, authTime, createdAt: ctx.now, expiresAt, revokedAt: null },
+      { originJti, poolId: pool.id, clientId: client.id, usernameKey: user.usernameKey, authTime, createdAt: ctx.now, expiresAt, revokedAt: null, scopes: grant?.scopes ?? null },
       { tokenHash: refresh.hash, originJti, createdAt: ctx.now, expiresAt, replacedAt: null },
     );
     if (failuresOf(user)) {
@@ -173,13 +185,18 @@ export async function issueTokens(ctx: Ctx, pool: PoolRecord, client: ClientReco
       }
     }
   });
-  const minted = await mintTokens(ctx, pool, client, user, { originJti, authTime }, { now: ctx.now });
+  const minted = await mintTokens(ctx, pool, client, user, { originJti, authTime, scopes: grant?.scopes ?? null }, { now: ctx.now, ...(grant?.nonce !== undefined ? { nonce: grant.nonce } : {}) });
   return { ChallengeParameters: {}, AuthenticationResult: { ...minted, RefreshToken: refresh.token } };
 }
 
 /** After the password is proven: tokens, or NEW_PASSWORD_REQUIRED for a temporary password. */
 async function passwordProven(ctx: Ctx, pool: PoolRecord, client: ClientRecord, user: UserRecord): Promise<AuthResult> {
   if (user.status !== 'FORCE_CHANGE_PASSWORD') return issueTokens(ctx, pool, client, user);
+  return newPasswordChallenge(ctx, pool, client, user);
+}
+
+/** NEW_PASSWORD_REQUIRED for a user who signed in with a temporary password (refused once it has expired). */
+export async function newPasswordChallenge(ctx: Ctx, pool: PoolRecord, client: ClientRecord, user: UserRecord): Promise<AuthResult & { Session: string }> {
   const days = pool.settings.Policies?.PasswordPolicy?.TemporaryPasswordValidityDays ?? 7;
   if (user.passwordUpdatedAt !== null && ctx.now > user.passwordUpdatedAt + days * 86_400_000) {
     throw errors.notAuthorized('Temporary password has expired and must be reset by an administrator.');
@@ -208,6 +225,16 @@ export async function passwordAuth(ctx: Ctx, pool: PoolRecord, client: ClientRec
   const password = param(p, 'PASSWORD');
   const found = await findUser(ctx.store, pool, name);
   checkSecretHash(client, p?.SECRET_HASH, [name, found?.username, found?.sub]);
+  return passwordProven(ctx, pool, client, await provePassword(ctx, pool, client, name, password, found));
+}
+
+/**
+ * The password sign-in's checks, shared by the API and the hosted login page: the user's state
+ * (disabled, unconfirmed, reset required, locked out), the password, the failure count. Returns
+ * the user whose password it is; the caller decides what follows (tokens, a challenge, a code).
+ */
+export async function provePassword(ctx: Ctx, pool: PoolRecord, client: ClientRecord, name: string, password: string, found?: UserRecord): Promise<UserRecord> {
+  found ??= await findUser(ctx.store, pool, name);
   if (!found) {
     if (!hidesUsers(client)) throw errors.userNotFound('User does not exist.');
     await checkNobodysPassword(password);
@@ -220,9 +247,9 @@ export async function passwordAuth(ctx: Ctx, pool: PoolRecord, client: ClientRec
     // Users whose password was set before SRP existed get their verifier at their next sign-in.
     const withSrp = { ...user, srpVerifier: sealVerifier(ctx.secrets, pool.id, user.username, password) };
     await ctx.store.users.update(withSrp);
-    return passwordProven(ctx, pool, client, withSrp);
+    return withSrp;
   }
-  return passwordProven(ctx, pool, client, user);
+  return user;
 }
 
 /**
@@ -298,12 +325,29 @@ export async function srpVerify(ctx: Ctx, pool: PoolRecord, client: ClientRecord
 
 /** NEW_PASSWORD_REQUIRED: the new password and any required attributes (`userAttributes.<name>`). */
 export async function newPassword(ctx: Ctx, pool: PoolRecord, client: ClientRecord, session: string | undefined, r: Params | undefined): Promise<AuthResult> {
+  const user = await setNewPassword(ctx, pool, client, session, r, (stored) => checkSecretHash(client, r?.SECRET_HASH, [r?.USERNAME, stored.username, stored.sub]));
+  return issueTokens(ctx, pool, client, user);
+}
+
+/**
+ * The NEW_PASSWORD_REQUIRED answer's work, shared with the hosted new-password page: the session
+ * taken, the password and attributes checked and stored, the user CONFIRMED and returned.
+ * `check` runs once the session's user is known (the API checks the SECRET_HASH there).
+ */
+export async function setNewPassword(
+  ctx: Ctx,
+  pool: PoolRecord,
+  client: ClientRecord,
+  session: string | undefined,
+  r: Params | undefined,
+  check: (stored: UserRecord) => void = () => {},
+): Promise<UserRecord> {
   if (!session) throw errors.invalidParameter('Missing required parameter Session');
   const password = param(r, 'NEW_PASSWORD');
   const { state, restore } = await takeSession(ctx, client, session, 'NEW_PASSWORD_REQUIRED');
   const stored = await ctx.store.users.get(pool.id, state.usernameKey);
   if (!stored) throw incorrect();
-  checkSecretHash(client, r?.SECRET_HASH, [r?.USERNAME, stored.username, stored.sub]);
+  check(stored);
   const changes: Record<string, string> = {};
   for (const [k, v] of Object.entries(r ?? {})) if (k.startsWith('userAttributes.')) changes[k.slice('userAttributes.'.length)] = v;
   let fields: Awaited<ReturnType<typeof passwordFields>>;
@@ -333,7 +377,7 @@ export async function newPassword(ctx: Ctx, pool: PoolRecord, client: ClientReco
     await saveUser(tx, pool, next, { now: ctx.now });
     return next;
   });
-  return issueTokens(ctx, pool, client, user);
+  return user;
 }
 
 /**

@@ -1,4 +1,7 @@
-/** auth_sessions: challenge sessions, single-use: take() deletes the row it returns. */
+/**
+ * auth_sessions: challenge sessions and authorization codes, single-use (take() deletes the row it
+ * returns), and the hosted pages' sign-in sessions (get(), delete() at sign-out).
+ */
 import type { Db } from '../db.js';
 
 export interface AuthSessionRecord {
@@ -26,6 +29,17 @@ export class SessionRepo {
     const r = await this.db.deleteFrom('auth_sessions').where('id', '=', id).returningAll().executeTakeFirst();
     if (!r) return undefined;
     return { id: r.id, poolId: r.pool_id, clientId: r.client_id, state: r.state, expiresAt: Number(r.expires_at) };
+  }
+
+  /** Reads a session without consuming it (the hosted sign-in session, which lives for an hour). */
+  async get(id: string): Promise<AuthSessionRecord | undefined> {
+    const r = await this.db.selectFrom('auth_sessions').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!r) return undefined;
+    return { id: r.id, poolId: r.pool_id, clientId: r.client_id, state: r.state, expiresAt: Number(r.expires_at) };
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.db.deleteFrom('auth_sessions').where('id', '=', id).execute();
   }
 
   async purgeExpired(before: number): Promise<void> {

@@ -18,6 +18,8 @@ export interface TokenFamily {
   createdAt: number;
   expiresAt: number;
   revokedAt: number | null;
+  /** The scopes a hosted (OAuth) sign-in granted; null for the API flows (their tokens get the admin scope). */
+  scopes: string[] | null;
 }
 
 export interface RefreshTokenRecord {
@@ -35,9 +37,10 @@ const familyColumns = [
   'f.created_at as f_created_at',
   'f.expires_at as f_expires_at',
   'f.revoked_at as f_revoked_at',
+  'f.scopes as f_scopes',
 ] as const;
 
-type FamilyColumns = { f_origin_jti: string; f_client_id: string; f_auth_time: number; f_created_at: number; f_expires_at: number; f_revoked_at: number | null };
+type FamilyColumns = { f_origin_jti: string; f_client_id: string; f_auth_time: number; f_created_at: number; f_expires_at: number; f_revoked_at: number | null; f_scopes: string | null };
 
 /** The family from a row joined with its user (pool and username come from the user's columns). */
 const familyOf = (r: FamilyColumns & Database['users']): TokenFamily => ({
@@ -49,6 +52,7 @@ const familyOf = (r: FamilyColumns & Database['users']): TokenFamily => ({
   createdAt: Number(r.f_created_at),
   expiresAt: Number(r.f_expires_at),
   revokedAt: r.f_revoked_at === null ? null : Number(r.f_revoked_at),
+  scopes: r.f_scopes === null ? null : r.f_scopes.split(' '),
 });
 
 export class TokenRepo {
@@ -67,6 +71,7 @@ export class TokenRepo {
         created_at: f.createdAt,
         expires_at: f.expiresAt,
         revoked_at: null,
+        scopes: f.scopes === null ? null : f.scopes.join(' '),
       })
       .execute();
     await this.insertRefresh(refresh);
