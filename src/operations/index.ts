@@ -69,6 +69,10 @@ import { DescribeResourceServer } from './resource-servers/DescribeResourceServe
 import { UpdateResourceServer } from './resource-servers/UpdateResourceServer.js';
 import { DeleteResourceServer } from './resource-servers/DeleteResourceServer.js';
 import { ListResourceServers } from './resource-servers/ListResourceServers.js';
+import { CreateUserPoolDomain } from './domains/CreateUserPoolDomain.js';
+import { DescribeUserPoolDomain } from './domains/DescribeUserPoolDomain.js';
+import { UpdateUserPoolDomain } from './domains/UpdateUserPoolDomain.js';
+import { DeleteUserPoolDomain } from './domains/DeleteUserPoolDomain.js';
 
 export const operations: Record<string, Handler> = {
   // pools/
@@ -146,4 +150,9 @@ export const operations: Record<string, Handler> = {
   UpdateResourceServer,
   DeleteResourceServer,
   ListResourceServers,
+  // domains/ (prefix and custom domains of the hosted endpoints)
+  CreateUserPoolDomain,
+  DescribeUserPoolDomain,
+  UpdateUserPoolDomain,
+  DeleteUserPoolDomain,
 };
