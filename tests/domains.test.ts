@@ -283,6 +283,27 @@ for (const backend of await backends()) {
         assert.equal(await t.server.store.domains.find(prefix.toUpperCase()), undefined);
         assert.equal(await t.server.store.domains.find(`${prefix}.auth.us-east-1.amazoncognito.com`), undefined);
       });
+
+      it('tells which unique key an insert hit: the name, or the pool’s one domain of a kind', async () => {
+        const p = await pool();
+        const q = await pool();
+        const store = t.server.store;
+        const record = (poolId: string, domain: string) => ({
+          domain,
+          poolId,
+          kind: 'prefix' as const,
+          certificateArn: null,
+          managedLoginVersion: 1,
+          createdAt: Date.now(),
+          updatedAt: Date.now(),
+        });
+        const first = unique('keys');
+        await store.domains.insert(record(p, first));
+        await assert.rejects(store.domains.insert(record(q, first)), (e: any) => e.what === 'domain');
+        await assert.rejects(store.domains.insert(record(p, unique('keys'))), (e: any) => e.what === 'pool-domain-kind');
+        assert.deepEqual((await store.domains.listForPool(p)).map((d) => d.domain), [first]);
+        assert.deepEqual(await store.domains.listForPool(q), []);
+      });
     });
 
     describe('UpdateUserPoolDomain', () => {
