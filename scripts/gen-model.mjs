@@ -142,12 +142,35 @@ function compact(name) {
   return out;
 }
 
+// ---- overrides -----------------------------------------------------------------------------------
+// Where the published model is stricter than the service, on evidence; each entry says why. The
+// operation handlers check what is dropped here.
+const OVERRIDES = {
+  // DomainType's pattern and 63-character limit are the rule for prefix domains, but the same shape
+  // carries custom domain names (`auth.example.com`, with dots and often longer). The service does
+  // not apply them to the request as a whole: a name it refuses gets CreateUserPoolDomain's own
+  // "The domain name contains an invalid character. ..." (InvalidParameterException), not the
+  // generic "1 validation error detected" (mineiros-io/terraform-aws-cognito-user-pool#69), and
+  // tools that copied the pattern had to drop it for custom domains
+  // (terraform-linters/tflint-ruleset-aws#156, #158). See src/operations/domains/shared.ts.
+  DomainType: { drop: ['pattern', 'max'] },
+};
+
+function withOverrides(name, compacted) {
+  const o = OVERRIDES[name];
+  if (!o) return compacted;
+  const out = { ...compacted };
+  for (const k of o.drop ?? []) delete out[k];
+  return out;
+}
+
 // ---- emit ---------------------------------------------------------------------------------------
 const lines = [];
 lines.push(
   '// GENERATED FILE - DO NOT EDIT.',
   `// Source: botocore ${version}, botocore/${MODEL_REL.split('\\').join('/')} (cognito-idp apiVersion ${apiVersion}).`,
   '// Regenerate with: npm run gen:model   (scripts/gen-model.mjs; optional argument: path to service-2.json[.gz])',
+  `// Overridden shapes (see OVERRIDES in scripts/gen-model.mjs): ${Object.keys(OVERRIDES).join(', ')}.`,
   '/* eslint-disable */',
   '',
   '/** Compact form of a botocore shape. Only shapes reachable from operation inputs are included. */',
@@ -182,7 +205,7 @@ lines.push('};', '');
 const shapeNames = [...reachable].sort(byName);
 lines.push(`/** The ${shapeNames.length} shapes reachable from operation inputs, sorted by name. */`);
 lines.push('export const shapes: Record<string, Shape> = {');
-for (const name of shapeNames) lines.push(`  ${name}: ${JSON.stringify(compact(name))},`);
+for (const name of shapeNames) lines.push(`  ${name}: ${JSON.stringify(withOverrides(name, compact(name)))},`);
 lines.push('};', '');
 
 writeFileSync(outFile, lines.join('\n'));

@@ -64,6 +64,15 @@ import { DescribeUserImportJob } from './imports/DescribeUserImportJob.js';
 import { ListUserImportJobs } from './imports/ListUserImportJobs.js';
 import { StartUserImportJob } from './imports/StartUserImportJob.js';
 import { StopUserImportJob } from './imports/StopUserImportJob.js';
+import { CreateResourceServer } from './resource-servers/CreateResourceServer.js';
+import { DescribeResourceServer } from './resource-servers/DescribeResourceServer.js';
+import { UpdateResourceServer } from './resource-servers/UpdateResourceServer.js';
+import { DeleteResourceServer } from './resource-servers/DeleteResourceServer.js';
+import { ListResourceServers } from './resource-servers/ListResourceServers.js';
+import { CreateUserPoolDomain } from './domains/CreateUserPoolDomain.js';
+import { DescribeUserPoolDomain } from './domains/DescribeUserPoolDomain.js';
+import { UpdateUserPoolDomain } from './domains/UpdateUserPoolDomain.js';
+import { DeleteUserPoolDomain } from './domains/DeleteUserPoolDomain.js';
 
 export const operations: Record<string, Handler> = {
   // pools/
@@ -135,4 +144,15 @@ export const operations: Record<string, Handler> = {
   ListUserImportJobs,
   StartUserImportJob,
   StopUserImportJob,
+  // resource-servers/ (OAuth resource servers and their custom scopes)
+  CreateResourceServer,
+  DescribeResourceServer,
+  UpdateResourceServer,
+  DeleteResourceServer,
+  ListResourceServers,
+  // domains/ (prefix and custom domains of the hosted endpoints)
+  CreateUserPoolDomain,
+  DescribeUserPoolDomain,
+  UpdateUserPoolDomain,
+  DeleteUserPoolDomain,
 };

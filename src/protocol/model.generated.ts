@@ -1,6 +1,7 @@
 // GENERATED FILE - DO NOT EDIT.
 // Source: botocore 1.43.11, botocore/data/cognito-idp/2016-04-18/service-2.json.gz (cognito-idp apiVersion 2016-04-18).
 // Regenerate with: npm run gen:model   (scripts/gen-model.mjs; optional argument: path to service-2.json[.gz])
+// Overridden shapes (see OVERRIDES in scripts/gen-model.mjs): DomainType.
 /* eslint-disable */
 
 /** Compact form of a botocore shape. Only shapes reachable from operation inputs are included. */
@@ -294,7 +295,7 @@ export const shapes: Record<string, Shape> = {
   DeviceRememberedStatusType: {"t":"string","enum":["remembered","not_remembered"]},
   DeviceSecretVerifierConfigType: {"t":"structure","m":{"PasswordVerifier":{"s":"StringType"},"Salt":{"s":"StringType"}},"r":[]},
   Document: {"t":"document"},
-  DomainType: {"t":"string","min":1,"max":63,"pattern":"^[a-z0-9](?:[a-z0-9\\-]{0,61}[a-z0-9])?$"},
+  DomainType: {"t":"string","min":1},
   EmailAddressType: {"t":"string","pattern":"[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+@[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+"},
   EmailConfigurationType: {"t":"structure","m":{"SourceArn":{"s":"ArnType"},"ReplyToEmailAddress":{"s":"EmailAddressType"},"EmailSendingAccount":{"s":"EmailSendingAccountType"},"From":{"s":"StringType"},"ConfigurationSet":{"s":"SESConfigurationSet"}},"r":[]},
   EmailInviteMessageType: {"t":"string","min":6,"max":20000,"pattern":"[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\s*]*"},

@@ -18,6 +18,8 @@ import { KeyRepo } from './repos/keys.js';
 import { TokenRepo } from './repos/tokens.js';
 import { SessionRepo } from './repos/sessions.js';
 import { ImportRepo } from './repos/imports.js';
+import { ResourceServerRepo } from './repos/resource-servers.js';
+import { DomainRepo } from './repos/domains.js';
 
 export class KyselyStore implements Store {
   readonly pools: PoolRepo;
@@ -31,6 +33,8 @@ export class KyselyStore implements Store {
   readonly tokens: TokenRepo;
   readonly sessions: SessionRepo;
   readonly imports: ImportRepo;
+  readonly resourceServers: ResourceServerRepo;
+  readonly domains: DomainRepo;
 
   constructor(
     readonly kind: 'sqlite' | 'postgres',
@@ -48,6 +52,8 @@ export class KyselyStore implements Store {
     this.tokens = new TokenRepo(db);
     this.sessions = new SessionRepo(db);
     this.imports = new ImportRepo(db);
+    this.resourceServers = new ResourceServerRepo(db, kind);
+    this.domains = new DomainRepo(db, kind);
   }
 
   async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {

@@ -233,6 +233,36 @@ const migrations = (kind: 'sqlite' | 'postgres'): Record<string, Migration> => (
         .execute();
     },
   },
+  '0006_resource_servers_domains': {
+    async up(db: Kysely<any>) {
+      const binary = kind === 'postgres' ? sql`collate "C"` : sql``;
+      // OAuth resource servers: the scopes are a JSON array of {ScopeName, ScopeDescription} in the
+      // order given (at most 100, so they are read and written whole).
+      await db.schema
+        .createTable('resource_servers')
+        .addColumn('pool_id', 'text', (c) => c.notNull().references('user_pools.id').onDelete('cascade'))
+        .addColumn('identifier', 'text', (c) => c.notNull().modifyEnd(binary))
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('scopes', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('resource_servers_pk', ['pool_id', 'identifier'])
+        .execute();
+      // User pool domains: a prefix (`myapp`) or a custom domain (`auth.example.com`). The name is
+      // unique across the installation (the primary key); a pool has at most one of each kind.
+      await db.schema
+        .createTable('user_pool_domains')
+        .addColumn('domain', 'text', (c) => c.primaryKey().modifyEnd(binary))
+        .addColumn('pool_id', 'text', (c) => c.notNull().references('user_pools.id').onDelete('cascade'))
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('certificate_arn', 'text')
+        .addColumn('managed_login_version', 'integer', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('user_pool_domains_pool_kind').unique().on('user_pool_domains').columns(['pool_id', 'kind']).execute();
+    },
+  },
   '0007_oauth': {
     async up(db: Kysely<any>) {
       // The scopes of a hosted (OAuth) sign-in, so tokens refreshed from it carry the same ones.

@@ -169,6 +169,29 @@ export interface ImportLogTable {
   message: string;
 }
 
+export interface ResourceServersTable {
+  pool_id: string;
+  identifier: string;
+  name: string;
+  /** JSON array of {ScopeName, ScopeDescription}, in the order given. */
+  scopes: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface UserPoolDomainsTable {
+  /** The prefix (`myapp`) or the custom domain name (`auth.example.com`), as given (lower case). */
+  domain: string;
+  pool_id: string;
+  /** 'prefix' or 'custom'. */
+  kind: string;
+  /** The ACM certificate of a custom domain (null for a prefix). */
+  certificate_arn: string | null;
+  managed_login_version: number;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
   user_pools: UserPoolsTable;
   user_pool_clients: UserPoolClientsTable;
@@ -187,4 +210,6 @@ export interface Database {
   import_jobs: ImportJobsTable;
   import_files: ImportFilesTable;
   import_log: ImportLogTable;
+  resource_servers: ResourceServersTable;
+  user_pool_domains: UserPoolDomainsTable;
 }

@@ -15,6 +15,8 @@ import type { KeyRepo } from './repos/keys.js';
 import type { TokenRepo } from './repos/tokens.js';
 import type { SessionRepo } from './repos/sessions.js';
 import type { ImportRepo } from './repos/imports.js';
+import type { ResourceServerRepo } from './repos/resource-servers.js';
+import type { DomainRepo } from './repos/domains.js';
 
 export interface PoolRecord {
   id: string;
@@ -84,6 +86,42 @@ export interface GroupRecord {
   updatedAt: number;
 }
 
+/** One custom scope of a resource server, as the API names its members. */
+export interface ResourceServerScope {
+  ScopeName: string;
+  ScopeDescription: string;
+}
+
+export interface ResourceServerRecord {
+  poolId: string;
+  /** Unique in the pool, case-sensitive. Scopes are written `<identifier>/<ScopeName>`. */
+  identifier: string;
+  name: string;
+  /** In the order the request gave them; names unique in the server. */
+  scopes: ResourceServerScope[];
+  createdAt: number;
+  updatedAt: number;
+}
+
+export type DomainKind = 'prefix' | 'custom';
+
+/**
+ * A user pool domain. `domain` is the prefix alone for a prefix domain (`myapp`, served as
+ * `myapp.auth.<region>.amazoncognito.com`) or the full name of a custom domain
+ * (`auth.example.com`); it is unique across the installation and always lower case.
+ */
+export interface DomainRecord {
+  domain: string;
+  poolId: string;
+  kind: DomainKind;
+  /** The ACM certificate ARN of a custom domain; null for a prefix domain. */
+  certificateArn: string | null;
+  /** 1: hosted UI (classic), 2: managed login. */
+  managedLoginVersion: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
 export interface MessageRecord {
   id: string;
   poolId: string;
@@ -121,4 +159,6 @@ export interface Store {
   readonly tokens: TokenRepo;
   readonly sessions: SessionRepo;
   readonly imports: ImportRepo;
+  readonly resourceServers: ResourceServerRepo;
+  readonly domains: DomainRepo;
 }

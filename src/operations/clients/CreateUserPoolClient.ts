@@ -13,7 +13,7 @@ export async function CreateUserPoolClient(input: CreateUserPoolClientRequest, c
   }
   const pool = await loadPool(ctx.store, UserPoolId!);
   const secret = ClientSecret ?? (GenerateSecret ? newClientSecret() : null);
-  const settings = buildClientSettings(rest, secret !== null, poolContext(pool), 'creating');
+  const settings = buildClientSettings(rest, secret !== null, await poolContext(ctx.store, pool), 'creating');
   const client = {
     id: newClientId(),
     poolId: pool.id,

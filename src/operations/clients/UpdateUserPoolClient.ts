@@ -10,7 +10,7 @@ export async function UpdateUserPoolClient(input: UpdateUserPoolClientRequest, c
   const { UserPoolId, ClientId, ClientName, ...rest } = input;
   const pool = await loadPool(ctx.store, UserPoolId!);
   const current = await loadClient(ctx.store, pool.id, ClientId!);
-  const settings = buildClientSettings(rest, current.secret !== null, poolContext(pool), 'updating');
+  const settings = buildClientSettings(rest, current.secret !== null, await poolContext(ctx.store, pool), 'updating');
   const updated = { ...current, name: ClientName ?? current.name, settings, updatedAt: ctx.now };
   if (!(await ctx.store.clients.update(updated))) throw errors.resourceNotFound(`User pool client ${current.id} does not exist.`);
   return { UserPoolClient: renderClient(updated) };

@@ -11,9 +11,12 @@ export async function loadClient(store: Store, poolId: string, clientId: string)
   return client;
 }
 
-/** What a client's settings are checked against: the pool's schema, scopes and identity providers. */
-export function poolContext(pool: PoolRecord): PoolContext {
-  return { poolId: pool.id, settings: pool.settings, customScopes: new Set(), providers: new Set() };
+/**
+ * What a client's settings are checked against: the pool's schema, the custom scopes of its
+ * resource servers as they are now (`<identifier>/<ScopeName>`) and its identity providers.
+ */
+export async function poolContext(store: Store, pool: PoolRecord): Promise<PoolContext> {
+  return { poolId: pool.id, settings: pool.settings, customScopes: await store.resourceServers.scopesOf(pool.id), providers: new Set() };
 }
 
 /** UserPoolClientType as Create/Describe/Update return it. */

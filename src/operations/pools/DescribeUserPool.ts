@@ -4,5 +4,6 @@ import { loadPool, renderPool } from './shared.js';
 
 export async function DescribeUserPool(input: DescribeUserPoolRequest, ctx: Ctx) {
   const pool = await loadPool(ctx.store, input.UserPoolId!);
-  return { UserPool: renderPool(pool, ctx, await ctx.store.users.count(pool.id)) };
+  const [users, domains] = await Promise.all([ctx.store.users.count(pool.id), ctx.store.domains.listForPool(pool.id)]);
+  return { UserPool: renderPool(pool, ctx, users, domains) };
 }

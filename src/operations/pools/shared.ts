@@ -1,7 +1,7 @@
 /** Lookups and the wire form of a user pool, shared by the pool operations. */
 import { errors } from '../../protocol/errors.js';
 import { poolArn } from '../../domain/ids.js';
-import type { PoolRecord, Store } from '../../store/types.js';
+import type { DomainRecord, PoolRecord, Store } from '../../store/types.js';
 import { epochSeconds, type Ctx } from '../context.js';
 
 /** The pool, or ResourceNotFoundException. `forUpdate` locks it for the rest of the transaction. */
@@ -19,8 +19,10 @@ export async function checkNoImport(store: Store, poolId: string): Promise<void>
 
 export const arnOf = (pool: PoolRecord, ctx: Ctx) => poolArn(pool.region, ctx.config.accountId, pool.id);
 
-/** UserPoolType as DescribeUserPool returns it. */
-export function renderPool(pool: PoolRecord, ctx: Ctx, userCount = 0): object {
+/** UserPoolType as DescribeUserPool returns it; `Domain` is the pool's prefix domain, `CustomDomain` its custom domain. */
+export function renderPool(pool: PoolRecord, ctx: Ctx, userCount = 0, domains: DomainRecord[] = []): object {
+  const prefix = domains.find((d) => d.kind === 'prefix');
+  const custom = domains.find((d) => d.kind === 'custom');
   const { SchemaAttributes, ...rest } = pool.settings;
   return {
     Id: pool.id,
@@ -31,6 +33,8 @@ export function renderPool(pool: PoolRecord, ctx: Ctx, userCount = 0): object {
     CreationDate: epochSeconds(pool.createdAt),
     EstimatedNumberOfUsers: userCount,
     UserPoolTags: pool.tags,
+    ...(prefix ? { Domain: prefix.domain } : {}),
+    ...(custom ? { CustomDomain: custom.domain } : {}),
     Arn: arnOf(pool, ctx),
   };
 }
