@@ -1,11 +1,38 @@
 #!/usr/bin/env node
-/** `incognito [options]`: starts the server. See --help. */
+/**
+ * `incognito [options]`: starts the server. See --help.
+ * `incognito cert [--out DIR] [--host NAME ...]`: writes a self-signed certificate and key for
+ * local HTTPS (DIR defaults to ./data/tls).
+ */
+import path from 'node:path';
 import { ConfigError, helpText, loadConfig } from './config.js';
+import { makeSelfSigned } from './tls.js';
 import { startServer } from './server.js';
 import { log, logError } from './log.js';
 
+async function cert(argv: string[]): Promise<void> {
+  let out = './data/tls';
+  const names: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const v = argv[i + 1];
+    if ((a === '--out' || a === '--host') && v !== undefined) {
+      if (a === '--out') out = v;
+      else names.push(v);
+      i++;
+    } else {
+      console.error(`incognito cert: unknown option '${a}' (usage: incognito cert [--out DIR] [--host NAME ...])`);
+      process.exit(2);
+    }
+  }
+  const files = await makeSelfSigned(path.resolve(out), names);
+  console.log(`wrote ${files.cert} and ${files.key}`);
+  console.log(`start with: incognito --tls-cert ${files.cert} --tls-key ${files.key}   (HTTPS on port 9443; browsers will ask you to trust the certificate)`);
+}
+
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
+  if (argv[0] === 'cert') return cert(argv.slice(1));
   if (argv.includes('--help') || argv.includes('-h')) {
     console.log(helpText());
     return;
@@ -24,6 +51,7 @@ async function main(): Promise<void> {
   log({
     msg: 'incognito listening',
     url: server.url,
+    ...(server.httpsUrl ? { httpsUrl: server.httpsUrl } : {}),
     store: server.store.kind,
     ...(server.store.kind === 'sqlite' ? { dataDir: config.dataDir } : {}),
     region: config.region,

@@ -48,6 +48,11 @@ export interface Config {
   masterKey: string | undefined;
   /** File holding the master key; default `<data-dir>/master.key`, created on first start. */
   masterKeyFile: string | undefined;
+  /** PEM certificate and key files: with both, an HTTPS listener also serves everything on httpsPort. */
+  tlsCert: string | undefined;
+  tlsKey: string | undefined;
+  /** TCP port of the HTTPS listener (0 = any free port). */
+  httpsPort: number;
 }
 
 export const defaults: Config = {
@@ -72,6 +77,9 @@ export const defaults: Config = {
   issuer: 'url',
   masterKey: undefined,
   masterKeyFile: undefined,
+  tlsCert: undefined,
+  tlsKey: undefined,
+  httpsPort: 9443,
 };
 
 interface Setting {
@@ -103,6 +111,9 @@ export const settings: Setting[] = [
   { key: 'smtpFrom', flag: '--smtp-from', env: 'INCOGNITO_SMTP_FROM', kind: 'string', help: 'From address of the emails' },
   { key: 'issuer', flag: '--issuer', env: 'INCOGNITO_ISSUER', kind: 'string', help: "token issuer: 'url' (PUBLIC_URL/<poolId>) or 'cognito' (https://cognito-idp.<region>.amazonaws.com/<poolId>)" },
   { key: 'masterKey', flag: '--master-key', env: 'INCOGNITO_MASTER_KEY', kind: 'string', help: 'base64 of 32 random bytes: encrypts signing keys and SRP verifiers (prefer the environment variable)' },
+  { key: 'tlsCert', flag: '--tls-cert', env: 'INCOGNITO_TLS_CERT', kind: 'string', help: 'PEM certificate file: with --tls-key, also serve HTTPS on --https-port (make a local pair with: incognito cert)' },
+  { key: 'tlsKey', flag: '--tls-key', env: 'INCOGNITO_TLS_KEY', kind: 'string', help: 'PEM private key file of --tls-cert' },
+  { key: 'httpsPort', flag: '--https-port', env: 'INCOGNITO_HTTPS_PORT', kind: 'int', help: 'TCP port of the HTTPS listener (0 = any free port)' },
   { key: 'masterKeyFile', flag: '--master-key-file', env: 'INCOGNITO_MASTER_KEY_FILE', kind: 'string', help: 'file holding the master key (default DATA_DIR/master.key, created on first start)' },
 ];
 
@@ -139,6 +150,8 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
   }
   const c = cfg as unknown as Config;
   if (c.port > 65535) throw new ConfigError(`--port must be at most 65535`);
+  if (c.httpsPort > 65535) throw new ConfigError(`--https-port must be at most 65535`);
+  if ((c.tlsCert === undefined) !== (c.tlsKey === undefined)) throw new ConfigError(`--tls-cert and --tls-key go together`);
   if (c.smtpPort < 1 || c.smtpPort > 65535) throw new ConfigError(`--smtp-port must be from 1 to 65535`);
   if (c.smtpPassword !== undefined && c.smtpUser === undefined) throw new ConfigError(`--smtp-password needs --smtp-user`);
   if (c.databaseUrl && !/^postgres(ql)?:\/\//.test(c.databaseUrl)) {
@@ -159,6 +172,7 @@ export function helpText(): string {
     'incognito: a self-hostable identity provider, wire-compatible with Amazon Cognito User Pools',
     '',
     'usage: incognito [options]',
+    '       incognito cert [--out DIR] [--host NAME ...]   write a self-signed cert.pem and key.pem for local HTTPS (DIR: ./data/tls)',
     '',
     'options (each also settable by the environment variable shown):',
   ];

@@ -4,8 +4,12 @@
  *   OPTIONS *       CORS preflight, so browser SDKs work
  *   GET /health     for load balancers: 200 when the database answers
  *   GET /_incognito/messages   the outbox: messages incognito "sent" (delivery/http.ts)
+ *   /oauth2/*, /login, /logout, ...  the hosted OAuth2/OIDC endpoints and pages (oauth/router.ts)
+ *   GET /<poolId>/.well-known/*      JWKS and discovery (oauth/well-known.ts)
  */
+import fs from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config.js';
 import { openStore } from './store/index.js';
@@ -18,6 +22,7 @@ import { log, logError } from './log.js';
 import { checkMasterKey, loadMasterKey, Secrets } from './domain/secrets.js';
 import { SigningKeys } from './domain/keys.js';
 import { wellKnown } from './oauth/well-known.js';
+import { handleHosted, isHostedPath } from './oauth/router.js';
 import { DEFAULT_RUNNER_OPTIONS, ImportRunner, type RunnerOptions } from './imports/runner.js';
 import { handleUpload, UPLOAD_PATH } from './imports/upload.js';
 import { importLog, IMPORT_LOG_PATH } from './imports/http.js';
@@ -31,6 +36,8 @@ const PREFLIGHT_ALLOW_HEADERS =
 
 export interface RunningServer {
   url: string;
+  /** The HTTPS listener's URL, when one is configured. */
+  httpsUrl?: string;
   port: number;
   store: Store;
   delivery: Delivery;
@@ -143,6 +150,14 @@ export async function startServer(config: Config, existingStore?: Store, runnerO
       }
     }
 
+    if (isHostedPath(path)) {
+      const r = await handleHosted(services, req, path, url, config.region);
+      res.writeHead(r.status, { ...CORS_HEADERS, ...r.headers, 'Content-Length': Buffer.byteLength(r.body) });
+      res.end(r.body);
+      logGet(path, r.status, started, req.method);
+      return;
+    }
+
     if (req.method === 'PUT' && path.startsWith(UPLOAD_PATH)) {
       let r: { status: number; body: string };
       try {
@@ -209,7 +224,7 @@ export async function startServer(config: Config, existingStore?: Store, runnerO
   // Requests being handled, so close() can let them finish before the store goes away.
   let inflight = 0;
   let drained: (() => void) | undefined;
-  const server = http.createServer((req, res) => {
+  const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
     inflight++;
     handle(req, res)
       .finally(() => {
@@ -220,29 +235,48 @@ export async function startServer(config: Config, existingStore?: Store, runnerO
       if (!res.headersSent) send(res, 500, { 'Content-Type': 'application/json' }, JSON.stringify({ __type: 'InternalErrorException', message: 'An internal error occurred.' }));
       else res.destroy();
     });
-  });
-  server.keepAliveTimeout = 65_000;
+  };
+  const server = http.createServer(onRequest);
+  // The optional HTTPS listener serves the same requests (config.tlsCert / tlsKey; `incognito cert`).
+  const tls =
+    config.tlsCert !== undefined && config.tlsKey !== undefined
+      ? https.createServer({ cert: fs.readFileSync(config.tlsCert), key: fs.readFileSync(config.tlsKey) }, onRequest)
+      : undefined;
+  const listeners = tls ? [server, tls] : [server];
+  for (const l of listeners) l.keepAliveTimeout = 65_000;
   // Expired challenge sessions and sign-ins are deleted now and then (every node may; it is idempotent).
   const purge = setInterval(() => {
     const now = Date.now();
     Promise.all([store.sessions.purgeExpired(now), store.tokens.purgeExpired(now)]).catch((e) => logError('purging expired sessions failed', e));
   }, 10 * 60_000);
   purge.unref();
-  server.on('clientError', (_err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
-    else socket.destroy();
-  });
+  for (const l of listeners) {
+    l.on('clientError', (_err, socket) => {
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+      else socket.destroy();
+    });
+  }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => resolve());
-  });
+  try {
+    for (const [l, p] of [[server, config.port], ...(tls ? [[tls, config.httpsPort]] : [])] as [http.Server, number][]) {
+      await new Promise<void>((resolve, reject) => {
+        l.once('error', reject);
+        l.listen(p, config.host, () => resolve());
+      });
+    }
+  } catch (e) {
+    for (const l of listeners) l.close();
+    clearInterval(purge);
+    if (!existingStore) await store.close();
+    throw e;
+  }
   const port = (server.address() as AddressInfo).port;
   runner.start();
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   services.publicUrl = (config.publicUrl ?? `http://${host}:${port}`).replace(/\/+$/, '');
   return {
     url: `http://${host}:${port}`,
+    ...(tls ? { httpsUrl: `https://${host}:${(tls.address() as AddressInfo).port}` } : {}),
     port,
     store,
     delivery,
@@ -251,13 +285,13 @@ export async function startServer(config: Config, existingStore?: Store, runnerO
     async close() {
       clearInterval(purge);
       await runner.close();
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
+      const closed = listeners.map((l) => new Promise<void>((resolve) => l.close(() => resolve())));
+      for (const l of listeners) l.closeIdleConnections();
       if (inflight > 0) {
         await Promise.race([new Promise<void>((r) => (drained = r)), new Promise((r) => setTimeout(r, 10_000).unref())]);
       }
-      server.closeAllConnections();
-      await closed;
+      for (const l of listeners) l.closeAllConnections();
+      await Promise.all(closed);
       await delivery.close();
       if (!existingStore) await store.close();
     },

@@ -16,16 +16,22 @@ export async function wellKnown(s: Services, path: string): Promise<{ status: nu
   if (!pool) return { status: 404, body: JSON.stringify({ error: 'not_found', message: `User pool ${m[1]} does not exist.` }) };
   if (m[2] === 'jwks.json') return { status: 200, body: JSON.stringify(jwks(await s.keys.forPool(s.store, pool.id))) };
   const base = `${s.publicUrl}/${pool.id}`;
+  // Cognito's document (§3.1), keys in its order; the endpoints are this server's own paths.
   return {
     status: 200,
     body: JSON.stringify({
+      authorization_endpoint: `${s.publicUrl}/oauth2/authorize`,
+      end_session_endpoint: `${s.publicUrl}/logout`,
       id_token_signing_alg_values_supported: ['RS256'],
       issuer: issuerOf(s, pool),
       jwks_uri: `${base}/.well-known/jwks.json`,
       response_types_supported: ['code', 'token'],
+      revocation_endpoint: `${s.publicUrl}/oauth2/revoke`,
       scopes_supported: ['openid', 'email', 'phone', 'profile'],
       subject_types_supported: ['public'],
+      token_endpoint: `${s.publicUrl}/oauth2/token`,
       token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+      userinfo_endpoint: `${s.publicUrl}/oauth2/userInfo`,
     }),
   };
 }

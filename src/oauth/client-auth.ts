@@ -1,0 +1,54 @@
+/**
+ * Client authentication at the token and revocation endpoints (§3.5): HTTP Basic
+ * (client_secret_basic, id and secret form-encoded as RFC 6749 §2.3.1 says) or the form body
+ * (client_secret_post); public clients send only client_id. Secrets compared in constant time,
+ * never hashed slowly (they are 256-bit random values).
+ */
+import { timingSafeEqual } from 'node:crypto';
+import type { Ctx } from '../operations/context.js';
+import type { ClientRecord, PoolRecord } from '../store/types.js';
+import { offDomain, type HostedRequest } from './http.js';
+
+export type ClientAuth =
+  | { ok: true; client: ClientRecord; pool: PoolRecord; secretGiven: boolean }
+  | { ok: false; error: 'invalid_request' | 'invalid_client'; description: string };
+
+function formDecode(s: string): string {
+  return decodeURIComponent(s.replace(/\+/g, ' '));
+}
+
+export async function authenticateClient(ctx: Ctx, req: HostedRequest): Promise<ClientAuth> {
+  let id: string | undefined;
+  let secret: string | undefined;
+  const header = req.headers.authorization;
+  if (typeof header === 'string' && /^basic /i.test(header)) {
+    const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
+    const i = decoded.indexOf(':');
+    if (i < 0) return { ok: false, error: 'invalid_client', description: 'The Authorization header is not client_id:client_secret in Base64.' };
+    try {
+      id = formDecode(decoded.slice(0, i));
+      secret = formDecode(decoded.slice(i + 1));
+    } catch {
+      return { ok: false, error: 'invalid_client', description: 'The Authorization header is not client_id:client_secret in Base64.' };
+    }
+    const bodyId = req.form.get('client_id');
+    if (bodyId !== null && bodyId !== id) return { ok: false, error: 'invalid_client', description: 'client_id in the body does not match the Authorization header.' };
+    if (req.form.has('client_secret')) return { ok: false, error: 'invalid_request', description: 'Send the client secret in the Authorization header or in the body, not both.' };
+  } else {
+    id = req.form.get('client_id') ?? undefined;
+    secret = req.form.get('client_secret') ?? undefined;
+  }
+  if (!id) return { ok: false, error: 'invalid_request', description: 'client_id is required (in the body, or with the secret in an Authorization: Basic header).' };
+  const found = /^[\w+]+$/.test(id) && id.length <= 128 ? await ctx.store.clients.getWithPool(id) : undefined;
+  if (!found || offDomain(req, found.pool.id)) return { ok: false, error: 'invalid_client', description: 'Client authentication failed.' };
+  const { client } = found;
+  if (client.secret === null) {
+    if (secret) return { ok: false, error: 'invalid_client', description: 'The client has no secret, but one was sent.' };
+    return { ok: true, ...found, secretGiven: false };
+  }
+  if (!secret) return { ok: false, error: 'invalid_client', description: 'The client has a secret: authenticate with it.' };
+  const a = Buffer.from(client.secret);
+  const b = Buffer.from(secret);
+  if (a.length !== b.length || !timingSafeEqual(a, b)) return { ok: false, error: 'invalid_client', description: 'Client authentication failed.' };
+  return { ok: true, ...found, secretGiven: true };
+}

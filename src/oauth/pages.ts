@@ -1,0 +1,112 @@
+/**
+ * The hosted pages' HTML: sign-in, new password, forgot password, reset, sign-up, confirmation and
+ * error pages. Plain server-rendered forms: no scripts, no external assets (they work offline),
+ * labelled fields with autocomplete hints, errors announced with role="alert". Every value that
+ * reaches the HTML goes through esc().
+ */
+
+export function esc(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+const STYLE = `
+*{box-sizing:border-box}body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:#f2f4f7;color:#16191f}
+main{max-width:26rem;margin:3rem auto;padding:2rem;background:#fff;border-radius:8px;box-shadow:0 1px 4px rgba(0,0,0,.15)}
+h1{font-size:1.4rem;margin:0 0 1rem}label{display:block;font-weight:600;margin:.9rem 0 .3rem}
+input{width:100%;padding:.6rem;border:1px solid #8d99a8;border-radius:4px;font:inherit}input:focus{outline:2px solid #0972d3;outline-offset:1px}
+button{width:100%;margin-top:1.4rem;padding:.7rem;border:0;border-radius:4px;background:#0972d3;color:#fff;font:inherit;font-weight:600;cursor:pointer}
+button:focus{outline:2px solid #033160;outline-offset:2px}.alert{padding:.7rem;border-radius:4px;background:#fff1f0;border:1px solid #d91515;color:#8f0e0e}
+.note{padding:.7rem;border-radius:4px;background:#f2f8fd;border:1px solid #0972d3}nav{margin-top:1.2rem;display:flex;justify-content:space-between;flex-wrap:wrap;gap:.5rem}
+a{color:#0458a5}.hint{font-size:.85rem;color:#414d5c;margin:.3rem 0 0}footer{text-align:center;font-size:.8rem;color:#5f6b7a;margin-top:1.5rem}
+`;
+
+export function layout(title: string, content: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(title)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<main>
+<h1>${esc(title)}</h1>
+${content}
+</main>
+<footer>incognito</footer>
+</body>
+</html>`;
+}
+
+export interface Message {
+  kind: 'error' | 'info';
+  text: string;
+}
+
+function message(m: Message | undefined): string {
+  if (!m) return '';
+  return m.kind === 'error' ? `<p class="alert" role="alert" id="message">${esc(m.text)}</p>` : `<p class="note" role="status" id="message">${esc(m.text)}</p>`;
+}
+
+function hidden(fields: Record<string, string | undefined>): string {
+  return Object.entries(fields)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `<input type="hidden" name="${esc(k)}" value="${esc(v!)}">`)
+    .join('\n');
+}
+
+export interface Field {
+  name: string;
+  label: string;
+  type?: 'text' | 'password' | 'email' | 'tel';
+  autocomplete?: string;
+  value?: string;
+  required?: boolean;
+  hint?: string;
+  inputmode?: string;
+}
+
+function field(f: Field): string {
+  const id = `f_${f.name.replace(/[^\w-]/g, '_')}`;
+  const hint = f.hint ? `<p class="hint" id="${id}_hint">${esc(f.hint)}</p>` : '';
+  return `<label for="${id}">${esc(f.label)}</label>
+<input id="${id}" name="${esc(f.name)}" type="${f.type ?? 'text'}"${f.autocomplete ? ` autocomplete="${esc(f.autocomplete)}"` : ''}${
+    f.value !== undefined ? ` value="${esc(f.value)}"` : ''
+  }${f.required === false ? '' : ' required'}${f.inputmode ? ` inputmode="${esc(f.inputmode)}"` : ''}${f.hint ? ` aria-describedby="${id}_hint"` : ''}>${hint}`;
+}
+
+export interface FormPage {
+  title: string;
+  /** Where the form posts (path and query). */
+  action: string;
+  csrf: string;
+  fields: Field[];
+  hidden?: Record<string, string | undefined>;
+  submit: string;
+  message?: Message;
+  /** Links under the form: [text, href]. */
+  links?: [string, string][];
+}
+
+export function formPage(p: FormPage): string {
+  const links = p.links?.length ? `<nav>${p.links.map(([t, h]) => `<a href="${esc(h)}">${esc(t)}</a>`).join('')}</nav>` : '';
+  return layout(
+    p.title,
+    `${message(p.message)}
+<form method="post" action="${esc(p.action)}" novalidate>
+${hidden({ _csrf: p.csrf, ...p.hidden })}
+${p.fields.map(field).join('\n')}
+<button type="submit">${esc(p.submit)}</button>
+</form>
+${links}`,
+  );
+}
+
+export function errorPage(title: string, text: string): string {
+  return layout(title, `<p class="alert" role="alert" id="message">${esc(text)}</p>`);
+}
+
+export function infoPage(title: string, text: string, link?: [string, string]): string {
+  return layout(title, `<p class="note" role="status" id="message">${esc(text)}</p>${link ? `<nav><a href="${esc(link[1])}">${esc(link[0])}</a></nav>` : ''}`);
+}

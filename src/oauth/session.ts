@@ -1,0 +1,136 @@
+/**
+ * State the hosted endpoints keep in the database (so any node can answer the next request):
+ * the sign-in session behind the session cookie (1 hour, ended by /logout), authorization codes
+ * (single use, 5 minutes), and the CSRF token of the forms (a cookie the form must repeat).
+ * All of it lives in auth_sessions, keyed by a hash of the random value the browser holds, the
+ * state sealed with the master key.
+ */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { hashToken } from '../domain/tokens.js';
+import { SESSION_CONTEXT } from '../operations/auth/flows.js';
+import type { Ctx } from '../operations/context.js';
+import type { ClientRecord, PoolRecord, UserRecord } from '../store/types.js';
+import { clearCookie, cookie, type HostedRequest } from './http.js';
+
+export const SESSION_SECONDS = 3600;
+export const CODE_SECONDS = 300;
+const CSRF_COOKIE = 'incognito_csrf';
+
+/** The session cookie's name: one per pool, since every pool's pages share this server's origin. */
+export const sessionCookieName = (poolId: string) => `incognito_session_${poolId}`;
+
+interface HostedState {
+  kind: 'HOSTED';
+  usernameKey: string;
+  authTime: number;
+}
+
+export interface CodeState {
+  kind: 'CODE';
+  usernameKey: string;
+  redirectUri: string;
+  scopes: string[];
+  nonce?: string;
+  codeChallenge?: string;
+  authTime: number;
+}
+
+const random = () => randomBytes(32).toString('base64url');
+
+function seal(ctx: Ctx, state: HostedState | CodeState): string {
+  return ctx.secrets.seal(JSON.stringify(state), SESSION_CONTEXT);
+}
+
+function open(ctx: Ctx, sealed: string): HostedState | CodeState | { kind: string } {
+  return JSON.parse(ctx.secrets.open(sealed, SESSION_CONTEXT).toString('utf8'));
+}
+
+/** Starts a sign-in session for the user; returns the Set-Cookie value. */
+export async function startSession(ctx: Ctx, req: HostedRequest, pool: PoolRecord, client: ClientRecord, user: UserRecord): Promise<{ cookie: string; authTime: number }> {
+  const value = random();
+  const authTime = Math.floor(ctx.now / 1000);
+  await ctx.store.sessions.insert({
+    id: hashToken(value),
+    poolId: pool.id,
+    clientId: client.id,
+    state: seal(ctx, { kind: 'HOSTED', usernameKey: user.usernameKey, authTime }),
+    expiresAt: ctx.now + SESSION_SECONDS * 1000,
+  });
+  return { cookie: cookie(req, sessionCookieName(pool.id), value, SESSION_SECONDS), authTime };
+}
+
+/**
+ * The user of the request's sign-in session in this pool, while the session lasts and the user
+ * may still sign in (exists, enabled, confirmed).
+ */
+export async function sessionUser(ctx: Ctx, req: HostedRequest, pool: PoolRecord): Promise<{ user: UserRecord; authTime: number } | undefined> {
+  const value = req.cookies[sessionCookieName(pool.id)];
+  if (!value) return undefined;
+  const rec = await ctx.store.sessions.get(hashToken(value));
+  if (!rec || rec.poolId !== pool.id || rec.expiresAt <= ctx.now) return undefined;
+  let state: ReturnType<typeof open>;
+  try {
+    state = open(ctx, rec.state);
+  } catch {
+    return undefined;
+  }
+  if (state.kind !== 'HOSTED') return undefined;
+  const { usernameKey, authTime } = state as HostedState;
+  const user = await ctx.store.users.get(pool.id, usernameKey);
+  if (!user || !user.enabled || user.status !== 'CONFIRMED') return undefined;
+  return { user, authTime };
+}
+
+/** Ends the request's sign-in session in this pool (the row, and the cookie). */
+export async function endSession(ctx: Ctx, req: HostedRequest, poolId: string): Promise<string> {
+  const value = req.cookies[sessionCookieName(poolId)];
+  if (value) await ctx.store.sessions.delete(hashToken(value));
+  return clearCookie(req, sessionCookieName(poolId));
+}
+
+/** A new authorization code for the client. */
+export async function issueCode(ctx: Ctx, pool: PoolRecord, client: ClientRecord, state: Omit<CodeState, 'kind'>): Promise<string> {
+  const code = random();
+  await ctx.store.sessions.insert({
+    id: hashToken(code),
+    poolId: pool.id,
+    clientId: client.id,
+    state: seal(ctx, { kind: 'CODE', ...state }),
+    expiresAt: ctx.now + CODE_SECONDS * 1000,
+  });
+  return code;
+}
+
+/** Takes (consumes) an authorization code: undefined when unknown, used, expired or another client's. */
+export async function takeCode(ctx: Ctx, client: ClientRecord, code: string): Promise<CodeState | undefined> {
+  if (!/^[\w-]{20,200}$/.test(code)) return undefined;
+  const rec = await ctx.store.sessions.take(hashToken(code));
+  if (!rec || rec.clientId !== client.id || rec.expiresAt <= ctx.now) return undefined;
+  let state: ReturnType<typeof open>;
+  try {
+    state = open(ctx, rec.state);
+  } catch {
+    return undefined;
+  }
+  return state.kind === 'CODE' ? (state as CodeState) : undefined;
+}
+
+/**
+ * The CSRF token of the request's forms: the cookie's, or a new one (then `setCookie` must go out
+ * with the page). A form post must carry the cookie's value in `_csrf`.
+ */
+export function csrfToken(req: HostedRequest): { token: string; setCookie: string[] } {
+  const have = req.cookies[CSRF_COOKIE];
+  if (have && /^[\w-]{43}$/.test(have)) return { token: have, setCookie: [] };
+  const token = random();
+  return { token, setCookie: [cookie(req, CSRF_COOKIE, token, 86400)] };
+}
+
+export function csrfValid(req: HostedRequest): boolean {
+  const have = req.cookies[CSRF_COOKIE];
+  const given = req.form.get('_csrf');
+  if (!have || !given) return false;
+  const a = Buffer.from(have);
+  const b = Buffer.from(given);
+  return a.length === b.length && timingSafeEqual(a, b);
+}

@@ -1,0 +1,96 @@
+/**
+ * POST /oauth2/token (§3.5): authorization_code (with the PKCE verifier), refresh_token (a new
+ * refresh token only with rotation) and client_credentials (custom scopes, no user). Errors are
+ * 400 with `{"error": ...}`, the codes of RFC 6749 §5.2.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { STANDARD_SCOPES } from '../domain/client-settings.js';
+import { mintClientToken } from '../domain/tokens.js';
+import { isCognitoError } from '../protocol/errors.js';
+import { issueTokens, refreshAuth } from '../operations/auth/flows.js';
+import type { Ctx } from '../operations/context.js';
+import { authenticateClient } from './client-auth.js';
+import { json, type HostedRequest, type HostedResponse } from './http.js';
+import { takeCode } from './session.js';
+
+const oauthError = (error: string, description?: string, status = 400): HostedResponse =>
+  json(status, { error, ...(description ? { error_description: description } : {}) });
+
+/** What /oauth2/token answers for issued tokens (snake case, as OAuth has it). */
+function tokenResponse(r: { AccessToken: string; IdToken?: string; RefreshToken?: string; ExpiresIn: number }) {
+  return json(200, {
+    ...(r.IdToken ? { id_token: r.IdToken } : {}),
+    access_token: r.AccessToken,
+    ...(r.RefreshToken ? { refresh_token: r.RefreshToken } : {}),
+    expires_in: r.ExpiresIn,
+    token_type: 'Bearer',
+  });
+}
+
+function s256(verifier: string): string {
+  return createHash('sha256').update(verifier).digest('base64url');
+}
+
+export async function token(ctx: Ctx, req: HostedRequest): Promise<HostedResponse> {
+  const type = String(req.headers['content-type'] ?? '');
+  if (!type.toLowerCase().startsWith('application/x-www-form-urlencoded')) {
+    return oauthError('invalid_request', 'The body must be application/x-www-form-urlencoded.');
+  }
+  for (const name of ['grant_type', 'code', 'redirect_uri', 'code_verifier', 'refresh_token', 'scope', 'client_id', 'client_secret']) {
+    if (req.form.getAll(name).length > 1) return oauthError('invalid_request', `The parameter ${name} was given more than once.`);
+  }
+  const grant = req.form.get('grant_type');
+  if (!grant) return oauthError('invalid_request', 'grant_type is required.');
+  if (grant !== 'authorization_code' && grant !== 'refresh_token' && grant !== 'client_credentials') return oauthError('unsupported_grant_type');
+  const auth = await authenticateClient(ctx, req);
+  if (!auth.ok) return oauthError(auth.error, auth.description);
+  const { client, pool } = auth;
+  const flows = client.settings.AllowedOAuthFlows ?? [];
+  const oauthClient = client.settings.AllowedOAuthFlowsUserPoolClient === true;
+
+  if (grant === 'authorization_code') {
+    const code = req.form.get('code');
+    const redirectUri = req.form.get('redirect_uri');
+    if (!code) return oauthError('invalid_request', 'code is required.');
+    if (!redirectUri) return oauthError('invalid_request', 'redirect_uri is required.');
+    if (!oauthClient || !flows.includes('code')) return oauthError('unauthorized_client');
+    const state = await takeCode(ctx, client, code);
+    if (!state) return oauthError('invalid_grant', 'The code is unknown, used, expired, or was issued to another client.');
+    if (state.redirectUri !== redirectUri) return oauthError('invalid_grant', 'redirect_uri is not the one of the authorization request.');
+    if (state.codeChallenge !== undefined) {
+      const verifier = req.form.get('code_verifier');
+      if (!verifier || !/^[A-Za-z0-9._~-]{43,128}$/.test(verifier)) return oauthError('invalid_grant', 'code_verifier is missing or malformed.');
+      const a = Buffer.from(s256(verifier));
+      const b = Buffer.from(state.codeChallenge);
+      if (a.length !== b.length || !timingSafeEqual(a, b)) return oauthError('invalid_grant', 'code_verifier does not match the code_challenge.');
+    }
+    const user = await ctx.store.users.get(pool.id, state.usernameKey);
+    if (!user || !user.enabled) return oauthError('invalid_grant', 'The user can no longer sign in.');
+    const r = await issueTokens(ctx, pool, client, user, { scopes: state.scopes, authTime: state.authTime, ...(state.nonce !== undefined ? { nonce: state.nonce } : {}) });
+    return tokenResponse(r.AuthenticationResult as Parameters<typeof tokenResponse>[0]);
+  }
+
+  if (grant === 'refresh_token') {
+    const refresh = req.form.get('refresh_token');
+    if (!refresh) return oauthError('invalid_request', 'refresh_token is required.');
+    const rotation = client.settings.RefreshTokenRotation;
+    try {
+      const r = await refreshAuth(ctx, pool, client, refresh, () => {}, rotation?.Feature === 'ENABLED' ? { graceSeconds: rotation.RetryGracePeriodSeconds ?? 0 } : undefined);
+      return tokenResponse(r.AuthenticationResult as Parameters<typeof tokenResponse>[0]);
+    } catch (e) {
+      if (isCognitoError(e)) return oauthError('invalid_grant', e.message);
+      throw e;
+    }
+  }
+
+  // client_credentials: machine to machine, with the client's custom scopes.
+  if (client.secret === null) return oauthError('invalid_client', 'client_credentials needs a client with a secret.');
+  if (!oauthClient || !flows.includes('client_credentials')) return oauthError('unauthorized_client');
+  const existing = await ctx.store.resourceServers.scopesOf(pool.id);
+  const allowed = (client.settings.AllowedOAuthScopes ?? []).filter((s) => !STANDARD_SCOPES.has(s) && existing.has(s));
+  const requested = req.form.get('scope');
+  const scopes = requested === null || requested.trim() === '' ? allowed : [...new Set(requested.split(/\s+/).filter(Boolean))].filter((s) => allowed.includes(s));
+  if (!scopes.length) return oauthError('invalid_scope', 'None of the requested scopes is a custom scope the client may use.');
+  const t = await mintClientToken(ctx, pool, client, scopes, ctx.now);
+  return json(200, t);
+}
