@@ -9,6 +9,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import { createHash } from 'node:crypto';
 import {
   AdminCreateUserCommand,
   AdminDisableUserCommand,
@@ -266,7 +267,10 @@ for (const backend of await backends()) {
       assert.equal(p.get('token_type'), 'Bearer');
       assert.equal(p.get('expires_in'), '3600');
       assert.equal(p.get('refresh_token'), null);
-      assert.equal(decodeJwt(p.get('id_token')!).nonce, 'n1');
+      const implicitId = decodeJwt(p.get('id_token')!);
+      assert.equal(implicitId.nonce, 'n1');
+      // at_hash binds the access token issued with it (OIDC Core §3.2.2.10).
+      assert.equal(implicitId.at_hash, createHash('sha256').update(p.get('access_token')!).digest().subarray(0, 16).toString('base64url'));
       // The client's scopes include the admin scope: the access token works with the user API.
       const me = await t.cognito.send(new GetUserCommand({ AccessToken: p.get('access_token')! }));
       assert.equal(me.Username, 'dave');

@@ -155,10 +155,10 @@ export async function mintTokens(
     username: user.username,
   };
   const withId = family.scopes === null || family.scopes.includes('openid');
-  const [IdToken, AccessToken] = await Promise.all([
-    withId ? new SignJWT(idClaims).setProtectedHeader({ kid: keys.id.kid, alg: 'RS256' }).sign(keys.id.privateKey) : undefined,
-    new SignJWT(accessClaims).setProtectedHeader({ kid: keys.access.kid, alg: 'RS256' }).sign(keys.access.privateKey),
-  ]);
+  const AccessToken = await new SignJWT(accessClaims).setProtectedHeader({ kid: keys.access.kid, alg: 'RS256' }).sign(keys.access.privateKey);
+  // Hosted (OAuth) sign-ins' ID tokens bind the access token issued with them (OIDC Core §3.2.2.10).
+  if (family.scopes !== null) idClaims.at_hash = createHash('sha256').update(AccessToken).digest().subarray(0, 16).toString('base64url');
+  const IdToken = withId ? await new SignJWT(idClaims).setProtectedHeader({ kid: keys.id.kid, alg: 'RS256' }).sign(keys.id.privateKey) : undefined;
   return { AccessToken, ExpiresIn: validity.access, TokenType: 'Bearer', ...(IdToken ? { IdToken } : {}) };
 }
 
