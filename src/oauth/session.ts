@@ -41,8 +41,13 @@ function seal(ctx: Ctx, state: HostedState | CodeState): string {
   return ctx.secrets.seal(JSON.stringify(state), SESSION_CONTEXT);
 }
 
-function open(ctx: Ctx, sealed: string): HostedState | CodeState | { kind: string } {
-  return JSON.parse(ctx.secrets.open(sealed, SESSION_CONTEXT).toString('utf8'));
+/** The state of a row, or undefined when it does not open (sealed for another purpose or key). */
+function open(ctx: Ctx, sealed: string): HostedState | CodeState | { kind: string } | undefined {
+  try {
+    return JSON.parse(ctx.secrets.open(sealed, SESSION_CONTEXT).toString('utf8'));
+  } catch {
+    return undefined;
+  }
 }
 
 /** Starts a sign-in session for the user; returns the Set-Cookie value. */
@@ -68,13 +73,8 @@ export async function sessionUser(ctx: Ctx, req: HostedRequest, pool: PoolRecord
   if (!value) return undefined;
   const rec = await ctx.store.sessions.get(hashToken(value));
   if (!rec || rec.poolId !== pool.id || rec.expiresAt <= ctx.now) return undefined;
-  let state: ReturnType<typeof open>;
-  try {
-    state = open(ctx, rec.state);
-  } catch {
-    return undefined;
-  }
-  if (state.kind !== 'HOSTED') return undefined;
+  const state = open(ctx, rec.state);
+  if (state?.kind !== 'HOSTED') return undefined;
   const { usernameKey, authTime } = state as HostedState;
   const user = await ctx.store.users.get(pool.id, usernameKey);
   if (!user || !user.enabled || user.status !== 'CONFIRMED') return undefined;
@@ -106,13 +106,8 @@ export async function takeCode(ctx: Ctx, client: ClientRecord, code: string): Pr
   if (!/^[\w-]{20,200}$/.test(code)) return undefined;
   const rec = await ctx.store.sessions.take(hashToken(code));
   if (!rec || rec.clientId !== client.id || rec.expiresAt <= ctx.now) return undefined;
-  let state: ReturnType<typeof open>;
-  try {
-    state = open(ctx, rec.state);
-  } catch {
-    return undefined;
-  }
-  return state.kind === 'CODE' ? (state as CodeState) : undefined;
+  const state = open(ctx, rec.state);
+  return state?.kind === 'CODE' ? (state as CodeState) : undefined;
 }
 
 /**
