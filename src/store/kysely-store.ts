@@ -18,6 +18,8 @@ import { KeyRepo } from './repos/keys.js';
 import { TokenRepo } from './repos/tokens.js';
 import { SessionRepo } from './repos/sessions.js';
 import { ImportRepo } from './repos/imports.js';
+import { ReadRepo } from './repos/reads.js';
+import { kyselyRunner, type ReadRunner } from './prepared.js';
 
 export class KyselyStore implements Store {
   readonly pools: PoolRepo;
@@ -31,11 +33,14 @@ export class KyselyStore implements Store {
   readonly tokens: TokenRepo;
   readonly sessions: SessionRepo;
   readonly imports: ImportRepo;
+  readonly reads: ReadRepo;
 
+  /** `run` runs the prepared reads (store/prepared.ts); by default through Kysely's connection handling. */
   constructor(
     readonly kind: 'sqlite' | 'postgres',
     private readonly db: Db,
     private readonly onClose: () => Promise<void> = async () => {},
+    run: ReadRunner = kyselyRunner(db, kind),
   ) {
     this.pools = new PoolRepo(db, kind);
     this.clients = new ClientRepo(db, kind);
@@ -48,6 +53,7 @@ export class KyselyStore implements Store {
     this.tokens = new TokenRepo(db);
     this.sessions = new SessionRepo(db);
     this.imports = new ImportRepo(db);
+    this.reads = new ReadRepo(run);
   }
 
   async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {

@@ -15,6 +15,7 @@ import type { KeyRepo } from './repos/keys.js';
 import type { TokenRepo } from './repos/tokens.js';
 import type { SessionRepo } from './repos/sessions.js';
 import type { ImportRepo } from './repos/imports.js';
+import type { ReadRepo } from './repos/reads.js';
 
 export interface PoolRecord {
   id: string;
@@ -121,4 +122,6 @@ export interface Store {
   readonly tokens: TokenRepo;
   readonly sessions: SessionRepo;
   readonly imports: ImportRepo;
+  /** The hot reads as prepared statements: one statement each (repos/reads.ts). */
+  readonly reads: ReadRepo;
 }
