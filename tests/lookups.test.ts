@@ -131,6 +131,32 @@ for (const backend of await backends()) {
       await expectError(send(new GetUserCommand({ AccessToken: b.AccessToken })), 'UserNotFoundException', 'User does not exist.');
     });
 
+    it('reads asked for together (one statement on PostgreSQL) each get their own answer', async () => {
+      const p = await pool({ UsernameConfiguration: { CaseSensitive: false } });
+      const c = await client(p);
+      const names = ['ann', 'ben', 'cy', 'dot'];
+      for (const n of names) await user(p, n);
+      const tokens = [];
+      for (const n of names) tokens.push((await signIn(c, n, PASSWORD)).AuthenticationResult.AccessToken);
+      const store = t.server.store;
+      const missing = p.replace(/_.*/, '_NoSuchPool');
+      const asked = [...names, 'nobody', 'BEN', 'ann'];
+      const [found, other, ...users] = await Promise.all([
+        Promise.all(asked.map((n) => store.reads.poolAndUsers(p, n))),
+        store.reads.poolAndUsers(missing, 'ann'),
+        ...asked.map((n) => store.reads.userByKey(p, n.toLowerCase())),
+      ]);
+      assert.deepEqual(
+        found.map((f) => f?.byUsername.map((u) => u.user.username)),
+        [['ann'], ['ben'], ['cy'], ['dot'], [], ['ben'], ['ann']],
+      );
+      assert.ok(found.every((f) => f?.pool.id === p));
+      assert.equal(other, undefined);
+      assert.deepEqual(users.map((u) => (u as { username: string } | undefined)?.username), ['ann', 'ben', 'cy', 'dot', undefined, 'ben', 'ann']);
+      const got = await Promise.all(tokens.map((AccessToken) => send(new GetUserCommand({ AccessToken }))));
+      assert.deepEqual(got.map((g) => g.Username), names);
+    });
+
     it("a read outside a transaction never sees another request's uncommitted rows; one inside sees its own", async () => {
       const p = await pool();
       const store = t.server.store;
