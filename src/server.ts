@@ -4,6 +4,7 @@
  *   OPTIONS *       CORS preflight, so browser SDKs work
  *   GET /health     for load balancers: 200 when the database answers
  *   GET /_incognito/messages   the outbox: messages incognito "sent" (delivery/http.ts)
+ *   GET /confirmUser   the sign-up confirmation link of CONFIRM_WITH_LINK pools (oauth/confirm-user.ts)
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -18,6 +19,7 @@ import { log, logError } from './log.js';
 import { checkMasterKey, loadMasterKey, Secrets } from './domain/secrets.js';
 import { SigningKeys } from './domain/keys.js';
 import { wellKnown } from './oauth/well-known.js';
+import { confirmUser, CONFIRM_USER_PATH, PAGE_HEADERS } from './oauth/confirm-user.js';
 import { DEFAULT_RUNNER_OPTIONS, ImportRunner, type RunnerOptions } from './imports/runner.js';
 import { handleUpload, UPLOAD_PATH } from './imports/upload.js';
 import { importLog, IMPORT_LOG_PATH } from './imports/http.js';
@@ -141,6 +143,14 @@ export async function startServer(config: Config, existingStore?: Store, runnerO
         logGet(path, r.status, started);
         return;
       }
+    }
+
+    if (req.method === 'GET' && path === CONFIRM_USER_PATH) {
+      // The query holds the code: only the path is logged.
+      const r = await confirmUser(services, url);
+      send(res, r.status, PAGE_HEADERS, r.body);
+      logGet(path, r.status, started);
+      return;
     }
 
     if (req.method === 'PUT' && path.startsWith(UPLOAD_PATH)) {
