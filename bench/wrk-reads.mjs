@@ -10,7 +10,7 @@
 //   npm run build && node bench/wrk-reads.mjs [--stores sqlite,postgres] [--ops AdminGetUser,GetUser]
 //     [--rounds 3] [--seconds 5] [--connections 32] [--threads 1] [--users 100] [--tokens 20]
 //     [--no-ceiling] [--builds before=/path/to/old/dist/src/cli.js,after=dist/src/cli.js]
-//     [--node-args "--cpu-prof --cpu-prof-dir=/tmp/prof"]
+//     [--node-args "--cpu-prof --cpu-prof-dir=/tmp/prof"] [--server-args "--log-requests true"]
 // --builds compares command lines (e.g. a build of another commit) under the same conditions.
 // PostgreSQL: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test), one scratch schema a server.
 import { spawn, execFileSync } from 'node:child_process';
@@ -40,6 +40,7 @@ const o = {
     .map((b) => b.split('='))
     .map(([name, cli]) => ({ name, cli: path.resolve(cli) })),
   nodeArgs: (opt('--node-args', '') || '').split(' ').filter(Boolean),
+  serverArgs: (opt('--server-args', '') || '').split(' ').filter(Boolean),
 };
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const PASSWORD = 'Bench-Password-1';
@@ -66,11 +67,17 @@ function startProcess(argv, match, env = {}) {
       if (m) {
         clearTimeout(timer);
         proc.removeListener('exit', onExit);
+        // From now on the output (request logs, with --server-args '--log-requests true') is read and dropped.
+        proc.stdout.removeListener('data', onData);
+        proc.stderr.removeListener('data', onErr);
+        proc.stdout.resume();
+        proc.stderr.resume();
         resolve({ proc, url: m[1] });
       }
     };
+    const onErr = (b) => (out += b.toString());
     proc.stdout.on('data', onData);
-    proc.stderr.on('data', (b) => (out += b.toString()));
+    proc.stderr.on('data', onErr);
     const onExit = (code) => {
       clearTimeout(timer);
       reject(new Error(`server exited with ${code}:\n${out}`));
@@ -272,7 +279,7 @@ try {
         storeArgs.push('--database-url', DATABASE_URL, '--database-schema', schema);
       }
       const s = await startProcess(
-        [...o.nodeArgs, build.cli, '--port', '0', '--log-requests', 'false', '--console-messages', 'false', ...storeArgs],
+        [...o.nodeArgs, build.cli, '--port', '0', '--log-requests', 'false', '--console-messages', 'false', ...storeArgs, ...o.serverArgs],
         /"msg":"incognito listening","url":"([^"]+)"/,
       );
       servers.push(s);
