@@ -157,6 +157,24 @@ for (const backend of await backends()) {
       assert.deepEqual(got.map((g) => g.Username), names);
     });
 
+    it('a read that fails does not fail the others asked for with it; a NUL in a token is an invalid token, not a database error', async () => {
+      const p = await pool();
+      await user(p, 'una');
+      const store = t.server.store;
+      const settled = await Promise.allSettled([store.reads.userByKey(p, 'una'), store.reads.userByKey(p, 'u\0na'), store.reads.userByKey(p, 'una')]);
+      assert.equal(settled[0].status === 'fulfilled' && settled[0].value?.username, 'una');
+      assert.equal(settled[2].status === 'fulfilled' && settled[2].value?.username, 'una');
+      // PostgreSQL text cannot hold NUL: that read alone fails there; SQLite finds nobody.
+      if (settled[1].status === 'fulfilled') assert.equal(settled[1].value, undefined);
+
+      const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+      const forged = (claims: object) => `${b64({ alg: 'RS256', kid: 'x' })}.${b64({ iss: `${t.url}/${p}`, token_use: 'access', ...claims })}.c2lnbmF0dXJl`;
+      const c = await client(p);
+      for (const claims of [{ client_id: 'a\0b' }, { client_id: c, origin_jti: 'j\0' }]) {
+        await expectError(send(new GetUserCommand({ AccessToken: forged(claims) })), 'NotAuthorizedException', 'Invalid Access Token');
+      }
+    });
+
     it("a read outside a transaction never sees another request's uncommitted rows; one inside sees its own", async () => {
       const p = await pool();
       const store = t.server.store;

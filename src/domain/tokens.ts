@@ -177,10 +177,11 @@ export async function verifyAccessToken(s: TokenServices, token: string, now: nu
     throw invalidToken();
   }
   const poolId = poolIdOfIssuer(unverified.iss);
-  const read =
-    poolId && typeof unverified.client_id === 'string'
-      ? await s.store.reads.access(unverified.client_id, typeof unverified.origin_jti === 'string' ? unverified.origin_jti : null)
-      : undefined;
+  // Claims not yet verified: a NUL (which PostgreSQL text cannot hold) makes the token invalid on
+  // both stores, rather than a database error.
+  const clientId = typeof unverified.client_id === 'string' && !unverified.client_id.includes('\0') ? unverified.client_id : undefined;
+  const originJti = typeof unverified.origin_jti === 'string' && !unverified.origin_jti.includes('\0') ? unverified.origin_jti : null;
+  const read = poolId && clientId !== undefined ? await s.store.reads.access(clientId, originJti) : undefined;
   const found = read?.clientWithPool;
   if (!read || !found || found.pool.id !== poolId) throw invalidToken();
   const { pool, client } = found;

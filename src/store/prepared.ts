@@ -155,6 +155,7 @@ function runBatch(pool: PgPool, q: PreparedRead, list: Pending[], single: <R>(q:
       }
       list.forEach((p, i) => p.resolve(out[i]!));
     },
-    (e) => list.forEach((p) => p.reject(e)),
+    // One bad read must not fail the others: run each alone, so each gets its own answer or error.
+    () => list.forEach((p) => single(q, p.params).then(p.resolve, p.reject)),
   );
 }
