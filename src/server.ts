@@ -6,6 +6,7 @@
  *   GET /_incognito/messages   the outbox: messages incognito "sent" (delivery/http.ts)
  *   /oauth2/*, /login, /logout, ...  the hosted OAuth2/OIDC endpoints and pages (oauth/router.ts)
  *   GET /<poolId>/.well-known/*      JWKS and discovery (oauth/well-known.ts)
+ *   GET /confirmUser   the sign-up confirmation link of CONFIRM_WITH_LINK pools (oauth/confirm-user.ts)
  */
 import fs from 'node:fs';
 import http from 'node:http';
@@ -23,6 +24,7 @@ import { checkMasterKey, loadMasterKey, Secrets } from './domain/secrets.js';
 import { SigningKeys } from './domain/keys.js';
 import { wellKnown } from './oauth/well-known.js';
 import { handleHosted, isHostedPath } from './oauth/router.js';
+import { confirmUser, CONFIRM_USER_PATH, PAGE_HEADERS } from './oauth/confirm-user.js';
 import { DEFAULT_RUNNER_OPTIONS, ImportRunner, type RunnerOptions } from './imports/runner.js';
 import { handleUpload, UPLOAD_PATH } from './imports/upload.js';
 import { importLog, IMPORT_LOG_PATH } from './imports/http.js';
@@ -155,6 +157,14 @@ export async function startServer(config: Config, existingStore?: Store, runnerO
       res.writeHead(r.status, { ...CORS_HEADERS, ...r.headers, 'Content-Length': Buffer.byteLength(r.body) });
       res.end(r.body);
       logGet(path, r.status, started, req.method);
+      return;
+    }
+
+    if (req.method === 'GET' && path === CONFIRM_USER_PATH) {
+      // The query holds the code: only the path is logged.
+      const r = await confirmUser(services, url);
+      send(res, r.status, PAGE_HEADERS, r.body);
+      logGet(path, r.status, started);
       return;
     }
 

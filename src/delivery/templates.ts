@@ -9,19 +9,30 @@ export const DEFAULT_VERIFICATION_SUBJECT = 'Your verification code';
 /** Forgot password: the same text as verification. */
 export const DEFAULT_FORGOT_PASSWORD_MESSAGE = DEFAULT_VERIFICATION_MESSAGE;
 export const DEFAULT_FORGOT_PASSWORD_SUBJECT = DEFAULT_VERIFICATION_SUBJECT;
+/**
+ * Sign-up confirmation by link (VerificationMessageTemplate.DefaultEmailOption CONFIRM_WITH_LINK),
+ * when the pool sets no EmailMessageByLink / EmailSubjectByLink: Cognito's texts.
+ */
+export const DEFAULT_VERIFICATION_LINK_MESSAGE = 'Please click the link below to verify your email address. {##Verify Email##} ';
+export const DEFAULT_VERIFICATION_LINK_SUBJECT = 'Your verification link';
 /** AdminCreateUser invitation: the username and the temporary password. */
 export const DEFAULT_INVITATION_MESSAGE = 'Your username is {username} and temporary password is {####}. ';
 export const DEFAULT_INVITATION_SUBJECT = 'Your temporary password';
 
-const PLACEHOLDER = /\{username\}|\{####\}/g;
+const PLACEHOLDER = /\{username\}|\{####\}|\{##([\s\S]*?)##\}/g;
+
+/** Escapes text for an HTML attribute value in double quotes. */
+const attribute = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /**
- * Replaces every `{username}` and `{####}` (the code or temporary password) in one pass: a value
- * that itself contains a placeholder is not expanded again, and `$` in a value is literal. A
- * placeholder whose value is not given stays as it is.
+ * Replaces every `{username}`, `{####}` (the code or temporary password) and, given a link,
+ * `{##text##}` (which becomes `<a href="link">text</a>`, as Cognito renders link messages) in one
+ * pass: a value that itself contains a placeholder is not expanded again, and `$` in a value is
+ * literal. A placeholder whose value is not given stays as it is.
  */
-export function renderTemplate(template: string, vars: { username?: string; code?: string }): string {
-  return template.replace(PLACEHOLDER, (p) => {
+export function renderTemplate(template: string, vars: { username?: string; code?: string; link?: string }): string {
+  return template.replace(PLACEHOLDER, (p, text: string | undefined) => {
+    if (text !== undefined) return vars.link === undefined ? p : `<a href="${attribute(vars.link)}">${text}</a>`;
     const v = p === '{username}' ? vars.username : vars.code;
     return v ?? p;
   });

@@ -11,6 +11,8 @@ import {
   DEFAULT_FORGOT_PASSWORD_SUBJECT,
   DEFAULT_INVITATION_MESSAGE,
   DEFAULT_INVITATION_SUBJECT,
+  DEFAULT_VERIFICATION_LINK_MESSAGE,
+  DEFAULT_VERIFICATION_LINK_SUBJECT,
   DEFAULT_VERIFICATION_MESSAGE,
   DEFAULT_VERIFICATION_SUBJECT,
   renderTemplate,
@@ -55,7 +57,27 @@ export function deliveryDetails(c: Channel): CodeDeliveryDetailsType {
   return { Destination: maskDestination(c.medium, c.destination), DeliveryMedium: c.medium, AttributeName: c.attribute };
 }
 
-/** Sends a verification or password-reset code over the channel, from the pool's templates. */
+/** Where a sign-up confirmation link points: this server (its public URL) and the client signed up with. */
+export interface LinkTarget {
+  publicUrl: string;
+  clientId: string;
+}
+
+/** GET path of the sign-up confirmation link (oauth/confirm-user.ts), as Cognito's domain serves it. */
+export const CONFIRM_USER_PATH = '/confirmUser';
+
+/** Cognito's confirmation link: `<base>/confirmUser?client_id=...&user_name=...&confirmation_code=...`. */
+export function confirmationLink(target: LinkTarget, username: string, code: string): string {
+  const q = new URLSearchParams({ client_id: target.clientId, user_name: username, confirmation_code: code });
+  return `${target.publicUrl}${CONFIRM_USER_PATH}?${q.toString()}`;
+}
+
+/**
+ * Sends a verification or password-reset code over the channel, from the pool's templates. A
+ * sign-up code (SIGN_UP, RESEND_CODE) going by email in a pool whose DefaultEmailOption is
+ * CONFIRM_WITH_LINK goes as a link instead (EmailMessageByLink, EmailSubjectByLink), when `link`
+ * says where it points; as in Cognito, attribute verification and password reset stay codes.
+ */
 export async function sendCode(
   delivery: Delivery,
   pool: PoolRecord,
@@ -63,14 +85,20 @@ export async function sendCode(
   channel: Channel,
   kind: 'SIGN_UP' | 'RESEND_CODE' | 'FORGOT_PASSWORD' | 'ADMIN_RESET_PASSWORD' | 'VERIFY_ATTRIBUTE',
   code: string,
+  link?: LinkTarget,
 ): Promise<CodeDeliveryDetailsType> {
   const t = pool.settings.VerificationMessageTemplate ?? {};
   const reset = kind === 'FORGOT_PASSWORD' || kind === 'ADMIN_RESET_PASSWORD';
-  const template =
-    channel.medium === 'SMS'
+  const byLink =
+    link !== undefined && channel.medium === 'EMAIL' && (kind === 'SIGN_UP' || kind === 'RESEND_CODE') && t.DefaultEmailOption === 'CONFIRM_WITH_LINK';
+  const template = byLink
+    ? t.EmailMessageByLink ?? DEFAULT_VERIFICATION_LINK_MESSAGE
+    : channel.medium === 'SMS'
       ? t.SmsMessage ?? DEFAULT_VERIFICATION_MESSAGE
       : t.EmailMessage ?? (reset ? DEFAULT_FORGOT_PASSWORD_MESSAGE : DEFAULT_VERIFICATION_MESSAGE);
-  const subject = t.EmailSubject ?? (reset ? DEFAULT_FORGOT_PASSWORD_SUBJECT : DEFAULT_VERIFICATION_SUBJECT);
+  const subject = byLink
+    ? t.EmailSubjectByLink ?? DEFAULT_VERIFICATION_LINK_SUBJECT
+    : t.EmailSubject ?? (reset ? DEFAULT_FORGOT_PASSWORD_SUBJECT : DEFAULT_VERIFICATION_SUBJECT);
   await delivery.deliver({
     poolId: pool.id,
     username: user.username,
@@ -78,7 +106,7 @@ export async function sendCode(
     destination: channel.destination,
     kind,
     ...(channel.medium === 'EMAIL' ? { subject } : {}),
-    body: renderTemplate(template, { username: user.username, code }),
+    body: renderTemplate(template, { username: user.username, code, ...(byLink ? { link: confirmationLink(link, user.username, code) } : {}) }),
     code,
   });
   return deliveryDetails(channel);

@@ -220,7 +220,8 @@ const invalidToken = () => errors.notAuthorized('Invalid Access Token');
  * Checks an access token before an access-token operation does anything: signature (the pool's
  * access key), expiry, issuer, token_use, the scope (the admin scope, or `openid` for userInfo), then the database: the sign-in it came
  * from is not revoked or signed out, the client still exists, and the user exists and is enabled.
- * Two queries: the client with its pool, the sign-in with its user.
+ * One statement: the client with its pool and the sign-in with its user, both named by the token
+ * (read before the signature is checked, used only after).
  */
 export async function verifyAccessToken(s: TokenServices, token: string, now: number, scope = ADMIN_SCOPE): Promise<VerifiedAccess> {
   let unverified: JWTPayload;
@@ -230,8 +231,13 @@ export async function verifyAccessToken(s: TokenServices, token: string, now: nu
     throw invalidToken();
   }
   const poolId = poolIdOfIssuer(unverified.iss);
-  const found = poolId && typeof unverified.client_id === 'string' ? await s.store.clients.getWithPool(unverified.client_id) : undefined;
-  if (!found || found.pool.id !== poolId) throw invalidToken();
+  // Claims not yet verified: a NUL (which PostgreSQL text cannot hold) makes the token invalid on
+  // both stores, rather than a database error.
+  const clientId = typeof unverified.client_id === 'string' && !unverified.client_id.includes('\0') ? unverified.client_id : undefined;
+  const originJti = typeof unverified.origin_jti === 'string' && !unverified.origin_jti.includes('\0') ? unverified.origin_jti : null;
+  const read = poolId && clientId !== undefined ? await s.store.reads.access(clientId, originJti) : undefined;
+  const found = read?.clientWithPool;
+  if (!read || !found || found.pool.id !== poolId) throw invalidToken();
   const { pool, client } = found;
   const keys = await s.keys.forPool(s.store, pool.id);
   let claims: VerifiedAccess['claims'];
@@ -248,7 +254,8 @@ export async function verifyAccessToken(s: TokenServices, token: string, now: nu
   }
   if (claims.token_use !== 'access' || typeof claims.sub !== 'string' || claims.client_id !== client.id) throw invalidToken();
   if (!String(claims.scope ?? '').split(' ').includes(scope)) throw errors.notAuthorized('Access Token does not have required scopes');
-  const signIn = typeof claims.origin_jti === 'string' ? await s.store.tokens.familyWithUser(claims.origin_jti) : undefined;
+  // The verified claims are the payload decoded above: their origin_jti is the one read with the client.
+  const signIn = typeof claims.origin_jti === 'string' ? read.signIn : undefined;
   if (!signIn || signIn.user.sub !== claims.sub) {
     // The sign-in is gone with its user (deleted), or was never ours.
     if (!(await s.store.users.getBySub(pool.id, claims.sub))) throw errors.userNotFound('User does not exist.');

@@ -85,17 +85,34 @@ export function aliasClaims(pool: PoolRecord, user: Pick<UserRecord, 'status' | 
   return claims;
 }
 
+/** The kinds of alias a name may be, in the order they are tried: username attributes, then aliases. */
+function aliasKinds(pool: PoolRecord): string[] {
+  const u = pool.settings.UsernameAttributes ?? [];
+  const a = pool.settings.AliasAttributes ?? [];
+  return a.length === 0 ? u : [...new Set<string>([...u, ...a])];
+}
+
+/**
+ * The user a name refers to when it is not a username: the holder of one of its username attributes
+ * or aliases (tried in that order), or the user whose sub it is.
+ */
+async function byAliasOrSub(store: Store, pool: PoolRecord, name: string): Promise<UserRecord | undefined> {
+  const kinds = aliasKinds(pool);
+  if (kinds.length) {
+    // One statement for every kind (store.reads looks up the name and its lower-case form).
+    const holders = await store.reads.byAlias(pool.id, name);
+    for (const kind of kinds) {
+      const valueKey = aliasKey(pool, kind, name);
+      for (const h of holders) if (h.via === kind && h.viaKey === valueKey) return h.user;
+    }
+  }
+  if (UUID.test(name)) return store.reads.userBySub(pool.id, name.toLowerCase());
+  return undefined;
+}
+
 /** The user a name refers to: its username, one of its aliases or username attributes, or its sub. */
 export async function findUser(store: Store, pool: PoolRecord, name: string): Promise<UserRecord | undefined> {
-  const byName = await store.users.get(pool.id, usernameKey(pool, name));
-  if (byName) return byName;
-  const kinds = new Set([...(pool.settings.UsernameAttributes ?? []), ...(pool.settings.AliasAttributes ?? [])]);
-  for (const kind of kinds) {
-    const u = await store.users.getByAlias(pool.id, kind, aliasKey(pool, kind, name));
-    if (u) return u;
-  }
-  if (UUID.test(name)) return store.users.getBySub(pool.id, name.toLowerCase());
-  return undefined;
+  return (await store.reads.userByKey(pool.id, usernameKey(pool, name))) ?? byAliasOrSub(store, pool, name);
 }
 
 /** As findUser, or UserNotFoundException "User does not exist." */
@@ -103,6 +120,23 @@ export async function loadUser(store: Store, pool: PoolRecord, name: string): Pr
   const u = await findUser(store, pool, name);
   if (!u) throw errors.userNotFound('User does not exist.');
   return u;
+}
+
+/**
+ * The pool (ResourceNotFoundException when there is none) and the user a name refers to in it
+ * (UserNotFoundException), as loadPool then loadUser find them: in one statement when the name is
+ * a username.
+ */
+export async function loadPoolAndUser(store: Store, poolId: string, name: string): Promise<{ pool: PoolRecord; user: UserRecord }> {
+  const found = await store.reads.poolAndUsers(poolId, name);
+  if (!found) throw errors.resourceNotFound(`User pool ${poolId} does not exist.`);
+  const { pool, byUsername } = found;
+  // The statement found the users keyed by the name and by its lower-case form: the pool's case
+  // sensitivity says which key the name has.
+  const key = usernameKey(pool, name);
+  const user = byUsername.find((c) => c.viaKey === key)?.user ?? (await byAliasOrSub(store, pool, name));
+  if (!user) throw errors.userNotFound('User does not exist.');
+  return { pool, user };
 }
 
 /** UserType, as AdminCreateUser and ListUsers return it. */

@@ -61,7 +61,7 @@ export async function checkAuthorize(ctx: Ctx, req: HostedRequest, params: URLSe
   }
   const clientId = params.get('client_id');
   if (!clientId) return pageError(400, 'Required parameter client_id is missing.');
-  const found = /^[\w+]+$/.test(clientId) && clientId.length <= 128 ? await ctx.store.clients.getWithPool(clientId) : undefined;
+  const found = /^[\w+]+$/.test(clientId) && clientId.length <= 128 ? await ctx.store.reads.clientWithPool(clientId) : undefined;
   if (!found) return pageError(400, `The client ${clientId} does not exist (invalid_request).`);
   const { pool, client } = found;
   if (offDomain(req, pool.id)) return pageError(400, `The client ${clientId} does not belong to the user pool of this domain.`);

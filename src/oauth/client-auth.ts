@@ -39,7 +39,7 @@ export async function authenticateClient(ctx: Ctx, req: HostedRequest): Promise<
     secret = req.form.get('client_secret') ?? undefined;
   }
   if (!id) return { ok: false, error: 'invalid_request', description: 'client_id is required (in the body, or with the secret in an Authorization: Basic header).' };
-  const found = /^[\w+]+$/.test(id) && id.length <= 128 ? await ctx.store.clients.getWithPool(id) : undefined;
+  const found = /^[\w+]+$/.test(id) && id.length <= 128 ? await ctx.store.reads.clientWithPool(id) : undefined;
   if (!found || offDomain(req, found.pool.id)) return { ok: false, error: 'invalid_client', description: 'Client authentication failed.' };
   const { client } = found;
   if (client.secret === null) {

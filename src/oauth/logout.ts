@@ -14,7 +14,7 @@ const problem = (text: string) => page(400, errorPage('Sign-out failed', text));
 export async function logout(ctx: Ctx, req: HostedRequest): Promise<HostedResponse> {
   const clientId = req.query.get('client_id');
   if (!clientId) return problem('Required parameter client_id is missing.');
-  const found = /^[\w+]+$/.test(clientId) && clientId.length <= 128 ? await ctx.store.clients.getWithPool(clientId) : undefined;
+  const found = /^[\w+]+$/.test(clientId) && clientId.length <= 128 ? await ctx.store.reads.clientWithPool(clientId) : undefined;
   if (!found) return problem(`The client ${clientId} does not exist.`);
   if (offDomain(req, found.pool.id)) return problem(`The client ${clientId} does not belong to the user pool of this domain.`);
   const { client, pool } = found;

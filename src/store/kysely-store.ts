@@ -20,6 +20,8 @@ import { SessionRepo } from './repos/sessions.js';
 import { ImportRepo } from './repos/imports.js';
 import { ResourceServerRepo } from './repos/resource-servers.js';
 import { DomainRepo } from './repos/domains.js';
+import { ReadRepo } from './repos/reads.js';
+import { kyselyRunner, type ReadRunner } from './prepared.js';
 
 export class KyselyStore implements Store {
   readonly pools: PoolRepo;
@@ -35,11 +37,14 @@ export class KyselyStore implements Store {
   readonly imports: ImportRepo;
   readonly resourceServers: ResourceServerRepo;
   readonly domains: DomainRepo;
+  readonly reads: ReadRepo;
 
+  /** `run` runs the prepared reads (store/prepared.ts); by default through Kysely's connection handling. */
   constructor(
     readonly kind: 'sqlite' | 'postgres',
     private readonly db: Db,
     private readonly onClose: () => Promise<void> = async () => {},
+    run: ReadRunner = kyselyRunner(db, kind),
   ) {
     this.pools = new PoolRepo(db, kind);
     this.clients = new ClientRepo(db, kind);
@@ -54,6 +59,7 @@ export class KyselyStore implements Store {
     this.imports = new ImportRepo(db);
     this.resourceServers = new ResourceServerRepo(db, kind);
     this.domains = new DomainRepo(db, kind);
+    this.reads = new ReadRepo(run);
   }
 
   async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {

@@ -17,6 +17,7 @@ import type { SessionRepo } from './repos/sessions.js';
 import type { ImportRepo } from './repos/imports.js';
 import type { ResourceServerRepo } from './repos/resource-servers.js';
 import type { DomainRepo } from './repos/domains.js';
+import type { ReadRepo } from './repos/reads.js';
 
 export interface PoolRecord {
   id: string;
@@ -161,4 +162,6 @@ export interface Store {
   readonly imports: ImportRepo;
   readonly resourceServers: ResourceServerRepo;
   readonly domains: DomainRepo;
+  /** The hot reads as prepared statements: one statement each (repos/reads.ts). */
+  readonly reads: ReadRepo;
 }

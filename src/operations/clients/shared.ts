@@ -34,7 +34,7 @@ export function renderClient(c: ClientRecord): object {
 
 /** The client a client-side operation (SignUp, ForgotPassword, ...) names, and its pool. */
 export async function loadClientAndPool(store: Store, clientId: string): Promise<{ client: ClientRecord; pool: PoolRecord }> {
-  const found = await store.clients.getWithPool(clientId);
+  const found = await store.reads.clientWithPool(clientId);
   if (!found) throw errors.resourceNotFound(`User pool client ${clientId} does not exist.`);
   return found;
 }

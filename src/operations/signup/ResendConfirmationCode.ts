@@ -17,7 +17,7 @@ export async function ResendConfirmationCode(input: ResendConfirmationCodeReques
   const channel = signUpChannel(pool, user);
   if (!channel) throw errors.invalidParameter('There is no auto-verified email or phone_number to send a confirmation code to.');
   const code = await issueCode(ctx.store, pool.id, user.usernameKey, 'SIGN_UP', ctx.now);
-  return { CodeDeliveryDetails: await sendCode(ctx.delivery, pool, user, channel, 'RESEND_CODE', code) };
+  return { CodeDeliveryDetails: await sendCode(ctx.delivery, pool, user, channel, 'RESEND_CODE', code, { publicUrl: ctx.publicUrl, clientId: client.id }) };
 }
 
 /** What PreventUserExistenceErrors answers for a user that does not exist: a plausible masked email. */

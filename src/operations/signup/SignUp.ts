@@ -43,6 +43,6 @@ export async function SignUp(input: SignUpRequest, ctx: Ctx) {
   const channel = signUpChannel(pool, user);
   if (!channel) return { UserConfirmed: false, UserSub: sub };
   const code = await issueCode(ctx.store, pool.id, user.usernameKey, 'SIGN_UP', ctx.now);
-  const details = await sendCode(ctx.delivery, pool, user, channel, 'SIGN_UP', code);
+  const details = await sendCode(ctx.delivery, pool, user, channel, 'SIGN_UP', code, { publicUrl: ctx.publicUrl, clientId: client.id });
   return { UserConfirmed: false, CodeDeliveryDetails: details, UserSub: sub };
 }

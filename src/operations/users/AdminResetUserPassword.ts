@@ -1,18 +1,16 @@
 import type { AdminResetUserPasswordRequest } from '@aws-sdk/client-cognito-identity-provider';
 import { issueCode } from '../../domain/codes.js';
 import { recoveryChannel, sendCode } from '../../domain/notify.js';
-import { loadUser } from '../../domain/users.js';
+import { loadPoolAndUser } from '../../domain/users.js';
 import { errors } from '../../protocol/errors.js';
 import type { Ctx } from '../context.js';
-import { loadPool } from '../pools/shared.js';
 
 /**
  * The user must reset the password before signing in again (RESET_REQUIRED); a reset code goes to
  * the verified email or phone, which ConfirmForgotPassword takes.
  */
 export async function AdminResetUserPassword(input: AdminResetUserPasswordRequest, ctx: Ctx) {
-  const pool = await loadPool(ctx.store, input.UserPoolId!);
-  const u = await loadUser(ctx.store, pool, input.Username!);
+  const { pool, user: u } = await loadPoolAndUser(ctx.store, input.UserPoolId!, input.Username!);
   if (u.status === 'UNCONFIRMED') throw errors.notAuthorized('User password cannot be reset in the current state.');
   const channel = recoveryChannel(pool, u);
   if (!channel) throw errors.invalidParameter('Cannot reset password for the user as there is no registered/verified email or phone_number');

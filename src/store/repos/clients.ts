@@ -1,13 +1,12 @@
 /** user_pool_clients: one row per app client; settings are JSON text. */
 import type { Db } from '../db.js';
 import type { Database } from '../schema.js';
-import type { ClientRecord, PoolRecord } from '../types.js';
-import { toPool } from './pools.js';
+import type { ClientRecord } from '../types.js';
 
 /** Parsed settings by client id, reused while the row is unchanged (as pools.ts does for pools). */
 const parsed = new Map<string, { text: string; record: ClientRecord }>();
 
-function toClient(r: Database['user_pool_clients']): ClientRecord {
+export function toClient(r: Database['user_pool_clients']): ClientRecord {
   const hit = parsed.get(r.id);
   if (hit && hit.text === r.settings && hit.record.updatedAt === Number(r.updated_at) && hit.record.secret === r.secret && hit.record.name === r.name) {
     return hit.record;
@@ -42,22 +41,6 @@ export class ClientRepo {
         settings: JSON.stringify(c.settings),
       })
       .execute();
-  }
-
-  /** The client and its pool, in one query (the sign-in and token paths). */
-  async getWithPool(clientId: string): Promise<{ client: ClientRecord; pool: PoolRecord } | undefined> {
-    const r = await this.db
-      .selectFrom('user_pool_clients as c')
-      .innerJoin('user_pools as p', 'p.id', 'c.pool_id')
-      .selectAll('c')
-      .select(['p.region as p_region', 'p.name as p_name', 'p.created_at as p_created_at', 'p.updated_at as p_updated_at', 'p.settings as p_settings', 'p.tags as p_tags'])
-      .where('c.id', '=', clientId)
-      .executeTakeFirst();
-    if (!r) return undefined;
-    return {
-      client: toClient(r),
-      pool: toPool({ id: r.pool_id, region: r.p_region, name: r.p_name, created_at: r.p_created_at, updated_at: r.p_updated_at, settings: r.p_settings, tags: r.p_tags }),
-    };
   }
 
   async get(clientId: string, opts?: { forUpdate?: boolean }): Promise<ClientRecord | undefined> {

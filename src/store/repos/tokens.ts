@@ -84,18 +84,6 @@ export class TokenRepo {
       .execute();
   }
 
-  /** A sign-in and its user, in one query (every access-token operation asks). */
-  async familyWithUser(originJti: string): Promise<{ family: TokenFamily; user: UserRecord } | undefined> {
-    const r = await this.db
-      .selectFrom('token_families as f')
-      .innerJoin('users as u', (j) => j.onRef('u.pool_id', '=', 'f.pool_id').onRef('u.username_key', '=', 'f.username_key'))
-      .selectAll('u')
-      .select(familyColumns)
-      .where('f.origin_jti', '=', originJti)
-      .executeTakeFirst();
-    return r && { family: familyOf(r), user: toUser(r) };
-  }
-
   /** A refresh token by its hash, with its sign-in and user, in one query. */
   async refresh(tokenHash: string): Promise<{ token: RefreshTokenRecord; family: TokenFamily; user: UserRecord } | undefined> {
     const r = await this.db

@@ -6,6 +6,7 @@ import { Kysely, SqliteDialect } from 'kysely';
 import type { Database as Tables } from '../schema.js';
 import { migrate } from '../migrations.js';
 import { KyselyStore } from '../kysely-store.js';
+import { sqliteRunner } from '../prepared.js';
 
 export async function openSqlite(dataDir: string): Promise<KyselyStore> {
   fs.mkdirSync(dataDir, { recursive: true });
@@ -50,5 +51,5 @@ export async function openSqlite(dataDir: string): Promise<KyselyStore> {
   };
   const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database }) });
   await migrate(db, 'sqlite');
-  return new KyselyStore('sqlite', db, () => db.destroy());
+  return new KyselyStore('sqlite', db, () => db.destroy(), sqliteRunner(sqlite, database.prepare, db));
 }

@@ -1,0 +1,161 @@
+/**
+ * Prepared reads: the few queries every request of the hot read paths runs (AdminGetUser, the
+ * access-token operations, the sign-in flows' user lookup), written once as SQL both dialects accept
+ * and run without building them through Kysely each time.
+ *
+ * Profiled (bench/wrk-reads.mjs): building and compiling a Kysely query cost more than SQLite
+ * running it, and on PostgreSQL every query is a round trip plus a parse on the server.
+ * So, outside transactions:
+ *   - SQLite: the better-sqlite3 statement, prepared once per store, runs at once. Only when no
+ *     transaction is open on the connection: one that is (another request's) is waited for through
+ *     Kysely as every other query does, so a read never sees uncommitted rows.
+ *   - PostgreSQL: a named prepared statement (`{ name, text, values }`), parsed once per connection
+ *     of a pool of its own that keeps generic plans (postgres/index.ts), and reads of one kind that
+ *     concurrent requests ask for in the same turn of the event loop batched into one statement.
+ * Inside a transaction the SQL goes through the transaction's connection (Kysely's executeQuery,
+ * without the query building), exactly where the Kysely query went before.
+ *
+ * Nothing is cached but statements: every read goes to the database, so several nodes on one
+ * PostgreSQL database stay consistent. The SQL names its columns (never `*`): a prepared statement's
+ * result columns must not change under it when a later migration adds a column.
+ */
+import { CompiledQuery } from 'kysely';
+import type { Db } from './db.js';
+
+export interface PreparedRead {
+  readonly name: string;
+  /** With `?` placeholders. */
+  readonly sqlite: string;
+  /** With `$1`, `$2`, ... placeholders. */
+  readonly pg: string;
+}
+
+/**
+ * A read written with `?` placeholders (and no `?` anywhere else: no string literal holds one). Every
+ * parameter is text (or null): PostgreSQL batches reads by passing each parameter as a text[].
+ */
+export function preparedRead(name: string, sql: string): PreparedRead {
+  const text = sql.replace(/\s+/g, ' ').trim();
+  let n = 0;
+  return { name: `incognito_${name}`, sqlite: text, pg: text.replace(/\?/g, () => `$${++n}`) };
+}
+
+/** Runs a prepared read; rows as the driver returns them (the same shapes Kysely returned). */
+export type ReadRunner = <R>(q: PreparedRead, params: readonly unknown[]) => Promise<R[]>;
+
+/** Through Kysely's connection handling (a transaction's connection, the SQLite connection mutex). */
+export function kyselyRunner(db: Db, kind: 'sqlite' | 'postgres'): ReadRunner {
+  return async <R>(q: PreparedRead, params: readonly unknown[]) =>
+    (await db.executeQuery<R>(CompiledQuery.raw(kind === 'sqlite' ? q.sqlite : q.pg, [...params]))).rows as R[];
+}
+
+interface SqliteStatement {
+  all(...params: unknown[]): unknown[];
+}
+
+/**
+ * SQLite outside transactions: the statement runs synchronously on the connection when no
+ * transaction is open on it (nothing can start one while it runs), else waits through Kysely.
+ */
+export function sqliteRunner(connection: { readonly inTransaction: boolean }, prepare: (sql: string) => SqliteStatement, db: Db): ReadRunner {
+  const viaKysely = kyselyRunner(db, 'sqlite');
+  return <R>(q: PreparedRead, params: readonly unknown[]): Promise<R[]> => {
+    if (connection.inTransaction) return viaKysely<R>(q, params);
+    try {
+      return Promise.resolve(prepare(q.sqlite).all(...params) as R[]);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  };
+}
+
+interface PgPool {
+  query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
+}
+
+/** The most reads of one kind a batch holds (one statement, up to this many copies of the read). */
+export const MAX_BATCH = 16;
+
+interface Pending {
+  params: readonly unknown[];
+  resolve: (rows: unknown[]) => void;
+  reject: (e: unknown) => void;
+}
+
+/**
+ * PostgreSQL outside transactions: a named statement, prepared by each pooled connection once.
+ * Reads of the same kind asked for in the same turn of the event loop (concurrent requests) go
+ * together as one statement (see batched), so that one round trip serves them all: on a busy server, the round trips (a write and a wake-up of
+ * a backend each) were most of the cost. A read alone runs as itself, one turn later.
+ */
+export function pgRunner(pool: PgPool, opts: { batch?: boolean } = {}): ReadRunner {
+  const single = <R>(q: PreparedRead, params: readonly unknown[]) =>
+    pool.query({ name: q.name, text: q.pg, values: [...params] }).then((r) => r.rows as R[]);
+  if (opts.batch === false) return single;
+  const queues = new Map<PreparedRead, Pending[]>();
+  let scheduled = false;
+  const flush = () => {
+    scheduled = false;
+    const all = [...queues];
+    queues.clear();
+    for (const [q, list] of all) {
+      for (let i = 0; i < list.length; i += MAX_BATCH) runBatch(pool, q, list.slice(i, i + MAX_BATCH), single);
+    }
+  };
+  return <R>(q: PreparedRead, params: readonly unknown[]) =>
+    new Promise<R[]>((resolve, reject) => {
+      let list = queues.get(q);
+      if (!list) queues.set(q, (list = []));
+      list.push({ params, resolve: resolve as (rows: unknown[]) => void, reject });
+      if (!scheduled) {
+        scheduled = true;
+        setImmediate(flush);
+      }
+    });
+}
+
+const batchedText = new Map<string, { name: string; text: string }>();
+
+/**
+ * The statement running the read for every row of its parameters, given as arrays (one per
+ * parameter, every parameter text): `SELECT r.batch_i, b.* FROM unnest($1::text[], ...) WITH
+ * ORDINALITY r(p1, ..., batch_i) CROSS JOIN LATERAL (<read>) b`. One statement whatever the
+ * batch's size, so each connection prepares and plans it once.
+ */
+function batched(q: PreparedRead): { name: string; text: string } {
+  let b = batchedText.get(q.name);
+  if (!b) {
+    const n = (q.pg.match(/\$\d+/g) ?? []).length;
+    const names = Array.from({ length: n }, (_, i) => `p${i + 1}`);
+    const arrays = names.map((_, i) => `$${i + 1}::text[]`).join(', ');
+    const inner = q.pg.replace(/\$(\d+)/g, (_, k: string) => `r.p${k}`);
+    b = {
+      name: `${q.name}_batch`,
+      text: `SELECT r.batch_i, b.* FROM unnest(${arrays}) WITH ORDINALITY AS r(${names.join(', ')}, batch_i) CROSS JOIN LATERAL (${inner}) b`,
+    };
+    batchedText.set(q.name, b);
+  }
+  return b;
+}
+
+function runBatch(pool: PgPool, q: PreparedRead, list: Pending[], single: <R>(q: PreparedRead, params: readonly unknown[]) => Promise<R[]>): void {
+  if (list.length === 1) {
+    const [one] = list;
+    single(q, one!.params).then(one!.resolve, one!.reject);
+    return;
+  }
+  const b = batched(q);
+  const values = list[0]!.params.map((_, k) => list.map((p) => p.params[k]));
+  pool.query({ name: b.name, text: b.text, values }).then(
+    (r) => {
+      const out: unknown[][] = list.map(() => []);
+      for (const row of r.rows as Record<string, unknown>[]) {
+        const { batch_i, ...rest } = row;
+        out[Number(batch_i) - 1]!.push(rest);
+      }
+      list.forEach((p, i) => p.resolve(out[i]!));
+    },
+    // One bad read must not fail the others: run each alone, so each gets its own answer or error.
+    () => list.forEach((p) => single(q, p.params).then(p.resolve, p.reject)),
+  );
+}

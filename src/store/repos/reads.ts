@@ -1,0 +1,186 @@
+/**
+ * The hot reads, as prepared statements (store/prepared.ts): a pool with the users its username may
+ * name (AdminGetUser and the other admin operations on one user), a user by username key, alias or
+ * sub (findUser: the sign-in flows, the client-side operations), a client with its pool, and an
+ * access token's client, pool, sign-in and user (every access-token operation). Each is one
+ * statement, so one round trip on PostgreSQL; which row is the user is decided by the caller
+ * (domain/users.ts), which knows the pool's rules (case sensitivity, username and alias attributes).
+ */
+import type { Database } from '../schema.js';
+import { preparedRead, type ReadRunner } from '../prepared.js';
+import type { ClientRecord, PoolRecord, UserRecord } from '../types.js';
+import { toPool } from './pools.js';
+import { toClient } from './clients.js';
+import { toUser } from './users.js';
+import type { TokenFamily } from './tokens.js';
+
+const USER_COLUMNS = [
+  'pool_id',
+  'username_key',
+  'username',
+  'sub',
+  'status',
+  'enabled',
+  'attributes',
+  'password_hash',
+  'password_updated_at',
+  'srp_verifier',
+  'extra',
+  'created_at',
+  'updated_at',
+] as const;
+const POOL_COLUMNS = ['id', 'region', 'name', 'created_at', 'updated_at', 'settings', 'tags'] as const;
+const CLIENT_COLUMNS = ['id', 'pool_id', 'name', 'secret', 'created_at', 'updated_at', 'settings'] as const;
+const FAMILY_COLUMNS = ['origin_jti', 'pool_id', 'client_id', 'username_key', 'auth_time', 'created_at', 'expires_at', 'revoked_at', 'scopes'] as const;
+
+/** `t.a AS pa, t.b AS pb, ...`: every result column named, the same on both dialects. */
+const columns = (table: string, names: readonly string[], prefix = '') => names.map((c) => `${table}.${c} AS ${prefix}${c}`).join(', ');
+
+/** The row of `prefix`ed columns as the table's own row. */
+function unprefix<T>(r: Record<string, unknown>, prefix: string, names: readonly string[]): T {
+  const out: Record<string, unknown> = {};
+  for (const c of names) out[c] = r[prefix + c];
+  return out as T;
+}
+
+/** Every kind of alias a user can hold (UsernameAttributes and AliasAttributes values). */
+const ALIAS_KINDS = `'email', 'phone_number', 'preferred_username'`;
+
+/**
+ * The pool, and the users whose username key is the name or its lower-case form (which one counts
+ * depends on the pool's case sensitivity, known once the pool is read). `via_key` is the username
+ * key. Parameters: pool id, name, lower-case name.
+ */
+const POOL_AND_USERS = preparedRead(
+  'pool_and_users_v1',
+  `SELECT ${columns('p', POOL_COLUMNS, 'p_')}, u.username_key AS via_key, ${columns('u', USER_COLUMNS)}
+     FROM user_pools p LEFT JOIN users u ON u.pool_id = p.id AND u.username_key IN (?, ?)
+    WHERE p.id = ?`,
+);
+
+/**
+ * The users holding an alias (or username attribute) whose value key is the name or its lower-case
+ * form (emails are compared lower-cased, other values as the pool's case sensitivity says). `via` is
+ * the alias kind, `via_key` its value key. Parameters: pool id, name, lower-case name.
+ */
+const USERS_BY_ALIAS = preparedRead(
+  'users_by_alias_v1',
+  `SELECT a.kind AS via, a.value_key AS via_key, ${columns('u', USER_COLUMNS)}
+     FROM user_aliases a JOIN users u ON u.pool_id = a.pool_id AND u.username_key = a.username_key
+    WHERE a.pool_id = ? AND a.kind IN (${ALIAS_KINDS}) AND a.value_key IN (?, ?)`,
+);
+
+const USER_BY_KEY = preparedRead('user_by_key_v1', `SELECT ${columns('u', USER_COLUMNS)} FROM users u WHERE u.pool_id = ? AND u.username_key = ?`);
+
+const USER_BY_SUB = preparedRead('user_by_sub_v1', `SELECT ${columns('u', USER_COLUMNS)} FROM users u WHERE u.pool_id = ? AND u.sub = ?`);
+
+const CLIENT_WITH_POOL = preparedRead(
+  'client_with_pool_v1',
+  `SELECT ${columns('c', CLIENT_COLUMNS)}, ${columns('p', POOL_COLUMNS, 'p_')}
+     FROM user_pool_clients c JOIN user_pools p ON p.id = c.pool_id
+    WHERE c.id = ?`,
+);
+
+/** A client with its pool, and a sign-in with its user: both sides optional, always one row. */
+const ACCESS = preparedRead(
+  'access_v1',
+  `SELECT ${columns('c', CLIENT_COLUMNS, 'c_')}, ${columns('p', POOL_COLUMNS, 'p_')},
+          ${columns('f', FAMILY_COLUMNS, 'f_')}, ${columns('u', USER_COLUMNS, 'u_')}
+     FROM (SELECT 1 AS one) x
+     LEFT JOIN user_pool_clients c ON c.id = ?
+     LEFT JOIN user_pools p ON p.id = c.pool_id
+     LEFT JOIN token_families f ON f.origin_jti = ?
+     LEFT JOIN users u ON u.pool_id = f.pool_id AND u.username_key = f.username_key`,
+);
+
+/** A user a name may refer to: `via` '' = by its username key, else the alias kind; `viaKey` the key that matched. */
+export interface UserCandidate {
+  via: string;
+  viaKey: string;
+  user: UserRecord;
+}
+
+type CandidateRow = Database['users'] & { via: string | null; via_key: string | null };
+type PoolColumns = { [K in (typeof POOL_COLUMNS)[number] as `p_${K}`]: Database['user_pools'][K] };
+
+const toPoolFromPrefixed = (r: PoolColumns) =>
+  toPool({ id: r.p_id, region: r.p_region, name: r.p_name, created_at: r.p_created_at, updated_at: r.p_updated_at, settings: r.p_settings, tags: r.p_tags });
+
+function toFamily(f: Database['token_families']): TokenFamily {
+  return {
+    originJti: f.origin_jti,
+    poolId: f.pool_id,
+    clientId: f.client_id,
+    usernameKey: f.username_key,
+    authTime: Number(f.auth_time),
+    createdAt: Number(f.created_at),
+    expiresAt: Number(f.expires_at),
+    revokedAt: f.revoked_at === null ? null : Number(f.revoked_at),
+    scopes: f.scopes === null ? null : f.scopes.split(' '),
+  };
+}
+
+export class ReadRepo {
+  constructor(private readonly run: ReadRunner) {}
+
+  /**
+   * The pool, with the users whose username key is `name` or its lower-case form (the caller picks
+   * by the pool's case sensitivity); undefined when there is no such pool.
+   */
+  async poolAndUsers(poolId: string, name: string): Promise<{ pool: PoolRecord; byUsername: UserCandidate[] } | undefined> {
+    const rows = await this.run<Database['users'] & PoolColumns & { via_key: string | null }>(POOL_AND_USERS, [name, name.toLowerCase(), poolId]);
+    if (rows.length === 0) return undefined;
+    const byUsername: UserCandidate[] = [];
+    for (const r of rows) if (r.via_key !== null) byUsername.push({ via: '', viaKey: r.via_key, user: toUser(r) });
+    return { pool: toPoolFromPrefixed(rows[0]!), byUsername };
+  }
+
+  async userByKey(poolId: string, usernameKey: string): Promise<UserRecord | undefined> {
+    const rows = await this.run<Database['users']>(USER_BY_KEY, [poolId, usernameKey]);
+    return rows[0] && toUser(rows[0]);
+  }
+
+  /** The users holding an alias whose value key is `name` or its lower-case form (the caller picks the kind). */
+  async byAlias(poolId: string, name: string): Promise<UserCandidate[]> {
+    const rows = await this.run<CandidateRow>(USERS_BY_ALIAS, [poolId, name, name.toLowerCase()]);
+    return toCandidates(rows);
+  }
+
+  async userBySub(poolId: string, sub: string): Promise<UserRecord | undefined> {
+    const rows = await this.run<Database['users']>(USER_BY_SUB, [poolId, sub]);
+    return rows[0] && toUser(rows[0]);
+  }
+
+  /** The client and its pool (the sign-in and token paths, the client-side operations). */
+  async clientWithPool(clientId: string): Promise<{ client: ClientRecord; pool: PoolRecord } | undefined> {
+    const rows = await this.run<Database['user_pool_clients'] & PoolColumns>(CLIENT_WITH_POOL, [clientId]);
+    const r = rows[0];
+    return r && { client: toClient(r), pool: toPoolFromPrefixed(r) };
+  }
+
+  /**
+   * What an access token names, in one statement: its client with the client's pool, and its
+   * sign-in (`originJti`) with the sign-in's user. Either is undefined when missing.
+   */
+  async access(
+    clientId: string,
+    originJti: string | null,
+  ): Promise<{ clientWithPool?: { client: ClientRecord; pool: PoolRecord }; signIn?: { family: TokenFamily; user: UserRecord } }> {
+    const [r] = await this.run<Record<string, unknown>>(ACCESS, [clientId, originJti]);
+    if (!r) return {};
+    return {
+      ...(r.c_id !== null && r.p_id !== null
+        ? { clientWithPool: { client: toClient(unprefix(r, 'c_', CLIENT_COLUMNS)), pool: toPoolFromPrefixed(r as PoolColumns) } }
+        : {}),
+      ...(r.f_origin_jti !== null && r.u_username_key !== null
+        ? { signIn: { family: toFamily(unprefix(r, 'f_', FAMILY_COLUMNS)), user: toUser(unprefix(r, 'u_', USER_COLUMNS)) } }
+        : {}),
+    };
+  }
+}
+
+function toCandidates(rows: CandidateRow[]): UserCandidate[] {
+  const out: UserCandidate[] = [];
+  for (const r of rows) if (r.via !== null && r.via_key !== null) out.push({ via: r.via, viaKey: r.via_key, user: toUser(r) });
+  return out;
+}

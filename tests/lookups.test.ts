@@ -1,0 +1,203 @@
+/**
+ * Finding a user by the name a request gives, through the prepared reads (store/repos/reads.ts):
+ * the pool and the user in one statement (AdminGetUser and the other admin operations on one user),
+ * findUser (sign-in), and what reads see while another request's transaction is open.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  AdminCreateUserCommand,
+  AdminDeleteUserCommand,
+  AdminGetUserCommand,
+  AdminListGroupsForUserCommand,
+  AdminSetUserPasswordCommand,
+  AdminUserGlobalSignOutCommand,
+  CreateGroupCommand,
+  CreateUserPoolClientCommand,
+  CreateUserPoolCommand,
+  AdminAddUserToGroupCommand,
+  GetUserCommand,
+  InitiateAuthCommand,
+  type CreateUserPoolCommandInput,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { backends, expectError, startTestServer, type TestServer } from './harness.js';
+
+const PASSWORD = 'Correct-Horse-9';
+const OTHER_PASSWORD = 'Other-Horse-77';
+
+for (const backend of await backends()) {
+  describe(`user lookups (${backend.name})`, () => {
+    let t: TestServer;
+    const send = (c: any): Promise<any> => t.cognito.send(c);
+    before(async () => {
+      t = await startTestServer(backend);
+    });
+    after(() => t.close());
+
+    async function pool(input: Partial<CreateUserPoolCommandInput> = {}) {
+      const { UserPool } = await send(new CreateUserPoolCommand({ PoolName: 'lookups', ...input }));
+      return UserPool.Id as string;
+    }
+    async function client(poolId: string) {
+      const { UserPoolClient } = await send(
+        new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'app', ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] }),
+      );
+      return UserPoolClient.ClientId as string;
+    }
+    async function user(poolId: string, Username: string, attrs: Record<string, string> = {}, password = PASSWORD) {
+      const r = await send(
+        new AdminCreateUserCommand({ UserPoolId: poolId, Username, MessageAction: 'SUPPRESS', UserAttributes: Object.entries(attrs).map(([Name, Value]) => ({ Name, Value })) }),
+      );
+      await send(new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username, Password: password, Permanent: true }));
+      return r.User as { Username: string; Attributes: { Name: string; Value: string }[] };
+    }
+    const sub = (u: { Attributes: { Name: string; Value: string }[] }) => u.Attributes.find((a) => a.Name === 'sub')!.Value;
+    const getUser = (UserPoolId: string, Username: string) => send(new AdminGetUserCommand({ UserPoolId, Username }));
+    const signIn = (ClientId: string, USERNAME: string, PASSWORD: string) =>
+      send(new InitiateAuthCommand({ ClientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME, PASSWORD } }));
+
+    it('a case-sensitive pool holding Sam and sam: each name finds its own user, SAM neither', async () => {
+      const p = await pool();
+      const c = await client(p);
+      await user(p, 'Sam', {}, PASSWORD);
+      await user(p, 'sam', {}, OTHER_PASSWORD);
+      assert.equal((await getUser(p, 'Sam')).Username, 'Sam');
+      assert.equal((await getUser(p, 'sam')).Username, 'sam');
+      await expectError(getUser(p, 'SAM'), 'UserNotFoundException', 'User does not exist.');
+      assert.ok((await signIn(c, 'Sam', PASSWORD)).AuthenticationResult);
+      assert.ok((await signIn(c, 'sam', OTHER_PASSWORD)).AuthenticationResult);
+      await expectError(signIn(c, 'Sam', OTHER_PASSWORD), 'NotAuthorizedException');
+      await expectError(signIn(c, 'SAM', PASSWORD), 'UserNotFoundException');
+    });
+
+    it('a case-insensitive pool: any case of the name finds the user, as created', async () => {
+      const p = await pool({ UsernameConfiguration: { CaseSensitive: false } });
+      const c = await client(p);
+      await user(p, 'Rita');
+      for (const name of ['Rita', 'rita', 'RITA', 'rITA']) assert.equal((await getUser(p, name)).Username, 'Rita', name);
+      assert.ok((await signIn(c, 'RITA', PASSWORD)).AuthenticationResult);
+      assert.deepEqual((await send(new AdminListGroupsForUserCommand({ UserPoolId: p, Username: 'rItA' }))).Groups, []);
+    });
+
+    it('email as username: found by the email in any case and by the username (the sub)', async () => {
+      const p = await pool({ UsernameAttributes: ['email'] });
+      const c = await client(p);
+      const u = await user(p, 'nina@example.com');
+      for (const name of ['nina@example.com', 'NINA@Example.COM', u.Username]) assert.equal((await getUser(p, name)).Username, u.Username, name);
+      assert.ok((await signIn(c, 'Nina@Example.com', PASSWORD)).AuthenticationResult);
+    });
+
+    it('aliases: emails in any case, other aliases as the pool compares usernames; a username comes first', async () => {
+      const p = await pool({ AliasAttributes: ['email', 'preferred_username'] });
+      const c = await client(p);
+      await user(p, 'bo');
+      await user(p, 'olga', { email: 'olga@example.com', email_verified: 'true', preferred_username: 'bo' });
+      await user(p, 'pat', { preferred_username: 'Patty' });
+      assert.equal((await getUser(p, 'OLGA@example.com')).Username, 'olga');
+      assert.equal((await getUser(p, 'Patty')).Username, 'pat');
+      await expectError(getUser(p, 'patty'), 'UserNotFoundException', 'User does not exist.');
+      assert.equal((await getUser(p, 'bo')).Username, 'bo', 'the username, not the alias another user holds');
+      assert.ok((await signIn(c, 'Olga@Example.com', PASSWORD)).AuthenticationResult);
+      await send(new AdminDeleteUserCommand({ UserPoolId: p, Username: 'olga@example.com' }));
+      await expectError(getUser(p, 'olga'), 'UserNotFoundException');
+    });
+
+    it('by sub, in any case; unknown pools and users', async () => {
+      const p = await pool();
+      const u = await user(p, 'quinn');
+      assert.equal((await getUser(p, sub(u))).Username, 'quinn');
+      assert.equal((await getUser(p, sub(u).toUpperCase())).Username, 'quinn');
+      await send(new CreateGroupCommand({ UserPoolId: p, GroupName: 'g' }));
+      await send(new AdminAddUserToGroupCommand({ UserPoolId: p, GroupName: 'g', Username: 'quinn' }));
+      assert.deepEqual((await send(new AdminListGroupsForUserCommand({ UserPoolId: p, Username: sub(u) }))).Groups.map((g: any) => g.GroupName), ['g']);
+      await expectError(getUser(p, 'nobody'), 'UserNotFoundException', 'User does not exist.');
+      await expectError(getUser(p, '0b6e0c2e-1111-4222-8333-944455556666'), 'UserNotFoundException', 'User does not exist.');
+      const missing = p.replace(/_.*/, '_NoSuchPool');
+      await expectError(getUser(missing, 'quinn'), 'ResourceNotFoundException', `User pool ${missing} does not exist.`);
+      await expectError(send(new AdminUserGlobalSignOutCommand({ UserPoolId: missing, Username: 'quinn' })), 'ResourceNotFoundException');
+    });
+
+    it('GetUser reads the client, pool, sign-in and user of the token in one go, and still checks each', async () => {
+      const p = await pool();
+      const c = await client(p);
+      await user(p, 'ria');
+      const a = (await signIn(c, 'ria', PASSWORD)).AuthenticationResult;
+      const g = await send(new GetUserCommand({ AccessToken: a.AccessToken }));
+      assert.equal(g.Username, 'ria');
+      await send(new AdminUserGlobalSignOutCommand({ UserPoolId: p, Username: 'ria' }));
+      await expectError(send(new GetUserCommand({ AccessToken: a.AccessToken })), 'NotAuthorizedException', 'Access Token has been revoked');
+      const b = (await signIn(c, 'ria', PASSWORD)).AuthenticationResult;
+      await send(new AdminDeleteUserCommand({ UserPoolId: p, Username: 'ria' }));
+      await expectError(send(new GetUserCommand({ AccessToken: b.AccessToken })), 'UserNotFoundException', 'User does not exist.');
+    });
+
+    it('reads asked for together (one statement on PostgreSQL) each get their own answer', async () => {
+      const p = await pool({ UsernameConfiguration: { CaseSensitive: false } });
+      const c = await client(p);
+      const names = ['ann', 'ben', 'cy', 'dot'];
+      for (const n of names) await user(p, n);
+      const tokens = [];
+      for (const n of names) tokens.push((await signIn(c, n, PASSWORD)).AuthenticationResult.AccessToken);
+      const store = t.server.store;
+      const missing = p.replace(/_.*/, '_NoSuchPool');
+      const asked = [...names, 'nobody', 'BEN', 'ann'];
+      const [found, other, ...users] = await Promise.all([
+        Promise.all(asked.map((n) => store.reads.poolAndUsers(p, n))),
+        store.reads.poolAndUsers(missing, 'ann'),
+        ...asked.map((n) => store.reads.userByKey(p, n.toLowerCase())),
+      ]);
+      assert.deepEqual(
+        found.map((f) => f?.byUsername.map((u) => u.user.username)),
+        [['ann'], ['ben'], ['cy'], ['dot'], [], ['ben'], ['ann']],
+      );
+      assert.ok(found.every((f) => f?.pool.id === p));
+      assert.equal(other, undefined);
+      assert.deepEqual(users.map((u) => (u as { username: string } | undefined)?.username), ['ann', 'ben', 'cy', 'dot', undefined, 'ben', 'ann']);
+      const got = await Promise.all(tokens.map((AccessToken) => send(new GetUserCommand({ AccessToken }))));
+      assert.deepEqual(got.map((g) => g.Username), names);
+    });
+
+    it('a read that fails does not fail the others asked for with it; a NUL in a token is an invalid token, not a database error', async () => {
+      const p = await pool();
+      await user(p, 'una');
+      const store = t.server.store;
+      const settled = await Promise.allSettled([store.reads.userByKey(p, 'una'), store.reads.userByKey(p, 'u\0na'), store.reads.userByKey(p, 'una')]);
+      assert.equal(settled[0].status === 'fulfilled' && settled[0].value?.username, 'una');
+      assert.equal(settled[2].status === 'fulfilled' && settled[2].value?.username, 'una');
+      // PostgreSQL text cannot hold NUL: that read alone fails there; SQLite finds nobody.
+      if (settled[1].status === 'fulfilled') assert.equal(settled[1].value, undefined);
+
+      const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+      const forged = (claims: object) => `${b64({ alg: 'RS256', kid: 'x' })}.${b64({ iss: `${t.url}/${p}`, token_use: 'access', ...claims })}.c2lnbmF0dXJl`;
+      const c = await client(p);
+      for (const claims of [{ client_id: 'a\0b' }, { client_id: c, origin_jti: 'j\0' }]) {
+        await expectError(send(new GetUserCommand({ AccessToken: forged(claims) })), 'NotAuthorizedException', 'Invalid Access Token');
+      }
+    });
+
+    it("a read outside a transaction never sees another request's uncommitted rows; one inside sees its own", async () => {
+      const p = await pool();
+      const store = t.server.store;
+      const now = Date.now();
+      const row = {
+        poolId: p, username: 'tx-user', usernameKey: 'tx-user', sub: '7b0f3c5e-aaaa-4bbb-8ccc-0123456789ab', status: 'CONFIRMED' as const, enabled: true,
+        attributes: {}, passwordHash: null, srpVerifier: null, passwordUpdatedAt: null, extra: {}, createdAt: now, updatedAt: now,
+      };
+      let outside: Promise<unknown> | undefined;
+      await assert.rejects(
+        store.transaction(async (tx) => {
+          await tx.users.insert(row);
+          assert.equal((await tx.reads.userByKey(p, 'tx-user'))?.username, 'tx-user', 'the transaction sees its own row');
+          outside = store.reads.poolAndUsers(p, 'tx-user');
+          // Let the outside read run (PostgreSQL) or queue behind the transaction (SQLite).
+          await new Promise((r) => setTimeout(r, 20));
+          throw new Error('roll back');
+        }),
+        /roll back/,
+      );
+      const found = (await outside) as { byUsername: unknown[] } | undefined;
+      assert.deepEqual(found?.byUsername, [], 'the rolled-back row was never seen');
+      assert.equal(await store.reads.userByKey(p, 'tx-user'), undefined);
+    });
+  });
+}
