@@ -423,17 +423,82 @@ for (const backend of await backends()) {
         assert.deepEqual(await all('email = "nobody@example.com"'), []);
       });
 
+      it('pages through = and ^= filters on the statuses and sub in (value, username) order', async () => {
+        const everyone = await all();
+        const others = everyone.filter((u) => u !== 'user04');
+        assert.deepEqual(await all('status = "Enabled"', 4), others);
+        // Disabled sorts before Enabled.
+        assert.deepEqual(await all('status ^= ""', 3), ['user04', ...others]);
+        assert.deepEqual(await all('status ^= "En"', 5), others);
+        assert.deepEqual(await all('status ^= "enabled"'), []);
+        // CONFIRMED (user03) before FORCE_CHANGE_PASSWORD (the others).
+        const forced = everyone.filter((u) => u !== 'user03');
+        assert.deepEqual(await all('cognito:user_status ^= ""', 4), ['user03', ...forced]);
+        assert.deepEqual(await all('cognito:user_status ^= "FORCE_"', 6), forced);
+        assert.deepEqual(await all('cognito:user_status = "FORCE_CHANGE_PASSWORD"', 5), forced);
+        assert.deepEqual(await all('cognito:user_status ^= "X"'), []);
+        // sub: ordered by the sub itself.
+        const subs = new Map<string, string>();
+        for (const u of everyone) subs.set(attr((await getUser(p, u)).UserAttributes, 'sub')!, u);
+        const bySub = [...subs.keys()].sort().map((k) => subs.get(k)!);
+        assert.deepEqual(await all('sub ^= ""', 4), bySub);
+        const first = [...subs.keys()].sort()[0]![0]!;
+        assert.deepEqual(
+          await all(`sub ^= "${first}"`, 1),
+          [...subs.keys()].filter((k) => k.startsWith(first)).sort().map((k) => subs.get(k)!),
+        );
+        // An attribute prefix across values, and one value with many users.
+        assert.deepEqual(await all('email ^= "user"', 4), everyone);
+        assert.deepEqual(await all('given_name = "Ben"', 4), everyone.slice(5));
+        assert.deepEqual(await all('given_name ^= ""', 4), [...everyone.slice(0, 5), ...everyone.slice(5)]);
+        assert.deepEqual(await all('username ^= "user1"', 4), everyone.filter((u) => u.startsWith('user1')));
+        assert.deepEqual(await all('username ^= "USER1"'), []);
+        // A case-insensitive pool compares usernames by their key, and lists them as created.
+        const ci = await pool({ UsernameConfiguration: { CaseSensitive: false } });
+        for (const n of ['Alice', 'alina', 'ALBERT', 'bob']) {
+          await send(new AdminCreateUserCommand({ UserPoolId: ci, Username: n, MessageAction: 'SUPPRESS' }));
+        }
+        const names = async (Filter: string) => (await send(new ListUsersCommand({ UserPoolId: ci, Filter, Limit: 2 }))).Users.map((u: any) => u.Username);
+        assert.deepEqual(await names('username ^= "AL"'), ['ALBERT', 'Alice']);
+        assert.deepEqual(await names('username = "ALINA"'), ['alina']);
+      });
+
+      it('filters follow changes to attributes, statuses and deletions', async () => {
+        const q = await pool();
+        for (const n of ['a1', 'a2', 'a3']) {
+          await send(new AdminCreateUserCommand({ UserPoolId: q, Username: n, MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: `${n}@x.example` }, { Name: 'name', Value: 'Old' }] }));
+        }
+        const list = async (Filter: string) => (await send(new ListUsersCommand({ UserPoolId: q, Filter }))).Users.map((u: any) => u.Username);
+        await send(new AdminUpdateUserAttributesCommand({ UserPoolId: q, Username: 'a2', UserAttributes: [{ Name: 'name', Value: 'New' }, { Name: 'email', Value: 'changed@x.example' }] }));
+        assert.deepEqual(await list('name = "Old"'), ['a1', 'a3']);
+        assert.deepEqual(await list('name = "New"'), ['a2']);
+        assert.deepEqual(await list('email = "a2@x.example"'), []);
+        assert.deepEqual(await list('email = "changed@x.example"'), ['a2']);
+        await send(new AdminDeleteUserAttributesCommand({ UserPoolId: q, Username: 'a3', UserAttributeNames: ['name'] }));
+        assert.deepEqual(await list('name ^= ""'), ['a2', 'a1']);
+        await send(new AdminDisableUserCommand({ UserPoolId: q, Username: 'a1' }));
+        assert.deepEqual(await list('status = "Disabled"'), ['a1']);
+        assert.deepEqual(await list('status = "Enabled"'), ['a2', 'a3']);
+        await send(new AdminSetUserPasswordCommand({ UserPoolId: q, Username: 'a3', Password: PASSWORD, Permanent: true }));
+        assert.deepEqual(await list('cognito:user_status = "CONFIRMED"'), ['a3']);
+        await send(new AdminDeleteUserCommand({ UserPoolId: q, Username: 'a1' }));
+        assert.deepEqual(await list('status = "Disabled"'), []);
+        assert.deepEqual(await list('name = "Old"'), []);
+        assert.deepEqual(await list('email ^= "a"'), ['a3']);
+      });
+
       it('walks a 10,000-user pool page by page with no user missing or repeated', async () => {
         const big = await pool();
         const hash = (await t.server.store.users.get(p, 'user01'))!.passwordHash;
         const now = Date.now();
-        await t.server.store.users.insertMany(
-          Array.from({ length: 10_000 }, (_, j) => ({
-            poolId: big, username: `u${j}`, usernameKey: `u${j}`, sub: randomUUID(), status: 'CONFIRMED' as const, enabled: true,
-            attributes: { email: `u${j}@example.com`, given_name: j % 10 === 0 ? 'Ten' : 'Other' },
-            passwordHash: hash, srpVerifier: null, passwordUpdatedAt: now, extra: {}, createdAt: now, updatedAt: now,
-          })),
-        );
+        // In random order (as an import's rows come), with a status and an enabled flag that vary.
+        const users = Array.from({ length: 10_000 }, (_, j) => ({
+          poolId: big, username: `u${j}`, usernameKey: `u${j}`, sub: randomUUID(), status: j % 7 === 0 ? ('RESET_REQUIRED' as const) : ('CONFIRMED' as const), enabled: j % 13 !== 0,
+          attributes: { email: `u${j}@example.com`, given_name: j % 10 === 0 ? 'Ten' : 'Other' },
+          passwordHash: hash, srpVerifier: null, passwordUpdatedAt: now, extra: {}, createdAt: now, updatedAt: now,
+        }));
+        users.sort(() => Math.random() - 0.5);
+        for (let i = 0; i < users.length; i += 2_500) await t.server.store.users.insertMany(users.slice(i, i + 2_500));
         const walk = async (Filter?: string) => {
           const seen = new Set<string>();
           let token: string | undefined;
@@ -455,6 +520,54 @@ for (const backend of await backends()) {
         const tens = await walk('given_name = "Ten"');
         assert.equal(tens.seen.size, 1000);
         assert.ok([...tens.seen].every((u) => Number(u.slice(1)) % 10 === 0));
+        // Prefix filters, whose pages each start inside a range at the cursor.
+        const expect = (pred: (j: number) => boolean) => Array.from({ length: 10_000 }, (_, j) => j).filter(pred).length;
+        assert.equal((await walk('email ^= "u"')).seen.size, 10_000);
+        assert.equal((await walk('email ^= "u1"')).seen.size, expect((j) => String(j).startsWith('1')));
+        assert.equal((await walk('username ^= "u"')).seen.size, 10_000);
+        assert.equal((await walk('sub ^= ""')).seen.size, 10_000);
+        const reset = await walk('cognito:user_status ^= "RESET"');
+        assert.equal(reset.seen.size, expect((j) => j % 7 === 0));
+        assert.ok([...reset.seen].every((u) => Number(u.slice(1)) % 7 === 0));
+        assert.equal((await walk('cognito:user_status ^= ""')).seen.size, 10_000);
+        const disabled = await walk('status = "Disabled"');
+        assert.equal(disabled.seen.size, expect((j) => j % 13 === 0));
+        assert.equal((await walk('status = "Enabled"')).seen.size, expect((j) => j % 13 !== 0));
+        assert.equal((await walk('status ^= ""')).seen.size, 10_000);
+
+        // Every filter reads an index from the cursor on: no scan of the pool's users, no sort.
+        if (backend.name === 'postgres') {
+          // Plans as a settled database has them (statistics; autovacuum would gather them later).
+          const pg = (await import('pg')).default;
+          const c = new pg.Client({ connectionString: t.config.databaseUrl });
+          await c.connect();
+          await c.query(`analyze ${t.config.databaseSchema}.users`);
+          await c.end();
+        }
+        const sub = users[0]!.sub;
+        const cases: [string, string][] = [
+          ['username', 'u12'], ['sub', sub], ['sub', sub.slice(0, 2)], ['cognito:user_status', 'RESET_REQUIRED'], ['cognito:user_status', 'C'],
+          ['status', 'Disabled'], ['status', 'E'], ['email', 'u1'], ['email', 'u12@example.com'], ['given_name', 'Ten'], ['given_name', 'T'],
+          ['phone_number', '+1'], ['name', 'A'], ['family_name', 'B'], ['preferred_username', 'c'],
+        ];
+        for (const [attrName, value] of cases) {
+          for (const prefix of [false, true]) {
+            for (const after of [undefined, JSON.stringify([value, 'u5'])]) {
+              const filter = { attr: attrName, value, prefix };
+              const plans = await t.server.store.users.explainList(big, filter, after);
+              for (const plan of plans) {
+                const what = `${attrName} ${prefix ? '^=' : '='} "${value}"${after ? ' after a cursor' : ''}: ${plan}`;
+                if (backend.name === 'sqlite') {
+                  assert.match(plan, /SEARCH users USING (COVERING )?INDEX \w+ \(pool_id=\? AND /, what);
+                  assert.doesNotMatch(plan, /SCAN|TEMP B-TREE/, what);
+                } else {
+                  assert.match(plan, /Index Scan using \w+ on users/, what);
+                  assert.doesNotMatch(plan, /Seq Scan|Sort|Bitmap/, what);
+                }
+              }
+            }
+          }
+        }
       });
 
       it('returns only AttributesToGet, and refuses bad filters', async () => {

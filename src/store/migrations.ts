@@ -5,6 +5,13 @@
  */
 import { type Kysely, type Migration, Migrator, sql } from 'kysely';
 
+/**
+ * The attributes ListUsers filters on that are copied into columns of users (0005); the same
+ * names as the attributes. Written here rather than imported: a shipped migration must not change
+ * when the code does.
+ */
+const FILTERABLE_COLUMNS = ['email', 'phone_number', 'name', 'given_name', 'family_name', 'preferred_username'] as const;
+
 /** `kind` lets a migration say what differs between the engines (rarely needed). */
 const migrations = (kind: 'sqlite' | 'postgres'): Record<string, Migration> => ({
   '0001_pools_and_clients': {
@@ -231,6 +238,57 @@ const migrations = (kind: 'sqlite' | 'postgres'): Record<string, Migration> => (
         .addColumn('message', 'text', (c) => c.notNull())
         .addPrimaryKeyConstraint('import_log_pk', ['job_id', 'line'])
         .execute();
+    },
+  },
+  '0005_user_index_columns': {
+    async up(db: Kysely<any>) {
+      // ListUsers filters are served by columns of users and their indexes, in the order of the
+      // filter (value, then username_key), instead of user_index (about 8 rows per user, each at a
+      // random place of a large B-tree, with a foreign key): a bulk load wrote ~20 index entries a user.
+      // username, sub, cognito:user_status and status are columns already; the six filterable
+      // attributes get a copy of their value (null when absent or empty), indexed where not null.
+      const binary = kind === 'postgres' ? sql`collate "C"` : sql``;
+      for (const a of FILTERABLE_COLUMNS) {
+        await db.schema.alterTable('users').addColumn(a, 'text', (c) => c.modifyEnd(binary)).execute();
+      }
+      // Backfill from the attributes JSON, in SQL. PostgreSQL refuses to read JSON that holds a
+      // \u0000 escape anywhere (another attribute's value may): those few rows are done one by one.
+      const extract = (a: string) =>
+        kind === 'postgres' ? sql`nullif(attributes::json ->> ${sql.lit(a)}, '')` : sql`nullif(json_extract(attributes, ${sql.lit('$.' + a)}), '')`;
+      const escapedNul = String.raw`\u0000`;
+      const nul = kind === 'postgres' ? sql<number>`strpos(attributes, ${escapedNul})` : sql<number>`instr(attributes, ${escapedNul})`;
+      await db
+        .updateTable('users')
+        .set(Object.fromEntries(FILTERABLE_COLUMNS.map((a) => [a, extract(a)])))
+        .where(nul, '=', 0)
+        .where((eb) => eb.or(FILTERABLE_COLUMNS.map((a) => eb(extract(a), 'is not', null))))
+        .execute();
+      const odd = await db.selectFrom('users').select(['pool_id', 'username_key', 'attributes']).where(nul, '>', 0).execute();
+      for (const r of odd) {
+        const attributes = JSON.parse(r.attributes) as Record<string, unknown>;
+        const value = (a: string) => (typeof attributes[a] === 'string' && attributes[a] !== '' ? attributes[a] : null);
+        await db
+          .updateTable('users')
+          .set(Object.fromEntries(FILTERABLE_COLUMNS.map((a) => [a, value(a)])))
+          .where('pool_id', '=', r.pool_id)
+          .where('username_key', '=', r.username_key)
+          .execute();
+      }
+      if (kind === 'postgres') {
+        // Prefix filters are range scans compared byte-wise, as username_key and the values above.
+        await sql`alter table users alter column sub type text collate "C", alter column status type text collate "C"`.execute(db);
+      }
+      await db.schema.createIndex('users_status').on('users').columns(['pool_id', 'status', 'username_key']).execute();
+      await db.schema.createIndex('users_enabled').on('users').columns(['pool_id', 'enabled', 'username_key']).execute();
+      for (const a of FILTERABLE_COLUMNS) {
+        await db.schema
+          .createIndex(`users_${a}`)
+          .on('users')
+          .columns(['pool_id', a, 'username_key'])
+          .where(sql.ref(a), 'is not', null)
+          .execute();
+      }
+      await db.schema.dropTable('user_index').execute();
     },
   },
   '0006_resource_servers_domains': {

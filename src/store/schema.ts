@@ -37,13 +37,16 @@ export interface UsersTable {
   updated_at: number;
   /** Sealed SRP salt and verifier (null: no password, or set before SRP existed). */
   srp_verifier: string | null;
-}
-
-export interface UserIndexTable {
-  pool_id: string;
-  attr: string;
-  value: string;
-  username_key: string;
+  /**
+   * Copies of the attributes ListUsers filters on (null when absent or empty), each indexed with
+   * username_key for the filter's order. Written with the attributes, never read back as the user.
+   */
+  email: string | null;
+  phone_number: string | null;
+  name: string | null;
+  given_name: string | null;
+  family_name: string | null;
+  preferred_username: string | null;
 }
 
 export interface UserAliasesTable {
@@ -196,7 +199,6 @@ export interface Database {
   user_pools: UserPoolsTable;
   user_pool_clients: UserPoolClientsTable;
   users: UsersTable;
-  user_index: UserIndexTable;
   user_aliases: UserAliasesTable;
   codes: CodesTable;
   groups: GroupsTable;

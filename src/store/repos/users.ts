@@ -1,14 +1,24 @@
 /**
- * users, with their secondary tables kept in step in the same transaction:
- * user_index (the values ListUsers can filter on) and user_aliases (unique sign-in identifiers).
+ * users, with user_aliases (unique sign-in identifiers) kept in step in the same transaction. The
+ * values ListUsers filters on are columns of users, each with an index in the filter's order.
  */
+import { CompiledQuery, sql, type SelectQueryBuilder } from 'kysely';
 import type { Db } from '../db.js';
 import type { Database } from '../schema.js';
 import { ConflictError, isUniqueViolation } from '../errors.js';
 import type { AliasClaim, UserFilter, UserRecord } from '../types.js';
 
-/** The attributes ListUsers can filter on, besides username, sub and the two statuses. */
+/** The attributes ListUsers can filter on, besides username, sub and the two statuses: each a column of users. */
 export const FILTERABLE_ATTRIBUTES = ['email', 'phone_number', 'name', 'given_name', 'family_name', 'preferred_username'] as const;
+type FilterableAttribute = (typeof FILTERABLE_ATTRIBUTES)[number];
+
+/** The column of users each filter compares (`status`, Enabled/Disabled, is the integer `enabled`). */
+const FILTER_COLUMNS: Record<string, 'username_key' | 'sub' | 'status' | FilterableAttribute> = {
+  username: 'username_key',
+  sub: 'sub',
+  'cognito:user_status': 'status',
+  ...Object.fromEntries(FILTERABLE_ATTRIBUTES.map((a) => [a, a])),
+};
 
 export function toUser(r: Database['users']): UserRecord {
   return {
@@ -43,23 +53,61 @@ function toRow(u: UserRecord): Database['users'] {
     extra: JSON.stringify(u.extra),
     created_at: u.createdAt,
     updated_at: u.updatedAt,
+    email: searchValue(u, 'email'),
+    phone_number: searchValue(u, 'phone_number'),
+    name: searchValue(u, 'name'),
+    given_name: searchValue(u, 'given_name'),
+    family_name: searchValue(u, 'family_name'),
+    preferred_username: searchValue(u, 'preferred_username'),
   };
 }
 
-/** The (attribute, value) pairs of a user that ListUsers filters find. */
-function indexRows(u: UserRecord): Database['user_index'][] {
-  const pairs: [string, string][] = [
-    ['username', u.usernameKey],
-    ['sub', u.sub],
-    ['cognito:user_status', u.status],
-    ['status', u.enabled ? 'Enabled' : 'Disabled'],
-  ];
-  for (const a of FILTERABLE_ATTRIBUTES) {
-    const v = u.attributes[a];
-    if (v !== undefined && v !== '') pairs.push([a, v]);
-  }
-  return pairs.map(([attr, value]) => ({ pool_id: u.poolId, attr, value, username_key: u.usernameKey }));
+/** A filterable attribute's column value: null when the user has none (an empty value is none). */
+function searchValue(u: UserRecord, a: FilterableAttribute): string | null {
+  const v = u.attributes[a];
+  return v === undefined || v === '' ? null : v;
 }
+
+/** The columns insertMany writes, in the order of each row's JSON array (pool_id is one parameter). */
+const BULK_COLUMNS = [
+  ['username_key', 'text'],
+  ['username', 'text'],
+  ['sub', 'text'],
+  ['status', 'text'],
+  ['enabled', 'integer'],
+  ['attributes', 'text'],
+  ['password_hash', 'text'],
+  ['password_updated_at', 'bigint'],
+  ['srp_verifier', 'text'],
+  ['extra', 'text'],
+  ['created_at', 'bigint'],
+  ['updated_at', 'bigint'],
+  ...FILTERABLE_ATTRIBUTES.map((a) => [a, 'text'] as const),
+] as const;
+
+function bulkRow(u: UserRecord): unknown[] {
+  const r = toRow(u);
+  return BULK_COLUMNS.map(([c]) => r[c]);
+}
+
+/**
+ * One INSERT ... SELECT of many rows passed as one JSON array of arrays: a single statement of fixed
+ * text (prepared once) whatever the number of rows, on both engines.
+ */
+function bulkInsertSql(kind: 'sqlite' | 'postgres', table: string, columns: readonly (readonly [string, string])[]): string {
+  const names = ['pool_id', ...columns.map(([c]) => c)].join(', ');
+  if (kind === 'sqlite') {
+    return `insert into ${table} (${names}) select ?, ${columns.map((_, i) => `value ->> ${i}`).join(', ')} from json_each(?)`;
+  }
+  const cols = columns.map(([, type], i) => (type === 'text' ? `r ->> ${i}` : `(r ->> ${i})::${type}`));
+  return `insert into ${table} (${names}) select $1, ${cols.join(', ')} from json_array_elements($2::json) as r`;
+}
+
+const ALIAS_COLUMNS = [
+  ['kind', 'text'],
+  ['value_key', 'text'],
+  ['username_key', 'text'],
+] as const;
 
 /** A cursor is the last row's sort key: JSON `[value, username_key]` when filtered, else the key. */
 function parseCursor(after: string): [string, string] {
@@ -73,7 +121,13 @@ function parseCursor(after: string): [string, string] {
 }
 
 export class UserRepo {
-  constructor(private readonly db: Db, private readonly kind: 'sqlite' | 'postgres') {}
+  constructor(private readonly db: Db, private readonly kind: 'sqlite' | 'postgres') {
+    this.usersSql = bulkInsertSql(kind, 'users', BULK_COLUMNS);
+    this.aliasesSql = bulkInsertSql(kind, 'user_aliases', ALIAS_COLUMNS);
+  }
+
+  private readonly usersSql: string;
+  private readonly aliasesSql: string;
 
   private inTx<T>(fn: (db: Db) => Promise<T>): Promise<T> {
     if (this.db.isTransaction) return fn(this.db);
@@ -89,38 +143,38 @@ export class UserRepo {
         if (isUniqueViolation(e)) throw new ConflictError(String((e as Error).message).includes('sub') ? 'sub' : 'username');
         throw e;
       }
-      await db.insertInto('user_index').values(indexRows(u)).execute();
       await claimAliases(db, u, aliases);
     });
   }
 
   /**
-   * Inserts many users at once (multi-row statements, in one transaction), with the aliases each
-   * holds (`aliases[i]` for `users[i]`): for bulk loads such as imports. ConflictError when any
-   * username or alias is taken: check first with existingKeys and takenAliases.
+   * Inserts many users of one pool at once, with the aliases each holds (`aliases[i]` for
+   * `users[i]`), in one transaction: for bulk loads such as imports. One statement per table, the
+   * rows passed as one JSON parameter; rows sorted by username key write the indexes in fewer places.
+   * ConflictError when any username, sub or alias is taken (nothing is written then): check first
+   * with existingKeys and takenAliases.
    */
   async insertMany(users: UserRecord[], aliases: AliasClaim[][] = []): Promise<void> {
     if (users.length === 0) return;
+    const poolId = users[0]!.poolId;
+    if (users.some((u) => u.poolId !== poolId)) throw new Error('insertMany: users of one pool at a time');
+    const claims: unknown[][] = [];
+    users.forEach((u, i) => {
+      for (const a of aliases[i] ?? []) claims.push([a.kind, a.valueKey, u.usernameKey]);
+    });
     await this.inTx(async (db) => {
-      for (let i = 0; i < users.length; i += 200) {
-        const chunk = users.slice(i, i + 200);
+      try {
+        await db.executeQuery(CompiledQuery.raw(this.usersSql, [poolId, JSON.stringify(users.map(bulkRow))]));
+      } catch (e) {
+        if (isUniqueViolation(e)) throw new ConflictError(String((e as Error).message).includes('sub') ? 'sub' : 'username');
+        throw e;
+      }
+      if (claims.length) {
         try {
-          await db.insertInto('users').values(chunk.map(toRow)).execute();
+          await db.executeQuery(CompiledQuery.raw(this.aliasesSql, [poolId, JSON.stringify(claims)]));
         } catch (e) {
-          if (isUniqueViolation(e)) throw new ConflictError('username');
+          if (isUniqueViolation(e)) throw new ConflictError('alias');
           throw e;
-        }
-        await db.insertInto('user_index').values(chunk.flatMap(indexRows)).execute();
-        const claims = chunk.flatMap((u, j) =>
-          (aliases[i + j] ?? []).map((a) => ({ pool_id: u.poolId, kind: a.kind, value_key: a.valueKey, username_key: u.usernameKey })),
-        );
-        if (claims.length) {
-          try {
-            await db.insertInto('user_aliases').values(claims).execute();
-          } catch (e) {
-            if (isUniqueViolation(e)) throw new ConflictError('alias');
-            throw e;
-          }
         }
       }
     });
@@ -193,17 +247,15 @@ export class UserRepo {
   }
 
   /**
-   * Writes the user back (everything but the username and pool), re-indexes it, and, when `aliases`
-   * is given, replaces the aliases it holds (ConflictError('alias:<kind>') when one is taken).
-   * Returns false when the user is gone.
+   * Writes the user back (everything but the username and pool; the filter columns with the
+   * attributes), and, when `aliases` is given, replaces the aliases it holds
+   * (ConflictError('alias:<kind>') when one is taken). Returns false when the user is gone.
    */
   async update(u: UserRecord, aliases?: AliasClaim[]): Promise<boolean> {
     return this.inTx(async (db) => {
       const { pool_id, username_key, username, created_at, ...set } = toRow(u);
       const r = await db.updateTable('users').set(set).where('pool_id', '=', pool_id).where('username_key', '=', username_key).executeTakeFirst();
       if (Number(r.numUpdatedRows) === 0) return false;
-      await db.deleteFrom('user_index').where('pool_id', '=', pool_id).where('username_key', '=', username_key).execute();
-      await db.insertInto('user_index').values(indexRows(u)).execute();
       if (aliases) {
         await db.deleteFrom('user_aliases').where('pool_id', '=', pool_id).where('username_key', '=', username_key).execute();
         await claimAliases(db, u, aliases);
@@ -212,7 +264,7 @@ export class UserRepo {
     });
   }
 
-  /** Deletes the user; its index rows, aliases, codes and group memberships go by ON DELETE CASCADE. */
+  /** Deletes the user; its aliases, codes, group memberships and tokens go by ON DELETE CASCADE. */
   async delete(poolId: string, usernameKey: string): Promise<boolean> {
     const r = await this.db.deleteFrom('users').where('pool_id', '=', poolId).where('username_key', '=', usernameKey).executeTakeFirst();
     return Number(r.numDeletedRows) > 0;
@@ -225,7 +277,8 @@ export class UserRepo {
 
   /**
    * One page of users in a stable order: by username_key, or with a filter by (value, username_key),
-   * always through an index. `after` is the cursor the previous page returned.
+   * always through an index (users_pk, users_sub, users_status, users_enabled, users_<attribute>)
+   * read in that order from the cursor on. `after` is the cursor the previous page returned.
    */
   async list(poolId: string, opts: { filter?: UserFilter; after?: string; limit: number }): Promise<{ users: UserRecord[]; cursor?: string }> {
     const { filter, after, limit } = opts;
@@ -236,32 +289,79 @@ export class UserRepo {
       const users = rows.slice(0, limit).map(toUser);
       return { users, ...(rows.length > limit ? { cursor: users[users.length - 1]!.usernameKey } : {}) };
     }
-    let q = this.db
-      .selectFrom('user_index')
-      .innerJoin('users', (j) => j.onRef('users.pool_id', '=', 'user_index.pool_id').onRef('users.username_key', '=', 'user_index.username_key'))
-      .selectAll('users')
-      .select('user_index.value as index_value')
-      .where('user_index.pool_id', '=', poolId)
-      .where('user_index.attr', '=', filter.attr);
-    if (filter.prefix) {
-      q = q.where('user_index.value', '>=', filter.value).where('user_index.value', '<', filter.value + '\uffff');
-    } else {
-      q = q.where('user_index.value', '=', filter.value);
+    const rows: { value: string | undefined; row: Database['users'] }[] = [];
+    for (const { value, query } of this.filterQueries(poolId, filter, after, limit + 1)) {
+      for (const row of await query.execute()) rows.push({ value, row });
+      if (rows.length > limit) break;
     }
-    if (after !== undefined) {
-      const [v, k] = parseCursor(after);
-      q = q.where((eb) =>
-        eb.or([eb('user_index.value', '>', v), eb.and([eb('user_index.value', '=', v), eb('user_index.username_key', '>', k)])]),
-      );
-    }
-    const rows = await q.orderBy('user_index.value').orderBy('user_index.username_key').limit(limit + 1).execute();
     const page = rows.slice(0, limit);
-    const last = page[page.length - 1] as (Database['users'] & { index_value: string }) | undefined;
+    const last = page[page.length - 1];
     return {
-      users: page.map((r) => toUser(r as Database['users'])),
-      ...(rows.length > limit && last ? { cursor: JSON.stringify([last.index_value, last.username_key]) } : {}),
+      users: page.map((r) => toUser(r.row)),
+      ...(rows.length > limit && last ? { cursor: JSON.stringify([last.value ?? sortValue(filter, last.row), last.row.username_key]) } : {}),
     };
   }
+
+  /** The query plans of a filtered ListUsers page (EXPLAIN QUERY PLAN / EXPLAIN), for tests and diagnosis. */
+  async explainList(poolId: string, filter: UserFilter, after?: string): Promise<string[]> {
+    const out: string[] = [];
+    for (const { query } of this.filterQueries(poolId, filter, after, 61)) {
+      const c = query.compile();
+      const r = await this.db.executeQuery<Record<string, unknown>>(CompiledQuery.raw(`${this.kind === 'sqlite' ? 'explain query plan' : 'explain'} ${c.sql}`, [...c.parameters]));
+      out.push(r.rows.map((row) => String(row.detail ?? row['QUERY PLAN'])).join('\n'));
+    }
+    return out;
+  }
+
+  /**
+   * The queries of a filtered page, to run in order until `n` rows are found; each reads one index
+   * range in (value, username_key) order. `value`: the filter value every row of that query has, when
+   * it is not the column's own (status: Enabled/Disabled for enabled = 1/0).
+   */
+  private filterQueries(poolId: string, filter: UserFilter, after: string | undefined, n: number): { value?: string; query: SelectQueryBuilder<Database, 'users', Database['users']> }[] {
+    const cursor = after === undefined ? undefined : parseCursor(after);
+    const base = () => this.db.selectFrom('users').selectAll().where('pool_id', '=', poolId);
+    if (filter.attr === 'status') {
+      // Two values, each an equality on enabled read in username_key order: Disabled (0) sorts first.
+      return ['Disabled', 'Enabled']
+        .filter((v) => (filter.prefix ? v.startsWith(filter.value) : v === filter.value))
+        .filter((v) => !cursor || v >= cursor[0])
+        .map((v) => {
+          let q = base().where('enabled', '=', v === 'Enabled' ? 1 : 0);
+          if (cursor && v === cursor[0]) q = q.where('username_key', '>', cursor[1]);
+          return { value: v, query: q.orderBy('username_key').limit(n) };
+        });
+    }
+    const col = FILTER_COLUMNS[filter.attr];
+    if (!col) throw new Error(`not a filterable attribute: ${filter.attr}`);
+    // username_key and sub are unique in a pool: the value alone orders the rows.
+    const unique = col === 'username_key' || col === 'sub';
+    let q = base();
+    if (col !== 'username_key' && col !== 'sub' && col !== 'status') q = q.where(col, 'is not', null);
+    if (!filter.prefix) {
+      // Every row has the value itself: the cursor only moves username_key on.
+      if (cursor && cursor[0] > filter.value) return [];
+      q = q.where(col, '=', filter.value);
+      if (cursor && cursor[0] === filter.value) q = q.where('username_key', '>', cursor[1]);
+      return [{ query: (unique ? q : q.orderBy('username_key')).limit(n) }];
+    }
+    // A prefix: the range [value, value + U+FFFF), from the cursor on when it is inside the range
+    // (one lower bound, so that the index is entered at the cursor rather than at the range's start).
+    q = q.where(col, '<', filter.value + '\uffff');
+    if (cursor && cursor[0] >= filter.value) {
+      q = unique ? q.where(col, '>', cursor[0]) : q.where((eb) => eb(eb.refTuple(col, 'username_key'), '>', eb.tuple(cursor[0], cursor[1])));
+    } else {
+      q = q.where(col, '>=', filter.value);
+    }
+    q = unique ? q.orderBy(col) : q.orderBy(col).orderBy('username_key');
+    return [{ query: q.limit(n) }];
+  }
+}
+
+/** A row's value of the filtered column, as the cursor holds it. */
+function sortValue(filter: UserFilter, row: Database['users']): string {
+  if (filter.attr === 'status') return Number(row.enabled) === 1 ? 'Enabled' : 'Disabled';
+  return String(row[FILTER_COLUMNS[filter.attr]!] ?? '');
 }
 
 async function claimAliases(db: Db, u: UserRecord, aliases: AliasClaim[]): Promise<void> {
