@@ -6,7 +6,9 @@
 //   - GetUser, rotating over the access tokens of --tokens sign-ins (signature check, sign-in and user read).
 // Each target gets a pool, an app client and --users users created through the API (two argon2id
 // hashes a user), then the measurement runs --rounds times, the targets interleaved within each round,
-// and the table shows the median (and every run) of requests/s and p99.
+// and the table shows the median (and every run) of requests/s, the median p99, and the median CPU
+// time a request of the server process and (PostgreSQL) of its backends, from /proc: user + system
+// over the run, wrk's start and end included.
 //   npm run build && node bench/wrk-reads.mjs [--stores sqlite,postgres] [--ops AdminGetUser,GetUser]
 //     [--rounds 3] [--seconds 5] [--connections 32] [--threads 1] [--users 100] [--tokens 20]
 //     [--no-ceiling] [--builds before=/path/to/old/dist/src/cli.js,after=dist/src/cli.js]
@@ -89,10 +91,7 @@ function startProcess(argv, match, env = {}) {
 function stopProcess(proc) {
   return new Promise((resolve) => {
     if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
-    proc.once('exit', (code, signal) => {
-      if (process.env.WRK_DEBUG) console.error('exit', proc.pid, code, signal);
-      resolve();
-    });
+    proc.once('exit', () => resolve());
     proc.kill('SIGINT');
   });
 }
@@ -191,7 +190,7 @@ function runWrk(url, script) {
       const m = /WRKRESULT (\{.*\})/.exec(out);
       if (code !== 0 || !m) return reject(new Error(`wrk failed (${code}):\n${out}`));
       const r = JSON.parse(m[1]);
-      resolve({ rps: r.requests / (r.us / 1e6), p50: r.p50, p99: r.p99, bad: r.non2xx + r.socketErrors });
+      resolve({ requests: r.requests, rps: r.requests / (r.us / 1e6), p50: r.p50, p99: r.p99, bad: r.non2xx + r.socketErrors });
     });
   });
 }
@@ -251,7 +250,6 @@ const servers = [];
 const schemas = [];
 let stopping = false;
 async function cleanup() {
-  if (process.env.WRK_DEBUG) console.error("cleanup start", servers.map((s) => [s.proc.pid, s.proc.exitCode, s.proc.signalCode]));
   if (stopping) return;
   stopping = true;
   await Promise.all(servers.map((s) => stopProcess(s.proc)));
@@ -315,7 +313,7 @@ try {
         const before = await cpuOf(t);
         const r = await runWrk(t.url, c.script);
         const after = await cpuOf(t);
-        const n = r.rps * o.seconds;
+        const n = r.requests;
         if (before.server !== undefined && after.server !== undefined) r.serverUs = ((after.server - before.server) / n) * 1e6;
         if (t.postgres) {
           // Backends opened during the run count from zero.

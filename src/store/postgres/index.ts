@@ -25,22 +25,13 @@ export async function openPostgres(url: string, schema?: string): Promise<Kysely
   // force_custom_plan: foreign-key checks are planned with their actual values. With cached generic
   // plans, a session that first checked keys while a table was small kept seq-scanning it after a
   // bulk load (measured: 10,000 users took 27 s to insert instead of 0.4 s).
-  const searchPath = schema ? [`-c search_path=${schema}`] : [];
-  const options = [`-c plan_cache_mode=force_custom_plan`, ...searchPath].join(' ');
+  const options = [`-c plan_cache_mode=force_custom_plan`, ...(schema ? [`-c search_path=${schema}`] : [])].join(' ');
   const pool = new pg.Pool({ connectionString: url, max: 10, options });
-  // The prepared reads (store/prepared.ts) have connections of their own, with PostgreSQL's default
-  // plan_cache_mode (auto): their named statements, all primary-key and unique-index lookups, then
-  // run on a cached generic plan instead of being planned anew each time. Measured with
-  // bench/wrk-reads.mjs: PostgreSQL CPU per AdminGetUser or GetUser roughly halved, and requests per
-  // second about doubled. Idle connections close after 10 s (pg's default).
-  const readPool = new pg.Pool({ connectionString: url, max: 10, options: [`-c plan_cache_mode=auto`, ...searchPath].join(' ') });
   // An idle connection that dies (database restart) must not crash the process.
   pool.on('error', () => {});
-  readPool.on('error', () => {});
   const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
   await migrate(db, 'postgres', schema);
-  return new KyselyStore('postgres', db, async () => {
-    await db.destroy();
-    await readPool.end();
-  }, pgRunner(readPool));
+  // The prepared reads (store/prepared.ts) use the same connections, so the same custom plans: a
+  // generic plan cached while a table was small outlives its growth (docs/decisions.md).
+  return new KyselyStore('postgres', db, () => db.destroy(), pgRunner(pool));
 }
