@@ -222,6 +222,11 @@ for (const backend of await backends()) {
       await send(new ConfirmForgotPasswordCommand({ ClientId: UserPoolClient.ClientId, Username: 'user1', ConfirmationCode: m!.code!, Password: 'Imported-User-1' }));
       assert.equal((await send(new AdminGetUserCommand({ UserPoolId: p, Username: 'user1' }))).UserStatus, 'CONFIRMED');
       assert.ok((await signIn(UserPoolClient.ClientId, 'Imported-User-1')).AuthenticationResult.AccessToken);
+
+      // Deleting the pool deletes its jobs, with their log lines.
+      await send(new DeleteUserPoolCommand({ UserPoolId: p }));
+      assert.equal((await fetch(`${t.url}/_incognito/imports/${done.JobId}/log`)).status, 404);
+      assert.deepEqual(await t.server.store.imports.log(done.JobId, 0, 10), []);
     });
 
     it('every CSV rule: bad rows are failed or skipped with their log line, and the job goes on', async () => {
@@ -377,7 +382,22 @@ for (const backend of await backends()) {
           const mid = (await store.imports.get(jobId))!;
           assert.ok(mid.imported > 0 && mid.imported < total, `killed mid-job (${mid.imported} imported)`);
           assert.equal(await store.users.count(p), mid.imported, 'the counts match the users that exist');
-          assert.equal(mid.linesDone, mid.imported + 1);
+          // Every committed outcome has its log line, once: in import_log up to lines_done (every line
+          // up to it is done), in import_pending after it (rows are written in username order, so
+          // lines after lines_done can be done before the lines ahead of them).
+          assert.ok(mid.linesDone >= 1 && mid.linesDone <= mid.imported + 1, `lines_done ${mid.linesDone}`);
+          const logged = (await store.imports.log(jobId, 0, total + 1)).map((l) => l.line);
+          assert.deepEqual(logged, Array.from({ length: mid.linesDone - 1 }, (_, i) => i + 2), 'import_log holds exactly the lines up to lines_done');
+          const pending = [...(await store.imports.pending(jobId, mid.linesDone)).keys()];
+          assert.equal(logged.length + pending.length, mid.imported, 'one log line per imported user');
+          // The users that exist are exactly those of these lines (user<n> is on line n + 2).
+          const names: number[] = [];
+          for (let after: string | undefined, first = true; first || after; first = false) {
+            const r = await store.users.list(p, { after, limit: 1000 });
+            names.push(...r.users.map((u) => Number(u.username.slice(4)) + 2));
+            after = r.cursor;
+          }
+          assert.deepEqual(names.sort((a, b) => a - b), [...logged, ...pending].sort((a, b) => a - b));
         } finally {
           await store.close();
         }
@@ -389,6 +409,16 @@ for (const backend of await backends()) {
         const all = await countUsers(s.c, p);
         assert.equal(all.length, total);
         assert.equal(new Set(all).size, total, 'no user twice');
+        // The log: every line once, in order.
+        const lines: number[] = [];
+        for (let afterLine = 0; ; ) {
+          const r = (await (await fetch(`${s.url}/_incognito/imports/${jobId}/log?after=${afterLine}&limit=10000`)).json()) as { lines: { line: number; message: string }[]; next: number | null };
+          assert.ok(r.lines.every((l) => l.message === `[SUCCEEDED] Line Number ${l.line} - The import succeeded.`));
+          lines.push(...r.lines.map((l) => l.line));
+          if (r.next === null) break;
+          afterLine = r.next;
+        }
+        assert.deepEqual(lines, Array.from({ length: total }, (_, i) => i + 2));
       } finally {
         c?.destroy();
         if (child) await kill(child, 'SIGTERM');
