@@ -65,11 +65,14 @@ export class PoolRepo {
   }
 
   /**
-   * Child rows (clients, users, groups, import jobs...) go with the pool by ON DELETE CASCADE; the
-   * import jobs' log lines (import_log has no foreign key) are deleted here, in the same transaction.
+   * Child rows (clients, groups, import jobs...) go with the pool by ON DELETE CASCADE. Deleted here
+   * first, in the same transaction, what has no foreign key to the pool: its users on PostgreSQL
+   * (theirs go with them by cascade: aliases, codes, memberships, tokens; see UserRepo.lockPool) and
+   * the import jobs' log lines.
    */
   async delete(id: string): Promise<boolean> {
     const run = async (db: Db) => {
+      await db.deleteFrom('users').where('pool_id', '=', id).execute();
       await db
         .deleteFrom('import_log')
         .where('job_id', 'in', (eb) => eb.selectFrom('import_jobs').select('job_id').where('pool_id', '=', id))

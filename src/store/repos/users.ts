@@ -127,6 +127,7 @@ export class UserRepo {
   /** Inserts the user and claims its aliases. ConflictError('username' | 'sub' | 'alias:<kind>') when taken. */
   async insert(u: UserRecord, aliases: AliasClaim[] = []): Promise<void> {
     await this.inTx(async (db) => {
+      await this.lockPool(db, u.poolId);
       try {
         await db.insertInto('users').values(toRow(u)).execute();
       } catch (e) {
@@ -152,6 +153,7 @@ export class UserRepo {
       for (const a of aliases[i] ?? []) claims.push([a.kind, a.valueKey, u.usernameKey]);
     });
     await this.inTx(async (db) => {
+      await this.lockPool(db, poolId);
       try {
         await this.bulkUsers.run(db, this.sqliteRows, poolId, users.map(bulkRow));
       } catch (e) {
@@ -165,6 +167,20 @@ export class UserRepo {
         throw e;
       }
     });
+  }
+
+  /**
+   * PostgreSQL: users has no foreign key to user_pools (migration 0008: its check, planned anew for
+   * every row, was a third of a bulk insert's time). A transaction that inserts users holds this lock
+   * on the pool's row instead, once: the lock each row's check took, so DeleteUserPool (which locks
+   * the row FOR UPDATE, then deletes the pool's users and the pool) waits for it, and no user is left
+   * without its pool. SQLite keeps the foreign key (its check is a cheap lookup; SQLite runs one
+   * transaction at a time anyway).
+   */
+  private async lockPool(db: Db, poolId: string): Promise<void> {
+    if (this.kind !== 'postgres') return;
+    const row = await db.selectFrom('user_pools').select('id').where('id', '=', poolId).forKeyShare().executeTakeFirst();
+    if (!row) throw new Error(`user pool ${poolId} does not exist`);
   }
 
   /** Which of these username keys the pool has already. */
