@@ -11,9 +11,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import {
   AddCustomAttributesCommand,
+  AdminCreateUserCommand,
   AdminGetUserCommand,
   CognitoIdentityProviderClient,
   ConfirmForgotPasswordCommand,
@@ -311,6 +312,11 @@ for (const backend of await backends()) {
       assert.equal(stopped.CompletionMessage, 'The Import Job was stopped by the developer.');
       assert.ok(stopped.ImportedUsers < 100_000, 'stopped before the end');
       assert.equal((await countUsers(t.cognito, p)).length, stopped.ImportedUsers);
+      // Its log has a line for each user imported (the lines written ahead of the others included).
+      const stoppedLog = await t.server.store.imports.log(j.JobId, 0, 100_000);
+      assert.equal(stoppedLog.length, stopped.ImportedUsers);
+      assert.ok(stoppedLog.every((l, i) => i === 0 || l.line > stoppedLog[i - 1]!.line));
+      assert.equal((await t.server.store.imports.pending(j.JobId, 0)).size, 0);
       await expectError(send(new StartUserImportJobCommand({ UserPoolId: p, JobId: j.JobId })), 'PreconditionNotMetException');
       await expectError(send(new StopUserImportJobCommand({ UserPoolId: p, JobId: j.JobId })), 'PreconditionNotMetException');
       // The pool is free again.
@@ -341,6 +347,77 @@ for (const backend of await backends()) {
       const expired = (await send(new DescribeUserImportJobCommand({ UserPoolId: p, JobId: ids[0] }))).UserImportJob;
       assert.equal(expired.Status, 'Expired');
       await expectError(send(new StartUserImportJobCommand({ UserPoolId: p, JobId: ids[0] })), 'PreconditionNotMetException');
+    });
+  });
+
+  describe(`user import windows and batches (${backend.name})`, () => {
+    it('windows of 3 rows written 2 at a time in username order: the outcomes, counts and log of file order', async () => {
+      // Usernames taken while the import runs: created as the first window's log lines are written.
+      let during: Promise<unknown> | undefined;
+      const small = await startTestServer(backend, {}, {
+        windowSize: 3,
+        batchSize: 2,
+        pollMs: 20,
+        log: () => {
+          during ??= small.server.store.users.insert({
+            poolId: p, username: 'usertaken', usernameKey: 'usertaken', sub: randomUUID(), status: 'CONFIRMED', enabled: true,
+            attributes: {}, passwordHash: null, srpVerifier: null, passwordUpdatedAt: null, extra: {}, createdAt: Date.now(), updatedAt: Date.now(),
+          });
+        },
+      });
+      let p = '';
+      try {
+        const c = small.cognito;
+        p = (await c.send(new CreateUserPoolCommand({ PoolName: 'windows', AutoVerifiedAttributes: ['email'], AliasAttributes: ['email'] }))).UserPool!.Id!;
+        await c.send(new AdminCreateUserCommand({ UserPoolId: p, Username: 'userpre', MessageAction: 'SUPPRESS' }));
+        const h = (await c.send(new GetCSVHeaderCommand({ UserPoolId: p }))).CSVHeader!;
+        const row = (n: string, email = `${n}@example.com`) => good(n, { email, email_verified: 'true' });
+        const lines = csv(h, [
+          row('zed'), // 2
+          row('amy', 'zed@example.com'), // 3: the alias line 2 claims (amy sorts first, line 2 still wins)
+          row('bob'), // 4
+          row('zed', 'zed2@example.com'), // 5: line 2's username
+          row('carl'), // 6
+          row('bob', 'bob2@example.com'), // 7: line 4's, a window before
+          row('abe', 'carl@example.com'), // 8: the alias of line 6, a window before
+          row('pre'), // 9: a user the pool had
+          row('dan'), // 10
+          row('ann'), // 11
+          row('taken'), // 12: created while the import runs
+          row('eve'), // 13
+        ]).split('\n');
+        lines.splice(6, 0, '   '); // an empty line 7: the rows after it move down one
+        lines.splice(9, 0, 'one,value'); // line 10: a row with too few values
+        const file = lines.join('\n');
+        const { UserImportJob } = await c.send(new CreateUserImportJobCommand({ UserPoolId: p, JobName: 'w', CloudWatchLogsRoleArn: ROLE }));
+        assert.equal(await put(UserImportJob!.PreSignedUrl!, file), 200);
+        await c.send(new StartUserImportJobCommand({ UserPoolId: p, JobId: UserImportJob!.JobId }));
+        const done = await waitFor(c, p, UserImportJob!.JobId!, (s) => !['Pending', 'InProgress'].includes(s));
+        await during;
+        const ok = (n: number) => `[SUCCEEDED] Line Number ${n} - The import succeeded.`;
+        const skipped = (n: number) => `[SKIPPED] Line Number ${n} - The user already exists.`;
+        const alias = (n: number) => `[FAILED] Line Number ${n} - An account with the given email already exists.`;
+        const res = await fetch(`${small.url}/_incognito/imports/${UserImportJob!.JobId}/log?limit=100`);
+        const got = ((await res.json()) as { lines: { line: number; message: string }[] }).lines;
+        assert.deepEqual(
+          got.map((l) => l.message),
+          [ok(2), alias(3), ok(4), skipped(5), ok(6), skipped(8), alias(9), `[FAILED] Line Number 10 - The row has 2 values but the header has ${h.length} columns. Write a comma inside a value as \\, (backslash comma).`, skipped(11), ok(12), ok(13), skipped(14), ok(15)],
+        );
+        assert.deepEqual(got.map((l) => l.line), [2, 3, 4, 5, 6, 8, 9, 10, 11, 12, 13, 14, 15]);
+        assert.equal(done.Status, 'Succeeded');
+        assert.equal(done.ImportedUsers, 6);
+        assert.equal(done.SkippedUsers, 4);
+        assert.equal(done.FailedUsers, 3);
+        assert.deepEqual((await countUsers(c, p)).sort(), ['userann', 'userbob', 'usercarl', 'userdan', 'usereve', 'userpre', 'usertaken', 'userzed']);
+        // Each alias went to the earlier line's user.
+        const byEmail = async (email: string) => (await c.send(new ListUsersCommand({ UserPoolId: p, Filter: `email = "${email}"` }))).Users!.map((u) => u.Username);
+        assert.deepEqual(await byEmail('zed@example.com'), ['userzed']);
+        assert.deepEqual(await byEmail('carl@example.com'), ['usercarl']);
+        // import_pending is empty once the job ends.
+        assert.equal((await small.server.store.imports.pending(UserImportJob!.JobId!, 0)).size, 0);
+      } finally {
+        await small.close();
+      }
     });
   });
 

@@ -6,7 +6,9 @@
  * before), then written sorted by username, in short transactions (about 20 ms on SQLite, where API
  * requests wait for them) with a yield to the event loop between them. Sorted, the rows of one
  * transaction land close together in every index of users, which are all ordered by (value,
- * username): an import writes each index page a few times instead of once per row.
+ * username): an import writes each index page a few times instead of once per row. The window's new
+ * subs are handed out in that order too, for the index on sub. While a window is written, the next
+ * one is read and decided (on PostgreSQL the database works meanwhile).
  *
  * Each transaction commits its users, their log lines (as one import_pending row) and the job's
  * counts, and only while this node still holds the claim. When the whole window is written, its
@@ -52,8 +54,14 @@ export const DEFAULT_RUNNER_OPTIONS: Omit<RunnerOptions, 'onError'> = {
   expireAfterMs: 24 * 3600_000,
 };
 
-/** UTF-16 code-unit order: the database's byte order but for rare characters, enough to write in few places (and faster than sort()'s default). */
+/**
+ * UTF-16 code-unit order: the database's byte order but for rare characters, which is enough to
+ * write in few places (and faster than sort()'s default).
+ */
 const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Rows a window's decision goes through between two yields. */
+const YIELD_EVERY_ROWS = 2_000;
 
 /** Log lines moved from import_pending to import_log in one transaction. */
 const FLUSH_LINES = 2_500;
@@ -81,6 +89,9 @@ class ClaimLost extends Error {}
 type Counts = { imported: number; skipped: number; failed: number };
 /** How a window's writing ended: all written, claim lost, node closing, or a username or alias taken meanwhile. */
 type WindowEnd = 'done' | 'lost' | 'closing' | 'conflict';
+/** Rows of the file, `end` the last line read; `done`: the log lines of its rows already committed. */
+type Window = { rows: RowOutcome[]; end: number; done: Map<number, string> };
+type WindowResult = { end: 'done' | 'lost' | 'closing'; redecided: boolean };
 
 export class ImportRunner {
   readonly id = randomUUID();
@@ -144,28 +155,35 @@ export class ImportRunner {
       // The log lines of the window in progress whose rows are committed (a resumed job: lines after
       // lines_done that a run before wrote).
       const done = await store.imports.pending(job.jobId, job.linesDone);
-      let window: RowOutcome[] = [];
-      let windowEnd = job.linesDone;
-      const complete = async (): Promise<'done' | 'lost' | 'closing'> => {
-        const end = await this.importWindow(job, pool, window, done, counts);
-        if (end !== 'done') return end;
-        if (!(await this.flush(job, done, windowEnd))) return 'lost';
-        window = [];
-        done.clear();
-        return this.closing ? 'closing' : 'done';
-      };
-      for await (const outcome of readImportFile(this.file(job.jobId), pool, { skipLines: job.linesDone })) {
-        windowEnd = outcome.line;
-        if (!done.has(outcome.line)) window.push(outcome);
-        if (window.length >= this.opts.windowSize) {
-          const end = await complete();
-          if (end !== 'done') return end === 'lost' ? this.afterLostClaim(job) : this.release(job);
+      const rows = readImportFile(this.file(job.jobId), pool, { skipLines: job.linesDone });
+      // While a window is written, the next one is read and decided (on PostgreSQL the database
+      // works meanwhile); it is decided knowing what the window being written imports.
+      let writing: { result: Promise<WindowResult>; entries: Entry[] } | undefined;
+      try {
+        for await (const window of this.windows(rows, done, job.linesDone)) {
+          let entries = await this.decide(pool, window.rows, writing?.entries);
+          if (writing) {
+            const previous = await writing.result;
+            writing = undefined;
+            if (previous.end !== 'done') return previous.end === 'lost' ? this.afterLostClaim(job) : this.release(job);
+            // The window before was decided again (a username or alias taken meanwhile): so is this one.
+            if (previous.redecided) entries = await this.decide(pool, window.rows);
+          }
+          // This node is closing: the job goes back, to resume after the windows written.
+          if (this.closing) return this.release(job);
+          const result = this.writeWindow(job, pool, window, entries, counts);
+          result.catch(() => {}); // awaited below; not an unhandled rejection while the next window is read
+          writing = { result, entries };
         }
-      }
-      if (window.length || done.size) {
-        const end = await complete();
-        if (end === 'lost') return this.afterLostClaim(job);
-        if (end === 'closing' && window.length) return this.release(job);
+        if (writing) {
+          const last = await writing.result;
+          writing = undefined;
+          if (last.end === 'lost') return this.afterLostClaim(job);
+          if (last.end === 'closing') return this.release(job);
+        }
+      } finally {
+        // Reading failed while a window was being written: let that end first.
+        if (writing) await writing.result.catch(() => {});
       }
     } catch (e) {
       if (e instanceof ImportFileError) return this.finish(job, 'Failed', e.message);
@@ -183,20 +201,41 @@ export class ImportRunner {
     }
   }
 
-  /**
-   * Decides and writes one window of rows (in file order), adding each committed row's log line to
-   * `done`. When a username or alias was taken meanwhile (an API request between the decision and
-   * the write), the rows not written yet are decided again against the database as it is now.
-   */
-  private async importWindow(job: ImportJob, pool: PoolRecord, rows: RowOutcome[], done: Map<number, string>, counts: Counts): Promise<'done' | 'lost' | 'closing'> {
-    for (let attempt = 1; rows.length; attempt++) {
-      const entries = await this.decide(pool, rows);
-      const end = await this.write(job, entries, done, counts);
-      if (end !== 'conflict') return end;
-      if (attempt >= 5) throw new Error(`import ${job.jobId}: usernames or aliases kept being taken during the import; the job will retry`);
-      rows = rows.filter((r) => !done.has(r.line));
+  /** The rows in windows of windowSize (the first one after `start`, skipping the lines `done` holds). */
+  private async *windows(rows: AsyncIterable<RowOutcome>, done: Map<number, string>, start: number): AsyncGenerator<Window> {
+    let window: Window = { rows: [], end: start, done };
+    for await (const row of rows) {
+      window.end = row.line;
+      if (!window.done.has(row.line)) window.rows.push(row);
+      if (window.rows.length >= this.opts.windowSize) {
+        yield window;
+        window = { rows: [], end: window.end, done: new Map() };
+      }
     }
-    return 'done';
+    if (window.rows.length || window.done.size) yield window;
+  }
+
+  /**
+   * Writes a decided window, adding each committed row's log line to `window.done`, then moves its
+   * log lines to import_log. When a username or alias was taken meanwhile (an API request between
+   * the decision and the write), the rows not written yet are decided again against the database as
+   * it is now (`redecided`).
+   */
+  private async writeWindow(job: ImportJob, pool: PoolRecord, window: Window, entries: Entry[], counts: Counts): Promise<WindowResult> {
+    let redecided = false;
+    for (let attempt = 1; ; attempt++) {
+      const end = await this.write(job, entries, window.done, counts);
+      if (end === 'lost' || end === 'closing') return { end, redecided };
+      if (end === 'done') break;
+      if (attempt >= 5) throw new Error(`import ${job.jobId}: usernames or aliases kept being taken during the import; the job will retry`);
+      redecided = true;
+      entries = await this.decide(
+        pool,
+        window.rows.filter((r) => !window.done.has(r.line)),
+      );
+    }
+    if (!(await this.flush(job, window.done, window.end))) return { end: 'lost', redecided };
+    return { end: 'done', redecided };
   }
 
   /**
@@ -233,10 +272,14 @@ export class ImportRunner {
    * attribute) that the pool or an earlier row of the file has is SKIPPED, an alias another user
    * holds is FAILED. Returned in write order: by username key, rows of one username in file order.
    */
-  private async decide(pool: PoolRecord, rows: RowOutcome[]): Promise<Entry[]> {
+  private async decide(pool: PoolRecord, rows: RowOutcome[], before: Entry[] = []): Promise<Entry[]> {
     const now = Date.now();
-    const candidates = rows.filter((o): o is Extract<RowOutcome, { kind: 'user' }> => o.kind === 'user');
-    const keys = [...new Set(candidates.map((c) => c.usernameKey))].sort(byString);
+    // The write order, sorted once: by username key, rows of one username in file order.
+    const sorted = rows
+      .filter((o): o is Extract<RowOutcome, { kind: 'user' }> => o.kind === 'user')
+      .sort((a, b) => byString(a.usernameKey, b.usernameKey) || a.line - b.line);
+    await yieldToIo();
+    const keys = sorted.map((c) => c.usernameKey).filter((k, i, all) => i === 0 || k !== all[i - 1]);
     const existing = new Set<string>();
     // In slices, with a yield between them (on SQLite each query holds the one connection).
     const slice = this.store.kind === 'sqlite' ? 500 : 5000;
@@ -245,7 +288,8 @@ export class ImportRunner {
       await yieldToIo();
     }
     const records = new Map<number, { user: UserRecord; claims: AliasClaim[] }>();
-    for (const c of candidates) {
+    for (let i = 0; i < sorted.length; i++) {
+      const c = sorted[i]!;
       const user: UserRecord = {
         poolId: pool.id,
         username: c.username,
@@ -262,8 +306,8 @@ export class ImportRunner {
         updatedAt: now,
       };
       records.set(c.line, { user, claims: aliasClaims(pool, user) });
+      if (i % YIELD_EVERY_ROWS === YIELD_EVERY_ROWS - 1) await yieldToIo();
     }
-    await yieldToIo();
     const allClaims = [...records.values()].flatMap((r) => r.claims);
     const taken = new Set<string>();
     for (let i = 0; i < allClaims.length; i += slice) {
@@ -271,9 +315,19 @@ export class ImportRunner {
       await yieldToIo();
     }
     const usernameKinds = new Set<string>(pool.settings.UsernameAttributes ?? []);
+    // What the rows before import: those of a window still being written may not be in the database yet.
     const seenKeys = new Set<string>();
+    for (const e of before) {
+      if (e.outcome !== 'imported') continue;
+      seenKeys.add(e.key);
+      for (const c of e.claims!) seenKeys.add(`alias\u0000${c.kind}\u0000${c.valueKey}`);
+    }
+    // Decided in file order; rows without a user (failed as read) are written first.
     const entries: Entry[] = [];
-    for (const o of rows) {
+    const byLine = new Map<number, Entry>();
+    for (let i = 0; i < rows.length; i++) {
+      if (i % YIELD_EVERY_ROWS === YIELD_EVERY_ROWS - 1) await yieldToIo();
+      const o = rows[i]!;
       if (o.kind === 'failed') {
         entries.push({ line: o.line, key: '', outcome: 'failed', message: logLine('FAILED', o.line, o.reason) });
         continue;
@@ -282,20 +336,18 @@ export class ImportRunner {
       const key = user.usernameKey;
       const clash = claims.find((c) => taken.has(`${c.kind}\u0000${c.valueKey}`) || seenKeys.has(`alias\u0000${c.kind}\u0000${c.valueKey}`));
       if (existing.has(key) || seenKeys.has(key) || (clash && usernameKinds.has(clash.kind))) {
-        entries.push({ line: o.line, key, outcome: 'skipped', message: logLine('SKIPPED', o.line, 'The user already exists.') });
+        byLine.set(o.line, { line: o.line, key, outcome: 'skipped', message: logLine('SKIPPED', o.line, 'The user already exists.') });
         continue;
       }
       if (clash) {
-        entries.push({ line: o.line, key, outcome: 'failed', message: logLine('FAILED', o.line, `An account with the given ${clash.kind} already exists.`) });
+        byLine.set(o.line, { line: o.line, key, outcome: 'failed', message: logLine('FAILED', o.line, `An account with the given ${clash.kind} already exists.`) });
         continue;
       }
       seenKeys.add(key);
       for (const c of claims) seenKeys.add(`alias\u0000${c.kind}\u0000${c.valueKey}`);
-      entries.push({ line: o.line, key, outcome: 'imported', message: logLine('SUCCEEDED', o.line), user, claims });
+      byLine.set(o.line, { line: o.line, key, outcome: 'imported', message: logLine('SUCCEEDED', o.line), user, claims });
     }
-    await yieldToIo();
-    // Stable: the rows of one username stay in file order.
-    entries.sort((a, b) => byString(a.key, b.key));
+    for (const c of sorted) entries.push(byLine.get(c.line)!);
     await yieldToIo();
     // The window's new subs (random UUIDs), handed out in username order: then the users_sub index
     // is written in a few places per transaction too, rather than one page per user. Not where the
