@@ -367,14 +367,17 @@ const migrations = (kind: 'sqlite' | 'postgres'): Record<string, Migration> => (
   },
 });
 
-/** Runs the pending migrations. `schema`: the PostgreSQL schema the tables live in, if not the default. */
-export async function migrate(db: Kysely<any>, kind: 'sqlite' | 'postgres', schema?: string): Promise<void> {
+/**
+ * Runs the pending migrations. `schema`: the PostgreSQL schema the tables live in, if not the
+ * default. `upTo`: the last migration to run (tests of a migration on a database made before it).
+ */
+export async function migrate(db: Kysely<any>, kind: 'sqlite' | 'postgres', schema?: string, upTo?: string): Promise<void> {
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => migrations(kind) },
     ...(schema ? { migrationTableSchema: schema } : {}),
   });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } = upTo ? await migrator.migrateTo(upTo) : await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
     throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${String((error as Error)?.message ?? error)}`);
