@@ -13,6 +13,7 @@ import pg from 'pg';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { defaults, type Config } from '../src/config.js';
 import { startServer, type RunningServer } from '../src/server.js';
+import type { RunnerOptions } from '../src/imports/runner.js';
 
 export const PG_URL = process.env.INCOGNITO_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -84,12 +85,12 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(backend: Backend, overrides: Partial<Config> = {}): Promise<TestServer> {
+export async function startTestServer(backend: Backend, overrides: Partial<Config> = {}, runnerOptions: Partial<RunnerOptions> = {}): Promise<TestServer> {
   const db = await backend.fresh();
   // A master key of its own, so no key file is written outside the test's directory.
   const masterKey = randomBytes(32).toString('base64');
   const config: Config = { ...defaults, port: 0, logRequests: false, consoleMessages: false, masterKey, ...db.settings, ...overrides };
-  const server = await startServer(config);
+  const server = await startServer(config, undefined, runnerOptions);
   const clients: CognitoIdentityProviderClient[] = [];
   const sdk = (region = 'us-east-1') => {
     const c = new CognitoIdentityProviderClient({

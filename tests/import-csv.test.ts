@@ -9,6 +9,7 @@ import { createPoolSettings } from '../src/domain/pool-settings.js';
 import { checkValues } from '../src/domain/attributes.js';
 import { isCognitoError } from '../src/protocol/errors.js';
 import {
+  checkImportFile,
   ImportFileError,
   MAX_IMPORT_ROWS,
   canImport,
@@ -59,14 +60,23 @@ async function collect(
   return out;
 }
 
+/** The ImportFileError reading the file ends with; checkImportFile must find the same one. */
 async function fileError(input: AsyncIterable<Buffer | string>, pool: PoolRecord): Promise<string> {
+  const parts: (Buffer | string)[] = [];
+  for await (const p of input) parts.push(p);
+  async function* replay() {
+    yield* parts;
+  }
+  let message: string | undefined;
   try {
-    await collect(input, pool);
+    await collect(replay(), pool);
   } catch (e) {
     assert.ok(e instanceof ImportFileError, `an ImportFileError, got ${String(e)}`);
-    return e.message;
+    message = e.message;
   }
-  assert.fail('expected an ImportFileError');
+  if (message === undefined) assert.fail('expected an ImportFileError');
+  await assert.rejects(checkImportFile(replay, pool), (e) => e instanceof ImportFileError && e.message === message, `checkImportFile: ${message}`);
+  return message;
 }
 
 /** The one outcome of a file holding just this row; failures must not repeat the row's values. */
@@ -648,6 +658,14 @@ describe('import CSV', () => {
       }
       await assert.rejects(scanImportFile(rows(MAX_IMPORT_ROWS + 1), pool), (e) => e instanceof ImportFileError && /more than 500,000 users/.test(e.message));
       assert.equal(await scanImportFile(rows(1234), pool), 1234);
+      await assert.rejects(checkImportFile(() => rows(MAX_IMPORT_ROWS + 1), pool), (e) => e instanceof ImportFileError && /more than 500,000 users/.test(e.message));
+      await checkImportFile(() => rows(1234), pool);
+      // More lines than the limit, but not more rows: empty lines do not count.
+      async function* withEmptyLines() {
+        yield* rows(MAX_IMPORT_ROWS);
+        yield '\n  \n\r\n';
+      }
+      await checkImportFile(withEmptyLines, pool);
       // Reading: the rows before the limit are yielded, then the file fails.
       let seen = 0;
       await assert.rejects(

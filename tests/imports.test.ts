@@ -11,9 +11,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import {
   AddCustomAttributesCommand,
+  AdminCreateUserCommand,
   AdminGetUserCommand,
   CognitoIdentityProviderClient,
   ConfirmForgotPasswordCommand,
@@ -222,6 +223,11 @@ for (const backend of await backends()) {
       await send(new ConfirmForgotPasswordCommand({ ClientId: UserPoolClient.ClientId, Username: 'user1', ConfirmationCode: m!.code!, Password: 'Imported-User-1' }));
       assert.equal((await send(new AdminGetUserCommand({ UserPoolId: p, Username: 'user1' }))).UserStatus, 'CONFIRMED');
       assert.ok((await signIn(UserPoolClient.ClientId, 'Imported-User-1')).AuthenticationResult.AccessToken);
+
+      // Deleting the pool deletes its jobs, with their log lines.
+      await send(new DeleteUserPoolCommand({ UserPoolId: p }));
+      assert.equal((await fetch(`${t.url}/_incognito/imports/${done.JobId}/log`)).status, 404);
+      assert.deepEqual(await t.server.store.imports.log(done.JobId, 0, 10), []);
     });
 
     it('every CSV rule: bad rows are failed or skipped with their log line, and the job goes on', async () => {
@@ -306,6 +312,11 @@ for (const backend of await backends()) {
       assert.equal(stopped.CompletionMessage, 'The Import Job was stopped by the developer.');
       assert.ok(stopped.ImportedUsers < 100_000, 'stopped before the end');
       assert.equal((await countUsers(t.cognito, p)).length, stopped.ImportedUsers);
+      // Its log has a line for each user imported (the lines written ahead of the others included).
+      const stoppedLog = await t.server.store.imports.log(j.JobId, 0, 100_000);
+      assert.equal(stoppedLog.length, stopped.ImportedUsers);
+      assert.ok(stoppedLog.every((l, i) => i === 0 || l.line > stoppedLog[i - 1]!.line));
+      assert.equal((await t.server.store.imports.pending(j.JobId, 0)).size, 0);
       await expectError(send(new StartUserImportJobCommand({ UserPoolId: p, JobId: j.JobId })), 'PreconditionNotMetException');
       await expectError(send(new StopUserImportJobCommand({ UserPoolId: p, JobId: j.JobId })), 'PreconditionNotMetException');
       // The pool is free again.
@@ -336,6 +347,77 @@ for (const backend of await backends()) {
       const expired = (await send(new DescribeUserImportJobCommand({ UserPoolId: p, JobId: ids[0] }))).UserImportJob;
       assert.equal(expired.Status, 'Expired');
       await expectError(send(new StartUserImportJobCommand({ UserPoolId: p, JobId: ids[0] })), 'PreconditionNotMetException');
+    });
+  });
+
+  describe(`user import windows and batches (${backend.name})`, () => {
+    it('windows of 3 rows written 2 at a time in username order: the outcomes, counts and log of file order', async () => {
+      // Usernames taken while the import runs: created as the first window's log lines are written.
+      let during: Promise<unknown> | undefined;
+      const small = await startTestServer(backend, {}, {
+        windowSize: 3,
+        batchSize: 2,
+        pollMs: 20,
+        log: () => {
+          during ??= small.server.store.users.insert({
+            poolId: p, username: 'usertaken', usernameKey: 'usertaken', sub: randomUUID(), status: 'CONFIRMED', enabled: true,
+            attributes: {}, passwordHash: null, srpVerifier: null, passwordUpdatedAt: null, extra: {}, createdAt: Date.now(), updatedAt: Date.now(),
+          });
+        },
+      });
+      let p = '';
+      try {
+        const c = small.cognito;
+        p = (await c.send(new CreateUserPoolCommand({ PoolName: 'windows', AutoVerifiedAttributes: ['email'], AliasAttributes: ['email'] }))).UserPool!.Id!;
+        await c.send(new AdminCreateUserCommand({ UserPoolId: p, Username: 'userpre', MessageAction: 'SUPPRESS' }));
+        const h = (await c.send(new GetCSVHeaderCommand({ UserPoolId: p }))).CSVHeader!;
+        const row = (n: string, email = `${n}@example.com`) => good(n, { email, email_verified: 'true' });
+        const lines = csv(h, [
+          row('zed'), // 2
+          row('amy', 'zed@example.com'), // 3: the alias line 2 claims (amy sorts first, line 2 still wins)
+          row('bob'), // 4
+          row('zed', 'zed2@example.com'), // 5: line 2's username
+          row('carl'), // 6
+          row('bob', 'bob2@example.com'), // 7: line 4's, a window before
+          row('abe', 'carl@example.com'), // 8: the alias of line 6, a window before
+          row('pre'), // 9: a user the pool had
+          row('dan'), // 10
+          row('ann'), // 11
+          row('taken'), // 12: created while the import runs
+          row('eve'), // 13
+        ]).split('\n');
+        lines.splice(6, 0, '   '); // an empty line 7: the rows after it move down one
+        lines.splice(9, 0, 'one,value'); // line 10: a row with too few values
+        const file = lines.join('\n');
+        const { UserImportJob } = await c.send(new CreateUserImportJobCommand({ UserPoolId: p, JobName: 'w', CloudWatchLogsRoleArn: ROLE }));
+        assert.equal(await put(UserImportJob!.PreSignedUrl!, file), 200);
+        await c.send(new StartUserImportJobCommand({ UserPoolId: p, JobId: UserImportJob!.JobId }));
+        const done = await waitFor(c, p, UserImportJob!.JobId!, (s) => !['Pending', 'InProgress'].includes(s));
+        await during;
+        const ok = (n: number) => `[SUCCEEDED] Line Number ${n} - The import succeeded.`;
+        const skipped = (n: number) => `[SKIPPED] Line Number ${n} - The user already exists.`;
+        const alias = (n: number) => `[FAILED] Line Number ${n} - An account with the given email already exists.`;
+        const res = await fetch(`${small.url}/_incognito/imports/${UserImportJob!.JobId}/log?limit=100`);
+        const got = ((await res.json()) as { lines: { line: number; message: string }[] }).lines;
+        assert.deepEqual(
+          got.map((l) => l.message),
+          [ok(2), alias(3), ok(4), skipped(5), ok(6), skipped(8), alias(9), `[FAILED] Line Number 10 - The row has 2 values but the header has ${h.length} columns. Write a comma inside a value as \\, (backslash comma).`, skipped(11), ok(12), ok(13), skipped(14), ok(15)],
+        );
+        assert.deepEqual(got.map((l) => l.line), [2, 3, 4, 5, 6, 8, 9, 10, 11, 12, 13, 14, 15]);
+        assert.equal(done.Status, 'Succeeded');
+        assert.equal(done.ImportedUsers, 6);
+        assert.equal(done.SkippedUsers, 4);
+        assert.equal(done.FailedUsers, 3);
+        assert.deepEqual((await countUsers(c, p)).sort(), ['userann', 'userbob', 'usercarl', 'userdan', 'usereve', 'userpre', 'usertaken', 'userzed']);
+        // Each alias went to the earlier line's user.
+        const byEmail = async (email: string) => (await c.send(new ListUsersCommand({ UserPoolId: p, Filter: `email = "${email}"` }))).Users!.map((u) => u.Username);
+        assert.deepEqual(await byEmail('zed@example.com'), ['userzed']);
+        assert.deepEqual(await byEmail('carl@example.com'), ['usercarl']);
+        // import_pending is empty once the job ends.
+        assert.equal((await small.server.store.imports.pending(UserImportJob!.JobId!, 0)).size, 0);
+      } finally {
+        await small.close();
+      }
     });
   });
 
@@ -377,7 +459,22 @@ for (const backend of await backends()) {
           const mid = (await store.imports.get(jobId))!;
           assert.ok(mid.imported > 0 && mid.imported < total, `killed mid-job (${mid.imported} imported)`);
           assert.equal(await store.users.count(p), mid.imported, 'the counts match the users that exist');
-          assert.equal(mid.linesDone, mid.imported + 1);
+          // Every committed outcome has its log line, once: in import_log up to lines_done (every line
+          // up to it is done), in import_pending after it (rows are written in username order, so
+          // lines after lines_done can be done before the lines ahead of them).
+          assert.ok(mid.linesDone >= 1 && mid.linesDone <= mid.imported + 1, `lines_done ${mid.linesDone}`);
+          const logged = (await store.imports.log(jobId, 0, total + 1)).map((l) => l.line);
+          assert.deepEqual(logged, Array.from({ length: mid.linesDone - 1 }, (_, i) => i + 2), 'import_log holds exactly the lines up to lines_done');
+          const pending = [...(await store.imports.pending(jobId, mid.linesDone)).keys()];
+          assert.equal(logged.length + pending.length, mid.imported, 'one log line per imported user');
+          // The users that exist are exactly those of these lines (user<n> is on line n + 2).
+          const names: number[] = [];
+          for (let after: string | undefined, first = true; first || after; first = false) {
+            const r = await store.users.list(p, { after, limit: 1000 });
+            names.push(...r.users.map((u) => Number(u.username.slice(4)) + 2));
+            after = r.cursor;
+          }
+          assert.deepEqual(names.sort((a, b) => a - b), [...logged, ...pending].sort((a, b) => a - b));
         } finally {
           await store.close();
         }
@@ -389,6 +486,16 @@ for (const backend of await backends()) {
         const all = await countUsers(s.c, p);
         assert.equal(all.length, total);
         assert.equal(new Set(all).size, total, 'no user twice');
+        // The log: every line once, in order.
+        const lines: number[] = [];
+        for (let afterLine = 0; ; ) {
+          const r = (await (await fetch(`${s.url}/_incognito/imports/${jobId}/log?after=${afterLine}&limit=10000`)).json()) as { lines: { line: number; message: string }[]; next: number | null };
+          assert.ok(r.lines.every((l) => l.message === `[SUCCEEDED] Line Number ${l.line} - The import succeeded.`));
+          lines.push(...r.lines.map((l) => l.line));
+          if (r.next === null) break;
+          afterLine = r.next;
+        }
+        assert.deepEqual(lines, Array.from({ length: total }, (_, i) => i + 2));
       } finally {
         c?.destroy();
         if (child) await kill(child, 'SIGTERM');

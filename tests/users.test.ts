@@ -18,6 +18,7 @@ import {
   ConfirmSignUpCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
+  DeleteUserPoolCommand,
   DescribeUserPoolCommand,
   ForgotPasswordCommand,
   ListUsersCommand,
@@ -369,6 +370,46 @@ for (const backend of await backends()) {
         await send(new AdminCreateUserCommand({ UserPoolId: sensitive, Username: 'sam', MessageAction: 'SUPPRESS' }));
         await expectError(getUser(sensitive, 'SAM'), 'UserNotFoundException');
         await expectError(send(new AdminConfirmSignUpCommand({ UserPoolId: sensitive, Username: 'sam' })), 'NotAuthorizedException', 'User cannot be confirmed. Current status is FORCE_CHANGE_PASSWORD');
+      });
+    });
+
+    describe('a pool and its users', () => {
+      const user = (poolId: string, name: string) => {
+        const now = Date.now();
+        return {
+          poolId, username: name, usernameKey: name, sub: randomUUID(), status: 'CONFIRMED' as const, enabled: true,
+          attributes: { email: `${name}@example.com` }, passwordHash: null, srpVerifier: null, passwordUpdatedAt: null, extra: {}, createdAt: now, updatedAt: now,
+        };
+      };
+
+      it('DeleteUserPool deletes its users, with their aliases, tokens and memberships', async () => {
+        const p = await pool({ AliasAttributes: ['email'] });
+        await send(new AdminCreateUserCommand({ UserPoolId: p, Username: 'gone', MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: 'gone@example.com' }, { Name: 'email_verified', Value: 'true' }] }));
+        await t.server.store.users.insertMany([user(p, 'bulk1'), user(p, 'bulk2')]);
+        assert.equal(await t.server.store.users.count(p), 3);
+        await send(new DeleteUserPoolCommand({ UserPoolId: p }));
+        assert.equal(await t.server.store.users.count(p), 0);
+        assert.equal(await t.server.store.users.getByAlias(p, 'email', 'gone@example.com'), undefined);
+      });
+
+      it('a user written while the pool is deleted goes with it; none is written into a deleted pool', async () => {
+        const p = await pool();
+        // A transaction that writes users and is still open when DeleteUserPool comes: the delete waits
+        // for it (SQLite: one transaction at a time; PostgreSQL: the pool row's lock), then deletes them.
+        let inside!: () => void;
+        const entered = new Promise<void>((r) => (inside = r));
+        const writing = t.server.store.transaction(async (tx) => {
+          await tx.users.insertMany([user(p, 'late1'), user(p, 'late2')]);
+          inside();
+          await new Promise((r) => setTimeout(r, 300));
+        });
+        await entered;
+        await send(new DeleteUserPoolCommand({ UserPoolId: p }));
+        await writing;
+        assert.equal(await t.server.store.users.count(p), 0, 'no user left without its pool');
+        await assert.rejects(t.server.store.users.insertMany([user(p, 'after')]));
+        await assert.rejects(t.server.store.users.insert(user(p, 'after')));
+        assert.equal(await t.server.store.users.count(p), 0);
       });
     });
 

@@ -38,7 +38,8 @@
  */
 import { Readable, pipeline } from 'node:stream';
 import { isAscii, isUtf8 } from 'node:buffer';
-import { parse, CsvError } from 'csv-parse';
+import { parse, CsvError, type Options as CsvOptions } from 'csv-parse';
+import { parse as parseSync } from 'csv-parse/sync';
 import type { SchemaAttributeType } from '@aws-sdk/client-cognito-identity-provider';
 import { isCognitoError } from '../protocol/errors.js';
 import type { PoolRecord } from '../store/types.js';
@@ -335,6 +336,9 @@ function rowCharacters(record: string[]): number {
   return n;
 }
 
+/** Lines read between two yields to the event loop (a few milliseconds of work). */
+const YIELD_EVERY_LINES = 1_000;
+
 /** Lines longer than this many bytes are surely too long (4 bytes per character at most); the rest is dropped unread. */
 const LINE_BYTE_CAP = (MAX_ROW_CHARACTERS + 1) * 4;
 
@@ -504,6 +508,27 @@ function firstInvalid(buf: Buffer): number {
   return buf.length;
 }
 
+/**
+ * A processed chunk in pieces of at most 64 KiB: csv-parse parses all it is given at once, and a
+ * 1 MiB chunk (about 8,000 rows) would keep other work waiting for a while. Cutting anywhere is
+ * safe: csv-parse reads one character per byte and joins records across pieces.
+ */
+function* pieces(buf: Buffer): Generator<Buffer> {
+  for (let i = 0; i < buf.length; i += PIECE_BYTES) yield buf.subarray(i, i + PIECE_BYTES);
+}
+const PIECE_BYTES = 64 * 1024;
+
+/** csv-parse as the import format wants it (see the top of this module). */
+const CSV_OPTIONS: CsvOptions = {
+  delimiter: ',',
+  quote: false,
+  record_delimiter: [Buffer.from('\r\n'), Buffer.from('\n')],
+  relax_column_count: true,
+  skip_empty_lines: false,
+  encoding: 'latin1',
+  bom: false,
+};
+
 class Prepare {
   /**
    * True while every byte so far was ASCII and no `\,` was seen: fields are then their own text. It
@@ -515,6 +540,11 @@ class Prepare {
   error: ImportFileError | undefined;
   private line = 1;
   private lineBytes = 0;
+
+  /** Lines seen so far (line breaks + 1): at least the records the parser will find. */
+  get lines(): number {
+    return this.line;
+  }
 
   async *run(input: AsyncIterable<Buffer | string | Uint8Array>): AsyncGenerator<Buffer> {
     try {
@@ -540,10 +570,10 @@ class Prepare {
           held = Buffer.from(buf.subarray(end));
           buf = buf.subarray(0, end);
         }
-        if (buf.length) yield this.process(buf);
+        if (buf.length) yield* pieces(this.process(buf));
       }
       if (start && held) this.checkBom(held);
-      if (held?.length) yield this.process(held);
+      if (held?.length) yield* pieces(this.process(held));
     } catch (e) {
       if (e instanceof ImportFileError) this.error = e;
       throw e;
@@ -617,15 +647,7 @@ async function* read(
 ): AsyncGenerator<RowOutcome> {
   const plan = makePlan(pool);
   const prepare = new Prepare();
-  const parser = parse({
-    delimiter: ',',
-    quote: false,
-    record_delimiter: [Buffer.from('\r\n'), Buffer.from('\n')],
-    relax_column_count: true,
-    skip_empty_lines: false,
-    encoding: 'latin1',
-    bom: false,
-  });
+  const parser = parse(CSV_OPTIONS);
   const source = Readable.from(prepare.run(input as AsyncIterable<Buffer | string | Uint8Array>));
   pipeline(source, parser, () => {
     /* errors reach the loop below through the parser */
@@ -662,6 +684,9 @@ async function* read(
       let record: string[] | null;
       while ((record = parser.read() as string[] | null) !== null) {
         line++;
+        // Records are read synchronously while the parser has them: let other work (API requests)
+        // run now and then, or a whole file would be read in one go.
+        if (line % YIELD_EVERY_LINES === 0) await new Promise<void>((resolve) => setImmediate(resolve));
         if (!headerRead) {
           bindHeader(plan, record);
           headerRead = true;
@@ -723,4 +748,36 @@ export async function scanImportFile(input: AsyncIterable<Buffer | string> | Nod
     // nothing is yielded when every line is skipped
   }
   return counter.rows;
+}
+
+/**
+ * Finds the file-level problems that would fail the import (the ImportFileError scanImportFile
+ * rejects with) without parsing every row: every byte goes through the same checks (BOM, UTF-8),
+ * the header line is parsed and checked, and line breaks are counted. Only a file with more lines
+ * than the row limit allows (it may still have few enough rows, if some lines are empty) is read
+ * through by scanImportFile. `open` gives the file from its start (read a second time then).
+ */
+export async function checkImportFile(open: () => AsyncIterable<Buffer | string>, pool: PoolRecord): Promise<void> {
+  const plan = makePlan(pool);
+  const prepare = new Prepare();
+  const bindHead = (bytes: Buffer) => bindHeader(plan, (parseSync(bytes, CSV_OPTIONS) as string[][])[0] ?? ['']);
+  let head: Buffer[] | undefined = [];
+  for await (const buf of prepare.run(open())) {
+    if (head) {
+      const nl = buf.indexOf(10);
+      head.push(nl === -1 ? buf : buf.subarray(0, nl + 1));
+      if (nl !== -1) {
+        bindHead(Buffer.concat(head));
+        head = undefined;
+      }
+    }
+    // A chunk at a time: let other work (API requests) run.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  if (head) {
+    const bytes = Buffer.concat(head);
+    if (bytes.length === 0) throw new ImportFileError('The CSV file is empty: it must begin with the header row (see GetCSVHeader).');
+    bindHead(bytes);
+  }
+  if (prepare.lines - 1 > MAX_IMPORT_ROWS) await scanImportFile(open(), pool);
 }

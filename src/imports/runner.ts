@@ -1,17 +1,28 @@
 /**
  * Runs user import jobs in the background. Every node polls for an active job whose lease is free
  * (or lapsed: its node died) and claims it with a conditional update, so exactly one node runs a
- * given job. The file is read from the database as a stream and imported in batches; each batch
- * commits in one transaction with the job's counts, its log lines and the last line done, and only
- * while this node still holds the claim. A crash (SIGKILL) therefore loses at most the batch in
- * flight, which the next run redoes: no user is duplicated or half-written, and the counts always
- * match the users that exist.
+ * given job. The file is read from the database as a stream, a window of rows at a time (20,000):
+ * the window's outcomes are decided in file order (against what the database holds, then the rows
+ * before), then written sorted by username, in short transactions (about 20 ms on SQLite, where API
+ * requests wait for them) with a yield to the event loop between them. Sorted, the rows of one
+ * transaction land close together in every index of users, which are all ordered by (value,
+ * username): an import writes each index page a few times instead of once per row. The window's new
+ * subs are handed out in that order too, for the index on sub. While a window is written, the next
+ * one is read and decided (on PostgreSQL the database works meanwhile).
+ *
+ * Each transaction commits its users, their log lines (as one import_pending row) and the job's
+ * counts, and only while this node still holds the claim. When the whole window is written, its
+ * log lines go to import_log in line order and lines_done (every line up to it is done) moves to
+ * the window's end. A crash (SIGKILL) loses at most the transaction in flight: the next run starts
+ * after lines_done, skips the lines that import_pending holds (their users are written and
+ * counted), and decides the rest again. No user is duplicated or half-written, the counts always
+ * match the users that exist, and import_log only ever grows in line order.
  */
 import { randomUUID } from 'node:crypto';
 import type { UserRecord, AliasClaim, PoolRecord, Store } from '../store/types.js';
 import type { ImportJob } from '../store/repos/imports.js';
 import { aliasClaims } from '../domain/users.js';
-import { ImportFileError, logLine, readImportFile, scanImportFile, type RowOutcome } from '../domain/import-csv.js';
+import { checkImportFile, ImportFileError, logLine, readImportFile, type RowOutcome } from '../domain/import-csv.js';
 import { ConflictError } from '../store/errors.js';
 
 export interface RunnerOptions {
@@ -19,8 +30,15 @@ export interface RunnerOptions {
   leaseMs: number;
   /** How often an idle node looks for work. */
   pollMs: number;
-  /** Rows per transaction. */
+  /** The most rows in one transaction. */
   batchSize: number;
+  /**
+   * How long one transaction should take, in ms (undefined: 20 on SQLite, 100 on PostgreSQL): the
+   * rows per transaction follow it. On SQLite an API request waits for the transaction in progress.
+   */
+  batchMs?: number;
+  /** Rows decided, then written in username order, at a time. */
+  windowSize: number;
   /** Created jobs not started within this expire. */
   expireAfterMs: number;
   /** Writes a job's log lines to the server log (undefined: not written). */
@@ -31,9 +49,36 @@ export interface RunnerOptions {
 export const DEFAULT_RUNNER_OPTIONS: Omit<RunnerOptions, 'onError'> = {
   leaseMs: 15_000,
   pollMs: 1_000,
-  batchSize: 500,
+  batchSize: 2_000,
+  windowSize: 20_000,
   expireAfterMs: 24 * 3600_000,
 };
+
+/**
+ * UTF-16 code-unit order: the database's byte order but for rare characters, which is enough to
+ * write in few places (and faster than sort()'s default).
+ */
+const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Rows a window's decision goes through between two yields. */
+const YIELD_EVERY_ROWS = 2_000;
+
+/** Log lines moved from import_pending to import_log in one transaction. */
+const FLUSH_LINES = 2_500;
+
+/** Lets waiting I/O (API requests) run: between transactions and between queries of a window's checks. */
+const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** One data row's decided outcome: its log line, and the user to create when it is imported. */
+interface Entry {
+  line: number;
+  /** Where the entry goes in the write order (the username key; '' for a row without a user). */
+  key: string;
+  outcome: 'imported' | 'skipped' | 'failed';
+  message: string;
+  user?: UserRecord;
+  claims?: AliasClaim[];
+}
 
 export const SUCCEEDED_MESSAGE = 'Import Job Completed Successfully.';
 export const STOPPED_MESSAGE = 'The Import Job was stopped by the developer.';
@@ -41,11 +86,20 @@ export const STOPPED_MESSAGE = 'The Import Job was stopped by the developer.';
 /** The batch lost its claim (another node took the job over, or it was stopped): roll it back. */
 class ClaimLost extends Error {}
 
+type Counts = { imported: number; skipped: number; failed: number };
+/** How a window's writing ended: all written, claim lost, node closing, or a username or alias taken meanwhile. */
+type WindowEnd = 'done' | 'lost' | 'closing' | 'conflict';
+/** Rows of the file, `end` the last line read; `done`: the log lines of its rows already committed. */
+type Window = { rows: RowOutcome[]; end: number; done: Map<number, string> };
+type WindowResult = { end: 'done' | 'lost' | 'closing'; redecided: boolean };
+
 export class ImportRunner {
   readonly id = randomUUID();
   private timer: NodeJS.Timeout | undefined;
   private busy: Promise<void> | undefined;
   private closing = false;
+  /** Rows per transaction, adapted to batchMs as transactions are timed. */
+  private batchRows = 200;
 
   constructor(private readonly store: Store, private readonly opts: RunnerOptions) {}
 
@@ -93,23 +147,44 @@ export class ImportRunner {
       return this.afterLostClaim(job);
     }
 
-    const counts = { imported: job.imported, skipped: job.skipped, failed: job.failed };
-    let batch: RowOutcome[] = [];
+    const counts: Counts = { imported: job.imported, skipped: job.skipped, failed: job.failed };
     try {
       // A file that cannot be imported fails before any user is: read it once through first (a
       // resumed job has passed this already).
-      if (job.linesDone <= 1) await scanImportFile(this.file(job.jobId), pool);
-      for await (const outcome of readImportFile(this.file(job.jobId), pool, { skipLines: job.linesDone })) {
-        batch.push(outcome);
-        if (batch.length >= this.opts.batchSize) {
-          if (!(await this.commit(job, pool, batch, counts))) return this.afterLostClaim(job);
-          batch = [];
-          // Let API requests through between batches (on SQLite they wait for the batch's transaction).
-          await new Promise((r) => setTimeout(r, 10));
+      if (job.linesDone <= 1) await checkImportFile(() => this.file(job.jobId), pool);
+      // The log lines of the window in progress whose rows are committed (a resumed job: lines after
+      // lines_done that a run before wrote).
+      const done = await store.imports.pending(job.jobId, job.linesDone);
+      const rows = readImportFile(this.file(job.jobId), pool, { skipLines: job.linesDone });
+      // While a window is written, the next one is read and decided (on PostgreSQL the database
+      // works meanwhile); it is decided knowing what the window being written imports.
+      let writing: { result: Promise<WindowResult>; entries: Entry[] } | undefined;
+      try {
+        for await (const window of this.windows(rows, done, job.linesDone)) {
+          let entries = await this.decide(pool, window.rows, writing?.entries);
+          if (writing) {
+            const previous = await writing.result;
+            writing = undefined;
+            if (previous.end !== 'done') return previous.end === 'lost' ? this.afterLostClaim(job) : this.release(job);
+            // The window before was decided again (a username or alias taken meanwhile): so is this one.
+            if (previous.redecided) entries = await this.decide(pool, window.rows);
+          }
+          // This node is closing: the job goes back, to resume after the windows written.
           if (this.closing) return this.release(job);
+          const result = this.writeWindow(job, pool, window, entries, counts);
+          result.catch(() => {}); // awaited below; not an unhandled rejection while the next window is read
+          writing = { result, entries };
         }
+        if (writing) {
+          const last = await writing.result;
+          writing = undefined;
+          if (last.end === 'lost') return this.afterLostClaim(job);
+          if (last.end === 'closing') return this.release(job);
+        }
+      } finally {
+        // Reading failed while a window was being written: let that end first.
+        if (writing) await writing.result.catch(() => {});
       }
-      if (batch.length && !(await this.commit(job, pool, batch, counts))) return this.afterLostClaim(job);
     } catch (e) {
       if (e instanceof ImportFileError) return this.finish(job, 'Failed', e.message);
       throw e;
@@ -126,88 +201,221 @@ export class ImportRunner {
     }
   }
 
+  /** The rows in windows of windowSize (the first one after `start`, skipping the lines `done` holds). */
+  private async *windows(rows: AsyncIterable<RowOutcome>, done: Map<number, string>, start: number): AsyncGenerator<Window> {
+    let window: Window = { rows: [], end: start, done };
+    for await (const row of rows) {
+      window.end = row.line;
+      if (!window.done.has(row.line)) window.rows.push(row);
+      if (window.rows.length >= this.opts.windowSize) {
+        yield window;
+        window = { rows: [], end: window.end, done: new Map() };
+      }
+    }
+    if (window.rows.length || window.done.size) yield window;
+  }
+
   /**
-   * Imports one batch in one transaction: new users (RESET_REQUIRED) with their aliases, the log
-   * lines, the counts and the last line done. False when the claim was lost (nothing written).
+   * Writes a decided window, adding each committed row's log line to `window.done`, then moves its
+   * log lines to import_log. When a username or alias was taken meanwhile (an API request between
+   * the decision and the write), the rows not written yet are decided again against the database as
+   * it is now (`redecided`).
    */
-  private async commit(job: ImportJob, pool: PoolRecord, batch: RowOutcome[], counts: { imported: number; skipped: number; failed: number }): Promise<boolean> {
+  private async writeWindow(job: ImportJob, pool: PoolRecord, window: Window, entries: Entry[], counts: Counts): Promise<WindowResult> {
+    let redecided = false;
+    for (let attempt = 1; ; attempt++) {
+      const end = await this.write(job, entries, window.done, counts);
+      if (end === 'lost' || end === 'closing') return { end, redecided };
+      if (end === 'done') break;
+      if (attempt >= 5) throw new Error(`import ${job.jobId}: usernames or aliases kept being taken during the import; the job will retry`);
+      redecided = true;
+      entries = await this.decide(
+        pool,
+        window.rows.filter((r) => !window.done.has(r.line)),
+      );
+    }
+    if (!(await this.flush(job, window.done, window.end))) return { end: 'lost', redecided };
+    return { end: 'done', redecided };
+  }
+
+  /**
+   * A written window's log lines into import_log, in line order, a few thousand a transaction, each
+   * moving lines_done on (to `windowEnd` with the last, which also clears import_pending). False
+   * when the claim was lost.
+   */
+  private async flush(job: ImportJob, done: Map<number, string>, windowEnd: number): Promise<boolean> {
+    const lines = [...done].sort((a, b) => a[0] - b[0]).map(([line, message]) => ({ line, message }));
+    for (let i = 0; i === 0 || i < lines.length; i += FLUSH_LINES) {
+      const chunk = lines.slice(i, i + FLUSH_LINES);
+      const last = i + FLUSH_LINES >= lines.length;
+      try {
+        await this.store.transaction(async (tx) => {
+          await tx.imports.addLog(job.jobId, chunk);
+          if (last) await tx.imports.deletePending(job.jobId);
+          const linesDone = last ? windowEnd : chunk[chunk.length - 1]!.line;
+          if (!(await tx.imports.change(job.jobId, { lines_done: linesDone, lease_until: Date.now() + this.opts.leaseMs }, { from: ['InProgress'], runner: this.id }))) {
+            throw new ClaimLost();
+          }
+        });
+      } catch (e) {
+        if (e instanceof ClaimLost) return false;
+        throw e;
+      }
+      this.opts.log?.(job.jobId, chunk.map((l) => l.message));
+      await yieldToIo();
+    }
+    return true;
+  }
+
+  /**
+   * The outcome of each row, decided in file order as Cognito does: a username (or username
+   * attribute) that the pool or an earlier row of the file has is SKIPPED, an alias another user
+   * holds is FAILED. Returned in write order: by username key, rows of one username in file order.
+   */
+  private async decide(pool: PoolRecord, rows: RowOutcome[], before: Entry[] = []): Promise<Entry[]> {
     const now = Date.now();
+    // The write order, sorted once: by username key, rows of one username in file order.
+    const sorted = rows
+      .filter((o): o is Extract<RowOutcome, { kind: 'user' }> => o.kind === 'user')
+      .sort((a, b) => byString(a.usernameKey, b.usernameKey) || a.line - b.line);
+    await yieldToIo();
+    const keys = sorted.map((c) => c.usernameKey).filter((k, i, all) => i === 0 || k !== all[i - 1]);
+    const existing = new Set<string>();
+    // In slices, with a yield between them (on SQLite each query holds the one connection).
+    const slice = this.store.kind === 'sqlite' ? 500 : 5000;
+    for (let i = 0; i < keys.length; i += slice) {
+      for (const k of await this.store.users.existingKeys(pool.id, keys.slice(i, i + slice))) existing.add(k);
+      await yieldToIo();
+    }
+    const records = new Map<number, { user: UserRecord; claims: AliasClaim[] }>();
+    for (let i = 0; i < sorted.length; i++) {
+      const c = sorted[i]!;
+      const user: UserRecord = {
+        poolId: pool.id,
+        username: c.username,
+        usernameKey: c.usernameKey,
+        sub: c.sub,
+        status: 'RESET_REQUIRED',
+        enabled: true,
+        attributes: c.attributes,
+        passwordHash: null,
+        srpVerifier: null,
+        passwordUpdatedAt: null,
+        extra: {},
+        createdAt: now,
+        updatedAt: now,
+      };
+      records.set(c.line, { user, claims: aliasClaims(pool, user) });
+      if (i % YIELD_EVERY_ROWS === YIELD_EVERY_ROWS - 1) await yieldToIo();
+    }
+    const allClaims = [...records.values()].flatMap((r) => r.claims);
+    const taken = new Set<string>();
+    for (let i = 0; i < allClaims.length; i += slice) {
+      for (const t of await this.store.users.takenAliases(pool.id, allClaims.slice(i, i + slice))) taken.add(t);
+      await yieldToIo();
+    }
+    const usernameKinds = new Set<string>(pool.settings.UsernameAttributes ?? []);
+    // What the rows before import: those of a window still being written may not be in the database yet.
+    const seenKeys = new Set<string>();
+    for (const e of before) {
+      if (e.outcome !== 'imported') continue;
+      seenKeys.add(e.key);
+      for (const c of e.claims!) seenKeys.add(`alias\u0000${c.kind}\u0000${c.valueKey}`);
+    }
+    // Decided in file order; rows without a user (failed as read) are written first.
+    const entries: Entry[] = [];
+    const byLine = new Map<number, Entry>();
+    for (let i = 0; i < rows.length; i++) {
+      if (i % YIELD_EVERY_ROWS === YIELD_EVERY_ROWS - 1) await yieldToIo();
+      const o = rows[i]!;
+      if (o.kind === 'failed') {
+        entries.push({ line: o.line, key: '', outcome: 'failed', message: logLine('FAILED', o.line, o.reason) });
+        continue;
+      }
+      const { user, claims } = records.get(o.line)!;
+      const key = user.usernameKey;
+      const clash = claims.find((c) => taken.has(`${c.kind}\u0000${c.valueKey}`) || seenKeys.has(`alias\u0000${c.kind}\u0000${c.valueKey}`));
+      if (existing.has(key) || seenKeys.has(key) || (clash && usernameKinds.has(clash.kind))) {
+        byLine.set(o.line, { line: o.line, key, outcome: 'skipped', message: logLine('SKIPPED', o.line, 'The user already exists.') });
+        continue;
+      }
+      if (clash) {
+        byLine.set(o.line, { line: o.line, key, outcome: 'failed', message: logLine('FAILED', o.line, `An account with the given ${clash.kind} already exists.`) });
+        continue;
+      }
+      seenKeys.add(key);
+      for (const c of claims) seenKeys.add(`alias\u0000${c.kind}\u0000${c.valueKey}`);
+      byLine.set(o.line, { line: o.line, key, outcome: 'imported', message: logLine('SUCCEEDED', o.line), user, claims });
+    }
+    for (const c of sorted) entries.push(byLine.get(c.line)!);
+    await yieldToIo();
+    // The window's new subs (random UUIDs), handed out in username order: then the users_sub index
+    // is written in a few places per transaction too, rather than one page per user. Not where the
+    // username is the sub (pools with UsernameAttributes), whose order is the sub's already.
+    const bySub = entries.filter((e) => e.user && e.user.username !== e.user.sub);
+    const subs = bySub.map((e) => e.user!.sub).sort(byString);
+    bySub.forEach((e, i) => (e.user!.sub = subs[i]!));
+    return entries;
+  }
+
+  /**
+   * Writes decided entries in transactions of about batchMs each, yielding to API requests between
+   * them; each committed entry's log line goes into `done`.
+   */
+  private async write(job: ImportJob, entries: Entry[], done: Map<number, string>, counts: Counts): Promise<WindowEnd> {
+    const targetMs = this.opts.batchMs ?? (this.store.kind === 'sqlite' ? 20 : 100);
+    for (let i = 0; i < entries.length; ) {
+      const batch = entries.slice(i, i + this.batchRows);
+      const started = performance.now();
+      try {
+        if (!(await this.commit(job, batch, counts))) return 'lost';
+      } catch (e) {
+        // A username or alias taken since the window was decided: decide the rest again.
+        if (e instanceof ConflictError) return 'conflict';
+        throw e;
+      }
+      for (const e of batch) done.set(e.line, e.message);
+      i += batch.length;
+      // The next transaction's size, from this one's time (at most halved or doubled at a time).
+      const ms = Math.max(performance.now() - started, 0.1);
+      this.batchRows = Math.round(Math.min(this.opts.batchSize, Math.max(20, batch.length * Math.min(2, Math.max(0.5, targetMs / ms)))));
+      await yieldToIo();
+      if (this.closing) return 'closing';
+    }
+    return 'done';
+  }
+
+  /**
+   * Writes one batch in one transaction: the new users (RESET_REQUIRED) with their aliases, the
+   * entries' log lines (pending) and the counts. False when the claim was lost (nothing written);
+   * ConflictError when a username or alias was taken meanwhile (nothing written).
+   */
+  private async commit(job: ImportJob, batch: Entry[], counts: Counts): Promise<boolean> {
     const next = { ...counts };
-    let lines: { jobId: string; line: number; message: string }[] = [];
+    for (const e of batch) next[e.outcome]++;
+    const users = batch.filter((e) => e.user);
     try {
       await this.store.transaction(async (tx) => {
-        next.imported = counts.imported;
-        next.skipped = counts.skipped;
-        next.failed = counts.failed;
-        lines = [];
-        const candidates = batch.filter((o): o is Extract<RowOutcome, { kind: 'user' }> => o.kind === 'user');
-        const existing = await tx.users.existingKeys(pool.id, candidates.map((c) => c.usernameKey));
-        const records = new Map<number, { user: UserRecord; claims: AliasClaim[] }>();
-        for (const c of candidates) {
-          const user: UserRecord = {
-            poolId: pool.id,
-            username: c.username,
-            usernameKey: c.usernameKey,
-            sub: c.sub,
-            status: 'RESET_REQUIRED',
-            enabled: true,
-            attributes: c.attributes,
-            passwordHash: null,
-            srpVerifier: null,
-            passwordUpdatedAt: null,
-            extra: {},
-            createdAt: now,
-            updatedAt: now,
-          };
-          records.set(c.line, { user, claims: aliasClaims(pool, user) });
-        }
-        const taken = await tx.users.takenAliases(pool.id, [...records.values()].flatMap((r) => r.claims));
-        const usernameKinds = new Set<string>(pool.settings.UsernameAttributes ?? []);
-        const seenKeys = new Set<string>();
-        const toInsert: UserRecord[] = [];
-        const toClaim: AliasClaim[][] = [];
-        for (const o of batch) {
-          if (o.kind === 'failed') {
-            next.failed++;
-            lines.push({ jobId: job.jobId, line: o.line, message: logLine('FAILED', o.line, o.reason) });
-            continue;
-          }
-          const { user, claims } = records.get(o.line)!;
-          const clash = claims.find((c) => taken.has(`${c.kind}\u0000${c.valueKey}`) || seenKeys.has(`alias\u0000${c.kind}\u0000${c.valueKey}`));
-          if (existing.has(user.usernameKey) || seenKeys.has(user.usernameKey) || (clash && usernameKinds.has(clash.kind))) {
-            next.skipped++;
-            lines.push({ jobId: job.jobId, line: o.line, message: logLine('SKIPPED', o.line, 'The user already exists.') });
-            continue;
-          }
-          if (clash) {
-            next.failed++;
-            lines.push({ jobId: job.jobId, line: o.line, message: logLine('FAILED', o.line, `An account with the given ${clash.kind} already exists.`) });
-            continue;
-          }
-          seenKeys.add(user.usernameKey);
-          for (const c of claims) seenKeys.add(`alias\u0000${c.kind}\u0000${c.valueKey}`);
-          toInsert.push(user);
-          toClaim.push(claims);
-          next.imported++;
-          lines.push({ jobId: job.jobId, line: o.line, message: logLine('SUCCEEDED', o.line) });
-        }
-        await tx.users.insertMany(toInsert, toClaim);
-        await tx.imports.addLog(lines);
+        await tx.users.insertMany(
+          users.map((e) => e.user!),
+          users.map((e) => e.claims!),
+        );
+        await tx.imports.addPending(
+          job.jobId,
+          batch.map((e) => ({ line: e.line, message: e.message })),
+        );
         const ok = await tx.imports.change(
           job.jobId,
-          { imported: next.imported, skipped: next.skipped, failed: next.failed, lines_done: batch[batch.length - 1]!.line, lease_until: Date.now() + this.opts.leaseMs },
+          { imported: next.imported, skipped: next.skipped, failed: next.failed, lease_until: Date.now() + this.opts.leaseMs },
           { from: ['InProgress'], runner: this.id },
         );
         if (!ok) throw new ClaimLost();
       });
     } catch (e) {
       if (e instanceof ClaimLost) return false;
-      // A user created by the API between the check and the insert: the batch is redone next time.
-      if (e instanceof ConflictError) throw new Error(`import ${job.jobId}: a username or alias was taken during the batch; the job will retry it`);
       throw e;
     }
     Object.assign(counts, next);
-    this.opts.log?.(job.jobId, lines.map((l) => l.message));
     return true;
   }
 
@@ -222,12 +430,22 @@ export class ImportRunner {
     await this.store.imports.change(job.jobId, { runner: null, lease_until: null }, { runner: this.id });
   }
 
+  /** Ends the job; the log lines still pending (a job stopped within a window) go to import_log. */
   private async finish(job: ImportJob, status: 'Succeeded' | 'Failed' | 'Stopped', message: string): Promise<void> {
-    const done = await this.store.imports.change(
-      job.jobId,
-      { status, completed_at: Date.now(), completion_message: message, runner: null, lease_until: null },
-      { from: status === 'Stopped' ? ['Stopping'] : ['InProgress'], runner: this.id },
-    );
+    const done = await this.store.transaction(async (tx) => {
+      const now = await tx.imports.get(job.jobId);
+      if (!now) return false;
+      const pending = await tx.imports.pending(job.jobId, now.linesDone);
+      const ok = await tx.imports.change(
+        job.jobId,
+        { status, completed_at: Date.now(), completion_message: message, runner: null, lease_until: null },
+        { from: status === 'Stopped' ? ['Stopping'] : ['InProgress'], runner: this.id },
+      );
+      if (!ok) return false;
+      await tx.imports.addLog(job.jobId, [...pending].sort((a, b) => a[0] - b[0]).map(([line, message]) => ({ line, message })));
+      await tx.imports.deletePending(job.jobId);
+      return true;
+    });
     if (done) await this.store.imports.deleteFile(job.jobId);
   }
 }

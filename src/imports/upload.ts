@@ -62,7 +62,11 @@ function toFile(req: http.IncomingMessage, file: string): Promise<boolean> {
       if (e) reject(e);
       else resolve(ok);
     };
-    out.on('error', (e) => settle(false, e));
+    // Destroyed on purpose once the body is too large: a write still pending then fails with
+    // ERR_STREAM_DESTROYED, which must not turn the 413 into an error.
+    out.on('error', (e) => {
+      if (!tooLarge) settle(false, e);
+    });
     req.on('data', (c: Buffer) => {
       if (tooLarge) return;
       size += c.length;

@@ -7,6 +7,7 @@ import type { Kysely } from 'kysely';
 import type { Db } from './db.js';
 import type { Database } from './schema.js';
 import type { Store } from './types.js';
+import type { SqliteRows } from './bulk.js';
 import { PoolRepo } from './repos/pools.js';
 import { ClientRepo } from './repos/clients.js';
 import { UserRepo } from './repos/users.js';
@@ -45,10 +46,12 @@ export class KyselyStore implements Store {
     private readonly db: Db,
     private readonly onClose: () => Promise<void> = async () => {},
     run: ReadRunner = kyselyRunner(db, kind),
+    /** SQLite: runs a prepared statement for many rows on the connection (bulk.ts). */
+    private readonly sqliteRows?: SqliteRows,
   ) {
     this.pools = new PoolRepo(db, kind);
     this.clients = new ClientRepo(db, kind);
-    this.users = new UserRepo(db, kind);
+    this.users = new UserRepo(db, kind, sqliteRows);
     this.messages = new MessageRepo(db);
     this.codes = new CodeRepo(db);
     this.groups = new GroupRepo(db, kind);
@@ -56,7 +59,7 @@ export class KyselyStore implements Store {
     this.keys = new KeyRepo(db);
     this.tokens = new TokenRepo(db);
     this.sessions = new SessionRepo(db);
-    this.imports = new ImportRepo(db);
+    this.imports = new ImportRepo(db, kind, sqliteRows);
     this.resourceServers = new ResourceServerRepo(db, kind);
     this.domains = new DomainRepo(db, kind);
     this.reads = new ReadRepo(run);
@@ -64,7 +67,7 @@ export class KyselyStore implements Store {
 
   async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
     if (this.db.isTransaction) return fn(this);
-    return (this.db as Kysely<Database>).transaction().execute((trx) => fn(new KyselyStore(this.kind, trx)));
+    return (this.db as Kysely<Database>).transaction().execute((trx) => fn(new KyselyStore(this.kind, trx, undefined, undefined, this.sqliteRows)));
   }
 
   async ping(): Promise<void> {

@@ -327,16 +327,57 @@ const migrations = (kind: 'sqlite' | 'postgres'): Record<string, Migration> => (
       await db.schema.alterTable('token_families').addColumn('scopes', 'text').execute();
     },
   },
+  '0008_import_log_pending': {
+    async up(db: Kysely<any>) {
+      // import_log without its foreign key: checking it cost more than the insert itself on PostgreSQL
+      // (a plan per row: 18 us of a row's 22). Its rows go with their pool in PoolRepo.delete (the
+      // only way a job is deleted); every write of a log line also updates its job row in the same
+      // transaction, conditionally, so none is written for a job that is gone. On SQLite the table is
+      // rebuilt (no DROP CONSTRAINT there), as a WITHOUT ROWID table (one B-tree, in line order).
+      if (kind === 'postgres') {
+        await sql`alter table import_log drop constraint import_log_job_id_fkey`.execute(db);
+        // Nor users' foreign key to user_pools, on PostgreSQL: a third of a bulk insert's time went to
+        // its check (planned anew for every row). Inserting users locks the pool's row once a
+        // transaction instead, and deleting a pool deletes its users (UserRepo.lockPool, PoolRepo.delete).
+        await sql`alter table users drop constraint users_pool_id_fkey`.execute(db);
+      } else {
+        await db.schema
+          .createTable('import_log_0008')
+          .addColumn('job_id', 'text', (c) => c.notNull())
+          .addColumn('line', 'integer', (c) => c.notNull())
+          .addColumn('message', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('import_log_pk', ['job_id', 'line'])
+          .modifyEnd(sql`without rowid`)
+          .execute();
+        await sql`insert into import_log_0008 (job_id, line, message) select job_id, line, message from import_log`.execute(db);
+        await db.schema.dropTable('import_log').execute();
+        await db.schema.alterTable('import_log_0008').renameTo('import_log').execute();
+      }
+      // Import jobs write users in username order, not line order: the log lines of rows committed
+      // ahead of the lines before them wait here (one row a transaction), and go to import_log, in
+      // line order, once those are done. import_log itself stays one row a line, in line order.
+      await db.schema
+        .createTable('import_pending')
+        .addColumn('job_id', 'text', (c) => c.notNull().references('import_jobs.job_id').onDelete('cascade'))
+        .addColumn('line', 'integer', (c) => c.notNull())
+        .addColumn('lines', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('import_pending_pk', ['job_id', 'line'])
+        .execute();
+    },
+  },
 });
 
-/** Runs the pending migrations. `schema`: the PostgreSQL schema the tables live in, if not the default. */
-export async function migrate(db: Kysely<any>, kind: 'sqlite' | 'postgres', schema?: string): Promise<void> {
+/**
+ * Runs the pending migrations. `schema`: the PostgreSQL schema the tables live in, if not the
+ * default. `upTo`: the last migration to run (tests of a migration on a database made before it).
+ */
+export async function migrate(db: Kysely<any>, kind: 'sqlite' | 'postgres', schema?: string, upTo?: string): Promise<void> {
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => migrations(kind) },
     ...(schema ? { migrationTableSchema: schema } : {}),
   });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } = upTo ? await migrator.migrateTo(upTo) : await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
     throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${String((error as Error)?.message ?? error)}`);

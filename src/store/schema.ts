@@ -195,6 +195,14 @@ export interface UserPoolDomainsTable {
   updated_at: number;
 }
 
+/** Log lines of rows committed ahead of the lines before them (JSON [[line, message], ...]), one row a batch. */
+export interface ImportPendingTable {
+  job_id: string;
+  /** The batch's first line. */
+  line: number;
+  lines: string;
+}
+
 export interface Database {
   user_pools: UserPoolsTable;
   user_pool_clients: UserPoolClientsTable;
@@ -214,4 +222,5 @@ export interface Database {
   import_log: ImportLogTable;
   resource_servers: ResourceServersTable;
   user_pool_domains: UserPoolDomainsTable;
+  import_pending: ImportPendingTable;
 }

@@ -4,6 +4,7 @@
  * both make the same change; a node runs a job only while it holds the job's lease.
  */
 import type { Db } from '../db.js';
+import { BulkInsert, type SqliteRows } from '../bulk.js';
 import type { Database } from '../schema.js';
 
 export type ImportStatus = 'Created' | 'Pending' | 'InProgress' | 'Stopping' | 'Stopped' | 'Succeeded' | 'Failed' | 'Expired';
@@ -52,7 +53,18 @@ const toJob = (r: Database['import_jobs']): ImportJob => ({
 export type ImportPatch = Partial<Omit<Database['import_jobs'], 'job_id' | 'pool_id' | 'job_name' | 'role_arn' | 'created_at'>>;
 
 export class ImportRepo {
-  constructor(private readonly db: Db) {}
+  private readonly bulkLog: BulkInsert;
+
+  constructor(
+    private readonly db: Db,
+    kind: 'sqlite' | 'postgres',
+    private readonly sqliteRows?: SqliteRows,
+  ) {
+    this.bulkLog = new BulkInsert(kind, 'import_log', 'job_id', [
+      ['line', 'integer'],
+      ['message', 'text'],
+    ]);
+  }
 
   async insert(j: ImportJob): Promise<void> {
     await this.db
@@ -176,13 +188,42 @@ export class ImportRepo {
     await this.db.deleteFrom('import_files').where('job_id', '=', jobId).execute();
   }
 
-  async addLog(rows: { jobId: string; line: number; message: string }[]): Promise<void> {
-    for (let i = 0; i < rows.length; i += 500) {
-      await this.db
-        .insertInto('import_log')
-        .values(rows.slice(i, i + 500).map((r) => ({ job_id: r.jobId, line: r.line, message: r.message })))
-        .execute();
+  /** Log lines of one job (inside a transaction). */
+  async addLog(jobId: string, rows: { line: number; message: string }[]): Promise<void> {
+    await this.bulkLog.run(
+      this.db,
+      this.sqliteRows,
+      jobId,
+      rows.map((r) => [r.line, r.message]),
+    );
+  }
+
+  /**
+   * Records the log lines of rows committed out of line order (a batch of a window written in
+   * username order), in one row: they go to import_log once every line before them is done.
+   */
+  async addPending(jobId: string, lines: { line: number; message: string }[]): Promise<void> {
+    if (lines.length === 0) return;
+    // Keyed by the batch's first line: batches of a job never share a line.
+    const first = Math.min(...lines.map((l) => l.line));
+    await this.db
+      .insertInto('import_pending')
+      .values({ job_id: jobId, line: first, lines: JSON.stringify(lines.map((l) => [l.line, l.message])) })
+      .execute();
+  }
+
+  /** The pending log lines after line `after` (rows whose outcome is committed), by line. */
+  async pending(jobId: string, after: number): Promise<Map<number, string>> {
+    const rows = await this.db.selectFrom('import_pending').select('lines').where('job_id', '=', jobId).execute();
+    const out = new Map<number, string>();
+    for (const r of rows) {
+      for (const [line, message] of JSON.parse(r.lines) as [number, string][]) if (line > after) out.set(line, message);
     }
+    return out;
+  }
+
+  async deletePending(jobId: string): Promise<void> {
+    await this.db.deleteFrom('import_pending').where('job_id', '=', jobId).execute();
   }
 
   /** Log lines after line `after`, in order. */

@@ -1,4 +1,5 @@
 /** user_pools: one row per pool; settings and tags are JSON text. */
+import type { Kysely } from 'kysely';
 import type { Db } from '../db.js';
 import type { Database } from '../schema.js';
 import type { PoolRecord } from '../types.js';
@@ -63,10 +64,24 @@ export class PoolRepo {
     return Number(r.numUpdatedRows) > 0;
   }
 
-  /** Child rows (clients, and later users, groups...) go with the pool by ON DELETE CASCADE. */
+  /**
+   * Child rows (clients, groups, import jobs...) go with the pool by ON DELETE CASCADE. Deleted here
+   * first, in the same transaction, what has no foreign key to the pool: its users on PostgreSQL
+   * (theirs go with them by cascade: aliases, codes, memberships, tokens; see UserRepo.lockPool) and
+   * the import jobs' log lines.
+   */
   async delete(id: string): Promise<boolean> {
-    const r = await this.db.deleteFrom('user_pools').where('id', '=', id).executeTakeFirst();
-    return Number(r.numDeletedRows) > 0;
+    const run = async (db: Db) => {
+      await db.deleteFrom('users').where('pool_id', '=', id).execute();
+      await db
+        .deleteFrom('import_log')
+        .where('job_id', 'in', (eb) => eb.selectFrom('import_jobs').select('job_id').where('pool_id', '=', id))
+        .execute();
+      const r = await db.deleteFrom('user_pools').where('id', '=', id).executeTakeFirst();
+      return Number(r.numDeletedRows) > 0;
+    };
+    if (this.db.isTransaction) return run(this.db);
+    return (this.db as Kysely<Database>).transaction().execute(run);
   }
 
   async list(region: string, afterId: string | undefined, limit: number): Promise<PoolRecord[]> {

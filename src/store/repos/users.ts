@@ -4,6 +4,7 @@
  */
 import { CompiledQuery, sql, type SelectQueryBuilder } from 'kysely';
 import type { Db } from '../db.js';
+import { BulkInsert, type SqliteRows } from '../bulk.js';
 import type { Database } from '../schema.js';
 import { ConflictError, isUniqueViolation } from '../errors.js';
 import type { AliasClaim, UserFilter, UserRecord } from '../types.js';
@@ -68,7 +69,7 @@ function searchValue(u: UserRecord, a: FilterableAttribute): string | null {
   return v === undefined || v === '' ? null : v;
 }
 
-/** The columns insertMany writes, in the order of each row's JSON array (pool_id is one parameter). */
+/** The columns insertMany writes, in the order of bulkRow's values (pool_id is given apart). */
 const BULK_COLUMNS = [
   ['username_key', 'text'],
   ['username', 'text'],
@@ -90,25 +91,6 @@ function bulkRow(u: UserRecord): unknown[] {
   return BULK_COLUMNS.map(([c]) => r[c]);
 }
 
-/**
- * One INSERT ... SELECT of many rows passed as one JSON array of arrays: a single statement of fixed
- * text (prepared once) whatever the number of rows, on both engines.
- */
-function bulkInsertSql(kind: 'sqlite' | 'postgres', table: string, columns: readonly (readonly [string, string])[]): string {
-  const names = ['pool_id', ...columns.map(([c]) => c)].join(', ');
-  if (kind === 'sqlite') {
-    return `insert into ${table} (${names}) select ?, ${columns.map((_, i) => `value ->> ${i}`).join(', ')} from json_each(?)`;
-  }
-  const cols = columns.map(([, type], i) => (type === 'text' ? `r ->> ${i}` : `(r ->> ${i})::${type}`));
-  return `insert into ${table} (${names}) select $1, ${cols.join(', ')} from json_array_elements($2::json) as r`;
-}
-
-const ALIAS_COLUMNS = [
-  ['kind', 'text'],
-  ['value_key', 'text'],
-  ['username_key', 'text'],
-] as const;
-
 /** A cursor is the last row's sort key: JSON `[value, username_key]` when filtered, else the key. */
 function parseCursor(after: string): [string, string] {
   try {
@@ -121,13 +103,21 @@ function parseCursor(after: string): [string, string] {
 }
 
 export class UserRepo {
-  constructor(private readonly db: Db, private readonly kind: 'sqlite' | 'postgres') {
-    this.usersSql = bulkInsertSql(kind, 'users', BULK_COLUMNS);
-    this.aliasesSql = bulkInsertSql(kind, 'user_aliases', ALIAS_COLUMNS);
+  constructor(
+    private readonly db: Db,
+    private readonly kind: 'sqlite' | 'postgres',
+    private readonly sqliteRows?: SqliteRows,
+  ) {
+    this.bulkUsers = new BulkInsert(kind, 'users', 'pool_id', BULK_COLUMNS);
+    this.bulkAliases = new BulkInsert(kind, 'user_aliases', 'pool_id', [
+      ['kind', 'text'],
+      ['value_key', 'text'],
+      ['username_key', 'text'],
+    ]);
   }
 
-  private readonly usersSql: string;
-  private readonly aliasesSql: string;
+  private readonly bulkUsers: BulkInsert;
+  private readonly bulkAliases: BulkInsert;
 
   private inTx<T>(fn: (db: Db) => Promise<T>): Promise<T> {
     if (this.db.isTransaction) return fn(this.db);
@@ -137,6 +127,7 @@ export class UserRepo {
   /** Inserts the user and claims its aliases. ConflictError('username' | 'sub' | 'alias:<kind>') when taken. */
   async insert(u: UserRecord, aliases: AliasClaim[] = []): Promise<void> {
     await this.inTx(async (db) => {
+      await this.lockPool(db, u.poolId);
       try {
         await db.insertInto('users').values(toRow(u)).execute();
       } catch (e) {
@@ -149,10 +140,9 @@ export class UserRepo {
 
   /**
    * Inserts many users of one pool at once, with the aliases each holds (`aliases[i]` for
-   * `users[i]`), in one transaction: for bulk loads such as imports. One statement per table, the
-   * rows passed as one JSON parameter; rows sorted by username key write the indexes in fewer places.
-   * ConflictError when any username, sub or alias is taken (nothing is written then): check first
-   * with existingKeys and takenAliases.
+   * `users[i]`), in one transaction: for bulk loads such as imports (see bulk.ts). Rows sorted by
+   * username key write the indexes in fewer places. ConflictError when any username, sub or alias
+   * is taken (nothing is written then): check first with existingKeys and takenAliases.
    */
   async insertMany(users: UserRecord[], aliases: AliasClaim[][] = []): Promise<void> {
     if (users.length === 0) return;
@@ -163,26 +153,49 @@ export class UserRepo {
       for (const a of aliases[i] ?? []) claims.push([a.kind, a.valueKey, u.usernameKey]);
     });
     await this.inTx(async (db) => {
+      await this.lockPool(db, poolId);
       try {
-        await db.executeQuery(CompiledQuery.raw(this.usersSql, [poolId, JSON.stringify(users.map(bulkRow))]));
+        await this.bulkUsers.run(db, this.sqliteRows, poolId, users.map(bulkRow));
       } catch (e) {
         if (isUniqueViolation(e)) throw new ConflictError(String((e as Error).message).includes('sub') ? 'sub' : 'username');
         throw e;
       }
-      if (claims.length) {
-        try {
-          await db.executeQuery(CompiledQuery.raw(this.aliasesSql, [poolId, JSON.stringify(claims)]));
-        } catch (e) {
-          if (isUniqueViolation(e)) throw new ConflictError('alias');
-          throw e;
-        }
+      try {
+        await this.bulkAliases.run(db, this.sqliteRows, poolId, claims);
+      } catch (e) {
+        if (isUniqueViolation(e)) throw new ConflictError('alias');
+        throw e;
       }
     });
+  }
+
+  /**
+   * PostgreSQL: users has no foreign key to user_pools (migration 0008: its check, planned anew for
+   * every row, was a third of a bulk insert's time). A transaction that inserts users holds this lock
+   * on the pool's row instead, once: the lock each row's check took, so DeleteUserPool (which locks
+   * the row FOR UPDATE, then deletes the pool's users and the pool) waits for it, and no user is left
+   * without its pool. SQLite keeps the foreign key (its check is a cheap lookup; SQLite runs one
+   * transaction at a time anyway).
+   */
+  private async lockPool(db: Db, poolId: string): Promise<void> {
+    if (this.kind !== 'postgres') return;
+    const row = await db.selectFrom('user_pools').select('id').where('id', '=', poolId).forKeyShare().executeTakeFirst();
+    if (!row) throw new Error(`user pool ${poolId} does not exist`);
   }
 
   /** Which of these username keys the pool has already. */
   async existingKeys(poolId: string, keys: string[]): Promise<Set<string>> {
     const out = new Set<string>();
+    if (this.kind === 'postgres') {
+      // One index probe a key. With `in (...)`, a planner without statistics yet (a table that a bulk
+      // load is filling) scanned every user of the pool for each query.
+      for (let i = 0; i < keys.length; i += 5000) {
+        const { rows } = await sql<{ k: string }>`select k from unnest(${keys.slice(i, i + 5000)}::text[]) as k
+          cross join lateral (select 1 from users where pool_id = ${poolId} and username_key = k limit 1) as u`.execute(this.db);
+        for (const r of rows) out.add(r.k);
+      }
+      return out;
+    }
     for (let i = 0; i < keys.length; i += 500) {
       const rows = await this.db.selectFrom('users').select('username_key').where('pool_id', '=', poolId).where('username_key', 'in', keys.slice(i, i + 500)).execute();
       for (const r of rows) out.add(r.username_key);
@@ -193,8 +206,22 @@ export class UserRepo {
   /** Which of these alias claims are held in the pool already, as `kind\u0000valueKey`. */
   async takenAliases(poolId: string, claims: AliasClaim[]): Promise<Set<string>> {
     const out = new Set<string>();
+    if (this.kind === 'postgres') {
+      // One index probe a claim, as existingKeys.
+      for (let i = 0; i < claims.length; i += 5000) {
+        const chunk = claims.slice(i, i + 5000);
+        const { rows } = await sql<{ kind: string; v: string }>`select c.kind, c.v from unnest(${chunk.map((c) => c.kind)}::text[], ${chunk.map((c) => c.valueKey)}::text[]) as c(kind, v)
+          cross join lateral (select 1 from user_aliases where pool_id = ${poolId} and kind = c.kind and value_key = c.v limit 1) as a`.execute(this.db);
+        for (const r of rows) out.add(`${r.kind}\u0000${r.v}`);
+      }
+      return out;
+    }
     const byKind = new Map<string, string[]>();
-    for (const c of claims) byKind.set(c.kind, [...(byKind.get(c.kind) ?? []), c.valueKey]);
+    for (const c of claims) {
+      const values = byKind.get(c.kind);
+      if (values) values.push(c.valueKey);
+      else byKind.set(c.kind, [c.valueKey]);
+    }
     for (const [kind, values] of byKind) {
       for (let i = 0; i < values.length; i += 500) {
         const rows = await this.db

@@ -51,5 +51,11 @@ export async function openSqlite(dataDir: string): Promise<KyselyStore> {
   };
   const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database }) });
   await migrate(db, 'sqlite');
-  return new KyselyStore('sqlite', db, () => db.destroy(), sqliteRunner(sqlite, database.prepare, db));
+  // Bulk inserts (imports): one prepared statement run for each row on this connection, inside the
+  // transaction Kysely holds it for (see bulk.ts).
+  const rows = (sql: string, values: unknown[][]) => {
+    const st = database.prepare(sql);
+    for (const v of values) st.run(v);
+  };
+  return new KyselyStore('sqlite', db, () => db.destroy(), sqliteRunner(sqlite, database.prepare, db), rows);
 }
