@@ -2,6 +2,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import {
   CognitoIdentityProviderClient,
   CreateUserPoolClientCommand,
@@ -55,6 +57,31 @@ describe('SQLite ownership', () => {
       const first = await startCli(['--data-dir', db.settings.dataDir!]);
       await assert.rejects(startCli(['--data-dir', db.settings.dataDir!]), /in use by another incognito process/);
       await kill(first, 'SIGTERM');
+    } finally {
+      await db.cleanup();
+    }
+  });
+});
+
+describe('SQLite checkpoints', () => {
+  it('a worker thread copies the WAL into the database file while the server runs', async () => {
+    const db = await (await backends())[0]!.fresh();
+    const file = path.join(db.settings.dataDir!, 'incognito.sqlite');
+    try {
+      const child = await startCli(['--data-dir', db.settings.dataDir!]);
+      const c = sdk(child.url);
+      const before = fs.statSync(file).size;
+      // Each pool row holds ~4 KB of settings: 60 pools are ~60 pages of WAL, far below the ~10,000
+      // pages after which the main connection would checkpoint by itself.
+      for (let i = 0; i < 60; i++) await c.send(new CreateUserPoolCommand({ PoolName: `wal-${i}` }));
+      let after = before;
+      for (let waited = 0; waited < 5_000 && after < before + 200_000; waited += 100) {
+        await new Promise((r) => setTimeout(r, 100));
+        after = fs.statSync(file).size;
+      }
+      assert.ok(after >= before + 200_000, `the database file grew from ${before} to ${after} bytes only`);
+      c.destroy();
+      await kill(child, 'SIGTERM');
     } finally {
       await db.cleanup();
     }

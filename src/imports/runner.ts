@@ -60,11 +60,44 @@ export const DEFAULT_RUNNER_OPTIONS: Omit<RunnerOptions, 'onError'> = {
  */
 const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
+/**
+ * Sorts (stably) in runs of 2,000 merged pairwise, yielding to I/O between steps: one sort() of a
+ * window's 20,000 keys kept API requests waiting for tens of milliseconds.
+ */
+async function sortYielding<T>(items: T[], cmp: (a: T, b: T) => number): Promise<T[]> {
+  let runs: T[][] = [];
+  for (let i = 0; i < items.length; i += YIELD_EVERY_ROWS) {
+    runs.push(items.slice(i, i + YIELD_EVERY_ROWS).sort(cmp));
+    await yieldToIo();
+  }
+  while (runs.length > 1) {
+    const merged: T[][] = [];
+    for (let i = 0; i < runs.length; i += 2) {
+      merged.push(i + 1 < runs.length ? merge(runs[i]!, runs[i + 1]!, cmp) : runs[i]!);
+      await yieldToIo();
+    }
+    runs = merged;
+  }
+  return runs[0] ?? [];
+}
+
+/** Two sorted runs as one; of equal items, `a`'s come first. */
+function merge<T>(a: T[], b: T[], cmp: (a: T, b: T) => number): T[] {
+  const out: T[] = new Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) out[k++] = cmp(b[j]!, a[i]!) < 0 ? b[j++]! : a[i++]!;
+  while (i < a.length) out[k++] = a[i++]!;
+  while (j < b.length) out[k++] = b[j++]!;
+  return out;
+}
+
 /** Rows a window's decision goes through between two yields. */
 const YIELD_EVERY_ROWS = 2_000;
 
 /** Log lines moved from import_pending to import_log in one transaction. */
-const FLUSH_LINES = 2_500;
+const FLUSH_LINES = 500;
 
 /** Lets waiting I/O (API requests) run: between transactions and between queries of a window's checks. */
 const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -275,10 +308,10 @@ export class ImportRunner {
   private async decide(pool: PoolRecord, rows: RowOutcome[], before: Entry[] = []): Promise<Entry[]> {
     const now = Date.now();
     // The write order, sorted once: by username key, rows of one username in file order.
-    const sorted = rows
-      .filter((o): o is Extract<RowOutcome, { kind: 'user' }> => o.kind === 'user')
-      .sort((a, b) => byString(a.usernameKey, b.usernameKey) || a.line - b.line);
-    await yieldToIo();
+    const sorted = await sortYielding(
+      rows.filter((o): o is Extract<RowOutcome, { kind: 'user' }> => o.kind === 'user'),
+      (a, b) => byString(a.usernameKey, b.usernameKey) || a.line - b.line,
+    );
     const keys = sorted.map((c) => c.usernameKey).filter((k, i, all) => i === 0 || k !== all[i - 1]);
     const existing = new Set<string>();
     // In slices, with a yield between them (on SQLite each query holds the one connection).
@@ -353,7 +386,10 @@ export class ImportRunner {
     // is written in a few places per transaction too, rather than one page per user. Not where the
     // username is the sub (pools with UsernameAttributes), whose order is the sub's already.
     const bySub = entries.filter((e) => e.user && e.user.username !== e.user.sub);
-    const subs = bySub.map((e) => e.user!.sub).sort(byString);
+    const subs = await sortYielding(
+      bySub.map((e) => e.user!.sub),
+      byString,
+    );
     bySub.forEach((e, i) => (e.user!.sub = subs[i]!));
     return entries;
   }
