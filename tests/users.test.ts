@@ -458,7 +458,11 @@ for (const backend of await backends()) {
         assert.equal((await all('given_name = "Ann"')).length, 5);
         assert.deepEqual(await all('username ^= "user2"'), ['user20', 'user21', 'user22']);
         assert.deepEqual(await all('cognito:user_status = "CONFIRMED"'), ['user03']);
+        // cognito:user_status is case-insensitive, status is not (the model's ListUsers.Filter text).
+        assert.deepEqual(await all('cognito:user_status = "confirmed"'), ['user03']);
+        assert.deepEqual(await all('cognito:user_status ^= "Force_"', 6), (await all()).filter((u) => u !== 'user03'));
         assert.deepEqual(await all('status = "Disabled"'), ['user04']);
+        assert.deepEqual(await all('status = "disabled"'), []);
         const g = await getUser(p, 'user05');
         assert.deepEqual(await all(`sub = "${attr(g.UserAttributes, 'sub')}"`), ['user05']);
         assert.deepEqual(await all('email = "nobody@example.com"'), []);
@@ -617,7 +621,11 @@ for (const backend of await backends()) {
         assert.equal(r.Users[0].Username, 'user00');
         assert.equal(r.Users[0].UserStatus, 'FORCE_CHANGE_PASSWORD');
         await expectError(send(new ListUsersCommand({ UserPoolId: p, Filter: 'custom:x = "1"' })), 'InvalidParameterException', /Invalid search attribute: custom:x/);
-        await expectError(send(new ListUsersCommand({ UserPoolId: p, Filter: 'email == nope' })), 'InvalidParameterException');
+        await expectError(send(new ListUsersCommand({ UserPoolId: p, Filter: 'email == nope' })), 'InvalidParameterException', 'Error while parsing filter.');
+        // Cognito's one text for a filter it cannot parse (aws/aws-sdk-php#1088: Filter 'foo').
+        for (const Filter of ['foo', 'email = unquoted', "email = 'single'", 'email = "a" and name = "b"', 'email != "x"']) {
+          await expectError(send(new ListUsersCommand({ UserPoolId: p, Filter })), 'InvalidParameterException', 'Error while parsing filter.');
+        }
         await expectError(send(new ListUsersCommand({ UserPoolId: p, Limit: 61 })), 'InvalidParameterException', /Member must have value less than or equal to 60/);
         await expectError(send(new ListUsersCommand({ UserPoolId: p, PaginationToken: 'forged' })), 'InvalidParameterException');
       });

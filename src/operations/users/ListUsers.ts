@@ -14,13 +14,16 @@ const FILTER = /^\s*([\w:]+)\s*(\^?=)\s*"((?:[^"\\]|\\.)*)"\s*$/;
 export function parseFilter(pool: PoolRecord, filter: string | undefined): UserFilter | undefined {
   if (filter === undefined || filter.trim() === '') return undefined;
   const m = FILTER.exec(filter);
-  if (!m) throw errors.invalidParameter(`Error while parsing filter '${filter}': use attribute = "value" or attribute ^= "value".`);
+  // Cognito's text for any filter it cannot parse (aws/aws-sdk-php#1088, #1961).
+  if (!m) throw errors.invalidParameter('Error while parsing filter.');
   const attr = m[1]!;
   if (!SEARCHABLE.has(attr)) {
     throw errors.invalidParameter(`Invalid search attribute: ${attr}. Searchable: ${[...SEARCHABLE].join(', ')}.`);
   }
   let value = m[3]!.replace(/\\(.)/g, '$1');
   if (attr === 'username') value = usernameKey(pool, value);
+  // cognito:user_status is case-insensitive (the model's ListUsers.Filter text); statuses are stored upper-case.
+  if (attr === 'cognito:user_status') value = value.toUpperCase();
   return { attr, value, prefix: m[2] === '^=' };
 }
 
