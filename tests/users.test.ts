@@ -298,9 +298,32 @@ for (const backend of await backends()) {
         const p = await pool();
         const c = await client(p);
         await send(new AdminCreateUserCommand({ UserPoolId: p, Username: 'mo', MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: 'mo@example.com' }] }));
+        await send(new AdminSetUserPasswordCommand({ UserPoolId: p, Username: 'mo', Password: PASSWORD, Permanent: true }));
         await expectError(send(new ForgotPasswordCommand({ ClientId: c.ClientId, Username: 'mo' })), 'InvalidParameterException', 'Cannot reset password for the user as there is no registered/verified email or phone_number');
         await send(new AdminDisableUserCommand({ UserPoolId: p, Username: 'mo' }));
         await expectError(send(new ForgotPasswordCommand({ ClientId: c.ClientId, Username: 'mo' })), 'NotAuthorizedException', 'User is disabled.');
+      });
+
+      it('a user with a temporary password cannot reset it (ForgotPassword, AdminResetUserPassword)', async () => {
+        // Cognito: NotAuthorizedException "User password cannot be reset in the current state." for
+        // FORCE_CHANGE_PASSWORD users, email verified or not (amplify-js#2955, amazon-cognito-identity-js#532).
+        const p = await pool();
+        const c = await client(p);
+        const hidden = await client(p, { PreventUserExistenceErrors: 'ENABLED' });
+        await send(new AdminCreateUserCommand({ UserPoolId: p, Username: 'nia', MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: 'nia@example.com' }, { Name: 'email_verified', Value: 'true' }] }));
+        await send(new AdminCreateUserCommand({ UserPoolId: p, Username: 'ned', MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: 'ned@example.com' }] }));
+        const refused = ['NotAuthorizedException', 'User password cannot be reset in the current state.'] as const;
+        for (const Username of ['nia', 'ned']) {
+          await expectError(send(new ForgotPasswordCommand({ ClientId: c.ClientId, Username })), ...refused);
+          await expectError(send(new ForgotPasswordCommand({ ClientId: hidden.ClientId, Username })), ...refused);
+          await expectError(send(new AdminResetUserPasswordCommand({ UserPoolId: p, Username })), ...refused);
+          assert.equal((await getUser(p, Username)).UserStatus, 'FORCE_CHANGE_PASSWORD');
+        }
+        assert.equal(await t.server.store.codes.get(p, 'nia', 'FORGOT_PASSWORD'), undefined, 'no code was issued');
+        // Once the password is permanent, the reset works.
+        await send(new AdminSetUserPasswordCommand({ UserPoolId: p, Username: 'nia', Password: PASSWORD, Permanent: true }));
+        await send(new ForgotPasswordCommand({ ClientId: c.ClientId, Username: 'nia' }));
+        assert.equal((await lastMessage(p, 'nia')).kind, 'FORGOT_PASSWORD');
       });
 
       it('unknown users: UserNotFoundException under LEGACY, indistinguishable under ENABLED', async () => {
