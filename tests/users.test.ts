@@ -382,6 +382,20 @@ for (const backend of await backends()) {
         assert.equal(attr(olga.UserAttributes, 'email_verified'), 'false');
       });
 
+      it('ConfirmSignUp refused with AliasExistsException leaves the code usable for the retry with ForceAliasCreation', async () => {
+        const p = await pool({ AliasAttributes: ['email'] });
+        const c = await client(p);
+        await send(new AdminCreateUserCommand({ UserPoolId: p, Username: 'rae', MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: 'taken@example.com' }, { Name: 'email_verified', Value: 'true' }] }));
+        await send(new SignUpCommand({ ClientId: c.ClientId, Username: 'ray', Password: PASSWORD, UserAttributes: [{ Name: 'email', Value: 'taken@example.com' }] }));
+        const { code } = await lastMessage(p, 'ray');
+        await expectError(send(new ConfirmSignUpCommand({ ClientId: c.ClientId, Username: 'ray', ConfirmationCode: code! })), 'AliasExistsException', 'An account with the given email already exists.');
+        assert.equal((await getUser(p, 'ray')).UserStatus, 'UNCONFIRMED');
+        await send(new ConfirmSignUpCommand({ ClientId: c.ClientId, Username: 'ray', ConfirmationCode: code!, ForceAliasCreation: true }));
+        assert.equal((await getUser(p, 'ray')).UserStatus, 'CONFIRMED');
+        assert.equal((await getUser(p, 'taken@example.com')).Username, 'ray');
+        assert.equal(await t.server.store.codes.get(p, 'ray', 'SIGN_UP'), undefined, 'the code was used');
+      });
+
       it('case-insensitive pools compare usernames without case', async () => {
         const p = await pool({ UsernameConfiguration: { CaseSensitive: false } });
         await send(new AdminCreateUserCommand({ UserPoolId: p, Username: 'Rita', MessageAction: 'SUPPRESS' }));
