@@ -657,6 +657,14 @@ for (const backend of await backends()) {
         assert.deepEqual(r.Users[0].Attributes.map((a: any) => a.Name), ['email']);
         assert.equal(r.Users[0].Username, 'user00');
         assert.equal(r.Users[0].UserStatus, 'FORCE_CHANGE_PASSWORD');
+        // Cognito refuses a requested attribute that is not in the schema or that a user of the results lacks.
+        const missing = ['InvalidParameterException', 'One or more requested attributes do not exist.'] as const;
+        await expectError(send(new ListUsersCommand({ UserPoolId: p, AttributesToGet: ['email', 'family_name'] })), ...missing);
+        await expectError(send(new ListUsersCommand({ UserPoolId: p, AttributesToGet: ['custom:nope'] })), ...missing);
+        const given = await send(new ListUsersCommand({ UserPoolId: p, Filter: 'given_name = "Ann"', AttributesToGet: ['given_name', 'sub'] }));
+        assert.equal(given.Users.length, 5);
+        assert.deepEqual(given.Users[0].Attributes.map((a: any) => a.Name), ['sub', 'given_name']);
+        await expectError(send(new ListUsersCommand({ UserPoolId: p, Filter: 'given_name = "Ann"', AttributesToGet: ['email_verified'] })), ...missing);
         await expectError(send(new ListUsersCommand({ UserPoolId: p, Filter: 'custom:x = "1"' })), 'InvalidParameterException', /Invalid search attribute: custom:x/);
         await expectError(send(new ListUsersCommand({ UserPoolId: p, Filter: 'email == nope' })), 'InvalidParameterException', 'Error while parsing filter.');
         // Cognito's one text for a filter it cannot parse (aws/aws-sdk-php#1088: Filter 'foo').

@@ -2,7 +2,7 @@ import type { ListUsersRequest } from '@aws-sdk/client-cognito-identity-provider
 import { renderUser, usernameKey } from '../../domain/users.js';
 import { errors } from '../../protocol/errors.js';
 import { FILTERABLE_ATTRIBUTES } from '../../store/repos/users.js';
-import type { PoolRecord, UserFilter } from '../../store/types.js';
+import type { PoolRecord, UserFilter, UserRecord } from '../../store/types.js';
 import type { Ctx } from '../context.js';
 import { decodeToken, encodeToken } from '../pagination.js';
 import { loadPool } from '../pools/shared.js';
@@ -36,8 +36,24 @@ export async function ListUsers(input: ListUsersRequest, ctx: Ctx) {
   const limit = input.Limit || 60;
   const { users, cursor } = await ctx.store.users.list(pool.id, { filter, after, limit });
   const only = input.AttributesToGet ? new Set(input.AttributesToGet) : undefined;
+  if (only) checkAttributesToGet(pool, only, users);
   return {
     Users: users.map((u) => renderUser(u, only)),
     ...(cursor !== undefined ? { PaginationToken: encodeToken(kind, cursor) } : {}),
   };
+}
+
+/**
+ * Cognito answers AttributesToGet naming an attribute that is not in the pool's schema, or that a
+ * user of the results has no value for, with "One or more requested attributes do not exist."
+ * (the model's AttributesToGet text; aws/aws-sdk-js#2570, #3091). `sub` is always there.
+ */
+function checkAttributesToGet(pool: PoolRecord, names: Set<string>, users: UserRecord[]): void {
+  const schema = new Set((pool.settings.SchemaAttributes ?? []).map((a) => a.Name!));
+  for (const name of names) {
+    if (name === 'sub') continue;
+    if (!schema.has(name) || users.some((u) => u.attributes[name] === undefined)) {
+      throw errors.invalidParameter('One or more requested attributes do not exist.');
+    }
+  }
 }
