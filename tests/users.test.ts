@@ -298,9 +298,32 @@ for (const backend of await backends()) {
         const p = await pool();
         const c = await client(p);
         await send(new AdminCreateUserCommand({ UserPoolId: p, Username: 'mo', MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: 'mo@example.com' }] }));
+        await send(new AdminSetUserPasswordCommand({ UserPoolId: p, Username: 'mo', Password: PASSWORD, Permanent: true }));
         await expectError(send(new ForgotPasswordCommand({ ClientId: c.ClientId, Username: 'mo' })), 'InvalidParameterException', 'Cannot reset password for the user as there is no registered/verified email or phone_number');
         await send(new AdminDisableUserCommand({ UserPoolId: p, Username: 'mo' }));
         await expectError(send(new ForgotPasswordCommand({ ClientId: c.ClientId, Username: 'mo' })), 'NotAuthorizedException', 'User is disabled.');
+      });
+
+      it('a user with a temporary password cannot reset it (ForgotPassword, AdminResetUserPassword)', async () => {
+        // Cognito: NotAuthorizedException "User password cannot be reset in the current state." for
+        // FORCE_CHANGE_PASSWORD users, email verified or not (amplify-js#2955, amazon-cognito-identity-js#532).
+        const p = await pool();
+        const c = await client(p);
+        const hidden = await client(p, { PreventUserExistenceErrors: 'ENABLED' });
+        await send(new AdminCreateUserCommand({ UserPoolId: p, Username: 'nia', MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: 'nia@example.com' }, { Name: 'email_verified', Value: 'true' }] }));
+        await send(new AdminCreateUserCommand({ UserPoolId: p, Username: 'ned', MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: 'ned@example.com' }] }));
+        const refused = ['NotAuthorizedException', 'User password cannot be reset in the current state.'] as const;
+        for (const Username of ['nia', 'ned']) {
+          await expectError(send(new ForgotPasswordCommand({ ClientId: c.ClientId, Username })), ...refused);
+          await expectError(send(new ForgotPasswordCommand({ ClientId: hidden.ClientId, Username })), ...refused);
+          await expectError(send(new AdminResetUserPasswordCommand({ UserPoolId: p, Username })), ...refused);
+          assert.equal((await getUser(p, Username)).UserStatus, 'FORCE_CHANGE_PASSWORD');
+        }
+        assert.equal(await t.server.store.codes.get(p, 'nia', 'FORGOT_PASSWORD'), undefined, 'no code was issued');
+        // Once the password is permanent, the reset works.
+        await send(new AdminSetUserPasswordCommand({ UserPoolId: p, Username: 'nia', Password: PASSWORD, Permanent: true }));
+        await send(new ForgotPasswordCommand({ ClientId: c.ClientId, Username: 'nia' }));
+        assert.equal((await lastMessage(p, 'nia')).kind, 'FORGOT_PASSWORD');
       });
 
       it('unknown users: UserNotFoundException under LEGACY, indistinguishable under ENABLED', async () => {
@@ -357,6 +380,20 @@ for (const backend of await backends()) {
         assert.equal((await getUser(p, 'shared@example.com')).Username, 'quinn', 'the alias moved');
         const olga = await getUser(p, 'olga');
         assert.equal(attr(olga.UserAttributes, 'email_verified'), 'false');
+      });
+
+      it('ConfirmSignUp refused with AliasExistsException leaves the code usable for the retry with ForceAliasCreation', async () => {
+        const p = await pool({ AliasAttributes: ['email'] });
+        const c = await client(p);
+        await send(new AdminCreateUserCommand({ UserPoolId: p, Username: 'rae', MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: 'taken@example.com' }, { Name: 'email_verified', Value: 'true' }] }));
+        await send(new SignUpCommand({ ClientId: c.ClientId, Username: 'ray', Password: PASSWORD, UserAttributes: [{ Name: 'email', Value: 'taken@example.com' }] }));
+        const { code } = await lastMessage(p, 'ray');
+        await expectError(send(new ConfirmSignUpCommand({ ClientId: c.ClientId, Username: 'ray', ConfirmationCode: code! })), 'AliasExistsException', 'An account with the given email already exists.');
+        assert.equal((await getUser(p, 'ray')).UserStatus, 'UNCONFIRMED');
+        await send(new ConfirmSignUpCommand({ ClientId: c.ClientId, Username: 'ray', ConfirmationCode: code!, ForceAliasCreation: true }));
+        assert.equal((await getUser(p, 'ray')).UserStatus, 'CONFIRMED');
+        assert.equal((await getUser(p, 'taken@example.com')).Username, 'ray');
+        assert.equal(await t.server.store.codes.get(p, 'ray', 'SIGN_UP'), undefined, 'the code was used');
       });
 
       it('case-insensitive pools compare usernames without case', async () => {
@@ -458,7 +495,11 @@ for (const backend of await backends()) {
         assert.equal((await all('given_name = "Ann"')).length, 5);
         assert.deepEqual(await all('username ^= "user2"'), ['user20', 'user21', 'user22']);
         assert.deepEqual(await all('cognito:user_status = "CONFIRMED"'), ['user03']);
+        // cognito:user_status is case-insensitive, status is not (the model's ListUsers.Filter text).
+        assert.deepEqual(await all('cognito:user_status = "confirmed"'), ['user03']);
+        assert.deepEqual(await all('cognito:user_status ^= "Force_"', 6), (await all()).filter((u) => u !== 'user03'));
         assert.deepEqual(await all('status = "Disabled"'), ['user04']);
+        assert.deepEqual(await all('status = "disabled"'), []);
         const g = await getUser(p, 'user05');
         assert.deepEqual(await all(`sub = "${attr(g.UserAttributes, 'sub')}"`), ['user05']);
         assert.deepEqual(await all('email = "nobody@example.com"'), []);
@@ -616,8 +657,20 @@ for (const backend of await backends()) {
         assert.deepEqual(r.Users[0].Attributes.map((a: any) => a.Name), ['email']);
         assert.equal(r.Users[0].Username, 'user00');
         assert.equal(r.Users[0].UserStatus, 'FORCE_CHANGE_PASSWORD');
+        // Cognito refuses a requested attribute that is not in the schema or that a user of the results lacks.
+        const missing = ['InvalidParameterException', 'One or more requested attributes do not exist.'] as const;
+        await expectError(send(new ListUsersCommand({ UserPoolId: p, AttributesToGet: ['email', 'family_name'] })), ...missing);
+        await expectError(send(new ListUsersCommand({ UserPoolId: p, AttributesToGet: ['custom:nope'] })), ...missing);
+        const given = await send(new ListUsersCommand({ UserPoolId: p, Filter: 'given_name = "Ann"', AttributesToGet: ['given_name', 'sub'] }));
+        assert.equal(given.Users.length, 5);
+        assert.deepEqual(given.Users[0].Attributes.map((a: any) => a.Name), ['sub', 'given_name']);
+        await expectError(send(new ListUsersCommand({ UserPoolId: p, Filter: 'given_name = "Ann"', AttributesToGet: ['email_verified'] })), ...missing);
         await expectError(send(new ListUsersCommand({ UserPoolId: p, Filter: 'custom:x = "1"' })), 'InvalidParameterException', /Invalid search attribute: custom:x/);
-        await expectError(send(new ListUsersCommand({ UserPoolId: p, Filter: 'email == nope' })), 'InvalidParameterException');
+        await expectError(send(new ListUsersCommand({ UserPoolId: p, Filter: 'email == nope' })), 'InvalidParameterException', 'Error while parsing filter.');
+        // Cognito's one text for a filter it cannot parse (aws/aws-sdk-php#1088: Filter 'foo').
+        for (const Filter of ['foo', 'email = unquoted', "email = 'single'", 'email = "a" and name = "b"', 'email != "x"']) {
+          await expectError(send(new ListUsersCommand({ UserPoolId: p, Filter })), 'InvalidParameterException', 'Error while parsing filter.');
+        }
         await expectError(send(new ListUsersCommand({ UserPoolId: p, Limit: 61 })), 'InvalidParameterException', /Member must have value less than or equal to 60/);
         await expectError(send(new ListUsersCommand({ UserPoolId: p, PaginationToken: 'forged' })), 'InvalidParameterException');
       });

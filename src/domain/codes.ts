@@ -42,6 +42,15 @@ export const codeExpired = () => new CognitoError('ExpiredCodeException', 'Inval
  * (expired, used, or never issued) or LimitExceededException (too many wrong attempts).
  */
 export async function consumeCode(store: Store, poolId: string, usernameKey: string, purpose: CodePurpose, code: string, now: number): Promise<void> {
+  await useCode(store, await checkCode(store, poolId, usernameKey, purpose, code, now), poolId, usernameKey, purpose);
+}
+
+/**
+ * Checks a code without consuming it (a wrong one counts as an attempt) and returns the stored hash
+ * for useCode. Callers whose write may still fail (AliasExistsException) check first, then use the
+ * code in the transaction of the write, so a failed request leaves the code usable.
+ */
+export async function checkCode(store: Store, poolId: string, usernameKey: string, purpose: CodePurpose, code: string, now: number): Promise<string> {
   const rec = await store.codes.get(poolId, usernameKey, purpose);
   if (!rec || rec.expiresAt <= now) throw codeExpired();
   if (rec.attempts >= MAX_CODE_ATTEMPTS) throw errors.limitExceeded('Attempt limit exceeded, please try after some time.');
@@ -51,6 +60,10 @@ export async function consumeCode(store: Store, poolId: string, usernameKey: str
     await store.codes.addAttempt(poolId, usernameKey, purpose);
     throw codeMismatch();
   }
-  // Single use: the delete must be the one that wins when two requests race with the same code.
-  if (!(await store.codes.delete(poolId, usernameKey, purpose, rec.codeHash))) throw codeExpired();
+  return rec.codeHash;
+}
+
+/** Consumes a checked code. Single use: the delete must be the one that wins when two requests race with the same code. */
+export async function useCode(store: Store, codeHash: string, poolId: string, usernameKey: string, purpose: CodePurpose): Promise<void> {
+  if (!(await store.codes.delete(poolId, usernameKey, purpose, codeHash))) throw codeExpired();
 }

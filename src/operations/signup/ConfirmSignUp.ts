@@ -1,5 +1,5 @@
 import type { ConfirmSignUpRequest } from '@aws-sdk/client-cognito-identity-provider';
-import { codeMismatch, consumeCode } from '../../domain/codes.js';
+import { checkCode, codeMismatch, useCode } from '../../domain/codes.js';
 import { errors } from '../../protocol/errors.js';
 import type { ClientRecord, PoolRecord, UserRecord } from '../../store/types.js';
 import { loadClientAndPool } from '../clients/shared.js';
@@ -26,9 +26,12 @@ export async function ConfirmSignUp(input: ConfirmSignUpRequest, ctx: Ctx) {
 export async function confirmSignUp(ctx: Ctx, client: ClientRecord, pool: PoolRecord, user: UserRecord | undefined, code: string, forceAlias: boolean): Promise<void> {
   if (!user) throw hidesUsers(client) ? codeMismatch() : notFound();
   if (user.status !== 'UNCONFIRMED') throw errors.notAuthorized(`User cannot be confirmed. Current status is ${user.status}`);
-  await consumeCode(ctx.store, pool.id, user.usernameKey, 'SIGN_UP', code, ctx.now);
+  const codeHash = await checkCode(ctx.store, pool.id, user.usernameKey, 'SIGN_UP', code, ctx.now);
+  // The code is used in the transaction of the write: when the alias is taken (AliasExistsException)
+  // it stays valid, for the retry with ForceAliasCreation.
   await ctx.store.transaction(async (tx) => {
     const u = await lockUser(tx, pool, user.username);
+    await useCode(tx, codeHash, pool.id, user.usernameKey, 'SIGN_UP');
     const attrs = { ...u.attributes };
     const auto = pool.settings.AutoVerifiedAttributes ?? [];
     // The code went to the phone when it is auto-verified, else to the email (notify.signUpChannel).

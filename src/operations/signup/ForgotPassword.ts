@@ -2,6 +2,7 @@ import type { ForgotPasswordRequest } from '@aws-sdk/client-cognito-identity-pro
 import { issueCode } from '../../domain/codes.js';
 import { recoveryChannel, sendCode } from '../../domain/notify.js';
 import { errors } from '../../protocol/errors.js';
+import { cannotReset } from '../users/AdminResetUserPassword.js';
 import { loadClientAndPool } from '../clients/shared.js';
 import type { Ctx } from '../context.js';
 import { simulated } from './ResendConfirmationCode.js';
@@ -11,6 +12,9 @@ import { hidesUsers, notFound, userForClient } from './shared.js';
 export async function ForgotPassword(input: ForgotPasswordRequest, ctx: Ctx) {
   const { client, pool } = await loadClientAndPool(ctx.store, input.ClientId!);
   const user = await userForClient(ctx.store, client, pool, input.Username!, input.SecretHash);
+  // A user with a temporary password signs in with it (NEW_PASSWORD_REQUIRED); Cognito refuses the
+  // reset, verified address or not (amplify-js#2955, aws-aspnet-cognito-identity-provider#37).
+  if (user?.enabled && user.status === 'FORCE_CHANGE_PASSWORD') throw cannotReset();
   const channel = user && recoveryChannel(pool, user);
   if (!user || !user.enabled || !channel) {
     if (hidesUsers(client)) return { CodeDeliveryDetails: simulated(input.Username!) };

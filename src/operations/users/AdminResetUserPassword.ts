@@ -6,12 +6,18 @@ import { errors } from '../../protocol/errors.js';
 import type { Ctx } from '../context.js';
 
 /**
+ * Cognito's answer for a user whose password cannot be reset: UNCONFIRMED, or FORCE_CHANGE_PASSWORD
+ * (its temporary password is the way in; amazon-cognito-identity-js#532, amplify-flutter#3048).
+ */
+export const cannotReset = () => errors.notAuthorized('User password cannot be reset in the current state.');
+
+/**
  * The user must reset the password before signing in again (RESET_REQUIRED); a reset code goes to
  * the verified email or phone, which ConfirmForgotPassword takes.
  */
 export async function AdminResetUserPassword(input: AdminResetUserPasswordRequest, ctx: Ctx) {
   const { pool, user: u } = await loadPoolAndUser(ctx.store, input.UserPoolId!, input.Username!);
-  if (u.status === 'UNCONFIRMED') throw errors.notAuthorized('User password cannot be reset in the current state.');
+  if (u.status === 'UNCONFIRMED' || u.status === 'FORCE_CHANGE_PASSWORD') throw cannotReset();
   const channel = recoveryChannel(pool, u);
   if (!channel) throw errors.invalidParameter('Cannot reset password for the user as there is no registered/verified email or phone_number');
   await ctx.store.users.update({ ...u, status: 'RESET_REQUIRED', updatedAt: ctx.now });
