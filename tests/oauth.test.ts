@@ -549,6 +549,24 @@ for (const backend of await backends()) {
       assert.deepEqual([r.status, JSON.parse(r.body).error], [400, 'invalid_client']);
       r = await send(`auth.${prefix}.example.com`, authorize(b.clientId));
       assert.equal(r.status, 302, 'a host name that is no domain of any pool restricts nothing');
+
+      // userInfo on the domain: a token of another pool is not valid there.
+      await makeUser(t.cognito, poolB, 'noor');
+      const code = callbackParams((await signIn(new FormClient(t.url), `${t.url}${authorize(b.clientId)}&scope=openid`, 'noor')).location).get('code')!;
+      const tokens = (await (
+        await fetch(`${t.url}/oauth2/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'authorization_code', client_id: b.clientId, code, redirect_uri: CALLBACK }) })
+      ).json()) as { access_token: string };
+      const userInfoOn = (host: string) =>
+        new Promise<number>((resolve, reject) => {
+          const req = http.request({ host: '127.0.0.1', port, path: '/oauth2/userInfo', headers: { host, authorization: `Bearer ${tokens.access_token}` } }, (res) => {
+            res.resume();
+            res.on('end', () => resolve(res.statusCode!));
+          });
+          req.on('error', reject);
+          req.end();
+        });
+      assert.equal(await userInfoOn(`127.0.0.1:${port}`), 200);
+      assert.equal(await userInfoOn(domainHost), 401, "pool A's domain does not answer for pool B's token");
     });
 
     it('userInfo refuses API-flow tokens and malformed requests; revoke answers Cognito\'s status codes', async () => {
