@@ -516,6 +516,21 @@ for (const backend of await backends()) {
       await assert.rejects(oidc.clientCredentialsGrant(config), (e: any) => e.error === 'invalid_scope');
     });
 
+    it('authorize: a custom scope whose name holds a + is granted whole', async () => {
+      const poolId = await makePool(t.cognito);
+      await t.cognito.send(
+        new CreateResourceServerCommand({ UserPoolId: poolId, Identifier: 'api', Name: 'api', Scopes: [{ ScopeName: 'read+write', ScopeDescription: 'both' }, { ScopeName: 'read', ScopeDescription: 'read' }] }),
+      );
+      const { clientId } = await makeClient(t.cognito, poolId, { AllowedOAuthScopes: ['openid', 'email', 'api/read+write', 'api/read'] });
+      await makeUser(t.cognito, poolId, 'pia');
+      const authorize = (scope: string) => `${t.url}/oauth2/authorize?${new URLSearchParams({ client_id: clientId, response_type: 'token', redirect_uri: CALLBACK, scope })}`;
+      const browser = new FormClient(t.url);
+      const scopeOf = (r: PageResult) => decodeJwt(callbackParams(r.location, 'fragment').get('access_token')!).scope;
+      assert.equal(scopeOf(await signIn(browser, authorize('openid api/read+write'), 'pia')), 'openid api/read+write');
+      // A list written with %2B between the names still reads as the names.
+      assert.equal(scopeOf(await browser.get(authorize('openid+email'))), 'openid email');
+    });
+
     it('a request to a pool\'s domain (by Host) must name a client of that pool', async () => {
       const poolA = await makePool(t.cognito);
       const poolB = await makePool(t.cognito);
