@@ -557,6 +557,8 @@ for (const backend of await backends()) {
       r = await send(domainHost, authorize(b.clientId));
       assert.equal(r.status, 400);
       assert.match(r.body, /does not belong to the user pool of this domain/);
+      r = await send(`${domainHost.toUpperCase()}.:443`, authorize(b.clientId));
+      assert.equal(r.status, 400, 'the same host name with a final dot, in capitals, with a port');
       // The server's own address serves every pool.
       r = await send(`127.0.0.1:${port}`, authorize(b.clientId));
       assert.equal(r.status, 302);
