@@ -208,6 +208,15 @@ for (const backend of await backends()) {
       assert.deepEqual(Object.keys(r.json).sort(), ['access_token', 'expires_in', 'id_token', 'refresh_token', 'token_type']);
       assert.equal(r.json.token_type, 'Bearer');
       assert.equal(r.json.expires_in, 3600);
+
+      // A code requested without a challenge: a verifier means the challenge was stripped on the way
+      // (PKCE downgrade, RFC 9700 §2.1.1), so the exchange is refused; without one it works.
+      const plain = `/oauth2/authorize?${new URLSearchParams({ client_id: clientId, response_type: 'code', redirect_uri: CALLBACK, scope: 'openid' })}`;
+      const plainCode = async () => callbackParams((await signIn(new FormClient(t.url), plain, 'bob')).location).get('code')!;
+      r = await exchange({ grant_type: 'authorization_code', client_id: clientId, code: await plainCode(), redirect_uri: CALLBACK, code_verifier: verifier });
+      assert.deepEqual([r.status, r.json.error], [400, 'invalid_grant'], 'a verifier for a code requested without a challenge');
+      r = await exchange({ grant_type: 'authorization_code', client_id: clientId, code: await plainCode(), redirect_uri: CALLBACK });
+      assert.equal(r.status, 200, JSON.stringify(r.json));
     });
 
     it('authorize: errors are pages until the client and redirect_uri are known, then redirects with error and state', async () => {

@@ -63,6 +63,10 @@ export async function token(ctx: Ctx, req: HostedRequest): Promise<HostedRespons
       const a = Buffer.from(s256(verifier));
       const b = Buffer.from(state.codeChallenge);
       if (a.length !== b.length || !timingSafeEqual(a, b)) return oauthError('invalid_grant', 'code_verifier does not match the code_challenge.');
+    } else if (req.form.has('code_verifier')) {
+      // A verifier for a code requested without a challenge: the challenge was lost on the way (PKCE
+      // downgrade; RFC 9700 §2.1.1 says such a request MUST be refused).
+      return oauthError('invalid_grant', 'code_verifier was sent, but the authorization request had no code_challenge.');
     }
     const user = await ctx.store.users.get(pool.id, state.usernameKey);
     if (!user || !user.enabled) return oauthError('invalid_grant', 'The user can no longer sign in.');
