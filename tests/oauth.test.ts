@@ -208,6 +208,14 @@ for (const backend of await backends()) {
       assert.deepEqual(Object.keys(r.json).sort(), ['access_token', 'expires_in', 'id_token', 'refresh_token', 'token_type']);
       assert.equal(r.json.token_type, 'Bearer');
       assert.equal(r.json.expires_in, 3600);
+      // The same code again: refused, and the tokens it gave are revoked (RFC 6749 §4.1.2).
+      const first = r.json;
+      r = await exchange({ grant_type: 'authorization_code', client_id: clientId, code, redirect_uri: CALLBACK, code_verifier: verifier });
+      assert.deepEqual([r.status, r.json.error], [400, 'invalid_grant']);
+      r = await exchange({ grant_type: 'refresh_token', client_id: clientId, refresh_token: first.refresh_token });
+      assert.deepEqual([r.status, r.json.error], [400, 'invalid_grant'], 'the refresh token of a replayed code is revoked');
+      const info = await fetch(`${t.url}/oauth2/userInfo`, { headers: { authorization: `Bearer ${first.access_token}` } });
+      assert.equal(info.status, 401, 'and so is its access token');
 
       // A code requested without a challenge: a verifier means the challenge was stripped on the way
       // (PKCE downgrade, RFC 9700 §2.1.1), so the exchange is refused; without one it works.

@@ -35,9 +35,15 @@ export interface CodeState {
   authTime: number;
 }
 
+/** What stays of an exchanged code until it would have expired: the sign-in it gave (to revoke if the code comes again). */
+interface UsedCodeState {
+  kind: 'USED_CODE';
+  originJti: string;
+}
+
 const random = () => randomBytes(32).toString('base64url');
 
-function seal(ctx: Ctx, state: HostedState | CodeState): string {
+function seal(ctx: Ctx, state: HostedState | CodeState | UsedCodeState): string {
   return ctx.secrets.seal(JSON.stringify(state), SESSION_CONTEXT);
 }
 
@@ -101,13 +107,29 @@ export async function issueCode(ctx: Ctx, pool: PoolRecord, client: ClientRecord
   return code;
 }
 
-/** Takes (consumes) an authorization code: undefined when unknown, used, expired or another client's. */
-export async function takeCode(ctx: Ctx, client: ClientRecord, code: string): Promise<CodeState | undefined> {
+/**
+ * Takes (consumes) an authorization code: undefined when unknown, expired or another client's;
+ * `reused` (the sign-in it gave) when it was exchanged before; else its state and expiry.
+ */
+export async function takeCode(
+  ctx: Ctx,
+  client: ClientRecord,
+  code: string,
+): Promise<{ state: CodeState; expiresAt: number } | { reused: string } | undefined> {
   if (!/^[\w-]{20,200}$/.test(code)) return undefined;
   const rec = await ctx.store.sessions.take(hashToken(code));
   if (!rec || rec.clientId !== client.id || rec.expiresAt <= ctx.now) return undefined;
   const state = open(ctx, rec.state);
-  return state?.kind === 'CODE' ? (state as CodeState) : undefined;
+  if (state?.kind === 'USED_CODE') return { reused: (state as UsedCodeState).originJti };
+  return state?.kind === 'CODE' ? { state: state as CodeState, expiresAt: rec.expiresAt } : undefined;
+}
+
+/**
+ * Remembers an exchanged code, until it would have expired, with the sign-in it gave: a second use
+ * revokes that sign-in's tokens (RFC 6749 §4.1.2: the code was stolen, or the exchange replayed).
+ */
+export async function markCodeUsed(ctx: Ctx, client: ClientRecord, code: string, originJti: string, expiresAt: number): Promise<void> {
+  await ctx.store.sessions.insert({ id: hashToken(code), poolId: client.poolId, clientId: client.id, state: seal(ctx, { kind: 'USED_CODE', originJti }), expiresAt });
 }
 
 /**
