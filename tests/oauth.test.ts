@@ -12,6 +12,7 @@ import http from 'node:http';
 import { createHash } from 'node:crypto';
 import {
   AdminCreateUserCommand,
+  AdminDeleteUserCommand,
   AdminDisableUserCommand,
   AdminResetUserPasswordCommand,
   AdminSetUserPasswordCommand,
@@ -342,6 +343,17 @@ for (const backend of await backends()) {
       replay.jar.set(cookie, stolen);
       r = await replay.get(authorize);
       assert.match(r.location!, /^\/login\?/);
+
+      // A user deleted and created again under the same name is someone else: neither the old
+      // session nor a code issued to the old user signs the new one in.
+      await signIn(browser, authorize, 'erin');
+      const oldCode = callbackParams((await browser.get(authorize)).location).get('code')!;
+      await t.cognito.send(new AdminDeleteUserCommand({ UserPoolId: poolId, Username: 'erin' }));
+      await makeUser(t.cognito, poolId, 'erin');
+      r = await browser.get(authorize);
+      assert.match(r.location!, /^\/login\?/, "the deleted user's session does not sign in the new erin");
+      const res = await fetch(`${t.url}/oauth2/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'authorization_code', client_id: clientId, code: oldCode, redirect_uri: CALLBACK }) });
+      assert.deepEqual([res.status, ((await res.json()) as { error: string }).error], [400, 'invalid_grant'], "the deleted user's code gives the new erin no tokens");
     });
 
     it('the sign-in page: wrong password, CSRF, unknown, unconfirmed and disabled users, lockout', async () => {

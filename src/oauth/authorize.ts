@@ -124,6 +124,7 @@ export async function complete(ctx: Ctx, ar: AuthorizeRequest, user: UserRecord,
   if (ar.responseType === 'code') {
     const code = await issueCode(ctx, ar.pool, ar.client, {
       usernameKey: user.usernameKey,
+      sub: user.sub,
       redirectUri: ar.redirectUri,
       scopes: ar.scopes,
       authTime,

@@ -22,12 +22,16 @@ export const sessionCookieName = (poolId: string) => `incognito_session_${poolId
 interface HostedState {
   kind: 'HOSTED';
   usernameKey: string;
+  /** The user's sub: a user deleted and created again under the same name is someone else. */
+  sub: string;
   authTime: number;
 }
 
 export interface CodeState {
   kind: 'CODE';
   usernameKey: string;
+  /** As in HostedState: the code is for this user, not for a later one with the same name. */
+  sub: string;
   redirectUri: string;
   scopes: string[];
   nonce?: string;
@@ -64,7 +68,7 @@ export async function startSession(ctx: Ctx, req: HostedRequest, pool: PoolRecor
     id: hashToken(value),
     poolId: pool.id,
     clientId: client.id,
-    state: seal(ctx, { kind: 'HOSTED', usernameKey: user.usernameKey, authTime }),
+    state: seal(ctx, { kind: 'HOSTED', usernameKey: user.usernameKey, sub: user.sub, authTime }),
     expiresAt: ctx.now + SESSION_SECONDS * 1000,
   });
   return { cookie: cookie(req, sessionCookieName(pool.id), value, SESSION_SECONDS), authTime };
@@ -72,7 +76,7 @@ export async function startSession(ctx: Ctx, req: HostedRequest, pool: PoolRecor
 
 /**
  * The user of the request's sign-in session in this pool, while the session lasts and the user
- * may still sign in (exists, enabled, confirmed).
+ * may still sign in (the same user, by sub; enabled, confirmed).
  */
 export async function sessionUser(ctx: Ctx, req: HostedRequest, pool: PoolRecord): Promise<{ user: UserRecord; authTime: number } | undefined> {
   const value = req.cookies[sessionCookieName(pool.id)];
@@ -81,9 +85,9 @@ export async function sessionUser(ctx: Ctx, req: HostedRequest, pool: PoolRecord
   if (!rec || rec.poolId !== pool.id || rec.expiresAt <= ctx.now) return undefined;
   const state = open(ctx, rec.state);
   if (state?.kind !== 'HOSTED') return undefined;
-  const { usernameKey, authTime } = state as HostedState;
+  const { usernameKey, sub, authTime } = state as HostedState;
   const user = await ctx.store.users.get(pool.id, usernameKey);
-  if (!user || !user.enabled || user.status !== 'CONFIRMED') return undefined;
+  if (!user || user.sub !== sub || !user.enabled || user.status !== 'CONFIRMED') return undefined;
   return { user, authTime };
 }
 
