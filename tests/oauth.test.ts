@@ -226,6 +226,12 @@ for (const backend of await backends()) {
       assert.deepEqual([r.status, r.json.error], [400, 'invalid_grant'], 'a verifier for a code requested without a challenge');
       r = await exchange({ grant_type: 'authorization_code', client_id: clientId, code: await plainCode(), redirect_uri: CALLBACK });
       assert.equal(r.status, 200, JSON.stringify(r.json));
+
+      // A password reset ordered after the code was issued: no tokens (as a refresh is refused then).
+      code = await plainCode();
+      await t.cognito.send(new AdminResetUserPasswordCommand({ UserPoolId: poolId, Username: 'bob' }));
+      r = await exchange({ grant_type: 'authorization_code', client_id: clientId, code, redirect_uri: CALLBACK });
+      assert.deepEqual([r.status, r.json.error], [400, 'invalid_grant'], 'a user whose password must be reset gets no tokens');
     });
 
     it('authorize: errors are pages until the client and redirect_uri are known, then redirects with error and state', async () => {

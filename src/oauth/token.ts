@@ -75,7 +75,7 @@ export async function token(ctx: Ctx, req: HostedRequest): Promise<HostedRespons
       return oauthError('invalid_grant', 'code_verifier was sent, but the authorization request had no code_challenge.');
     }
     const user = await ctx.store.users.get(pool.id, state.usernameKey);
-    if (!user || user.sub !== state.sub || !user.enabled) return oauthError('invalid_grant', 'The user can no longer sign in.');
+    if (!user || user.sub !== state.sub || !user.enabled || user.status === 'RESET_REQUIRED') return oauthError('invalid_grant', 'The user can no longer sign in.');
     const r = await issueTokens(ctx, pool, client, user, { scopes: state.scopes, authTime: state.authTime, ...(state.nonce !== undefined ? { nonce: state.nonce } : {}) });
     const issued = r.AuthenticationResult as Parameters<typeof tokenResponse>[0];
     const originJti = decodeJwt(issued.AccessToken).origin_jti;
