@@ -551,6 +551,20 @@ for (const backend of await backends()) {
       await assert.rejects(oidc.clientCredentialsGrant(config), (e: any) => e.error === 'invalid_scope');
     });
 
+    it('the sign-up page names the required attributes as a person would', async () => {
+      const poolId = await makePool(t.cognito, {
+        Schema: [
+          { Name: 'given_name', Required: true, Mutable: true, AttributeDataType: 'String' },
+          { Name: 'zoneinfo', Required: true, Mutable: true, AttributeDataType: 'String' },
+        ],
+      });
+      const { clientId } = await makeClient(t.cognito, poolId);
+      const r = await new FormClient(t.url).get(`/signup?${new URLSearchParams({ client_id: clientId, response_type: 'code', redirect_uri: CALLBACK })}`);
+      assert.equal(r.status, 200);
+      assert.match(r.html, /<label for="f_attr_given_name">Given name<\/label>/);
+      assert.match(r.html, /<label for="f_attr_zoneinfo">Time zone<\/label>/);
+    });
+
     it('authorize: a custom scope whose name holds a + is granted whole', async () => {
       const poolId = await makePool(t.cognito);
       await t.cognito.send(
