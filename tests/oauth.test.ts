@@ -12,6 +12,7 @@ import http from 'node:http';
 import { createHash } from 'node:crypto';
 import {
   AdminCreateUserCommand,
+  AdminDeleteUserCommand,
   AdminDisableUserCommand,
   AdminResetUserPasswordCommand,
   AdminSetUserPasswordCommand,
@@ -208,6 +209,29 @@ for (const backend of await backends()) {
       assert.deepEqual(Object.keys(r.json).sort(), ['access_token', 'expires_in', 'id_token', 'refresh_token', 'token_type']);
       assert.equal(r.json.token_type, 'Bearer');
       assert.equal(r.json.expires_in, 3600);
+      // The same code again: refused, and the tokens it gave are revoked (RFC 6749 §4.1.2).
+      const first = r.json;
+      r = await exchange({ grant_type: 'authorization_code', client_id: clientId, code, redirect_uri: CALLBACK, code_verifier: verifier });
+      assert.deepEqual([r.status, r.json.error], [400, 'invalid_grant']);
+      r = await exchange({ grant_type: 'refresh_token', client_id: clientId, refresh_token: first.refresh_token });
+      assert.deepEqual([r.status, r.json.error], [400, 'invalid_grant'], 'the refresh token of a replayed code is revoked');
+      const info = await fetch(`${t.url}/oauth2/userInfo`, { headers: { authorization: `Bearer ${first.access_token}` } });
+      assert.equal(info.status, 401, 'and so is its access token');
+
+      // A code requested without a challenge: a verifier means the challenge was stripped on the way
+      // (PKCE downgrade, RFC 9700 §2.1.1), so the exchange is refused; without one it works.
+      const plain = `/oauth2/authorize?${new URLSearchParams({ client_id: clientId, response_type: 'code', redirect_uri: CALLBACK, scope: 'openid' })}`;
+      const plainCode = async () => callbackParams((await signIn(new FormClient(t.url), plain, 'bob')).location).get('code')!;
+      r = await exchange({ grant_type: 'authorization_code', client_id: clientId, code: await plainCode(), redirect_uri: CALLBACK, code_verifier: verifier });
+      assert.deepEqual([r.status, r.json.error], [400, 'invalid_grant'], 'a verifier for a code requested without a challenge');
+      r = await exchange({ grant_type: 'authorization_code', client_id: clientId, code: await plainCode(), redirect_uri: CALLBACK });
+      assert.equal(r.status, 200, JSON.stringify(r.json));
+
+      // A password reset ordered after the code was issued: no tokens (as a refresh is refused then).
+      code = await plainCode();
+      await t.cognito.send(new AdminResetUserPasswordCommand({ UserPoolId: poolId, Username: 'bob' }));
+      r = await exchange({ grant_type: 'authorization_code', client_id: clientId, code, redirect_uri: CALLBACK });
+      assert.deepEqual([r.status, r.json.error], [400, 'invalid_grant'], 'a user whose password must be reset gets no tokens');
     });
 
     it('authorize: errors are pages until the client and redirect_uri are known, then redirects with error and state', async () => {
@@ -325,6 +349,17 @@ for (const backend of await backends()) {
       replay.jar.set(cookie, stolen);
       r = await replay.get(authorize);
       assert.match(r.location!, /^\/login\?/);
+
+      // A user deleted and created again under the same name is someone else: neither the old
+      // session nor a code issued to the old user signs the new one in.
+      await signIn(browser, authorize, 'erin');
+      const oldCode = callbackParams((await browser.get(authorize)).location).get('code')!;
+      await t.cognito.send(new AdminDeleteUserCommand({ UserPoolId: poolId, Username: 'erin' }));
+      await makeUser(t.cognito, poolId, 'erin');
+      r = await browser.get(authorize);
+      assert.match(r.location!, /^\/login\?/, "the deleted user's session does not sign in the new erin");
+      const res = await fetch(`${t.url}/oauth2/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'authorization_code', client_id: clientId, code: oldCode, redirect_uri: CALLBACK }) });
+      assert.deepEqual([res.status, ((await res.json()) as { error: string }).error], [400, 'invalid_grant'], "the deleted user's code gives the new erin no tokens");
     });
 
     it('the sign-in page: wrong password, CSRF, unknown, unconfirmed and disabled users, lockout', async () => {
@@ -516,6 +551,35 @@ for (const backend of await backends()) {
       await assert.rejects(oidc.clientCredentialsGrant(config), (e: any) => e.error === 'invalid_scope');
     });
 
+    it('the sign-up page names the required attributes as a person would', async () => {
+      const poolId = await makePool(t.cognito, {
+        Schema: [
+          { Name: 'given_name', Required: true, Mutable: true, AttributeDataType: 'String' },
+          { Name: 'zoneinfo', Required: true, Mutable: true, AttributeDataType: 'String' },
+        ],
+      });
+      const { clientId } = await makeClient(t.cognito, poolId);
+      const r = await new FormClient(t.url).get(`/signup?${new URLSearchParams({ client_id: clientId, response_type: 'code', redirect_uri: CALLBACK })}`);
+      assert.equal(r.status, 200);
+      assert.match(r.html, /<label for="f_attr_given_name">Given name<\/label>/);
+      assert.match(r.html, /<label for="f_attr_zoneinfo">Time zone<\/label>/);
+    });
+
+    it('authorize: a custom scope whose name holds a + is granted whole', async () => {
+      const poolId = await makePool(t.cognito);
+      await t.cognito.send(
+        new CreateResourceServerCommand({ UserPoolId: poolId, Identifier: 'api', Name: 'api', Scopes: [{ ScopeName: 'read+write', ScopeDescription: 'both' }, { ScopeName: 'read', ScopeDescription: 'read' }] }),
+      );
+      const { clientId } = await makeClient(t.cognito, poolId, { AllowedOAuthScopes: ['openid', 'email', 'api/read+write', 'api/read'] });
+      await makeUser(t.cognito, poolId, 'pia');
+      const authorize = (scope: string) => `${t.url}/oauth2/authorize?${new URLSearchParams({ client_id: clientId, response_type: 'token', redirect_uri: CALLBACK, scope })}`;
+      const browser = new FormClient(t.url);
+      const scopeOf = (r: PageResult) => decodeJwt(callbackParams(r.location, 'fragment').get('access_token')!).scope;
+      assert.equal(scopeOf(await signIn(browser, authorize('openid api/read+write'), 'pia')), 'openid api/read+write');
+      // A list written with %2B between the names still reads as the names.
+      assert.equal(scopeOf(await browser.get(authorize('openid+email'))), 'openid email');
+    });
+
     it('a request to a pool\'s domain (by Host) must name a client of that pool', async () => {
       const poolA = await makePool(t.cognito);
       const poolB = await makePool(t.cognito);
@@ -542,6 +606,8 @@ for (const backend of await backends()) {
       r = await send(domainHost, authorize(b.clientId));
       assert.equal(r.status, 400);
       assert.match(r.body, /does not belong to the user pool of this domain/);
+      r = await send(`${domainHost.toUpperCase()}.:443`, authorize(b.clientId));
+      assert.equal(r.status, 400, 'the same host name with a final dot, in capitals, with a port');
       // The server's own address serves every pool.
       r = await send(`127.0.0.1:${port}`, authorize(b.clientId));
       assert.equal(r.status, 302);
@@ -549,6 +615,24 @@ for (const backend of await backends()) {
       assert.deepEqual([r.status, JSON.parse(r.body).error], [400, 'invalid_client']);
       r = await send(`auth.${prefix}.example.com`, authorize(b.clientId));
       assert.equal(r.status, 302, 'a host name that is no domain of any pool restricts nothing');
+
+      // userInfo on the domain: a token of another pool is not valid there.
+      await makeUser(t.cognito, poolB, 'noor');
+      const code = callbackParams((await signIn(new FormClient(t.url), `${t.url}${authorize(b.clientId)}&scope=openid`, 'noor')).location).get('code')!;
+      const tokens = (await (
+        await fetch(`${t.url}/oauth2/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'authorization_code', client_id: b.clientId, code, redirect_uri: CALLBACK }) })
+      ).json()) as { access_token: string };
+      const userInfoOn = (host: string) =>
+        new Promise<number>((resolve, reject) => {
+          const req = http.request({ host: '127.0.0.1', port, path: '/oauth2/userInfo', headers: { host, authorization: `Bearer ${tokens.access_token}` } }, (res) => {
+            res.resume();
+            res.on('end', () => resolve(res.statusCode!));
+          });
+          req.on('error', reject);
+          req.end();
+        });
+      assert.equal(await userInfoOn(`127.0.0.1:${port}`), 200);
+      assert.equal(await userInfoOn(domainHost), 401, "pool A's domain does not answer for pool B's token");
     });
 
     it('userInfo refuses API-flow tokens and malformed requests; revoke answers Cognito\'s status codes', async () => {

@@ -12,7 +12,7 @@ import { operations } from '../operations/index.js';
 import type { Ctx } from '../operations/context.js';
 import { checkAuthorize, pageUrl, type AuthorizeRequest } from './authorize.js';
 import { page, type HostedRequest, type HostedResponse } from './http.js';
-import { errorPage, esc, formPage, type Field, type Message } from './pages.js';
+import { attributeLabel, errorPage, esc, formPage, type Field, type Message } from './pages.js';
 import { csrfToken, csrfValid } from './session.js';
 import { loginPage, selfSignUp, usernameLabel } from './login.js';
 
@@ -111,7 +111,7 @@ function signupFields(ar: AuthorizeRequest, values: URLSearchParams): Field[] {
   }
   for (const name of required) {
     if (name === 'email' || name === 'phone_number') continue;
-    fields.push({ name: `attr_${name}`, label: name.replace(/_/g, ' '), ...v(`attr_${name}`) });
+    fields.push({ name: `attr_${name}`, label: attributeLabel(name), ...v(`attr_${name}`) });
   }
   fields.push({ name: 'password', label: 'Password', type: 'password', autocomplete: 'new-password' });
   return fields;

@@ -45,7 +45,11 @@ export async function grantedScopes(ctx: Ctx, client: ClientRecord, requested: s
   const allowed = client.settings.AllowedOAuthScopes ?? [];
   const custom = allowed.some((s) => !STANDARD_SCOPES.has(s)) ? await existingCustomScopes(ctx, client.poolId) : new Set<string>();
   const usable = allowed.filter((s) => STANDARD_SCOPES.has(s) || custom.has(s));
-  const asked = requested === undefined || requested.trim() === '' ? usable : [...new Set(requested.split(/[ +]+/).filter(Boolean))].filter((s) => usable.includes(s));
+  // Scopes are space-separated (a `+` in the query is already a space). A scope name may hold a `+`
+  // (RFC 6749 §3.3; Cognito's ScopeNameType): one the client allows is kept whole; any other is
+  // also read as `+`-separated names, for scope lists encoded as `%2B`.
+  const words = (requested ?? '').split(/\s+/).filter(Boolean).flatMap((s) => (usable.includes(s) ? [s] : s.split('+')));
+  const asked = requested === undefined || requested.trim() === '' ? usable : [...new Set(words)].filter((s) => usable.includes(s));
   const openid = asked.includes('openid');
   return asked.filter((s) => openid || !OIDC_ONLY.has(s));
 }
@@ -120,6 +124,7 @@ export async function complete(ctx: Ctx, ar: AuthorizeRequest, user: UserRecord,
   if (ar.responseType === 'code') {
     const code = await issueCode(ctx, ar.pool, ar.client, {
       usernameKey: user.usernameKey,
+      sub: user.sub,
       redirectUri: ar.redirectUri,
       scopes: ar.scopes,
       authTime,

@@ -10,7 +10,7 @@ import type { Ctx } from '../operations/context.js';
 import type { PoolRecord, UserRecord } from '../store/types.js';
 import { checkAuthorize, complete, pageUrl, type AuthorizeRequest } from './authorize.js';
 import { page, type HostedRequest, type HostedResponse } from './http.js';
-import { formPage, type Field, type Message } from './pages.js';
+import { attributeLabel, formPage, type Field, type Message } from './pages.js';
 import { csrfToken, csrfValid, startSession } from './session.js';
 import { forgotPasswordStarted, confirmPage } from './account.js';
 
@@ -58,7 +58,7 @@ function newPasswordPage(req: HostedRequest, ar: AuthorizeRequest, session: stri
   const fields: Field[] = [
     { name: 'new_password', label: 'New password', type: 'password', autocomplete: 'new-password' },
     { name: 'confirm_password', label: 'Confirm the new password', type: 'password', autocomplete: 'new-password' },
-    ...required.map((name): Field => ({ name: `attr_${name}`, label: name.replace(/_/g, ' '), ...(name === 'email' ? { type: 'email', autocomplete: 'email' } : {}) })),
+    ...required.map((name): Field => ({ name: `attr_${name}`, label: attributeLabel(name), ...(name === 'email' ? { type: 'email', autocomplete: 'email' } : {}) })),
   ];
   return page(
     message?.kind === 'error' ? 400 : 200,

@@ -56,6 +56,34 @@ function hidden(fields: Record<string, string | undefined>): string {
     .join('\n');
 }
 
+/** What a form calls a user attribute: the standard ones by their usual names, others as written. */
+const ATTRIBUTE_LABELS: Record<string, string> = {
+  address: 'Address',
+  birthdate: 'Date of birth',
+  email: 'Email',
+  family_name: 'Family name',
+  gender: 'Gender',
+  given_name: 'Given name',
+  locale: 'Locale',
+  middle_name: 'Middle name',
+  name: 'Name',
+  nickname: 'Nickname',
+  phone_number: 'Phone number',
+  picture: 'Picture URL',
+  preferred_username: 'Preferred username',
+  profile: 'Profile URL',
+  updated_at: 'Updated at',
+  website: 'Website',
+  zoneinfo: 'Time zone',
+};
+
+export function attributeLabel(name: string): string {
+  const known = ATTRIBUTE_LABELS[name];
+  if (known) return known;
+  const plain = name.replace(/^custom:/, '').replace(/_/g, ' ');
+  return plain.charAt(0).toUpperCase() + plain.slice(1);
+}
+
 export interface Field {
   name: string;
   label: string;

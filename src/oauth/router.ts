@@ -64,7 +64,8 @@ const PREFIX_HOST = /^([a-z0-9-]+)\.auth\.[a-z0-9-]+\.amazoncognito\.com$/;
  */
 async function domainOfHost(s: Services, hostHeader: string | undefined) {
   if (!hostHeader) return undefined;
-  const host = hostHeader.toLowerCase().replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1');
+  // Without the port, and without a final dot (`auth.example.com.` is the same DNS name).
+  const host = hostHeader.toLowerCase().replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '');
   if (!host || host === 'localhost' || net.isIP(host)) return undefined;
   const m = PREFIX_HOST.exec(host);
   return s.store.domains.find(m ? m[1]! : host);

@@ -22,12 +22,16 @@ export const sessionCookieName = (poolId: string) => `incognito_session_${poolId
 interface HostedState {
   kind: 'HOSTED';
   usernameKey: string;
+  /** The user's sub: a user deleted and created again under the same name is someone else. */
+  sub: string;
   authTime: number;
 }
 
 export interface CodeState {
   kind: 'CODE';
   usernameKey: string;
+  /** As in HostedState: the code is for this user, not for a later one with the same name. */
+  sub: string;
   redirectUri: string;
   scopes: string[];
   nonce?: string;
@@ -35,9 +39,15 @@ export interface CodeState {
   authTime: number;
 }
 
+/** What stays of an exchanged code until it would have expired: the sign-in it gave (to revoke if the code comes again). */
+interface UsedCodeState {
+  kind: 'USED_CODE';
+  originJti: string;
+}
+
 const random = () => randomBytes(32).toString('base64url');
 
-function seal(ctx: Ctx, state: HostedState | CodeState): string {
+function seal(ctx: Ctx, state: HostedState | CodeState | UsedCodeState): string {
   return ctx.secrets.seal(JSON.stringify(state), SESSION_CONTEXT);
 }
 
@@ -58,7 +68,7 @@ export async function startSession(ctx: Ctx, req: HostedRequest, pool: PoolRecor
     id: hashToken(value),
     poolId: pool.id,
     clientId: client.id,
-    state: seal(ctx, { kind: 'HOSTED', usernameKey: user.usernameKey, authTime }),
+    state: seal(ctx, { kind: 'HOSTED', usernameKey: user.usernameKey, sub: user.sub, authTime }),
     expiresAt: ctx.now + SESSION_SECONDS * 1000,
   });
   return { cookie: cookie(req, sessionCookieName(pool.id), value, SESSION_SECONDS), authTime };
@@ -66,7 +76,7 @@ export async function startSession(ctx: Ctx, req: HostedRequest, pool: PoolRecor
 
 /**
  * The user of the request's sign-in session in this pool, while the session lasts and the user
- * may still sign in (exists, enabled, confirmed).
+ * may still sign in (the same user, by sub; enabled, confirmed).
  */
 export async function sessionUser(ctx: Ctx, req: HostedRequest, pool: PoolRecord): Promise<{ user: UserRecord; authTime: number } | undefined> {
   const value = req.cookies[sessionCookieName(pool.id)];
@@ -75,9 +85,9 @@ export async function sessionUser(ctx: Ctx, req: HostedRequest, pool: PoolRecord
   if (!rec || rec.poolId !== pool.id || rec.expiresAt <= ctx.now) return undefined;
   const state = open(ctx, rec.state);
   if (state?.kind !== 'HOSTED') return undefined;
-  const { usernameKey, authTime } = state as HostedState;
+  const { usernameKey, sub, authTime } = state as HostedState;
   const user = await ctx.store.users.get(pool.id, usernameKey);
-  if (!user || !user.enabled || user.status !== 'CONFIRMED') return undefined;
+  if (!user || user.sub !== sub || !user.enabled || user.status !== 'CONFIRMED') return undefined;
   return { user, authTime };
 }
 
@@ -101,13 +111,29 @@ export async function issueCode(ctx: Ctx, pool: PoolRecord, client: ClientRecord
   return code;
 }
 
-/** Takes (consumes) an authorization code: undefined when unknown, used, expired or another client's. */
-export async function takeCode(ctx: Ctx, client: ClientRecord, code: string): Promise<CodeState | undefined> {
+/**
+ * Takes (consumes) an authorization code: undefined when unknown, expired or another client's;
+ * `reused` (the sign-in it gave) when it was exchanged before; else its state and expiry.
+ */
+export async function takeCode(
+  ctx: Ctx,
+  client: ClientRecord,
+  code: string,
+): Promise<{ state: CodeState; expiresAt: number } | { reused: string } | undefined> {
   if (!/^[\w-]{20,200}$/.test(code)) return undefined;
   const rec = await ctx.store.sessions.take(hashToken(code));
   if (!rec || rec.clientId !== client.id || rec.expiresAt <= ctx.now) return undefined;
   const state = open(ctx, rec.state);
-  return state?.kind === 'CODE' ? (state as CodeState) : undefined;
+  if (state?.kind === 'USED_CODE') return { reused: (state as UsedCodeState).originJti };
+  return state?.kind === 'CODE' ? { state: state as CodeState, expiresAt: rec.expiresAt } : undefined;
+}
+
+/**
+ * Remembers an exchanged code, until it would have expired, with the sign-in it gave: a second use
+ * revokes that sign-in's tokens (RFC 6749 §4.1.2: the code was stolen, or the exchange replayed).
+ */
+export async function markCodeUsed(ctx: Ctx, client: ClientRecord, code: string, originJti: string, expiresAt: number): Promise<void> {
+  await ctx.store.sessions.insert({ id: hashToken(code), poolId: client.poolId, clientId: client.id, state: seal(ctx, { kind: 'USED_CODE', originJti }), expiresAt });
 }
 
 /**

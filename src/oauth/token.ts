@@ -4,6 +4,7 @@
  * 400 with `{"error": ...}`, the codes of RFC 6749 §5.2.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { decodeJwt } from 'jose';
 import { STANDARD_SCOPES } from '../domain/client-settings.js';
 import { mintClientToken } from '../domain/tokens.js';
 import { isCognitoError } from '../protocol/errors.js';
@@ -11,7 +12,7 @@ import { issueTokens, refreshAuth } from '../operations/auth/flows.js';
 import type { Ctx } from '../operations/context.js';
 import { authenticateClient } from './client-auth.js';
 import { json, type HostedRequest, type HostedResponse } from './http.js';
-import { takeCode } from './session.js';
+import { markCodeUsed, takeCode } from './session.js';
 
 const oauthError = (error: string, description?: string, status = 400): HostedResponse =>
   json(status, { error, ...(description ? { error_description: description } : {}) });
@@ -54,8 +55,13 @@ export async function token(ctx: Ctx, req: HostedRequest): Promise<HostedRespons
     if (!code) return oauthError('invalid_request', 'code is required.');
     if (!redirectUri) return oauthError('invalid_request', 'redirect_uri is required.');
     if (!oauthClient || !flows.includes('code')) return oauthError('unauthorized_client');
-    const state = await takeCode(ctx, client, code);
-    if (!state) return oauthError('invalid_grant', 'The code is unknown, used, expired, or was issued to another client.');
+    const taken = await takeCode(ctx, client, code);
+    if (taken && 'reused' in taken) {
+      // A second use of a code: the tokens the first gave are revoked (RFC 6749 §4.1.2).
+      await ctx.store.tokens.revokeFamily(taken.reused, ctx.now);
+    }
+    if (!taken || 'reused' in taken) return oauthError('invalid_grant', 'The code is unknown, used, expired, or was issued to another client.');
+    const { state } = taken;
     if (state.redirectUri !== redirectUri) return oauthError('invalid_grant', 'redirect_uri is not the one of the authorization request.');
     if (state.codeChallenge !== undefined) {
       const verifier = req.form.get('code_verifier');
@@ -63,11 +69,18 @@ export async function token(ctx: Ctx, req: HostedRequest): Promise<HostedRespons
       const a = Buffer.from(s256(verifier));
       const b = Buffer.from(state.codeChallenge);
       if (a.length !== b.length || !timingSafeEqual(a, b)) return oauthError('invalid_grant', 'code_verifier does not match the code_challenge.');
+    } else if (req.form.has('code_verifier')) {
+      // A verifier for a code requested without a challenge: the challenge was lost on the way (PKCE
+      // downgrade; RFC 9700 §2.1.1 says such a request MUST be refused).
+      return oauthError('invalid_grant', 'code_verifier was sent, but the authorization request had no code_challenge.');
     }
     const user = await ctx.store.users.get(pool.id, state.usernameKey);
-    if (!user || !user.enabled) return oauthError('invalid_grant', 'The user can no longer sign in.');
+    if (!user || user.sub !== state.sub || !user.enabled || user.status === 'RESET_REQUIRED') return oauthError('invalid_grant', 'The user can no longer sign in.');
     const r = await issueTokens(ctx, pool, client, user, { scopes: state.scopes, authTime: state.authTime, ...(state.nonce !== undefined ? { nonce: state.nonce } : {}) });
-    return tokenResponse(r.AuthenticationResult as Parameters<typeof tokenResponse>[0]);
+    const issued = r.AuthenticationResult as Parameters<typeof tokenResponse>[0];
+    const originJti = decodeJwt(issued.AccessToken).origin_jti;
+    if (typeof originJti === 'string') await markCodeUsed(ctx, client, code, originJti, taken.expiresAt);
+    return tokenResponse(issued);
   }
 
   if (grant === 'refresh_token') {

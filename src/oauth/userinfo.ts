@@ -5,7 +5,7 @@
 import { scopedAttributes, verifyAccessToken } from '../domain/tokens.js';
 import { isCognitoError } from '../protocol/errors.js';
 import type { Ctx } from '../operations/context.js';
-import { json, type HostedRequest, type HostedResponse } from './http.js';
+import { json, offDomain, type HostedRequest, type HostedResponse } from './http.js';
 
 const bearerError = (status: number, error: string, description: string): HostedResponse =>
   json(status, { error, error_description: description }, { 'WWW-Authenticate': `Bearer error="${error}", error_description="${description}"` });
@@ -23,6 +23,8 @@ export async function userInfo(ctx: Ctx, req: HostedRequest): Promise<HostedResp
     return bearerError(401, 'invalid_token', 'Access token is expired, disabled, or deleted, or the user has globally signed out.');
   }
   const { user, client, claims } = verified;
+  // On a pool's domain only that pool's tokens are valid (Cognito's domain checks them with its pool's keys).
+  if (offDomain(req, user.poolId)) return bearerError(401, 'invalid_token', 'Access token is expired, disabled, or deleted, or the user has globally signed out.');
   const scopes = String(claims.scope ?? '').split(' ');
   return json(200, {
     sub: user.sub,
