@@ -88,8 +88,10 @@ for (const backend of await backends()) {
   describe(`user import jobs (${backend.name})`, () => {
     let t: TestServer;
     const send = (c: any): Promise<any> => t.cognito.send(c);
+    /** The job log lines the runner writes to the server log. */
+    const serverLog: { jobId: string; line: string }[] = [];
     before(async () => {
-      t = await startTestServer(backend);
+      t = await startTestServer(backend, {}, { log: (jobId, lines) => serverLog.push(...lines.map((line) => ({ jobId, line }))) });
     });
     after(() => t.close());
 
@@ -317,6 +319,11 @@ for (const backend of await backends()) {
       assert.equal(stoppedLog.length, stopped.ImportedUsers);
       assert.ok(stoppedLog.every((l, i) => i === 0 || l.line > stoppedLog[i - 1]!.line));
       assert.equal((await t.server.store.imports.pending(j.JobId, 0)).size, 0);
+      // The server log has the same lines.
+      assert.deepEqual(
+        serverLog.filter((l) => l.jobId === j.JobId).map((l) => l.line).sort(),
+        stoppedLog.map((l) => l.message).sort(),
+      );
       await expectError(send(new StartUserImportJobCommand({ UserPoolId: p, JobId: j.JobId })), 'PreconditionNotMetException');
       await expectError(send(new StopUserImportJobCommand({ UserPoolId: p, JobId: j.JobId })), 'PreconditionNotMetException');
       // The pool is free again.
@@ -415,6 +422,30 @@ for (const backend of await backends()) {
         assert.deepEqual(await byEmail('carl@example.com'), ['usercarl']);
         // import_pending is empty once the job ends.
         assert.equal((await small.server.store.imports.pending(UserImportJob!.JobId!, 0)).size, 0);
+      } finally {
+        await small.close();
+      }
+    });
+
+    it('a job stopped within a window: the log lines of its imported users reach the server log too', async () => {
+      const serverLog: string[] = [];
+      // One window for the whole file, written 20 rows a transaction: the stop lands within it.
+      const small = await startTestServer(backend, {}, { windowSize: 100_000, batchSize: 20, pollMs: 20, log: (_jobId, lines) => serverLog.push(...lines) });
+      try {
+        const c = small.cognito;
+        const p = (await c.send(new CreateUserPoolCommand({ PoolName: 'stop-log', AutoVerifiedAttributes: ['email'] }))).UserPool!.Id!;
+        const h = (await c.send(new GetCSVHeaderCommand({ UserPoolId: p }))).CSVHeader!;
+        const { UserImportJob } = await c.send(new CreateUserImportJobCommand({ UserPoolId: p, JobName: 'stop', CloudWatchLogsRoleArn: ROLE }));
+        const jobId = UserImportJob!.JobId!;
+        assert.equal(await put(UserImportJob!.PreSignedUrl!, csv(h, Array.from({ length: 10_000 }, (_, i) => good(i)))), 200);
+        await c.send(new StartUserImportJobCommand({ UserPoolId: p, JobId: jobId }));
+        while (!(await c.send(new DescribeUserImportJobCommand({ UserPoolId: p, JobId: jobId }))).UserImportJob!.ImportedUsers) await sleep(5);
+        await c.send(new StopUserImportJobCommand({ UserPoolId: p, JobId: jobId }));
+        const stopped = await waitFor(c, p, jobId, (s) => s === 'Stopped');
+        assert.ok(stopped.ImportedUsers > 0 && stopped.ImportedUsers < 10_000, String(stopped.ImportedUsers));
+        const jobLog = (await small.server.store.imports.log(jobId, 0, 10_000)).map((l) => l.message);
+        assert.equal(jobLog.length, stopped.ImportedUsers);
+        assert.deepEqual([...serverLog].sort(), [...jobLog].sort());
       } finally {
         await small.close();
       }

@@ -430,8 +430,12 @@ export class ImportRunner {
     await this.store.imports.change(job.jobId, { runner: null, lease_until: null }, { runner: this.id });
   }
 
-  /** Ends the job; the log lines still pending (a job stopped within a window) go to import_log. */
+  /**
+   * Ends the job; the log lines still pending (a job stopped within a window) go to import_log, and
+   * to the server log.
+   */
   private async finish(job: ImportJob, status: 'Succeeded' | 'Failed' | 'Stopped', message: string): Promise<void> {
+    let lines: { line: number; message: string }[] = [];
     const done = await this.store.transaction(async (tx) => {
       const now = await tx.imports.get(job.jobId);
       if (!now) return false;
@@ -442,10 +446,13 @@ export class ImportRunner {
         { from: status === 'Stopped' ? ['Stopping'] : ['InProgress'], runner: this.id },
       );
       if (!ok) return false;
-      await tx.imports.addLog(job.jobId, [...pending].sort((a, b) => a[0] - b[0]).map(([line, message]) => ({ line, message })));
+      lines = [...pending].sort((a, b) => a[0] - b[0]).map(([line, message]) => ({ line, message }));
+      await tx.imports.addLog(job.jobId, lines);
       await tx.imports.deletePending(job.jobId);
       return true;
     });
-    if (done) await this.store.imports.deleteFile(job.jobId);
+    if (!done) return;
+    if (lines.length) this.opts.log?.(job.jobId, lines.map((l) => l.message));
+    await this.store.imports.deleteFile(job.jobId);
   }
 }
