@@ -286,6 +286,16 @@ for (const backend of await backends()) {
       const bom = await run(p, '\ufeff' + csv(h, [good(1)]));
       assert.equal(bom.Status, 'Failed');
       assert.match(bom.CompletionMessage, /BOM|byte order mark/i);
+      // A header with a few of the columns only: the message names the first missing ones and fits a
+      // CompletionMessage (at most 128 characters in the Cognito model), as do the other header errors.
+      const few = await run(p, 'cognito:username,email,email_verified,cognito:mfa_enabled\nuser1,user1@example.com,true,false\n');
+      assert.equal(few.Status, 'Failed');
+      assert.match(few.CompletionMessage, /^The CSV header lacks the columns "name", "given_name".* and \d+ more; every column of GetCSVHeader must be present\.$/);
+      const unknown = await run(p, csv([...h, ...Array.from({ length: 12 }, (_, i) => `custom:not_in_this_pool_${i}`)], [good(1)]));
+      assert.match(unknown.CompletionMessage, /does not have: "custom:not_in_this_pool_0".* and \d+ more\.$/);
+      const twice = await run(p, csv([...h, ...h], [good(1)]));
+      assert.match(twice.CompletionMessage, /names columns more than once: "name", .* and \d+ more\.$/);
+      for (const j of [missing, bom, few, unknown, twice]) assert.ok(j.CompletionMessage.length <= 128, j.CompletionMessage);
     });
 
     it('a pool without auto-verified attributes cannot start a job', async () => {
