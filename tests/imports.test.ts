@@ -255,7 +255,9 @@ for (const backend of await backends()) {
         g('ok3', { nickname: 'says "hi"' }), // 15: quotes are ordinary characters
       ];
       const done = await run(p, csv(h, rows));
-      assert.equal(done.Status, 'Succeeded');
+      // More users failed or were skipped than were imported: Failed, as in Cognito.
+      assert.equal(done.Status, 'Failed');
+      assert.equal(done.CompletionMessage, 'Too many users have failed or been skipped during the import.');
       assert.equal(done.ImportedUsers, 2, (await log(done.JobId)).join('\n'));
       assert.equal(done.SkippedUsers, 2);
       assert.equal(done.FailedUsers, rows.length - 4);
@@ -296,6 +298,24 @@ for (const backend of await backends()) {
       const twice = await run(p, csv([...h, ...h], [good(1)]));
       assert.match(twice.CompletionMessage, /names columns more than once: "name", .* and \d+ more\.$/);
       for (const j of [missing, bom, few, unknown, twice]) assert.ok(j.CompletionMessage.length <= 128, j.CompletionMessage);
+    });
+
+    it('more users failed or skipped than imported: the job ends Failed, as in Cognito; otherwise Succeeded', async () => {
+      const p = await pool();
+      const h = await header(p);
+      const bad = (n: number) => good(n, { email_verified: 'false' });
+      const failed = await run(p, csv(h, [good(1), bad(2), bad(3)]));
+      assert.deepEqual(
+        [failed.Status, failed.CompletionMessage, failed.ImportedUsers, failed.SkippedUsers, failed.FailedUsers],
+        ['Failed', 'Too many users have failed or been skipped during the import.', 1, 0, 2],
+      );
+      assert.deepEqual(await countUsers(t.cognito, p), ['user1'], 'the users imported stay');
+      // Skipped users count too: the same file again skips user1.
+      const again = await run(p, csv(h, [good(1), good(4)]));
+      assert.deepEqual([again.Status, again.CompletionMessage, again.ImportedUsers, again.SkippedUsers], ['Succeeded', 'Import Job Completed Successfully.', 1, 1]);
+      const allSkipped = await run(p, csv(h, [good(1), good(4)]));
+      assert.deepEqual([allSkipped.Status, allSkipped.CompletionMessage, allSkipped.SkippedUsers], ['Failed', 'Too many users have failed or been skipped during the import.', 2]);
+      assert.equal((await run(p, csv(h, []))).Status, 'Succeeded', 'a file with no users');
     });
 
     it('a pool without auto-verified attributes cannot start a job', async () => {
@@ -421,7 +441,9 @@ for (const backend of await backends()) {
           [ok(2), alias(3), ok(4), skipped(5), ok(6), skipped(8), alias(9), `[FAILED] Line Number 10 - The row has 2 values but the header has ${h.length} columns. Write a comma inside a value as \\, (backslash comma).`, skipped(11), ok(12), ok(13), skipped(14), ok(15)],
         );
         assert.deepEqual(got.map((l) => l.line), [2, 3, 4, 5, 6, 8, 9, 10, 11, 12, 13, 14, 15]);
-        assert.equal(done.Status, 'Succeeded');
+        // 7 users failed or skipped, 6 imported: Failed, as in Cognito.
+        assert.equal(done.Status, 'Failed');
+        assert.equal(done.CompletionMessage, 'Too many users have failed or been skipped during the import.');
         assert.equal(done.ImportedUsers, 6);
         assert.equal(done.SkippedUsers, 4);
         assert.equal(done.FailedUsers, 3);

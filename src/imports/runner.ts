@@ -82,6 +82,8 @@ interface Entry {
 
 export const SUCCEEDED_MESSAGE = 'Import Job Completed Successfully.';
 export const STOPPED_MESSAGE = 'The Import Job was stopped by the developer.';
+/** Cognito's message for a job that ends Failed because fewer users were imported than failed or skipped. */
+export const TOO_MANY_MESSAGE = 'Too many users have failed or been skipped during the import.';
 
 /** The batch lost its claim (another node took the job over, or it was stopped): roll it back. */
 class ClaimLost extends Error {}
@@ -189,6 +191,9 @@ export class ImportRunner {
       if (e instanceof ImportFileError) return this.finish(job, 'Failed', e.message);
       throw e;
     }
+    // As Cognito, a job in which more users failed or were skipped than were imported ends Failed
+    // (docs/decisions.md, "User import jobs").
+    if (counts.failed + counts.skipped > counts.imported) return this.finish(job, 'Failed', TOO_MANY_MESSAGE);
     return this.finish(job, 'Succeeded', SUCCEEDED_MESSAGE);
   }
 
