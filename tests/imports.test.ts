@@ -88,8 +88,10 @@ for (const backend of await backends()) {
   describe(`user import jobs (${backend.name})`, () => {
     let t: TestServer;
     const send = (c: any): Promise<any> => t.cognito.send(c);
+    /** The job log lines the runner writes to the server log. */
+    const serverLog: { jobId: string; line: string }[] = [];
     before(async () => {
-      t = await startTestServer(backend);
+      t = await startTestServer(backend, {}, { log: (jobId, lines) => serverLog.push(...lines.map((line) => ({ jobId, line }))) });
     });
     after(() => t.close());
 
@@ -253,7 +255,9 @@ for (const backend of await backends()) {
         g('ok3', { nickname: 'says "hi"' }), // 15: quotes are ordinary characters
       ];
       const done = await run(p, csv(h, rows));
-      assert.equal(done.Status, 'Succeeded');
+      // More users failed or were skipped than were imported: Failed, as in Cognito.
+      assert.equal(done.Status, 'Failed');
+      assert.equal(done.CompletionMessage, 'Too many users have failed or been skipped during the import.');
       assert.equal(done.ImportedUsers, 2, (await log(done.JobId)).join('\n'));
       assert.equal(done.SkippedUsers, 2);
       assert.equal(done.FailedUsers, rows.length - 4);
@@ -284,6 +288,34 @@ for (const backend of await backends()) {
       const bom = await run(p, '\ufeff' + csv(h, [good(1)]));
       assert.equal(bom.Status, 'Failed');
       assert.match(bom.CompletionMessage, /BOM|byte order mark/i);
+      // A header with a few of the columns only: the message names the first missing ones and fits a
+      // CompletionMessage (at most 128 characters in the Cognito model), as do the other header errors.
+      const few = await run(p, 'cognito:username,email,email_verified,cognito:mfa_enabled\nuser1,user1@example.com,true,false\n');
+      assert.equal(few.Status, 'Failed');
+      assert.match(few.CompletionMessage, /^The CSV header lacks the columns "name", "given_name".* and \d+ more; every column of GetCSVHeader must be present\.$/);
+      const unknown = await run(p, csv([...h, ...Array.from({ length: 12 }, (_, i) => `custom:not_in_this_pool_${i}`)], [good(1)]));
+      assert.match(unknown.CompletionMessage, /does not have: "custom:not_in_this_pool_0".* and \d+ more\.$/);
+      const twice = await run(p, csv([...h, ...h], [good(1)]));
+      assert.match(twice.CompletionMessage, /names columns more than once: "name", .* and \d+ more\.$/);
+      for (const j of [missing, bom, few, unknown, twice]) assert.ok(j.CompletionMessage.length <= 128, j.CompletionMessage);
+    });
+
+    it('more users failed or skipped than imported: the job ends Failed, as in Cognito; otherwise Succeeded', async () => {
+      const p = await pool();
+      const h = await header(p);
+      const bad = (n: number) => good(n, { email_verified: 'false' });
+      const failed = await run(p, csv(h, [good(1), bad(2), bad(3)]));
+      assert.deepEqual(
+        [failed.Status, failed.CompletionMessage, failed.ImportedUsers, failed.SkippedUsers, failed.FailedUsers],
+        ['Failed', 'Too many users have failed or been skipped during the import.', 1, 0, 2],
+      );
+      assert.deepEqual(await countUsers(t.cognito, p), ['user1'], 'the users imported stay');
+      // Skipped users count too: the same file again skips user1.
+      const again = await run(p, csv(h, [good(1), good(4)]));
+      assert.deepEqual([again.Status, again.CompletionMessage, again.ImportedUsers, again.SkippedUsers], ['Succeeded', 'Import Job Completed Successfully.', 1, 1]);
+      const allSkipped = await run(p, csv(h, [good(1), good(4)]));
+      assert.deepEqual([allSkipped.Status, allSkipped.CompletionMessage, allSkipped.SkippedUsers], ['Failed', 'Too many users have failed or been skipped during the import.', 2]);
+      assert.equal((await run(p, csv(h, []))).Status, 'Succeeded', 'a file with no users');
     });
 
     it('a pool without auto-verified attributes cannot start a job', async () => {
@@ -317,6 +349,11 @@ for (const backend of await backends()) {
       assert.equal(stoppedLog.length, stopped.ImportedUsers);
       assert.ok(stoppedLog.every((l, i) => i === 0 || l.line > stoppedLog[i - 1]!.line));
       assert.equal((await t.server.store.imports.pending(j.JobId, 0)).size, 0);
+      // The server log has the same lines.
+      assert.deepEqual(
+        serverLog.filter((l) => l.jobId === j.JobId).map((l) => l.line).sort(),
+        stoppedLog.map((l) => l.message).sort(),
+      );
       await expectError(send(new StartUserImportJobCommand({ UserPoolId: p, JobId: j.JobId })), 'PreconditionNotMetException');
       await expectError(send(new StopUserImportJobCommand({ UserPoolId: p, JobId: j.JobId })), 'PreconditionNotMetException');
       // The pool is free again.
@@ -404,7 +441,9 @@ for (const backend of await backends()) {
           [ok(2), alias(3), ok(4), skipped(5), ok(6), skipped(8), alias(9), `[FAILED] Line Number 10 - The row has 2 values but the header has ${h.length} columns. Write a comma inside a value as \\, (backslash comma).`, skipped(11), ok(12), ok(13), skipped(14), ok(15)],
         );
         assert.deepEqual(got.map((l) => l.line), [2, 3, 4, 5, 6, 8, 9, 10, 11, 12, 13, 14, 15]);
-        assert.equal(done.Status, 'Succeeded');
+        // 7 users failed or skipped, 6 imported: Failed, as in Cognito.
+        assert.equal(done.Status, 'Failed');
+        assert.equal(done.CompletionMessage, 'Too many users have failed or been skipped during the import.');
         assert.equal(done.ImportedUsers, 6);
         assert.equal(done.SkippedUsers, 4);
         assert.equal(done.FailedUsers, 3);
@@ -415,6 +454,30 @@ for (const backend of await backends()) {
         assert.deepEqual(await byEmail('carl@example.com'), ['usercarl']);
         // import_pending is empty once the job ends.
         assert.equal((await small.server.store.imports.pending(UserImportJob!.JobId!, 0)).size, 0);
+      } finally {
+        await small.close();
+      }
+    });
+
+    it('a job stopped within a window: the log lines of its imported users reach the server log too', async () => {
+      const serverLog: string[] = [];
+      // One window for the whole file, written 20 rows a transaction: the stop lands within it.
+      const small = await startTestServer(backend, {}, { windowSize: 100_000, batchSize: 20, pollMs: 20, log: (_jobId, lines) => serverLog.push(...lines) });
+      try {
+        const c = small.cognito;
+        const p = (await c.send(new CreateUserPoolCommand({ PoolName: 'stop-log', AutoVerifiedAttributes: ['email'] }))).UserPool!.Id!;
+        const h = (await c.send(new GetCSVHeaderCommand({ UserPoolId: p }))).CSVHeader!;
+        const { UserImportJob } = await c.send(new CreateUserImportJobCommand({ UserPoolId: p, JobName: 'stop', CloudWatchLogsRoleArn: ROLE }));
+        const jobId = UserImportJob!.JobId!;
+        assert.equal(await put(UserImportJob!.PreSignedUrl!, csv(h, Array.from({ length: 10_000 }, (_, i) => good(i)))), 200);
+        await c.send(new StartUserImportJobCommand({ UserPoolId: p, JobId: jobId }));
+        while (!(await c.send(new DescribeUserImportJobCommand({ UserPoolId: p, JobId: jobId }))).UserImportJob!.ImportedUsers) await sleep(5);
+        await c.send(new StopUserImportJobCommand({ UserPoolId: p, JobId: jobId }));
+        const stopped = await waitFor(c, p, jobId, (s) => s === 'Stopped');
+        assert.ok(stopped.ImportedUsers > 0 && stopped.ImportedUsers < 10_000, String(stopped.ImportedUsers));
+        const jobLog = (await small.server.store.imports.log(jobId, 0, 10_000)).map((l) => l.message);
+        assert.equal(jobLog.length, stopped.ImportedUsers);
+        assert.deepEqual([...serverLog].sort(), [...jobLog].sort());
       } finally {
         await small.close();
       }

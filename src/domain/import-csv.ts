@@ -102,10 +102,17 @@ export type RowOutcome =
     }
   | { kind: 'failed'; line: number; reason: string };
 
-/** A file that cannot be imported at all (the job fails with this message as CompletionMessage). */
+/** The longest CompletionMessage Cognito returns (CompletionMessageType in the service model: 1 to 128 characters). */
+export const MAX_COMPLETION_MESSAGE = 128;
+
+/**
+ * A file that cannot be imported at all (the job fails with this message as CompletionMessage, so
+ * it is at most MAX_COMPLETION_MESSAGE characters: a longer one is cut).
+ */
 export class ImportFileError extends Error {
   constructor(message: string) {
-    super(message);
+    const chars = [...message];
+    super(chars.length > MAX_COMPLETION_MESSAGE ? chars.slice(0, MAX_COMPLETION_MESSAGE - 3).join('') + '...' : message);
     this.name = 'ImportFileError';
   }
 }
@@ -250,15 +257,25 @@ function makePlan(pool: PoolRecord): Plan {
   };
 }
 
-/** A header column for a message: header text comes from the file, so keep it short and printable. */
+/**
+ * A header column for a message: header text comes from the file, so keep it short and printable
+ * (32 characters: longer than any column name a pool has, custom:<20 characters> included).
+ */
 function quoteColumn(name: string): string {
   const clean = name.replace(/[\p{C}]/gu, '?');
-  return `"${[...clean].length > 64 ? [...clean].slice(0, 64).join('') + '...' : clean}"`;
+  return `"${[...clean].length > 32 ? [...clean].slice(0, 32).join('') + '...' : clean}"`;
 }
 
-function list(names: string[]): string {
-  const shown = names.slice(0, 10).map(quoteColumn).join(', ');
-  return names.length > 10 ? `${shown} and ${names.length - 10} more` : shown;
+/**
+ * A header error naming as many of the columns as fit in a CompletionMessage (the others counted:
+ * `"a", "b" and 7 more`). The first one always fits (at most 37 characters quoted).
+ */
+function headerError(before: string, names: string[], after: string): ImportFileError {
+  for (let n = names.length; n > 1; n--) {
+    const message = `${before}${names.slice(0, n).map(quoteColumn).join(', ')}${n < names.length ? ` and ${names.length - n} more` : ''}${after}`;
+    if ([...message].length <= MAX_COMPLETION_MESSAGE) return new ImportFileError(message);
+  }
+  return new ImportFileError(`${before}${quoteColumn(names[0]!)}${names.length > 1 ? ` and ${names.length - 1} more` : ''}${after}`);
 }
 
 /** Reads the header row into the plan, or throws ImportFileError. */
@@ -283,15 +300,14 @@ function bindHeader(plan: Plan, record: string[]): void {
       'The first line of the CSV file is not the header row: it names none of the columns of the user pool (see GetCSVHeader).',
     );
   }
-  if (duplicates.length) throw new ImportFileError(`The CSV header names the column ${list(duplicates)} more than once.`);
+  if (duplicates.length === 1) throw headerError('The CSV header names the column ', duplicates, ' more than once.');
+  if (duplicates.length) throw headerError('The CSV header names columns more than once: ', duplicates, '.');
   if (unknown.length) {
-    throw new ImportFileError(`The CSV header has ${unknown.length === 1 ? 'a column' : 'columns'} that the user pool does not have: ${list(unknown)}.`);
+    throw headerError(`The CSV header has ${unknown.length === 1 ? 'a column' : 'columns'} that the user pool does not have: `, unknown, '.');
   }
   const missing = plan.header.filter((n) => !seen.has(n));
   if (missing.length) {
-    throw new ImportFileError(
-      `The CSV header lacks ${missing.length === 1 ? 'the column' : 'the columns'} ${list(missing)}; every column of GetCSVHeader must be present (values may be empty).`,
-    );
+    throw headerError(`The CSV header lacks ${missing.length === 1 ? 'the column' : 'the columns'} `, missing, '; every column of GetCSVHeader must be present.');
   }
   plan.width = names.length;
   plan.usernameIndex = seen.get(USERNAME_COLUMN)!;

@@ -115,6 +115,8 @@ interface Entry {
 
 export const SUCCEEDED_MESSAGE = 'Import Job Completed Successfully.';
 export const STOPPED_MESSAGE = 'The Import Job was stopped by the developer.';
+/** Cognito's message for a job that ends Failed because fewer users were imported than failed or skipped. */
+export const TOO_MANY_MESSAGE = 'Too many users have failed or been skipped during the import.';
 
 /** The batch lost its claim (another node took the job over, or it was stopped): roll it back. */
 class ClaimLost extends Error {}
@@ -222,6 +224,9 @@ export class ImportRunner {
       if (e instanceof ImportFileError) return this.finish(job, 'Failed', e.message);
       throw e;
     }
+    // As Cognito, a job in which more users failed or were skipped than were imported ends Failed
+    // (docs/decisions.md, "User import jobs").
+    if (counts.failed + counts.skipped > counts.imported) return this.finish(job, 'Failed', TOO_MANY_MESSAGE);
     return this.finish(job, 'Succeeded', SUCCEEDED_MESSAGE);
   }
 
@@ -466,8 +471,12 @@ export class ImportRunner {
     await this.store.imports.change(job.jobId, { runner: null, lease_until: null }, { runner: this.id });
   }
 
-  /** Ends the job; the log lines still pending (a job stopped within a window) go to import_log. */
+  /**
+   * Ends the job; the log lines still pending (a job stopped within a window) go to import_log, and
+   * to the server log.
+   */
   private async finish(job: ImportJob, status: 'Succeeded' | 'Failed' | 'Stopped', message: string): Promise<void> {
+    let lines: { line: number; message: string }[] = [];
     const done = await this.store.transaction(async (tx) => {
       const now = await tx.imports.get(job.jobId);
       if (!now) return false;
@@ -478,10 +487,13 @@ export class ImportRunner {
         { from: status === 'Stopped' ? ['Stopping'] : ['InProgress'], runner: this.id },
       );
       if (!ok) return false;
-      await tx.imports.addLog(job.jobId, [...pending].sort((a, b) => a[0] - b[0]).map(([line, message]) => ({ line, message })));
+      lines = [...pending].sort((a, b) => a[0] - b[0]).map(([line, message]) => ({ line, message }));
+      await tx.imports.addLog(job.jobId, lines);
       await tx.imports.deletePending(job.jobId);
       return true;
     });
-    if (done) await this.store.imports.deleteFile(job.jobId);
+    if (!done) return;
+    if (lines.length) this.opts.log?.(job.jobId, lines.map((l) => l.message));
+    await this.store.imports.deleteFile(job.jobId);
   }
 }
