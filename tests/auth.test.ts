@@ -559,8 +559,10 @@ for (const backend of await backends()) {
         await expectError(refresh(other.ClientId, r.RefreshToken), 'NotAuthorizedException', 'Invalid Refresh Token');
         await send(new AdminDisableUserCommand({ UserPoolId: p, Username: 'olga' }));
         await expectError(refresh(c.ClientId, r.RefreshToken), 'NotAuthorizedException', 'User is disabled.');
+        // Disabling revoked the user's sign-ins: enabling the user again does not bring them back.
         await send(new AdminEnableUserCommand({ UserPoolId: p, Username: 'olga' }));
-        assert.ok((await refresh(c.ClientId, r.RefreshToken)).AuthenticationResult);
+        await expectError(refresh(c.ClientId, r.RefreshToken), 'NotAuthorizedException', 'Refresh Token has been revoked');
+        assert.ok((await refresh(c.ClientId, (await signIn(c.ClientId, 'olga')).RefreshToken)).AuthenticationResult);
       });
 
       it('GetTokensFromRefreshToken without rotation; the client secret is checked', async () => {
@@ -708,8 +710,10 @@ for (const backend of await backends()) {
         await send(new AdminDisableUserCommand({ UserPoolId: p, Username: 'rita' }));
         await expectError(getUser(r.AccessToken), 'NotAuthorizedException', 'User is disabled.');
         await send(new AdminEnableUserCommand({ UserPoolId: p, Username: 'rita' }));
-        await send(new DeleteUserCommand({ AccessToken: r.AccessToken }));
-        await expectError(getUser(r.AccessToken), 'UserNotFoundException');
+        await expectError(getUser(r.AccessToken), 'NotAuthorizedException', 'Access Token has been revoked');
+        const again = await signIn(c.ClientId, 'rita');
+        await send(new DeleteUserCommand({ AccessToken: again.AccessToken }));
+        await expectError(getUser(again.AccessToken), 'UserNotFoundException');
         await expectError(passwordAuth(c.ClientId, 'rita'), 'UserNotFoundException');
       });
     });

@@ -329,6 +329,12 @@ for (const backend of await backends()) {
       assert.ok(callbackParams(r.location).get('code'), 'signed in: a code without the sign-in page');
       r = await browser.get(`${authorize}&prompt=login`);
       assert.match(r.location!, /^\/login\?/, 'prompt=login asks again');
+      r = await browser.get(`${authorize}&prompt=none&state=s1`);
+      assert.ok(callbackParams(r.location).get('code'), 'prompt=none with a session: a code');
+      const stranger = new FormClient(t.url);
+      r = await stranger.get(`${authorize}&prompt=none&state=s2`);
+      assert.equal(callbackParams(r.location).get('error'), 'login_required', 'prompt=none without a session: no page, login_required');
+      assert.equal(callbackParams(r.location).get('state'), 's2');
 
       r = await browser.get(`/logout?${new URLSearchParams({ client_id: clientId, logout_uri: 'http://localhost:8976/elsewhere' })}`);
       assert.equal(r.status, 400);

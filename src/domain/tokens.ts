@@ -262,7 +262,8 @@ export async function verifyAccessToken(s: TokenServices, token: string, now: nu
     throw errors.notAuthorized('Access Token has been revoked');
   }
   const { family, user } = signIn;
-  if (family.revokedAt !== null) throw errors.notAuthorized('Access Token has been revoked');
+  // Disabling a user revokes its sign-ins too: while disabled, the answer says why.
   if (!user.enabled) throw errors.notAuthorized('User is disabled.');
+  if (family.revokedAt !== null) throw errors.notAuthorized('Access Token has been revoked');
   return { pool, client, user, claims };
 }

@@ -149,15 +149,19 @@ export function pageUrl(path: string, ar: Pick<AuthorizeRequest, 'params'>): str
 
 /**
  * GET /oauth2/authorize: with a live sign-in session for the pool the user goes straight back to
- * the callback; otherwise to the sign-in page, with the same parameters. `prompt=login` always asks.
+ * the callback; otherwise to the sign-in page, with the same parameters. `prompt=login` always asks;
+ * `prompt=none` never does: without a session it is `error=login_required` at the callback (OIDC
+ * Core §3.1.2.1; Amplify's and oidc-client-ts's silent sign-in rely on it).
  */
 export async function authorize(ctx: Ctx, req: HostedRequest): Promise<HostedResponse> {
   const checked = await checkAuthorize(ctx, req);
   if ('response' in checked) return checked.response;
   const ar = checked.ok;
-  if (req.query.get('prompt') !== 'login') {
+  const prompts = (req.query.get('prompt') ?? '').split(' ');
+  if (!prompts.includes('login')) {
     const signedIn = await sessionUser(ctx, req, ar.pool);
     if (signedIn) return complete(ctx, ar, signedIn.user, signedIn.authTime);
   }
+  if (prompts.includes('none')) return redirect(withParams(ar.redirectUri, { error: 'login_required', state: ar.state }));
   return redirect(pageUrl('/login', ar));
 }

@@ -396,9 +396,10 @@ export async function refreshAuth(
   if (!found || found.family.clientId !== client.id) throw errors.notAuthorized('Invalid Refresh Token');
   const { family, user } = found;
   checkSecret(user);
+  // Disabling a user revokes its sign-ins too: while disabled, the answer says why.
+  if (!user.enabled) throw errors.notAuthorized('User is disabled.');
   if (family.revokedAt !== null) throw errors.notAuthorized('Refresh Token has been revoked');
   if (found.token.expiresAt <= ctx.now) throw errors.notAuthorized('Refresh Token has expired');
-  if (!user.enabled) throw errors.notAuthorized('User is disabled.');
   if (user.status === 'RESET_REQUIRED') throw errors.passwordResetRequired('Password reset required for the user');
   let RefreshToken: string | undefined;
   if (rotate) {
