@@ -702,6 +702,13 @@ for (const backend of await backends()) {
         const moved = await new SignJWT({ ...fc, iss: claims.iss }).setProtectedHeader({ alg: 'RS256', kid: k2.access.kid }).sign(k2.access.privateKey);
         await expectError(getUser(moved), 'NotAuthorizedException', 'Invalid Access Token');
         assert.equal((await getUser(r.AccessToken)).Username, 'quinn');
+        // A token accepted once (its signature is not checked again) is refused once it expires.
+        const exp = Math.floor(Date.now() / 1000) + 2;
+        const shortLived = await sign({ exp });
+        assert.equal((await getUser(shortLived)).Username, 'quinn');
+        assert.equal((await getUser(shortLived)).Username, 'quinn');
+        await new Promise((resolve) => setTimeout(resolve, exp * 1000 - Date.now() + 50));
+        await expectError(getUser(shortLived), 'NotAuthorizedException', 'Access Token has expired');
       });
 
       it('disabled and deleted users', async () => {

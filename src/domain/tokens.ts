@@ -217,6 +217,17 @@ export interface VerifiedAccess {
 const invalidToken = () => errors.notAuthorized('Invalid Access Token');
 
 /**
+ * Access tokens whose signature, algorithm and issuer jose verified, by their exact text, with the
+ * key and issuer they were verified against. A token's signature cannot change, so another use of
+ * the same token skips the RS256 check (jose's WebCrypto verify was the largest part of GetUser's
+ * CPU); expiry and not-before are checked again at every use, and so is everything the database
+ * knows (revocation, sign-out, the user, the client). Only successes are kept; at most
+ * MAX_VERIFIED_TOKENS (~1.5 KB each), then the map starts over.
+ */
+const verifiedTokens = new Map<string, { key: unknown; issuer: string; claims: VerifiedAccess['claims'] }>();
+const MAX_VERIFIED_TOKENS = 10_000;
+
+/**
  * Checks an access token before an access-token operation does anything: signature (the pool's
  * access key), expiry, issuer, token_use, the scope (the admin scope, or `openid` for userInfo), then the database: the sign-in it came
  * from is not revoked or signed out, the client still exists, and the user exists and is enabled.
@@ -240,17 +251,25 @@ export async function verifyAccessToken(s: TokenServices, token: string, now: nu
   if (!read || !found || found.pool.id !== poolId) throw invalidToken();
   const { pool, client } = found;
   const keys = await s.keys.forPool(s.store, pool.id);
+  const issuer = issuerOf(s, pool);
   let claims: VerifiedAccess['claims'];
-  try {
-    const r = await jwtVerify(token, keys.access.publicKey, {
-      algorithms: ['RS256'],
-      issuer: issuerOf(s, pool),
-      currentDate: new Date(now),
-    });
-    claims = r.payload as VerifiedAccess['claims'];
-  } catch (e) {
-    if (e instanceof joseErrors.JWTExpired) throw errors.notAuthorized('Access Token has expired');
-    throw invalidToken();
+  const hit = verifiedTokens.get(token);
+  if (hit && hit.key === keys.access.publicKey && hit.issuer === issuer) {
+    // Verified before with this key and issuer: only the time claims can have changed their answer.
+    const at = Math.floor(now / 1000);
+    if (typeof hit.claims.exp === 'number' && hit.claims.exp <= at) throw errors.notAuthorized('Access Token has expired');
+    if (typeof hit.claims.nbf === 'number' && hit.claims.nbf > at) throw invalidToken();
+    claims = hit.claims;
+  } else {
+    try {
+      const r = await jwtVerify(token, keys.access.publicKey, { algorithms: ['RS256'], issuer, currentDate: new Date(now) });
+      claims = r.payload as VerifiedAccess['claims'];
+    } catch (e) {
+      if (e instanceof joseErrors.JWTExpired) throw errors.notAuthorized('Access Token has expired');
+      throw invalidToken();
+    }
+    if (verifiedTokens.size >= MAX_VERIFIED_TOKENS) verifiedTokens.clear();
+    verifiedTokens.set(token, { key: keys.access.publicKey, issuer, claims });
   }
   if (claims.token_use !== 'access' || typeof claims.sub !== 'string' || claims.client_id !== client.id) throw invalidToken();
   if (!String(claims.scope ?? '').split(' ').includes(scope)) throw errors.notAuthorized('Access Token does not have required scopes');

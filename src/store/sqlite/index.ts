@@ -10,6 +10,39 @@ import { sqliteRunner } from '../prepared.js';
 import { FALLBACK_AUTOCHECKPOINT, startCheckpointer } from './checkpointer.js';
 import { logError } from '../../log.js';
 
+/** A statement as Kysely and the prepared reads (store/prepared.ts) use it. */
+interface Statement {
+  readonly reader: boolean;
+  all(...params: unknown[]): unknown[];
+  run(...params: unknown[]): Database.RunResult;
+  iterate(...params: unknown[]): IterableIterator<unknown>;
+}
+
+/**
+ * A reader whose rows come back as objects built by a function made for its columns, from
+ * better-sqlite3's raw rows (arrays): measured, about 5 µs less a read than the objects
+ * better-sqlite3 builds itself (a 21-column row: 18 → 13 µs), and every row has one shape. The
+ * property names are the statement's own column names (SQL of this code base), each written as a
+ * JSON string literal; as in better-sqlite3's objects, a later column of the same name wins.
+ */
+function withRowMapper(st: Database.Statement): Statement {
+  const names = st.reader ? st.columns().map((c) => c.name) : [];
+  // (A column named __proto__ would set the prototype in an object literal: such a statement keeps
+  // better-sqlite3's own objects.)
+  if (!st.reader || names.includes('__proto__')) return st as unknown as Statement;
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  const toRow = new Function('r', `return {${names.map((n, i) => `${JSON.stringify(n)}: r[${i}]`).join(', ')}};`) as (r: unknown[]) => unknown;
+  st.raw(true);
+  return {
+    reader: true,
+    all: (...params) => (st.all(...params) as unknown[][]).map(toRow),
+    run: (...params) => st.run(...params),
+    *iterate(...params) {
+      for (const r of st.iterate(...params) as IterableIterator<unknown[]>) yield toRow(r);
+    },
+  };
+}
+
 /**
  * One incognito process owns a data directory: it holds an exclusive lock on a small lock database
  * beside the main one for as long as it runs (the operating system releases it when the process
@@ -48,12 +81,12 @@ export async function openSqlite(dataDir: string): Promise<KyselyStore> {
   sqlite.pragma('busy_timeout = 5000');
   // Kysely prepares every query anew; cache the prepared statements by SQL text (Kysely runs one
   // query at a time on this connection, so reusing a statement is safe).
-  const statements = new Map<string, Database.Statement>();
+  const statements = new Map<string, Statement>();
   const database = {
-    prepare(sql: string) {
+    prepare(sql: string): Statement {
       let st = statements.get(sql);
       if (!st) {
-        st = sqlite.prepare(sql);
+        st = withRowMapper(sqlite.prepare(sql));
         if (statements.size < 1000) statements.set(sql, st);
       }
       return st;
