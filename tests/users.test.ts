@@ -340,6 +340,21 @@ for (const backend of await backends()) {
         assert.ok(rr.CodeDeliveryDetails.Destination);
         await expectError(send(new ConfirmForgotPasswordCommand({ ClientId: hidden.ClientId, Username: 'nobody', ConfirmationCode: '123456', Password: PASSWORD })), 'CodeMismatchException');
         await expectError(send(new ConfirmSignUpCommand({ ClientId: hidden.ClientId, Username: 'nobody', ConfirmationCode: '123456' })), 'CodeMismatchException');
+        // A pool that verifies and recovers by phone answers SMS for unknown users too, with a masked
+        // number that stays the same for the same name.
+        const phonePool = await pool({
+          AutoVerifiedAttributes: ['phone_number'],
+          AccountRecoverySetting: { RecoveryMechanisms: [{ Name: 'verified_phone_number', Priority: 1 }] },
+        });
+        const phoneClient = await client(phonePool, { PreventUserExistenceErrors: 'ENABLED' });
+        const f1 = (await send(new ForgotPasswordCommand({ ClientId: phoneClient.ClientId, Username: 'nobody' }))).CodeDeliveryDetails;
+        const f2 = (await send(new ForgotPasswordCommand({ ClientId: phoneClient.ClientId, Username: 'nobody' }))).CodeDeliveryDetails;
+        assert.equal(f1.DeliveryMedium, 'SMS');
+        assert.equal(f1.AttributeName, 'phone_number');
+        assert.match(f1.Destination, /^\+\*+\d{4}$/);
+        assert.equal(f2.Destination, f1.Destination);
+        const s1 = (await send(new ResendConfirmationCodeCommand({ ClientId: phoneClient.ClientId, Username: 'nobody' }))).CodeDeliveryDetails;
+        assert.equal(s1.DeliveryMedium, 'SMS');
       });
     });
 

@@ -17,7 +17,7 @@ export async function ForgotPassword(input: ForgotPasswordRequest, ctx: Ctx) {
   if (user?.enabled && user.status === 'FORCE_CHANGE_PASSWORD') throw cannotReset();
   const channel = user && recoveryChannel(pool, user);
   if (!user || !user.enabled || !channel) {
-    if (hidesUsers(client)) return { CodeDeliveryDetails: simulated(input.Username!) };
+    if (hidesUsers(client)) return { CodeDeliveryDetails: simulated(ctx, pool, input.Username!, 'recovery') };
     if (!user) throw notFound();
     if (!user.enabled) throw errors.notAuthorized('User is disabled.');
     throw errors.invalidParameter('Cannot reset password for the user as there is no registered/verified email or phone_number');
