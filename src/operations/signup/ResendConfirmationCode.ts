@@ -33,7 +33,7 @@ export function simulated(ctx: Pick<Ctx, 'secrets'>, pool: PoolRecord, name: str
   const email = name.includes('@') ? name : `${name}@example.com`;
   const digits = /^\+[0-9]{8,15}$/.test(name)
     ? name
-    : `+1${BigInt(`0x${ctx.secrets.mac('simulated-phone', `${pool.id}\u0000${name}`).subarray(0, 8).toString('hex')}`).toString().slice(-10)}`;
+    : `+1${BigInt(`0x${ctx.secrets.mac('simulated-phone', `${pool.id}\u0000${name}`).subarray(0, 8).toString('hex')}`).toString().slice(-10).padStart(10, '0')}`;
   // The attributes users of this pool would have: a phone where the pool verifies, signs in with or
   // aliases phone numbers; an email where it does so with emails, or has no phone.
   const uses = (a: string) =>

@@ -31,10 +31,18 @@ export async function startCheckpointer(
     sqlite.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT}`);
   };
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-  await new Promise<void>((resolve, reject) => {
-    worker.once('error', reject);
-    worker.once('message', () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      worker.once('error', reject);
+      worker.once('exit', () => reject(new Error('the worker ended at start')));
+      worker.once('message', () => resolve());
+    });
+  } catch (e) {
+    // No worker: the main connection keeps checkpointing by itself, as SQLite does by default.
+    onError(`SQLite checkpoint worker did not start (${e instanceof Error ? e.message : String(e)}); the main connection checkpoints`);
+    await worker.terminate();
+    return { close: async () => {} };
+  }
   worker.on('error', (e) => fallBack(e.message));
   worker.on('message', (m: { error?: string }) => {
     if (m.error) fallBack(m.error);

@@ -100,7 +100,7 @@ export async function openSqlite(dataDir: string): Promise<KyselyStore> {
   let checkpointer: Awaited<ReturnType<typeof startCheckpointer>>;
   try {
     await migrate(db, 'sqlite');
-    checkpointer = await startCheckpointer(sqlite, file, (msg) => logError(msg, new Error(msg)));
+    checkpointer = await startCheckpointer(sqlite, file, (msg) => logError('SQLite checkpoints', msg));
   } catch (e) {
     await db.destroy();
     lock.close();
