@@ -17,7 +17,9 @@ import { afterEach, after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   AdminCreateUserCommand,
+  AdminDisableUserCommand,
   AdminGetUserCommand,
+  AdminResetUserPasswordCommand,
   AdminSetUserPasswordCommand,
   AdminUserGlobalSignOutCommand,
   CreateUserPoolClientCommand,
@@ -332,6 +334,9 @@ for (const backend of await backends()) {
       assert.deepEqual(out.email?.nextStep.codeDeliveryDetails, { attributeName: 'email', deliveryMedium: 'EMAIL', destination: 'e***@e***' });
       const after = await fetchUserAttributes();
       assert.equal(after.name, 'Erin');
+      // No AttributesRequireVerificationBeforeUpdate: the new email is the email now, unverified until the code.
+      assert.equal(after.email, 'erin@example.org');
+      assert.equal(after.email_verified, 'false');
       const code = await lastCode(poolId, 'erin', 'VERIFY_ATTRIBUTE');
       await confirmUserAttribute({ userAttributeKey: 'email', confirmationCode: code });
       const verified = await fetchUserAttributes();
@@ -434,6 +439,83 @@ for (const backend of await backends()) {
       assert.deepEqual(calls, ['DeleteUser', 'RevokeToken']);
       await expectAuthError(getCurrentUser(), 'UserUnAuthenticatedException');
       await expectError(t.cognito.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'tom' })), 'UserNotFoundException');
+    });
+
+    it('signs in by a verified email alias and in another case (Amplify answers the SRP challenge as USER_ID_FOR_SRP)', async () => {
+      const { poolId, clientId } = await configure(FLOWS, { AliasAttributes: ['email'], UsernameConfiguration: { CaseSensitive: false } });
+      const sub = await confirmedUser(poolId, 'uma', [
+        { Name: 'email', Value: 'uma@example.com' },
+        { Name: 'email_verified', Value: 'true' },
+      ]);
+      assert.equal((await signIn({ username: 'uma@example.com', password: PASSWORD })).isSignedIn, true);
+      const current = await getCurrentUser();
+      assert.equal(current.username, 'uma');
+      assert.equal(current.userId, sub);
+      assert.equal(current.signInDetails?.loginId, 'uma@example.com');
+      assert.ok(store.data.has(`CognitoIdentityServiceProvider.${clientId}.uma.accessToken`), [...store.data.keys()].join(', '));
+      assert.equal((await fetchAuthSession({ forceRefresh: true })).tokens?.idToken?.payload['cognito:username'], 'uma');
+      await signOut();
+      assert.equal((await signIn({ username: 'UMA', password: PASSWORD })).isSignedIn, true);
+      assert.equal((await getCurrentUser()).username, 'uma');
+    });
+
+    it('a user in RESET_REQUIRED gets the RESET_PASSWORD step, and resets with the code', async () => {
+      const { poolId } = await configure();
+      await confirmedUser(poolId, 'vic', [
+        { Name: 'email', Value: 'vic@example.com' },
+        { Name: 'email_verified', Value: 'true' },
+      ]);
+      await t.cognito.send(new AdminResetUserPasswordCommand({ UserPoolId: poolId, Username: 'vic' }));
+      for (const authFlowType of ['USER_SRP_AUTH', 'USER_PASSWORD_AUTH'] as const) {
+        const r = await signIn({ username: 'vic', password: PASSWORD, options: { authFlowType } });
+        assert.equal(r.isSignedIn, false);
+        assert.equal(r.nextStep.signInStep, 'RESET_PASSWORD', authFlowType);
+      }
+      // What Amplify's documentation has an app do at RESET_PASSWORD: resetPassword, then confirm with its code.
+      assert.equal((await resetPassword({ username: 'vic' })).nextStep.resetPasswordStep, 'CONFIRM_RESET_PASSWORD_WITH_CODE');
+      const code = await lastCode(poolId, 'vic', 'FORGOT_PASSWORD');
+      await confirmResetPassword({ username: 'vic', confirmationCode: code, newPassword: NEW_PASSWORD });
+      assert.equal((await signIn({ username: 'vic', password: NEW_PASSWORD })).isSignedIn, true);
+    });
+
+    it('a refused new password leaves the challenge open: confirmSignIn again with a good one', async () => {
+      const { poolId } = await configure();
+      await t.cognito.send(
+        new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'walt', TemporaryPassword: 'Temp-Pass-123', MessageAction: 'SUPPRESS' }),
+      );
+      const r = await signIn({ username: 'walt', password: 'Temp-Pass-123' });
+      assert.equal(r.nextStep.signInStep, 'CONFIRM_SIGN_IN_WITH_NEW_PASSWORD_REQUIRED');
+      await expectAuthError(confirmSignIn({ challengeResponse: 'short' }), 'InvalidPasswordException');
+      assert.equal((await confirmSignIn({ challengeResponse: NEW_PASSWORD })).isSignedIn, true);
+      assert.equal((await getCurrentUser()).username, 'walt');
+    });
+
+    it('PreventUserExistenceErrors ENABLED: an unknown user is a wrong password, and resetPassword pretends', async () => {
+      const { poolId } = await configure();
+      const { UserPoolClient } = await t.cognito.send(
+        new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'private', ExplicitAuthFlows: FLOWS, PreventUserExistenceErrors: 'ENABLED' }),
+      );
+      Amplify.configure({ Auth: { Cognito: { userPoolId: poolId, userPoolClientId: UserPoolClient!.ClientId!, userPoolEndpoint: t.url } } });
+      cognitoUserPoolsTokenProvider.setKeyValueStorage(store);
+      calls.length = 0;
+      await expectAuthError(signIn({ username: 'nobody', password: PASSWORD }), 'NotAuthorizedException', 'Incorrect username or password.');
+      assert.deepEqual(calls, ['InitiateAuth', 'RespondToAuthChallenge'], 'a simulated SRP challenge, then the refusal');
+      await expectAuthError(
+        signIn({ username: 'nobody', password: PASSWORD, options: { authFlowType: 'USER_PASSWORD_AUTH' } }),
+        'NotAuthorizedException',
+        'Incorrect username or password.',
+      );
+      const r = await resetPassword({ username: 'nobody' });
+      assert.equal(r.nextStep.resetPasswordStep, 'CONFIRM_RESET_PASSWORD_WITH_CODE');
+      await expectAuthError(confirmResetPassword({ username: 'nobody', confirmationCode: '123456', newPassword: NEW_PASSWORD }), 'CodeMismatchException');
+    });
+
+    it('a disabled user is refused with NotAuthorizedException', async () => {
+      const { poolId } = await configure();
+      await confirmedUser(poolId, 'xena');
+      await t.cognito.send(new AdminDisableUserCommand({ UserPoolId: poolId, Username: 'xena' }));
+      await expectAuthError(signIn({ username: 'xena', password: PASSWORD }), 'NotAuthorizedException', 'User is disabled.');
+      await expectAuthError(signIn({ username: 'xena', password: PASSWORD, options: { authFlowType: 'USER_PASSWORD_AUTH' } }), 'NotAuthorizedException', 'User is disabled.');
     });
 
     it('errors carry Cognito\'s exception names and messages', async () => {
