@@ -40,10 +40,12 @@ import {
   deleteUser,
   deleteUserAttributes,
   fetchAuthSession,
+  fetchMFAPreference,
   fetchUserAttributes,
   getCurrentUser,
   resendSignUpCode,
   resetPassword,
+  sendUserAttributeVerificationCode,
   signIn,
   signOut,
   signUp,
@@ -342,6 +344,19 @@ for (const backend of await backends()) {
       const verified = await fetchUserAttributes();
       assert.equal(verified.email, 'erin@example.org');
       assert.equal(verified.email_verified, 'true');
+    });
+
+    it('sendUserAttributeVerificationCode and confirmUserAttribute verify an email; fetchMFAPreference reads no MFA', async () => {
+      const { poolId } = await configure();
+      await confirmedUser(poolId, 'yann', [{ Name: 'email', Value: 'yann@example.com' }]);
+      await signIn({ username: 'yann', password: PASSWORD });
+      assert.notEqual((await fetchUserAttributes()).email_verified, 'true');
+      const details = await sendUserAttributeVerificationCode({ userAttributeKey: 'email' });
+      assert.deepEqual(details, { attributeName: 'email', deliveryMedium: 'EMAIL', destination: 'y***@e***' });
+      await expectAuthError(confirmUserAttribute({ userAttributeKey: 'email', confirmationCode: '0' }), 'CodeMismatchException');
+      await confirmUserAttribute({ userAttributeKey: 'email', confirmationCode: await lastCode(poolId, 'yann', 'VERIFY_ATTRIBUTE') });
+      assert.equal((await fetchUserAttributes()).email_verified, 'true');
+      assert.deepEqual(await fetchMFAPreference(), { enabled: undefined, preferred: undefined });
     });
 
     it('updatePassword: the new password signs in, the old one no longer', async () => {
