@@ -269,6 +269,35 @@ for (const backend of await backends()) {
       assert.equal((await fetchAuthSession()).tokens?.accessToken.toString(), refreshed.tokens!.accessToken.toString());
     });
 
+    it('fetchAuthSession refreshes expired tokens by itself (the clock moved on past a 5-minute access token)', async (ctx) => {
+      const { poolId } = await configure();
+      const { UserPoolClient } = await t.cognito.send(
+        new CreateUserPoolClientCommand({
+          UserPoolId: poolId,
+          ClientName: 'short',
+          ExplicitAuthFlows: FLOWS,
+          AccessTokenValidity: 5,
+          IdTokenValidity: 5,
+          TokenValidityUnits: { AccessToken: 'minutes', IdToken: 'minutes' },
+        }),
+      );
+      Amplify.configure({ Auth: { Cognito: { userPoolId: poolId, userPoolClientId: UserPoolClient!.ClientId!, userPoolEndpoint: t.url } } });
+      cognitoUserPoolsTokenProvider.setKeyValueStorage(store);
+      await confirmedUser(poolId, 'olly');
+      await signIn({ username: 'olly', password: PASSWORD });
+      const first = (await fetchAuthSession()).tokens!.accessToken;
+      assert.equal(first.payload.exp! - first.payload.iat!, 300);
+      // Six minutes later, for Amplify and for the server alike (both run in this process).
+      ctx.mock.timers.enable({ apis: ['Date'], now: Date.now() + 6 * 60_000 });
+      await expectError(t.cognito.send(new GetUserCommand({ AccessToken: first.toString() })), 'NotAuthorizedException', 'Access Token has expired');
+      calls.length = 0;
+      const later = (await fetchAuthSession()).tokens!.accessToken;
+      assert.deepEqual(calls, ['GetTokensFromRefreshToken']);
+      assert.ok(later.payload.exp! * 1000 > Date.now());
+      assert.equal(later.payload.origin_jti, first.payload.origin_jti);
+      assert.equal((await fetchUserAttributes()).sub, first.payload.sub);
+    });
+
     it('fetchAuthSession with refresh token rotation: Amplify keeps the new refresh token, the old one is refused', async () => {
       const { poolId, clientId } = await configure();
       const { UserPoolClient } = await t.cognito.send(
