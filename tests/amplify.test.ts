@@ -215,6 +215,22 @@ for (const backend of await backends()) {
       assert.equal((await fetchUserAttributes()).email, 'zoe@example.com');
     });
 
+    it('signs up and in with a phone number as username (the code goes by SMS)', async () => {
+      const { poolId } = await configure(FLOWS, { UsernameAttributes: ['phone_number'], AutoVerifiedAttributes: ['phone_number'] });
+      const up = await signUp({ username: '+12065551234', password: PASSWORD, options: { userAttributes: { phone_number: '+12065551234' } } });
+      assert.deepEqual((up.nextStep as { codeDeliveryDetails?: object }).codeDeliveryDetails, {
+        attributeName: 'phone_number',
+        deliveryMedium: 'SMS',
+        destination: '+*******1234',
+      });
+      await confirmSignUp({ username: '+12065551234', confirmationCode: await lastCode(poolId, up.userId!, 'SIGN_UP') });
+      assert.equal((await signIn({ username: '+12065551234', password: PASSWORD })).isSignedIn, true);
+      assert.equal((await getCurrentUser()).username, up.userId);
+      const attrs = await fetchUserAttributes();
+      assert.equal(attrs.phone_number, '+12065551234');
+      assert.equal(attrs.phone_number_verified, 'true');
+    });
+
     it('CONFIRM_SIGN_IN_WITH_NEW_PASSWORD_REQUIRED for an AdminCreateUser user, completed with confirmSignIn', async () => {
       const { poolId } = await configure();
       await t.cognito.send(
@@ -520,6 +536,35 @@ for (const backend of await backends()) {
       const code = await lastCode(poolId, 'vic', 'FORGOT_PASSWORD');
       await confirmResetPassword({ username: 'vic', confirmationCode: code, newPassword: NEW_PASSWORD });
       assert.equal((await signIn({ username: 'vic', password: NEW_PASSWORD })).isSignedIn, true);
+    });
+
+    it('the new-password challenge when signing in by email: an alias pool and an email-as-username pool, SRP and USER_PASSWORD_AUTH', async () => {
+      for (const pool of [{ AliasAttributes: ['email'] }, { UsernameAttributes: ['email'] }] as Partial<CreateUserPoolCommandInput>[]) {
+        for (const authFlowType of ['USER_SRP_AUTH', 'USER_PASSWORD_AUTH'] as const) {
+          const { poolId } = await configure(FLOWS, pool);
+          const { User } = await t.cognito.send(
+            new AdminCreateUserCommand({
+              UserPoolId: poolId,
+              Username: pool.AliasAttributes ? 'quinn' : 'quinn@example.com',
+              TemporaryPassword: 'Temp-Pass-123',
+              MessageAction: 'SUPPRESS',
+              UserAttributes: [
+                { Name: 'email', Value: 'quinn@example.com' },
+                { Name: 'email_verified', Value: 'true' },
+              ],
+            }),
+          );
+          const what = `${JSON.stringify(pool)} ${authFlowType}`;
+          const r = await signIn({ username: 'quinn@example.com', password: 'Temp-Pass-123', options: { authFlowType } });
+          assert.equal(r.nextStep.signInStep, 'CONFIRM_SIGN_IN_WITH_NEW_PASSWORD_REQUIRED', what);
+          const done = await confirmSignIn({ challengeResponse: NEW_PASSWORD });
+          assert.equal(done.isSignedIn, true, what);
+          assert.equal((await getCurrentUser()).username, User!.Username, what);
+          await signOut();
+          assert.equal((await signIn({ username: 'quinn@example.com', password: NEW_PASSWORD, options: { authFlowType } })).isSignedIn, true, what);
+          await signOut();
+        }
+      }
     });
 
     it('a refused new password leaves the challenge open: confirmSignIn again with a good one', async () => {
