@@ -607,9 +607,27 @@ for (const backend of await backends()) {
       await expectAuthError(signIn({ username: 'xena', password: PASSWORD, options: { authFlowType: 'USER_PASSWORD_AUTH' } }), 'NotAuthorizedException', 'User is disabled.');
     });
 
+    it('an expired code is ExpiredCodeException: sign-up after 24 hours, password reset after 1 hour', async (ctx) => {
+      const { poolId } = await configure();
+      await signUp({ username: 'ivy', password: PASSWORD, options: { userAttributes: { email: 'ivy@example.com' } } });
+      const signUpCode = await lastCode(poolId, 'ivy', 'SIGN_UP');
+      const start = Date.now();
+      ctx.mock.timers.enable({ apis: ['Date'], now: start + 25 * 3600_000 });
+      const expired = 'Invalid code provided, please request a code again.';
+      await expectAuthError(confirmSignUp({ username: 'ivy', confirmationCode: signUpCode }), 'ExpiredCodeException', expired);
+      await resendSignUpCode({ username: 'ivy' });
+      await confirmSignUp({ username: 'ivy', confirmationCode: await lastCode(poolId, 'ivy', 'RESEND_CODE') });
+
+      await resetPassword({ username: 'ivy' });
+      const resetCode = await lastCode(poolId, 'ivy', 'FORGOT_PASSWORD');
+      ctx.mock.timers.setTime(start + 26 * 3600_000 + 60_000);
+      await expectAuthError(confirmResetPassword({ username: 'ivy', confirmationCode: resetCode, newPassword: NEW_PASSWORD }), 'ExpiredCodeException', expired);
+      assert.equal((await signIn({ username: 'ivy', password: PASSWORD })).isSignedIn, true, 'the password is unchanged');
+    });
+
     it('errors carry Cognito\'s exception names and messages', async () => {
       const { poolId } = await configure();
-      await confirmedUser(poolId, 'nina');
+      await confirmedUser(poolId, 'nina', [{ Name: 'email', Value: 'nina@example.com' }]);
       // SRP (the default) and USER_PASSWORD_AUTH alike.
       await expectAuthError(signIn({ username: 'nina', password: 'Wrong-Password-1' }), 'NotAuthorizedException', 'Incorrect username or password.');
       await expectAuthError(
@@ -628,6 +646,15 @@ for (const backend of await backends()) {
       const unconfirmed = await signIn({ username: 'pete', password: PASSWORD });
       assert.equal(unconfirmed.isSignedIn, false);
       assert.equal(unconfirmed.nextStep.signInStep, 'CONFIRM_SIGN_UP');
+      await confirmSignUp({ username: 'pete', confirmationCode: code });
+      await expectAuthError(confirmSignUp({ username: 'pete', confirmationCode: code }), 'NotAuthorizedException', 'User cannot be confirmed. Current status is CONFIRMED');
+      await expectAuthError(resendSignUpCode({ username: 'pete' }), 'InvalidParameterException', 'User is already confirmed.');
+      // nina has an email that is not verified.
+      await expectAuthError(
+        resetPassword({ username: 'nina' }),
+        'InvalidParameterException',
+        'Cannot reset password for the user as there is no registered/verified email or phone_number',
+      );
       // Signed in, a second signIn is refused by Amplify itself.
       await signIn({ username: 'nina', password: PASSWORD });
       await expectAuthError(signIn({ username: 'nina', password: PASSWORD }), 'UserAlreadyAuthenticatedException');
