@@ -1,17 +1,23 @@
 /**
  * aws-amplify v6 (its own fetch-based Cognito client, not the AWS SDK), in Node, end to end against a
  * running server, configured with `userPoolEndpoint`: signUp and confirmSignUp with the code from the
- * outbox, signIn through SRP (the default) and USER_PASSWORD_AUTH, the new-password challenge with
- * confirmSignIn, getCurrentUser, fetchAuthSession (tokens verified against the served JWKS; a forced
- * refresh through GetTokensFromRefreshToken, with and without rotation, and refused after a sign-out
- * elsewhere), fetchUserAttributes, updateUserAttributes with confirmUserAttribute, updatePassword,
- * resetPassword and confirmResetPassword, resendSignUpCode, deleteUserAttributes, deleteUser,
- * signOut (RevokeToken) and signOut({ global: true }) (GlobalSignOut), and Amplify's error names.
- * signInWithRedirect is not here: in Node it fails with "ReferenceError: window is not defined"
- * (tests/browser.test.ts covers the hosted pages).
+ * outbox (username, email-as-username and phone-as-username pools), resendSignUpCode, signIn through
+ * SRP (the default) and USER_PASSWORD_AUTH (by alias, in another case), the new-password challenge
+ * with confirmSignIn, the RESET_PASSWORD and CONFIRM_SIGN_UP steps, getCurrentUser, fetchAuthSession
+ * (tokens verified against the served JWKS; refresh through GetTokensFromRefreshToken when forced,
+ * when expired, with rotation, and refused after a sign-out elsewhere), fetchUserAttributes,
+ * updateUserAttributes, sendUserAttributeVerificationCode, confirmUserAttribute,
+ * deleteUserAttributes, fetchMFAPreference, updatePassword, resetPassword and confirmResetPassword,
+ * deleteUser, signOut (RevokeToken) and signOut({ global: true }) (GlobalSignOut), and Amplify's
+ * error names and messages.
  *
- * Amplify is a singleton: each test configures it for its own pool and a fresh token store, and signs
- * out at the end.
+ * Not here: signInWithRedirect fails in Node with "ReferenceError: window is not defined"
+ * (tests/browser.test.ts covers the hosted pages); signUp's autoSignIn leaves a 3-minute timer that
+ * keeps the process alive.
+ *
+ * Amplify is a singleton: each test configures it for its own pool and a fresh token store, and is
+ * signed out after it. Expiry is reached by moving the Date clock, which the server in this process
+ * shares.
  */
 import { afterEach, after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -116,10 +122,15 @@ for (const backend of await backends()) {
         new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'amplify-app', ExplicitAuthFlows: flows }),
       );
       const clientId = UserPoolClient!.ClientId!;
-      Amplify.configure({ Auth: { Cognito: { userPoolId: poolId, userPoolClientId: clientId, userPoolEndpoint: t.url } } });
       store = memoryStore();
-      cognitoUserPoolsTokenProvider.setKeyValueStorage(store);
+      useClient(poolId, clientId);
       return { poolId, clientId };
+    }
+
+    /** Amplify configured for that pool and app client, its tokens in this test's store. */
+    function useClient(poolId: string, clientId: string) {
+      Amplify.configure({ Auth: { Cognito: { userPoolId: poolId, userPoolClientId: clientId, userPoolEndpoint: t.url } } });
+      cognitoUserPoolsTokenProvider.setKeyValueStorage(store);
     }
 
     /** A CONFIRMED user with PASSWORD; returns its sub. */
@@ -297,8 +308,7 @@ for (const backend of await backends()) {
           TokenValidityUnits: { AccessToken: 'minutes', IdToken: 'minutes' },
         }),
       );
-      Amplify.configure({ Auth: { Cognito: { userPoolId: poolId, userPoolClientId: UserPoolClient!.ClientId!, userPoolEndpoint: t.url } } });
-      cognitoUserPoolsTokenProvider.setKeyValueStorage(store);
+      useClient(poolId, UserPoolClient!.ClientId!);
       await confirmedUser(poolId, 'olly');
       await signIn({ username: 'olly', password: PASSWORD });
       const first = (await fetchAuthSession()).tokens!.accessToken;
@@ -326,8 +336,7 @@ for (const backend of await backends()) {
       );
       const rotating = UserPoolClient!.ClientId!;
       assert.notEqual(rotating, clientId);
-      Amplify.configure({ Auth: { Cognito: { userPoolId: poolId, userPoolClientId: rotating, userPoolEndpoint: t.url } } });
-      cognitoUserPoolsTokenProvider.setKeyValueStorage(store);
+      useClient(poolId, rotating);
       await confirmedUser(poolId, 'rita');
       await signIn({ username: 'rita', password: PASSWORD });
       const key = `CognitoIdentityServiceProvider.${rotating}.rita.refreshToken`;
@@ -584,8 +593,7 @@ for (const backend of await backends()) {
       const { UserPoolClient } = await t.cognito.send(
         new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'private', ExplicitAuthFlows: FLOWS, PreventUserExistenceErrors: 'ENABLED' }),
       );
-      Amplify.configure({ Auth: { Cognito: { userPoolId: poolId, userPoolClientId: UserPoolClient!.ClientId!, userPoolEndpoint: t.url } } });
-      cognitoUserPoolsTokenProvider.setKeyValueStorage(store);
+      useClient(poolId, UserPoolClient!.ClientId!);
       calls.length = 0;
       await expectAuthError(signIn({ username: 'nobody', password: PASSWORD }), 'NotAuthorizedException', 'Incorrect username or password.');
       assert.deepEqual(calls, ['InitiateAuth', 'RespondToAuthChallenge'], 'a simulated SRP challenge, then the refusal');
