@@ -12,8 +12,8 @@
  * error names and messages.
  *
  * Not here: signInWithRedirect fails in Node with "ReferenceError: window is not defined"
- * (tests/browser.test.ts covers the hosted pages); signUp's autoSignIn leaves a 3-minute timer that
- * keeps the process alive.
+ * (tests/browser.test.ts covers the hosted pages). signUp's autoSignIn runs in a child process:
+ * Amplify leaves a 3-minute timer behind that would keep this one alive.
  *
  * Amplify is a singleton: each test configures it for its own pool and a fresh token store, and is
  * signed out after it. Expiry is reached by moving the Date clock, which the server in this process
@@ -21,6 +21,9 @@
  */
 import { afterEach, after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import {
   AdminCreateUserCommand,
   AdminDisableUserCommand,
@@ -62,6 +65,7 @@ import { cognitoUserPoolsTokenProvider } from 'aws-amplify/auth/cognito';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { backends, expectError, startTestServer, type TestServer } from './harness.js';
 
+const execFileP = promisify(execFile);
 const PASSWORD = 'Correct-Horse-9';
 const NEW_PASSWORD = 'Battery-Staple-42';
 const FLOWS: ExplicitAuthFlowsType[] = ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_USER_PASSWORD_AUTH'];
@@ -631,6 +635,41 @@ for (const backend of await backends()) {
       ctx.mock.timers.setTime(start + 26 * 3600_000 + 60_000);
       await expectAuthError(confirmResetPassword({ username: 'ivy', confirmationCode: resetCode, newPassword: NEW_PASSWORD }), 'ExpiredCodeException', expired);
       assert.equal((await signIn({ username: 'ivy', password: PASSWORD })).isSignedIn, true, 'the password is unchanged');
+    });
+
+    it('signUp with autoSignIn: confirmSignUp answers COMPLETE_AUTO_SIGN_IN and autoSignIn signs in (in a child process)', async () => {
+      const { poolId, clientId } = await configure();
+      // Amplify arms a 3-minute timer at signUp({ autoSignIn }) that nothing clears: the app runs in
+      // a process of its own that exits when done, so this test file does not wait for the timer.
+      const app = `
+        import { Amplify } from 'aws-amplify';
+        import { autoSignIn, confirmSignUp, fetchAuthSession, getCurrentUser, signUp } from 'aws-amplify/auth';
+        const { URL_, POOL, CLIENT } = process.env;
+        Amplify.configure({ Auth: { Cognito: { userPoolId: POOL, userPoolClientId: CLIENT, userPoolEndpoint: URL_ } } });
+        const up = await signUp({ username: 'abe', password: '${PASSWORD}', options: { userAttributes: { email: 'abe@example.com' }, autoSignIn: true } });
+        const res = await fetch(URL_ + '/_incognito/messages?userPoolId=' + POOL + '&username=abe');
+        const { messages } = await res.json();
+        const confirmed = await confirmSignUp({ username: 'abe', confirmationCode: messages[0].code });
+        const signedIn = await autoSignIn();
+        const user = await getCurrentUser();
+        const { tokens } = await fetchAuthSession();
+        console.log(JSON.stringify({ up: up.nextStep.signUpStep, confirmed, signedIn, username: user.username, idUser: tokens.idToken.payload['cognito:username'] }));
+        process.exit(0);
+      `;
+      const { stdout } = await execFileP(process.execPath, ['--input-type=module', '--no-warnings', '-e', app], {
+        cwd: fileURLToPath(new URL('../..', import.meta.url)),
+        env: { ...process.env, URL_: t.url, POOL: poolId, CLIENT: clientId },
+        timeout: 60_000,
+      });
+      const out = JSON.parse(stdout.trim().split('\n').pop()!);
+      assert.deepEqual(out, {
+        up: 'CONFIRM_SIGN_UP',
+        confirmed: { isSignUpComplete: true, nextStep: { signUpStep: 'COMPLETE_AUTO_SIGN_IN' } },
+        signedIn: { isSignedIn: true, nextStep: { signInStep: 'DONE' } },
+        username: 'abe',
+        idUser: 'abe',
+      });
+      assert.equal((await t.cognito.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'abe' }))).UserStatus, 'CONFIRMED');
     });
 
     it('errors carry Cognito\'s exception names and messages', async () => {
