@@ -404,6 +404,26 @@ for (const backend of await backends()) {
       assert.equal(verified.email_verified, 'true');
     });
 
+    it('updateUserAttributes with AttributesRequireVerificationBeforeUpdate: the old email stays until confirmUserAttribute', async () => {
+      const { poolId } = await configure(FLOWS, { UserAttributeUpdateSettings: { AttributesRequireVerificationBeforeUpdate: ['email'] } });
+      await confirmedUser(poolId, 'gus', [
+        { Name: 'email', Value: 'gus@example.com' },
+        { Name: 'email_verified', Value: 'true' },
+      ]);
+      await signIn({ username: 'gus', password: PASSWORD });
+      const out = await updateUserAttributes({ userAttributes: { email: 'gus@example.org' } });
+      assert.equal(out.email?.isUpdated, false);
+      assert.equal(out.email?.nextStep.updateAttributeStep, 'CONFIRM_ATTRIBUTE_WITH_CODE');
+      assert.deepEqual(out.email?.nextStep.codeDeliveryDetails, { attributeName: 'email', deliveryMedium: 'EMAIL', destination: 'g***@e***' });
+      const pending = await fetchUserAttributes();
+      assert.equal(pending.email, 'gus@example.com');
+      assert.equal(pending.email_verified, 'true');
+      await confirmUserAttribute({ userAttributeKey: 'email', confirmationCode: await lastCode(poolId, 'gus', 'VERIFY_ATTRIBUTE') });
+      const updated = await fetchUserAttributes();
+      assert.equal(updated.email, 'gus@example.org');
+      assert.equal(updated.email_verified, 'true');
+    });
+
     it('sendUserAttributeVerificationCode and confirmUserAttribute verify an email; fetchMFAPreference reads no MFA', async () => {
       const { poolId } = await configure();
       await confirmedUser(poolId, 'yann', [{ Name: 'email', Value: 'yann@example.com' }]);
