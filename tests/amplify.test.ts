@@ -692,6 +692,20 @@ for (const backend of await backends()) {
       assert.equal((await t.cognito.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'abe' }))).UserStatus, 'CONFIRMED');
     });
 
+    it('an app client with a secret: Amplify sends no SECRET_HASH and Cognito\'s refusal comes back', async () => {
+      const { poolId } = await configure();
+      await confirmedUser(poolId, 'hal');
+      const { UserPoolClient } = await t.cognito.send(
+        new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'confidential', ExplicitAuthFlows: FLOWS, GenerateSecret: true }),
+      );
+      const secretClient = UserPoolClient!.ClientId!;
+      useClient(poolId, secretClient);
+      const refusal = `Client ${secretClient} is configured for secret but secret was not received`;
+      await expectAuthError(signIn({ username: 'hal', password: PASSWORD }), 'NotAuthorizedException', refusal);
+      await expectAuthError(signIn({ username: 'hal', password: PASSWORD, options: { authFlowType: 'USER_PASSWORD_AUTH' } }), 'NotAuthorizedException', refusal);
+      await expectAuthError(signUp({ username: 'ida', password: PASSWORD, options: { userAttributes: { email: 'ida@example.com' } } }), 'NotAuthorizedException', refusal);
+    });
+
     it('errors carry Cognito\'s exception names and messages', async () => {
       const { poolId } = await configure();
       await confirmedUser(poolId, 'nina', [{ Name: 'email', Value: 'nina@example.com' }]);
