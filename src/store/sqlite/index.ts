@@ -54,6 +54,7 @@ function lockDataDir(dataDir: string): Database.Database {
   const lock = new Database(path.join(dataDir, 'incognito.lock'), { timeout: 0 });
   try {
     lock.pragma('locking_mode = EXCLUSIVE');
+    lock.pragma('journal_mode = MEMORY'); // no -journal file beside it
     // A write takes the exclusive lock, held until the connection closes.
     lock.pragma('user_version = 1');
   } catch (e) {
