@@ -78,6 +78,10 @@ export async function openSqlite(dataDir: string): Promise<KyselyStore> {
   // event loop (checkpointer.ts).
   sqlite.pragma('cache_size = -65536');
   sqlite.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT}`);
+  // During an import's continuous writes the WAL is never fully copied back between two
+  // transactions, so it grows (about 0.7 KB a user) until the import ends and a checkpoint catches
+  // up; the next write then starts it over, and this limit gives the disk space back.
+  sqlite.pragma('journal_size_limit = 67108864');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   // Kysely prepares every query anew; cache the prepared statements by SQL text (Kysely runs one
