@@ -3,8 +3,9 @@
  * SPA loads it) in headless Chromium, on an origin of its own (a small local server), signs in with
  * the authorization code flow and PKCE as a public client. The library fetches the discovery
  * document, the token endpoint, userInfo, the JWKS and the revocation endpoint from the browser
- * (cross-origin: CORS), renews with the refresh token (signinSilent), and signs out with
- * signoutRedirect plus Cognito's `client_id` and `logout_uri`. A screenshot of the app after the
+ * (cross-origin: CORS), renews with the refresh token (signinSilent) and in a hidden iframe
+ * (prompt=none), revokes the refresh token and signs out with signoutRedirect plus Cognito's
+ * `client_id` and `logout_uri`; once more with `--issuer cognito`. A screenshot of the app after the
  * callback goes to test-output/screenshots/ (its path is printed as a test diagnostic).
  * Without /usr/bin/chromium the suite is skipped, except under CI, where it fails.
  */
@@ -159,13 +160,18 @@ describe('oidc-client-ts single-page app in Chromium', { skip: available ? false
   it('runs on each store', async (tc) => {
     for (const backend of await backends()) {
       await tc.test(backend.name, async (t) => {
-        await scenario(t, backend);
+        await scenario(t, backend, 'url');
       });
     }
+    // With AWS-shaped issuers (`--issuer cognito`) the app still finds everything through the
+    // discovery document on this server: oidc-client-ts does not compare `iss` with the authority.
+    await tc.test('sqlite, --issuer cognito', async (t) => {
+      await scenario(t, (await backends()).find((b) => b.name === 'sqlite')!, 'cognito');
+    });
   });
 
-  async function scenario(t: TestContext, backend: Awaited<ReturnType<typeof backends>>[number]): Promise<void> {
-    const server: TestServer = await startTestServer(backend);
+  async function scenario(t: TestContext, backend: Awaited<ReturnType<typeof backends>>[number], issuerMode: 'url' | 'cognito'): Promise<void> {
+    const server: TestServer = await startTestServer(backend, { issuer: issuerMode });
     const spa = await spaServer();
     const context = await browser.newContext();
     const page: Page = await context.newPage();
@@ -191,7 +197,7 @@ describe('oidc-client-ts single-page app in Chromium', { skip: available ? false
       if (m.type() === 'error') consoleErrors.push(m.text());
     });
     const shot = async (name: string) => {
-      const file = path.join(SHOTS, `${backend.name}-spa-${name}.png`);
+      const file = path.join(SHOTS, `${backend.name}-spa-${issuerMode === 'cognito' ? 'cognito-issuer-' : ''}${name}.png`);
       await page.screenshot({ path: file, fullPage: true });
       t.diagnostic(`screenshot: ${path.relative(process.cwd(), file)}`);
     };
@@ -228,9 +234,10 @@ describe('oidc-client-ts single-page app in Chromium', { skip: available ? false
         }),
       );
       await cognito.send(new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: 'nina', Password: PASSWORD, Permanent: true }));
-      const issuer = `${server.url}/${poolId}`;
-      spa.configure({ authority: issuer, clientId });
-      const jwks = createRemoteJWKSet(new URL(`${issuer}/.well-known/jwks.json`));
+      const authority = `${server.url}/${poolId}`;
+      const issuer = issuerMode === 'url' ? authority : `https://cognito-idp.${poolId.split('_')[0]}.amazonaws.com/${poolId}`;
+      spa.configure({ authority, clientId });
+      const jwks = createRemoteJWKSet(new URL(`${authority}/.well-known/jwks.json`));
       const callsTo = async (p: string, method = 'GET') => {
         await settled();
         return calls.filter((c) => c.path === p && c.method === method);
@@ -278,6 +285,7 @@ describe('oidc-client-ts single-page app in Chromium', { skip: available ? false
       assert.equal(profile['cognito:username'], 'nina');
       assert.equal(profile.email, 'nina@example.com');
       assert.equal(profile.name, 'Nina Example');
+      assert.equal(profile.email_verified, 'true', "userInfo's string (as Cognito's) replaces the ID token's boolean");
       assert.equal(profile.username, 'nina', 'userInfo was loaded into the profile');
       assert.equal(profile.iss, issuer);
       assert.equal(signedIn.token_type, 'Bearer');
