@@ -257,7 +257,7 @@ describe('oidc-client-ts single-page app in Chromium', { skip: available ? false
       // 2. Sign in on the page; back at /callback the library exchanges the code and loads userInfo.
       await page.getByLabel('Username').fill('nina');
       await page.getByLabel('Password').fill(PASSWORD);
-      await Promise.all([page.waitForURL(`${spa.url}/callback?**`), page.getByRole('button', { name: 'Sign in' }).click()]);
+      await Promise.all([page.waitForURL(`${spa.url}/callback?**`, { waitUntil: 'commit' }), page.getByRole('button', { name: 'Sign in' }).click()]);
       const signedIn = (await appState(page)).user!;
       assert.ok(signedIn, 'the app has a user after the callback');
       assert.equal(await page.locator('#status').textContent(), 'Signed in as nina');
