@@ -21,6 +21,8 @@ import {
   DeleteUserPoolCommand,
   DescribeUserPoolCommand,
   ForgotPasswordCommand,
+  GetUserCommand,
+  InitiateAuthCommand,
   ListUsersCommand,
   ResendConfirmationCodeCommand,
   SignUpCommand,
@@ -355,6 +357,28 @@ for (const backend of await backends()) {
         assert.equal(f2.Destination, f1.Destination);
         const s1 = (await send(new ResendConfirmationCodeCommand({ ClientId: phoneClient.ClientId, Username: 'nobody' }))).CodeDeliveryDetails;
         assert.equal(s1.DeliveryMedium, 'SMS');
+      });
+    });
+
+    describe('the app client and what the user sees', () => {
+      it("GetUser returns only the attributes the token's client may read (its ReadAttributes, sub always)", async () => {
+        const p = await pool({ Schema: [{ Name: 'tier', AttributeDataType: 'String' }] });
+        const limited = await client(p, { ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH'], ReadAttributes: ['email', 'custom:tier'] });
+        const open = await client(p, { ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH'] });
+        const attrs = [
+          { Name: 'email', Value: 'reader@example.com' },
+          { Name: 'given_name', Value: 'Rea' },
+          { Name: 'custom:tier', Value: 'gold' },
+        ];
+        await send(new AdminCreateUserCommand({ UserPoolId: p, Username: 'reader', UserAttributes: attrs, MessageAction: 'SUPPRESS' }));
+        await send(new AdminSetUserPasswordCommand({ UserPoolId: p, Username: 'reader', Password: PASSWORD, Permanent: true }));
+        const signIn = async (ClientId: string) =>
+          (await send(new InitiateAuthCommand({ ClientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'reader', PASSWORD } })))
+            .AuthenticationResult.AccessToken as string;
+        const seen = async (ClientId: string) =>
+          ((await send(new GetUserCommand({ AccessToken: await signIn(ClientId) }))).UserAttributes as { Name: string }[]).map((a) => a.Name).sort();
+        assert.deepEqual(await seen(limited.ClientId), ['custom:tier', 'email', 'sub']);
+        assert.deepEqual(await seen(open.ClientId), ['custom:tier', 'email', 'given_name', 'sub']);
       });
     });
 
