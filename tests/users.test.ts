@@ -26,6 +26,7 @@ import {
   ListUsersCommand,
   ResendConfirmationCodeCommand,
   SignUpCommand,
+  UpdateUserPoolCommand,
   type CreateUserPoolCommandInput,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { issueCode } from '../src/domain/codes.js';
@@ -98,6 +99,23 @@ for (const backend of await backends()) {
         assert.equal(m.body, `Hello bob, use ${m.code}`);
         await send(new AdminCreateUserCommand({ UserPoolId: p, Username: 'quiet', MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: 'q@example.com' }] }));
         assert.deepEqual(await t.server.store.messages.list(p, { username: 'quiet', limit: 5 }), []);
+      });
+
+      it('an invitation template without {####} is accepted but not delivered; RESEND after fixing it delivers', async () => {
+        const p = await pool({
+          AdminCreateUserConfig: { InviteMessageTemplate: { EmailMessage: 'Welcome {username}!', SMSMessage: 'Welcome {username}, pw {####}' } },
+        });
+        const attrs = [{ Name: 'email', Value: 'nopw@example.com' }, { Name: 'phone_number', Value: '+15555550123' }];
+        await send(new AdminCreateUserCommand({ UserPoolId: p, Username: 'nopw', UserAttributes: attrs, DesiredDeliveryMediums: ['EMAIL', 'SMS'] }));
+        const sent = await t.server.store.messages.list(p, { username: 'nopw', limit: 5 });
+        assert.deepEqual(sent.map((m: any) => m.medium), ['SMS'], 'the email template has no {####}: only the SMS goes');
+        await send(
+          new UpdateUserPoolCommand({ UserPoolId: p, AutoVerifiedAttributes: ['email'], AdminCreateUserConfig: { InviteMessageTemplate: { EmailMessage: 'Welcome {username}, pw {####}' } } }),
+        );
+        await send(new AdminCreateUserCommand({ UserPoolId: p, Username: 'nopw', MessageAction: 'RESEND', DesiredDeliveryMediums: ['EMAIL'] }));
+        const m = await lastMessage(p, 'nopw');
+        assert.equal(m.medium, 'EMAIL');
+        assert.equal(m.body, `Welcome nopw, pw ${m.code}`);
       });
 
       it('refuses duplicate usernames, bad temporary passwords and attributes off the schema', async () => {
