@@ -214,6 +214,22 @@ for (const backend of await backends()) {
         await expectError(send(new ConfirmSignUpCommand({ ClientId: c.ClientId, Username: 'erin', ConfirmationCode: m.code! })), 'NotAuthorizedException', 'User cannot be confirmed. Current status is CONFIRMED');
       });
 
+      it('verification and password-reset messages leave {username} as it is (only invitations have it)', async () => {
+        // AWS's message-template docs: "{username} can't be used in verification emails"; users got
+        // the literal text (aws/aws-cdk#7597, aws-amplify/amplify-js#1480 for password reset).
+        const p = await pool({ VerificationMessageTemplate: { EmailMessage: 'Hi {username}, code {####}', EmailSubject: 'Code for {username}' } });
+        const c = await client(p);
+        await send(new SignUpCommand({ ClientId: c.ClientId, Username: 'una', Password: PASSWORD, UserAttributes: [{ Name: 'email', Value: 'una@example.com' }] }));
+        const signUp = await lastMessage(p, 'una');
+        assert.equal(signUp.body, `Hi {username}, code ${signUp.code}`);
+        assert.equal(signUp.subject, 'Code for {username}');
+        await send(new ConfirmSignUpCommand({ ClientId: c.ClientId, Username: 'una', ConfirmationCode: signUp.code! }));
+        await send(new ForgotPasswordCommand({ ClientId: c.ClientId, Username: 'una' }));
+        const reset = await lastMessage(p, 'una');
+        assert.equal(reset.kind, 'FORGOT_PASSWORD');
+        assert.equal(reset.body, `Hi {username}, code ${reset.code}`);
+      });
+
       it('refuses duplicate usernames, policy violations and unwritable attributes', async () => {
         const p = await pool();
         const c = await client(p, { WriteAttributes: ['email', 'name'] });

@@ -107,7 +107,9 @@ export async function sendCode(
     destination: channel.destination,
     kind,
     ...(channel.medium === 'EMAIL' ? { subject } : {}),
-    body: renderTemplate(template, { username: user.username, code, ...(byLink ? { link: confirmationLink(link, user.username, code) } : {}) }),
+    // No {username}: AWS's template docs say it "can't be used in verification emails", and users
+    // received it as literal text (aws/aws-cdk#7597; aws-amplify/amplify-js#1480 for password reset).
+    body: renderTemplate(template, { code, ...(byLink ? { link: confirmationLink(link, user.username, code) } : {}) }),
     code,
   });
   return deliveryDetails(channel);
