@@ -118,6 +118,34 @@ for (const backend of await backends()) {
         assert.equal(m.body, `Welcome nopw, pw ${m.code}`);
       });
 
+      it('RESEND and AdminResetUserPassword racing other changes lose none of them', async () => {
+        const p = await pool();
+        for (let i = 0; i < 3; i++) {
+          const name = `race${i}`;
+          const attrs = [{ Name: 'email', Value: `${name}@example.com` }, { Name: 'email_verified', Value: 'true' }];
+          await send(new AdminCreateUserCommand({ UserPoolId: p, Username: name, UserAttributes: attrs, MessageAction: 'SUPPRESS' }));
+          // RESEND hashes the new temporary password before it writes: the update lands meanwhile.
+          await Promise.all([
+            send(new AdminCreateUserCommand({ UserPoolId: p, Username: name, MessageAction: 'RESEND', DesiredDeliveryMediums: ['EMAIL'] })),
+            send(new AdminUpdateUserAttributesCommand({ UserPoolId: p, Username: name, UserAttributes: [{ Name: 'name', Value: `first${i}` }] })),
+            send(new AdminDisableUserCommand({ UserPoolId: p, Username: name })),
+          ]);
+          let g = await getUser(p, name);
+          assert.equal(attr(g.UserAttributes, 'name'), `first${i}`, 'the attribute update survives RESEND');
+          assert.equal(g.Enabled, false, 'the disable survives RESEND');
+          assert.equal(g.UserStatus, 'FORCE_CHANGE_PASSWORD');
+          await send(new AdminEnableUserCommand({ UserPoolId: p, Username: name }));
+          await send(new AdminSetUserPasswordCommand({ UserPoolId: p, Username: name, Password: PASSWORD, Permanent: true }));
+          await Promise.all([
+            send(new AdminResetUserPasswordCommand({ UserPoolId: p, Username: name })),
+            send(new AdminUpdateUserAttributesCommand({ UserPoolId: p, Username: name, UserAttributes: [{ Name: 'name', Value: `second${i}` }] })),
+          ]);
+          g = await getUser(p, name);
+          assert.equal(attr(g.UserAttributes, 'name'), `second${i}`, 'the attribute update survives AdminResetUserPassword');
+          assert.equal(g.UserStatus, 'RESET_REQUIRED');
+        }
+      });
+
       it('refuses duplicate usernames, bad temporary passwords and attributes off the schema', async () => {
         const p = await pool({ Schema: [{ Name: 'email', AttributeDataType: 'String', Required: true }, { Name: 'tenant', AttributeDataType: 'String', Mutable: false }] });
         const email = [{ Name: 'email', Value: 'x@example.com' }];
