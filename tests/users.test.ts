@@ -146,6 +146,25 @@ for (const backend of await backends()) {
         }
       });
 
+      it('a sign-in that stores a missing SRP verifier does not undo an AdminDisableUser made meanwhile', async () => {
+        const p = await pool();
+        const c = await client(p, { ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH'] });
+        await send(new AdminCreateUserCommand({ UserPoolId: p, Username: 'legacy', MessageAction: 'SUPPRESS' }));
+        await send(new AdminSetUserPasswordCommand({ UserPoolId: p, Username: 'legacy', Password: PASSWORD, Permanent: true }));
+        // A user whose password predates SRP: no verifier until the next password sign-in.
+        const stored = (await t.server.store.users.get(p, 'legacy'))!;
+        await t.server.store.users.update({ ...stored, srpVerifier: null });
+        // The sign-in checks the password (argon2, slow) between its read and its write.
+        await Promise.all([
+          // (Should the disable land before the sign-in reads the user, the sign-in is refused.)
+          send(new InitiateAuthCommand({ ClientId: c.ClientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'legacy', PASSWORD } })).catch((e) => {
+            if (e.message !== 'User is disabled.') throw e;
+          }),
+          send(new AdminDisableUserCommand({ UserPoolId: p, Username: 'legacy' })),
+        ]);
+        assert.equal((await getUser(p, 'legacy')).Enabled, false);
+      });
+
       it('refuses duplicate usernames, bad temporary passwords and attributes off the schema', async () => {
         const p = await pool({ Schema: [{ Name: 'email', AttributeDataType: 'String', Required: true }, { Name: 'tenant', AttributeDataType: 'String', Mutable: false }] });
         const email = [{ Name: 'email', Value: 'x@example.com' }];
