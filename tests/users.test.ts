@@ -461,6 +461,20 @@ for (const backend of await backends()) {
         assert.deepEqual(await seen(limited.ClientId), ['custom:tier', 'email', 'sub']);
         assert.deepEqual(await seen(open.ClientId), ['custom:tier', 'email', 'given_name', 'sub']);
       });
+
+      it('every client may write the required attributes, even when its WriteAttributes leave them out', async () => {
+        const p = await pool({ Schema: [{ Name: 'name', AttributeDataType: 'String', Required: true, Mutable: true }] });
+        const c = await client(p, { WriteAttributes: ['email'] });
+        const signUp = (attrs: { Name: string; Value: string }[], Username = 'req') =>
+          send(new SignUpCommand({ ClientId: c.ClientId, Username, Password: PASSWORD, UserAttributes: attrs }));
+        await signUp([{ Name: 'email', Value: 'req@example.com' }, { Name: 'name', Value: 'Req' }]);
+        assert.equal(attr((await getUser(p, 'req')).UserAttributes, 'name'), 'Req');
+        await expectError(
+          signUp([{ Name: 'email', Value: 'req2@example.com' }, { Name: 'name', Value: 'Req' }, { Name: 'given_name', Value: 'R' }], 'req2'),
+          'NotAuthorizedException',
+          'A client attempted to write unauthorized attribute',
+        );
+      });
     });
 
     describe('usernames, aliases and case', () => {
