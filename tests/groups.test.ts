@@ -7,17 +7,21 @@ import {
   AdminDeleteUserCommand,
   AdminListGroupsForUserCommand,
   AdminRemoveUserFromGroupCommand,
+  AdminSetUserPasswordCommand,
   CreateGroupCommand,
+  CreateUserPoolClientCommand,
   CreateUserPoolCommand,
   DeleteGroupCommand,
   DeleteUserPoolCommand,
   GetGroupCommand,
+  InitiateAuthCommand,
   ListGroupsCommand,
   ListUsersCommand,
   ListUsersInGroupCommand,
   UpdateGroupCommand,
   type CreateUserPoolCommandInput,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { decodeJwt } from 'jose';
 import { backends, expectError, rawCall, startTestServer, type TestServer } from './harness.js';
 
 const PASSWORD = 'Correct-Horse-9';
@@ -290,6 +294,41 @@ for (const backend of await backends()) {
         assert.deepEqual(Groups, [g]);
         const { Groups: listed } = await send(new ListGroupsCommand({ UserPoolId: p }));
         assert.deepEqual(listed, [g]);
+      });
+    });
+
+    describe('group claims in tokens', () => {
+      it('cognito:preferred_role: the lowest Precedence with a role; none when groups tie on it with different roles', async () => {
+        const p = await pool();
+        const { UserPoolClient } = await send(
+          new CreateUserPoolClientCommand({ UserPoolId: p, ClientName: 'app', ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] }),
+        );
+        const claims = async (Username: string) => {
+          await send(new AdminSetUserPasswordCommand({ UserPoolId: p, Username, Password: PASSWORD, Permanent: true }));
+          const r = await send(new InitiateAuthCommand({ ClientId: UserPoolClient.ClientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: Username, PASSWORD } }));
+          return decodeJwt(r.AuthenticationResult.IdToken);
+        };
+        await group(p, 'a-admins', { RoleArn: ROLE, Precedence: 1 });
+        await group(p, 'b-editors', { RoleArn: ROLE2, Precedence: 1 });
+        await group(p, 'c-admins-too', { RoleArn: ROLE, Precedence: 1 });
+        await group(p, 'd-later', { RoleArn: ROLE2, Precedence: 5 });
+        await group(p, 'e-unranked', { RoleArn: ROLE2 });
+        await group(p, 'f-unranked', { RoleArn: ROLE });
+        const member = async (Username: string, groups: string[]) => {
+          await user(p, Username);
+          for (const g of groups) await add(p, Username, g);
+          return claims(Username);
+        };
+        // Two groups share the lowest Precedence with different roles: no preferred role.
+        const tie = await member('tie', ['a-admins', 'b-editors', 'd-later']);
+        assert.deepEqual(tie['cognito:roles'], [ROLE, ROLE2]);
+        assert.equal(tie['cognito:preferred_role'], undefined);
+        // The same tie with the same role: that role.
+        assert.equal((await member('same', ['a-admins', 'c-admins-too', 'd-later']))['cognito:preferred_role'], ROLE);
+        assert.equal((await member('ranked', ['d-later', 'e-unranked']))['cognito:preferred_role'], ROLE2);
+        // A null Precedence ranks after every number, and a lone unranked group with a role is preferred.
+        assert.equal((await member('lone', ['f-unranked']))['cognito:preferred_role'], ROLE);
+        assert.equal((await member('unranked', ['e-unranked', 'f-unranked']))['cognito:preferred_role'], undefined);
       });
     });
 

@@ -21,9 +21,12 @@ import {
   DeleteUserPoolCommand,
   DescribeUserPoolCommand,
   ForgotPasswordCommand,
+  GetUserCommand,
+  InitiateAuthCommand,
   ListUsersCommand,
   ResendConfirmationCodeCommand,
   SignUpCommand,
+  UpdateUserPoolCommand,
   type CreateUserPoolCommandInput,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { issueCode } from '../src/domain/codes.js';
@@ -96,6 +99,70 @@ for (const backend of await backends()) {
         assert.equal(m.body, `Hello bob, use ${m.code}`);
         await send(new AdminCreateUserCommand({ UserPoolId: p, Username: 'quiet', MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: 'q@example.com' }] }));
         assert.deepEqual(await t.server.store.messages.list(p, { username: 'quiet', limit: 5 }), []);
+      });
+
+      it('an invitation template without {####} is accepted but not delivered; RESEND after fixing it delivers', async () => {
+        const p = await pool({
+          AdminCreateUserConfig: { InviteMessageTemplate: { EmailMessage: 'Welcome {username}!', SMSMessage: 'Welcome {username}, pw {####}' } },
+        });
+        const attrs = [{ Name: 'email', Value: 'nopw@example.com' }, { Name: 'phone_number', Value: '+15555550123' }];
+        await send(new AdminCreateUserCommand({ UserPoolId: p, Username: 'nopw', UserAttributes: attrs, DesiredDeliveryMediums: ['EMAIL', 'SMS'] }));
+        const sent = await t.server.store.messages.list(p, { username: 'nopw', limit: 5 });
+        assert.deepEqual(sent.map((m: any) => m.medium), ['SMS'], 'the email template has no {####}: only the SMS goes');
+        await send(
+          new UpdateUserPoolCommand({ UserPoolId: p, AutoVerifiedAttributes: ['email'], AdminCreateUserConfig: { InviteMessageTemplate: { EmailMessage: 'Welcome {username}, pw {####}' } } }),
+        );
+        await send(new AdminCreateUserCommand({ UserPoolId: p, Username: 'nopw', MessageAction: 'RESEND', DesiredDeliveryMediums: ['EMAIL'] }));
+        const m = await lastMessage(p, 'nopw');
+        assert.equal(m.medium, 'EMAIL');
+        assert.equal(m.body, `Welcome nopw, pw ${m.code}`);
+      });
+
+      it('RESEND and AdminResetUserPassword racing other changes lose none of them', async () => {
+        const p = await pool();
+        for (let i = 0; i < 3; i++) {
+          const name = `race${i}`;
+          const attrs = [{ Name: 'email', Value: `${name}@example.com` }, { Name: 'email_verified', Value: 'true' }];
+          await send(new AdminCreateUserCommand({ UserPoolId: p, Username: name, UserAttributes: attrs, MessageAction: 'SUPPRESS' }));
+          // RESEND hashes the new temporary password before it writes: the update lands meanwhile.
+          await Promise.all([
+            send(new AdminCreateUserCommand({ UserPoolId: p, Username: name, MessageAction: 'RESEND', DesiredDeliveryMediums: ['EMAIL'] })),
+            send(new AdminUpdateUserAttributesCommand({ UserPoolId: p, Username: name, UserAttributes: [{ Name: 'name', Value: `first${i}` }] })),
+            send(new AdminDisableUserCommand({ UserPoolId: p, Username: name })),
+          ]);
+          let g = await getUser(p, name);
+          assert.equal(attr(g.UserAttributes, 'name'), `first${i}`, 'the attribute update survives RESEND');
+          assert.equal(g.Enabled, false, 'the disable survives RESEND');
+          assert.equal(g.UserStatus, 'FORCE_CHANGE_PASSWORD');
+          await send(new AdminEnableUserCommand({ UserPoolId: p, Username: name }));
+          await send(new AdminSetUserPasswordCommand({ UserPoolId: p, Username: name, Password: PASSWORD, Permanent: true }));
+          await Promise.all([
+            send(new AdminResetUserPasswordCommand({ UserPoolId: p, Username: name })),
+            send(new AdminUpdateUserAttributesCommand({ UserPoolId: p, Username: name, UserAttributes: [{ Name: 'name', Value: `second${i}` }] })),
+          ]);
+          g = await getUser(p, name);
+          assert.equal(attr(g.UserAttributes, 'name'), `second${i}`, 'the attribute update survives AdminResetUserPassword');
+          assert.equal(g.UserStatus, 'RESET_REQUIRED');
+        }
+      });
+
+      it('a sign-in that stores a missing SRP verifier does not undo an AdminDisableUser made meanwhile', async () => {
+        const p = await pool();
+        const c = await client(p, { ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH'] });
+        await send(new AdminCreateUserCommand({ UserPoolId: p, Username: 'legacy', MessageAction: 'SUPPRESS' }));
+        await send(new AdminSetUserPasswordCommand({ UserPoolId: p, Username: 'legacy', Password: PASSWORD, Permanent: true }));
+        // A user whose password predates SRP: no verifier until the next password sign-in.
+        const stored = (await t.server.store.users.get(p, 'legacy'))!;
+        await t.server.store.users.update({ ...stored, srpVerifier: null });
+        // The sign-in checks the password (argon2, slow) between its read and its write.
+        await Promise.all([
+          // (Should the disable land before the sign-in reads the user, the sign-in is refused.)
+          send(new InitiateAuthCommand({ ClientId: c.ClientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'legacy', PASSWORD } })).catch((e) => {
+            if (e.message !== 'User is disabled.') throw e;
+          }),
+          send(new AdminDisableUserCommand({ UserPoolId: p, Username: 'legacy' })),
+        ]);
+        assert.equal((await getUser(p, 'legacy')).Enabled, false);
       });
 
       it('refuses duplicate usernames, bad temporary passwords and attributes off the schema', async () => {
@@ -192,6 +259,22 @@ for (const backend of await backends()) {
         assert.equal(g.UserStatus, 'CONFIRMED');
         assert.equal(attr(g.UserAttributes, 'email_verified'), 'true');
         await expectError(send(new ConfirmSignUpCommand({ ClientId: c.ClientId, Username: 'erin', ConfirmationCode: m.code! })), 'NotAuthorizedException', 'User cannot be confirmed. Current status is CONFIRMED');
+      });
+
+      it('verification and password-reset messages leave {username} as it is (only invitations have it)', async () => {
+        // AWS's message-template docs: "{username} can't be used in verification emails"; users got
+        // the literal text (aws/aws-cdk#7597, aws-amplify/amplify-js#1480 for password reset).
+        const p = await pool({ VerificationMessageTemplate: { EmailMessage: 'Hi {username}, code {####}', EmailSubject: 'Code for {username}' } });
+        const c = await client(p);
+        await send(new SignUpCommand({ ClientId: c.ClientId, Username: 'una', Password: PASSWORD, UserAttributes: [{ Name: 'email', Value: 'una@example.com' }] }));
+        const signUp = await lastMessage(p, 'una');
+        assert.equal(signUp.body, `Hi {username}, code ${signUp.code}`);
+        assert.equal(signUp.subject, 'Code for {username}');
+        await send(new ConfirmSignUpCommand({ ClientId: c.ClientId, Username: 'una', ConfirmationCode: signUp.code! }));
+        await send(new ForgotPasswordCommand({ ClientId: c.ClientId, Username: 'una' }));
+        const reset = await lastMessage(p, 'una');
+        assert.equal(reset.kind, 'FORGOT_PASSWORD');
+        assert.equal(reset.body, `Hi {username}, code ${reset.code}`);
       });
 
       it('refuses duplicate usernames, policy violations and unwritable attributes', async () => {
@@ -355,6 +438,42 @@ for (const backend of await backends()) {
         assert.equal(f2.Destination, f1.Destination);
         const s1 = (await send(new ResendConfirmationCodeCommand({ ClientId: phoneClient.ClientId, Username: 'nobody' }))).CodeDeliveryDetails;
         assert.equal(s1.DeliveryMedium, 'SMS');
+      });
+    });
+
+    describe('the app client and what the user sees', () => {
+      it("GetUser returns only the attributes the token's client may read (its ReadAttributes, sub always)", async () => {
+        const p = await pool({ Schema: [{ Name: 'tier', AttributeDataType: 'String' }] });
+        const limited = await client(p, { ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH'], ReadAttributes: ['email', 'custom:tier'] });
+        const open = await client(p, { ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH'] });
+        const attrs = [
+          { Name: 'email', Value: 'reader@example.com' },
+          { Name: 'given_name', Value: 'Rea' },
+          { Name: 'custom:tier', Value: 'gold' },
+        ];
+        await send(new AdminCreateUserCommand({ UserPoolId: p, Username: 'reader', UserAttributes: attrs, MessageAction: 'SUPPRESS' }));
+        await send(new AdminSetUserPasswordCommand({ UserPoolId: p, Username: 'reader', Password: PASSWORD, Permanent: true }));
+        const signIn = async (ClientId: string) =>
+          (await send(new InitiateAuthCommand({ ClientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'reader', PASSWORD } })))
+            .AuthenticationResult.AccessToken as string;
+        const seen = async (ClientId: string) =>
+          ((await send(new GetUserCommand({ AccessToken: await signIn(ClientId) }))).UserAttributes as { Name: string }[]).map((a) => a.Name).sort();
+        assert.deepEqual(await seen(limited.ClientId), ['custom:tier', 'email', 'sub']);
+        assert.deepEqual(await seen(open.ClientId), ['custom:tier', 'email', 'given_name', 'sub']);
+      });
+
+      it('every client may write the required attributes, even when its WriteAttributes leave them out', async () => {
+        const p = await pool({ Schema: [{ Name: 'name', AttributeDataType: 'String', Required: true, Mutable: true }] });
+        const c = await client(p, { WriteAttributes: ['email'] });
+        const signUp = (attrs: { Name: string; Value: string }[], Username = 'req') =>
+          send(new SignUpCommand({ ClientId: c.ClientId, Username, Password: PASSWORD, UserAttributes: attrs }));
+        await signUp([{ Name: 'email', Value: 'req@example.com' }, { Name: 'name', Value: 'Req' }]);
+        assert.equal(attr((await getUser(p, 'req')).UserAttributes, 'name'), 'Req');
+        await expectError(
+          signUp([{ Name: 'email', Value: 'req2@example.com' }, { Name: 'name', Value: 'Req' }, { Name: 'given_name', Value: 'R' }], 'req2'),
+          'NotAuthorizedException',
+          'A client attempted to write unauthorized attribute',
+        );
       });
     });
 

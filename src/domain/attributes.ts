@@ -91,10 +91,16 @@ export function checkMutable(current: Attributes, changes: Attributes, settings:
   if (problems.length) nonConforming(problems);
 }
 
-/** The attributes a client may write: its WriteAttributes, or every standard and custom attribute. */
+/**
+ * The attributes a client may write: its WriteAttributes, or every standard and custom attribute.
+ * The pool's required attributes are writable by every client (the developer guide: "All app
+ * clients can write user pool required attributes"), else a client whose WriteAttributes leave one
+ * out could never sign a user up.
+ */
 export function checkClientMayWrite(names: string[], client: ClientSettings, settings: PoolSettings): void {
+  const required = (settings.SchemaAttributes ?? []).filter((a) => a.Required && a.Name !== 'sub').map((a) => a.Name!);
   const allowed = client.WriteAttributes
-    ? new Set(client.WriteAttributes)
+    ? new Set([...client.WriteAttributes, ...required])
     : new Set(
         (settings.SchemaAttributes ?? [])
           .map((a) => a.Name!)

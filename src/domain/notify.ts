@@ -6,6 +6,7 @@
 import type { CodeDeliveryDetailsType } from '@aws-sdk/client-cognito-identity-provider';
 import type { Delivery } from '../delivery/types.js';
 import { maskDestination } from '../delivery/mask.js';
+import { log } from '../log.js';
 import {
   DEFAULT_FORGOT_PASSWORD_MESSAGE,
   DEFAULT_FORGOT_PASSWORD_SUBJECT,
@@ -106,13 +107,20 @@ export async function sendCode(
     destination: channel.destination,
     kind,
     ...(channel.medium === 'EMAIL' ? { subject } : {}),
-    body: renderTemplate(template, { username: user.username, code, ...(byLink ? { link: confirmationLink(link, user.username, code) } : {}) }),
+    // No {username}: AWS's template docs say it "can't be used in verification emails", and users
+    // received it as literal text (aws/aws-cdk#7597; aws-amplify/amplify-js#1480 for password reset).
+    body: renderTemplate(template, { code, ...(byLink ? { link: confirmationLink(link, user.username, code) } : {}) }),
     code,
   });
   return deliveryDetails(channel);
 }
 
-/** The AdminCreateUser invitation with the temporary password, over each channel asked for. */
+/**
+ * The AdminCreateUser invitation with the temporary password, over each channel asked for. A
+ * template without the `{####}` placeholder is not delivered (nothing reaches the outbox), as the
+ * model documents for users with passwords: "If your template doesn't have this placeholder, Amazon
+ * Cognito doesn't deliver the invitation message"; the fix is to update the template and RESEND.
+ */
 export async function sendInvitation(
   delivery: Delivery,
   pool: PoolRecord,
@@ -125,6 +133,10 @@ export async function sendInvitation(
     const channel = medium === 'EMAIL' ? emailOf(user) : phoneOf(user);
     if (!channel) continue;
     const template = medium === 'EMAIL' ? t.EmailMessage ?? DEFAULT_INVITATION_MESSAGE : t.SMSMessage ?? DEFAULT_INVITATION_MESSAGE;
+    if (!template.includes('{####}')) {
+      log({ level: 'warn', msg: 'invitation not sent: the InviteMessageTemplate has no {####} placeholder', userPoolId: pool.id, medium });
+      continue;
+    }
     await delivery.deliver({
       poolId: pool.id,
       username: user.username,

@@ -78,7 +78,13 @@ export function scopedAttributes(client: ClientRecord, attrs: Record<string, str
   );
 }
 
-/** cognito:groups, and the roles when groups carry them (preferred: the lowest precedence with a role). */
+/**
+ * cognito:groups, and the roles when groups carry them. The preferred role is the role of the
+ * group with the lowest Precedence among those with a role (a null Precedence ranks after every
+ * number); when several groups share that Precedence with different roles there is none (the
+ * model's CreateGroup Precedence text: "If the two groups have different role ARNs, the
+ * cognito:preferred_role claim isn't set in users' tokens").
+ */
 async function groupClaims(store: Store, user: UserRecord): Promise<Record<string, unknown>> {
   const groups = await store.groups.listForUser(user.poolId, user.usernameKey, undefined, 10_000);
   if (!groups.length) return {};
@@ -86,8 +92,10 @@ async function groupClaims(store: Store, user: UserRecord): Promise<Record<strin
   const withRoles = groups.filter((g) => g.roleArn);
   if (withRoles.length) {
     out['cognito:roles'] = [...new Set(withRoles.map((g) => g.roleArn))];
-    const ranked = withRoles.filter((g) => g.precedence !== null).sort((a, b) => a.precedence! - b.precedence!);
-    if (ranked[0]) out['cognito:preferred_role'] = ranked[0].roleArn;
+    const numbered = withRoles.filter((g) => g.precedence !== null);
+    const lowest = numbered.length ? Math.min(...numbered.map((g) => g.precedence!)) : null;
+    const first = new Set(withRoles.filter((g) => g.precedence === lowest).map((g) => g.roleArn));
+    if (first.size === 1) out['cognito:preferred_role'] = [...first][0];
   }
   return out;
 }

@@ -245,9 +245,14 @@ export async function provePassword(ctx: Ctx, pool: PoolRecord, client: ClientRe
   if (!user.passwordHash || !(await verifyPassword(user.passwordHash, password))) return failed(ctx, pool, user);
   if (!user.srpVerifier) {
     // Users whose password was set before SRP existed get their verifier at their next sign-in.
-    const withSrp = { ...user, srpVerifier: sealVerifier(ctx.secrets, pool.id, user.username, password) };
-    await ctx.store.users.update(withSrp);
-    return withSrp;
+    // Only the verifier is written, on the locked row re-read: the copy read before the (slow)
+    // password check must not undo a change made meanwhile (AdminDisableUser, attributes).
+    const srpVerifier = sealVerifier(ctx.secrets, pool.id, user.username, password);
+    await ctx.store.transaction(async (tx) => {
+      const u = await tx.users.get(pool.id, user.usernameKey, { forUpdate: true });
+      if (u && !u.srpVerifier && u.passwordHash === user.passwordHash) await tx.users.update({ ...u, srpVerifier });
+    });
+    return { ...user, srpVerifier };
   }
   return user;
 }

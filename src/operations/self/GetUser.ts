@@ -3,13 +3,18 @@ import { toList } from '../../domain/attributes.js';
 import type { Ctx } from '../context.js';
 import { authorize } from './shared.js';
 
-/** The signed-in user's attributes. */
+/**
+ * The signed-in user's attributes: those the token's app client may read (its ReadAttributes, when
+ * it has them; `sub` always), as Cognito does: "GetUser requests include an access token with an
+ * app client claim; Amazon Cognito only returns values for attributes that your app client can read".
+ */
 export async function GetUser(input: GetUserRequest, ctx: Ctx) {
-  const { user } = await authorize(ctx, input.AccessToken!);
+  const { user, client } = await authorize(ctx, input.AccessToken!);
   const mfa = user.extra.mfaOptions as unknown[] | undefined;
+  const read = client.settings.ReadAttributes;
   return {
     Username: user.username,
-    UserAttributes: toList(user.sub, user.attributes),
+    UserAttributes: toList(user.sub, user.attributes, read ? new Set([...read, 'sub']) : undefined),
     ...(mfa?.length ? { MFAOptions: mfa } : {}),
   };
 }

@@ -8,7 +8,7 @@ import { errors } from '../../protocol/errors.js';
 import type { PoolRecord, UserRecord } from '../../store/types.js';
 import type { Ctx } from '../context.js';
 import { loadPool } from '../pools/shared.js';
-import { insertUser } from './shared.js';
+import { insertUser, lockUser } from './shared.js';
 
 /** Which channels the invitation goes over: the ones asked for, or the phone else the email (Cognito's default is SMS). */
 function mediums(input: AdminCreateUserRequest, user: UserRecord): Medium[] {
@@ -24,13 +24,20 @@ function mediums(input: AdminCreateUserRequest, user: UserRecord): Medium[] {
 async function resend(input: AdminCreateUserRequest, pool: PoolRecord, ctx: Ctx) {
   const user = await findUser(ctx.store, pool, input.Username!);
   if (!user) throw errors.userNotFound('User does not exist.');
-  if (user.status !== 'FORCE_CHANGE_PASSWORD') {
-    throw errors.unsupportedUserState(`Resend not possible. ${user.username} status is not FORCE_CHANGE_PASSWORD.`);
-  }
+  const notResendable = () => errors.unsupportedUserState(`Resend not possible. ${user.username} status is not FORCE_CHANGE_PASSWORD.`);
+  if (user.status !== 'FORCE_CHANGE_PASSWORD') throw notResendable();
   const temp = input.TemporaryPassword ?? temporaryPassword(pool.settings);
   checkPassword(temp, pool.settings);
-  const updated = { ...user, ...(await passwordFields(ctx.secrets, pool, user.username, temp, ctx.now)), updatedAt: ctx.now };
-  await ctx.store.users.update(updated);
+  const password = await passwordFields(ctx.secrets, pool, user.username, temp, ctx.now);
+  // The write-back goes on the locked row, re-read: a change made meanwhile (attributes, enabled,
+  // status) is kept rather than overwritten by the copy read above.
+  const updated = await ctx.store.transaction(async (tx) => {
+    const u = await lockUser(tx, pool, user.username);
+    if (u.status !== 'FORCE_CHANGE_PASSWORD') throw notResendable();
+    const next = { ...u, ...password, updatedAt: ctx.now };
+    await tx.users.update(next);
+    return next;
+  });
   await sendInvitation(ctx.delivery, pool, updated, mediums(input, updated), temp);
   return { User: renderUser(updated) };
 }

@@ -4,6 +4,7 @@ import { recoveryChannel, sendCode } from '../../domain/notify.js';
 import { loadPoolAndUser } from '../../domain/users.js';
 import { errors } from '../../protocol/errors.js';
 import type { Ctx } from '../context.js';
+import { lockUser } from './shared.js';
 
 /**
  * Cognito's answer for a user whose password cannot be reset: UNCONFIRMED, or FORCE_CHANGE_PASSWORD
@@ -16,11 +17,16 @@ export const cannotReset = () => errors.notAuthorized('User password cannot be r
  * the verified email or phone, which ConfirmForgotPassword takes.
  */
 export async function AdminResetUserPassword(input: AdminResetUserPasswordRequest, ctx: Ctx) {
-  const { pool, user: u } = await loadPoolAndUser(ctx.store, input.UserPoolId!, input.Username!);
-  if (u.status === 'UNCONFIRMED' || u.status === 'FORCE_CHANGE_PASSWORD') throw cannotReset();
-  const channel = recoveryChannel(pool, u);
-  if (!channel) throw errors.invalidParameter('Cannot reset password for the user as there is no registered/verified email or phone_number');
-  await ctx.store.users.update({ ...u, status: 'RESET_REQUIRED', updatedAt: ctx.now });
+  const { pool, user: found } = await loadPoolAndUser(ctx.store, input.UserPoolId!, input.Username!);
+  // Checked and written on the locked row, so a change made meanwhile is not overwritten.
+  const { u, channel } = await ctx.store.transaction(async (tx) => {
+    const u = await lockUser(tx, pool, found.username);
+    if (u.status === 'UNCONFIRMED' || u.status === 'FORCE_CHANGE_PASSWORD') throw cannotReset();
+    const channel = recoveryChannel(pool, u);
+    if (!channel) throw errors.invalidParameter('Cannot reset password for the user as there is no registered/verified email or phone_number');
+    await tx.users.update({ ...u, status: 'RESET_REQUIRED', updatedAt: ctx.now });
+    return { u, channel };
+  });
   const code = await issueCode(ctx.store, pool.id, u.usernameKey, 'FORGOT_PASSWORD', ctx.now);
   await sendCode(ctx.delivery, pool, u, channel, 'ADMIN_RESET_PASSWORD', code);
   return {};
