@@ -165,6 +165,9 @@ describe('renderTemplate', () => {
   it('leaves a placeholder whose value is missing', () => {
     assert.equal(renderTemplate('code {####} for {username}', { code: '1' }), 'code 1 for {username}');
     assert.equal(renderTemplate('no placeholders', { username: 'x', code: 'y' }), 'no placeholders');
+    // An HTML email's values are escaped, so they read as written; a text message's are not.
+    assert.equal(renderTemplate('<p>{username}: {####}</p>', { username: 'a<b>', code: 'x&lt1"', html: true }), '<p>a&lt;b&gt;: x&amp;lt1&quot;</p>');
+    assert.equal(renderTemplate('{username}: {####}', { username: 'a<b>', code: 'x&lt1' }), 'a<b>: x&lt1');
   });
   it("exports Cognito's default texts", () => {
     assert.equal(DEFAULT_VERIFICATION_MESSAGE, 'Your verification code is {####}. ');

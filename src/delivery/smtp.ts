@@ -8,7 +8,7 @@ import nodemailer from 'nodemailer';
 import type { Transporter } from 'nodemailer';
 import { logError } from '../log.js';
 import { maskEmail } from './mask.js';
-import { DEFAULT_INVITATION_SUBJECT, DEFAULT_VERIFICATION_SUBJECT } from './templates.js';
+import { DEFAULT_INVITATION_SUBJECT, DEFAULT_VERIFICATION_SUBJECT, looksLikeHtml } from './templates.js';
 import type { OutgoingMessage } from './types.js';
 
 export interface SmtpSettings {
@@ -31,7 +31,6 @@ export interface SmtpOptions {
 
 /** One address, nothing that could add a recipient or a header. */
 const SINGLE_ADDRESS = /^[^\s@,;:<>()[\]"\\]+@[^\s@,;:<>()[\]"\\]+$/;
-const LOOKS_LIKE_HTML = /<\/?[a-z][a-z0-9]*(\s[^>]*)?\/?>/i;
 
 export class SmtpSender {
   private readonly transport: Transporter;
@@ -90,7 +89,7 @@ export class SmtpSender {
       return;
     }
     const subject = (msg.subject ?? (msg.kind === 'INVITATION' ? DEFAULT_INVITATION_SUBJECT : DEFAULT_VERIFICATION_SUBJECT)).replace(/[\r\n]+/g, ' ');
-    const content = LOOKS_LIKE_HTML.test(msg.body) ? { html: msg.body } : { text: msg.body };
+    const content = looksLikeHtml(msg.body) ? { html: msg.body } : { text: msg.body };
     const secrets = [msg.code, msg.body];
     let p: Promise<void>;
     try {

@@ -24,16 +24,22 @@ const PLACEHOLDER = /\{username\}|\{####\}|\{##([\s\S]*?)##\}/g;
 /** Escapes text for an HTML attribute value in double quotes. */
 const attribute = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
+/** An email body with an HTML tag in it is sent as HTML (delivery/smtp.ts). */
+const LOOKS_LIKE_HTML = /<\/?[a-z][a-z0-9]*(\s[^>]*)?\/?>/i;
+export const looksLikeHtml = (body: string): boolean => LOOKS_LIKE_HTML.test(body);
+
 /**
  * Replaces every `{username}`, `{####}` (the code or temporary password) and, given a link,
  * `{##text##}` (which becomes `<a href="link">text</a>`, as Cognito renders link messages) in one
  * pass: a value that itself contains a placeholder is not expanded again, and `$` in a value is
- * literal. A placeholder whose value is not given stays as it is.
+ * literal. A placeholder whose value is not given stays as it is. With `html` (an email template
+ * that will be sent as HTML), values are HTML-escaped: a username or temporary password holding
+ * `<` or `&lt` must read as written, not as markup.
  */
-export function renderTemplate(template: string, vars: { username?: string; code?: string; link?: string }): string {
+export function renderTemplate(template: string, vars: { username?: string; code?: string; link?: string; html?: boolean }): string {
   return template.replace(PLACEHOLDER, (p, text: string | undefined) => {
     if (text !== undefined) return vars.link === undefined ? p : `<a href="${attribute(vars.link)}">${text}</a>`;
     const v = p === '{username}' ? vars.username : vars.code;
-    return v ?? p;
+    return v === undefined ? p : vars.html ? attribute(v) : v;
   });
 }

@@ -16,6 +16,7 @@ import {
   DEFAULT_VERIFICATION_LINK_SUBJECT,
   DEFAULT_VERIFICATION_MESSAGE,
   DEFAULT_VERIFICATION_SUBJECT,
+  looksLikeHtml,
   renderTemplate,
 } from '../delivery/templates.js';
 import type { PoolRecord, UserRecord } from '../store/types.js';
@@ -144,7 +145,7 @@ export async function sendInvitation(
       destination: channel.destination,
       kind: 'INVITATION',
       ...(medium === 'EMAIL' ? { subject: t.EmailSubject ?? DEFAULT_INVITATION_SUBJECT } : {}),
-      body: renderTemplate(template, { username: user.username, code: temporaryPassword }),
+      body: renderTemplate(template, { username: user.username, code: temporaryPassword, html: medium === 'EMAIL' && looksLikeHtml(template) }),
       code: temporaryPassword,
     });
   }
