@@ -30,8 +30,14 @@ function withRowMapper(st: Database.Statement): Statement {
   // (A column named __proto__ would set the prototype in an object literal: such a statement keeps
   // better-sqlite3's own objects.)
   if (!st.reader || names.includes('__proto__')) return st as unknown as Statement;
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  const toRow = new Function('r', `return {${names.map((n, i) => `${JSON.stringify(n)}: r[${i}]`).join(', ')}};`) as (r: unknown[]) => unknown;
+  let toRow: (r: unknown[]) => unknown;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+    toRow = new Function('r', `return {${names.map((n, i) => `${JSON.stringify(n)}: r[${i}]`).join(', ')}};`) as (r: unknown[]) => unknown;
+  } catch {
+    // Code generation turned off (node --disallow-code-generation-from-strings): better-sqlite3's objects.
+    return st as unknown as Statement;
+  }
   st.raw(true);
   return {
     reader: true,
