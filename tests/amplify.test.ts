@@ -64,18 +64,12 @@ import {
 import { cognitoUserPoolsTokenProvider } from 'aws-amplify/auth/cognito';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { backends, expectError, startTestServer, type TestServer } from './harness.js';
+import { lastCode as outboxCode } from './hosted.js';
 
 const execFileP = promisify(execFile);
 const PASSWORD = 'Correct-Horse-9';
 const NEW_PASSWORD = 'Battery-Staple-42';
 const FLOWS: ExplicitAuthFlowsType[] = ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_USER_PASSWORD_AUTH'];
-
-interface Message {
-  username: string;
-  kind: string;
-  destination: string;
-  code: string | null;
-}
 
 /** A Map-backed key-value store for Amplify's tokens (Amplify's KeyValueStorageInterface). */
 function memoryStore() {
@@ -147,14 +141,7 @@ for (const backend of await backends()) {
     }
 
     /** The newest outbox message of that kind for the user, and its code. */
-    async function lastCode(poolId: string, username: string, kind: string): Promise<string> {
-      const res = await fetch(`${t.url}/_incognito/messages?userPoolId=${encodeURIComponent(poolId)}&username=${encodeURIComponent(username)}`);
-      assert.equal(res.status, 200);
-      const { messages } = (await res.json()) as { messages: Message[] };
-      const m = messages.find((x) => x.kind === kind);
-      assert.ok(m?.code, `a ${kind} code for ${username} in ${JSON.stringify(messages)}`);
-      return m.code;
-    }
+    const lastCode = (poolId: string, username: string, kind: string) => outboxCode(t.url, poolId, username, kind);
 
     it('signUp, confirmSignUp with the outbox code, then signIn through SRP, getCurrentUser and verifiable tokens', async () => {
       const { poolId, clientId } = await configure(['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']);

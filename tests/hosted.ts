@@ -74,9 +74,12 @@ export function pageMessage(html: string): string | undefined {
 }
 
 /** The last message sent to a user, from the outbox endpoint. */
-export async function lastCode(base: string, poolId: string, username: string): Promise<string> {
-  const res = await fetch(`${base}/_incognito/messages?userPoolId=${encodeURIComponent(poolId)}&username=${encodeURIComponent(username)}&limit=1`);
-  const { messages } = (await res.json()) as { messages: { code: string }[] };
-  assert.ok(messages[0]?.code, `no message for ${username}`);
-  return messages[0]!.code;
+export async function lastCode(base: string, poolId: string, username: string, kind?: string): Promise<string> {
+  const res = await fetch(`${base}/_incognito/messages?userPoolId=${encodeURIComponent(poolId)}&username=${encodeURIComponent(username)}${kind ? '' : '&limit=1'}`);
+  assert.equal(res.status, 200);
+  const { messages } = (await res.json()) as { messages: { code: string | null; kind: string }[] };
+  // Newest first: the newest message (of that kind).
+  const m = kind ? messages.find((x) => x.kind === kind) : messages[0];
+  assert.ok(m?.code, `no ${kind ?? ''} code for ${username} in ${JSON.stringify(messages)}`);
+  return m.code;
 }
