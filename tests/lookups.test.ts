@@ -15,6 +15,7 @@ import {
   CreateGroupCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
+  DeleteUserPoolCommand,
   AdminAddUserToGroupCommand,
   GetUserCommand,
   InitiateAuthCommand,
@@ -115,6 +116,32 @@ for (const backend of await backends()) {
       const missing = p.replace(/_.*/, '_NoSuchPool');
       await expectError(getUser(missing, 'quinn'), 'ResourceNotFoundException', `User pool ${missing} does not exist.`);
       await expectError(send(new AdminUserGlobalSignOutCommand({ UserPoolId: missing, Username: 'quinn' })), 'ResourceNotFoundException');
+    });
+
+    it("AdminGetUser remembers only a pool's username rules: a deleted pool is not found at once, a pool under the same id again is read again", async () => {
+      const store = t.server.store;
+      // A node that has answered for a pool, which is then deleted: ResourceNotFoundException at once.
+      const gone = await pool({ UsernameConfiguration: { CaseSensitive: false } });
+      await user(gone, 'Sam');
+      assert.equal((await getUser(gone, 'SAM')).Username, 'Sam');
+      await send(new DeleteUserPoolCommand({ UserPoolId: gone }));
+      await expectError(getUser(gone, 'Sam'), 'ResourceNotFoundException', `User pool ${gone} does not exist.`);
+
+      // The same id again, with other rules (case-sensitive now): what a pool deleted and created again
+      // under its id would be, written through the store since the API never reuses ids.
+      const p = await pool({ UsernameConfiguration: { CaseSensitive: false } });
+      await user(p, 'Sam');
+      assert.equal((await getUser(p, 'SAM')).Username, 'Sam', 'the node now knows the pool compares names case-insensitively');
+      const old = (await store.pools.get(p))!;
+      await store.pools.delete(p);
+      await store.pools.insert({ ...old, createdAt: old.createdAt + 1000, settings: { ...old.settings, UsernameConfiguration: { CaseSensitive: true } } });
+      const now = Date.now();
+      await store.users.insert({
+        poolId: p, username: 'Sam', usernameKey: 'Sam', sub: '7b0f3c5e-bbbb-4bbb-8ccc-0123456789ab', status: 'CONFIRMED', enabled: true,
+        attributes: {}, passwordHash: null, srpVerifier: null, passwordUpdatedAt: null, extra: {}, createdAt: now, updatedAt: now,
+      });
+      assert.equal((await getUser(p, 'Sam')).Username, 'Sam', 'the name is looked up by the new pool\'s rules');
+      await expectError(getUser(p, 'SAM'), 'UserNotFoundException', 'User does not exist.');
     });
 
     it('GetUser reads the client, pool, sign-in and user of the token in one go, and still checks each', async () => {

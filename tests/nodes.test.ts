@@ -7,10 +7,12 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import {
   AdminCreateUserCommand,
+  AdminGetUserCommand,
   AdminSetUserPasswordCommand,
   CognitoIdentityProviderClient,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
+  DeleteUserPoolCommand,
   GetUserCommand,
   GlobalSignOutCommand,
   InitiateAuthCommand,
@@ -129,6 +131,23 @@ if (pgBackend) {
           'NotAuthorizedException',
           'Refresh Token has been revoked',
         );
+      } finally {
+        cb.destroy();
+        await b.close();
+        await a.close();
+      }
+    });
+
+    it('a pool deleted on one node is gone on the other at once', async () => {
+      const a = await startTestServer(pgBackend);
+      const b = await startServer({ ...a.config, port: 0 });
+      const cb = sdk(b.url);
+      try {
+        const { poolId } = await setup(a.cognito);
+        // Node B answers for the pool (and remembers its username rules), then node A deletes it.
+        assert.equal((await cb.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'nina' }))).Username, 'nina');
+        await a.cognito.send(new DeleteUserPoolCommand({ UserPoolId: poolId }));
+        await expectError(cb.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'nina' })), 'ResourceNotFoundException', `User pool ${poolId} does not exist.`);
       } finally {
         cb.destroy();
         await b.close();

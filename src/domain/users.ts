@@ -4,25 +4,37 @@
  */
 import { randomUUID } from 'node:crypto';
 import { errors } from '../protocol/errors.js';
-import type { AliasClaim, PoolRecord, Store, UserRecord } from '../store/types.js';
+import type { AliasClaim, PoolRecord, Store, UserProfile, UserRecord } from '../store/types.js';
 import { toList, type Attributes } from './attributes.js';
+import type { PoolSettings } from './pool-settings.js';
 
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
 const PHONE = /^\+[0-9]{4,15}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/**
+ * What decides which user a name refers to in a pool: its case sensitivity, username attributes and
+ * alias attributes. All three are fixed when the pool is created (UpdateUserPool keeps them:
+ * pool-settings.ts), so a node may remember them (see loadUserProfile). A PoolRecord is one.
+ */
+export interface UsernameRules {
+  id: string;
+  createdAt: number;
+  settings: Pick<PoolSettings, 'UsernameConfiguration' | 'UsernameAttributes' | 'AliasAttributes'>;
+}
+
 /** Pools created through the API are case-sensitive unless UsernameConfiguration says otherwise. */
-export function caseSensitive(pool: PoolRecord): boolean {
+export function caseSensitive(pool: UsernameRules): boolean {
   return pool.settings.UsernameConfiguration?.CaseSensitive ?? true;
 }
 
 /** The key a username is stored and compared under. */
-export function usernameKey(pool: PoolRecord, username: string): string {
+export function usernameKey(pool: UsernameRules, username: string): string {
   return caseSensitive(pool) ? username : username.toLowerCase();
 }
 
 /** The key an alias value is compared under: emails always case-insensitively. */
-export function aliasKey(pool: PoolRecord, kind: string, value: string): string {
+export function aliasKey(pool: UsernameRules, kind: string, value: string): string {
   return kind === 'email' || !caseSensitive(pool) ? value.toLowerCase() : value;
 }
 
@@ -86,7 +98,7 @@ export function aliasClaims(pool: PoolRecord, user: Pick<UserRecord, 'status' | 
 }
 
 /** The kinds of alias a name may be, in the order they are tried: username attributes, then aliases. */
-function aliasKinds(pool: PoolRecord): string[] {
+function aliasKinds(pool: UsernameRules): string[] {
   const u = pool.settings.UsernameAttributes ?? [];
   const a = pool.settings.AliasAttributes ?? [];
   return a.length === 0 ? u : [...new Set<string>([...u, ...a])];
@@ -96,7 +108,7 @@ function aliasKinds(pool: PoolRecord): string[] {
  * The user a name refers to when it is not a username: the holder of one of its username attributes
  * or aliases (tried in that order), or the user whose sub it is.
  */
-async function byAliasOrSub(store: Store, pool: PoolRecord, name: string): Promise<UserRecord | undefined> {
+async function byAliasOrSub(store: Store, pool: UsernameRules, name: string): Promise<UserRecord | undefined> {
   const kinds = aliasKinds(pool);
   if (kinds.length) {
     // One statement for every kind (store.reads looks up the name and its lower-case form).
@@ -137,6 +149,49 @@ export async function loadPoolAndUser(store: Store, poolId: string, name: string
   const user = byUsername.find((c) => c.viaKey === key)?.user ?? (await byAliasOrSub(store, pool, name));
   if (!user) throw errors.userNotFound('User does not exist.');
   return { pool, user };
+}
+
+/**
+ * The pools' username rules this node has read, by store and pool id. Only rules fixed at a pool's
+ * creation are kept (never its other settings, which UpdateUserPool and AddCustomAttributes change),
+ * and every use still reads the pool's row: a deleted pool is seen at once, and a pool that came back
+ * under the same id (another creation time) is read again. Several nodes on one database stay
+ * consistent: the rules cannot change while the pool exists.
+ */
+const knownRules = new WeakMap<Store, Map<string, UsernameRules>>();
+
+async function learnRules(store: Store, poolId: string): Promise<UsernameRules> {
+  const pool = await store.pools.get(poolId);
+  if (!pool) throw errors.resourceNotFound(`User pool ${poolId} does not exist.`);
+  const { UsernameConfiguration, UsernameAttributes, AliasAttributes } = pool.settings;
+  const rules: UsernameRules = { id: pool.id, createdAt: pool.createdAt, settings: { UsernameConfiguration, UsernameAttributes, AliasAttributes } };
+  let known = knownRules.get(store);
+  if (!known) knownRules.set(store, (known = new Map()));
+  if (known.size >= 10_000) known.clear();
+  known.set(poolId, rules);
+  return rules;
+}
+
+/**
+ * The user a name refers to in a pool (ResourceNotFoundException, UserNotFoundException as
+ * loadPoolAndUser), without the user's credentials, for the operations that only show a user
+ * (AdminGetUser). One statement when the name is a username: with the pool's username rules known,
+ * it reads the pool's creation time and the one user of the name's key, not the pool's settings.
+ */
+export async function loadUserProfile(store: Store, poolId: string, name: string): Promise<UserProfile> {
+  let rules = knownRules.get(store)?.get(poolId) ?? (await learnRules(store, poolId));
+  let found = await store.reads.poolAndProfile(poolId, usernameKey(rules, name));
+  if (found && found.poolCreatedAt !== rules.createdAt) {
+    rules = await learnRules(store, poolId);
+    found = await store.reads.poolAndProfile(poolId, usernameKey(rules, name));
+  }
+  if (!found) {
+    knownRules.get(store)?.delete(poolId);
+    throw errors.resourceNotFound(`User pool ${poolId} does not exist.`);
+  }
+  const user = found.user ?? (await byAliasOrSub(store, rules, name));
+  if (!user) throw errors.userNotFound('User does not exist.');
+  return user;
 }
 
 /** UserType, as AdminCreateUser and ListUsers return it. */

@@ -64,6 +64,12 @@ export interface UserRecord {
   updatedAt: number;
 }
 
+/**
+ * A user without its credentials (password hash, SRP verifier): what the reads that only show a user
+ * (AdminGetUser) take from the database. A UserRecord is one.
+ */
+export type UserProfile = Omit<UserRecord, 'passwordHash' | 'passwordUpdatedAt' | 'srpVerifier'>;
+
 /** A sign-in identifier that must be unique in the pool: `kind` is e.g. `email` or `preferred_username`. */
 export interface AliasClaim {
   kind: string;

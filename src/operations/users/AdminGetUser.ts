@@ -1,10 +1,10 @@
 import type { AdminGetUserRequest } from '@aws-sdk/client-cognito-identity-provider';
 import { toList } from '../../domain/attributes.js';
-import { loadPoolAndUser } from '../../domain/users.js';
+import { loadUserProfile } from '../../domain/users.js';
 import type { Ctx } from '../context.js';
 
 export async function AdminGetUser(input: AdminGetUserRequest, ctx: Ctx) {
-  const { pool, user: u } = await loadPoolAndUser(ctx.store, input.UserPoolId!, input.Username!);
+  const u = await loadUserProfile(ctx.store, input.UserPoolId!, input.Username!);
   const mfa = u.extra.mfaOptions as unknown[] | undefined;
   return {
     Username: u.username,

@@ -8,10 +8,10 @@
  */
 import type { Database } from '../schema.js';
 import { preparedRead, type ReadRunner } from '../prepared.js';
-import type { ClientRecord, PoolRecord, UserRecord } from '../types.js';
+import type { ClientRecord, PoolRecord, UserProfile, UserRecord } from '../types.js';
 import { toPool } from './pools.js';
 import { toClient } from './clients.js';
-import { toUser } from './users.js';
+import { toUser, toUserProfile, type ProfileRow } from './users.js';
 import type { TokenFamily } from './tokens.js';
 
 const USER_COLUMNS = [
@@ -29,6 +29,8 @@ const USER_COLUMNS = [
   'created_at',
   'updated_at',
 ] as const;
+/** A user without its credentials (UserProfile). */
+const PROFILE_COLUMNS = USER_COLUMNS.filter((c) => c !== 'password_hash' && c !== 'password_updated_at' && c !== 'srp_verifier');
 const POOL_COLUMNS = ['id', 'region', 'name', 'created_at', 'updated_at', 'settings', 'tags'] as const;
 const CLIENT_COLUMNS = ['id', 'pool_id', 'name', 'secret', 'created_at', 'updated_at', 'settings'] as const;
 const FAMILY_COLUMNS = ['origin_jti', 'pool_id', 'client_id', 'username_key', 'auth_time', 'created_at', 'expires_at', 'revoked_at', 'scopes'] as const;
@@ -55,6 +57,19 @@ const POOL_AND_USERS = preparedRead(
   'pool_and_users_v1',
   `SELECT ${columns('p', POOL_COLUMNS, 'p_')}, u.username_key AS via_key, ${columns('u', USER_COLUMNS)}
      FROM user_pools p LEFT JOIN users u ON u.pool_id = p.id AND u.username_key IN (?, ?)
+    WHERE p.id = ?`,
+);
+
+/**
+ * Whether the pool exists (and when it was created), with the user of one username key and without
+ * the user's credentials: AdminGetUser, once the node knows the pool's rules for usernames (fixed at
+ * its creation) and so the one key to look for. Always one row when the pool exists. Parameters:
+ * username key, pool id.
+ */
+const POOL_AND_PROFILE = preparedRead(
+  'pool_and_profile_v1',
+  `SELECT p.created_at AS p_created_at, ${columns('u', PROFILE_COLUMNS)}
+     FROM user_pools p LEFT JOIN users u ON u.pool_id = p.id AND u.username_key = ?
     WHERE p.id = ?`,
 );
 
@@ -133,6 +148,16 @@ export class ReadRepo {
     const byUsername: UserCandidate[] = [];
     for (const r of rows) if (r.via_key !== null) byUsername.push({ via: '', viaKey: r.via_key, user: toUser(r) });
     return { pool: toPoolFromPrefixed(rows[0]!), byUsername };
+  }
+
+  /**
+   * When the pool was created (undefined: there is no such pool), and the user of a username key in
+   * it without the user's credentials.
+   */
+  async poolAndProfile(poolId: string, usernameKey: string): Promise<{ poolCreatedAt: number; user: UserProfile | undefined } | undefined> {
+    const [r] = await this.run<ProfileRow & { p_created_at: number | string }>(POOL_AND_PROFILE, [usernameKey, poolId]);
+    if (!r) return undefined;
+    return { poolCreatedAt: Number(r.p_created_at), user: r.username_key === null ? undefined : toUserProfile(r) };
   }
 
   async userByKey(poolId: string, usernameKey: string): Promise<UserRecord | undefined> {

@@ -7,7 +7,7 @@ import type { Db } from '../db.js';
 import { BulkInsert, type SqliteRows } from '../bulk.js';
 import type { Database } from '../schema.js';
 import { ConflictError, isUniqueViolation } from '../errors.js';
-import type { AliasClaim, UserFilter, UserRecord } from '../types.js';
+import type { AliasClaim, UserFilter, UserProfile, UserRecord } from '../types.js';
 
 /** The attributes ListUsers can filter on, besides username, sub and the two statuses: each a column of users. */
 export const FILTERABLE_ATTRIBUTES = ['email', 'phone_number', 'name', 'given_name', 'family_name', 'preferred_username'] as const;
@@ -21,7 +21,10 @@ const FILTER_COLUMNS: Record<string, 'username_key' | 'sub' | 'status' | Filtera
   ...Object.fromEntries(FILTERABLE_ATTRIBUTES.map((a) => [a, a])),
 };
 
-export function toUser(r: Database['users']): UserRecord {
+/** The columns of a user without its credentials (UserProfile). */
+export type ProfileRow = Omit<Database['users'], 'password_hash' | 'password_updated_at' | 'srp_verifier'>;
+
+export function toUserProfile(r: ProfileRow): UserProfile {
   return {
     poolId: r.pool_id,
     username: r.username,
@@ -30,13 +33,18 @@ export function toUser(r: Database['users']): UserRecord {
     status: r.status as UserRecord['status'],
     enabled: Number(r.enabled) === 1,
     attributes: JSON.parse(r.attributes),
-    passwordHash: r.password_hash,
-    passwordUpdatedAt: r.password_updated_at === null ? null : Number(r.password_updated_at),
-    srpVerifier: r.srp_verifier,
     extra: JSON.parse(r.extra),
     createdAt: Number(r.created_at),
     updatedAt: Number(r.updated_at),
   };
+}
+
+export function toUser(r: Database['users']): UserRecord {
+  const u = toUserProfile(r) as UserRecord;
+  u.passwordHash = r.password_hash;
+  u.passwordUpdatedAt = r.password_updated_at === null ? null : Number(r.password_updated_at);
+  u.srpVerifier = r.srp_verifier;
+  return u;
 }
 
 function toRow(u: UserRecord): Database['users'] {
