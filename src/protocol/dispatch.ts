@@ -31,9 +31,10 @@ export interface ApiResult {
 
 function parseBody(raw: Buffer): Record<string, unknown> {
   if (raw.length === 0) return {};
+  const text = raw.toString('utf8');
   let value: unknown;
   try {
-    value = JSON.parse(raw.toString('utf8'));
+    value = JSON.parse(text);
   } catch {
     throw errors.serialization('The request body is not valid JSON.');
   }
@@ -42,7 +43,7 @@ function parseBody(raw: Buffer): Record<string, unknown> {
   }
   // NUL cannot be stored in PostgreSQL text: refuse it for every operation, on both stores alike.
   // (A raw NUL byte is already invalid JSON; only the escape needs looking for.)
-  if (raw.includes('\\u0000') && containsNul(value)) {
+  if (text.includes('\\u0000') && containsNul(value)) {
     throw errors.invalidParameter('Strings in the request cannot contain the NUL character (U+0000).');
   }
   return value as Record<string, unknown>;
