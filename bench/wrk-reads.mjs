@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The hot reads measured with wrk from a separate process, against servers started for the purpose
 // as separate processes (the real command line, dist/src/cli.js), next to the HTTP ceiling of the
-// machine (bench/ceiling-server.mjs: plain node:http, JSON in and out, no database):
+// machine (bench/ceiling-server.mjs: plain node:http, JSON in and out, no database; replying at once
+// and, with --defer, a turn of the event loop later):
 //   - AdminGetUser, rotating over --users users;
 //   - GetUser, rotating over the access tokens of --tokens sign-ins (signature check, sign-in and user read).
 // Each target gets a pool, an app client and --users users created through the API (two argon2id
@@ -298,12 +299,19 @@ try {
     }
   }
   if (o.ceiling) {
-    const s = await startProcess([path.join(here, 'ceiling-server.mjs')], /"url":"([^"]+)"/);
-    servers.push(s);
     const bodies = Array.from({ length: o.users }, (_, i) => JSON.stringify({ UserPoolId: 'us-east-1_ceiling', Username: `user${i}` }));
     const script = path.join(tmp, 'ceiling.lua');
     fs.writeFileSync(script, luaScript('AdminGetUser', bodies));
-    targets.push({ label: 'ceiling', url: s.url, cases: [{ op: 'node:http, JSON in and out', script }], pid: s.proc.pid, postgres: false });
+    // Replying in the request's own turn of the event loop, and a turn later (as incognito does once
+    // its reads have run together at the end of the turn).
+    for (const [flags, op] of [
+      [[], 'node:http, JSON in and out'],
+      [['--defer'], 'node:http, JSON in and out, replies a turn later'],
+    ]) {
+      const s = await startProcess([path.join(here, 'ceiling-server.mjs'), ...flags], /"url":"([^"]+)"/);
+      servers.push(s);
+      targets.push({ label: 'ceiling', url: s.url, cases: [{ op, script }], pid: s.proc.pid, postgres: false });
+    }
   }
 
   const results = new Map();
