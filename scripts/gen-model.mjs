@@ -154,6 +154,14 @@ const OVERRIDES = {
   // tools that copied the pattern had to drop it for custom domains
   // (terraform-linters/tflint-ruleset-aws#156, #158). See src/operations/domains/shared.ts.
   DomainType: { drop: ['pattern', 'max'] },
+  // Passwords may hold spaces, though not at either end: the AWS password-policy page counts a space
+  // as a symbol, and the service now refuses a password that begins or ends with one with this
+  // pattern in its message ("Value at 'password' failed to satisfy constraint: Member must satisfy
+  // regular expression pattern: ^[\S]+.*[\S]+$", ConfirmForgotPassword, 2025:
+  // cds-snc/platform-forms-client#5635), where the published model still says `[\S]+`, which
+  // refused every space (amplify-js#869, 2018). src/domain/passwords.ts applies the same rule to
+  // passwords in AuthParameters and ChallengeResponses, which have no pattern.
+  PasswordType: { set: { pattern: '^[\\S]+.*[\\S]+$' } },
 };
 
 function withOverrides(name, compacted) {
@@ -161,6 +169,7 @@ function withOverrides(name, compacted) {
   if (!o) return compacted;
   const out = { ...compacted };
   for (const k of o.drop ?? []) delete out[k];
+  Object.assign(out, o.set ?? {});
   return out;
 }
 

@@ -299,6 +299,39 @@ for (const backend of await backends()) {
       });
     });
 
+    describe('passphrases', () => {
+      it('a password may hold spaces, not at either end: set, signed in with (password and SRP), changed', async () => {
+        const p = await pool();
+        const c = await client(p);
+        const phrase = 'correct horse Battery 9';
+        await send(new AdminCreateUserCommand({ UserPoolId: p, Username: 'paz', MessageAction: 'SUPPRESS', TemporaryPassword: 'temp Pass 1!' }));
+        await send(new AdminSetUserPasswordCommand({ UserPoolId: p, Username: 'paz', Password: phrase, Permanent: true }));
+        assert.ok((await passwordAuth(c.ClientId, 'paz', phrase)).AuthenticationResult);
+        const srp = await srpSignIn(c.ClientId, p, 'paz', phrase);
+        assert.ok(srp.AuthenticationResult, 'SRP with the same passphrase');
+        await expectError(passwordAuth(c.ClientId, 'paz', 'correct horse Battery 8'), 'NotAuthorizedException');
+        const next = 'another Horse 10';
+        await send(new ChangePasswordCommand({ AccessToken: srp.AuthenticationResult.AccessToken, PreviousPassword: phrase, ProposedPassword: next }));
+        assert.ok((await passwordAuth(c.ClientId, 'paz', next)).AuthenticationResult);
+        await send(new SignUpCommand({ ClientId: c.ClientId, Username: 'quin', Password: 'sign up Phrase 2' }));
+
+        // A space at either end: the API members' pattern (Cognito's message), or the policy's rule
+        // where the password arrives in a map without a pattern.
+        const pattern = "Member must satisfy regular expression pattern: ^[\\S]+.*[\\S]+$";
+        await expectError(send(new AdminSetUserPasswordCommand({ UserPoolId: p, Username: 'paz', Password: ' leading Space 1', Permanent: true })), 'InvalidParameterException', `1 validation error detected: Value at 'password' failed to satisfy constraint: ${pattern}`);
+        await expectError(send(new SignUpCommand({ ClientId: c.ClientId, Username: 'rae', Password: 'trailing Space 1 ' })), 'InvalidParameterException', `1 validation error detected: Value at 'password' failed to satisfy constraint: ${pattern}`);
+        await expectError(send(new AdminSetUserPasswordCommand({ UserPoolId: p, Username: 'paz', Password: 'line\nbreak Pass 1', Permanent: true })), 'InvalidParameterException', /regular expression pattern/);
+        await send(new AdminSetUserPasswordCommand({ UserPoolId: p, Username: 'paz', Password: 'temp Pass 2', Permanent: false }));
+        const challenge = await passwordAuth(c.ClientId, 'paz', 'temp Pass 2');
+        assert.equal(challenge.ChallengeName, 'NEW_PASSWORD_REQUIRED');
+        await expectError(
+          send(new RespondToAuthChallengeCommand({ ClientId: c.ClientId, ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: challenge.Session, ChallengeResponses: { USERNAME: 'paz', NEW_PASSWORD: 'ends with Space 3 ' } })),
+          'InvalidPasswordException',
+          'Password did not conform with policy: Password must not begin or end with a space',
+        );
+      });
+    });
+
     describe('SECRET_HASH', () => {
       it('is required and checked for clients with a secret, on sign-in and refresh', async () => {
         const p = await pool({ UsernameAttributes: ['email'] });

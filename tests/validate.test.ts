@@ -236,17 +236,20 @@ test('sensitive values are never echoed', () => {
     "1 validation error detected: Value at 'clientId' failed to satisfy constraint: " +
       'Member must satisfy regular expression pattern: [\\w+]+',
   );
-  // AWS's real SignUp message (amazon-cognito-identity-js#388 / ks888/LambStatus#6 form).
-  const msg = invalid('SignUp', { ClientId: 'abc', Username: '', Password: 'secret with spaces' });
+  // AWS's real SignUp message (amazon-cognito-identity-js#388 / ks888/LambStatus#6 form), with the
+  // password pattern the service applies now (spaces inside a password are allowed, not at its ends:
+  // see PasswordType in scripts/gen-model.mjs).
+  const msg = invalid('SignUp', { ClientId: 'abc', Username: '', Password: 'secret with a trailing space ' });
   assert.equal(
     msg,
     '3 validation errors detected: ' +
       "Value at 'username' failed to satisfy constraint: Member must have length greater than or equal to 1; " +
       "Value at 'username' failed to satisfy constraint: Member must satisfy regular expression pattern: " +
       '[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+; ' +
-      "Value at 'password' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\S]+",
+      "Value at 'password' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[\\S]+.*[\\S]+$",
   );
   assert.ok(!msg.includes('secret'));
+  assert.doesNotThrow(() => validateInput('SignUp', { ClientId: 'abc', Username: 'u', Password: 'secret with spaces' }));
   // Sensitive map (AuthParameters) and sensitive type errors.
   const big = invalid('InitiateAuth', {
     ClientId: 'abc',

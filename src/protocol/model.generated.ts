@@ -1,7 +1,7 @@
 // GENERATED FILE - DO NOT EDIT.
 // Source: botocore 1.43.11, botocore/data/cognito-idp/2016-04-18/service-2.json.gz (cognito-idp apiVersion 2016-04-18).
 // Regenerate with: npm run gen:model   (scripts/gen-model.mjs; optional argument: path to service-2.json[.gz])
-// Overridden shapes (see OVERRIDES in scripts/gen-model.mjs): DomainType.
+// Overridden shapes (see OVERRIDES in scripts/gen-model.mjs): DomainType, PasswordType.
 /* eslint-disable */
 
 /** Compact form of a botocore shape. Only shapes reachable from operation inputs are included. */
@@ -387,7 +387,7 @@ export const shapes: Record<string, Shape> = {
   PasswordHistorySizeType: {"t":"integer","min":0,"max":24},
   PasswordPolicyMinLengthType: {"t":"integer","min":6,"max":99},
   PasswordPolicyType: {"t":"structure","m":{"MinimumLength":{"s":"PasswordPolicyMinLengthType"},"RequireUppercase":{"s":"BooleanType"},"RequireLowercase":{"s":"BooleanType"},"RequireNumbers":{"s":"BooleanType"},"RequireSymbols":{"s":"BooleanType"},"PasswordHistorySize":{"s":"PasswordHistorySizeType"},"TemporaryPasswordValidityDays":{"s":"TemporaryPasswordValidityDaysType"}},"r":[]},
-  PasswordType: {"t":"string","max":256,"pattern":"[\\S]+","sensitive":true},
+  PasswordType: {"t":"string","max":256,"pattern":"^[\\S]+.*[\\S]+$","sensitive":true},
   PoolQueryLimitType: {"t":"integer","min":1,"max":60},
   PreTokenGenerationLambdaVersionType: {"t":"string","enum":["V1_0","V2_0","V3_0"]},
   PreTokenGenerationVersionConfigType: {"t":"structure","m":{"LambdaVersion":{"s":"PreTokenGenerationLambdaVersionType"},"LambdaArn":{"s":"ArnType"}},"r":["LambdaVersion","LambdaArn"]},
