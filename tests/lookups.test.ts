@@ -1,11 +1,13 @@
 /**
  * Finding a user by the name a request gives, through the prepared reads (store/repos/reads.ts):
- * the pool and the user in one statement (AdminGetUser and the other admin operations on one user),
- * findUser (sign-in), and what reads see while another request's transaction is open.
+ * the pool and the user in one statement (the admin operations on one user), AdminGetUser's lighter
+ * read with the pools' username rules a node remembers, findUser (sign-in), and what reads see while
+ * a transaction is open.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  AddCustomAttributesCommand,
   AdminCreateUserCommand,
   AdminDeleteUserCommand,
   AdminGetUserCommand,
@@ -19,9 +21,11 @@ import {
   AdminAddUserToGroupCommand,
   GetUserCommand,
   InitiateAuthCommand,
+  UpdateUserPoolCommand,
   type CreateUserPoolCommandInput,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { backends, expectError, startTestServer, type TestServer } from './harness.js';
+import { loadPoolAndUser, loadUserProfile } from '../src/domain/users.js';
 
 const PASSWORD = 'Correct-Horse-9';
 const OTHER_PASSWORD = 'Other-Horse-77';
@@ -144,6 +148,53 @@ for (const backend of await backends()) {
       await expectError(getUser(p, 'SAM'), 'UserNotFoundException', 'User does not exist.');
     });
 
+    it("AdminGetUser's lookup finds what the other operations' lookup finds, for every kind of pool and name, after the pool is updated", async () => {
+      const store = t.server.store;
+      const configs: Partial<CreateUserPoolCommandInput>[] = [
+        {},
+        { UsernameConfiguration: { CaseSensitive: false } },
+        { UsernameAttributes: ['email'] },
+        { UsernameAttributes: ['phone_number'] },
+        { UsernameAttributes: ['email', 'phone_number'], UsernameConfiguration: { CaseSensitive: false } },
+        { AliasAttributes: ['email', 'phone_number', 'preferred_username'] },
+        { AliasAttributes: ['preferred_username'], UsernameConfiguration: { CaseSensitive: false } },
+      ];
+      // The outcome without credentials (loadUserProfile never returns them), or the error.
+      const outcome = (p: Promise<Record<string, unknown>>) =>
+        p.then(
+          ({ passwordHash, passwordUpdatedAt, srpVerifier, ...profile }) => ({ profile }),
+          (e: Error) => ({ error: `${e.name}: ${e.message}` }),
+        );
+      for (const config of configs) {
+        const p = await pool(config);
+        const names = ['nobody', 'NOBODY', '0b6e0c2e-1111-4222-8333-944455556666', 'Ann@Example.com', 'ann@example.com', '+15550001', '+15550002'];
+        const create = async (Username: string, attrs: Record<string, string>) => {
+          const r = await send(new AdminCreateUserCommand({ UserPoolId: p, Username, MessageAction: 'SUPPRESS', UserAttributes: Object.entries(attrs).map(([Name, Value]) => ({ Name, Value })) }));
+          names.push(r.User.Username, r.User.Username.toUpperCase(), sub(r.User), sub(r.User).toUpperCase());
+        };
+        if (config.UsernameAttributes) {
+          if (config.UsernameAttributes.includes('email')) await create('Ann@Example.com', { phone_number: '+15550001' });
+          if (config.UsernameAttributes.includes('phone_number')) await create('+15550002', { email: 'bob@example.com' });
+          names.push('BOB@example.com');
+        } else {
+          await create('Sam', { email: 'Sam@Example.com', email_verified: 'true', preferred_username: 'Sammy', phone_number: '+15550003', phone_number_verified: 'true' });
+          // Another user whose name differs only in case, where the pool tells them apart.
+          if (config.UsernameConfiguration?.CaseSensitive !== false) await create('sam', {});
+          names.push('sam@example.com', 'SAM', 'Sammy', 'sammy', '+15550003');
+        }
+        // The username rules survive UpdateUserPool (with and without other settings) and AddCustomAttributes.
+        await send(new UpdateUserPoolCommand({ UserPoolId: p }));
+        await send(new UpdateUserPoolCommand({ UserPoolId: p, AutoVerifiedAttributes: ['email'] }));
+        await send(new AddCustomAttributesCommand({ UserPoolId: p, CustomAttributes: [{ Name: 'c1', AttributeDataType: 'String' }] }));
+        const expected = [];
+        for (const n of names) expected.push(await outcome(loadPoolAndUser(store, p, n).then((r) => r.user as unknown as Record<string, unknown>)));
+        // Asked for all at once (one turn: the reads run together, batched on PostgreSQL).
+        const got = await Promise.all(names.map((n) => outcome(loadUserProfile(store, p, n) as unknown as Promise<Record<string, unknown>>)));
+        assert.deepEqual(got, expected, JSON.stringify(config));
+        assert.ok(expected.filter((e) => 'profile' in e).length >= 4, 'the names find users');
+      }
+    });
+
     it('GetUser reads the client, pool, sign-in and user of the token in one go, and still checks each', async () => {
       const p = await pool();
       const c = await client(p);
@@ -200,6 +251,38 @@ for (const backend of await backends()) {
       for (const claims of [{ client_id: 'a\0b' }, { client_id: c, origin_jti: 'j\0' }]) {
         await expectError(send(new GetUserCommand({ AccessToken: forged(claims) })), 'NotAuthorizedException', 'Invalid Access Token');
       }
+    });
+
+    it('a read asked for just before a transaction begins: it does not see the transaction, and the transaction may await it', async () => {
+      const p = await pool();
+      const store = t.server.store;
+      const now = Date.now();
+      const row = {
+        poolId: p, username: 'tx-early', usernameKey: 'tx-early', sub: '7b0f3c5e-cccc-4bbb-8ccc-0123456789ab', status: 'CONFIRMED' as const, enabled: true,
+        attributes: {}, passwordHash: null, srpVerifier: null, passwordUpdatedAt: null, extra: {}, createdAt: now, updatedAt: now,
+      };
+      // Asked for in the same turn as the transaction that inserts the row and rolls back.
+      const early = store.reads.userByKey(p, 'tx-early');
+      await assert.rejects(
+        store.transaction(async (tx) => {
+          await tx.users.insert(row);
+          await new Promise((r) => setTimeout(r, 20));
+          throw new Error('roll back');
+        }),
+        /roll back/,
+      );
+      assert.equal(await early, undefined);
+      // Awaited inside the transaction that began after it (on SQLite it would otherwise wait for the
+      // connection that transaction holds).
+      const before = store.reads.userByKey(p, 'tx-early');
+      const done = await Promise.race([
+        store.transaction(async () => {
+          await before;
+          return 'done';
+        }),
+        new Promise((r) => setTimeout(r, 5000, 'the read never came')),
+      ]);
+      assert.equal(done, 'done');
     });
 
     it("a read outside a transaction never sees another request's uncommitted rows; one inside sees its own", async () => {

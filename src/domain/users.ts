@@ -174,9 +174,10 @@ async function learnRules(store: Store, poolId: string): Promise<UsernameRules> 
 
 /**
  * The user a name refers to in a pool (ResourceNotFoundException, UserNotFoundException as
- * loadPoolAndUser), without the user's credentials, for the operations that only show a user
- * (AdminGetUser). One statement when the name is a username: with the pool's username rules known,
- * it reads the pool's creation time and the one user of the name's key, not the pool's settings.
+ * loadPoolAndUser), for the operations that only show a user (AdminGetUser). One statement when
+ * the name is a username: with the pool's username rules known, it reads the pool's creation time
+ * and the one user of the name's key without credentials, not the pool's settings. Names that are
+ * aliases or subs take byAliasOrSub's reads (whole users).
  */
 export async function loadUserProfile(store: Store, poolId: string, name: string): Promise<UserProfile> {
   let rules = knownRules.get(store)?.get(poolId) ?? (await learnRules(store, poolId));

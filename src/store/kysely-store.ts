@@ -45,7 +45,7 @@ export class KyselyStore implements Store {
     readonly kind: 'sqlite' | 'postgres',
     private readonly db: Db,
     private readonly onClose: () => Promise<void> = async () => {},
-    run: ReadRunner = kyselyRunner(db, kind),
+    private readonly run: ReadRunner & { flushNow?(): void } = kyselyRunner(db, kind),
     /** SQLite: runs a prepared statement for many rows on the connection (bulk.ts). */
     private readonly sqliteRows?: SqliteRows,
   ) {
@@ -67,6 +67,9 @@ export class KyselyStore implements Store {
 
   async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
     if (this.db.isTransaction) return fn(this);
+    // Reads waiting for the end of the turn (SQLite) run first: one the transaction awaits must
+    // not wait for the transaction's connection.
+    this.run.flushNow?.();
     return (this.db as Kysely<Database>).transaction().execute((trx) => fn(new KyselyStore(this.kind, trx, undefined, undefined, this.sqliteRows)));
   }
 

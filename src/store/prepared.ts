@@ -19,8 +19,9 @@
  *
  * Nothing is cached here but statements: every read goes to the database, so several nodes on one
  * PostgreSQL database stay consistent (domain/users.ts remembers pools' username rules, which
- * cannot change while a pool exists, and still reads the pool's row each time). The SQL names its columns (never `*`): a prepared statement's
- * result columns must not change under it when a later migration adds a column.
+ * cannot change while a pool exists, and still reads the pool's row each time). The SQL names its
+ * columns (never `*`): a prepared statement's result columns must not change under it when a later
+ * migration adds a column.
  */
 import { CompiledQuery } from 'kysely';
 import type { Db } from './db.js';
@@ -65,18 +66,27 @@ interface SqliteStatement {
 /**
  * SQLite outside transactions: reads asked for in one turn of the event loop wait for its end
  * (setImmediate) and then run one after the other, synchronously on the connection when no
- * transaction is open on it (nothing can start one while they run), else through Kysely.
+ * transaction is open on it (nothing can start one while they run), else through Kysely, after
+ * that transaction. A request's reads one after another each wait for the end of a turn.
  *
  * Measured (bench/wrk-reads.mjs, AdminGetUser under load): the same statement costs about 6 µs in
  * a run of reads but about 20 µs when it runs alone between two requests' HTTP work (SQLite's code
  * and data have left the processor's caches by then); run together, and the replies written
- * together after them, AdminGetUser went from about 5,200 to 10,400 requests/s. A read waits one
- * turn of the event loop at most; it still sees every write committed before it runs.
+ * together after them, AdminGetUser went from about 5,200 to 10,400 requests/s. A read sees every
+ * write committed before it runs.
+ *
+ * `flushNow` runs the waiting reads at once: KyselyStore.transaction calls it before it begins,
+ * so that a read asked for before a transaction never waits for that transaction (a read awaited
+ * inside the transaction that followed it would otherwise wait for the connection forever).
  */
-export function sqliteRunner(connection: { readonly inTransaction: boolean }, prepare: (sql: string) => SqliteStatement, db: Db): ReadRunner {
+export function sqliteRunner(
+  connection: { readonly inTransaction: boolean },
+  prepare: (sql: string) => SqliteStatement,
+  db: Db,
+): ReadRunner & { flushNow(): void } {
   const viaKysely = kyselyRunner(db, 'sqlite');
   let queue: (Pending & { q: PreparedRead })[] = [];
-  const flush = () => {
+  const flushNow = () => {
     const list = queue;
     queue = [];
     for (const r of list) {
@@ -91,11 +101,12 @@ export function sqliteRunner(connection: { readonly inTransaction: boolean }, pr
       }
     }
   };
-  return <R>(q: PreparedRead, params: readonly unknown[]) =>
+  const run = <R>(q: PreparedRead, params: readonly unknown[]) =>
     new Promise<R[]>((resolve, reject) => {
-      if (queue.length === 0) setImmediate(flush);
+      if (queue.length === 0) setImmediate(flushNow);
       queue.push({ q, params, resolve: resolve as (rows: unknown[]) => void, reject });
     });
+  return Object.assign(run, { flushNow });
 }
 
 interface PgPool {

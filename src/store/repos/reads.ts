@@ -1,8 +1,9 @@
 /**
  * The hot reads, as prepared statements (store/prepared.ts): a pool with the users its username may
- * name (AdminGetUser and the other admin operations on one user), a user by username key, alias or
- * sub (findUser: the sign-in flows, the client-side operations), a client with its pool, and an
- * access token's client, pool, sign-in and user (every access-token operation). Each is one
+ * name (the admin operations on one user), a pool's creation time with the user of one username
+ * key and without credentials (AdminGetUser), a user by username key, alias or sub (findUser: the
+ * sign-in flows, the client-side operations), a client with its pool, and an access token's
+ * client, pool, sign-in and user (every access-token operation). Each is one
  * statement, so one round trip on PostgreSQL; which row is the user is decided by the caller
  * (domain/users.ts), which knows the pool's rules (case sensitivity, username and alias attributes).
  */
