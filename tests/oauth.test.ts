@@ -488,6 +488,39 @@ for (const backend of await backends()) {
       assert.doesNotMatch(l2.html, /Sign up/);
     });
 
+    it('sign-up and reset pages: inner spaces are allowed; a space at either end gets the policy text, not the model pattern', async () => {
+      const poolId = await makePool(t.cognito);
+      const { clientId } = await makeClient(t.cognito, poolId);
+      const query = new URLSearchParams({ client_id: clientId, response_type: 'code', redirect_uri: CALLBACK });
+      const browser = new FormClient(t.url);
+      let r = await browser.get(`/signup?${query}`);
+      for (const password of [' Leading-Space-42', 'Trailing-Space-42 ']) {
+        r = await browser.submit(r, { username: 'lena', attr_email: 'lena@example.com', password });
+        assert.equal(r.status, 400);
+        assert.equal(pageMessage(r.html), 'Password did not conform with policy: Password must not begin or end with a space');
+      }
+      r = await browser.submit(r, { username: 'lena', attr_email: 'lena@example.com', password: 'x' });
+      assert.equal(r.status, 400);
+      assert.equal(pageMessage(r.html), 'Password did not conform with policy: Password not long enough');
+      r = await browser.submit(r, { username: 'lena', attr_email: 'lena@example.com', password: 'Correct horse 42!' });
+      assert.match(r.html, /<h1>Confirm your account<\/h1>/);
+      r = await browser.submit(r, { code: await lastCode(t.url, poolId, 'lena') });
+      assert.equal(pageMessage(r.html), 'Your account is confirmed. Sign in.');
+
+      const other = new FormClient(t.url);
+      r = await other.get(`/forgotPassword?${query}`);
+      r = await other.submit(r, { username: 'lena' });
+      assert.match(r.html, /<h1>Reset your password<\/h1>/);
+      const code = await lastCode(t.url, poolId, 'lena');
+      r = await other.submit(r, { code, new_password: 'Battery staple 42! ', confirm_password: 'Battery staple 42! ' });
+      assert.equal(r.status, 400);
+      assert.equal(pageMessage(r.html), 'Password did not conform with policy: Password must not begin or end with a space');
+      r = await other.submit(r, { code, new_password: 'Battery staple 42!', confirm_password: 'Battery staple 42!' });
+      assert.equal(pageMessage(r.html), 'Your password has been changed. Sign in with the new one.');
+      r = await other.submit(r, { username: 'lena', password: 'Battery staple 42!' });
+      assert.ok(callbackParams(r.location).get('code'));
+    });
+
     it('the token endpoint: client authentication and grant errors; rotation gives a new refresh token', async () => {
       const poolId = await makePool(t.cognito);
       const { clientId, secret } = await makeClient(t.cognito, poolId, { GenerateSecret: true, RefreshTokenRotation: { Feature: 'ENABLED', RetryGracePeriodSeconds: 0 } });

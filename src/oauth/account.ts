@@ -5,6 +5,7 @@
  * request validated against the model and, for clients with a secret, the SECRET_HASH the pages
  * compute for the client (the pages act for it, as Cognito's hosted UI does).
  */
+import { checkPassword } from '../domain/passwords.js';
 import { secretHash } from '../domain/secret-hash.js';
 import { isCognitoError } from '../protocol/errors.js';
 import { validateInput } from '../protocol/validate.js';
@@ -26,6 +27,18 @@ async function call(ctx: Ctx, ar: AuthorizeRequest, name: string, username: stri
   };
   validateInput(name, full);
   return operations[name]!(full, ctx);
+}
+
+/** PasswordType's pattern in the model: no whitespace at either end, at least two characters. */
+const PASSWORD_PATTERN = /^[\S]+.*[\S]+$/u;
+
+/**
+ * A password typed on a page that the model's pattern refuses (a space at either end, a single
+ * character) gets the policy's InvalidPasswordException text, as the new-password step does,
+ * instead of the validation error naming the pattern.
+ */
+function checkTypedPassword(ar: AuthorizeRequest, password: string): void {
+  if (!PASSWORD_PATTERN.test(password)) checkPassword(password, ar.pool.settings);
 }
 
 /** Where a code went, as the page tells it ("We sent a code to a***@e***."). */
@@ -152,6 +165,7 @@ export async function accountPage(ctx: Ctx, req: HostedRequest): Promise<HostedR
       const password = req.form.get('new_password') ?? '';
       if (password !== (req.form.get('confirm_password') ?? '')) return resetPage(req, ar, username, { kind: 'error', text: 'The passwords do not match.' });
       try {
+        checkTypedPassword(ar, password);
         await call(ctx, ar, 'ConfirmForgotPassword', username, { ConfirmationCode: (req.form.get('code') ?? '').trim(), Password: password });
       } catch (e) {
         return fail(e, (m) => resetPage(req, ar, username, m));
@@ -166,8 +180,10 @@ export async function accountPage(ctx: Ctx, req: HostedRequest): Promise<HostedR
       for (const [k, v] of req.form) if (k.startsWith('attr_') && v.trim() !== '') attrs.push({ Name: k.slice(5), Value: v.trim() });
       if (!username) return signupPage(req, ar, { kind: 'error', text: `Enter your ${usernameLabel(ar.pool).toLowerCase()}.` });
       let r: { UserConfirmed?: boolean; CodeDeliveryDetails?: { Destination?: string } };
+      const password = req.form.get('password') ?? '';
       try {
-        r = await call(ctx, ar, 'SignUp', username, { Password: req.form.get('password') ?? '', UserAttributes: attrs });
+        checkTypedPassword(ar, password);
+        r = await call(ctx, ar, 'SignUp', username, { Password: password, UserAttributes: attrs });
       } catch (e) {
         return fail(e, (m) => signupPage(req, ar, m));
       }
