@@ -294,6 +294,31 @@ for (const backend of await backends()) {
         await expectError(send(new SignUpCommand({ ClientId: ac.ClientId, Username: 'x', Password: PASSWORD })), 'NotAuthorizedException', 'SignUp is not permitted for this user pool');
       });
 
+      it('a client without WriteAttributes: an attribute the schema lacks is a schema error, not an unauthorized write', async () => {
+        const p = await pool();
+        const c = await client(p);
+        // As Cognito answers (aws-samples/aws-amplify-auth-starters#11, a custom attribute the pool lacks).
+        await expectError(
+          send(new SignUpCommand({ ClientId: c.ClientId, Username: 'olga', Password: PASSWORD, UserAttributes: [{ Name: 'custom:favorite_flavor', Value: 'x' }] })),
+          'InvalidParameterException',
+          'Attributes did not conform to the schema: custom:favorite_flavor: Attribute does not exist in the schema.',
+        );
+        // Attributes the schema has but no client may write stay unauthorized.
+        await expectError(
+          send(new SignUpCommand({ ClientId: c.ClientId, Username: 'olga', Password: PASSWORD, UserAttributes: [{ Name: 'email_verified', Value: 'true' }] })),
+          'NotAuthorizedException',
+          'A client attempted to write unauthorized attribute',
+        );
+        // A client with WriteAttributes still refuses any name outside them.
+        const limited = await client(p, { WriteAttributes: ['email'] });
+        await expectError(
+          send(new SignUpCommand({ ClientId: limited.ClientId, Username: 'olga', Password: PASSWORD, UserAttributes: [{ Name: 'custom:favorite_flavor', Value: 'x' }] })),
+          'NotAuthorizedException',
+          'A client attempted to write unauthorized attribute',
+        );
+        await send(new SignUpCommand({ ClientId: c.ClientId, Username: 'olga', Password: PASSWORD, UserAttributes: [{ Name: 'name', Value: 'Olga' }] }));
+      });
+
       it('codes expire, are single-use, and lock after five wrong attempts', async () => {
         const p = await pool();
         const c = await client(p);

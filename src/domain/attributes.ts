@@ -95,18 +95,19 @@ export function checkMutable(current: Attributes, changes: Attributes, settings:
  * The attributes a client may write: its WriteAttributes, or every standard and custom attribute.
  * The pool's required attributes are writable by every client (the developer guide: "All app
  * clients can write user pool required attributes"), else a client whose WriteAttributes leave one
- * out could never sign a user up.
+ * out could never sign a user up. For a client without WriteAttributes, a name the schema does not
+ * have is left to checkValues ("Attributes did not conform to the schema: custom:x: Attribute does
+ * not exist in the schema.", as Cognito answers SignUp with a custom attribute the pool lacks).
  */
 export function checkClientMayWrite(names: string[], client: ClientSettings, settings: PoolSettings): void {
+  const schema = (settings.SchemaAttributes ?? []).map((a) => a.Name!);
   const required = (settings.SchemaAttributes ?? []).filter((a) => a.Required && a.Name !== 'sub').map((a) => a.Name!);
   const allowed = client.WriteAttributes
     ? new Set([...client.WriteAttributes, ...required])
-    : new Set(
-        (settings.SchemaAttributes ?? [])
-          .map((a) => a.Name!)
-          .filter((n) => n !== 'sub' && n !== 'email_verified' && n !== 'phone_number_verified' && !n.startsWith('dev:')),
-      );
-  if (names.some((n) => !allowed.has(n))) throw errors.notAuthorized('A client attempted to write unauthorized attribute');
+    : new Set(schema.filter((n) => n !== 'sub' && n !== 'email_verified' && n !== 'phone_number_verified' && !n.startsWith('dev:')));
+  const known = new Set(schema);
+  const refused = (n: string) => !allowed.has(n) && (client.WriteAttributes !== undefined || known.has(n));
+  if (names.some(refused)) throw errors.notAuthorized('A client attempted to write unauthorized attribute');
 }
 
 /** The attribute list as the API returns it: `sub` first, then the rest in stored order. */
