@@ -57,6 +57,14 @@ for (const backend of await backends()) {
       return r.User as { Username: string; Attributes: { Name: string; Value: string }[] };
     }
     const sub = (u: { Attributes: { Name: string; Value: string }[] }) => u.Attributes.find((a) => a.Name === 'sub')!.Value;
+    /** A confirmed user's row as the store takes it (for tests that write through the store). */
+    const userRow = (poolId: string, username: string, sub: string) => {
+      const now = Date.now();
+      return {
+        poolId, username, usernameKey: username, sub, status: 'CONFIRMED' as const, enabled: true,
+        attributes: {}, passwordHash: null, srpVerifier: null, passwordUpdatedAt: null, extra: {}, createdAt: now, updatedAt: now,
+      };
+    };
     const getUser = (UserPoolId: string, Username: string) => send(new AdminGetUserCommand({ UserPoolId, Username }));
     const signIn = (ClientId: string, USERNAME: string, PASSWORD: string) =>
       send(new InitiateAuthCommand({ ClientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME, PASSWORD } }));
@@ -139,11 +147,7 @@ for (const backend of await backends()) {
       const old = (await store.pools.get(p))!;
       await store.pools.delete(p);
       await store.pools.insert({ ...old, createdAt: old.createdAt + 1000, settings: { ...old.settings, UsernameConfiguration: { CaseSensitive: true } } });
-      const now = Date.now();
-      await store.users.insert({
-        poolId: p, username: 'Sam', usernameKey: 'Sam', sub: '7b0f3c5e-bbbb-4bbb-8ccc-0123456789ab', status: 'CONFIRMED', enabled: true,
-        attributes: {}, passwordHash: null, srpVerifier: null, passwordUpdatedAt: null, extra: {}, createdAt: now, updatedAt: now,
-      });
+      await store.users.insert(userRow(p, 'Sam', '7b0f3c5e-bbbb-4bbb-8ccc-0123456789ab'));
       assert.equal((await getUser(p, 'Sam')).Username, 'Sam', 'the name is looked up by the new pool\'s rules');
       await expectError(getUser(p, 'SAM'), 'UserNotFoundException', 'User does not exist.');
     });
@@ -256,11 +260,7 @@ for (const backend of await backends()) {
     it('a read asked for just before a transaction begins: it does not see the transaction, and the transaction may await it', async () => {
       const p = await pool();
       const store = t.server.store;
-      const now = Date.now();
-      const row = {
-        poolId: p, username: 'tx-early', usernameKey: 'tx-early', sub: '7b0f3c5e-cccc-4bbb-8ccc-0123456789ab', status: 'CONFIRMED' as const, enabled: true,
-        attributes: {}, passwordHash: null, srpVerifier: null, passwordUpdatedAt: null, extra: {}, createdAt: now, updatedAt: now,
-      };
+      const row = userRow(p, 'tx-early', '7b0f3c5e-cccc-4bbb-8ccc-0123456789ab');
       // Asked for in the same turn as the transaction that inserts the row and rolls back.
       const early = store.reads.userByKey(p, 'tx-early');
       await assert.rejects(
@@ -288,11 +288,7 @@ for (const backend of await backends()) {
     it("a read outside a transaction never sees another request's uncommitted rows; one inside sees its own", async () => {
       const p = await pool();
       const store = t.server.store;
-      const now = Date.now();
-      const row = {
-        poolId: p, username: 'tx-user', usernameKey: 'tx-user', sub: '7b0f3c5e-aaaa-4bbb-8ccc-0123456789ab', status: 'CONFIRMED' as const, enabled: true,
-        attributes: {}, passwordHash: null, srpVerifier: null, passwordUpdatedAt: null, extra: {}, createdAt: now, updatedAt: now,
-      };
+      const row = userRow(p, 'tx-user', '7b0f3c5e-aaaa-4bbb-8ccc-0123456789ab');
       let outside: Promise<unknown> | undefined;
       await assert.rejects(
         store.transaction(async (tx) => {
