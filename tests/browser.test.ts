@@ -9,21 +9,17 @@
  */
 import { after, before, describe, it, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHash, randomBytes } from 'node:crypto';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { AdminCreateUserCommand, AdminSetUserPasswordCommand, CreateUserPoolClientCommand, CreateUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
+import type { Browser, Page } from 'playwright-core';
+import { AdminCreateUserCommand, AdminSetUserPasswordCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { backends, startTestServer, type TestServer } from './harness.js';
+import { browserAppClient, chromiumSkip, launchChromium, screenshots } from './hosted.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = path.resolve('test-output', 'screenshots');
 const PASSWORD = 'Correct-Horse-9';
-const available = fs.existsSync(CHROMIUM);
-if (!available && process.env.CI) throw new Error(`${CHROMIUM} is missing: .ci/run installs Debian's chromium package for this test.`);
+const skip = chromiumSkip();
 
 /** A callback server: records the query of each request to /callback and answers a small page. */
 async function callbackServer(): Promise<{ url: string; hits: URLSearchParams[]; close(): Promise<void> }> {
@@ -42,14 +38,10 @@ async function callbackServer(): Promise<{ url: string; hits: URLSearchParams[];
   };
 }
 
-describe('hosted pages in Chromium', { skip: available ? false : `${CHROMIUM} is not installed` }, () => {
+describe('hosted pages in Chromium', { skip }, () => {
   let browser: Browser;
   before(async () => {
-    fs.mkdirSync(SHOTS, { recursive: true });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
   after(() => browser?.close());
 
@@ -66,28 +58,10 @@ describe('hosted pages in Chromium', { skip: available ? false : `${CHROMIUM} is
     const app = await callbackServer();
     const context = await browser.newContext();
     const page: Page = await context.newPage();
-    const shot = async (name: string) => {
-      const file = path.join(SHOTS, `${backend.name}-${name}.png`);
-      await page.screenshot({ path: file, fullPage: true });
-      t.diagnostic(`screenshot: ${path.relative(process.cwd(), file)}`);
-    };
+    const shot = screenshots(page, t, `${backend.name}-`);
     try {
       const cognito = server.cognito;
-      const { UserPool } = await cognito.send(new CreateUserPoolCommand({ PoolName: 'browser', AutoVerifiedAttributes: ['email'] }));
-      const poolId = UserPool!.Id!;
-      const { UserPoolClient } = await cognito.send(
-        new CreateUserPoolClientCommand({
-          UserPoolId: poolId,
-          ClientName: 'spa',
-          AllowedOAuthFlowsUserPoolClient: true,
-          AllowedOAuthFlows: ['code'],
-          AllowedOAuthScopes: ['openid', 'email', 'profile'],
-          CallbackURLs: [`${app.url}/callback`],
-          LogoutURLs: [`${app.url}/signed-out`],
-          SupportedIdentityProviders: ['COGNITO'],
-        }),
-      );
-      const clientId = UserPoolClient!.ClientId!;
+      const { poolId, clientId } = await browserAppClient(cognito, 'browser', [`${app.url}/callback`], [`${app.url}/signed-out`]);
       for (const [username, permanent] of [['nina', true], ['omar', false]] as const) {
         await cognito.send(
           new AdminCreateUserCommand({

@@ -1,9 +1,15 @@
 /**
  * A small HTTP "browser" for the hosted pages in API-level tests: a cookie jar, manual redirects,
  * and form submission (the hidden fields of the page's form, plus the fields given). The real
- * browser test (tests/browser.test.ts) drives the same pages in Chromium.
+ * browser tests (tests/browser.test.ts, tests/spa.test.ts) drive the same pages in Chromium and
+ * share the helpers at the end of this file.
  */
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { TestContext } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { CreateUserPoolClientCommand, CreateUserPoolCommand, type CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 
 export interface PageResult {
   status: number;
@@ -82,4 +88,65 @@ export async function lastCode(base: string, poolId: string, username: string, k
   const m = kind ? messages.find((x) => x.kind === kind) : messages[0];
   assert.ok(m?.code, `no ${kind ?? ''} code for ${username} in ${JSON.stringify(messages)}`);
   return m.code;
+}
+
+/** Debian's Chromium, which .ci/run installs; without it (and not in CI) the browser tests skip. */
+export const CHROMIUM = '/usr/bin/chromium';
+
+/** Why the browser tests skip (false: they run); in CI a missing Chromium fails the run instead. */
+export function chromiumSkip(): false | string {
+  if (fs.existsSync(CHROMIUM)) return false;
+  if (process.env.CI) throw new Error(`${CHROMIUM} is missing: .ci/run installs Debian's chromium package for the browser tests.`);
+  return `${CHROMIUM} is not installed`;
+}
+
+/**
+ * Headless Chromium as the browser tests run it: as root without a sandbox, and without the
+ * background connections this machine's closed network refuses.
+ */
+export function launchChromium(): Promise<Browser> {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** Where the browser tests put their screenshots. */
+export const SHOTS = path.resolve('test-output', 'screenshots');
+
+/** Takes screenshots of `page` as SHOTS/<prefix><name>.png, each named in the test's diagnostics. */
+export function screenshots(page: Page, t: TestContext, prefix: string): (name: string) => Promise<void> {
+  return async (name: string) => {
+    const file = path.join(SHOTS, `${prefix}${name}.png`);
+    await page.screenshot({ path: file, fullPage: true });
+    t.diagnostic(`screenshot: ${path.relative(process.cwd(), file)}`);
+  };
+}
+
+/**
+ * A pool that verifies emails and a public client (no secret) for the authorization-code flow of a
+ * browser app on `appUrl`, with the hosted pages as its only identity provider.
+ */
+export async function browserAppClient(
+  cognito: CognitoIdentityProviderClient,
+  poolName: string,
+  callbackURLs: string[],
+  logoutURLs: string[],
+): Promise<{ poolId: string; clientId: string; clientSecret: string | undefined }> {
+  const { UserPool } = await cognito.send(new CreateUserPoolCommand({ PoolName: poolName, AutoVerifiedAttributes: ['email'] }));
+  const poolId = UserPool!.Id!;
+  const { UserPoolClient } = await cognito.send(
+    new CreateUserPoolClientCommand({
+      UserPoolId: poolId,
+      ClientName: 'spa',
+      AllowedOAuthFlowsUserPoolClient: true,
+      AllowedOAuthFlows: ['code'],
+      AllowedOAuthScopes: ['openid', 'email', 'profile'],
+      CallbackURLs: callbackURLs,
+      LogoutURLs: logoutURLs,
+      SupportedIdentityProviders: ['COGNITO'],
+    }),
+  );
+  return { poolId, clientId: UserPoolClient!.ClientId!, clientSecret: UserPoolClient!.ClientSecret };
 }

@@ -12,22 +12,19 @@
 import { after, before, describe, it, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import path from 'node:path';
 import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { AdminCreateUserCommand, AdminSetUserPasswordCommand, CreateUserPoolClientCommand, CreateUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
+import type { Browser, Page } from 'playwright-core';
+import { AdminCreateUserCommand, AdminSetUserPasswordCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { createLocalJWKSet, createRemoteJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import { backends, startTestServer, type TestServer } from './harness.js';
+import { browserAppClient, chromiumSkip, launchChromium, screenshots } from './hosted.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = path.resolve('test-output', 'screenshots');
 const PASSWORD = 'Correct-Horse-9';
 // dist/tests/spa.test.js -> the repository's node_modules.
 const BUNDLE = fileURLToPath(new URL('../../node_modules/oidc-client-ts/dist/browser/oidc-client-ts.min.js', import.meta.url));
-const available = fs.existsSync(CHROMIUM);
-if (!available && process.env.CI) throw new Error(`${CHROMIUM} is missing: .ci/run installs Debian's chromium package for this test.`);
+const skip = chromiumSkip();
 
 interface AppConfig {
   authority: string;
@@ -146,14 +143,10 @@ async function appState(page: Page): Promise<AppState> {
   return state;
 }
 
-describe('oidc-client-ts single-page app in Chromium', { skip: available ? false : `${CHROMIUM} is not installed` }, () => {
+describe('oidc-client-ts single-page app in Chromium', { skip }, () => {
   let browser: Browser;
   before(async () => {
-    fs.mkdirSync(SHOTS, { recursive: true });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
   after(() => browser?.close());
 
@@ -196,30 +189,12 @@ describe('oidc-client-ts single-page app in Chromium', { skip: available ? false
     page.on('console', (m) => {
       if (m.type() === 'error') consoleErrors.push(m.text());
     });
-    const shot = async (name: string) => {
-      const file = path.join(SHOTS, `${backend.name}-spa-${issuerMode === 'cognito' ? 'cognito-issuer-' : ''}${name}.png`);
-      await page.screenshot({ path: file, fullPage: true });
-      t.diagnostic(`screenshot: ${path.relative(process.cwd(), file)}`);
-    };
+    const shot = screenshots(page, t, `${backend.name}-spa-${issuerMode === 'cognito' ? 'cognito-issuer-' : ''}`);
     try {
       const cognito = server.cognito;
-      const { UserPool } = await cognito.send(new CreateUserPoolCommand({ PoolName: 'spa', AutoVerifiedAttributes: ['email'] }));
-      const poolId = UserPool!.Id!;
       // A public client (no secret), as an SPA has; EnableTokenRevocation is left at its default (on).
-      const { UserPoolClient } = await cognito.send(
-        new CreateUserPoolClientCommand({
-          UserPoolId: poolId,
-          ClientName: 'spa',
-          AllowedOAuthFlowsUserPoolClient: true,
-          AllowedOAuthFlows: ['code'],
-          AllowedOAuthScopes: ['openid', 'email', 'profile'],
-          CallbackURLs: [`${spa.url}/callback`, `${spa.url}/silent`],
-          LogoutURLs: [`${spa.url}/signed-out`],
-          SupportedIdentityProviders: ['COGNITO'],
-        }),
-      );
-      const clientId = UserPoolClient!.ClientId!;
-      assert.equal(UserPoolClient!.ClientSecret, undefined);
+      const { poolId, clientId, clientSecret } = await browserAppClient(cognito, 'spa', [`${spa.url}/callback`, `${spa.url}/silent`], [`${spa.url}/signed-out`]);
+      assert.equal(clientSecret, undefined);
       await cognito.send(
         new AdminCreateUserCommand({
           UserPoolId: poolId,
