@@ -8,7 +8,8 @@
 import { checkPassword } from '../domain/passwords.js';
 import { secretHash } from '../domain/secret-hash.js';
 import { isCognitoError } from '../protocol/errors.js';
-import { validateInput } from '../protocol/validate.js';
+import { matchesModelPattern, validateInput } from '../protocol/validate.js';
+import { shapes } from '../protocol/model.generated.js';
 import { operations } from '../operations/index.js';
 import type { Ctx } from '../operations/context.js';
 import { checkAuthorize, pageUrl, type AuthorizeRequest } from './authorize.js';
@@ -29,8 +30,8 @@ async function call(ctx: Ctx, ar: AuthorizeRequest, name: string, username: stri
   return operations[name]!(full, ctx);
 }
 
-/** PasswordType's pattern in the model: no whitespace at either end, at least two characters. */
-const PASSWORD_PATTERN = /^[\S]+.*[\S]+$/u;
+/** PasswordType's pattern in the model (no whitespace at either end, at least two characters). */
+const PASSWORD_PATTERN = (shapes.PasswordType as { pattern: string }).pattern;
 
 /**
  * A password typed on a page that the model's pattern refuses (a space at either end, a single
@@ -38,7 +39,7 @@ const PASSWORD_PATTERN = /^[\S]+.*[\S]+$/u;
  * instead of the validation error naming the pattern.
  */
 function checkTypedPassword(ar: AuthorizeRequest, password: string): void {
-  if (!PASSWORD_PATTERN.test(password)) checkPassword(password, ar.pool.settings);
+  if (!matchesModelPattern(PASSWORD_PATTERN, password)) checkPassword(password, ar.pool.settings);
 }
 
 /** Where a code went, as the page tells it ("We sent a code to a***@e***."). */
