@@ -86,7 +86,20 @@ function jsonType(req: http.IncomingMessage): string {
   return ct.startsWith('application/json') ? 'application/json' : 'application/x-amz-json-1.1';
 }
 
-export async function startServer(config: Config, existingStore?: Store, runnerOptions: Partial<RunnerOptions> = {}): Promise<RunningServer> {
+/** What tests (and embedders) may inject besides the configuration. */
+export interface ServerOptions {
+  /** The import runner's timings and log sink. */
+  runner?: Partial<RunnerOptions>;
+  /**
+   * The clock every request reads its `now` from (epoch milliseconds): tests move it to check
+   * TOTP windows, code and session expiry and lockout without sleeping. Default Date.now.
+   */
+  clock?: () => number;
+}
+
+export async function startServer(config: Config, existingStore?: Store, options: ServerOptions = {}): Promise<RunningServer> {
+  const runnerOptions = options.runner ?? {};
+  const clock = options.clock ?? Date.now;
   const store = existingStore ?? (await openStore(config));
   const secrets = new Secrets(loadMasterKey(config));
   try {
@@ -105,7 +118,7 @@ export async function startServer(config: Config, existingStore?: Store, runnerO
     ...runnerOptions,
   });
   // publicUrl is known once the server listens (port 0 picks one); set below, before any request.
-  const services = { store, delivery, config, secrets, keys: new SigningKeys(secrets), imports: runner, publicUrl: '' };
+  const services = { store, delivery, config, secrets, keys: new SigningKeys(secrets), imports: runner, publicUrl: '', clock };
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const started = performance.now();
@@ -171,7 +184,7 @@ export async function startServer(config: Config, existingStore?: Store, runnerO
     if (req.method === 'PUT' && path.startsWith(UPLOAD_PATH)) {
       let r: { status: number; body: string };
       try {
-        r = await handleUpload(req, { store, secrets, dataDir: config.dataDir, now: Date.now() });
+        r = await handleUpload(req, { store, secrets, dataDir: config.dataDir, now: clock() });
       } catch (e) {
         logError('import upload failed', e);
         r = { status: 400, body: JSON.stringify({ error: 'UploadFailed', message: 'The upload did not complete: send the file again.' }) };
@@ -256,7 +269,7 @@ export async function startServer(config: Config, existingStore?: Store, runnerO
   for (const l of listeners) l.keepAliveTimeout = 65_000;
   // Expired challenge sessions and sign-ins are deleted now and then (every node may; it is idempotent).
   const purge = setInterval(() => {
-    const now = Date.now();
+    const now = clock();
     Promise.all([store.sessions.purgeExpired(now), store.tokens.purgeExpired(now)]).catch((e) => logError('purging expired sessions failed', e));
   }, 10 * 60_000);
   purge.unref();

@@ -38,7 +38,7 @@ import {
   type ExplicitAuthFlowsType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { hashToken } from '../src/domain/tokens.js';
-import { backends, expectError, startTestServer, type TestServer } from './harness.js';
+import { backends, expectError, startTestServer, TestClock, type TestServer } from './harness.js';
 import { SrpClient } from './srp-client.js';
 
 const PASSWORD = 'Correct-Horse-9';
@@ -842,6 +842,33 @@ for (const backend of await backends()) {
         // The new password works for SRP too (its verifier was replaced).
         assert.ok((await srpSignIn(c.ClientId, p, 'uma', 'Next-Password-2')).AuthenticationResult);
       });
+    });
+  });
+
+  describe(`the injected clock (${backend.name})`, () => {
+    it('moves challenge-session and access-token expiry without sleeping', async () => {
+      const clock = new TestClock();
+      const t = await startTestServer(backend, {}, { clock: clock.now });
+      try {
+        const c = t.cognito;
+        const p = (await c.send(new CreateUserPoolCommand({ PoolName: 'clock' }))).UserPool!.Id!;
+        const app = (await c.send(new CreateUserPoolClientCommand({ UserPoolId: p, ClientName: 'app', ExplicitAuthFlows: ALL_FLOWS, AuthSessionValidity: 3 }))).UserPoolClient!;
+        await c.send(new AdminCreateUserCommand({ UserPoolId: p, Username: 'tick', TemporaryPassword: 'Temp-Pass-123', MessageAction: 'SUPPRESS' }));
+        const start = () => c.send(new InitiateAuthCommand({ ClientId: app.ClientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'tick', PASSWORD: 'Temp-Pass-123' } }));
+        const answer = (Session: string) =>
+          c.send(new RespondToAuthChallengeCommand({ ClientId: app.ClientId, ChallengeName: 'NEW_PASSWORD_REQUIRED', Session, ChallengeResponses: { USERNAME: 'tick', NEW_PASSWORD: PASSWORD } }));
+        const late = await start();
+        clock.advance(3 * 60_000 + 1);
+        await expectError(answer(late.Session!), 'NotAuthorizedException', 'Invalid session for the user, session is expired.');
+        const inTime = await start();
+        clock.advance(3 * 60_000 - 1_000);
+        const tokens = (await answer(inTime.Session!)).AuthenticationResult!;
+        assert.equal((await c.send(new GetUserCommand({ AccessToken: tokens.AccessToken! }))).Username, 'tick');
+        clock.advance(3600 * 1000 + 1_000);
+        await expectError(c.send(new GetUserCommand({ AccessToken: tokens.AccessToken! })), 'NotAuthorizedException', 'Access Token has expired');
+      } finally {
+        await t.close();
+      }
     });
   });
 }

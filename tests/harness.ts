@@ -12,8 +12,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { defaults, type Config } from '../src/config.js';
-import { startServer, type RunningServer } from '../src/server.js';
-import type { RunnerOptions } from '../src/imports/runner.js';
+import { startServer, type RunningServer, type ServerOptions } from '../src/server.js';
 
 export const PG_URL = process.env.INCOGNITO_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -85,12 +84,12 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(backend: Backend, overrides: Partial<Config> = {}, runnerOptions: Partial<RunnerOptions> = {}): Promise<TestServer> {
+export async function startTestServer(backend: Backend, overrides: Partial<Config> = {}, options: ServerOptions = {}): Promise<TestServer> {
   const db = await backend.fresh();
   // A master key of its own, so no key file is written outside the test's directory.
   const masterKey = randomBytes(32).toString('base64');
   const config: Config = { ...defaults, port: 0, logRequests: false, consoleMessages: false, masterKey, ...db.settings, ...overrides };
-  const server = await startServer(config, undefined, runnerOptions);
+  const server = await startServer(config, undefined, options);
   const clients: CognitoIdentityProviderClient[] = [];
   const sdk = (region = 'us-east-1') => {
     const c = new CognitoIdentityProviderClient({
@@ -151,4 +150,23 @@ export async function rawCall(
     json = text;
   }
   return { status: res.status, headers: res.headers, json };
+}
+
+/**
+ * A clock a test moves by hand (pass `{ clock: c.now }` to startTestServer): TOTP windows, code,
+ * session and temporary-password expiry and lockout are tested without sleeping.
+ */
+export class TestClock {
+  private t: number;
+  constructor(start = Date.now()) {
+    this.t = start;
+  }
+  /** The current time, epoch milliseconds (bound: pass it as it is). */
+  readonly now = (): number => this.t;
+  advance(ms: number): void {
+    this.t += ms;
+  }
+  set(ms: number): void {
+    this.t = ms;
+  }
 }

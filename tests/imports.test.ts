@@ -91,7 +91,7 @@ for (const backend of await backends()) {
     /** The job log lines the runner writes to the server log. */
     const serverLog: { jobId: string; line: string }[] = [];
     before(async () => {
-      t = await startTestServer(backend, {}, { log: (jobId, lines) => serverLog.push(...lines.map((line) => ({ jobId, line }))) });
+      t = await startTestServer(backend, {}, { runner: { log: (jobId, lines) => serverLog.push(...lines.map((line) => ({ jobId, line }))) } });
     });
     after(() => t.close());
 
@@ -392,14 +392,16 @@ for (const backend of await backends()) {
       // Usernames taken while the import runs: created as the first window's log lines are written.
       let during: Promise<unknown> | undefined;
       const small = await startTestServer(backend, {}, {
-        windowSize: 3,
-        batchSize: 2,
-        pollMs: 20,
-        log: () => {
-          during ??= small.server.store.users.insert({
-            poolId: p, username: 'usertaken', usernameKey: 'usertaken', sub: randomUUID(), status: 'CONFIRMED', enabled: true,
-            attributes: {}, passwordHash: null, srpVerifier: null, passwordUpdatedAt: null, extra: {}, createdAt: Date.now(), updatedAt: Date.now(),
-          });
+        runner: {
+          windowSize: 3,
+          batchSize: 2,
+          pollMs: 20,
+          log: () => {
+            during ??= small.server.store.users.insert({
+              poolId: p, username: 'usertaken', usernameKey: 'usertaken', sub: randomUUID(), status: 'CONFIRMED', enabled: true,
+              attributes: {}, passwordHash: null, srpVerifier: null, passwordUpdatedAt: null, extra: {}, createdAt: Date.now(), updatedAt: Date.now(),
+            });
+          },
         },
       });
       let p = '';
@@ -462,7 +464,7 @@ for (const backend of await backends()) {
     it('a job stopped within a window: the log lines of its imported users reach the server log too', async () => {
       const serverLog: string[] = [];
       // One window for the whole file, written 20 rows a transaction: the stop lands within it.
-      const small = await startTestServer(backend, {}, { windowSize: 100_000, batchSize: 20, pollMs: 20, log: (_jobId, lines) => serverLog.push(...lines) });
+      const small = await startTestServer(backend, {}, { runner: { windowSize: 100_000, batchSize: 20, pollMs: 20, log: (_jobId, lines) => serverLog.push(...lines) } });
       try {
         const c = small.cognito;
         const p = (await c.send(new CreateUserPoolCommand({ PoolName: 'stop-log', AutoVerifiedAttributes: ['email'] }))).UserPool!.Id!;
@@ -584,7 +586,7 @@ if (pgBackend) {
   describe('user imports on two PostgreSQL nodes', () => {
     it('exactly one node runs a job: every line imported and logged once', async () => {
       const a = await startTestServer(pgBackend, { publicUrl: 'http://incognito.test' });
-      const b = await startServer({ ...a.config, port: 0 }, undefined, { pollMs: 20, batchSize: 200 });
+      const b = await startServer({ ...a.config, port: 0 }, undefined, { runner: { pollMs: 20, batchSize: 200 } });
       try {
         const c = a.cognito;
         const { UserPool } = await c.send(new CreateUserPoolCommand({ PoolName: 'two', AutoVerifiedAttributes: ['email'] }));

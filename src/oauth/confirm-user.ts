@@ -70,7 +70,7 @@ export async function confirmUser(services: Services, url: string): Promise<{ st
   if ([clientId, username, code].some((v) => v.includes('\0'))) {
     return { status: 400, body: page('This confirmation link is not valid', 'The link holds a NUL character.') };
   }
-  const ctx: Ctx = { ...services, region: services.config.region, requestId: randomUUID(), now: Date.now() };
+  const ctx: Ctx = { ...services, region: services.config.region, requestId: randomUUID(), now: services.clock() };
   try {
     // The same model checks as the ConfirmSignUp request these values would make.
     validateInput('ConfirmSignUp', { ClientId: clientId, Username: username, ConfirmationCode: code });

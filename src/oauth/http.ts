@@ -87,7 +87,7 @@ export function single(params: URLSearchParams, name: string): string | undefine
 
 /** The context the sign-in code runs with, for one hosted request. */
 export function hostedCtx(s: Services, region: string): Ctx {
-  return { ...s, region, requestId: randomUUID(), now: Date.now() };
+  return { ...s, region, requestId: randomUUID(), now: s.clock() };
 }
 
 /** A URL with parameters added to its query (`?`) or, for implicit-flow tokens, its fragment (`#`). */

@@ -78,6 +78,8 @@ export interface Services {
   keys: SigningKeys;
   imports: { kick(): void };
   publicUrl: string;
+  /** Epoch milliseconds now: Date.now, or the clock a test injected (server.ts ServerOptions). */
+  clock: () => number;
 }
 
 export async function handleApi(req: ApiRequest, services: Services, log: (e: unknown) => void): Promise<ApiResult> {
@@ -112,7 +114,7 @@ export async function handleApi(req: ApiRequest, services: Services, log: (e: un
       publicUrl: services.publicUrl,
       region,
       requestId,
-      now: Date.now(),
+      now: services.clock(),
     });
     return { status: 200, body: JSON.stringify(output), operation, errorType: undefined, region, requestId };
   } catch (e) {
