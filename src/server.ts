@@ -99,7 +99,8 @@ export interface ServerOptions {
 
 export async function startServer(config: Config, existingStore?: Store, options: ServerOptions = {}): Promise<RunningServer> {
   const runnerOptions = options.runner ?? {};
-  const clock = options.clock ?? Date.now;
+  // Read Date.now at each call (tests that mock Date, e.g. node:test's MockTimers, move the server's clock too).
+  const clock = options.clock ?? (() => Date.now());
   const store = existingStore ?? (await openStore(config));
   const secrets = new Secrets(loadMasterKey(config));
   try {
