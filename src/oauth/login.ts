@@ -1,13 +1,13 @@
 /**
  * /login (§3.3): GET renders the sign-in page for an authorization request (the same parameters
- * as /oauth2/authorize), POST signs in with the pool's rules (operations/auth/flows.ts: disabled,
- * unconfirmed, reset required, lockout, wrong password), then asks for a new password when the
- * password was temporary, and finally starts the sign-in session and goes back to the callback.
+ * as /oauth2/authorize); POST hands the form to the sign-in engine (src/signin), which decides
+ * every step: this file only renders the step the engine asks for (a page per challenge) and, once
+ * signed in, starts the browser session and goes back to the callback.
  */
 import { isCognitoError, type CognitoError } from '../protocol/errors.js';
-import { newPasswordChallenge, provePassword, setNewPassword } from '../operations/auth/flows.js';
+import { answer, missingRequired, start, type Outcome } from '../signin/index.js';
 import type { Ctx } from '../operations/context.js';
-import type { PoolRecord, UserRecord } from '../store/types.js';
+import type { PoolRecord } from '../store/types.js';
 import { checkAuthorize, complete, pageUrl, type AuthorizeRequest } from './authorize.js';
 import { page, type HostedRequest, type HostedResponse } from './http.js';
 import { attributeLabel, formPage, type Field, type Message } from './pages.js';
@@ -48,11 +48,6 @@ export function loginPage(req: HostedRequest, ar: AuthorizeRequest, message?: Me
   );
 }
 
-/** The required attributes a user with a temporary password still has to give. */
-function missingRequired(pool: PoolRecord, user: Pick<UserRecord, 'attributes'>): string[] {
-  return (pool.settings.SchemaAttributes ?? []).filter((a) => a.Required && a.Name !== 'sub' && !user.attributes[a.Name!]).map((a) => a.Name!);
-}
-
 function newPasswordPage(req: HostedRequest, ar: AuthorizeRequest, session: string, required: string[], message?: Message): HostedResponse {
   const csrf = csrfToken(req);
   const fields: Field[] = [
@@ -77,9 +72,18 @@ function newPasswordPage(req: HostedRequest, ar: AuthorizeRequest, session: stri
 
 const err = (e: CognitoError): Message => ({ kind: 'error', text: e.message });
 
-async function signedIn(ctx: Ctx, req: HostedRequest, ar: AuthorizeRequest, user: UserRecord): Promise<HostedResponse> {
-  const s = await startSession(ctx, req, ar.pool, ar.client, user);
-  return complete(ctx, ar, user, s.authTime, [s.cookie]);
+/** The page for the engine's outcome: the next challenge's page, or the sign-in's end. */
+async function step(ctx: Ctx, req: HostedRequest, ar: AuthorizeRequest, o: Outcome): Promise<HostedResponse> {
+  if (o.kind === 'signedIn') {
+    const s = await startSession(ctx, req, ar.pool, ar.client, o.user);
+    return complete(ctx, ar, o.user, s.authTime, [s.cookie]);
+  }
+  switch (o.name) {
+    case 'NEW_PASSWORD_REQUIRED':
+      return newPasswordPage(req, ar, o.session!, missingRequired(ar.pool, o.user!));
+    default:
+      throw new Error(`hosted login: no page for the ${o.name} challenge`);
+  }
 }
 
 export async function login(ctx: Ctx, req: HostedRequest): Promise<HostedResponse> {
@@ -98,23 +102,24 @@ export async function login(ctx: Ctx, req: HostedRequest): Promise<HostedRespons
     }
     const answers: Record<string, string> = { NEW_PASSWORD: password };
     for (const name of required) answers[`userAttributes.${name}`] = req.form.get(`attr_${name}`) ?? '';
+    let o: Outcome;
     try {
-      const user = await setNewPassword(ctx, ar.pool, ar.client, session, answers);
-      return await signedIn(ctx, req, ar, user);
+      o = await answer(ctx, ar.pool, ar.client, { channel: 'hosted', challengeName: 'NEW_PASSWORD_REQUIRED', session, responses: answers });
     } catch (e) {
       if (!isCognitoError(e)) throw e;
       // An expired or used session cannot be answered again: back to the sign-in form.
       if (e.type === 'NotAuthorizedException') return loginPage(req, ar, { kind: 'error', text: `${e.message} Please sign in again.` }, undefined, 400);
       return newPasswordPage(req, ar, session, required, err(e));
     }
+    return step(ctx, req, ar, o);
   }
 
   const username = (req.form.get('username') ?? '').trim();
   const password = req.form.get('password') ?? '';
   if (!username || !password) return loginPage(req, ar, { kind: 'error', text: 'Enter your username and password.' }, username, 400);
-  let user: UserRecord;
+  let o: Outcome;
   try {
-    user = await provePassword(ctx, ar.pool, ar.client, username, password);
+    o = await start(ctx, ar.pool, ar.client, { channel: 'hosted', side: 'client', flow: 'USER_PASSWORD_AUTH', parameters: { USERNAME: username, PASSWORD: password } });
   } catch (e) {
     if (!isCognitoError(e)) throw e;
     if (e.type === 'UserNotConfirmedException') {
@@ -123,14 +128,5 @@ export async function login(ctx: Ctx, req: HostedRequest): Promise<HostedRespons
     if (e.type === 'PasswordResetRequiredException') return forgotPasswordStarted(ctx, req, ar, username, 'Your password must be reset.');
     return loginPage(req, ar, err(e), username, 400);
   }
-  if (user.status === 'FORCE_CHANGE_PASSWORD') {
-    try {
-      const challenge = await newPasswordChallenge(ctx, ar.pool, ar.client, user);
-      return newPasswordPage(req, ar, challenge.Session, missingRequired(ar.pool, user));
-    } catch (e) {
-      if (!isCognitoError(e)) throw e;
-      return loginPage(req, ar, err(e), username, 400);
-    }
-  }
-  return signedIn(ctx, req, ar, user);
+  return step(ctx, req, ar, o);
 }

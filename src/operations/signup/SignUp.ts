@@ -10,7 +10,7 @@ import { errors } from '../../protocol/errors.js';
 import type { UserRecord } from '../../store/types.js';
 import { loadClientAndPool } from '../clients/shared.js';
 import type { Ctx } from '../context.js';
-import { insertUser } from '../users/shared.js';
+import { insertUser } from '../../domain/user-writes.js';
 
 /** Self-service sign-up: an UNCONFIRMED user, and a code to an auto-verified attribute when the pool has one. */
 export async function SignUp(input: SignUpRequest, ctx: Ctx) {

@@ -1,6 +1,6 @@
 import type { AdminSetUserSettingsRequest } from '@aws-sdk/client-cognito-identity-provider';
 import { errors } from '../../protocol/errors.js';
-import { lockUser } from './shared.js';
+import { lockUser } from '../../domain/user-writes.js';
 import type { Ctx } from '../context.js';
 import { loadPool } from '../pools/shared.js';
 
