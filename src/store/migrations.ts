@@ -365,6 +365,29 @@ const migrations = (kind: 'sqlite' | 'postgres'): Record<string, Migration> => (
         .execute();
     },
   },
+  '0009_user_mfa': {
+    async up(db: Kysely<any>) {
+      // The user's MFA settings, typed (domain/mfa.ts UserMfa) in a JSON column of their own; null
+      // for the users without any, so the hot reads parse nothing more for them.
+      await db.schema.alterTable('users').addColumn('mfa', 'text').execute();
+      // The legacy MFAOptions lived in extra.mfaOptions (AdminSetUserSettings): moved over. Few rows
+      // have it; they are found by a LIKE both engines run the same way, then done one by one.
+      const rows = await db.selectFrom('users').select(['pool_id', 'username_key', 'extra']).where('extra', 'like', '%"mfaOptions"%').execute();
+      for (const r of rows) {
+        const { mfaOptions, ...extra } = JSON.parse(r.extra) as Record<string, unknown>;
+        const sms = Array.isArray(mfaOptions) && mfaOptions.length > 0;
+        await db
+          .updateTable('users')
+          .set({
+            extra: JSON.stringify(extra),
+            mfa: sms ? JSON.stringify({ mfaOptions: [{ DeliveryMedium: 'SMS', AttributeName: 'phone_number' }] }) : null,
+          })
+          .where('pool_id', '=', r.pool_id)
+          .where('username_key', '=', r.username_key)
+          .execute();
+      }
+    },
+  },
 });
 
 /**

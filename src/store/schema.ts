@@ -37,6 +37,8 @@ export interface UsersTable {
   updated_at: number;
   /** Sealed SRP salt and verifier (null: no password, or set before SRP existed). */
   srp_verifier: string | null;
+  /** JSON of the user's MFA settings (UserMfa), null when the user has none (most users). */
+  mfa: string | null;
   /**
    * Copies of the attributes ListUsers filters on (null when absent or empty), each indexed with
    * username_key for the filter's order. Written with the attributes, never read back as the user.

@@ -35,6 +35,7 @@ export async function SignUp(input: SignUpRequest, ctx: Ctx) {
     enabled: true,
     attributes: attrs,
     ...(await passwordFields(ctx.secrets, pool, username, input.Password, ctx.now)),
+    mfa: {},
     extra: {},
     createdAt: ctx.now,
     updatedAt: ctx.now,

@@ -59,6 +59,7 @@ export async function AdminCreateUser(input: AdminCreateUserRequest, ctx: Ctx) {
     enabled: true,
     attributes: attrs,
     ...(await passwordFields(ctx.secrets, pool, username, temp, ctx.now)),
+    mfa: {},
     extra: {},
     createdAt: ctx.now,
     updatedAt: ctx.now,
