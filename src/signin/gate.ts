@@ -64,6 +64,12 @@ export function gate(client: ClientRecord, user: UserRecord, now: number): void 
 
 /** Counts a wrong proof (in its own transaction, the row locked) and answers it as a wrong password. */
 export async function failed(ctx: Ctx, pool: PoolRecord, user: UserRecord): Promise<never> {
+  await countFailure(ctx, pool, user);
+  throw incorrect();
+}
+
+/** Counts a wrong proof (password, SRP, MFA code) toward the lockout, in its own transaction. */
+export async function countFailure(ctx: Ctx, pool: PoolRecord, user: UserRecord): Promise<void> {
   await ctx.store.transaction(async (tx) => {
     const u = await tx.users.get(pool.id, user.usernameKey, { forUpdate: true });
     if (!u) return;
@@ -73,7 +79,6 @@ export async function failed(ctx: Ctx, pool: PoolRecord, user: UserRecord): Prom
     if (count >= LOCK_AFTER) f.lockedUntil = ctx.now + Math.min(1000 * 2 ** (count - LOCK_AFTER), MAX_LOCK_MS);
     await tx.users.update({ ...u, extra: { ...u.extra, signInFailures: f } });
   });
-  throw incorrect();
 }
 
 /** Whether a successful sign-in has failures to clear. */

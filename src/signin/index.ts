@@ -15,7 +15,8 @@ import type { ClientRecord, PoolRecord, UserRecord } from '../store/types.js';
 import { complete } from './complete.js';
 import { newPasswordFactor, param, passwordFactor, srpStart, srpVerify } from './factors.js';
 import { requireFlow, unsupportedFlow } from './flows.js';
-import { nextStep } from './policy.js';
+import { codeFactor, selectFactor, setupFactor } from './mfa.js';
+import { nextStep, type Ask } from './policy.js';
 import { refreshAuth, refreshSecretCheck } from './refresh.js';
 import { openSession } from './session.js';
 import type { Channel, Factor, Outcome, Params } from './types.js';
@@ -27,6 +28,7 @@ export { requireFlow } from './flows.js';
 export { signInBar } from './gate.js';
 export { missingRequired } from './factors.js';
 export { SESSION_CONTEXT } from './session.js';
+export { setupAssociate, setupVerify } from './mfa.js';
 
 export interface StartRequest {
   channel: Channel;
@@ -91,6 +93,20 @@ export async function answer(ctx: Ctx, pool: PoolRecord, client: ClientRecord, r
       const { state, user } = await newPasswordFactor(ctx, pool, client, channel, req.session, req.responses);
       return proceed(ctx, pool, client, channel, user, [...state.proven, 'NEW_PASSWORD']);
     }
+    case 'SOFTWARE_TOKEN_MFA':
+    case 'SMS_MFA':
+    case 'EMAIL_OTP': {
+      const { state, user } = await codeFactor(ctx, pool, client, channel, req.challengeName, req.session, req.responses);
+      return proceed(ctx, pool, client, channel, user, [...state.proven, req.challengeName]);
+    }
+    case 'SELECT_MFA_TYPE': {
+      const { state, user, ask } = await selectFactor(ctx, pool, client, channel, req.session, req.responses);
+      return challenge(ctx, pool, client, channel, user, state.proven, ask);
+    }
+    case 'MFA_SETUP': {
+      const { state, user } = await setupFactor(ctx, pool, client, channel, req.session, req.responses);
+      return proceed(ctx, pool, client, channel, user, [...state.proven, 'SOFTWARE_TOKEN_MFA']);
+    }
     default:
       throw errors.invalidParameter(`incognito does not issue the ${req.challengeName} challenge, so there is no session to answer it.`);
   }
@@ -100,6 +116,11 @@ export async function answer(ctx: Ctx, pool: PoolRecord, client: ClientRecord, r
 async function proceed(ctx: Ctx, pool: PoolRecord, client: ClientRecord, channel: Channel, user: UserRecord, proven: Factor[]): Promise<Outcome> {
   const ask = await nextStep({ ctx, pool, client, channel, user, proven });
   if (!ask) return complete(ctx, pool, client, channel, user, proven);
+  return challenge(ctx, pool, client, channel, user, proven, ask);
+}
+
+/** A challenge asked: its session opened with what has passed so far. */
+async function challenge(ctx: Ctx, pool: PoolRecord, client: ClientRecord, channel: Channel, user: UserRecord, proven: Factor[], ask: Ask): Promise<Outcome> {
   const session = await openSession(ctx, pool, client, { channel, usernameKey: user.usernameKey, proven, pending: ask.pending });
   return { kind: 'challenge', name: ask.name, parameters: ask.parameters, session, user };
 }

@@ -8,6 +8,7 @@
 import type { Ctx } from '../operations/context.js';
 import type { ClientRecord, PoolRecord, UserRecord } from '../store/types.js';
 import { newPasswordParameters } from './factors.js';
+import { askMfa } from './mfa.js';
 import type { Pending } from './session.js';
 import type { ChallengeName, Channel, Factor } from './types.js';
 
@@ -50,6 +51,12 @@ export const policy: readonly Check[] = [
       if (s.user.status !== 'FORCE_CHANGE_PASSWORD' || s.proven.includes('NEW_PASSWORD')) return undefined;
       return { name: 'NEW_PASSWORD_REQUIRED', parameters: newPasswordParameters(s.ctx, s.pool, s.user), pending: { challenge: 'NEW_PASSWORD_REQUIRED' } };
     },
+  },
+  {
+    name: 'mfa',
+    description:
+      'MFA the pool requires (ON) or the user turned on (OPTIONAL): MFA_SETUP when the user has no factor yet, SELECT_MFA_TYPE with several and none preferred, else the factor (SOFTWARE_TOKEN_MFA, SMS_MFA, EMAIL_OTP).',
+    ask: askMfa,
   },
 ];
 

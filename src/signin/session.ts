@@ -9,6 +9,7 @@ import { hashToken } from '../domain/tokens.js';
 import { errors } from '../protocol/errors.js';
 import type { Ctx } from '../operations/context.js';
 import type { ClientRecord, PoolRecord } from '../store/types.js';
+import type { MfaFactor } from '../domain/mfa.js';
 import type { Channel, Factor } from './types.js';
 
 /** The sealing context of every auth_sessions state (sign-in steps here, codes and browser sessions in oauth/). */
@@ -17,7 +18,17 @@ export const SESSION_CONTEXT = 'auth-session';
 /** What checking the answer to the pending challenge needs. */
 export type Pending =
   | { challenge: 'PASSWORD_VERIFIER'; userIdForSrp: string; A: string; B: string; b: string; salt: string; verifier: string }
-  | { challenge: 'NEW_PASSWORD_REQUIRED' };
+  | { challenge: 'NEW_PASSWORD_REQUIRED' }
+  | { challenge: 'SOFTWARE_TOKEN_MFA' }
+  /** A code sent by SMS or email: its salted keyed hash (never the code) and when it expires. */
+  | { challenge: 'SMS_MFA'; codeHash: string; expiresAt: number }
+  | { challenge: 'EMAIL_OTP'; codeHash: string; expiresAt: number }
+  | { challenge: 'SELECT_MFA_TYPE'; options: MfaFactor[] }
+  /**
+   * MFA_SETUP moves through AssociateSoftwareToken (associate -> verify) and VerifySoftwareToken
+   * (verify -> verified), each with a new session; only a verified one answers the challenge.
+   */
+  | { challenge: 'MFA_SETUP'; canSetUp: MfaFactor[]; stage: 'associate' | 'verify' | 'verified' };
 
 export interface SignInState {
   kind: 'SIGNIN';
@@ -50,18 +61,21 @@ export async function openSession(ctx: Ctx, pool: PoolRecord, client: ClientReco
  */
 export async function takeSession<C extends Pending['challenge']>(
   ctx: Ctx,
-  client: ClientRecord,
+  /** The client the request names; undefined where the operation names none (AssociateSoftwareToken, VerifySoftwareToken). */
+  client: ClientRecord | undefined,
   channel: Channel,
   token: string,
   challenge: C,
-): Promise<{ state: SignInState & { pending: Extract<Pending, { challenge: C }> }; restore(): Promise<void> }> {
+): Promise<{ state: SignInState & { pending: Extract<Pending, { challenge: C }> }; restore(): Promise<void>; poolId: string; clientId: string }> {
   const rec = await ctx.store.sessions.take(hashToken(token));
-  if (!rec || rec.clientId !== client.id) throw errors.notAuthorized('Invalid session for the user, session can only be used once.');
+  if (!rec || (client && rec.clientId !== client.id)) throw errors.notAuthorized('Invalid session for the user, session can only be used once.');
   if (rec.expiresAt <= ctx.now) throw errors.notAuthorized('Invalid session for the user, session is expired.');
   const state = JSON.parse(ctx.secrets.open(rec.state, SESSION_CONTEXT).toString('utf8')) as SignInState | { kind?: undefined };
   if (state.kind !== 'SIGNIN' || state.channel !== channel || state.pending.challenge !== challenge) throw errors.notAuthorized('Invalid session for the user.');
   return {
     state: state as SignInState & { pending: Extract<Pending, { challenge: C }> },
     restore: () => ctx.store.sessions.insert(rec),
+    poolId: rec.poolId,
+    clientId: rec.clientId,
   };
 }

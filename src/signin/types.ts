@@ -3,6 +3,7 @@
  * Transport-neutral: the JSON operations (src/operations/auth/) and the hosted pages (src/oauth/)
  * translate these to their own answers.
  */
+import type { MfaFactor } from '../domain/mfa.js';
 import type { UserRecord } from '../store/types.js';
 
 /** Where a sign-in runs: the JSON API (InitiateAuth and friends) or the hosted login pages. */
@@ -13,12 +14,14 @@ export type Params = Record<string, string>;
 
 /**
  * What a sign-in has proven so far. The first factor is PASSWORD (sent in the request) or SRP
- * (a PASSWORD_VERIFIER proof); NEW_PASSWORD is a temporary password replaced.
+ * (a PASSWORD_VERIFIER proof); NEW_PASSWORD is a temporary password replaced; the MFA factors are
+ * a code of the user's software token, or one sent by SMS or email (a software token set up and
+ * verified during the sign-in, MFA_SETUP, counts as SOFTWARE_TOKEN_MFA).
  */
-export type Factor = 'PASSWORD' | 'SRP' | 'NEW_PASSWORD';
+export type Factor = 'PASSWORD' | 'SRP' | 'NEW_PASSWORD' | MfaFactor;
 
 /** The challenges the engine asks (ChallengeNameType values). */
-export type ChallengeName = 'PASSWORD_VERIFIER' | 'NEW_PASSWORD_REQUIRED';
+export type ChallengeName = 'PASSWORD_VERIFIER' | 'NEW_PASSWORD_REQUIRED' | 'MFA_SETUP' | 'SELECT_MFA_TYPE' | MfaFactor;
 
 /** A step the user still has to take: the challenge, its public parameters, and how to answer it. */
 export interface Challenge {

@@ -36,18 +36,15 @@ export async function sendVerificationCode(
 /**
  * AssociateSoftwareToken and VerifySoftwareToken are authorized by an AccessToken or by the Session
  * of an MFA_SETUP challenge, never both ("The request takes an access token or a session string,
- * but not both"). Returns the access token. The Session variant belongs to the sign-in engine
- * (src/signin), which is not wired to these operations yet: UnsupportedOperationException for now.
+ * but not both"). The Session variant is the sign-in engine's MFA_SETUP step (src/signin/mfa.ts).
  */
-export function sessionOrToken(input: { AccessToken?: string; Session?: string }, operation: string): string {
+export function sessionOrToken(input: { AccessToken?: string; Session?: string }, operation: string): { accessToken: string } | { session: string } {
   if (input.AccessToken !== undefined && input.Session !== undefined) {
     // Message ours (the API reference: "The request takes an access token or a session string, but not both").
     throw errors.invalidParameter(`${operation} takes an AccessToken or a Session, but not both.`);
   }
-  if (input.AccessToken !== undefined) return input.AccessToken;
-  if (input.Session !== undefined) {
-    throw errors.unsupportedOperation(`${operation} with a Session (TOTP set-up during sign-in, MFA_SETUP) is not supported yet; call it with an AccessToken.`);
-  }
+  if (input.AccessToken !== undefined) return { accessToken: input.AccessToken };
+  if (input.Session !== undefined) return { session: input.Session };
   // Message ours.
   throw errors.invalidParameter(`${operation} needs an AccessToken or a Session.`);
 }
