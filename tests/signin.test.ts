@@ -90,8 +90,11 @@ for (const backend of await backends()) {
       );
       // Either session was used up by the attempt.
       await expectError(respond('NEW_PASSWORD_REQUIRED', { USERNAME: 'skip', NEW_PASSWORD: PASSWORD }, np.Session), 'NotAuthorizedException', 'Invalid session for the user, session can only be used once.');
+      // A NEW_PASSWORD_REQUIRED session answered as an MFA step: the password step is not skipped.
+      const np2 = await passwordAuth('skip', TEMPORARY);
+      await expectError(respond('SOFTWARE_TOKEN_MFA', { USERNAME: 'skip', SOFTWARE_TOKEN_MFA_CODE: '123456' }, np2.Session), 'NotAuthorizedException', 'Invalid session for the user.');
       // A challenge the engine never issues.
-      await expectError(respond('SMS_MFA', { USERNAME: 'skip', SMS_MFA_CODE: '123456' }, np.Session), 'InvalidParameterException', /does not issue the SMS_MFA challenge/);
+      await expectError(respond('CUSTOM_CHALLENGE', { USERNAME: 'skip', ANSWER: 'x' }, np.Session), 'InvalidParameterException', /does not issue the CUSTOM_CHALLENGE challenge/);
     });
 
     it("a hosted page's session cannot be answered through the API, nor an API session on the page", async () => {
