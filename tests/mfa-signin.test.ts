@@ -25,11 +25,12 @@ import {
   type ExplicitAuthFlowsType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { backends, expectError, startTestServer, TestClock, type TestServer } from './harness.js';
-import { lastCode } from './hosted.js';
+import { FormClient, lastCode, pageMessage, type PageResult } from './hosted.js';
 import { SrpClient } from './srp-client.js';
 
 const PASSWORD = 'Correct-Horse-9';
 const TEMPORARY = 'Temp-Pass-123';
+const CALLBACK = 'http://localhost:8976/callback';
 const FLOWS = ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_ADMIN_USER_PASSWORD_AUTH'] as ExplicitAuthFlowsType[];
 const SMS = { SmsConfiguration: { SnsCallerArn: 'arn:aws:iam::123456789012:role/sns', ExternalId: 'incognito' }, SmsAuthenticationMessage: 'Your sign-in code: {####}' };
 /** A code of the secret at a time (epoch ms), as an authenticator app shows it. */
@@ -60,7 +61,20 @@ for (const backend of await backends()) {
           ...(factors.email ? { EmailMfaConfiguration: { Message: 'Email code {####}', Subject: 'Your code' } } : {}),
         }),
       );
-      const clientId = (await send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'app', ExplicitAuthFlows: FLOWS }))).UserPoolClient.ClientId as string;
+      const clientId = (
+        await send(
+          new CreateUserPoolClientCommand({
+            UserPoolId: poolId,
+            ClientName: 'app',
+            ExplicitAuthFlows: FLOWS,
+            AllowedOAuthFlowsUserPoolClient: true,
+            AllowedOAuthFlows: ['code'],
+            AllowedOAuthScopes: ['openid'],
+            CallbackURLs: [CALLBACK],
+            SupportedIdentityProviders: ['COGNITO'],
+          }),
+        )
+      ).UserPoolClient.ClientId as string;
       return { poolId, clientId };
     }
     async function user(poolId: string, Username: string, attrs: Record<string, string> = {}, temporary = false) {
@@ -235,6 +249,72 @@ for (const backend of await backends()) {
       clock.advance(1_001);
       r = await passwordAuth(clientId, 'liam');
       assert.ok((await respond(clientId, 'SMS_MFA', r.Session, { USERNAME: 'liam', SMS_MFA_CODE: await lastCode(t.url, poolId, 'liam', 'MFA') })).AuthenticationResult);
+    });
+
+    describe('on the hosted login page', () => {
+      async function loginPage(clientId: string) {
+        const browser = new FormClient(t.url);
+        const page = await browser.follow(await browser.get(`/oauth2/authorize?${new URLSearchParams({ client_id: clientId, response_type: 'code', redirect_uri: CALLBACK })}`));
+        assert.match(page.html, /<h1>Sign in<\/h1>/);
+        return { browser, page };
+      }
+      const signedIn = (r: PageResult) => {
+        assert.equal(r.status, 302, r.html);
+        assert.ok(r.location?.startsWith(CALLBACK) && new URL(r.location).searchParams.get('code'), `callback with a code: ${r.location}`);
+      };
+
+      it('a software token code: wrong, then right', async () => {
+        const { poolId, clientId } = await pool('OPTIONAL', { totp: true });
+        await user(poolId, 'tom');
+        const secret = await withToken(poolId, clientId, 'tom');
+        const { browser, page } = await loginPage(clientId);
+        let r = await browser.submit(page, { username: 'tom', password: PASSWORD });
+        assert.equal(r.status, 200);
+        assert.match(r.html, /<h1>Enter your authentication code<\/h1>/);
+        assert.match(r.html, /authenticator app \(phone\)/);
+        r = await browser.submit(r, { code: totp(secret, clock.now() + 120_000) });
+        assert.equal(r.status, 400);
+        assert.equal(pageMessage(r.html), 'Invalid code received for user');
+        signedIn(await browser.submit(r, { code: totp(secret, clock.now()) }));
+        clock.advance(30_000);
+      });
+
+      it('a pool that requires MFA: new password, then the authenticator set-up page with a QR code, then the code at the next sign-in', async () => {
+        const { poolId, clientId } = await pool('ON', { totp: true });
+        await user(poolId, 'quinn', {}, true);
+        const { browser, page } = await loginPage(clientId);
+        let r = await browser.submit(page, { username: 'quinn', password: TEMPORARY });
+        assert.match(r.html, /<h1>Change your password<\/h1>/);
+        r = await browser.submit(r, { new_password: PASSWORD, confirm_password: PASSWORD });
+        assert.equal(r.status, 200, r.html);
+        assert.match(r.html, /<h1>Set up an authenticator app<\/h1>/);
+        assert.match(r.html, /<svg class="qr" role="img"[^>]*viewBox/);
+        const secret = /id="secret">([A-Z2-7]+)</.exec(r.html)![1]!;
+        r = await browser.submit(r, { code: totp(secret, clock.now() + 120_000) });
+        assert.equal(r.status, 400);
+        assert.equal(pageMessage(r.html), 'Code mismatch and fail enable Software Token MFA');
+        signedIn(await browser.submit(r, { code: totp(secret, clock.now()), device_name: 'Pixel' }));
+        clock.advance(30_000);
+        const again = await loginPage(clientId);
+        r = await again.browser.submit(again.page, { username: 'quinn', password: PASSWORD });
+        assert.match(r.html, /authenticator app \(Pixel\)/);
+        signedIn(await again.browser.submit(r, { code: totp(secret, clock.now()) }));
+        clock.advance(30_000);
+      });
+
+      it('a choice of factors, then a code by text message', async () => {
+        const { poolId, clientId } = await pool('OPTIONAL', { sms: true, email: true });
+        await user(poolId, 'cleo', { phone_number: '+15555550142', email: 'cleo@example.com', email_verified: 'true' });
+        await send(new AdminSetUserMFAPreferenceCommand({ UserPoolId: poolId, Username: 'cleo', SMSMfaSettings: { Enabled: true }, EmailMfaSettings: { Enabled: true } }));
+        const { browser, page } = await loginPage(clientId);
+        let r = await browser.submit(page, { username: 'cleo', password: PASSWORD });
+        assert.match(r.html, /<h1>Choose how to confirm it is you<\/h1>/);
+        assert.match(r.html, /name="answer" value="SMS_MFA">Text message \(SMS\)</);
+        assert.match(r.html, /name="answer" value="EMAIL_OTP">Email</);
+        r = await browser.submit(r, { answer: 'SMS_MFA' });
+        assert.match(r.html, /We sent a code by text message to \+\*+0142\./);
+        signedIn(await browser.submit(r, { code: await lastCode(t.url, poolId, 'cleo', 'MFA') }));
+      });
     });
   });
 }
