@@ -1,7 +1,7 @@
 /**
  * User attributes against the pool's schema: names, types, lengths, mutability, required
  * attributes, and which attributes a client may read or write. Messages follow Cognito's
- * "Attributes did not conform to the schema: <name>: <why>" form.
+ * "Attributes did not conform to the schema: <name>: <why>\n" form (each line ends with a newline).
  */
 import type { AttributeType, SchemaAttributeType } from '@aws-sdk/client-cognito-identity-provider';
 import { errors } from '../protocol/errors.js';
@@ -17,8 +17,9 @@ function schemaMap(settings: PoolSettings): Map<string, SchemaAttributeType> {
   return new Map((settings.SchemaAttributes ?? []).map((a) => [a.Name!, a]));
 }
 
+/** Cognito's schema error: one line a problem, each ending with a newline (amplify-flutter#509). */
 function nonConforming(problems: string[]): never {
-  throw errors.invalidParameter(`Attributes did not conform to the schema: ${problems.join('\n')}`);
+  throw errors.invalidParameter(`Attributes did not conform to the schema: ${problems.map((p) => `${p}\n`).join('')}`);
 }
 
 /**
