@@ -403,7 +403,7 @@ describe('import CSV', () => {
           { Name: 'free', AttributeDataType: 'Number' },
           { Name: 's', AttributeDataType: 'String', StringAttributeConstraints: { MinLength: '2', MaxLength: '4' } },
           { Name: 'd', AttributeDataType: 'DateTime' },
-          { Name: 'nick', Mutable: true },
+          { Name: 'nick', AttributeDataType: 'String', Mutable: true },
         ],
       });
       const cases: [string, string][] = [
