@@ -170,7 +170,7 @@ for (const backend of await backends()) {
         const email = [{ Name: 'email', Value: 'x@example.com' }];
         await send(new AdminCreateUserCommand({ UserPoolId: p, Username: 'dup', UserAttributes: email, MessageAction: 'SUPPRESS' }));
         await expectError(send(new AdminCreateUserCommand({ UserPoolId: p, Username: 'dup', UserAttributes: email, MessageAction: 'SUPPRESS' })), 'UsernameExistsException', 'User account already exists');
-        await expectError(send(new AdminCreateUserCommand({ UserPoolId: p, Username: 'weak', TemporaryPassword: 'short', UserAttributes: email })), 'InvalidPasswordException', 'Password did not conform with policy: Password not long enough');
+        await expectError(send(new AdminCreateUserCommand({ UserPoolId: p, Username: 'weak', TemporaryPassword: 'short', UserAttributes: email })), 'InvalidPasswordException', 'Password did not conform with password policy: Password not long enough');
         await expectError(send(new AdminCreateUserCommand({ UserPoolId: p, Username: 'nomail', MessageAction: 'SUPPRESS' })), 'InvalidParameterException', 'Attributes did not conform to the schema: email: The attribute is required\n');
         await expectError(
           send(new AdminCreateUserCommand({ UserPoolId: p, Username: 'shoe', UserAttributes: [...email, { Name: 'shoe_size', Value: '9' }], MessageAction: 'SUPPRESS' })),
