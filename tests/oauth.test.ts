@@ -514,7 +514,7 @@ for (const backend of await backends()) {
       const code = await lastCode(t.url, poolId, 'lena');
       r = await other.submit(r, { code, new_password: 'Battery staple 42! ', confirm_password: 'Battery staple 42! ' });
       assert.equal(r.status, 400);
-      assert.equal(pageMessage(r.html), 'Password did not conform with policy: Password must not begin or end with a space');
+      assert.equal(pageMessage(r.html), 'Password does not conform to policy: Password must not begin or end with a space');
       r = await other.submit(r, { code, new_password: 'Battery staple 42!', confirm_password: 'Battery staple 42!' });
       assert.equal(pageMessage(r.html), 'Your password has been changed. Sign in with the new one.');
       r = await other.submit(r, { username: 'lena', password: 'Battery staple 42!' });

@@ -255,7 +255,7 @@ for (const backend of await backends()) {
       await expectError(
         send(new AddCustomAttributesCommand({ UserPoolId: p!.Id, CustomAttributes: [{ Name: 'score', AttributeDataType: 'Number' }] })),
         'InvalidParameterException',
-        'Existing attribute already has name custom:score.',
+        'custom:score: Existing attribute already has name custom:score.',
       );
       await expectError(
         send(new AddCustomAttributesCommand({ UserPoolId: 'us-east-1_missing00', CustomAttributes: [{ Name: 'a' }] })),

@@ -170,12 +170,12 @@ for (const backend of await backends()) {
         const email = [{ Name: 'email', Value: 'x@example.com' }];
         await send(new AdminCreateUserCommand({ UserPoolId: p, Username: 'dup', UserAttributes: email, MessageAction: 'SUPPRESS' }));
         await expectError(send(new AdminCreateUserCommand({ UserPoolId: p, Username: 'dup', UserAttributes: email, MessageAction: 'SUPPRESS' })), 'UsernameExistsException', 'User account already exists');
-        await expectError(send(new AdminCreateUserCommand({ UserPoolId: p, Username: 'weak', TemporaryPassword: 'short', UserAttributes: email })), 'InvalidPasswordException', 'Password did not conform with policy: Password not long enough');
-        await expectError(send(new AdminCreateUserCommand({ UserPoolId: p, Username: 'nomail', MessageAction: 'SUPPRESS' })), 'InvalidParameterException', 'Attributes did not conform to the schema: email: The attribute is required');
+        await expectError(send(new AdminCreateUserCommand({ UserPoolId: p, Username: 'weak', TemporaryPassword: 'short', UserAttributes: email })), 'InvalidPasswordException', 'Password did not conform with password policy: Password not long enough');
+        await expectError(send(new AdminCreateUserCommand({ UserPoolId: p, Username: 'nomail', MessageAction: 'SUPPRESS' })), 'InvalidParameterException', 'Attributes did not conform to the schema: email: The attribute is required\n');
         await expectError(
           send(new AdminCreateUserCommand({ UserPoolId: p, Username: 'shoe', UserAttributes: [...email, { Name: 'shoe_size', Value: '9' }], MessageAction: 'SUPPRESS' })),
           'InvalidParameterException',
-          'Attributes did not conform to the schema: shoe_size: Attribute does not exist in the schema.',
+          'Attributes did not conform to the schema: shoe_size: Attribute does not exist in the schema.\n',
         );
         await expectError(send(new AdminCreateUserCommand({ UserPoolId: p, Username: 'badmail', UserAttributes: [{ Name: 'email', Value: 'not-an-email' }] })), 'InvalidParameterException', 'Invalid email address format.');
         await expectError(
@@ -187,7 +187,7 @@ for (const backend of await backends()) {
         await expectError(
           send(new AdminUpdateUserAttributesCommand({ UserPoolId: p, Username: 'tenant', UserAttributes: [{ Name: 'custom:tenant', Value: 'b' }] })),
           'InvalidParameterException',
-          'Attributes did not conform to the schema: custom:tenant: Attribute cannot be updated. (changing an immutable attribute)',
+          'Attributes did not conform to the schema: custom:tenant: Attribute cannot be updated. (changing an immutable attribute)\n',
         );
         await expectError(send(new AdminGetUserCommand({ UserPoolId: p, Username: 'ghost' })), 'UserNotFoundException', 'User does not exist.');
       });
@@ -301,7 +301,7 @@ for (const backend of await backends()) {
         await expectError(
           send(new SignUpCommand({ ClientId: c.ClientId, Username: 'olga', Password: PASSWORD, UserAttributes: [{ Name: 'custom:favorite_flavor', Value: 'x' }] })),
           'InvalidParameterException',
-          'Attributes did not conform to the schema: custom:favorite_flavor: Attribute does not exist in the schema.',
+          'Attributes did not conform to the schema: custom:favorite_flavor: Attribute does not exist in the schema.\n',
         );
         // Attributes the schema has but no client may write stay unauthorized.
         await expectError(

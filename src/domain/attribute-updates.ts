@@ -6,7 +6,7 @@
  */
 import type { PoolRecord, UserRecord } from '../store/types.js';
 import { errors } from '../protocol/errors.js';
-import type { Attributes } from './attributes.js';
+import { isTrue, type Attributes } from './attributes.js';
 
 export type Verifiable = 'email' | 'phone_number';
 const FLAGS = [
@@ -45,11 +45,11 @@ export function planUpdate(pool: PoolRecord, user: Pick<UserRecord, 'attributes'
       delete pending[attr];
       continue;
     }
-    if (changes[flag] === 'true') {
+    if (isTrue(changes[flag])) {
       delete pending[attr];
       continue;
     }
-    if (keepOriginal.has(attr) && user.attributes[attr] && user.attributes[flag] === 'true') {
+    if (keepOriginal.has(attr) && user.attributes[attr] && isTrue(user.attributes[flag])) {
       attributes[attr] = user.attributes[attr]!;
       attributes[flag] = 'true';
       pending[attr] = next;

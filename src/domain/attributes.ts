@@ -1,7 +1,7 @@
 /**
  * User attributes against the pool's schema: names, types, lengths, mutability, required
  * attributes, and which attributes a client may read or write. Messages follow Cognito's
- * "Attributes did not conform to the schema: <name>: <why>" form.
+ * "Attributes did not conform to the schema: <name>: <why>\n" form (each line ends with a newline).
  */
 import type { AttributeType, SchemaAttributeType } from '@aws-sdk/client-cognito-identity-provider';
 import { errors } from '../protocol/errors.js';
@@ -17,8 +17,24 @@ function schemaMap(settings: PoolSettings): Map<string, SchemaAttributeType> {
   return new Map((settings.SchemaAttributes ?? []).map((a) => [a.Name!, a]));
 }
 
+/** Cognito's schema error: one line a problem, each ending with a newline (amplify-flutter#509). */
 function nonConforming(problems: string[]): never {
-  throw errors.invalidParameter(`Attributes did not conform to the schema: ${problems.join('\n')}`);
+  throw errors.invalidParameter(`Attributes did not conform to the schema: ${problems.map((p) => `${p}\n`).join('')}`);
+}
+
+/**
+ * A Boolean attribute's value read as the boolean: `true` in any case (Cognito accepts `True` and
+ * keeps it as written; amplify-js#8205). Every reader of email_verified, phone_number_verified and
+ * custom Boolean attributes goes through this, never `=== 'true'`.
+ */
+export function isTrue(value: string | undefined): boolean {
+  return value !== undefined && value.length === 4 && value.toLowerCase() === 'true';
+}
+
+/** A value a Boolean attribute accepts: `true` or `false` in any case. */
+export function isBooleanText(value: string): boolean {
+  const l = value.toLowerCase();
+  return l === 'true' || l === 'false';
 }
 
 /** Turns a request's [{Name, Value}] list into a map; the last value of a repeated name wins. */
@@ -45,7 +61,7 @@ export function checkValues(attrs: Attributes, settings: PoolSettings): void {
     if (value === '') continue;
     switch (def.AttributeDataType) {
       case 'Boolean':
-        if (value !== 'true' && value !== 'false') problems.push(`${name}: Attribute must be 'true' or 'false'.`);
+        if (!isBooleanText(value)) problems.push(`${name}: Attribute must be 'true' or 'false'.`);
         break;
       case 'Number': {
         if (!/^-?\d+(\.\d+)?$/.test(value)) {

@@ -361,7 +361,8 @@ const LINE_BYTE_CAP = (MAX_ROW_CHARACTERS + 1) * 4;
 // ---------------------------------------------------------------------------------------------
 // Rows.
 
-const failed = (line: number, reason: string): RowOutcome => ({ kind: 'failed', line, reason });
+/** A failed row; the reason is one log line's text (Cognito's schema error ends with a newline, the log line does not). */
+const failed = (line: number, reason: string): RowOutcome => ({ kind: 'failed', line, reason: reason.trimEnd() });
 
 const AUTO_VERIFIED_MESSAGE = 'The User Record does not set any of the auto verified attributes to true. (Example: email_verified to true).';
 

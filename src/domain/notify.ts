@@ -20,6 +20,7 @@ import {
   renderTemplate,
 } from '../delivery/templates.js';
 import type { PoolRecord, UserRecord } from '../store/types.js';
+import { isTrue } from './attributes.js';
 
 export type Medium = 'EMAIL' | 'SMS';
 export interface Channel {
@@ -44,8 +45,8 @@ export function signUpChannel(pool: PoolRecord, u: Pick<UserRecord, 'attributes'
  * (without one: the phone first, as Cognito's legacy behaviour). `admin_only` allows none.
  */
 export function recoveryChannel(pool: PoolRecord, u: Pick<UserRecord, 'attributes'>): Channel | undefined {
-  const email = u.attributes.email_verified === 'true' ? emailOf(u) : undefined;
-  const phone = u.attributes.phone_number_verified === 'true' ? phoneOf(u) : undefined;
+  const email = isTrue(u.attributes.email_verified) ? emailOf(u) : undefined;
+  const phone = isTrue(u.attributes.phone_number_verified) ? phoneOf(u) : undefined;
   const mechanisms = [...(pool.settings.AccountRecoverySetting?.RecoveryMechanisms ?? [])].sort((a, b) => (a.Priority ?? 0) - (b.Priority ?? 0));
   if (!mechanisms.length) return phone ?? email;
   for (const m of mechanisms) {

@@ -201,27 +201,29 @@ function schemaAttribute(a: SchemaAttributeType, standard: boolean): SchemaAttri
   const name = a.Name ?? '';
   if (standard) {
     const base = STANDARD_SCHEMA.find((s) => s.Name === name)!;
-    if (a.AttributeDataType && a.AttributeDataType !== base.AttributeDataType) {
-      throw errors.invalidParameter(`The data type of the standard attribute ${name} cannot be changed from ${base.AttributeDataType}.`);
+    // One text for both (getmoto/moto#4493, the text the outside suite checks).
+    if ((a.AttributeDataType && a.AttributeDataType !== base.AttributeDataType) || a.DeveloperOnlyAttribute) {
+      throw errors.invalidParameter(`You can not change AttributeDataType or set developerOnlyAttribute for standard schema attribute ${name}`);
     }
     if (name === 'sub' && (a.Required === false || a.Mutable === true)) {
       throw errors.invalidParameter('The sub attribute is required and immutable; it cannot be changed.');
     }
-    if (a.DeveloperOnlyAttribute) throw errors.invalidParameter(`The standard attribute ${name} cannot be developer-only.`);
-    return {
-      ...base,
-      Mutable: a.Mutable ?? base.Mutable,
-      Required: a.Required ?? base.Required,
-      ...(a.StringAttributeConstraints ? { StringAttributeConstraints: constraints(a, base) } : {}),
-      ...(a.NumberAttributeConstraints ? { NumberAttributeConstraints: a.NumberAttributeConstraints } : {}),
+    // The constraints given replace the standard ones they name; the result is what is checked.
+    const merged: SchemaAttributeType = {
+      ...(a.StringAttributeConstraints ? { StringAttributeConstraints: { ...base.StringAttributeConstraints, ...a.StringAttributeConstraints } } : {}),
+      ...(a.NumberAttributeConstraints ? { NumberAttributeConstraints: { ...base.NumberAttributeConstraints, ...a.NumberAttributeConstraints } } : {}),
     };
+    checkConstraints(merged, name, base.AttributeDataType!);
+    return { ...base, Mutable: a.Mutable ?? base.Mutable, Required: a.Required ?? base.Required, ...merged };
   }
+  // A custom attribute has no default type (the service's text: aws/aws-cdk#8585, anomalyco/sst#1645).
+  const type = a.AttributeDataType;
+  if (!type) throw errors.invalidParameter('Invalid AttributeDataType input, consider using the provided AttributeDataType enum.');
   if (a.Required) throw errors.invalidParameter('Required custom attributes are not supported currently.');
-  const type = a.AttributeDataType ?? 'String';
-  checkConstraints(a, type);
-  const prefix = a.DeveloperOnlyAttribute ? 'dev:custom:' : 'custom:';
+  const stored = (a.DeveloperOnlyAttribute ? 'dev:custom:' : 'custom:') + name;
+  checkConstraints(a, stored, type);
   return {
-    Name: prefix + name,
+    Name: stored,
     AttributeDataType: type,
     DeveloperOnlyAttribute: a.DeveloperOnlyAttribute ?? false,
     Mutable: a.Mutable ?? true,
@@ -231,36 +233,38 @@ function schemaAttribute(a: SchemaAttributeType, standard: boolean): SchemaAttri
   };
 }
 
-function constraints(a: SchemaAttributeType, base: SchemaAttributeType) {
-  checkConstraints(a, base.AttributeDataType!);
-  return { ...base.StringAttributeConstraints, ...a.StringAttributeConstraints };
-}
+/** The longest a String attribute can be, and so the largest MinLength or MaxLength. */
+const MAX_STRING_LENGTH = 2048;
+const WHOLE = /^-?\d+$/;
 
-function checkConstraints(a: SchemaAttributeType, type: string): void {
-  const name = a.Name;
-  const num = (v: string | undefined, what: string) => {
+/**
+ * The constraints of one Schema entry named `name` (as stored: `custom:x`, `dev:custom:x`, `email`)
+ * of data type `type`: lengths whole numbers from 0 to 2048, values whole numbers, and the minimum
+ * no greater than the maximum. Texts as getmoto/moto#4493 has them (see docs/decisions.md).
+ */
+function checkConstraints(a: SchemaAttributeType, name: string, type: string): void {
+  const whole = (v: string | undefined, what: string, negative: boolean): number | undefined => {
     if (v === undefined) return undefined;
-    if (!/^-?\d+$/.test(v)) throw errors.invalidParameter(`${what} of attribute ${name} must be a whole number, got '${v}'.`);
-    return Number(v);
+    const n = Number(v);
+    if (!WHOLE.test(v) || !Number.isSafeInteger(n) || (!negative && n < 0)) {
+      throw errors.invalidParameter(`Invalid ${what} for schema attribute ${name}`);
+    }
+    return n;
   };
   if (a.StringAttributeConstraints) {
     if (type !== 'String') throw errors.invalidParameter(`StringAttributeConstraints are only valid for String attributes (${name} is ${type}).`);
-    const min = num(a.StringAttributeConstraints.MinLength, 'MinLength');
-    const max = num(a.StringAttributeConstraints.MaxLength, 'MaxLength');
-    if ((min !== undefined && (min < 0 || min > 2048)) || (max !== undefined && (max < 1 || max > 2048))) {
-      throw errors.invalidParameter(`String length constraints of attribute ${name} must be between 0 and 2048.`);
+    const min = whole(a.StringAttributeConstraints.MinLength, 'StringAttributeConstraints', false);
+    const max = whole(a.StringAttributeConstraints.MaxLength, 'StringAttributeConstraints', false);
+    if ((min ?? 0) > MAX_STRING_LENGTH || (max ?? 0) > MAX_STRING_LENGTH) {
+      throw errors.invalidParameter(`user.${name}: String attributes cannot have a length of more than ${MAX_STRING_LENGTH}`);
     }
-    if (min !== undefined && max !== undefined && min > max) {
-      throw errors.invalidParameter(`MinLength of attribute ${name} cannot be greater than MaxLength.`);
-    }
+    if (min !== undefined && max !== undefined && min > max) throw errors.invalidParameter(`user.${name}: Max length cannot be less than min length.`);
   }
   if (a.NumberAttributeConstraints) {
     if (type !== 'Number') throw errors.invalidParameter(`NumberAttributeConstraints are only valid for Number attributes (${name} is ${type}).`);
-    const min = num(a.NumberAttributeConstraints.MinValue, 'MinValue');
-    const max = num(a.NumberAttributeConstraints.MaxValue, 'MaxValue');
-    if (min !== undefined && max !== undefined && min > max) {
-      throw errors.invalidParameter(`MinValue of attribute ${name} cannot be greater than MaxValue.`);
-    }
+    const min = whole(a.NumberAttributeConstraints.MinValue, 'NumberAttributeConstraints', true);
+    const max = whole(a.NumberAttributeConstraints.MaxValue, 'NumberAttributeConstraints', true);
+    if (min !== undefined && max !== undefined && min > max) throw errors.invalidParameter(`user.${name}: Max value cannot be less than min value.`);
   }
 }
 
@@ -280,14 +284,22 @@ function buildSchema(requested: SchemaAttributeType[] | undefined): SchemaAttrib
   return [...schema, ...addCustom([], custom)];
 }
 
-/** Checks names are unique and the custom attribute limit holds; returns the attributes to add. */
+/** `custom:x` for `custom:x` and `dev:custom:x`: the name a custom attribute is known by. */
+const customName = (stored: string) => (stored.startsWith('dev:') ? stored.slice('dev:'.length) : stored);
+
+/**
+ * Checks names are unique and the custom attribute limit holds; returns the attributes to add. A
+ * name taken is Cognito's "custom:x: Existing attribute already has name <the attribute>."
+ * (getmoto/moto#4498), developer-only or not on either side.
+ */
 function addCustom(existing: SchemaAttributeType[], added: SchemaAttributeType[]): SchemaAttributeType[] {
-  const names = new Set(existing.map((a) => a.Name));
+  const names = new Map(existing.map((a) => [customName(a.Name!), a.Name!]));
   for (const a of added) {
-    if (names.has(a.Name)) throw errors.invalidParameter(`Existing attribute already has name ${a.Name}.`);
-    names.add(a.Name);
+    const taken = names.get(customName(a.Name!));
+    if (taken !== undefined) throw errors.invalidParameter(`${customName(a.Name!)}: Existing attribute already has name ${taken}.`);
+    names.set(customName(a.Name!), a.Name!);
   }
-  const count = [...names].filter((n) => n?.startsWith('custom:') || n?.startsWith('dev:')).length;
+  const count = [...names.keys()].filter((n) => n.startsWith('custom:')).length;
   if (count > MAX_CUSTOM_ATTRIBUTES) {
     throw errors.limitExceeded(`A user pool can have at most ${MAX_CUSTOM_ATTRIBUTES} custom attributes.`);
   }

@@ -10,6 +10,7 @@ import { errors } from '../protocol/errors.js';
 import type { ClientRecord, PoolRecord, Store, UserRecord } from '../store/types.js';
 import type { TokenFamily } from '../store/repos/tokens.js';
 import { validitySeconds } from './client-settings.js';
+import { isTrue } from './attributes.js';
 import type { SigningKeys } from './keys.js';
 
 /** The scope of tokens from the API flows; access-token operations require it. */
@@ -41,7 +42,7 @@ function poolIdOfIssuer(iss: unknown): string | undefined {
 
 /** ID-token values: the `_verified` flags as booleans, `updated_at` as a number, the rest as strings. */
 function claimValue(name: string, value: string): unknown {
-  if (name === 'email_verified' || name === 'phone_number_verified') return value === 'true';
+  if (name === 'email_verified' || name === 'phone_number_verified') return isTrue(value);
   if (name === 'updated_at' && /^\d+$/.test(value)) return Number(value);
   return value;
 }

@@ -69,8 +69,11 @@ export async function lockUser(tx: Store, pool: PoolRecord, name: string): Promi
 }
 
 /**
- * Deletes attributes of a user (AdminDeleteUserAttributes, DeleteUserAttributes). Required and
- * immutable attributes cannot be deleted; deleting email or phone drops its verified flag.
+ * Deletes attributes of a user (AdminDeleteUserAttributes, DeleteUserAttributes). The user is found
+ * first (UserNotFoundException before any name is looked at); then each name must be in the schema
+ * and neither required nor immutable, else InvalidParameterException "Invalid user attributes: "
+ * with one line `user.<name>: <why>` a name, each ending with a newline (Cognito's text for names
+ * outside the schema). Deleting email or phone drops its verified flag.
  */
 export async function deleteAttributes(ctx: Ctx, pool: PoolRecord, username: string, names: string[]): Promise<void> {
   const schema = new Map((pool.settings.SchemaAttributes ?? []).map((a) => [a.Name!, a]));
@@ -82,9 +85,9 @@ export async function deleteAttributes(ctx: Ctx, pool: PoolRecord, username: str
     else if (def.Mutable === false) problems.push(`${name}: Attribute cannot be updated. (changing an immutable attribute)`);
     else if ((pool.settings.UsernameAttributes ?? []).includes(name as 'email')) problems.push(`${name}: The attribute is required`);
   }
-  if (problems.length) throw errors.invalidParameter(`Attributes did not conform to the schema: ${problems.join('\n')}`);
   await ctx.store.transaction(async (tx) => {
     const u = await lockUser(tx, pool, username);
+    if (problems.length) throw errors.invalidParameter(`Invalid user attributes: ${problems.map((p) => `user.${p}\n`).join('')}`);
     const attrs = { ...u.attributes };
     const pending = { ...pendingOf(u) };
     for (const name of names) {

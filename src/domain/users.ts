@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { errors } from '../protocol/errors.js';
 import type { AliasClaim, PoolRecord, Store, UserProfile, UserRecord } from '../store/types.js';
-import { toList, type Attributes } from './attributes.js';
+import { isTrue, toList, type Attributes } from './attributes.js';
 import type { PoolSettings } from './pool-settings.js';
 import { mfaOptionsOf } from './mfa.js';
 
@@ -90,8 +90,8 @@ export function aliasClaims(pool: PoolRecord, user: Pick<UserRecord, 'status' | 
     for (const kind of pool.settings.AliasAttributes ?? []) {
       const value = a[kind];
       if (!value) continue;
-      if (kind === 'email' && a.email_verified !== 'true') continue;
-      if (kind === 'phone_number' && a.phone_number_verified !== 'true') continue;
+      if (kind === 'email' && !isTrue(a.email_verified)) continue;
+      if (kind === 'phone_number' && !isTrue(a.phone_number_verified)) continue;
       claims.push({ kind, valueKey: aliasKey(pool, kind, value) });
     }
   }

@@ -5,7 +5,7 @@
  * request validated against the model and, for clients with a secret, the SECRET_HASH the pages
  * compute for the client (the pages act for it, as Cognito's hosted UI does).
  */
-import { checkPassword } from '../domain/passwords.js';
+import { checkPassword, type PolicyWording } from '../domain/passwords.js';
 import { secretHash } from '../domain/secret-hash.js';
 import { isCognitoError } from '../protocol/errors.js';
 import { matchesModelPattern, validateInput } from '../protocol/validate.js';
@@ -36,10 +36,10 @@ const PASSWORD_PATTERN = (shapes.PasswordType as { pattern: string }).pattern;
 /**
  * A password typed on a page that the model's pattern refuses (a space at either end, a single
  * character) gets the policy's InvalidPasswordException text, as the new-password step does,
- * instead of the validation error naming the pattern.
+ * instead of the validation error naming the pattern, in the wording of the operation the page runs.
  */
-function checkTypedPassword(ar: AuthorizeRequest, password: string): void {
-  if (!matchesModelPattern(PASSWORD_PATTERN, password)) checkPassword(password, ar.pool.settings);
+function checkTypedPassword(ar: AuthorizeRequest, password: string, wording: PolicyWording): void {
+  if (!matchesModelPattern(PASSWORD_PATTERN, password)) checkPassword(password, ar.pool.settings, wording);
 }
 
 /** Where a code went, as the page tells it ("We sent a code to a***@e***."). */
@@ -166,7 +166,7 @@ export async function accountPage(ctx: Ctx, req: HostedRequest): Promise<HostedR
       const password = req.form.get('new_password') ?? '';
       if (password !== (req.form.get('confirm_password') ?? '')) return resetPage(req, ar, username, { kind: 'error', text: 'The passwords do not match.' });
       try {
-        checkTypedPassword(ar, password);
+        checkTypedPassword(ar, password, 'doesNot');
         await call(ctx, ar, 'ConfirmForgotPassword', username, { ConfirmationCode: (req.form.get('code') ?? '').trim(), Password: password });
       } catch (e) {
         return fail(e, (m) => resetPage(req, ar, username, m));
@@ -183,7 +183,7 @@ export async function accountPage(ctx: Ctx, req: HostedRequest): Promise<HostedR
       let r: { UserConfirmed?: boolean; CodeDeliveryDetails?: { Destination?: string } };
       const password = req.form.get('password') ?? '';
       try {
-        checkTypedPassword(ar, password);
+        checkTypedPassword(ar, password, 'policy');
         r = await call(ctx, ar, 'SignUp', username, { Password: password, UserAttributes: attrs });
       } catch (e) {
         return fail(e, (m) => signupPage(req, ar, m));

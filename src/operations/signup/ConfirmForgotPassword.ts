@@ -17,7 +17,7 @@ export async function ConfirmForgotPassword(input: ConfirmForgotPasswordRequest,
     if (hidesUsers(client)) throw codeMismatch();
     throw user ? errors.notAuthorized('User is disabled.') : notFound();
   }
-  checkPassword(input.Password!, pool.settings);
+  checkPassword(input.Password!, pool.settings, 'doesNot');
   if (!(await ctx.store.codes.get(pool.id, user.usernameKey, 'FORGOT_PASSWORD'))) throw codeExpired();
   const password = await passwordFields(ctx.secrets, pool, user.username, input.Password!, ctx.now);
   await consumeCode(ctx.store, pool.id, user.usernameKey, 'FORGOT_PASSWORD', input.ConfirmationCode!, ctx.now);

@@ -11,6 +11,12 @@ import { hidesUsers, notFound, userForClient } from './shared.js';
 /** A password-reset code to the user's verified email or phone (valid one hour). */
 export async function ForgotPassword(input: ForgotPasswordRequest, ctx: Ctx) {
   const { client, pool } = await loadClientAndPool(ctx.store, input.ClientId!);
+  // A pool whose account recovery is admin_only has no self-service reset, whoever is named
+  // (getmoto/moto#4469, from its author's runs against Cognito): before the user is looked up, so
+  // the answer is the same for every name.
+  if (pool.settings.AccountRecoverySetting?.RecoveryMechanisms?.some((m) => m.Name === 'admin_only')) {
+    throw errors.notAuthorized('Contact administrator to reset password.');
+  }
   const user = await userForClient(ctx.store, client, pool, input.Username!, input.SecretHash);
   // A user with a temporary password signs in with it (NEW_PASSWORD_REQUIRED); Cognito refuses the
   // reset, verified address or not (amplify-js#2955, aws-aspnet-cognito-identity-provider#37).

@@ -27,7 +27,7 @@ async function resend(input: AdminCreateUserRequest, pool: PoolRecord, ctx: Ctx)
   const notResendable = () => errors.unsupportedUserState(`Resend not possible. ${user.username} status is not FORCE_CHANGE_PASSWORD.`);
   if (user.status !== 'FORCE_CHANGE_PASSWORD') throw notResendable();
   const temp = input.TemporaryPassword ?? temporaryPassword(pool.settings);
-  checkPassword(temp, pool.settings);
+  checkPassword(temp, pool.settings, 'passwordPolicy');
   const password = await passwordFields(ctx.secrets, pool, user.username, temp, ctx.now);
   // The write-back goes on the locked row, re-read: a change made meanwhile (attributes, enabled,
   // status) is kept rather than overwritten by the copy read above.
@@ -49,7 +49,7 @@ export async function AdminCreateUser(input: AdminCreateUserRequest, ctx: Ctx) {
   checkValues(attrs, pool.settings);
   checkRequired(attrs, pool.settings);
   const temp = input.TemporaryPassword ?? temporaryPassword(pool.settings);
-  checkPassword(temp, pool.settings);
+  checkPassword(temp, pool.settings, 'passwordPolicy');
   const user: UserRecord = {
     poolId: pool.id,
     username,
