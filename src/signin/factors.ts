@@ -166,7 +166,8 @@ export async function newPasswordFactor(
     checkMutable(stored.attributes, changes, pool.settings);
     const missing = missingRequired(pool, stored).filter((name) => !changes[name]);
     if (missing.length) throw errors.invalidParameter(`Invalid attributes given, ${missing.join(', ')} is missing`);
-    checkPassword(password, pool.settings);
+    // RespondToAuthChallenge's wording (docs/decisions.md, password policy messages).
+    checkPassword(password, pool.settings, 'doesNot');
     fields = await passwordFields(ctx.secrets, pool, stored.username, password, ctx.now);
   } catch (e) {
     // A request the user can correct leaves the session usable for the corrected one.
