@@ -15,6 +15,7 @@ import { CognitoError, errors } from '../protocol/errors.js';
 import type { Ctx } from '../operations/context.js';
 import { lockUser, saveUser } from '../domain/user-writes.js';
 import type { ClientRecord, PoolRecord, UserRecord } from '../store/types.js';
+import { namedDevice } from './device.js';
 import { failed, gate, incorrect } from './gate.js';
 import { hooks } from './hooks.js';
 import { openSession, takeSession, type SignInState } from './session.js';
@@ -85,7 +86,8 @@ export async function srpStart(ctx: Ctx, pool: PoolRecord, client: ClientRecord,
   const { b, B } = serverChallenge(verifier);
   const secretBlock = randomBytes(64).toString('base64');
   const pending = { challenge: 'PASSWORD_VERIFIER' as const, userIdForSrp, A, B, b, salt, verifier };
-  await openSession(ctx, pool, client, { channel, usernameKey: real ? user!.usernameKey : null, proven: [], pending }, secretBlock);
+  const deviceKey = namedDevice(pool, channel, p);
+  await openSession(ctx, pool, client, { channel, usernameKey: real ? user!.usernameKey : null, proven: [], pending, ...(deviceKey ? { deviceKey } : {}) }, secretBlock);
   return {
     kind: 'challenge',
     name: 'PASSWORD_VERIFIER',

@@ -13,6 +13,7 @@ import { errors } from '../protocol/errors.js';
 import type { Ctx } from '../operations/context.js';
 import type { ClientRecord, PoolRecord, UserRecord } from '../store/types.js';
 import { complete } from './complete.js';
+import { deviceSrpStart, deviceSrpVerify, namedDevice } from './device.js';
 import { newPasswordFactor, param, passwordFactor, srpStart, srpVerify } from './factors.js';
 import { requireFlow, unsupportedFlow } from './flows.js';
 import { nextStep } from './policy.js';
@@ -23,6 +24,7 @@ import type { Channel, Factor, Outcome, Params } from './types.js';
 export type { Challenge, Channel, Factor, Outcome, Params, SignedIn } from './types.js';
 export { issueTokens, type AuthenticationResult, type Grant } from './complete.js';
 export { refreshAuth } from './refresh.js';
+export { provedRememberedDevice } from './policy.js';
 export { requireFlow } from './flows.js';
 export { signInBar } from './gate.js';
 export { missingRequired } from './factors.js';
@@ -54,7 +56,7 @@ export async function start(ctx: Ctx, pool: PoolRecord, client: ClientRecord, re
       // ADMIN_NO_SRP_AUTH) server-side; the other side's name is "Initiate Auth method not supported.".
       if ((side === 'client') !== (flow === 'USER_PASSWORD_AUTH')) throw errors.invalidParameter('Initiate Auth method not supported.');
       requireFlow(client, side === 'client' ? 'USER_PASSWORD_AUTH' : 'ADMIN_USER_PASSWORD_AUTH');
-      return proceed(ctx, pool, client, channel, await passwordFactor(ctx, pool, client, channel, parameters), ['PASSWORD']);
+      return proceed(ctx, pool, client, channel, await passwordFactor(ctx, pool, client, channel, parameters), ['PASSWORD'], namedDevice(pool, channel, parameters));
     case 'USER_SRP_AUTH':
       requireFlow(client, 'USER_SRP_AUTH');
       return srpStart(ctx, pool, client, channel, parameters);
@@ -64,7 +66,7 @@ export async function start(ctx: Ctx, pool: PoolRecord, client: ClientRecord, re
       if (client.settings.RefreshTokenRotation?.Feature === 'ENABLED') {
         throw errors.invalidParameter('REFRESH_TOKEN_AUTH is not allowed for clients with refresh token rotation enabled: use GetTokensFromRefreshToken.');
       }
-      const r = await refreshAuth(ctx, pool, client, param(parameters, 'REFRESH_TOKEN'), refreshSecretCheck(client, parameters));
+      const r = await refreshAuth(ctx, pool, client, param(parameters, 'REFRESH_TOKEN'), refreshSecretCheck(client, parameters), undefined, parameters?.DEVICE_KEY);
       return { kind: 'signedIn', user: r.user, factors: [], tokens: r.tokens };
     }
     default:
@@ -85,11 +87,18 @@ export async function answer(ctx: Ctx, pool: PoolRecord, client: ClientRecord, r
   switch (req.challengeName) {
     case 'PASSWORD_VERIFIER': {
       const { state, user } = await srpVerify(ctx, pool, client, channel, req.responses);
-      return proceed(ctx, pool, client, channel, user, [...state.proven, 'SRP']);
+      // The SDKs send DEVICE_KEY with InitiateAuth and again here: the answer's wins.
+      return proceed(ctx, pool, client, channel, user, [...state.proven, 'SRP'], namedDevice(pool, channel, req.responses) ?? state.deviceKey);
     }
     case 'NEW_PASSWORD_REQUIRED': {
       const { state, user } = await newPasswordFactor(ctx, pool, client, channel, req.session, req.responses);
-      return proceed(ctx, pool, client, channel, user, [...state.proven, 'NEW_PASSWORD']);
+      return proceed(ctx, pool, client, channel, user, [...state.proven, 'NEW_PASSWORD'], state.deviceKey);
+    }
+    case 'DEVICE_SRP_AUTH':
+      return deviceSrpStart(ctx, pool, client, channel, req.session, req.responses);
+    case 'DEVICE_PASSWORD_VERIFIER': {
+      const { state, user } = await deviceSrpVerify(ctx, pool, client, channel, req.session, req.responses);
+      return proceed(ctx, pool, client, channel, user, [...state.proven, 'DEVICE'], state.deviceKey);
     }
     default:
       throw errors.invalidParameter(`incognito does not issue the ${req.challengeName} challenge, so there is no session to answer it.`);
@@ -97,9 +106,9 @@ export async function answer(ctx: Ctx, pool: PoolRecord, client: ClientRecord, r
 }
 
 /** After a factor: the policy's next challenge (in a new session that remembers what passed), or completion. */
-async function proceed(ctx: Ctx, pool: PoolRecord, client: ClientRecord, channel: Channel, user: UserRecord, proven: Factor[]): Promise<Outcome> {
-  const ask = await nextStep({ ctx, pool, client, channel, user, proven });
-  if (!ask) return complete(ctx, pool, client, channel, user, proven);
-  const session = await openSession(ctx, pool, client, { channel, usernameKey: user.usernameKey, proven, pending: ask.pending });
+async function proceed(ctx: Ctx, pool: PoolRecord, client: ClientRecord, channel: Channel, user: UserRecord, proven: Factor[], deviceKey?: string): Promise<Outcome> {
+  const ask = await nextStep({ ctx, pool, client, channel, user, proven, ...(deviceKey !== undefined ? { deviceKey } : {}) });
+  if (!ask) return complete(ctx, pool, client, channel, user, proven, deviceKey);
+  const session = await openSession(ctx, pool, client, { channel, usernameKey: user.usernameKey, proven, pending: ask.pending, ...(deviceKey !== undefined ? { deviceKey } : {}) });
   return { kind: 'challenge', name: ask.name, parameters: ask.parameters, session, user };
 }

@@ -17,7 +17,9 @@ export const SESSION_CONTEXT = 'auth-session';
 /** What checking the answer to the pending challenge needs. */
 export type Pending =
   | { challenge: 'PASSWORD_VERIFIER'; userIdForSrp: string; A: string; B: string; b: string; salt: string; verifier: string }
-  | { challenge: 'NEW_PASSWORD_REQUIRED' };
+  | { challenge: 'NEW_PASSWORD_REQUIRED' }
+  | { challenge: 'DEVICE_SRP_AUTH' }
+  | { challenge: 'DEVICE_PASSWORD_VERIFIER'; groupKey: string; A: string; B: string; b: string; verifier: string; secretBlock: string };
 
 export interface SignInState {
   kind: 'SIGNIN';
@@ -26,6 +28,8 @@ export interface SignInState {
   usernameKey: string | null;
   proven: Factor[];
   pending: Pending;
+  /** The remembered device the client named (DEVICE_KEY), when the pool tracks devices. */
+  deviceKey?: string;
 }
 
 /** A new random session value (the token the client sends back). */

@@ -13,12 +13,13 @@ export type Params = Record<string, string>;
 
 /**
  * What a sign-in has proven so far. The first factor is PASSWORD (sent in the request) or SRP
- * (a PASSWORD_VERIFIER proof); NEW_PASSWORD is a temporary password replaced.
+ * (a PASSWORD_VERIFIER proof); NEW_PASSWORD is a temporary password replaced; DEVICE is the
+ * device SRP proof of a confirmed device (DEVICE_PASSWORD_VERIFIER).
  */
-export type Factor = 'PASSWORD' | 'SRP' | 'NEW_PASSWORD';
+export type Factor = 'PASSWORD' | 'SRP' | 'NEW_PASSWORD' | 'DEVICE';
 
 /** The challenges the engine asks (ChallengeNameType values). */
-export type ChallengeName = 'PASSWORD_VERIFIER' | 'NEW_PASSWORD_REQUIRED';
+export type ChallengeName = 'PASSWORD_VERIFIER' | 'NEW_PASSWORD_REQUIRED' | 'DEVICE_SRP_AUTH' | 'DEVICE_PASSWORD_VERIFIER';
 
 /** A step the user still has to take: the challenge, its public parameters, and how to answer it. */
 export interface Challenge {

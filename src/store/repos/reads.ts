@@ -34,7 +34,7 @@ const USER_COLUMNS = [
 const PROFILE_COLUMNS = USER_COLUMNS.filter((c) => c !== 'password_hash' && c !== 'password_updated_at' && c !== 'srp_verifier');
 const POOL_COLUMNS = ['id', 'region', 'name', 'created_at', 'updated_at', 'settings', 'tags'] as const;
 const CLIENT_COLUMNS = ['id', 'pool_id', 'name', 'secret', 'created_at', 'updated_at', 'settings'] as const;
-const FAMILY_COLUMNS = ['origin_jti', 'pool_id', 'client_id', 'username_key', 'auth_time', 'created_at', 'expires_at', 'revoked_at', 'scopes'] as const;
+const FAMILY_COLUMNS = ['origin_jti', 'pool_id', 'client_id', 'username_key', 'auth_time', 'created_at', 'expires_at', 'revoked_at', 'scopes', 'device_key'] as const;
 
 /** `t.a AS pa, t.b AS pb, ...`: every result column named, the same on both dialects. */
 const columns = (table: string, names: readonly string[], prefix = '') => names.map((c) => `${table}.${c} AS ${prefix}${c}`).join(', ');
@@ -99,7 +99,7 @@ const CLIENT_WITH_POOL = preparedRead(
 
 /** A client with its pool, and a sign-in with its user: both sides optional, always one row. */
 const ACCESS = preparedRead(
-  'access_v1',
+  'access_v2',
   `SELECT ${columns('c', CLIENT_COLUMNS, 'c_')}, ${columns('p', POOL_COLUMNS, 'p_')},
           ${columns('f', FAMILY_COLUMNS, 'f_')}, ${columns('u', USER_COLUMNS, 'u_')}
      FROM (SELECT 1 AS one) x
@@ -133,6 +133,7 @@ function toFamily(f: Database['token_families']): TokenFamily {
     expiresAt: Number(f.expires_at),
     revokedAt: f.revoked_at === null ? null : Number(f.revoked_at),
     scopes: f.scopes === null ? null : f.scopes.split(' '),
+    deviceKey: f.device_key ?? null,
   };
 }
 
