@@ -9,7 +9,7 @@
  * sign-in. Transports translate Outcomes; they decide no step. Facts: shared/reference/
  * cognito-behaviour.md §2; design: shared/design/signin-engine.md.
  */
-import { errors } from '../protocol/errors.js';
+import { CognitoError, errors } from '../protocol/errors.js';
 import type { Ctx } from '../operations/context.js';
 import type { ClientRecord, PoolRecord, UserRecord } from '../store/types.js';
 import { complete } from './complete.js';
@@ -86,9 +86,21 @@ export async function answer(ctx: Ctx, pool: PoolRecord, client: ClientRecord, r
   const { channel } = req;
   switch (req.challengeName) {
     case 'PASSWORD_VERIFIER': {
-      const { state, user } = await srpVerify(ctx, pool, client, channel, req.responses);
-      // The SDKs send DEVICE_KEY with InitiateAuth and again here: the answer's wins.
-      return proceed(ctx, pool, client, channel, user, [...state.proven, 'SRP'], namedDevice(pool, channel, req.responses) ?? state.deviceKey);
+      const { state, user, restore } = await srpVerify(ctx, pool, client, channel, req.responses);
+      // The SDKs send DEVICE_KEY with InitiateAuth and again here: the answer's wins, even when it
+      // is null (amazon-cognito-identity-js's retry without a forgotten device).
+      const deviceKey = req.responses && 'DEVICE_KEY' in req.responses ? namedDevice(pool, channel, req.responses) : state.deviceKey;
+      try {
+        return await proceed(ctx, pool, client, channel, user, [...state.proven, 'SRP'], deviceKey);
+      } catch (e) {
+        // A device that does not exist (forgotten): the proof stands, and amazon-cognito-identity-js
+        // sends it again at once without DEVICE_KEY (CognitoUser.authenticateUserDefaultAuth), so the
+        // session stays usable for that. Only the answer's own DEVICE_KEY is dropped on the retry.
+        if (e instanceof CognitoError && e.name === 'ResourceNotFoundException' && deviceKey !== undefined) {
+          await restore();
+        }
+        throw e;
+      }
     }
     case 'NEW_PASSWORD_REQUIRED': {
       const { state, user } = await newPasswordFactor(ctx, pool, client, channel, req.session, req.responses);
