@@ -101,7 +101,10 @@ async function step(ctx: Ctx, req: HostedRequest, ar: AuthorizeRequest, o: Outco
       return totpSetupPage(req, ar, setup.session, setup.secretCode, setup.user.username);
     }
     case 'PASSWORD_VERIFIER':
-      throw new Error('hosted login: the pages sign in by password, never SRP');
+    case 'DEVICE_SRP_AUTH':
+    case 'DEVICE_PASSWORD_VERIFIER':
+      // The pages sign in by password and name no device: the engine never asks these here.
+      throw new Error(`hosted login: no page for the ${o.name} challenge`);
   }
 }
 

@@ -87,7 +87,7 @@ export async function token(ctx: Ctx, req: HostedRequest): Promise<HostedRespons
     if (!refresh) return oauthError('invalid_request', 'refresh_token is required.');
     const rotation = client.settings.RefreshTokenRotation;
     try {
-      const r = await refreshAuth(ctx, pool, client, refresh, () => {}, rotation?.Feature === 'ENABLED' ? { graceSeconds: rotation.RetryGracePeriodSeconds ?? 0 } : undefined);
+      const r = await refreshAuth(ctx, pool, client, refresh, () => {}, rotation?.Feature === 'ENABLED' ? { graceSeconds: rotation.RetryGracePeriodSeconds ?? 0 } : undefined, req.form.get('device_key') ?? undefined);
       return tokenResponse(r.tokens as Parameters<typeof tokenResponse>[0]);
     } catch (e) {
       if (isCognitoError(e)) return oauthError('invalid_grant', e.message);

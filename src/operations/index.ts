@@ -80,6 +80,15 @@ import { CreateUserPoolDomain } from './domains/CreateUserPoolDomain.js';
 import { DescribeUserPoolDomain } from './domains/DescribeUserPoolDomain.js';
 import { UpdateUserPoolDomain } from './domains/UpdateUserPoolDomain.js';
 import { DeleteUserPoolDomain } from './domains/DeleteUserPoolDomain.js';
+import { ConfirmDevice } from './devices/ConfirmDevice.js';
+import { UpdateDeviceStatus } from './devices/UpdateDeviceStatus.js';
+import { GetDevice } from './devices/GetDevice.js';
+import { ListDevices } from './devices/ListDevices.js';
+import { ForgetDevice } from './devices/ForgetDevice.js';
+import { AdminGetDevice } from './devices/AdminGetDevice.js';
+import { AdminListDevices } from './devices/AdminListDevices.js';
+import { AdminForgetDevice } from './devices/AdminForgetDevice.js';
+import { AdminUpdateDeviceStatus } from './devices/AdminUpdateDeviceStatus.js';
 
 export const operations: Record<string, Handler> = {
   // pools/
@@ -169,4 +178,14 @@ export const operations: Record<string, Handler> = {
   DescribeUserPoolDomain,
   UpdateUserPoolDomain,
   DeleteUserPoolDomain,
+  // devices/ (remembered devices)
+  ConfirmDevice,
+  UpdateDeviceStatus,
+  GetDevice,
+  ListDevices,
+  ForgetDevice,
+  AdminGetDevice,
+  AdminListDevices,
+  AdminForgetDevice,
+  AdminUpdateDeviceStatus,
 };

@@ -15,6 +15,7 @@ import { CognitoError, errors } from '../protocol/errors.js';
 import type { Ctx } from '../operations/context.js';
 import { lockUser, saveUser } from '../domain/user-writes.js';
 import type { ClientRecord, PoolRecord, UserRecord } from '../store/types.js';
+import { namedDevice } from './device.js';
 import { failed, gate, incorrect } from './gate.js';
 import { hooks } from './hooks.js';
 import { openSession, takeSession, type SignInState } from './session.js';
@@ -85,7 +86,8 @@ export async function srpStart(ctx: Ctx, pool: PoolRecord, client: ClientRecord,
   const { b, B } = serverChallenge(verifier);
   const secretBlock = randomBytes(64).toString('base64');
   const pending = { challenge: 'PASSWORD_VERIFIER' as const, userIdForSrp, A, B, b, salt, verifier };
-  await openSession(ctx, pool, client, { channel, usernameKey: real ? user!.usernameKey : null, proven: [], pending }, secretBlock);
+  const deviceKey = namedDevice(pool, channel, p);
+  await openSession(ctx, pool, client, { channel, usernameKey: real ? user!.usernameKey : null, proven: [], pending, ...(deviceKey ? { deviceKey } : {}) }, secretBlock);
   return {
     kind: 'challenge',
     name: 'PASSWORD_VERIFIER',
@@ -101,12 +103,12 @@ function simulatedId(ctx: Ctx, pool: PoolRecord, name: string): string {
 }
 
 /** USER_SRP_AUTH, second step: the client's proof of the password. Returns the session state and the user. */
-export async function srpVerify(ctx: Ctx, pool: PoolRecord, client: ClientRecord, channel: Channel, r: Params | undefined): Promise<{ state: SignInState; user: UserRecord }> {
+export async function srpVerify(ctx: Ctx, pool: PoolRecord, client: ClientRecord, channel: Channel, r: Params | undefined): Promise<{ state: SignInState; user: UserRecord; restore(): Promise<void> }> {
   const secretBlock = param(r, 'PASSWORD_CLAIM_SECRET_BLOCK');
   const signature = param(r, 'PASSWORD_CLAIM_SIGNATURE');
   const timestamp = param(r, 'TIMESTAMP');
   const name = param(r, 'USERNAME');
-  const { state } = await takeSession(ctx, client, channel, secretBlock, 'PASSWORD_VERIFIER');
+  const { state, restore } = await takeSession(ctx, client, channel, secretBlock, 'PASSWORD_VERIFIER');
   const p = state.pending;
   const user = state.usernameKey === null ? undefined : await ctx.store.users.get(pool.id, state.usernameKey);
   checkSecretHash(client, r?.SECRET_HASH, [name, p.userIdForSrp, user?.sub]);
@@ -118,7 +120,7 @@ export async function srpVerify(ctx: Ctx, pool: PoolRecord, client: ClientRecord
     verifyPasswordClaim({ poolId: pool.id, userIdForSrp: p.userIdForSrp, verifier: p.verifier, A: p.A, B: p.B, b: p.b, secretBlock, timestamp, signature });
   // The verifier must still be the user's: a password changed since the challenge does not pass.
   if (!ok || openVerifier(ctx.secrets, user)?.verifier !== p.verifier) return failed(ctx, pool, user);
-  return { state, user };
+  return { state, user, restore };
 }
 
 /** The public parameters of NEW_PASSWORD_REQUIRED (refused once the temporary password has expired). */

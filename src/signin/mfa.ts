@@ -174,7 +174,7 @@ export async function setupAssociate(ctx: Ctx, channel: Channel, session: string
   if (!user) throw incorrect();
   gate(owner, user, ctx.now);
   const { secretCode } = await associateSoftwareToken(ctx, pool, user);
-  const next = await openSession(ctx, pool, owner, { channel, usernameKey: state.usernameKey, proven: state.proven, pending: { ...state.pending, stage: 'verify' } });
+  const next = await openSession(ctx, pool, owner, { ...state, pending: { ...state.pending, stage: 'verify' } });
   return { secretCode, session: next, user };
 }
 
@@ -208,6 +208,6 @@ export async function setupVerify(
     if (e instanceof CognitoError && e.type === 'EnableSoftwareTokenMFAException') await taken.restore();
     throw e;
   }
-  const next = await openSession(ctx, pool, owner, { channel, usernameKey: state.usernameKey, proven: state.proven, pending: { ...state.pending, stage: 'verified' } });
+  const next = await openSession(ctx, pool, owner, { ...state, pending: { ...state.pending, stage: 'verified' } });
   return { session: next };
 }

@@ -20,9 +20,20 @@ export async function refreshAuth(
   token: string,
   checkSecret: (user: UserRecord) => void,
   rotate?: { graceSeconds: number },
+  /** The DEVICE_KEY (DeviceKey) sent with the refresh token. */
+  deviceKey?: string,
 ): Promise<{ user: UserRecord; tokens: object }> {
   const found = await ctx.store.tokens.refresh(hashToken(token));
   if (!found || found.family.clientId !== client.id) throw errors.notAuthorized('Invalid Refresh Token');
+  // A sign-in bound to a device (device tracking) refreshes only with that device's key: "With
+  // device tracking, these tokens are linked to a single device. If a refresh token is used on any
+  // other device, the call fails" (docs/decisions.md, Remembered devices).
+  // A forgotten device's refresh tokens fail too ("all future calls to revalidate that device's
+  // refresh tokens will fail"); its access tokens run out on their own.
+  if (found.family.deviceKey !== null) {
+    if (deviceKey !== found.family.deviceKey) throw errors.notAuthorized('Invalid Refresh Token');
+    if (!(await ctx.store.devices.get(found.family.poolId, found.family.usernameKey, deviceKey))) throw errors.notAuthorized('Invalid Refresh Token');
+  }
   const { family, user } = found;
   checkSecret(user);
   const bar = signInBar(user);

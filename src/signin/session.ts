@@ -19,6 +19,8 @@ export const SESSION_CONTEXT = 'auth-session';
 export type Pending =
   | { challenge: 'PASSWORD_VERIFIER'; userIdForSrp: string; A: string; B: string; b: string; salt: string; verifier: string }
   | { challenge: 'NEW_PASSWORD_REQUIRED' }
+  | { challenge: 'DEVICE_SRP_AUTH' }
+  | { challenge: 'DEVICE_PASSWORD_VERIFIER'; groupKey: string; A: string; B: string; b: string; verifier: string; secretBlock: string }
   | { challenge: 'SOFTWARE_TOKEN_MFA' }
   /** A code sent by SMS or email: its salted keyed hash (never the code) and when it expires. */
   | { challenge: 'SMS_MFA'; codeHash: string; expiresAt: number }
@@ -37,6 +39,8 @@ export interface SignInState {
   usernameKey: string | null;
   proven: Factor[];
   pending: Pending;
+  /** The remembered device the client named (DEVICE_KEY), when the pool tracks devices. */
+  deviceKey?: string;
 }
 
 /** A new random session value (the token the client sends back). */

@@ -14,14 +14,15 @@ export type Params = Record<string, string>;
 
 /**
  * What a sign-in has proven so far. The first factor is PASSWORD (sent in the request) or SRP
- * (a PASSWORD_VERIFIER proof); NEW_PASSWORD is a temporary password replaced; the MFA factors are
- * a code of the user's software token, or one sent by SMS or email (a software token set up and
- * verified during the sign-in, MFA_SETUP, counts as SOFTWARE_TOKEN_MFA).
+ * (a PASSWORD_VERIFIER proof); NEW_PASSWORD is a temporary password replaced; DEVICE is the
+ * device SRP proof of a confirmed device (DEVICE_PASSWORD_VERIFIER); the MFA factors are a code of
+ * the user's software token, or one sent by SMS or email (a software token set up and verified
+ * during the sign-in, MFA_SETUP, counts as SOFTWARE_TOKEN_MFA).
  */
-export type Factor = 'PASSWORD' | 'SRP' | 'NEW_PASSWORD' | MfaFactor;
+export type Factor = 'PASSWORD' | 'SRP' | 'NEW_PASSWORD' | 'DEVICE' | MfaFactor;
 
 /** The challenges the engine asks (ChallengeNameType values). */
-export type ChallengeName = 'PASSWORD_VERIFIER' | 'NEW_PASSWORD_REQUIRED' | 'MFA_SETUP' | 'SELECT_MFA_TYPE' | MfaFactor;
+export type ChallengeName = 'PASSWORD_VERIFIER' | 'NEW_PASSWORD_REQUIRED' | 'DEVICE_SRP_AUTH' | 'DEVICE_PASSWORD_VERIFIER' | 'MFA_SETUP' | 'SELECT_MFA_TYPE' | MfaFactor;
 
 /** A step the user still has to take: the challenge, its public parameters, and how to answer it. */
 export interface Challenge {

@@ -388,6 +388,33 @@ const migrations = (kind: 'sqlite' | 'postgres'): Record<string, Migration> => (
       }
     },
   },
+  '0010_devices': {
+    async up(db: Kysely<any>) {
+      const binary = kind === 'postgres' ? sql`collate "C"` : sql``;
+      // Remembered devices (device tracking): one row per device key a sign-in issued to a user. The
+      // device SRP salt and verifier (from ConfirmDevice) are sealed with the master key; null until
+      // the device is confirmed. status: 'remembered' | 'not_remembered' (null before ConfirmDevice).
+      // Deleting the user deletes its devices (the foreign key, as token_families).
+      await db.schema
+        .createTable('devices')
+        .addColumn('pool_id', 'text', (c) => c.notNull())
+        .addColumn('username_key', 'text', (c) => c.notNull())
+        .addColumn('device_key', 'text', (c) => c.notNull().modifyEnd(binary))
+        .addColumn('group_key', 'text', (c) => c.notNull())
+        .addColumn('verifier', 'text')
+        .addColumn('status', 'text')
+        .addColumn('name', 'text')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .addColumn('last_authenticated_at', 'bigint')
+        .addPrimaryKeyConstraint('devices_pk', ['pool_id', 'username_key', 'device_key'])
+        .addForeignKeyConstraint('devices_user', ['pool_id', 'username_key'], 'users', ['pool_id', 'username_key'], (c) => c.onDelete('cascade'))
+        .execute();
+      // The device a sign-in was bound to: its access tokens carry device_key, and forgetting the
+      // device revokes the sign-ins made with it.
+      await db.schema.alterTable('token_families').addColumn('device_key', 'text').execute();
+    },
+  },
 });
 
 /**

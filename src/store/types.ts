@@ -19,6 +19,7 @@ import type { ResourceServerRepo } from './repos/resource-servers.js';
 import type { DomainRepo } from './repos/domains.js';
 import type { ReadRepo } from './repos/reads.js';
 import type { UserMfa } from '../domain/mfa.js';
+import type { DeviceRepo } from './repos/devices.js';
 
 export interface PoolRecord {
   id: string;
@@ -174,6 +175,7 @@ export interface Store {
   readonly imports: ImportRepo;
   readonly resourceServers: ResourceServerRepo;
   readonly domains: DomainRepo;
+  readonly devices: DeviceRepo;
   /** The hot reads as prepared statements: one statement each (repos/reads.ts). */
   readonly reads: ReadRepo;
 }

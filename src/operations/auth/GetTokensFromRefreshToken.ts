@@ -23,6 +23,7 @@ export async function GetTokensFromRefreshToken(input: GetTokensFromRefreshToken
     input.RefreshToken!,
     () => {},
     rotation?.Feature === 'ENABLED' ? { graceSeconds: rotation.RetryGracePeriodSeconds ?? 0 } : undefined,
+    input.DeviceKey,
   );
   return { AuthenticationResult: r.tokens };
 }

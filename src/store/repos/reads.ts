@@ -35,7 +35,7 @@ const USER_COLUMNS = [
 const PROFILE_COLUMNS = USER_COLUMNS.filter((c) => c !== 'password_hash' && c !== 'password_updated_at' && c !== 'srp_verifier');
 const POOL_COLUMNS = ['id', 'region', 'name', 'created_at', 'updated_at', 'settings', 'tags'] as const;
 const CLIENT_COLUMNS = ['id', 'pool_id', 'name', 'secret', 'created_at', 'updated_at', 'settings'] as const;
-const FAMILY_COLUMNS = ['origin_jti', 'pool_id', 'client_id', 'username_key', 'auth_time', 'created_at', 'expires_at', 'revoked_at', 'scopes'] as const;
+const FAMILY_COLUMNS = ['origin_jti', 'pool_id', 'client_id', 'username_key', 'auth_time', 'created_at', 'expires_at', 'revoked_at', 'scopes', 'device_key'] as const;
 
 /** `t.a AS pa, t.b AS pb, ...`: every result column named, the same on both dialects. */
 const columns = (table: string, names: readonly string[], prefix = '') => names.map((c) => `${table}.${c} AS ${prefix}${c}`).join(', ');
@@ -134,6 +134,7 @@ function toFamily(f: Database['token_families']): TokenFamily {
     expiresAt: Number(f.expires_at),
     revokedAt: f.revoked_at === null ? null : Number(f.revoked_at),
     scopes: f.scopes === null ? null : f.scopes.split(' '),
+    deviceKey: f.device_key ?? null,
   };
 }
 
