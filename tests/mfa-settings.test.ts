@@ -26,6 +26,7 @@ import {
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
   DescribeUserPoolCommand,
+  ForgotPasswordCommand,
   GetUserCommand,
   GetUserPoolMfaConfigCommand,
   CreateUserImportJobCommand,
@@ -499,6 +500,31 @@ for (const backend of await backends()) {
           'Only SMS MFA with the phone_number attribute can be set with MFAOptions.',
         );
         await expectError(send(new SetUserSettingsCommand({ AccessToken: 'bad', MFAOptions: [] })), 'NotAuthorizedException');
+      });
+    });
+
+    describe('account recovery', () => {
+      it('with an AccountRecoverySetting, SMS MFA disqualifies the phone and email MFA the email for ForgotPassword', async () => {
+        const p = await pool({
+          EmailConfiguration: SES,
+          AccountRecoverySetting: { RecoveryMechanisms: [{ Name: 'verified_phone_number', Priority: 1 }, { Name: 'verified_email', Priority: 2 }] },
+        });
+        await setMfaConfig(p, { MfaConfiguration: 'OPTIONAL', SmsMfaConfiguration: { SmsConfiguration: SMS_CONFIGURATION }, EmailMfaConfiguration: {} });
+        const c = await client(p);
+        const attrs = { phone_number: '+15555550130', phone_number_verified: 'true', email: 'rec@example.com', email_verified: 'true' };
+        const token = await signedIn(p, c, 'rec', attrs);
+        const forgot = async () => (await send(new ForgotPasswordCommand({ ClientId: c, Username: 'rec' }))).CodeDeliveryDetails.DeliveryMedium;
+        assert.equal(await forgot(), 'SMS', 'the phone first, as the setting says');
+        await send(new SetUserMFAPreferenceCommand({ AccessToken: token, SMSMfaSettings: { Enabled: true } }));
+        assert.equal(await forgot(), 'EMAIL', 'not the phone that is also the MFA factor');
+        await send(new SetUserMFAPreferenceCommand({ AccessToken: token, EmailMfaSettings: { Enabled: true } }));
+        await expectError(
+          send(new ForgotPasswordCommand({ ClientId: c, Username: 'rec' })),
+          'InvalidParameterException',
+          'Cannot reset password for the user as there is no registered/verified email or phone_number',
+        );
+        await send(new SetUserMFAPreferenceCommand({ AccessToken: token, SMSMfaSettings: { Enabled: false } }));
+        assert.equal(await forgot(), 'SMS');
       });
     });
 
