@@ -5,7 +5,8 @@
  * injected clock's time, drift, reuse, the secret sealed in the database), the user's factors
  * (SetUserMFAPreference, AdminSetUserMFAPreference, the legacy SetUserSettings /
  * AdminSetUserSettings) as GetUser and AdminGetUser show them, the SMS and email codes the sign-in
- * challenges will send, and amazon-cognito-identity-js driving the same operations.
+ * challenges will send, password recovery with MFA on, user import jobs, migration 0009, and
+ * amazon-cognito-identity-js and aws-amplify v6 driving the same operations.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -41,6 +42,9 @@ import {
   VerifySoftwareTokenCommand,
   type CreateUserPoolCommandInput,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { Amplify } from 'aws-amplify';
+import { fetchMFAPreference, setUpTOTP, signIn, signOut, updateMFAPreference, verifyTOTPSetup } from 'aws-amplify/auth';
+import { cognitoUserPoolsTokenProvider } from 'aws-amplify/auth/cognito';
 import { AuthenticationDetails, CognitoUser, CognitoUserPool, type CognitoUserSession, type ICognitoStorage } from 'amazon-cognito-identity-js';
 import { checkSoftwareTokenCode, checkMfaCode, mfaState, sendMfaCode } from '../src/domain/mfa.js';
 import { Secrets } from '../src/domain/secrets.js';
@@ -602,6 +606,50 @@ for (const backend of await backends()) {
           assert.equal((await c.send(new AdminGetUserCommand({ UserPoolId: p, Username: 'without' }))).MFAOptions, undefined);
         } finally {
           await imp.close();
+        }
+      });
+    });
+
+    describe('aws-amplify v6', () => {
+      it('setUpTOTP, verifyTOTPSetup, updateMFAPreference and fetchMFAPreference for a signed-in user', async () => {
+        const p = await pool();
+        await setMfaConfig(p, { MfaConfiguration: 'OPTIONAL', SoftwareTokenMfaConfiguration: { Enabled: true } });
+        const c = await client(p);
+        await signedIn(p, c, 'amp');
+        // Amplify checks its tokens against the wall clock: the server's clock is set back to it.
+        clock.set(Date.now());
+        const data = new Map<string, string>();
+        Amplify.configure({ Auth: { Cognito: { userPoolId: p, userPoolClientId: c, userPoolEndpoint: t.url } } });
+        cognitoUserPoolsTokenProvider.setKeyValueStorage({
+          setItem: async (k, v) => void data.set(k, v),
+          getItem: async (k) => data.get(k) ?? null,
+          removeItem: async (k) => void data.delete(k),
+          clear: async () => data.clear(),
+        });
+        const prefs = async () => {
+          const { enabled, preferred } = await fetchMFAPreference();
+          return { enabled, preferred };
+        };
+        try {
+          const r = await signIn({ username: 'amp', password: PASSWORD });
+          assert.equal(r.isSignedIn, true);
+          assert.deepEqual(await prefs(), { enabled: undefined, preferred: undefined });
+          const details = await setUpTOTP();
+          assert.match(details.sharedSecret, /^[A-Z2-7]{52}$/);
+          const uri = details.getSetupUri('incognito');
+          assert.equal(uri.searchParams.get('secret'), details.sharedSecret);
+          await assert.rejects(verifyTOTPSetup({ code: codeAt(details.sharedSecret, clock.now()) === '000000' ? '000001' : '000000' }), { name: 'EnableSoftwareTokenMFAException' });
+          await verifyTOTPSetup({ code: codeAt(details.sharedSecret, clock.now()), options: { friendlyDeviceName: 'amplify phone' } });
+          await updateMFAPreference({ totp: 'PREFERRED' });
+          assert.deepEqual(await prefs(), { enabled: ['TOTP'], preferred: 'TOTP' });
+          await updateMFAPreference({ totp: 'NOT_PREFERRED' });
+          assert.deepEqual(await prefs(), { enabled: ['TOTP'], preferred: undefined });
+          await updateMFAPreference({ totp: 'DISABLED' });
+          assert.deepEqual(await prefs(), { enabled: undefined, preferred: undefined });
+          const stored = JSON.parse((await rawRow(p, 'amp')).mfa!);
+          assert.equal(stored.totp.friendlyName, 'amplify phone');
+        } finally {
+          await signOut();
         }
       });
     });
