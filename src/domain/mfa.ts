@@ -123,33 +123,35 @@ export function renderPoolMfaConfig(settings: PoolSettings): GetUserPoolMfaConfi
   };
 }
 
-/** CreateUserPool and UpdateUserPool's rule for MfaConfiguration ON/OPTIONAL without a factor. */
-const smsRequired = () => errors.invalidParameter('SMS configuration and Auto verification for phone_number are required when MFA is required/optional');
-
 /**
- * The MFA factors of a pool CreateUserPool makes: SMS when MFA is ON or OPTIONAL, which needs an
- * SmsConfiguration (the only factor CreateUserPool can turn on; TOTP and email come with
- * SetUserPoolMfaConfig afterwards).
+ * The MFA factors of a pool CreateUserPool makes: SMS when MFA is ON or OPTIONAL and an
+ * SmsConfiguration is given (the only factor CreateUserPool can turn on; TOTP and email come with
+ * SetUserPoolMfaConfig afterwards). checkPoolMfa then refuses MFA on without a factor.
  */
 export function createdPoolMfa(settings: PoolSettings): PoolMfaFactors {
-  const on = (settings.MfaConfiguration ?? 'OFF') !== 'OFF';
-  if (on && !settings.SmsConfiguration) throw smsRequired();
-  return { sms: on, softwareToken: false };
+  return { sms: (settings.MfaConfiguration ?? 'OFF') !== 'OFF' && !!settings.SmsConfiguration, softwareToken: false };
 }
 
 /**
  * The MFA factors after UpdateUserPool (`next`: the settings it builds, MfaConfiguration already
  * defaulted to OFF when omitted). OFF turns every factor off. ON or OPTIONAL keeps the software
- * token and email factors the pool has and has SMS exactly when the request carries an
- * SmsConfiguration (UpdateUserPool replaces it); without any factor left, Cognito's
- * CreateUserPool error.
+ * token and email factors the pool has, and has SMS exactly when the request carries an
+ * SmsConfiguration (UpdateUserPool replaces it). checkPoolMfa then refuses MFA on without a factor.
  */
 export function updatedPoolMfa(current: PoolSettings, next: PoolSettings): PoolMfaFactors {
   if ((next.MfaConfiguration ?? 'OFF') === 'OFF') return { sms: false, softwareToken: false };
   const had = poolMfaFactors(current);
-  const out: PoolMfaFactors = { sms: !!next.SmsConfiguration, softwareToken: had.softwareToken, ...(had.email ? { email: had.email } : {}) };
-  if (!out.sms && !out.softwareToken && !out.email) throw smsRequired();
-  return out;
+  return { sms: !!next.SmsConfiguration, softwareToken: had.softwareToken, ...(had.email ? { email: had.email } : {}) };
+}
+
+/**
+ * CreateUserPool's and UpdateUserPool's rule: MfaConfiguration ON or OPTIONAL needs a factor, which
+ * at creation can only be SMS, so Cognito's message names the SMS configuration.
+ */
+export function checkPoolMfa(settings: PoolSettings): void {
+  if ((settings.MfaConfiguration ?? 'OFF') !== 'OFF' && poolFactorList(settings).length === 0) {
+    throw errors.invalidParameter('SMS configuration and Auto verification for phone_number are required when MFA is required/optional');
+  }
 }
 
 const IAM_ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
