@@ -20,7 +20,7 @@ for (let i = 0; i < userCount; i += 500) {
       await tx.users.insert({
         poolId: UserPool.Id, username: `user${j}`, usernameKey: `user${j}`, sub: randomUUID(), status: 'CONFIRMED', enabled: true,
         attributes: { email: `user${j}@example.com`, email_verified: 'true', given_name: j % 10 === 0 ? 'Ten' : 'Other' },
-        passwordHash: hash, srpVerifier: null, passwordUpdatedAt: now, extra: {}, createdAt: now, updatedAt: now,
+        passwordHash: hash, srpVerifier: null, passwordUpdatedAt: now, mfa: {}, extra: {}, createdAt: now, updatedAt: now,
       });
     }
   });

@@ -327,7 +327,7 @@ for (const backend of await backends()) {
         await expectError(
           send(new RespondToAuthChallengeCommand({ ClientId: c.ClientId, ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: challenge.Session, ChallengeResponses: { USERNAME: 'paz', NEW_PASSWORD: 'ends with Space 3 ' } })),
           'InvalidPasswordException',
-          'Password did not conform with policy: Password must not begin or end with a space',
+          'Password does not conform to policy: Password must not begin or end with a space',
         );
       });
     });

@@ -399,7 +399,7 @@ for (const backend of await backends()) {
           log: () => {
             during ??= small.server.store.users.insert({
               poolId: p, username: 'usertaken', usernameKey: 'usertaken', sub: randomUUID(), status: 'CONFIRMED', enabled: true,
-              attributes: {}, passwordHash: null, srpVerifier: null, passwordUpdatedAt: null, extra: {}, createdAt: Date.now(), updatedAt: Date.now(),
+              attributes: {}, passwordHash: null, srpVerifier: null, passwordUpdatedAt: null, mfa: {}, extra: {}, createdAt: Date.now(), updatedAt: Date.now(),
             });
           },
         },

@@ -62,7 +62,7 @@ for (const backend of await backends()) {
       const now = Date.now();
       return {
         poolId, username, usernameKey: username, sub, status: 'CONFIRMED' as const, enabled: true,
-        attributes: {}, passwordHash: null, srpVerifier: null, passwordUpdatedAt: null, extra: {}, createdAt: now, updatedAt: now,
+        attributes: {}, passwordHash: null, srpVerifier: null, passwordUpdatedAt: null, mfa: {}, extra: {}, createdAt: now, updatedAt: now,
       };
     };
     const getUser = (UserPoolId: string, Username: string) => send(new AdminGetUserCommand({ UserPoolId, Username }));

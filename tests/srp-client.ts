@@ -12,6 +12,10 @@ interface JsbnBigInteger {
 }
 interface ClientAuthenticationHelper {
   getLargeAValue(cb: (err: unknown, A: JsbnBigInteger) => void): void;
+  generateHashDevice(deviceGroupKey: string, username: string, cb: (err: unknown) => void): void;
+  getSaltDevices(): string;
+  getVerifierDevices(): string;
+  getRandomPassword(): string;
   getPasswordAuthenticationKey(u: string, p: string, B: JsbnBigInteger, salt: JsbnBigInteger, cb: (err: unknown, hkdf: Uint8Array) => void): void;
 }
 const lib = cognitoJs as unknown as {
@@ -58,6 +62,74 @@ export class SrpClient {
       PASSWORD_CLAIM_SECRET_BLOCK: params.SECRET_BLOCK!,
       TIMESTAMP: timestamp,
       PASSWORD_CLAIM_SIGNATURE: createHmac('sha256', Buffer.from(key!)).update(message).digest('base64'),
+    };
+  }
+}
+
+/** A remembered device's secret, made as amazon-cognito-identity-js makes it after NewDeviceMetadata. */
+export interface DeviceSecret {
+  deviceKey: string;
+  groupKey: string;
+  password: string;
+  /** ConfirmDevice's DeviceSecretVerifierConfig. */
+  config: { PasswordVerifier: string; Salt: string };
+}
+
+export function makeDeviceSecret(meta: { DeviceKey: string; DeviceGroupKey: string }): DeviceSecret {
+  const helper = new lib.AuthenticationHelper(meta.DeviceGroupKey);
+  helper.generateHashDevice(meta.DeviceGroupKey, meta.DeviceKey, (err) => {
+    if (err) throw err;
+  });
+  return {
+    deviceKey: meta.DeviceKey,
+    groupKey: meta.DeviceGroupKey,
+    password: helper.getRandomPassword(),
+    config: {
+      Salt: Buffer.from(helper.getSaltDevices(), 'hex').toString('base64'),
+      PasswordVerifier: Buffer.from(helper.getVerifierDevices(), 'hex').toString('base64'),
+    },
+  };
+}
+
+/** The client side of DEVICE_SRP_AUTH / DEVICE_PASSWORD_VERIFIER (CognitoUser.getDeviceResponse). */
+export class DeviceSrpClient {
+  private readonly helper: ClientAuthenticationHelper;
+  readonly A: string;
+
+  constructor(private readonly device: DeviceSecret) {
+    this.helper = new lib.AuthenticationHelper(device.groupKey);
+    let A: JsbnBigInteger | undefined;
+    this.helper.getLargeAValue((err, v) => {
+      if (err) throw err;
+      A = v;
+    });
+    this.A = A!.toString(16);
+  }
+
+  /** DEVICE_SRP_AUTH's ChallengeResponses. */
+  start(username: string): Record<string, string> {
+    return { USERNAME: username, DEVICE_KEY: this.device.deviceKey, SRP_A: this.A };
+  }
+
+  /** The ChallengeResponses answering DEVICE_PASSWORD_VERIFIER (with another password: a wrong proof). */
+  respond(params: Record<string, string>, password = this.device.password, timestamp = new lib.DateHelper().getNowString()): Record<string, string> {
+    let key: Uint8Array | undefined;
+    this.helper.getPasswordAuthenticationKey(this.device.deviceKey, password, new BigInteger(params.SRP_B!, 16), new BigInteger(params.SALT!, 16), (err, k) => {
+      if (err) throw err;
+      key = k;
+    });
+    const message = Buffer.concat([
+      Buffer.from(this.device.groupKey, 'utf8'),
+      Buffer.from(this.device.deviceKey, 'utf8'),
+      Buffer.from(params.SECRET_BLOCK!, 'base64'),
+      Buffer.from(timestamp, 'utf8'),
+    ]);
+    return {
+      USERNAME: params.USERNAME!,
+      PASSWORD_CLAIM_SECRET_BLOCK: params.SECRET_BLOCK!,
+      TIMESTAMP: timestamp,
+      PASSWORD_CLAIM_SIGNATURE: createHmac('sha256', Buffer.from(key!)).update(message).digest('base64'),
+      DEVICE_KEY: this.device.deviceKey,
     };
   }
 }

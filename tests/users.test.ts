@@ -574,7 +574,7 @@ for (const backend of await backends()) {
         const now = Date.now();
         return {
           poolId, username: name, usernameKey: name, sub: randomUUID(), status: 'CONFIRMED' as const, enabled: true,
-          attributes: { email: `${name}@example.com` }, passwordHash: null, srpVerifier: null, passwordUpdatedAt: null, extra: {}, createdAt: now, updatedAt: now,
+          attributes: { email: `${name}@example.com` }, passwordHash: null, srpVerifier: null, passwordUpdatedAt: null, mfa: {}, extra: {}, createdAt: now, updatedAt: now,
         };
       };
 
@@ -736,7 +736,7 @@ for (const backend of await backends()) {
         const users = Array.from({ length: 10_000 }, (_, j) => ({
           poolId: big, username: `u${j}`, usernameKey: `u${j}`, sub: randomUUID(), status: j % 7 === 0 ? ('RESET_REQUIRED' as const) : ('CONFIRMED' as const), enabled: j % 13 !== 0,
           attributes: { email: `u${j}@example.com`, given_name: j % 10 === 0 ? 'Ten' : 'Other' },
-          passwordHash: hash, srpVerifier: null, passwordUpdatedAt: now, extra: {}, createdAt: now, updatedAt: now,
+          passwordHash: hash, srpVerifier: null, passwordUpdatedAt: now, mfa: {}, extra: {}, createdAt: now, updatedAt: now,
         }));
         users.sort(() => Math.random() - 0.5);
         for (let i = 0; i < users.length; i += 2_500) await t.server.store.users.insertMany(users.slice(i, i + 2_500));

@@ -256,3 +256,6 @@ function analytics(a: NonNullable<ClientInput['AnalyticsConfiguration']>) {
   }
   return a;
 }
+
+/** PreventUserExistenceErrors: an unknown user is answered like a wrong password or code. */
+export const hidesUsers = (client: { settings: ClientSettings }): boolean => client.settings.PreventUserExistenceErrors === 'ENABLED';

@@ -21,6 +21,7 @@ import {
 } from '../delivery/templates.js';
 import type { PoolRecord, UserRecord } from '../store/types.js';
 import { isTrue } from './attributes.js';
+import type { UserMfa } from './mfa.js';
 
 export type Medium = 'EMAIL' | 'SMS';
 export interface Channel {
@@ -42,16 +43,22 @@ export function signUpChannel(pool: PoolRecord, u: Pick<UserRecord, 'attributes'
 
 /**
  * Password reset goes to a verified email or phone, in the order AccountRecoverySetting gives
- * (without one: the phone first, as Cognito's legacy behaviour). `admin_only` allows none.
+ * (without one: the phone first, as Cognito's legacy behaviour). `admin_only` allows none. With an
+ * AccountRecoverySetting, the phone does not qualify for a user with SMS MFA on, nor the email for
+ * a user with email MFA on (the model's AccountRecoverySetting text: "SMS doesn't qualify for a
+ * valid password recovery mechanism if the user also has SMS multi-factor authentication (MFA)
+ * activated. Email MFA is also disqualifying for account recovery with email").
  */
-export function recoveryChannel(pool: PoolRecord, u: Pick<UserRecord, 'attributes'>): Channel | undefined {
+export function recoveryChannel(pool: PoolRecord, u: Pick<UserRecord, 'attributes'> & { mfa?: UserMfa }): Channel | undefined {
   const email = isTrue(u.attributes.email_verified) ? emailOf(u) : undefined;
   const phone = isTrue(u.attributes.phone_number_verified) ? phoneOf(u) : undefined;
   const mechanisms = [...(pool.settings.AccountRecoverySetting?.RecoveryMechanisms ?? [])].sort((a, b) => (a.Priority ?? 0) - (b.Priority ?? 0));
   if (!mechanisms.length) return phone ?? email;
+  const smsMfa = !!u.mfa?.mfaOptions?.length || !!u.mfa?.enabled?.includes('SMS_MFA');
+  const emailMfa = !!u.mfa?.enabled?.includes('EMAIL_OTP');
   for (const m of mechanisms) {
-    if (m.Name === 'verified_email' && email) return email;
-    if (m.Name === 'verified_phone_number' && phone) return phone;
+    if (m.Name === 'verified_email' && email && !emailMfa) return email;
+    if (m.Name === 'verified_phone_number' && phone && !smsMfa) return phone;
   }
   return undefined;
 }

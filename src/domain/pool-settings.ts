@@ -5,11 +5,24 @@
  */
 import type {
   CreateUserPoolRequest,
+  EmailMfaConfigType,
   SchemaAttributeType,
   UpdateUserPoolRequest,
   UserPoolType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { errors } from '../protocol/errors.js';
+import { createdPoolMfa, updatedPoolMfa } from './mfa.js';
+
+/**
+ * The MFA factors a pool offers (SetUserPoolMfaConfig, domain/mfa.ts): kept with the settings but
+ * not part of UserPoolType, so DescribeUserPool does not show it (GetUserPoolMfaConfig does).
+ */
+export interface PoolMfaFactors {
+  sms: boolean;
+  softwareToken: boolean;
+  /** Email MFA, with its template when set. Absent: off. */
+  email?: EmailMfaConfigType;
+}
 
 export type PoolSettings = Omit<
   UserPoolType,
@@ -23,7 +36,7 @@ export type PoolSettings = Omit<
   | 'CustomDomain'
   | 'UserPoolTags'
   | 'Status'
->;
+> & { MfaFactors?: PoolMfaFactors };
 
 const str = (name: string, min = '0', max = '2048'): SchemaAttributeType => ({
   Name: name,
@@ -303,6 +316,7 @@ export function createPoolSettings(input: CreateUserPoolRequest): PoolSettings {
   if (input.AliasAttributes !== undefined) settings.AliasAttributes = dedupe(input.AliasAttributes);
   if (input.UsernameAttributes !== undefined) settings.UsernameAttributes = dedupe(input.UsernameAttributes);
   if (input.UsernameConfiguration !== undefined) settings.UsernameConfiguration = input.UsernameConfiguration;
+  settings.MfaFactors = createdPoolMfa(settings);
   return settings;
 }
 
@@ -316,6 +330,7 @@ export function updatePoolSettings(current: PoolSettings, input: UpdateUserPoolR
   if (current.AliasAttributes !== undefined) settings.AliasAttributes = current.AliasAttributes;
   if (current.UsernameAttributes !== undefined) settings.UsernameAttributes = current.UsernameAttributes;
   if (current.UsernameConfiguration !== undefined) settings.UsernameConfiguration = current.UsernameConfiguration;
+  settings.MfaFactors = updatedPoolMfa(current, settings);
   return settings;
 }
 

@@ -200,6 +200,41 @@ export function verifyPasswordClaim(p: {
   timestamp: string;
   signature: string;
 }): boolean {
+  return verifyClaim({ ...p, realm: typeof p.poolId === 'string' ? poolNameOf(p.poolId) : p.poolId });
+}
+
+/**
+ * The device variant (DEVICE_PASSWORD_VERIFIER): the same proof with the device group key in the
+ * pool name's place and the device key in the username's (amazon-cognito-identity-js
+ * AuthenticationHelper(deviceGroupKey) and CognitoUser.getDeviceResponse: x hashes
+ * DeviceGroupKey || DeviceKey || ':' || the device's random password; the signature covers
+ * DeviceGroupKey || DeviceKey || SECRET_BLOCK || TIMESTAMP).
+ */
+export function verifyDeviceClaim(p: {
+  deviceGroupKey: string;
+  deviceKey: string;
+  verifier: string;
+  A: string;
+  B: string;
+  b: string;
+  secretBlock: string;
+  timestamp: string;
+  signature: string;
+}): boolean {
+  return verifyClaim({ ...p, realm: p.deviceGroupKey, userIdForSrp: p.deviceKey });
+}
+
+function verifyClaim(p: {
+  realm: string;
+  userIdForSrp: string;
+  verifier: string;
+  A: string;
+  B: string;
+  b: string;
+  secretBlock: string;
+  timestamp: string;
+  signature: string;
+}): boolean {
   try {
     const A = parseHex(p.A);
     const B = parseHex(p.B, Infinity);
@@ -207,7 +242,7 @@ export function verifyPasswordClaim(p: {
     const v = parseHex(p.verifier, Infinity);
     if (A === undefined || B === undefined || b === undefined || v === undefined) return false;
     if (A % N === 0n || B % N === 0n || b === 0n) return false;
-    if (typeof p.poolId !== 'string' || typeof p.userIdForSrp !== 'string') return false;
+    if (typeof p.realm !== 'string' || typeof p.userIdForSrp !== 'string') return false;
     if (typeof p.secretBlock !== 'string' || typeof p.timestamp !== 'string') return false;
     if (typeof p.signature !== 'string' || !/^[A-Za-z0-9+/]+={0,2}$/.test(p.signature)) return false;
 
@@ -218,7 +253,7 @@ export function verifyPasswordClaim(p: {
     // S = (A * v^u)^b mod N
     const S = modPow(((A % N) * modPow(v, u)) % N, b);
 
-    const expected = claimSignature(sessionKey(u, S), poolNameOf(p.poolId), p.userIdForSrp, p.secretBlock, p.timestamp);
+    const expected = claimSignature(sessionKey(u, S), p.realm, p.userIdForSrp, p.secretBlock, p.timestamp);
     const given = Buffer.from(p.signature, 'base64');
     return given.length === expected.length && timingSafeEqual(given, expected);
   } catch {

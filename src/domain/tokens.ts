@@ -120,7 +120,7 @@ export async function mintTokens(
   pool: PoolRecord,
   client: ClientRecord,
   user: UserRecord,
-  family: Pick<TokenFamily, 'originJti' | 'authTime' | 'scopes'>,
+  family: Pick<TokenFamily, 'originJti' | 'authTime' | 'scopes'> & { deviceKey?: string | null },
   opts: { nonce?: string; now: number },
 ): Promise<Minted> {
   const keys = await s.keys.forPool(s.store, pool.id);
@@ -149,6 +149,8 @@ export async function mintTokens(
   };
   const accessClaims: JWTPayload = {
     sub: user.sub,
+    // The remembered device of the sign-in (device tracking), as Cognito's access tokens carry it.
+    ...(family.deviceKey ? { device_key: family.deviceKey } : {}),
     ...(groups['cognito:groups'] ? { 'cognito:groups': groups['cognito:groups'] } : {}),
     iss,
     client_id: client.id,

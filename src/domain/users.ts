@@ -7,6 +7,7 @@ import { errors } from '../protocol/errors.js';
 import type { AliasClaim, PoolRecord, Store, UserProfile, UserRecord } from '../store/types.js';
 import { isTrue, toList, type Attributes } from './attributes.js';
 import type { PoolSettings } from './pool-settings.js';
+import { mfaOptionsOf } from './mfa.js';
 
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
 const PHONE = /^\+[0-9]{4,15}$/;
@@ -197,7 +198,7 @@ export async function loadUserProfile(store: Store, poolId: string, name: string
 
 /** UserType, as AdminCreateUser and ListUsers return it. */
 export function renderUser(u: UserRecord, only?: Set<string>) {
-  const mfa = u.extra.mfaOptions as unknown[] | undefined;
+  const mfa = mfaOptionsOf(u.mfa);
   return {
     Username: u.username,
     Attributes: toList(u.sub, u.attributes, only),
@@ -205,6 +206,6 @@ export function renderUser(u: UserRecord, only?: Set<string>) {
     UserLastModifiedDate: u.updatedAt / 1000,
     Enabled: u.enabled,
     UserStatus: u.status,
-    ...(mfa?.length ? { MFAOptions: mfa } : {}),
+    ...(mfa ? { MFAOptions: mfa } : {}),
   };
 }

@@ -339,6 +339,7 @@ export class ImportRunner {
         passwordHash: null,
         srpVerifier: null,
         passwordUpdatedAt: null,
+        mfa: c.mfaEnabled ? { mfaOptions: [{ DeliveryMedium: 'SMS', AttributeName: 'phone_number' }] } : {},
         extra: {},
         createdAt: now,
         updatedAt: now,

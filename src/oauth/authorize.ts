@@ -5,7 +5,7 @@
  * Until client_id and redirect_uri are known good, errors are pages; after, they are redirects to
  * the callback with `error=...` (and the request's state).
  */
-import { issueTokens } from '../operations/auth/flows.js';
+import { issueTokens } from '../signin/index.js';
 import type { Ctx } from '../operations/context.js';
 import { STANDARD_SCOPES } from '../domain/client-settings.js';
 import type { ClientRecord, PoolRecord, UserRecord } from '../store/types.js';
@@ -133,8 +133,7 @@ export async function complete(ctx: Ctx, ar: AuthorizeRequest, user: UserRecord,
     });
     return redirect(withParams(ar.redirectUri, { code, state: ar.state }), cookies);
   }
-  const r = await issueTokens(ctx, ar.pool, ar.client, user, { scopes: ar.scopes, authTime, ...(ar.nonce !== undefined ? { nonce: ar.nonce } : {}) });
-  const t = r.AuthenticationResult as { AccessToken: string; IdToken?: string; ExpiresIn: number };
+  const t = await issueTokens(ctx, ar.pool, ar.client, user, { scopes: ar.scopes, authTime, ...(ar.nonce !== undefined ? { nonce: ar.nonce } : {}) });
   // Implicit flow: never a refresh token (§3.2).
   return redirect(
     withParams(ar.redirectUri, { id_token: t.IdToken, access_token: t.AccessToken, expires_in: String(t.ExpiresIn), token_type: 'Bearer', state: ar.state }, 'fragment'),

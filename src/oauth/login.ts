@@ -1,18 +1,19 @@
 /**
  * /login (§3.3): GET renders the sign-in page for an authorization request (the same parameters
- * as /oauth2/authorize), POST signs in with the pool's rules (operations/auth/flows.ts: disabled,
- * unconfirmed, reset required, lockout, wrong password), then asks for a new password when the
- * password was temporary, and finally starts the sign-in session and goes back to the callback.
+ * as /oauth2/authorize); POST hands the form to the sign-in engine (src/signin), which decides
+ * every step: this file only renders the step the engine asks for (a page per challenge) and, once
+ * signed in, starts the browser session and goes back to the callback.
  */
 import { isCognitoError, type CognitoError } from '../protocol/errors.js';
-import { newPasswordChallenge, provePassword, setNewPassword } from '../operations/auth/flows.js';
+import { answer, missingRequired, setupAssociate, setupVerify, start, type Outcome } from '../signin/index.js';
 import type { Ctx } from '../operations/context.js';
-import type { PoolRecord, UserRecord } from '../store/types.js';
+import type { PoolRecord } from '../store/types.js';
 import { checkAuthorize, complete, pageUrl, type AuthorizeRequest } from './authorize.js';
 import { page, type HostedRequest, type HostedResponse } from './http.js';
 import { attributeLabel, formPage, type Field, type Message } from './pages.js';
 import { csrfToken, csrfValid, startSession } from './session.js';
 import { forgotPasswordStarted, confirmPage } from './account.js';
+import { codeHint, mfaCodePage, selectMfaPage, totpSetupPage } from './mfa-pages.js';
 
 /** What the username field is called in this pool. */
 export function usernameLabel(pool: PoolRecord): string {
@@ -48,11 +49,6 @@ export function loginPage(req: HostedRequest, ar: AuthorizeRequest, message?: Me
   );
 }
 
-/** The required attributes a user with a temporary password still has to give. */
-function missingRequired(pool: PoolRecord, user: Pick<UserRecord, 'attributes'>): string[] {
-  return (pool.settings.SchemaAttributes ?? []).filter((a) => a.Required && a.Name !== 'sub' && !user.attributes[a.Name!]).map((a) => a.Name!);
-}
-
 function newPasswordPage(req: HostedRequest, ar: AuthorizeRequest, session: string, required: string[], message?: Message): HostedResponse {
   const csrf = csrfToken(req);
   const fields: Field[] = [
@@ -77,9 +73,46 @@ function newPasswordPage(req: HostedRequest, ar: AuthorizeRequest, session: stri
 
 const err = (e: CognitoError): Message => ({ kind: 'error', text: e.message });
 
-async function signedIn(ctx: Ctx, req: HostedRequest, ar: AuthorizeRequest, user: UserRecord): Promise<HostedResponse> {
-  const s = await startSession(ctx, req, ar.pool, ar.client, user);
-  return complete(ctx, ar, user, s.authTime, [s.cookie]);
+/** The page for the engine's outcome: the next challenge's page, or the sign-in's end. */
+async function step(ctx: Ctx, req: HostedRequest, ar: AuthorizeRequest, o: Outcome): Promise<HostedResponse> {
+  if (o.kind === 'signedIn') {
+    const s = await startSession(ctx, req, ar.pool, ar.client, o.user);
+    return complete(ctx, ar, o.user, s.authTime, [s.cookie]);
+  }
+  const session = o.session!;
+  switch (o.name) {
+    case 'NEW_PASSWORD_REQUIRED':
+      return newPasswordPage(req, ar, session, missingRequired(ar.pool, o.user!));
+    case 'SOFTWARE_TOKEN_MFA':
+    case 'SMS_MFA':
+    case 'EMAIL_OTP':
+      return mfaCodePage(req, ar, o.name, session, codeHint(o.name, o.parameters));
+    case 'SELECT_MFA_TYPE':
+      return selectMfaPage(req, ar, session, JSON.parse(o.parameters.MFAS_CAN_CHOOSE!) as string[]);
+    case 'MFA_SETUP': {
+      // The page sets up a software token at once: the engine's AssociateSoftwareToken step.
+      let setup: Awaited<ReturnType<typeof setupAssociate>>;
+      try {
+        setup = await setupAssociate(ctx, 'hosted', session, ar.client);
+      } catch (e) {
+        if (!isCognitoError(e)) throw e;
+        return loginPage(req, ar, err(e), undefined, 400);
+      }
+      return totpSetupPage(req, ar, setup.session, setup.secretCode, setup.user.username);
+    }
+    case 'PASSWORD_VERIFIER':
+    case 'DEVICE_SRP_AUTH':
+    case 'DEVICE_PASSWORD_VERIFIER':
+      // The pages sign in by password and name no device: the engine never asks these here.
+      throw new Error(`hosted login: no page for the ${o.name} challenge`);
+  }
+}
+
+/** A step's answer failed: an expired, used or refused session goes back to the sign-in form; else the step's page again. */
+function failedStep(req: HostedRequest, ar: AuthorizeRequest, e: unknown, again: (m: Message) => HostedResponse): HostedResponse {
+  if (!isCognitoError(e)) throw e;
+  if (e.type === 'NotAuthorizedException') return loginPage(req, ar, { kind: 'error', text: `${e.message} Please sign in again.` }, undefined, 400);
+  return again(err(e));
 }
 
 export async function login(ctx: Ctx, req: HostedRequest): Promise<HostedResponse> {
@@ -88,33 +121,63 @@ export async function login(ctx: Ctx, req: HostedRequest): Promise<HostedRespons
   const ar = checked.ok;
   if (req.method === 'GET') return loginPage(req, ar);
   if (!csrfValid(req)) return loginPage(req, ar, { kind: 'error', text: 'The form expired. Please sign in again.' }, undefined, 403);
+  const f = (name: string) => req.form.get(name) ?? '';
+  const session = f('session');
+  const respond = (challengeName: string, responses: Record<string, string>) => answer(ctx, ar.pool, ar.client, { channel: 'hosted', challengeName, session, responses });
 
-  if (req.form.get('_action') === 'new_password') {
-    const session = req.form.get('session') ?? '';
-    const required = (req.form.get('required') ?? '').split(' ').filter(Boolean);
-    const password = req.form.get('new_password') ?? '';
-    if (password !== (req.form.get('confirm_password') ?? '')) {
-      return newPasswordPage(req, ar, session, required, { kind: 'error', text: 'The passwords do not match.' });
+  switch (f('_action')) {
+    case 'new_password': {
+      const required = f('required').split(' ').filter(Boolean);
+      const again = (m: Message) => newPasswordPage(req, ar, session, required, m);
+      if (f('new_password') !== f('confirm_password')) return again({ kind: 'error', text: 'The passwords do not match.' });
+      const answers: Record<string, string> = { NEW_PASSWORD: f('new_password') };
+      for (const name of required) answers[`userAttributes.${name}`] = f(`attr_${name}`);
+      let o: Outcome;
+      try {
+        o = await respond('NEW_PASSWORD_REQUIRED', answers);
+      } catch (e) {
+        return failedStep(req, ar, e, again);
+      }
+      return step(ctx, req, ar, o);
     }
-    const answers: Record<string, string> = { NEW_PASSWORD: password };
-    for (const name of required) answers[`userAttributes.${name}`] = req.form.get(`attr_${name}`) ?? '';
-    try {
-      const user = await setNewPassword(ctx, ar.pool, ar.client, session, answers);
-      return await signedIn(ctx, req, ar, user);
-    } catch (e) {
-      if (!isCognitoError(e)) throw e;
-      // An expired or used session cannot be answered again: back to the sign-in form.
-      if (e.type === 'NotAuthorizedException') return loginPage(req, ar, { kind: 'error', text: `${e.message} Please sign in again.` }, undefined, 400);
-      return newPasswordPage(req, ar, session, required, err(e));
+    case 'mfa': {
+      const challenge = f('challenge');
+      if (!['SOFTWARE_TOKEN_MFA', 'SMS_MFA', 'EMAIL_OTP'].includes(challenge)) return loginPage(req, ar, { kind: 'error', text: 'Please sign in again.' }, undefined, 400);
+      let o: Outcome;
+      try {
+        o = await respond(challenge, { [`${challenge}_CODE`]: f('code').trim() });
+      } catch (e) {
+        return failedStep(req, ar, e, (m) => mfaCodePage(req, ar, challenge, session, f('hint'), m));
+      }
+      return step(ctx, req, ar, o);
+    }
+    case 'select_mfa': {
+      let o: Outcome;
+      try {
+        o = await respond('SELECT_MFA_TYPE', { ANSWER: f('answer') });
+      } catch (e) {
+        return failedStep(req, ar, e, (m) => selectMfaPage(req, ar, session, f('options').split(' ').filter(Boolean), m));
+      }
+      return step(ctx, req, ar, o);
+    }
+    case 'mfa_setup': {
+      let o: Outcome;
+      try {
+        const verified = await setupVerify(ctx, 'hosted', session, f('code').trim(), f('device_name').trim() || undefined, ar.client);
+        o = await answer(ctx, ar.pool, ar.client, { channel: 'hosted', challengeName: 'MFA_SETUP', session: verified.session, responses: {} });
+      } catch (e) {
+        return failedStep(req, ar, e, (m) => totpSetupPage(req, ar, session, f('secret'), f('username'), m));
+      }
+      return step(ctx, req, ar, o);
     }
   }
 
-  const username = (req.form.get('username') ?? '').trim();
-  const password = req.form.get('password') ?? '';
+  const username = f('username').trim();
+  const password = f('password');
   if (!username || !password) return loginPage(req, ar, { kind: 'error', text: 'Enter your username and password.' }, username, 400);
-  let user: UserRecord;
+  let o: Outcome;
   try {
-    user = await provePassword(ctx, ar.pool, ar.client, username, password);
+    o = await start(ctx, ar.pool, ar.client, { channel: 'hosted', side: 'client', flow: 'USER_PASSWORD_AUTH', parameters: { USERNAME: username, PASSWORD: password } });
   } catch (e) {
     if (!isCognitoError(e)) throw e;
     if (e.type === 'UserNotConfirmedException') {
@@ -123,14 +186,5 @@ export async function login(ctx: Ctx, req: HostedRequest): Promise<HostedRespons
     if (e.type === 'PasswordResetRequiredException') return forgotPasswordStarted(ctx, req, ar, username, 'Your password must be reset.');
     return loginPage(req, ar, err(e), username, 400);
   }
-  if (user.status === 'FORCE_CHANGE_PASSWORD') {
-    try {
-      const challenge = await newPasswordChallenge(ctx, ar.pool, ar.client, user);
-      return newPasswordPage(req, ar, challenge.Session, missingRequired(ar.pool, user));
-    } catch (e) {
-      if (!isCognitoError(e)) throw e;
-      return loginPage(req, ar, err(e), username, 400);
-    }
-  }
-  return signedIn(ctx, req, ar, user);
+  return step(ctx, req, ar, o);
 }

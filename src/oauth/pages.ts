@@ -17,7 +17,7 @@ input{width:100%;padding:.6rem;border:1px solid #8d99a8;border-radius:4px;font:i
 button{width:100%;margin-top:1.4rem;padding:.7rem;border:0;border-radius:4px;background:#0972d3;color:#fff;font:inherit;font-weight:600;cursor:pointer}
 button:focus{outline:2px solid #033160;outline-offset:2px}.alert{padding:.7rem;border-radius:4px;background:#fff1f0;border:1px solid #d91515;color:#8f0e0e}
 .note{padding:.7rem;border-radius:4px;background:#f2f8fd;border:1px solid #0972d3}nav{margin-top:1.2rem;display:flex;justify-content:space-between;flex-wrap:wrap;gap:.5rem}
-a{color:#0458a5}.hint{font-size:.85rem;color:#414d5c;margin:.3rem 0 0}footer{text-align:center;font-size:.8rem;color:#5f6b7a;margin-top:1.5rem}
+a{color:#0458a5}.hint{font-size:.85rem;color:#414d5c;margin:.3rem 0 0}.qr{display:block;width:12rem;height:12rem;margin:1rem auto}.secret{font-family:ui-monospace,monospace;word-break:break-all;background:#f2f4f7;padding:.5rem;border-radius:4px}footer{text-align:center;font-size:.8rem;color:#5f6b7a;margin-top:1.5rem}
 `;
 
 export function layout(title: string, content: string): string {
@@ -115,17 +115,24 @@ export interface FormPage {
   message?: Message;
   /** Links under the form: [text, href]. */
   links?: [string, string][];
+  /** Markup before the form, built by the pages themselves (never user input): e.g. the TOTP QR code. */
+  intro?: string;
+  /** Instead of the one submit button, a button per choice, each sending `name=value`. */
+  choices?: { name: string; options: [value: string, label: string][] };
 }
 
 export function formPage(p: FormPage): string {
   const links = p.links?.length ? `<nav>${p.links.map(([t, h]) => `<a href="${esc(h)}">${esc(t)}</a>`).join('')}</nav>` : '';
+  const buttons = p.choices
+    ? p.choices.options.map(([value, label]) => `<button type="submit" name="${esc(p.choices!.name)}" value="${esc(value)}">${esc(label)}</button>`).join('\n')
+    : `<button type="submit">${esc(p.submit)}</button>`;
   return layout(
     p.title,
-    `${message(p.message)}
+    `${message(p.message)}${p.intro ?? ''}
 <form method="post" action="${esc(p.action)}" novalidate>
 ${hidden({ _csrf: p.csrf, ...p.hidden })}
 ${p.fields.map(field).join('\n')}
-<button type="submit">${esc(p.submit)}</button>
+${buttons}
 </form>
 ${links}`,
   );

@@ -7,7 +7,7 @@
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { hashToken } from '../domain/tokens.js';
-import { SESSION_CONTEXT } from '../operations/auth/flows.js';
+import { SESSION_CONTEXT, signInBar } from '../signin/index.js';
 import type { Ctx } from '../operations/context.js';
 import type { ClientRecord, PoolRecord, UserRecord } from '../store/types.js';
 import { clearCookie, cookie, type HostedRequest } from './http.js';
@@ -87,7 +87,8 @@ export async function sessionUser(ctx: Ctx, req: HostedRequest, pool: PoolRecord
   if (state?.kind !== 'HOSTED') return undefined;
   const { usernameKey, sub, authTime } = state as HostedState;
   const user = await ctx.store.users.get(pool.id, usernameKey);
-  if (!user || user.sub !== sub || !user.enabled || user.status !== 'CONFIRMED') return undefined;
+  // A temporary password set since (FORCE_CHANGE_PASSWORD) ends the session too: the user must choose a new one.
+  if (!user || user.sub !== sub || signInBar(user) !== undefined || user.status === 'FORCE_CHANGE_PASSWORD') return undefined;
   return { user, authTime };
 }
 

@@ -8,7 +8,7 @@ import { decodeJwt } from 'jose';
 import { STANDARD_SCOPES } from '../domain/client-settings.js';
 import { mintClientToken } from '../domain/tokens.js';
 import { isCognitoError } from '../protocol/errors.js';
-import { issueTokens, refreshAuth } from '../operations/auth/flows.js';
+import { issueTokens, refreshAuth, signInBar } from '../signin/index.js';
 import type { Ctx } from '../operations/context.js';
 import { authenticateClient } from './client-auth.js';
 import { json, type HostedRequest, type HostedResponse } from './http.js';
@@ -75,9 +75,8 @@ export async function token(ctx: Ctx, req: HostedRequest): Promise<HostedRespons
       return oauthError('invalid_grant', 'code_verifier was sent, but the authorization request had no code_challenge.');
     }
     const user = await ctx.store.users.get(pool.id, state.usernameKey);
-    if (!user || user.sub !== state.sub || !user.enabled || user.status === 'RESET_REQUIRED') return oauthError('invalid_grant', 'The user can no longer sign in.');
-    const r = await issueTokens(ctx, pool, client, user, { scopes: state.scopes, authTime: state.authTime, ...(state.nonce !== undefined ? { nonce: state.nonce } : {}) });
-    const issued = r.AuthenticationResult as Parameters<typeof tokenResponse>[0];
+    if (!user || user.sub !== state.sub || signInBar(user) !== undefined) return oauthError('invalid_grant', 'The user can no longer sign in.');
+    const issued = await issueTokens(ctx, pool, client, user, { scopes: state.scopes, authTime: state.authTime, ...(state.nonce !== undefined ? { nonce: state.nonce } : {}) });
     const originJti = decodeJwt(issued.AccessToken).origin_jti;
     if (typeof originJti === 'string') await markCodeUsed(ctx, client, code, originJti, taken.expiresAt);
     return tokenResponse(issued);
@@ -88,8 +87,8 @@ export async function token(ctx: Ctx, req: HostedRequest): Promise<HostedRespons
     if (!refresh) return oauthError('invalid_request', 'refresh_token is required.');
     const rotation = client.settings.RefreshTokenRotation;
     try {
-      const r = await refreshAuth(ctx, pool, client, refresh, () => {}, rotation?.Feature === 'ENABLED' ? { graceSeconds: rotation.RetryGracePeriodSeconds ?? 0 } : undefined);
-      return tokenResponse(r.AuthenticationResult as Parameters<typeof tokenResponse>[0]);
+      const r = await refreshAuth(ctx, pool, client, refresh, () => {}, rotation?.Feature === 'ENABLED' ? { graceSeconds: rotation.RetryGracePeriodSeconds ?? 0 } : undefined, req.form.get('device_key') ?? undefined);
+      return tokenResponse(r.tokens as Parameters<typeof tokenResponse>[0]);
     } catch (e) {
       if (isCognitoError(e)) return oauthError('invalid_grant', e.message);
       throw e;

@@ -13,6 +13,8 @@ import { AddCustomAttributes } from './pools/AddCustomAttributes.js';
 import { TagResource } from './pools/TagResource.js';
 import { UntagResource } from './pools/UntagResource.js';
 import { ListTagsForResource } from './pools/ListTagsForResource.js';
+import { SetUserPoolMfaConfig } from './pools/SetUserPoolMfaConfig.js';
+import { GetUserPoolMfaConfig } from './pools/GetUserPoolMfaConfig.js';
 import { CreateUserPoolClient } from './clients/CreateUserPoolClient.js';
 import { DescribeUserPoolClient } from './clients/DescribeUserPoolClient.js';
 import { UpdateUserPoolClient } from './clients/UpdateUserPoolClient.js';
@@ -28,6 +30,7 @@ import { AdminSetUserPassword } from './users/AdminSetUserPassword.js';
 import { AdminResetUserPassword } from './users/AdminResetUserPassword.js';
 import { AdminConfirmSignUp } from './users/AdminConfirmSignUp.js';
 import { AdminSetUserSettings } from './users/AdminSetUserSettings.js';
+import { AdminSetUserMFAPreference } from './users/AdminSetUserMFAPreference.js';
 import { ListUsers } from './users/ListUsers.js';
 import { SignUp } from './signup/SignUp.js';
 import { ConfirmSignUp } from './signup/ConfirmSignUp.js';
@@ -58,6 +61,10 @@ import { ChangePassword } from './self/ChangePassword.js';
 import { GetUserAttributeVerificationCode } from './self/GetUserAttributeVerificationCode.js';
 import { VerifyUserAttribute } from './self/VerifyUserAttribute.js';
 import { GlobalSignOut } from './self/GlobalSignOut.js';
+import { AssociateSoftwareToken } from './self/AssociateSoftwareToken.js';
+import { VerifySoftwareToken } from './self/VerifySoftwareToken.js';
+import { SetUserMFAPreference } from './self/SetUserMFAPreference.js';
+import { SetUserSettings } from './self/SetUserSettings.js';
 import { GetCSVHeader } from './imports/GetCSVHeader.js';
 import { CreateUserImportJob } from './imports/CreateUserImportJob.js';
 import { DescribeUserImportJob } from './imports/DescribeUserImportJob.js';
@@ -73,6 +80,15 @@ import { CreateUserPoolDomain } from './domains/CreateUserPoolDomain.js';
 import { DescribeUserPoolDomain } from './domains/DescribeUserPoolDomain.js';
 import { UpdateUserPoolDomain } from './domains/UpdateUserPoolDomain.js';
 import { DeleteUserPoolDomain } from './domains/DeleteUserPoolDomain.js';
+import { ConfirmDevice } from './devices/ConfirmDevice.js';
+import { UpdateDeviceStatus } from './devices/UpdateDeviceStatus.js';
+import { GetDevice } from './devices/GetDevice.js';
+import { ListDevices } from './devices/ListDevices.js';
+import { ForgetDevice } from './devices/ForgetDevice.js';
+import { AdminGetDevice } from './devices/AdminGetDevice.js';
+import { AdminListDevices } from './devices/AdminListDevices.js';
+import { AdminForgetDevice } from './devices/AdminForgetDevice.js';
+import { AdminUpdateDeviceStatus } from './devices/AdminUpdateDeviceStatus.js';
 
 export const operations: Record<string, Handler> = {
   // pools/
@@ -85,6 +101,8 @@ export const operations: Record<string, Handler> = {
   TagResource,
   UntagResource,
   ListTagsForResource,
+  SetUserPoolMfaConfig,
+  GetUserPoolMfaConfig,
   // clients/
   CreateUserPoolClient,
   DescribeUserPoolClient,
@@ -103,6 +121,7 @@ export const operations: Record<string, Handler> = {
   AdminResetUserPassword,
   AdminConfirmSignUp,
   AdminSetUserSettings,
+  AdminSetUserMFAPreference,
   ListUsers,
   // signup/ (client-side account operations)
   SignUp,
@@ -137,6 +156,10 @@ export const operations: Record<string, Handler> = {
   GetUserAttributeVerificationCode,
   VerifyUserAttribute,
   GlobalSignOut,
+  AssociateSoftwareToken,
+  VerifySoftwareToken,
+  SetUserMFAPreference,
+  SetUserSettings,
   // imports/ (user import jobs from CSV; the runner is src/imports/runner.ts)
   GetCSVHeader,
   CreateUserImportJob,
@@ -155,4 +178,14 @@ export const operations: Record<string, Handler> = {
   DescribeUserPoolDomain,
   UpdateUserPoolDomain,
   DeleteUserPoolDomain,
+  // devices/ (remembered devices)
+  ConfirmDevice,
+  UpdateDeviceStatus,
+  GetDevice,
+  ListDevices,
+  ForgetDevice,
+  AdminGetDevice,
+  AdminListDevices,
+  AdminForgetDevice,
+  AdminUpdateDeviceStatus,
 };

@@ -22,6 +22,7 @@ import { ImportRepo } from './repos/imports.js';
 import { ResourceServerRepo } from './repos/resource-servers.js';
 import { DomainRepo } from './repos/domains.js';
 import { ReadRepo } from './repos/reads.js';
+import { DeviceRepo } from './repos/devices.js';
 import { kyselyRunner, type ReadRunner } from './prepared.js';
 
 export class KyselyStore implements Store {
@@ -38,6 +39,7 @@ export class KyselyStore implements Store {
   readonly imports: ImportRepo;
   readonly resourceServers: ResourceServerRepo;
   readonly domains: DomainRepo;
+  readonly devices: DeviceRepo;
   readonly reads: ReadRepo;
 
   /** `run` runs the prepared reads (store/prepared.ts); by default through Kysely's connection handling. */
@@ -62,6 +64,7 @@ export class KyselyStore implements Store {
     this.imports = new ImportRepo(db, kind, sqliteRows);
     this.resourceServers = new ResourceServerRepo(db, kind);
     this.domains = new DomainRepo(db, kind);
+    this.devices = new DeviceRepo(db, kind);
     this.reads = new ReadRepo(run);
   }
 

@@ -365,6 +365,56 @@ const migrations = (kind: 'sqlite' | 'postgres'): Record<string, Migration> => (
         .execute();
     },
   },
+  '0009_user_mfa': {
+    async up(db: Kysely<any>) {
+      // The user's MFA settings, typed (domain/mfa.ts UserMfa) in a JSON column of their own; null
+      // for the users without any, so the hot reads parse nothing more for them.
+      await db.schema.alterTable('users').addColumn('mfa', 'text').execute();
+      // The legacy MFAOptions lived in extra.mfaOptions (AdminSetUserSettings): moved over. Few rows
+      // have it; they are found by a LIKE both engines run the same way, then done one by one.
+      const rows = await db.selectFrom('users').select(['pool_id', 'username_key', 'extra']).where('extra', 'like', '%"mfaOptions"%').execute();
+      for (const r of rows) {
+        const { mfaOptions, ...extra } = JSON.parse(r.extra) as Record<string, unknown>;
+        const sms = Array.isArray(mfaOptions) && mfaOptions.length > 0;
+        await db
+          .updateTable('users')
+          .set({
+            extra: JSON.stringify(extra),
+            mfa: sms ? JSON.stringify({ mfaOptions: [{ DeliveryMedium: 'SMS', AttributeName: 'phone_number' }] }) : null,
+          })
+          .where('pool_id', '=', r.pool_id)
+          .where('username_key', '=', r.username_key)
+          .execute();
+      }
+    },
+  },
+  '0010_devices': {
+    async up(db: Kysely<any>) {
+      const binary = kind === 'postgres' ? sql`collate "C"` : sql``;
+      // Remembered devices (device tracking): one row per device key a sign-in issued to a user. The
+      // device SRP salt and verifier (from ConfirmDevice) are sealed with the master key; null until
+      // the device is confirmed. status: 'remembered' | 'not_remembered' (null before ConfirmDevice).
+      // Deleting the user deletes its devices (the foreign key, as token_families).
+      await db.schema
+        .createTable('devices')
+        .addColumn('pool_id', 'text', (c) => c.notNull())
+        .addColumn('username_key', 'text', (c) => c.notNull())
+        .addColumn('device_key', 'text', (c) => c.notNull().modifyEnd(binary))
+        .addColumn('group_key', 'text', (c) => c.notNull())
+        .addColumn('verifier', 'text')
+        .addColumn('status', 'text')
+        .addColumn('name', 'text')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .addColumn('last_authenticated_at', 'bigint')
+        .addPrimaryKeyConstraint('devices_pk', ['pool_id', 'username_key', 'device_key'])
+        .addForeignKeyConstraint('devices_user', ['pool_id', 'username_key'], 'users', ['pool_id', 'username_key'], (c) => c.onDelete('cascade'))
+        .execute();
+      // The device a sign-in was bound to: its access tokens carry device_key, and forgetting the
+      // device revokes the sign-ins made with it.
+      await db.schema.alterTable('token_families').addColumn('device_key', 'text').execute();
+    },
+  },
 });
 
 /**

@@ -37,6 +37,8 @@ export interface UsersTable {
   updated_at: number;
   /** Sealed SRP salt and verifier (null: no password, or set before SRP existed). */
   srp_verifier: string | null;
+  /** JSON of the user's MFA settings (UserMfa), null when the user has none (most users). */
+  mfa: string | null;
   /**
    * Copies of the attributes ListUsers filters on (null when absent or empty), each indexed with
    * username_key for the filter's order. Written with the attributes, never read back as the user.
@@ -122,6 +124,22 @@ export interface TokenFamiliesTable {
   revoked_at: number | null;
   /** The scopes a hosted (OAuth) sign-in granted, space-separated; null for the API flows' sign-ins. */
   scopes: string | null;
+  /** The remembered-device key the sign-in was bound to (device tracking), else null. */
+  device_key: string | null;
+}
+
+export interface DevicesTable {
+  pool_id: string;
+  username_key: string;
+  device_key: string;
+  group_key: string;
+  /** Sealed JSON {salt, verifier} (hex) of the device's SRP secret; null until ConfirmDevice. */
+  verifier: string | null;
+  status: string | null;
+  name: string | null;
+  created_at: number;
+  updated_at: number;
+  last_authenticated_at: number | null;
 }
 
 export interface RefreshTokensTable {
@@ -223,4 +241,5 @@ export interface Database {
   resource_servers: ResourceServersTable;
   user_pool_domains: UserPoolDomainsTable;
   import_pending: ImportPendingTable;
+  devices: DevicesTable;
 }

@@ -18,6 +18,8 @@ import type { ImportRepo } from './repos/imports.js';
 import type { ResourceServerRepo } from './repos/resource-servers.js';
 import type { DomainRepo } from './repos/domains.js';
 import type { ReadRepo } from './repos/reads.js';
+import type { UserMfa } from '../domain/mfa.js';
+import type { DeviceRepo } from './repos/devices.js';
 
 export interface PoolRecord {
   id: string;
@@ -58,7 +60,12 @@ export interface UserRecord {
   passwordUpdatedAt: number | null;
   /** The SRP salt and verifier of the password, sealed with the master key (domain/credentials.ts). */
   srpVerifier: string | null;
-  /** Per-user state that is not an attribute (MFA settings, sign-in failures, ...). */
+  /**
+   * The user's MFA settings (domain/mfa.ts): the software token (its secret sealed), the
+   * factors enabled and the preferred one, the legacy MFAOptions. `{}` for a user without any.
+   */
+  mfa: UserMfa;
+  /** Per-user state that is not an attribute and has no typed place yet (sign-in failures, ...). */
   extra: Record<string, unknown>;
   createdAt: number;
   updatedAt: number;
@@ -168,6 +175,7 @@ export interface Store {
   readonly imports: ImportRepo;
   readonly resourceServers: ResourceServerRepo;
   readonly domains: DomainRepo;
+  readonly devices: DeviceRepo;
   /** The hot reads as prepared statements: one statement each (repos/reads.ts). */
   readonly reads: ReadRepo;
 }

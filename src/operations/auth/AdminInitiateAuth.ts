@@ -1,12 +1,13 @@
 import type { AdminInitiateAuthRequest } from '@aws-sdk/client-cognito-identity-provider';
+import { start } from '../../signin/index.js';
 import { loadClient } from '../clients/shared.js';
 import type { Ctx } from '../context.js';
 import { loadPool } from '../pools/shared.js';
-import { initiate } from './flows.js';
+import { toWire } from './wire.js';
 
 /** The server-side sign-in: ADMIN_USER_PASSWORD_AUTH (legacy ADMIN_NO_SRP_AUTH), USER_SRP_AUTH, refresh. */
 export async function AdminInitiateAuth(input: AdminInitiateAuthRequest, ctx: Ctx) {
   const pool = await loadPool(ctx.store, input.UserPoolId!);
   const client = await loadClient(ctx.store, pool.id, input.ClientId!);
-  return initiate(ctx, pool, client, 'admin', input.AuthFlow!, input.AuthParameters);
+  return toWire(await start(ctx, pool, client, { channel: 'api', side: 'admin', flow: input.AuthFlow!, parameters: input.AuthParameters }));
 }

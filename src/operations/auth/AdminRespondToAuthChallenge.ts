@@ -1,12 +1,13 @@
 import type { AdminRespondToAuthChallengeRequest } from '@aws-sdk/client-cognito-identity-provider';
+import { answer } from '../../signin/index.js';
 import { loadClient } from '../clients/shared.js';
 import type { Ctx } from '../context.js';
 import { loadPool } from '../pools/shared.js';
-import { respond } from './flows.js';
+import { toWire } from './wire.js';
 
 /** RespondToAuthChallenge, server side (with the pool named). */
 export async function AdminRespondToAuthChallenge(input: AdminRespondToAuthChallengeRequest, ctx: Ctx) {
   const pool = await loadPool(ctx.store, input.UserPoolId!);
   const client = await loadClient(ctx.store, pool.id, input.ClientId!);
-  return respond(ctx, pool, client, input);
+  return toWire(await answer(ctx, pool, client, { channel: 'api', challengeName: input.ChallengeName, session: input.Session, responses: input.ChallengeResponses }));
 }

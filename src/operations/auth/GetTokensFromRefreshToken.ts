@@ -3,7 +3,7 @@ import { errors } from '../../protocol/errors.js';
 import { loadClientAndPool } from '../clients/shared.js';
 import type { Ctx } from '../context.js';
 import { clientSecretProblem } from './client-secret.js';
-import { refreshAuth, requireFlow } from './flows.js';
+import { refreshAuth, requireFlow } from '../../signin/index.js';
 
 /**
  * Refresh with the plain client secret. With RefreshTokenRotation ENABLED it returns a new refresh
@@ -23,6 +23,7 @@ export async function GetTokensFromRefreshToken(input: GetTokensFromRefreshToken
     input.RefreshToken!,
     () => {},
     rotation?.Feature === 'ENABLED' ? { graceSeconds: rotation.RetryGracePeriodSeconds ?? 0 } : undefined,
+    input.DeviceKey,
   );
-  return { AuthenticationResult: r.AuthenticationResult };
+  return { AuthenticationResult: r.tokens };
 }

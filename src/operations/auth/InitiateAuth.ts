@@ -1,10 +1,11 @@
 import type { InitiateAuthRequest } from '@aws-sdk/client-cognito-identity-provider';
+import { start } from '../../signin/index.js';
 import { loadClientAndPool } from '../clients/shared.js';
 import type { Ctx } from '../context.js';
-import { initiate } from './flows.js';
+import { toWire } from './wire.js';
 
 /** The client-side sign-in: USER_PASSWORD_AUTH, USER_SRP_AUTH, REFRESH_TOKEN_AUTH / REFRESH_TOKEN. */
 export async function InitiateAuth(input: InitiateAuthRequest, ctx: Ctx) {
   const { client, pool } = await loadClientAndPool(ctx.store, input.ClientId!);
-  return initiate(ctx, pool, client, 'client', input.AuthFlow!, input.AuthParameters);
+  return toWire(await start(ctx, pool, client, { channel: 'api', side: 'client', flow: input.AuthFlow!, parameters: input.AuthParameters }));
 }

@@ -1,10 +1,11 @@
 import type { RespondToAuthChallengeRequest } from '@aws-sdk/client-cognito-identity-provider';
+import { answer } from '../../signin/index.js';
 import { loadClientAndPool } from '../clients/shared.js';
 import type { Ctx } from '../context.js';
-import { respond } from './flows.js';
+import { toWire } from './wire.js';
 
-/** Answers PASSWORD_VERIFIER (SRP) or NEW_PASSWORD_REQUIRED. */
+/** Answers the challenge a sign-in asked (PASSWORD_VERIFIER, NEW_PASSWORD_REQUIRED, ...). */
 export async function RespondToAuthChallenge(input: RespondToAuthChallengeRequest, ctx: Ctx) {
   const { client, pool } = await loadClientAndPool(ctx.store, input.ClientId!);
-  return respond(ctx, pool, client, input);
+  return toWire(await answer(ctx, pool, client, { channel: 'api', challengeName: input.ChallengeName, session: input.Session, responses: input.ChallengeResponses }));
 }

@@ -2,7 +2,7 @@ import type { AdminAddUserToGroupRequest } from '@aws-sdk/client-cognito-identit
 import { errors } from '../../protocol/errors.js';
 import type { Ctx } from '../context.js';
 import { loadPool } from '../pools/shared.js';
-import { lockUser } from '../users/shared.js';
+import { lockUser } from '../../domain/user-writes.js';
 import { loadGroup, MAX_GROUPS_PER_USER } from './shared.js';
 
 /**

@@ -23,7 +23,8 @@ export const arnOf = (pool: PoolRecord, ctx: Ctx) => poolArn(pool.region, ctx.co
 export function renderPool(pool: PoolRecord, ctx: Ctx, userCount = 0, domains: DomainRecord[] = []): object {
   const prefix = domains.find((d) => d.kind === 'prefix');
   const custom = domains.find((d) => d.kind === 'custom');
-  const { SchemaAttributes, ...rest } = pool.settings;
+  // MfaFactors is not a member of UserPoolType: GetUserPoolMfaConfig shows it.
+  const { SchemaAttributes, MfaFactors: _, ...rest } = pool.settings;
   return {
     Id: pool.id,
     Name: pool.name,

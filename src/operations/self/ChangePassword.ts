@@ -3,7 +3,7 @@ import { passwordFields } from '../../domain/credentials.js';
 import { checkPassword, verifyPassword } from '../../domain/passwords.js';
 import { errors } from '../../protocol/errors.js';
 import type { Ctx } from '../context.js';
-import { lockUser, saveUser } from '../users/shared.js';
+import { lockUser, saveUser } from '../../domain/user-writes.js';
 import { authorize } from './shared.js';
 
 /** The signed-in user changes its password, proving the current one. */

@@ -1,7 +1,7 @@
 import type { DeleteUserAttributesRequest } from '@aws-sdk/client-cognito-identity-provider';
 import { checkClientMayWrite } from '../../domain/attributes.js';
 import type { Ctx } from '../context.js';
-import { deleteAttributes } from '../users/shared.js';
+import { deleteAttributes } from '../../domain/user-writes.js';
 import { authorize } from './shared.js';
 
 /** The signed-in user deletes some of its attributes (those its client may write). */

@@ -2,7 +2,7 @@ import type { UpdateUserAttributesRequest } from '@aws-sdk/client-cognito-identi
 import { planUpdate, withPending } from '../../domain/attribute-updates.js';
 import { checkClientMayWrite, checkMutable, checkValues, toMap } from '../../domain/attributes.js';
 import type { Ctx } from '../context.js';
-import { lockUser, saveUser } from '../users/shared.js';
+import { lockUser, saveUser } from '../../domain/user-writes.js';
 import { authorize, sendVerificationCode } from './shared.js';
 
 /**

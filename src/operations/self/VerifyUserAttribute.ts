@@ -3,7 +3,7 @@ import { pendingOf, withPending } from '../../domain/attribute-updates.js';
 import { consumeCode } from '../../domain/codes.js';
 import { errors } from '../../protocol/errors.js';
 import type { Ctx } from '../context.js';
-import { lockUser, saveUser } from '../users/shared.js';
+import { lockUser, saveUser } from '../../domain/user-writes.js';
 import { authorize } from './shared.js';
 
 /**

@@ -32,3 +32,19 @@ export async function sendVerificationCode(
   const channel = { medium: attribute === 'email' ? 'EMAIL' : 'SMS', attribute, destination } as const;
   return sendCode(ctx.delivery, pool, user, channel, 'VERIFY_ATTRIBUTE', code);
 }
+
+/**
+ * AssociateSoftwareToken and VerifySoftwareToken are authorized by an AccessToken or by the Session
+ * of an MFA_SETUP challenge, never both ("The request takes an access token or a session string,
+ * but not both"). The Session variant is the sign-in engine's MFA_SETUP step (src/signin/mfa.ts).
+ */
+export function sessionOrToken(input: { AccessToken?: string; Session?: string }, operation: string): { accessToken: string } | { session: string } {
+  if (input.AccessToken !== undefined && input.Session !== undefined) {
+    // Message ours (the API reference: "The request takes an access token or a session string, but not both").
+    throw errors.invalidParameter(`${operation} takes an AccessToken or a Session, but not both.`);
+  }
+  if (input.AccessToken !== undefined) return { accessToken: input.AccessToken };
+  if (input.Session !== undefined) return { session: input.Session };
+  // Message ours.
+  throw errors.invalidParameter(`${operation} needs an AccessToken or a Session.`);
+}

@@ -5,7 +5,7 @@ import { passwordFields } from '../../domain/credentials.js';
 import { errors } from '../../protocol/errors.js';
 import { loadClientAndPool } from '../clients/shared.js';
 import type { Ctx } from '../context.js';
-import { lockUser, saveUser } from '../users/shared.js';
+import { lockUser, saveUser } from '../../domain/user-writes.js';
 import { hidesUsers, notFound, userForClient } from './shared.js';
 
 /** The reset code and a new password: the user is CONFIRMED with it (RESET_REQUIRED users too). */

@@ -4,7 +4,7 @@ import { errors } from '../../protocol/errors.js';
 import type { ClientRecord, PoolRecord, UserRecord } from '../../store/types.js';
 import { loadClientAndPool } from '../clients/shared.js';
 import type { Ctx } from '../context.js';
-import { lockUser, saveUser } from '../users/shared.js';
+import { lockUser, saveUser } from '../../domain/user-writes.js';
 import { hidesUsers, notFound, userForClient } from './shared.js';
 
 /**

@@ -10,7 +10,7 @@ import { errors } from '../../protocol/errors.js';
 import type { UserRecord } from '../../store/types.js';
 import { loadClientAndPool } from '../clients/shared.js';
 import type { Ctx } from '../context.js';
-import { insertUser } from '../users/shared.js';
+import { insertUser } from '../../domain/user-writes.js';
 
 /** Self-service sign-up: an UNCONFIRMED user, and a code to an auto-verified attribute when the pool has one. */
 export async function SignUp(input: SignUpRequest, ctx: Ctx) {
@@ -35,6 +35,7 @@ export async function SignUp(input: SignUpRequest, ctx: Ctx) {
     enabled: true,
     attributes: attrs,
     ...(await passwordFields(ctx.secrets, pool, username, input.Password, ctx.now)),
+    mfa: {},
     extra: {},
     createdAt: ctx.now,
     updatedAt: ctx.now,

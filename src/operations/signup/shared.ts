@@ -5,7 +5,7 @@ import { errors } from '../../protocol/errors.js';
 import type { ClientRecord, PoolRecord, Store, UserRecord } from '../../store/types.js';
 
 /** True when the client hides whether a user exists (PreventUserExistenceErrors ENABLED). */
-export const hidesUsers = (client: ClientRecord) => client.settings.PreventUserExistenceErrors === 'ENABLED';
+export { hidesUsers } from '../../domain/client-settings.js';
 
 /** Cognito's LEGACY answer for a user a client-side operation cannot find. */
 export const notFound = () => errors.userNotFound('Username/client id combination not found.');

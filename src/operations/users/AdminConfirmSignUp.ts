@@ -2,7 +2,7 @@ import type { AdminConfirmSignUpRequest } from '@aws-sdk/client-cognito-identity
 import { errors } from '../../protocol/errors.js';
 import type { Ctx } from '../context.js';
 import { loadPool } from '../pools/shared.js';
-import { lockUser, saveUser } from './shared.js';
+import { lockUser, saveUser } from '../../domain/user-writes.js';
 
 export async function AdminConfirmSignUp(input: AdminConfirmSignUpRequest, ctx: Ctx) {
   const pool = await loadPool(ctx.store, input.UserPoolId!);

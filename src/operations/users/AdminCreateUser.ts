@@ -8,7 +8,7 @@ import { errors } from '../../protocol/errors.js';
 import type { PoolRecord, UserRecord } from '../../store/types.js';
 import type { Ctx } from '../context.js';
 import { loadPool } from '../pools/shared.js';
-import { insertUser, lockUser } from './shared.js';
+import { insertUser, lockUser } from '../../domain/user-writes.js';
 
 /** Which channels the invitation goes over: the ones asked for, or the phone else the email (Cognito's default is SMS). */
 function mediums(input: AdminCreateUserRequest, user: UserRecord): Medium[] {
@@ -59,6 +59,7 @@ export async function AdminCreateUser(input: AdminCreateUserRequest, ctx: Ctx) {
     enabled: true,
     attributes: attrs,
     ...(await passwordFields(ctx.secrets, pool, username, temp, ctx.now)),
+    mfa: {},
     extra: {},
     createdAt: ctx.now,
     updatedAt: ctx.now,

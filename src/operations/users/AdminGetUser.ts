@@ -1,11 +1,11 @@
 import type { AdminGetUserRequest } from '@aws-sdk/client-cognito-identity-provider';
 import { toList } from '../../domain/attributes.js';
 import { loadUserProfile } from '../../domain/users.js';
+import { userMfaFields } from '../../domain/mfa.js';
 import type { Ctx } from '../context.js';
 
 export async function AdminGetUser(input: AdminGetUserRequest, ctx: Ctx) {
   const u = await loadUserProfile(ctx.store, input.UserPoolId!, input.Username!);
-  const mfa = u.extra.mfaOptions as unknown[] | undefined;
   return {
     Username: u.username,
     UserAttributes: toList(u.sub, u.attributes),
@@ -13,6 +13,6 @@ export async function AdminGetUser(input: AdminGetUserRequest, ctx: Ctx) {
     UserLastModifiedDate: u.updatedAt / 1000,
     Enabled: u.enabled,
     UserStatus: u.status,
-    ...(mfa?.length ? { MFAOptions: mfa } : {}),
+    ...userMfaFields(u.mfa),
   };
 }

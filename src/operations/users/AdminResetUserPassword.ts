@@ -4,7 +4,7 @@ import { recoveryChannel, sendCode } from '../../domain/notify.js';
 import { loadPoolAndUser } from '../../domain/users.js';
 import { errors } from '../../protocol/errors.js';
 import type { Ctx } from '../context.js';
-import { lockUser } from './shared.js';
+import { lockUser } from '../../domain/user-writes.js';
 
 /**
  * Cognito's answer for a user whose password cannot be reset: UNCONFIRMED, or FORCE_CHANGE_PASSWORD

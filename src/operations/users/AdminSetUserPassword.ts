@@ -4,7 +4,7 @@ import { passwordFields } from '../../domain/credentials.js';
 import { loadUser } from '../../domain/users.js';
 import type { Ctx } from '../context.js';
 import { loadPool } from '../pools/shared.js';
-import { lockUser, saveUser } from './shared.js';
+import { lockUser, saveUser } from '../../domain/user-writes.js';
 
 /** Permanent: the user is CONFIRMED with this password; otherwise it is temporary (FORCE_CHANGE_PASSWORD). */
 export async function AdminSetUserPassword(input: AdminSetUserPasswordRequest, ctx: Ctx) {

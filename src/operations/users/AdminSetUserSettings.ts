@@ -1,20 +1,14 @@
 import type { AdminSetUserSettingsRequest } from '@aws-sdk/client-cognito-identity-provider';
-import { errors } from '../../protocol/errors.js';
-import { lockUser } from './shared.js';
+import { setLegacyMfaOptions } from '../../domain/mfa.js';
+import { loadPoolAndUser } from '../../domain/users.js';
 import type { Ctx } from '../context.js';
-import { loadPool } from '../pools/shared.js';
 
-/** The deprecated SMS MFA options (only SMS with phone_number is valid), returned as MFAOptions. */
+/**
+ * The deprecated SMS MFA options (only SMS with phone_number is valid), kept in the user's typed MFA
+ * settings (UserMfa.mfaOptions) and returned as MFAOptions; an empty list turns SMS MFA off.
+ */
 export async function AdminSetUserSettings(input: AdminSetUserSettingsRequest, ctx: Ctx) {
-  const pool = await loadPool(ctx.store, input.UserPoolId!);
-  for (const o of input.MFAOptions ?? []) {
-    if (o.DeliveryMedium !== 'SMS' || o.AttributeName !== 'phone_number') {
-      throw errors.invalidParameter('Only SMS MFA with the phone_number attribute can be set with MFAOptions.');
-    }
-  }
-  await ctx.store.transaction(async (tx) => {
-    const u = await lockUser(tx, pool, input.Username!);
-    await tx.users.update({ ...u, extra: { ...u.extra, mfaOptions: input.MFAOptions ?? [] }, updatedAt: ctx.now });
-  });
+  const { user } = await loadPoolAndUser(ctx.store, input.UserPoolId!, input.Username!);
+  await setLegacyMfaOptions(ctx, user, input.MFAOptions);
   return {};
 }

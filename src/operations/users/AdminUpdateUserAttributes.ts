@@ -4,7 +4,7 @@ import { checkMutable, checkValues, toMap } from '../../domain/attributes.js';
 import type { Ctx } from '../context.js';
 import { loadPool } from '../pools/shared.js';
 import { sendVerificationCode } from '../self/shared.js';
-import { lockUser, saveUser } from './shared.js';
+import { lockUser, saveUser } from '../../domain/user-writes.js';
 
 /**
  * Changing the email or phone number un-verifies it, unless the same request sets it verified.

@@ -4,7 +4,7 @@
  * their refresh tokens, as a global sign-out does: enabling the user again does not bring them back.
  */
 import type { AdminDisableUserRequest, AdminEnableUserRequest } from '@aws-sdk/client-cognito-identity-provider';
-import { lockUser } from './shared.js';
+import { lockUser } from '../../domain/user-writes.js';
 import type { Ctx } from '../context.js';
 import { loadPool } from '../pools/shared.js';
 

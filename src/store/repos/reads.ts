@@ -26,6 +26,7 @@ const USER_COLUMNS = [
   'password_hash',
   'password_updated_at',
   'srp_verifier',
+  'mfa',
   'extra',
   'created_at',
   'updated_at',
@@ -34,7 +35,7 @@ const USER_COLUMNS = [
 const PROFILE_COLUMNS = USER_COLUMNS.filter((c) => c !== 'password_hash' && c !== 'password_updated_at' && c !== 'srp_verifier');
 const POOL_COLUMNS = ['id', 'region', 'name', 'created_at', 'updated_at', 'settings', 'tags'] as const;
 const CLIENT_COLUMNS = ['id', 'pool_id', 'name', 'secret', 'created_at', 'updated_at', 'settings'] as const;
-const FAMILY_COLUMNS = ['origin_jti', 'pool_id', 'client_id', 'username_key', 'auth_time', 'created_at', 'expires_at', 'revoked_at', 'scopes'] as const;
+const FAMILY_COLUMNS = ['origin_jti', 'pool_id', 'client_id', 'username_key', 'auth_time', 'created_at', 'expires_at', 'revoked_at', 'scopes', 'device_key'] as const;
 
 /** `t.a AS pa, t.b AS pb, ...`: every result column named, the same on both dialects. */
 const columns = (table: string, names: readonly string[], prefix = '') => names.map((c) => `${table}.${c} AS ${prefix}${c}`).join(', ');
@@ -55,7 +56,7 @@ const ALIAS_KINDS = `'email', 'phone_number', 'preferred_username'`;
  * key. Parameters: pool id, name, lower-case name.
  */
 const POOL_AND_USERS = preparedRead(
-  'pool_and_users_v1',
+  'pool_and_users_v2',
   `SELECT ${columns('p', POOL_COLUMNS, 'p_')}, u.username_key AS via_key, ${columns('u', USER_COLUMNS)}
      FROM user_pools p LEFT JOIN users u ON u.pool_id = p.id AND u.username_key IN (?, ?)
     WHERE p.id = ?`,
@@ -68,7 +69,7 @@ const POOL_AND_USERS = preparedRead(
  * username key, pool id.
  */
 const POOL_AND_PROFILE = preparedRead(
-  'pool_and_profile_v1',
+  'pool_and_profile_v2',
   `SELECT p.created_at AS p_created_at, ${columns('u', PROFILE_COLUMNS)}
      FROM user_pools p LEFT JOIN users u ON u.pool_id = p.id AND u.username_key = ?
     WHERE p.id = ?`,
@@ -80,15 +81,15 @@ const POOL_AND_PROFILE = preparedRead(
  * the alias kind, `via_key` its value key. Parameters: pool id, name, lower-case name.
  */
 const USERS_BY_ALIAS = preparedRead(
-  'users_by_alias_v1',
+  'users_by_alias_v2',
   `SELECT a.kind AS via, a.value_key AS via_key, ${columns('u', USER_COLUMNS)}
      FROM user_aliases a JOIN users u ON u.pool_id = a.pool_id AND u.username_key = a.username_key
     WHERE a.pool_id = ? AND a.kind IN (${ALIAS_KINDS}) AND a.value_key IN (?, ?)`,
 );
 
-const USER_BY_KEY = preparedRead('user_by_key_v1', `SELECT ${columns('u', USER_COLUMNS)} FROM users u WHERE u.pool_id = ? AND u.username_key = ?`);
+const USER_BY_KEY = preparedRead('user_by_key_v2', `SELECT ${columns('u', USER_COLUMNS)} FROM users u WHERE u.pool_id = ? AND u.username_key = ?`);
 
-const USER_BY_SUB = preparedRead('user_by_sub_v1', `SELECT ${columns('u', USER_COLUMNS)} FROM users u WHERE u.pool_id = ? AND u.sub = ?`);
+const USER_BY_SUB = preparedRead('user_by_sub_v2', `SELECT ${columns('u', USER_COLUMNS)} FROM users u WHERE u.pool_id = ? AND u.sub = ?`);
 
 const CLIENT_WITH_POOL = preparedRead(
   'client_with_pool_v1',
@@ -99,7 +100,7 @@ const CLIENT_WITH_POOL = preparedRead(
 
 /** A client with its pool, and a sign-in with its user: both sides optional, always one row. */
 const ACCESS = preparedRead(
-  'access_v1',
+  'access_v2',
   `SELECT ${columns('c', CLIENT_COLUMNS, 'c_')}, ${columns('p', POOL_COLUMNS, 'p_')},
           ${columns('f', FAMILY_COLUMNS, 'f_')}, ${columns('u', USER_COLUMNS, 'u_')}
      FROM (SELECT 1 AS one) x
@@ -133,6 +134,7 @@ function toFamily(f: Database['token_families']): TokenFamily {
     expiresAt: Number(f.expires_at),
     revokedAt: f.revoked_at === null ? null : Number(f.revoked_at),
     scopes: f.scopes === null ? null : f.scopes.split(' '),
+    deviceKey: f.device_key ?? null,
   };
 }
 

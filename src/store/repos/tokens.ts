@@ -20,6 +20,8 @@ export interface TokenFamily {
   revokedAt: number | null;
   /** The scopes a hosted (OAuth) sign-in granted; null for the API flows (their tokens get the admin scope). */
   scopes: string[] | null;
+  /** The remembered device the sign-in was bound to (its access tokens carry device_key), else null. */
+  deviceKey: string | null;
 }
 
 export interface RefreshTokenRecord {
@@ -38,9 +40,10 @@ const familyColumns = [
   'f.expires_at as f_expires_at',
   'f.revoked_at as f_revoked_at',
   'f.scopes as f_scopes',
+  'f.device_key as f_device_key',
 ] as const;
 
-type FamilyColumns = { f_origin_jti: string; f_client_id: string; f_auth_time: number; f_created_at: number; f_expires_at: number; f_revoked_at: number | null; f_scopes: string | null };
+type FamilyColumns = { f_origin_jti: string; f_client_id: string; f_auth_time: number; f_created_at: number; f_expires_at: number; f_revoked_at: number | null; f_scopes: string | null; f_device_key: string | null };
 
 /** The family from a row joined with its user (pool and username come from the user's columns). */
 const familyOf = (r: FamilyColumns & Database['users']): TokenFamily => ({
@@ -53,6 +56,7 @@ const familyOf = (r: FamilyColumns & Database['users']): TokenFamily => ({
   expiresAt: Number(r.f_expires_at),
   revokedAt: r.f_revoked_at === null ? null : Number(r.f_revoked_at),
   scopes: r.f_scopes === null ? null : r.f_scopes.split(' '),
+  deviceKey: r.f_device_key,
 });
 
 export class TokenRepo {
@@ -72,6 +76,7 @@ export class TokenRepo {
         expires_at: f.expiresAt,
         revoked_at: null,
         scopes: f.scopes === null ? null : f.scopes.join(' '),
+        device_key: f.deviceKey,
       })
       .execute();
     await this.insertRefresh(refresh);

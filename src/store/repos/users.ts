@@ -8,6 +8,7 @@ import { BulkInsert, type SqliteRows } from '../bulk.js';
 import type { Database } from '../schema.js';
 import { ConflictError, isUniqueViolation } from '../errors.js';
 import type { AliasClaim, UserFilter, UserProfile, UserRecord } from '../types.js';
+import type { UserMfa } from '../../domain/mfa.js';
 
 /** The attributes ListUsers can filter on, besides username, sub and the two statuses: each a column of users. */
 export const FILTERABLE_ATTRIBUTES = ['email', 'phone_number', 'name', 'given_name', 'family_name', 'preferred_username'] as const;
@@ -33,6 +34,8 @@ export function toUserProfile(r: ProfileRow): UserProfile {
     status: r.status as UserRecord['status'],
     enabled: Number(r.enabled) === 1,
     attributes: JSON.parse(r.attributes),
+    // Most users have no MFA settings: null, nothing to parse.
+    mfa: r.mfa === null || r.mfa === undefined ? {} : (JSON.parse(r.mfa) as UserMfa),
     extra: JSON.parse(r.extra),
     createdAt: Number(r.created_at),
     updatedAt: Number(r.updated_at),
@@ -59,6 +62,8 @@ function toRow(u: UserRecord): Database['users'] {
     password_hash: u.passwordHash,
     password_updated_at: u.passwordUpdatedAt,
     srp_verifier: u.srpVerifier,
+    // Null for a user without MFA settings (domain/mfa.ts writes no empty members).
+    mfa: u.mfa && Object.keys(u.mfa).length > 0 ? JSON.stringify(u.mfa) : null,
     extra: JSON.stringify(u.extra),
     created_at: u.createdAt,
     updated_at: u.updatedAt,
@@ -88,6 +93,7 @@ const BULK_COLUMNS = [
   ['password_hash', 'text'],
   ['password_updated_at', 'bigint'],
   ['srp_verifier', 'text'],
+  ['mfa', 'text'],
   ['extra', 'text'],
   ['created_at', 'bigint'],
   ['updated_at', 'bigint'],

@@ -1,10 +1,10 @@
-/** Helpers the user operations share: writing a user with its aliases, conflict translation. */
-import { errors } from '../../protocol/errors.js';
-import { ConflictError } from '../../store/errors.js';
-import type { PoolRecord, Store, UserRecord } from '../../store/types.js';
-import { aliasClaims, loadUser } from '../../domain/users.js';
-import { pendingOf, withPending } from '../../domain/attribute-updates.js';
-import type { Ctx } from '../context.js';
+/** Writing users: a user with its aliases (conflicts translated to Cognito errors), the locked re-read, attribute deletion. */
+import { errors } from '../protocol/errors.js';
+import { ConflictError } from '../store/errors.js';
+import type { PoolRecord, Store, UserRecord } from '../store/types.js';
+import { aliasClaims, loadUser } from './users.js';
+import { pendingOf, withPending } from './attribute-updates.js';
+import type { Ctx } from '../operations/context.js';
 
 function aliasMessage(what: string): string {
   const kind = what.slice('alias:'.length);

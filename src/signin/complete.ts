@@ -1,0 +1,106 @@
+/**
+ * The one way a sign-in ends: failures cleared, PostAuthentication, then tokens (API) or nothing
+ * more (the hosted pages start their browser session and redirect). issueTokens also mints the
+ * tokens of the hosted flows (implicit grant, code exchange) for a sign-in completed here.
+ */
+import { randomUUID } from 'node:crypto';
+import { validitySeconds } from '../domain/client-settings.js';
+import { newDeviceKey, newGroupKey, tracksDevices } from '../domain/devices.js';
+import { mintTokens, newRefreshToken } from '../domain/tokens.js';
+import type { Ctx } from '../operations/context.js';
+import type { ClientRecord, PoolRecord, UserRecord } from '../store/types.js';
+import { clearFailures, hasFailures } from './gate.js';
+import { hooks, tokenSource, type TokenGenerationSource } from './hooks.js';
+import type { Channel, Factor, SignedIn } from './types.js';
+
+/** What a hosted (OAuth) sign-in grants: its scopes, the authorize request's nonce, when the user signed in. */
+export interface Grant {
+  scopes: string[];
+  nonce?: string;
+  /** Epoch seconds of the sign-in (the hosted session's), else now. */
+  authTime?: number;
+}
+
+export interface AuthenticationResult {
+  AccessToken: string;
+  IdToken?: string;
+  RefreshToken: string;
+  ExpiresIn: number;
+  TokenType: string;
+  /** A sign-in of a pool that tracks devices, without a device: the device issued for it (ConfirmDevice confirms it). */
+  NewDeviceMetadata?: { DeviceKey: string; DeviceGroupKey: string };
+}
+
+/**
+ * A new sign-in's tokens: its token family and refresh token stored, tokens signed, failures
+ * cleared. Without a grant, the API flows' tokens (scope aws.cognito.signin.user.admin, an ID token).
+ */
+export async function issueTokens(
+  ctx: Ctx,
+  pool: PoolRecord,
+  client: ClientRecord,
+  user: UserRecord,
+  grant?: Grant,
+  source: TokenGenerationSource = grant ? 'TokenGeneration_HostedAuth' : 'TokenGeneration_Authentication',
+  /** The remembered device the sign-in is bound to: its tokens carry device_key. */
+  deviceKey: string | null = null,
+): Promise<AuthenticationResult> {
+  const originJti = randomUUID();
+  const authTime = grant?.authTime ?? Math.floor(ctx.now / 1000);
+  const refresh = newRefreshToken();
+  const expiresAt = ctx.now + validitySeconds(client.settings).refresh * 1000;
+  await ctx.store.transaction(async (tx) => {
+    await tx.tokens.insertFamily(
+      { originJti, poolId: pool.id, clientId: client.id, usernameKey: user.usernameKey, authTime, createdAt: ctx.now, expiresAt, revokedAt: null, scopes: grant?.scopes ?? null, deviceKey },
+      { tokenHash: refresh.hash, originJti, createdAt: ctx.now, expiresAt, replacedAt: null },
+    );
+    if (hasFailures(user)) await clearFailures(tx, pool, user);
+  });
+  await hooks.preTokenGeneration({ ctx, pool, client, user, source });
+  const minted = await mintTokens(ctx, pool, client, user, { originJti, authTime, scopes: grant?.scopes ?? null, deviceKey }, { now: ctx.now, ...(grant?.nonce !== undefined ? { nonce: grant.nonce } : {}) });
+  return { ...minted, RefreshToken: refresh.token } as AuthenticationResult;
+}
+
+/** Every step has passed: the sign-in ends here, on every channel. */
+export async function complete(ctx: Ctx, pool: PoolRecord, client: ClientRecord, channel: Channel, user: UserRecord, factors: Factor[], deviceKey?: string): Promise<SignedIn> {
+  await hooks.postAuthentication({ ctx, pool, client, user, channel, factors });
+  if (channel === 'hosted') {
+    if (hasFailures(user)) await ctx.store.transaction((tx) => clearFailures(tx, pool, user));
+    return { kind: 'signedIn', user, factors };
+  }
+  const device = tracksDevices(pool) ? await bindDevice(ctx, pool, user, deviceKey) : undefined;
+  const tokens = await issueTokens(ctx, pool, client, user, undefined, tokenSource(channel, factors), device?.DeviceKey ?? null);
+  return { kind: 'signedIn', user, factors, tokens: device?.issued ? { ...tokens, NewDeviceMetadata: { DeviceKey: device.DeviceKey, DeviceGroupKey: device.DeviceGroupKey } } : tokens };
+}
+
+/**
+ * The device an API sign-in of a pool that tracks devices is bound to: the one it named (the
+ * policy's `device` check found it the user's), its last sign-in time moved; else a new, not yet
+ * confirmed device in the user's device group, whose keys the answer hands out as NewDeviceMetadata.
+ */
+async function bindDevice(ctx: Ctx, pool: PoolRecord, user: UserRecord, deviceKey: string | undefined): Promise<{ DeviceKey: string; DeviceGroupKey: string; issued: boolean }> {
+  return ctx.store.transaction(async (tx) => {
+    if (deviceKey !== undefined) {
+      const d = await tx.devices.get(pool.id, user.usernameKey, deviceKey, { forUpdate: true });
+      if (d) {
+        await tx.devices.update({ ...d, lastAuthenticatedAt: ctx.now });
+        return { DeviceKey: d.deviceKey, DeviceGroupKey: d.groupKey, issued: false };
+      }
+    }
+    const groupKey = (await tx.devices.groupKeyOf(pool.id, user.usernameKey)) ?? newGroupKey();
+    const key = newDeviceKey(pool.region);
+    await tx.devices.insert({
+      poolId: pool.id,
+      usernameKey: user.usernameKey,
+      deviceKey: key,
+      groupKey,
+      verifier: null,
+      status: null,
+      name: null,
+      createdAt: ctx.now,
+      updatedAt: ctx.now,
+      lastAuthenticatedAt: ctx.now,
+    });
+    return { DeviceKey: key, DeviceGroupKey: groupKey, issued: true };
+  });
+}

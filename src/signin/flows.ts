@@ -1,0 +1,39 @@
+/** Which sign-in flows an app client allows (ExplicitAuthFlows; legacy values read as Cognito did). */
+import { DEFAULT_EXPLICIT_AUTH_FLOWS } from '../domain/client-settings.js';
+import { errors } from '../protocol/errors.js';
+import type { ClientRecord } from '../store/types.js';
+
+export type ClientFlow = 'USER_PASSWORD_AUTH' | 'ADMIN_USER_PASSWORD_AUTH' | 'USER_SRP_AUTH' | 'REFRESH_TOKEN_AUTH';
+
+function allows(client: ClientRecord, flow: ClientFlow): boolean {
+  const flows = new Set<string>(client.settings.ExplicitAuthFlows ?? DEFAULT_EXPLICIT_AUTH_FLOWS);
+  const legacy = ![...flows].some((f) => f.startsWith('ALLOW_'));
+  switch (flow) {
+    case 'USER_PASSWORD_AUTH':
+      return flows.has('ALLOW_USER_PASSWORD_AUTH') || flows.has('USER_PASSWORD_AUTH');
+    case 'ADMIN_USER_PASSWORD_AUTH':
+      return flows.has('ALLOW_ADMIN_USER_PASSWORD_AUTH') || flows.has('ADMIN_NO_SRP_AUTH');
+    case 'USER_SRP_AUTH':
+      // Before the ALLOW_ values, SRP was always on unless CUSTOM_AUTH_FLOW_ONLY.
+      return flows.has('ALLOW_USER_SRP_AUTH') || (legacy && !flows.has('CUSTOM_AUTH_FLOW_ONLY'));
+    case 'REFRESH_TOKEN_AUTH':
+      return flows.has('ALLOW_REFRESH_TOKEN_AUTH') || legacy;
+  }
+}
+
+const NOT_ENABLED: Record<ClientFlow, string> = {
+  USER_PASSWORD_AUTH: 'USER_PASSWORD_AUTH flow not enabled for this client',
+  ADMIN_USER_PASSWORD_AUTH: 'Auth flow not enabled for this client',
+  USER_SRP_AUTH: 'USER_SRP_AUTH is not enabled for the client.',
+  REFRESH_TOKEN_AUTH: 'Refresh Token flow not enabled for this client',
+};
+
+export function requireFlow(client: ClientRecord, flow: ClientFlow): void {
+  if (!allows(client, flow)) throw errors.invalidParameter(NOT_ENABLED[flow]);
+}
+
+/** CUSTOM_AUTH and USER_AUTH need what incognito does not have yet (Lambda triggers, passwordless factors). */
+export function unsupportedFlow(flow: string): never {
+  if (flow === 'CUSTOM_AUTH') throw errors.invalidParameter('Custom auth lambda trigger is not configured for the user pool.');
+  throw errors.unsupportedOperation(`incognito does not support the ${flow} flow yet.`);
+}

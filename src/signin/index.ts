@@ -1,0 +1,147 @@
+/**
+ * The sign-in engine: the one place that decides what a sign-in does next, for the JSON API
+ * (InitiateAuth, AdminInitiateAuth, (Admin)RespondToAuthChallenge) and the hosted login pages alike.
+ *
+ *   start(...)   begins a flow: the first factor (password in the request, or SRP's first step)
+ *   answer(...)  verifies one challenge's answer against its session
+ * Both return an Outcome: a challenge (name, public parameters, session) or "signed in". After each
+ * proven factor the policy (policy.ts) picks the next step; when none is left, complete.ts ends the
+ * sign-in. Transports translate Outcomes; they decide no step. Facts: shared/reference/
+ * cognito-behaviour.md §2; design: shared/design/signin-engine.md.
+ */
+import { CognitoError, errors } from '../protocol/errors.js';
+import type { Ctx } from '../operations/context.js';
+import type { ClientRecord, PoolRecord, UserRecord } from '../store/types.js';
+import { complete } from './complete.js';
+import { deviceSrpStart, deviceSrpVerify, namedDevice } from './device.js';
+import { newPasswordFactor, param, passwordFactor, srpStart, srpVerify } from './factors.js';
+import { requireFlow, unsupportedFlow } from './flows.js';
+import { codeFactor, selectFactor, setupFactor } from './mfa.js';
+import { nextStep, type Ask } from './policy.js';
+import { refreshAuth, refreshSecretCheck } from './refresh.js';
+import { openSession } from './session.js';
+import type { Channel, Factor, Outcome, Params } from './types.js';
+
+export type { Challenge, Channel, Factor, Outcome, Params, SignedIn } from './types.js';
+export { issueTokens, type AuthenticationResult, type Grant } from './complete.js';
+export { refreshAuth } from './refresh.js';
+export { provedRememberedDevice } from './policy.js';
+export { requireFlow } from './flows.js';
+export { signInBar } from './gate.js';
+export { missingRequired } from './factors.js';
+export { SESSION_CONTEXT } from './session.js';
+export { setupAssociate, setupVerify } from './mfa.js';
+
+export interface StartRequest {
+  channel: Channel;
+  /**
+   * The API's AuthFlow. The hosted login form starts USER_PASSWORD_AUTH (whatever the client's
+   * ExplicitAuthFlows: the pages sign in by password on their own terms, without SECRET_HASH).
+   */
+  flow: string;
+  /** InitiateAuth is the client side, AdminInitiateAuth the admin side (API channel). */
+  side: 'client' | 'admin';
+  parameters: Params | undefined;
+}
+
+export async function start(ctx: Ctx, pool: PoolRecord, client: ClientRecord, req: StartRequest): Promise<Outcome> {
+  const { channel, side, flow, parameters } = req;
+  if (channel === 'hosted') {
+    if (flow !== 'USER_PASSWORD_AUTH') throw new Error(`sign-in engine: the hosted pages do not start ${flow}`);
+    return proceed(ctx, pool, client, channel, await passwordFactor(ctx, pool, client, channel, parameters), ['PASSWORD']);
+  }
+  switch (flow) {
+    case 'USER_PASSWORD_AUTH':
+    case 'ADMIN_USER_PASSWORD_AUTH':
+    case 'ADMIN_NO_SRP_AUTH':
+      // The password flow is USER_PASSWORD_AUTH client-side, ADMIN_USER_PASSWORD_AUTH (legacy
+      // ADMIN_NO_SRP_AUTH) server-side; the other side's name is "Initiate Auth method not supported.".
+      if ((side === 'client') !== (flow === 'USER_PASSWORD_AUTH')) throw errors.invalidParameter('Initiate Auth method not supported.');
+      requireFlow(client, side === 'client' ? 'USER_PASSWORD_AUTH' : 'ADMIN_USER_PASSWORD_AUTH');
+      return proceed(ctx, pool, client, channel, await passwordFactor(ctx, pool, client, channel, parameters), ['PASSWORD'], namedDevice(pool, channel, parameters));
+    case 'USER_SRP_AUTH':
+      requireFlow(client, 'USER_SRP_AUTH');
+      return srpStart(ctx, pool, client, channel, parameters);
+    case 'REFRESH_TOKEN_AUTH':
+    case 'REFRESH_TOKEN': {
+      requireFlow(client, 'REFRESH_TOKEN_AUTH');
+      if (client.settings.RefreshTokenRotation?.Feature === 'ENABLED') {
+        throw errors.invalidParameter('REFRESH_TOKEN_AUTH is not allowed for clients with refresh token rotation enabled: use GetTokensFromRefreshToken.');
+      }
+      const r = await refreshAuth(ctx, pool, client, param(parameters, 'REFRESH_TOKEN'), refreshSecretCheck(client, parameters), undefined, parameters?.DEVICE_KEY);
+      return { kind: 'signedIn', user: r.user, factors: [], tokens: r.tokens };
+    }
+    default:
+      return unsupportedFlow(flow);
+  }
+}
+
+export interface AnswerRequest {
+  channel: Channel;
+  challengeName: string | undefined;
+  session: string | undefined;
+  responses: Params | undefined;
+}
+
+/** Verifies the answer to the challenge its session waits for, then asks the policy what is next. */
+export async function answer(ctx: Ctx, pool: PoolRecord, client: ClientRecord, req: AnswerRequest): Promise<Outcome> {
+  const { channel } = req;
+  switch (req.challengeName) {
+    case 'PASSWORD_VERIFIER': {
+      const { state, user, restore } = await srpVerify(ctx, pool, client, channel, req.responses);
+      // The SDKs send DEVICE_KEY with InitiateAuth and again here: the answer's wins, even when it
+      // is null (amazon-cognito-identity-js's retry without a forgotten device).
+      const deviceKey = req.responses && 'DEVICE_KEY' in req.responses ? namedDevice(pool, channel, req.responses) : state.deviceKey;
+      try {
+        return await proceed(ctx, pool, client, channel, user, [...state.proven, 'SRP'], deviceKey);
+      } catch (e) {
+        // A device that does not exist (forgotten): the proof stands, and amazon-cognito-identity-js
+        // sends it again at once without DEVICE_KEY (CognitoUser.authenticateUserDefaultAuth), so the
+        // session stays usable for that. Only the answer's own DEVICE_KEY is dropped on the retry.
+        if (e instanceof CognitoError && e.name === 'ResourceNotFoundException' && deviceKey !== undefined) {
+          await restore();
+        }
+        throw e;
+      }
+    }
+    case 'NEW_PASSWORD_REQUIRED': {
+      const { state, user } = await newPasswordFactor(ctx, pool, client, channel, req.session, req.responses);
+      return proceed(ctx, pool, client, channel, user, [...state.proven, 'NEW_PASSWORD'], state.deviceKey);
+    }
+    case 'DEVICE_SRP_AUTH':
+      return deviceSrpStart(ctx, pool, client, channel, req.session, req.responses);
+    case 'DEVICE_PASSWORD_VERIFIER': {
+      const { state, user } = await deviceSrpVerify(ctx, pool, client, channel, req.session, req.responses);
+      return proceed(ctx, pool, client, channel, user, [...state.proven, 'DEVICE'], state.deviceKey);
+    }
+    case 'SOFTWARE_TOKEN_MFA':
+    case 'SMS_MFA':
+    case 'EMAIL_OTP': {
+      const { state, user } = await codeFactor(ctx, pool, client, channel, req.challengeName, req.session, req.responses);
+      return proceed(ctx, pool, client, channel, user, [...state.proven, req.challengeName], state.deviceKey);
+    }
+    case 'SELECT_MFA_TYPE': {
+      const { state, user, ask } = await selectFactor(ctx, pool, client, channel, req.session, req.responses);
+      return challenge(ctx, pool, client, channel, user, state.proven, ask, state.deviceKey);
+    }
+    case 'MFA_SETUP': {
+      const { state, user } = await setupFactor(ctx, pool, client, channel, req.session, req.responses);
+      return proceed(ctx, pool, client, channel, user, [...state.proven, 'SOFTWARE_TOKEN_MFA'], state.deviceKey);
+    }
+    default:
+      throw errors.invalidParameter(`incognito does not issue the ${req.challengeName} challenge, so there is no session to answer it.`);
+  }
+}
+
+/** After a factor: the policy's next challenge (in a new session that remembers what passed), or completion. */
+async function proceed(ctx: Ctx, pool: PoolRecord, client: ClientRecord, channel: Channel, user: UserRecord, proven: Factor[], deviceKey?: string): Promise<Outcome> {
+  const ask = await nextStep({ ctx, pool, client, channel, user, proven, ...(deviceKey !== undefined ? { deviceKey } : {}) });
+  if (!ask) return complete(ctx, pool, client, channel, user, proven, deviceKey);
+  return challenge(ctx, pool, client, channel, user, proven, ask, deviceKey);
+}
+
+/** A challenge asked: its session opened with what has passed so far (and the device the sign-in names). */
+async function challenge(ctx: Ctx, pool: PoolRecord, client: ClientRecord, channel: Channel, user: UserRecord, proven: Factor[], ask: Ask, deviceKey?: string): Promise<Outcome> {
+  const session = await openSession(ctx, pool, client, { channel, usernameKey: user.usernameKey, proven, pending: ask.pending, ...(deviceKey !== undefined ? { deviceKey } : {}) });
+  return { kind: 'challenge', name: ask.name, parameters: ask.parameters, session, user };
+}
