@@ -49,8 +49,18 @@ async function main(): Promise<void> {
     }
     throw e;
   }
-  const { startServer } = await import('./server.js');
-  const server = await startServer(config);
+  const { ListenError, startServer } = await import('./server.js');
+  let server;
+  try {
+    server = await startServer(config);
+  } catch (e) {
+    // The port is taken (or not allowed): say so, with the setting that picks another, no stack trace.
+    if (e instanceof ListenError) {
+      console.error(`incognito: ${e.message}`);
+      process.exit(1);
+    }
+    throw e;
+  }
   log({
     msg: 'incognito listening',
     url: server.url,

@@ -48,6 +48,35 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/**
+ * A listener could not take its address: the port is in use (EADDRINUSE), not allowed (EACCES) or
+ * the host is not an address of this machine (EADDRNOTAVAIL). The message says which address and
+ * which setting picks another; the command line prints it instead of a stack trace.
+ */
+export class ListenError extends Error {
+  constructor(
+    readonly code: string,
+    /** `host:port`, as the URL would show it. */
+    readonly address: string,
+    readonly port: number,
+    /** The setting that chose the port: `--port`, or `--https-port` for the HTTPS listener. */
+    readonly flag: '--port' | '--https-port',
+  ) {
+    const env = flag === '--port' ? 'INCOGNITO_PORT' : 'INCOGNITO_HTTPS_PORT';
+    const other = port > 0 && port < 65535 ? port + 1 : 0;
+    super(
+      code === 'EADDRINUSE'
+        ? `cannot listen on ${address}: the address is already in use (another incognito, or another program, is listening there). ` +
+            `Stop that process (Ctrl-C, or kill <pid>), or choose another port with ${flag} or ${env}, for example: npm start -- ${flag} ${other}`
+        : code === 'EACCES'
+          ? `cannot listen on ${address}: permission denied (ports below 1024 need privileges). Choose another port with ${flag} or ${env}.`
+          : `cannot listen on ${address}: the host is not an address of this machine. Choose another with --host or INCOGNITO_HOST.`,
+    );
+  }
+}
+
+const LISTEN_ERRORS = new Set(['EADDRINUSE', 'EACCES', 'EADDRNOTAVAIL']);
+
 class BodyTooLarge extends Error {}
 
 /**
@@ -280,10 +309,11 @@ export async function startServer(config: Config, existingStore?: Store, options
     });
   }
 
+  const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
   try {
-    for (const [l, p] of [[server, config.port], ...(tls ? [[tls, config.httpsPort]] : [])] as [http.Server, number][]) {
+    for (const [l, p, flag] of [[server, config.port, '--port'], ...(tls ? [[tls, config.httpsPort, '--https-port']] : [])] as [http.Server, number, '--port' | '--https-port'][]) {
       await new Promise<void>((resolve, reject) => {
-        l.once('error', reject);
+        l.once('error', (e: NodeJS.ErrnoException) => reject(e.code && LISTEN_ERRORS.has(e.code) ? new ListenError(e.code, `${hostForUrl}:${p}`, p, flag) : e));
         l.listen(p, config.host, () => resolve());
       });
     }
@@ -295,11 +325,10 @@ export async function startServer(config: Config, existingStore?: Store, options
   }
   const port = (server.address() as AddressInfo).port;
   runner.start();
-  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-  services.publicUrl = (config.publicUrl ?? `http://${host}:${port}`).replace(/\/+$/, '');
+  services.publicUrl = (config.publicUrl ?? `http://${hostForUrl}:${port}`).replace(/\/+$/, '');
   return {
-    url: `http://${host}:${port}`,
-    ...(tls ? { httpsUrl: `https://${host}:${(tls.address() as AddressInfo).port}` } : {}),
+    url: `http://${hostForUrl}:${port}`,
+    ...(tls ? { httpsUrl: `https://${hostForUrl}:${(tls.address() as AddressInfo).port}` } : {}),
     port,
     store,
     delivery,

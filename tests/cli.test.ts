@@ -1,16 +1,18 @@
 /**
  * The command line as a new user meets it: `npm start` runs the build `npm install` made, without
  * compiling and without TypeScript at all; `--help` and `/health` answer; SIGTERM stops it
- * gracefully.
+ * gracefully; a port in use is a one-line message naming the address and the setting to change.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CLI } from './process.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -97,5 +99,40 @@ describe('npm start after npm install', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /src\/log\.ts changed since dist\/ was built, and TypeScript is not installed/);
     assert.match(r.stdout, /^usage: incognito/m);
+  });
+});
+
+describe('a port in use', () => {
+  let busy: net.Server;
+  let port: number;
+  let dataDir: string;
+  before(async () => {
+    busy = net.createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    port = (busy.address() as net.AddressInfo).port;
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'incognito-busy-'));
+  });
+  after(async () => {
+    await new Promise((resolve) => busy.close(resolve));
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('--port: names the address and how to choose another, without a stack trace', () => {
+    const r = spawnSync(process.execPath, [CLI, '--port', String(port), '--data-dir', dataDir], { encoding: 'utf8' });
+    assert.equal(r.status, 1);
+    assert.equal(
+      r.stderr.trim(),
+      `incognito: cannot listen on 127.0.0.1:${port}: the address is already in use (another incognito, or another program, is listening there). ` +
+        `Stop that process (Ctrl-C, or kill <pid>), or choose another port with --port or INCOGNITO_PORT, for example: npm start -- --port ${port + 1}`,
+    );
+  });
+
+  it('--https-port: the same for the HTTPS listener', async () => {
+    const { makeSelfSigned } = await import('../src/tls.js');
+    const files = await makeSelfSigned(path.join(dataDir, 'tls'), []);
+    const r = spawnSync(process.execPath, [CLI, '--port', '0', '--https-port', String(port), '--tls-cert', files.cert, '--tls-key', files.key, '--data-dir', dataDir], { encoding: 'utf8' });
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, new RegExp(`^incognito: cannot listen on 127\\.0\\.0\\.1:${port}: the address is already in use .* --https-port or INCOGNITO_HTTPS_PORT, for example: npm start -- --https-port ${port + 1}\\n$`));
+    assert.doesNotMatch(r.stderr, /\n\s+at /);
   });
 });
