@@ -28,6 +28,7 @@ import { confirmUser, CONFIRM_USER_PATH, PAGE_HEADERS } from './oauth/confirm-us
 import { DEFAULT_RUNNER_OPTIONS, ImportRunner, type RunnerOptions } from './imports/runner.js';
 import { handleUpload, UPLOAD_PATH } from './imports/upload.js';
 import { importLog, IMPORT_LOG_PATH } from './imports/http.js';
+import { BodyTooLarge, readBody } from './body.js';
 
 const CORS_HEADERS = {
   'Access-Control-Allow-Origin': '*',
@@ -76,34 +77,6 @@ export class ListenError extends Error {
 }
 
 const LISTEN_ERRORS = new Set(['EADDRINUSE', 'EACCES', 'EADDRNOTAVAIL']);
-
-class BodyTooLarge extends Error {}
-
-/**
- * Reads the body up to `limit` bytes. A larger body is drained (so the client can read our 413)
- * up to 64 times the limit, then the connection is cut.
- */
-function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size <= limit) chunks.push(c);
-      else if (size > limit * 64) req.destroy();
-    });
-    let done = false;
-    req.on('end', () => {
-      done = true;
-      if (size > limit) reject(new BodyTooLarge());
-      else resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
-    });
-    req.on('error', reject);
-    req.on('close', () => {
-      if (!done) reject(new BodyTooLarge());
-    });
-  });
-}
 
 function send(res: http.ServerResponse, status: number, headers: Record<string, string>, body: string): void {
   res.writeHead(status, { ...CORS_HEADERS, ...headers, 'Content-Length': Buffer.byteLength(body) });
