@@ -146,6 +146,8 @@ for (const backend of await backends()) {
       assert.equal(access.scope, 'openid email');
       assert.equal(access.client_id, clientId);
       assert.equal(access.token_use, 'access');
+      assert.equal(access.version, 2);
+      assert.equal(access.username, 'alice');
 
       const info = await oidc.fetchUserInfo(config, tokens.access_token, claims.sub);
       assert.equal(info.sub, claims.sub);
