@@ -15,7 +15,7 @@ import type { AddressInfo } from 'node:net';
 import type { Config } from './config.js';
 import { openStore } from './store/index.js';
 import type { Store } from './store/types.js';
-import { handleApi } from './protocol/dispatch.js';
+import { apiContentType, handleApi } from './protocol/dispatch.js';
 import { createDelivery } from './delivery/index.js';
 import type { Delivery } from './delivery/types.js';
 import { listMessages, MESSAGES_PATH } from './delivery/http.js';
@@ -83,9 +83,9 @@ function send(res: http.ServerResponse, status: number, headers: Record<string, 
   res.end(body);
 }
 
+/** The Content-Type of the JSON API's answer: plain JSON to a plain-JSON request, else AWS's own. */
 function jsonType(req: http.IncomingMessage): string {
-  const ct = req.headers['content-type'] ?? '';
-  return ct.startsWith('application/json') ? 'application/json' : 'application/x-amz-json-1.1';
+  return apiContentType(req.headers['content-type']) ?? 'application/x-amz-json-1.1';
 }
 
 /** What tests (and embedders) may inject besides the configuration. */
@@ -217,7 +217,7 @@ export async function startServer(config: Config, existingStore?: Store, options
         return;
       }
       const r = await handleApi(
-        { target: req.headers['x-amz-target'] as string | undefined, authorization: req.headers.authorization, body },
+        { contentType: req.headers['content-type'], target: req.headers['x-amz-target'] as string | undefined, authorization: req.headers.authorization, body },
         services,
         (e) => logError('unhandled error in operation', e),
       );
