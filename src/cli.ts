@@ -7,6 +7,7 @@
 import path from 'node:path';
 import { ConfigError, helpText, loadConfig } from './config.js';
 import { log, logError } from './log.js';
+import { StartupError } from './startup-error.js';
 
 // The server and the certificate maker are imported when they are used: `--help` and a bad
 // option answer without loading the database drivers and the rest of the server.
@@ -49,13 +50,13 @@ async function main(): Promise<void> {
     }
     throw e;
   }
-  const { ListenError, startServer } = await import('./server.js');
+  const { startServer } = await import('./server.js');
   let server;
   try {
     server = await startServer(config);
   } catch (e) {
-    // The port is taken (or not allowed): say so, with the setting that picks another, no stack trace.
-    if (e instanceof ListenError) {
+    // The port is taken, the data directory is another process's, the key does not fit: say so, in one line.
+    if (e instanceof StartupError) {
       console.error(`incognito: ${e.message}`);
       process.exit(1);
     }

@@ -29,6 +29,7 @@ import { DEFAULT_RUNNER_OPTIONS, ImportRunner, type RunnerOptions } from './impo
 import { handleUpload, UPLOAD_PATH } from './imports/upload.js';
 import { importLog, IMPORT_LOG_PATH } from './imports/http.js';
 import { BodyTooLarge, readBody } from './body.js';
+import { StartupError } from './startup-error.js';
 
 const CORS_HEADERS = {
   'Access-Control-Allow-Origin': '*',
@@ -52,9 +53,9 @@ export interface RunningServer {
 /**
  * A listener could not take its address: the port is in use (EADDRINUSE), not allowed (EACCES) or
  * the host is not an address of this machine (EADDRNOTAVAIL). The message says which address and
- * which setting picks another; the command line prints it instead of a stack trace.
+ * which setting picks another.
  */
-export class ListenError extends Error {
+export class ListenError extends StartupError {
   constructor(
     readonly code: string,
     /** `host:port`, as the URL would show it. */

@@ -1,7 +1,8 @@
 /**
  * The command line as a new user meets it: `npm start` runs the build `npm install` made, without
  * compiling and without TypeScript at all; `--help` and `/health` answer; SIGTERM stops it
- * gracefully; a port in use is a one-line message naming the address and the setting to change.
+ * gracefully; a port in use, a data directory another incognito owns, a master key that does not
+ * fit are one-line messages saying what to change.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,7 +13,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CLI } from './process.js';
+import { CLI, kill, startCli } from './process.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -134,5 +135,39 @@ describe('a port in use', () => {
     assert.equal(r.status, 1);
     assert.match(r.stderr, new RegExp(`^incognito: cannot listen on 127\\.0\\.0\\.1:${port}: the address is already in use .* --https-port or INCOGNITO_HTTPS_PORT, for example: npm start -- --https-port ${port + 1}\\n$`));
     assert.doesNotMatch(r.stderr, /\n\s+at /);
+  });
+});
+
+describe('other reasons not to start, in one line', () => {
+  it('a data directory another incognito owns: stop it, or a --data-dir of its own', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'incognito-owned-'));
+    const first = await startCli(['--data-dir', dataDir]);
+    try {
+      const r = spawnSync(process.execPath, [CLI, '--port', '0', '--data-dir', dataDir], { encoding: 'utf8' });
+      assert.equal(r.status, 1);
+      assert.equal(
+        r.stderr,
+        `incognito: the database in ${dataDir} is in use by another incognito process (SQLite serves one process; use PostgreSQL for several nodes). ` +
+          'Stop that process (Ctrl-C, or kill <pid>), or start this one with a --data-dir of its own (and another --port).\n',
+      );
+    } finally {
+      await kill(first, 'SIGTERM');
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('a master key that does not fit the database', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'incognito-key-'));
+    try {
+      const first = await startCli(['--data-dir', dataDir]);
+      await kill(first, 'SIGTERM');
+      const other = Buffer.alloc(32, 7).toString('base64');
+      const r = spawnSync(process.execPath, [CLI, '--port', '0', '--data-dir', dataDir], { encoding: 'utf8', env: { ...process.env, INCOGNITO_MASTER_KEY: other } });
+      assert.equal(r.status, 1);
+      assert.match(r.stderr, /^incognito: the master key does not match the one this database was set up with .*\n$/);
+      assert.doesNotMatch(r.stderr, /\n\s+at /);
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
