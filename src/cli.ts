@@ -6,9 +6,11 @@
  */
 import path from 'node:path';
 import { ConfigError, helpText, loadConfig } from './config.js';
-import { makeSelfSigned } from './tls.js';
-import { startServer } from './server.js';
 import { log, logError } from './log.js';
+import { StartupError } from './startup-error.js';
+
+// The server and the certificate maker are imported when they are used: `--help` and a bad
+// option answer without loading the database drivers and the rest of the server.
 
 async function cert(argv: string[]): Promise<void> {
   let out = './data/tls';
@@ -25,6 +27,7 @@ async function cert(argv: string[]): Promise<void> {
       process.exit(2);
     }
   }
+  const { makeSelfSigned } = await import('./tls.js');
   const files = await makeSelfSigned(path.resolve(out), names);
   console.log(`wrote ${files.cert} and ${files.key}`);
   console.log(`start with: incognito --tls-cert ${files.cert} --tls-key ${files.key}   (HTTPS on port 9443; browsers will ask you to trust the certificate)`);
@@ -47,7 +50,18 @@ async function main(): Promise<void> {
     }
     throw e;
   }
-  const server = await startServer(config);
+  const { startServer } = await import('./server.js');
+  let server;
+  try {
+    server = await startServer(config);
+  } catch (e) {
+    // The port is taken, the data directory is another process's, the key does not fit: say so, in one line.
+    if (e instanceof StartupError) {
+      console.error(`incognito: ${e.message}`);
+      process.exit(1);
+    }
+    throw e;
+  }
   log({
     msg: 'incognito listening',
     url: server.url,
@@ -55,6 +69,8 @@ async function main(): Promise<void> {
     store: server.store.kind,
     ...(server.store.kind === 'sqlite' ? { dataDir: config.dataDir } : {}),
     region: config.region,
+    // Ctrl-C in the terminal, or SIGTERM to this process id, stops the server gracefully.
+    pid: process.pid,
   });
   const stop = async (signal: string) => {
     log({ msg: `received ${signal}, shutting down` });

@@ -15,7 +15,7 @@ import type { AddressInfo } from 'node:net';
 import type { Config } from './config.js';
 import { openStore } from './store/index.js';
 import type { Store } from './store/types.js';
-import { handleApi } from './protocol/dispatch.js';
+import { apiContentType, handleApi } from './protocol/dispatch.js';
 import { createDelivery } from './delivery/index.js';
 import type { Delivery } from './delivery/types.js';
 import { listMessages, MESSAGES_PATH } from './delivery/http.js';
@@ -28,6 +28,8 @@ import { confirmUser, CONFIRM_USER_PATH, PAGE_HEADERS } from './oauth/confirm-us
 import { DEFAULT_RUNNER_OPTIONS, ImportRunner, type RunnerOptions } from './imports/runner.js';
 import { handleUpload, UPLOAD_PATH } from './imports/upload.js';
 import { importLog, IMPORT_LOG_PATH } from './imports/http.js';
+import { BodyTooLarge, readBody } from './body.js';
+import { StartupError } from './startup-error.js';
 
 const CORS_HEADERS = {
   'Access-Control-Allow-Origin': '*',
@@ -48,42 +50,43 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-class BodyTooLarge extends Error {}
-
 /**
- * Reads the body up to `limit` bytes. A larger body is drained (so the client can read our 413)
- * up to 64 times the limit, then the connection is cut.
+ * A listener could not take its address: the port is in use (EADDRINUSE), not allowed (EACCES) or
+ * the host is not an address of this machine (EADDRNOTAVAIL). The message says which address and
+ * which setting picks another.
  */
-function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size <= limit) chunks.push(c);
-      else if (size > limit * 64) req.destroy();
-    });
-    let done = false;
-    req.on('end', () => {
-      done = true;
-      if (size > limit) reject(new BodyTooLarge());
-      else resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
-    });
-    req.on('error', reject);
-    req.on('close', () => {
-      if (!done) reject(new BodyTooLarge());
-    });
-  });
+export class ListenError extends StartupError {
+  constructor(
+    readonly code: string,
+    /** `host:port`, as the URL would show it. */
+    readonly address: string,
+    readonly port: number,
+    /** The setting that chose the port: `--port`, or `--https-port` for the HTTPS listener. */
+    readonly flag: '--port' | '--https-port',
+  ) {
+    const env = flag === '--port' ? 'INCOGNITO_PORT' : 'INCOGNITO_HTTPS_PORT';
+    const other = port > 0 && port < 65535 ? port + 1 : 0;
+    super(
+      code === 'EADDRINUSE'
+        ? `cannot listen on ${address}: the address is already in use (another incognito, or another program, is listening there). ` +
+            `Stop that process (Ctrl-C, or kill <pid>), or choose another port with ${flag} or ${env}, for example: npm start -- ${flag} ${other}`
+        : code === 'EACCES'
+          ? `cannot listen on ${address}: permission denied (ports below 1024 need privileges). Choose another port with ${flag} or ${env}.`
+          : `cannot listen on ${address}: the host is not an address of this machine. Choose another with --host or INCOGNITO_HOST.`,
+    );
+  }
 }
+
+const LISTEN_ERRORS = new Set(['EADDRINUSE', 'EACCES', 'EADDRNOTAVAIL']);
 
 function send(res: http.ServerResponse, status: number, headers: Record<string, string>, body: string): void {
   res.writeHead(status, { ...CORS_HEADERS, ...headers, 'Content-Length': Buffer.byteLength(body) });
   res.end(body);
 }
 
+/** The Content-Type of the JSON API's answer: plain JSON to a plain-JSON request, else AWS's own. */
 function jsonType(req: http.IncomingMessage): string {
-  const ct = req.headers['content-type'] ?? '';
-  return ct.startsWith('application/json') ? 'application/json' : 'application/x-amz-json-1.1';
+  return apiContentType(req.headers['content-type']) ?? 'application/x-amz-json-1.1';
 }
 
 /** What tests (and embedders) may inject besides the configuration. */
@@ -216,7 +219,7 @@ export async function startServer(config: Config, existingStore?: Store, options
         return;
       }
       const r = await handleApi(
-        { target: req.headers['x-amz-target'] as string | undefined, authorization: req.headers.authorization, body },
+        { contentType: req.headers['content-type'], target: req.headers['x-amz-target'] as string | undefined, authorization: req.headers.authorization, body },
         services,
         (e) => logError('unhandled error in operation', e),
       );
@@ -281,10 +284,11 @@ export async function startServer(config: Config, existingStore?: Store, options
     });
   }
 
+  const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
   try {
-    for (const [l, p] of [[server, config.port], ...(tls ? [[tls, config.httpsPort]] : [])] as [http.Server, number][]) {
+    for (const [l, p, flag] of [[server, config.port, '--port'], ...(tls ? [[tls, config.httpsPort, '--https-port']] : [])] as [http.Server, number, '--port' | '--https-port'][]) {
       await new Promise<void>((resolve, reject) => {
-        l.once('error', reject);
+        l.once('error', (e: NodeJS.ErrnoException) => reject(e.code && LISTEN_ERRORS.has(e.code) ? new ListenError(e.code, `${hostForUrl}:${p}`, p, flag) : e));
         l.listen(p, config.host, () => resolve());
       });
     }
@@ -296,11 +300,10 @@ export async function startServer(config: Config, existingStore?: Store, options
   }
   const port = (server.address() as AddressInfo).port;
   runner.start();
-  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-  services.publicUrl = (config.publicUrl ?? `http://${host}:${port}`).replace(/\/+$/, '');
+  services.publicUrl = (config.publicUrl ?? `http://${hostForUrl}:${port}`).replace(/\/+$/, '');
   return {
-    url: `http://${host}:${port}`,
-    ...(tls ? { httpsUrl: `https://${host}:${(tls.address() as AddressInfo).port}` } : {}),
+    url: `http://${hostForUrl}:${port}`,
+    ...(tls ? { httpsUrl: `https://${hostForUrl}:${(tls.address() as AddressInfo).port}` } : {}),
     port,
     store,
     delivery,

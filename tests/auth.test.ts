@@ -157,6 +157,8 @@ for (const backend of await backends()) {
         assert.equal(access.event_id, id.event_id);
         assert.notEqual(access.jti, id.jti);
         assert.equal(access.auth_time, id.auth_time);
+        assert.equal(access.version, 2, 'the access-token format version of AWS\'s documented access token');
+        assert.equal(id.version, undefined, 'ID tokens carry none');
       });
 
       it('lifetimes follow the client validity settings and units; ReadAttributes limit the ID token', async () => {
@@ -574,6 +576,7 @@ for (const backend of await backends()) {
           const a1 = decodeJwt(r.AuthenticationResult.AccessToken);
           assert.equal(a1.auth_time, a0.auth_time);
           assert.equal(a1.origin_jti, a0.origin_jti);
+          assert.equal(a1.version, 2);
           assert.ok(a1.iat! > a0.iat!);
           assert.notEqual(a1.jti, a0.jti);
           assert.equal(decodeJwt(r.AuthenticationResult.IdToken).auth_time, a0.auth_time);

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
-import { CreateUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { AdminGetUserCommand, CreateUserPoolClientCommand, CreateUserPoolCommand, SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { backends, startTestServer, type TestServer } from './harness.js';
 import { defaults, loadConfig, ConfigError, type Config } from '../src/config.js';
 import { createDelivery } from '../src/delivery/index.js';
@@ -338,6 +338,27 @@ for (const backend of await backends()) {
       assert.deepEqual(nobody.json, { messages: [] });
       const unknownPool = await getMessages(t.url, `?userPoolId=us-east-1_nope`);
       assert.deepEqual(unknownPool.json, { messages: [] });
+    });
+
+    it('finds a user\'s messages by what the user typed: the email of an email-as-username pool, the username or the sub', async () => {
+      const pool = (await t.cognito.send(new CreateUserPoolCommand({ PoolName: 'by-email', UsernameAttributes: ['email'], AutoVerifiedAttributes: ['email'] }))).UserPool!.Id!;
+      const { UserPoolClient } = await t.cognito.send(new CreateUserPoolClientCommand({ UserPoolId: pool, ClientName: 'app' }));
+      await t.cognito.send(new SignUpCommand({ ClientId: UserPoolClient!.ClientId, Username: 'dana@example.com', Password: 'Correct-Horse-9', UserAttributes: [{ Name: 'email', Value: 'dana@example.com' }] }));
+      const user = await t.cognito.send(new AdminGetUserCommand({ UserPoolId: pool, Username: 'dana@example.com' }));
+      const sub = user.UserAttributes!.find((a) => a.Name === 'sub')!.Value!;
+      assert.equal(user.Username, sub, 'the internal username is the sub');
+      for (const name of ['dana@example.com', sub, sub.toUpperCase()]) {
+        const r = await getMessages(t.url, `?userPoolId=${pool}&username=${encodeURIComponent(name)}`);
+        assert.equal(r.status, 200, name);
+        assert.equal(r.json.messages.length, 1, name);
+        assert.equal(r.json.messages[0].username, sub);
+        assert.equal(r.json.messages[0].kind, 'SIGN_UP');
+        assert.match(r.json.messages[0].code, /^\d{6}$/);
+      }
+      const nobody = await getMessages(t.url, `?userPoolId=${pool}&username=${encodeURIComponent('erin@example.com')}`);
+      assert.deepEqual(nobody.json, { messages: [] });
+      const nul = await getMessages(t.url, `?userPoolId=${pool}&username=a%00b`);
+      assert.equal(nul.status, 400);
     });
 
     it('answers 400 for a missing pool id or a bad limit', async () => {

@@ -146,6 +146,8 @@ for (const backend of await backends()) {
       assert.equal(access.scope, 'openid email');
       assert.equal(access.client_id, clientId);
       assert.equal(access.token_use, 'access');
+      assert.equal(access.version, 2);
+      assert.equal(access.username, 'alice');
 
       const info = await oidc.fetchUserInfo(config, tokens.access_token, claims.sub);
       assert.equal(info.sub, claims.sub);
@@ -550,6 +552,34 @@ for (const backend of await backends()) {
       assert.ok(rotated.json.refresh_token && rotated.json.refresh_token !== first.json.refresh_token);
       const reused = await post({ grant_type: 'refresh_token', refresh_token: first.json.refresh_token }, basic(clientId, secret!));
       assert.deepEqual([reused.status, reused.json.error], [400, 'invalid_grant']);
+    });
+
+    it('a form over 64 KiB is answered 413 (an OAuth error on the token endpoint, the error page on the pages), not a reset connection', async () => {
+      // As `curl -H 'Expect:' --data-binary @big` sends it: the whole body at once, no 100-continue.
+      const big = `username=${'a'.repeat(100 * 1024)}`;
+      const post = (path: string) =>
+        new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }>((resolve, reject) => {
+          const req = http.request(`${t.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(big) } }, (res) => {
+            let body = '';
+            res.on('data', (c: Buffer) => (body += c.toString()));
+            res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
+          });
+          req.on('error', reject);
+          req.end(big);
+        });
+      const token = await post('/oauth2/token');
+      assert.equal(token.status, 413);
+      assert.match(token.headers['content-type']!, /^application\/json/);
+      assert.deepEqual(JSON.parse(token.body), { error: 'invalid_request', error_description: 'The body is larger than 65536 bytes.' });
+      assert.equal(token.headers.connection, 'close');
+      const login = await post('/login');
+      assert.equal(login.status, 413);
+      assert.match(login.headers['content-type']!, /^text\/html/);
+      assert.match(login.body, /The form is too large\./);
+      assert.equal(login.headers.connection, 'close');
+      // A form within the limit still goes through.
+      const small = await fetch(`${t.url}/oauth2/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=password' });
+      assert.equal(small.status, 400);
     });
 
     it('client_credentials: custom scopes of a resource server, a secret required, the granted scopes in the token', async () => {

@@ -1,6 +1,7 @@
 /** The JSON 1.1 wire itself: targets, envelopes, headers, CORS, health, and a flood of malformed input. */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { CreateUserPoolCommand, DescribeUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { backends, rawCall, startTestServer, type TestServer } from './harness.js';
 
@@ -26,6 +27,42 @@ for (const backend of await backends()) {
       const r = await rawCall(t.url, T + 'ListUserPools', '{"MaxResults": 5}', { 'content-type': 'application/json' });
       assert.equal(r.status, 200);
       assert.equal(r.headers.get('content-type'), 'application/json');
+    });
+
+    it('takes either JSON type with parameters and in any case', async () => {
+      for (const ct of ['application/x-amz-json-1.1; charset=utf-8', 'Application/X-Amz-Json-1.1', 'application/json; charset=UTF-8']) {
+        const r = await rawCall(t.url, T + 'ListUserPools', '{"MaxResults": 5}', { 'content-type': ct });
+        assert.equal(r.status, 200, ct);
+      }
+    });
+
+    it('any other Content-Type, or none, is UnknownOperationException with HTTP 404, as AWS\'s front end answers, and does nothing', async () => {
+      for (const ct of ['text/plain;charset=UTF-8', 'application/x-www-form-urlencoded', 'application/octet-stream', 'application/x-amz-json-1.0', 'application/jsonx']) {
+        const r = await rawCall(t.url, T + 'CreateUserPool', '{"PoolName": "plain"}', { 'content-type': ct });
+        assert.equal(r.status, 404, ct);
+        assert.deepEqual(r.json, {
+          __type: 'UnknownOperationException',
+          message: `Content-Type '${ct}' is not accepted: send the JSON body as application/x-amz-json-1.1 (or application/json).`,
+        });
+        assert.equal(r.headers.get('x-amzn-errortype'), 'UnknownOperationException:');
+        assert.equal(r.headers.get('content-type'), 'application/x-amz-json-1.1');
+        assert.ok(r.headers.get('x-amzn-requestid'));
+      }
+      // No Content-Type header at all (fetch would add text/plain).
+      const none = await new Promise<{ status: number; json: any }>((resolve, reject) => {
+        const req = http.request(t.url + '/', { method: 'POST', headers: { 'x-amz-target': T + 'CreateUserPool' } }, (res) => {
+          let body = '';
+          res.on('data', (c: Buffer) => (body += c.toString()));
+          res.on('end', () => resolve({ status: res.statusCode!, json: JSON.parse(body) }));
+        });
+        req.on('error', reject);
+        req.end('{"PoolName": "plain"}');
+      });
+      assert.equal(none.status, 404);
+      assert.equal(none.json.__type, 'UnknownOperationException');
+      assert.match(none.json.message, /^A request without a Content-Type is not accepted/);
+      const pools = await rawCall(t.url, T + 'ListUserPools', '{"MaxResults": 60}');
+      assert.ok(!pools.json.UserPools.some((p: { Name: string }) => p.Name === 'plain'), 'no pool was created');
     });
 
     it('errors carry __type, message and x-amzn-ErrorType with HTTP 400', async () => {

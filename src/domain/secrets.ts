@@ -14,6 +14,7 @@ import path from 'node:path';
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import type { Config } from '../config.js';
 import type { Store } from '../store/types.js';
+import { StartupError } from '../startup-error.js';
 
 const VERSION = 'v1';
 
@@ -47,7 +48,7 @@ export class Secrets {
   }
 }
 
-export class MasterKeyError extends Error {}
+export class MasterKeyError extends StartupError {}
 
 /** The master key from the configuration, or the key file (created when it does not exist yet). */
 export function loadMasterKey(config: Pick<Config, 'masterKey' | 'masterKeyFile' | 'dataDir'>): Buffer {

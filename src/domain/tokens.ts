@@ -153,6 +153,9 @@ export async function mintTokens(
     ...(family.deviceKey ? { device_key: family.deviceKey } : {}),
     ...(groups['cognito:groups'] ? { 'cognito:groups': groups['cognito:groups'] } : {}),
     iss,
+    // The access-token format version, as AWS's documented access token (and the client_credentials
+    // token below) carries it: docs/decisions.md, "The first five minutes".
+    version: 2,
     client_id: client.id,
     // Always present (not only with revocation on): sign-out and revocation find the sign-in by it.
     origin_jti: family.originJti,

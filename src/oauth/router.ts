@@ -14,6 +14,7 @@ import type http from 'node:http';
 import net from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { Services } from '../protocol/dispatch.js';
+import { BodyTooLarge, readBody } from '../body.js';
 import { logError } from '../log.js';
 import { isCognitoError } from '../protocol/errors.js';
 import { ACCOUNT_PATHS, accountPage } from './account.js';
@@ -41,19 +42,14 @@ for (const p of ACCOUNT_PATHS) ENDPOINTS[p] = { methods: ['GET', 'POST'], json: 
 /** Form bodies are small: 64 KiB is plenty for any of these. */
 const MAX_FORM = 64 * 1024;
 
-function readForm(req: http.IncomingMessage): Promise<URLSearchParams | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size <= MAX_FORM) chunks.push(c);
-      else req.destroy();
-    });
-    req.on('end', () => resolve(size > MAX_FORM ? undefined : new URLSearchParams(Buffer.concat(chunks).toString('utf8'))));
-    req.on('error', reject);
-    req.on('close', () => resolve(undefined));
-  });
+/** The form of a POST, or undefined when it is over MAX_FORM (read to its end: see body.ts). */
+async function readForm(req: http.IncomingMessage): Promise<URLSearchParams | undefined> {
+  try {
+    return new URLSearchParams((await readBody(req, MAX_FORM)).toString('utf8'));
+  } catch (e) {
+    if (e instanceof BodyTooLarge) return undefined;
+    throw e;
+  }
 }
 
 const PREFIX_HOST = /^([a-z0-9-]+)\.auth\.[a-z0-9-]+\.amazoncognito\.com$/;
@@ -87,7 +83,14 @@ export async function handleHosted(s: Services, req: http.IncomingMessage, path:
   let form = new URLSearchParams();
   if (method === 'POST') {
     const read = await readForm(req);
-    if (!read) return endpoint.json ? json(413, { error: 'invalid_request', error_description: 'The body is too large.' }) : page(413, errorPage('Request too large', 'The form is too large.'));
+    if (!read) {
+      // As the JSON API answers an oversize body: the status, then the connection is closed.
+      const r = endpoint.json
+        ? json(413, { error: 'invalid_request', error_description: `The body is larger than ${MAX_FORM} bytes.` })
+        : page(413, errorPage('Request too large', 'The form is too large.'));
+      r.headers.Connection = 'close';
+      return r;
+    }
     form = read;
   }
   const q = url.indexOf('?');

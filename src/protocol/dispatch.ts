@@ -14,7 +14,21 @@ import { regionFromAuthorization, regionFromPoolId } from './region.js';
 
 const TARGET_PREFIX = 'AWSCognitoIdentityProviderService.';
 
+/**
+ * The JSON API's media types: AWS's own, and plain JSON (which the SDKs do not send but curl and
+ * fetch users do). Parameters (`; charset=utf-8`) and case do not matter.
+ */
+export const API_CONTENT_TYPES = ['application/x-amz-json-1.1', 'application/json'] as const;
+
+/** The request's media type when it is one the API takes, else undefined. */
+export function apiContentType(header: string | undefined): (typeof API_CONTENT_TYPES)[number] | undefined {
+  const type = (header ?? '').split(';', 1)[0]!.trim().toLowerCase();
+  return API_CONTENT_TYPES.find((t) => t === type);
+}
+
 export interface ApiRequest {
+  /** The request's Content-Type header, as sent. */
+  contentType: string | undefined;
   target: string | undefined;
   authorization: string | undefined;
   body: Buffer;
@@ -88,6 +102,11 @@ export async function handleApi(req: ApiRequest, services: Services, log: (e: un
   let operation: string | undefined;
   let region: string | undefined;
   try {
+    if (!apiContentType(req.contentType)) {
+      throw errors.unknownOperationContentType(
+        `${req.contentType ? `Content-Type '${req.contentType}'` : 'A request without a Content-Type'} is not accepted: send the JSON body as application/x-amz-json-1.1 (or application/json).`,
+      );
+    }
     const target = req.target ?? '';
     if (!target.startsWith(TARGET_PREFIX)) {
       throw errors.unknownOperation(

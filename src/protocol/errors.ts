@@ -1,7 +1,8 @@
 /**
  * The single error factory. Every failure the API reports is a CognitoError whose `type` is the
  * Cognito exception name (the `__type` on the wire). Client faults are HTTP 400, as the real service
- * answers on the wire (see shared/reference/cognito-behaviour.md §6); only InternalErrorException is 500.
+ * answers on the wire (see shared/reference/cognito-behaviour.md §6); only InternalErrorException is 500,
+ * and a body of a Content-Type the API does not take is 404 (unknownOperationContentType).
  */
 export class CognitoError extends Error {
   readonly type: string;
@@ -30,6 +31,8 @@ export const errors = {
   notAuthorized: make('NotAuthorizedException'),
   serialization: make('SerializationException'),
   unknownOperation: make('UnknownOperationException'),
+  /** A Content-Type the JSON API does not take: 404, as AWS's front end answers it (docs/decisions.md). */
+  unknownOperationContentType: make('UnknownOperationException', 404),
   unsupportedOperation: make('UnsupportedOperationException'),
   invalidOAuthFlow: make('InvalidOAuthFlowException'),
   scopeDoesNotExist: make('ScopeDoesNotExistException'),

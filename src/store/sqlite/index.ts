@@ -9,6 +9,7 @@ import { KyselyStore } from '../kysely-store.js';
 import { sqliteRunner } from '../prepared.js';
 import { FALLBACK_AUTOCHECKPOINT, startCheckpointer } from './checkpointer.js';
 import { logError } from '../../log.js';
+import { StartupError } from '../../startup-error.js';
 
 /** A statement as Kysely and the prepared reads (store/prepared.ts) use it. */
 interface Statement {
@@ -66,7 +67,10 @@ function lockDataDir(dataDir: string): Database.Database {
   } catch (e) {
     lock.close();
     if ((e as { code?: string }).code?.startsWith('SQLITE_BUSY')) {
-      throw new Error(`the database in ${dataDir} is in use by another incognito process (SQLite serves one process; use PostgreSQL for several nodes)`);
+      throw new StartupError(
+        `the database in ${dataDir} is in use by another incognito process (SQLite serves one process; use PostgreSQL for several nodes). ` +
+          `Stop that process (Ctrl-C, or kill <pid>), or start this one with a --data-dir of its own (and another --port).`,
+      );
     }
     throw e;
   }
