@@ -123,7 +123,7 @@ for (const backend of await backends()) {
       // Used: the session, and the code (in a new sign-in).
       await expectError(respond(clientId, 'SOFTWARE_TOKEN_MFA', r.Session, { USERNAME: 'tina', SOFTWARE_TOKEN_MFA_CODE: code }), 'NotAuthorizedException', 'Invalid session for the user, session can only be used once.');
       const again = await passwordAuth(clientId, 'tina');
-      await expectError(respond(clientId, 'SOFTWARE_TOKEN_MFA', again.Session, { USERNAME: 'tina', SOFTWARE_TOKEN_MFA_CODE: code }), 'CodeMismatchException', 'Invalid code received for user');
+      await expectError(respond(clientId, 'SOFTWARE_TOKEN_MFA', again.Session, { USERNAME: 'tina', SOFTWARE_TOKEN_MFA_CODE: code }), 'ExpiredCodeException', 'Your software token has already been used once.');
       // Two steps ahead is too far; one step ahead passes (a phone's clock a little fast).
       await expectError(
         respond(clientId, 'SOFTWARE_TOKEN_MFA', again.Session, { USERNAME: 'tina', SOFTWARE_TOKEN_MFA_CODE: totp(secret, clock.now() + 60_000) }),
@@ -133,7 +133,7 @@ for (const backend of await backends()) {
       assert.ok((await respond(clientId, 'SOFTWARE_TOKEN_MFA', again.Session, { USERNAME: 'tina', SOFTWARE_TOKEN_MFA_CODE: totp(secret, clock.now() + 30_000) })).AuthenticationResult);
       // That step is used now: a code of the current step (older) is refused too.
       const third = await passwordAuth(clientId, 'tina');
-      await expectError(respond(clientId, 'SOFTWARE_TOKEN_MFA', third.Session, { USERNAME: 'tina', SOFTWARE_TOKEN_MFA_CODE: totp(secret, clock.now()) }), 'CodeMismatchException', 'Invalid code received for user');
+      await expectError(respond(clientId, 'SOFTWARE_TOKEN_MFA', third.Session, { USERNAME: 'tina', SOFTWARE_TOKEN_MFA_CODE: totp(secret, clock.now()) }), 'ExpiredCodeException', 'Your software token has already been used once.');
       clock.advance(60_000);
 
       // SRP: PASSWORD_VERIFIER, then the token.

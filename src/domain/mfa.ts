@@ -399,11 +399,20 @@ export const softwareTokenNotFound = () => new CognitoError('SoftwareTokenMFANot
 export const mfaCodeMismatch = () => errors.codeMismatch('Invalid code received for user');
 
 /**
+ * A right code of a step already used (by VerifySoftwareToken or an earlier sign-in) at the
+ * SOFTWARE_TOKEN_MFA challenge: Cognito's text and type (amplify-swift's MFA integration tests wait
+ * for the next step "to avoid RespondToAuthChallengeOutputError.expiredCodeException - Your software
+ * token has already been used once."; see docs/decisions.md).
+ */
+export const softwareTokenUsed = () => errors.expiredCode('Your software token has already been used once.');
+
+/**
  * The SOFTWARE_TOKEN_MFA challenge: checks a code of the user's verified token at s.now (one step
  * of drift either way) and records its step, so the same code (or an older one) is refused from
  * then on, also by a concurrent request (the row is locked while checked). Does not move
- * UserLastModifiedDate. Errors: CodeMismatchException "Invalid code received for user" (wrong or
- * reused code; nothing written; the engine counts it toward the lockout),
+ * UserLastModifiedDate. Errors: CodeMismatchException "Invalid code received for user" (a wrong
+ * code; nothing written; the engine counts it toward the lockout), ExpiredCodeException "Your
+ * software token has already been used once." (a code of a step already used; not counted),
  * SoftwareTokenMFANotFoundException (no verified token).
  */
 export async function checkSoftwareTokenCode(
@@ -418,8 +427,13 @@ export async function checkSoftwareTokenCode(
     (u) => {
       const totp = u.mfa.totp;
       if (!totp) throw softwareTokenNotFound();
-      const step = checkTotp(openTotpSecret(s.secrets, u, totp.secret), code, s.now, totp.lastStep);
-      if (step === undefined) throw mfaCodeMismatch();
+      const secret = openTotpSecret(s.secrets, u, totp.secret);
+      const step = checkTotp(secret, code, s.now, totp.lastStep);
+      if (step === undefined) {
+        // A code of the window that matches only steps already used: spent, not wrong.
+        if (typeof totp.lastStep === 'number' && checkTotp(secret, code, s.now) !== undefined) throw softwareTokenUsed();
+        throw mfaCodeMismatch();
+      }
       return { ...u.mfa, totp: { ...totp, lastStep: step } };
     },
     false,

@@ -61,7 +61,8 @@ async function sessionUser(ctx: Ctx, pool: PoolRecord, client: ClientRecord, cha
 /**
  * SOFTWARE_TOKEN_MFA, SMS_MFA, EMAIL_OTP: the code checked. A wrong one is CodeMismatchException,
  * counts toward the lockout, and leaves the session usable for another try (until it expires or
- * the lockout stops the user).
+ * the lockout stops the user); a software token code already used is ExpiredCodeException, not
+ * counted, the session kept too.
  */
 export async function codeFactor(
   ctx: Ctx,
@@ -89,6 +90,8 @@ export async function codeFactor(
       await checkSoftwareTokenCode(ctx, pool, user, code);
       ok = true;
     } catch (e) {
+      // A spent code (ExpiredCodeException) is not a wrong one: not counted, the session kept for the next code.
+      if (e instanceof CognitoError && e.type === 'ExpiredCodeException') await restore();
       if (!(e instanceof CognitoError) || e.type !== 'CodeMismatchException') throw e;
       ok = false;
     }
