@@ -6,8 +6,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as OTPAuth from 'otpauth';
+import { decodeJwt } from 'jose';
 import {
   AdminCreateUserCommand,
+  ConfirmDeviceCommand,
   AdminSetUserPasswordCommand,
   AssociateSoftwareTokenCommand,
   CreateUserPoolClientCommand,
@@ -19,6 +21,7 @@ import {
   VerifySoftwareTokenCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { backends, expectError, startTestServer, TestClock, type TestServer } from './harness.js';
+import { DeviceSrpClient, makeDeviceSecret, SrpClient } from './srp-client.js';
 
 const PASSWORD = 'Correct-Horse-9';
 const totp = (secret: string, at: number) => new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret), digits: 6, period: 30, algorithm: 'SHA1' }).generate({ timestamp: at });
@@ -70,6 +73,52 @@ for (const backend of await backends()) {
       const done = await answer(totp(SecretCode, clock.now()));
       assert.ok(done.AuthenticationResult?.AccessToken);
       clock.advance(30_000);
+    });
+
+    it('device SRP answered without the Session (pycognito, AWS\'s Java SRP example): DEVICE_SRP_AUTH found by USERNAME and DEVICE_KEY, DEVICE_PASSWORD_VERIFIER by its SECRET_BLOCK; the MFA it skips', async () => {
+      const poolId = (await send(new CreateUserPoolCommand({ PoolName: 'devices', DeviceConfiguration: { ChallengeRequiredOnNewDevice: true, DeviceOnlyRememberedOnUserPrompt: false } })))
+        .UserPool.Id as string;
+      const clientId = (await send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'app', ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] })))
+        .UserPoolClient.ClientId as string;
+      await user(poolId, 'dana');
+      const first = await passwordAuth(clientId, 'dana');
+      const meta = first.AuthenticationResult.NewDeviceMetadata;
+      const secret = makeDeviceSecret(meta);
+      await send(new ConfirmDeviceCommand({ AccessToken: first.AuthenticationResult.AccessToken, DeviceKey: meta.DeviceKey, DeviceSecretVerifierConfig: secret.config, DeviceName: 'laptop' }));
+      // MFA on from now: the remembered device is to skip it.
+      await send(new SetUserPoolMfaConfigCommand({ UserPoolId: poolId, MfaConfiguration: 'ON', SoftwareTokenMfaConfiguration: { Enabled: true } }));
+      const respond = (ChallengeName: string, ChallengeResponses: Record<string, string>, Session?: string) =>
+        send(new RespondToAuthChallengeCommand({ ClientId: clientId, ChallengeName: ChallengeName as any, ChallengeResponses, ...(Session ? { Session } : {}) }));
+      /** pycognito's AWSSRP.authenticate_user with a device: no Session after PASSWORD_VERIFIER. */
+      const sessionless = async (devicePassword?: string) => {
+        const srp = new SrpClient(poolId);
+        const init = await send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_SRP_AUTH', AuthParameters: { USERNAME: 'dana', SRP_A: srp.A, DEVICE_KEY: meta.DeviceKey } }));
+        const c = await respond('PASSWORD_VERIFIER', { ...srp.respond(init.ChallengeParameters, PASSWORD), DEVICE_KEY: meta.DeviceKey });
+        assert.equal(c.ChallengeName, 'DEVICE_SRP_AUTH');
+        const d = new DeviceSrpClient(secret);
+        const v = await respond('DEVICE_SRP_AUTH', d.start('dana'));
+        assert.equal(v.ChallengeName, 'DEVICE_PASSWORD_VERIFIER');
+        return { v, d, done: () => respond('DEVICE_PASSWORD_VERIFIER', d.respond(v.ChallengeParameters, devicePassword)) };
+      };
+      const { done } = await sessionless();
+      const signedIn = await done();
+      assert.equal(signedIn.ChallengeName, undefined);
+      assert.equal(decodeJwt(signedIn.AuthenticationResult.AccessToken).device_key, meta.DeviceKey);
+      // Each step single use, without the Session as with it.
+      const again = await sessionless();
+      await again.done();
+      await expectError(again.done(), 'NotAuthorizedException', 'Invalid session for the user, session can only be used once.');
+      await expectError(respond('DEVICE_SRP_AUTH', again.d.start('dana')), 'NotAuthorizedException', 'Invalid session for the user, session can only be used once.');
+      // No pending DEVICE_SRP_AUTH for a user that never proved the password, or that does not exist.
+      await expectError(respond('DEVICE_SRP_AUTH', { USERNAME: 'nobody', DEVICE_KEY: meta.DeviceKey, SRP_A: again.d.A }), 'NotAuthorizedException', 'Invalid session for the user, session can only be used once.');
+      await expectError(respond('DEVICE_SRP_AUTH', { DEVICE_KEY: meta.DeviceKey, SRP_A: again.d.A }), 'InvalidParameterException', 'Missing required parameter USERNAME');
+      // A wrong device secret is still refused.
+      const wrong = await sessionless('not-the-device-password');
+      await expectError(wrong.done(), 'NotAuthorizedException', 'Incorrect username or password.');
+      // With the Session (amazon-cognito-identity-js, Amplify) as before; the session is the SECRET_BLOCK.
+      const withSession = await sessionless();
+      assert.equal(withSession.v.Session, withSession.v.ChallengeParameters.SECRET_BLOCK);
+      assert.ok((await respond('DEVICE_PASSWORD_VERIFIER', withSession.d.respond(withSession.v.ChallengeParameters), withSession.v.Session)).AuthenticationResult.AccessToken);
     });
   });
 }

@@ -13,7 +13,7 @@ import { CognitoError, errors } from '../protocol/errors.js';
 import type { Ctx } from '../operations/context.js';
 import type { ClientRecord, PoolRecord, UserRecord } from '../store/types.js';
 import { complete } from './complete.js';
-import { deviceSrpStart, deviceSrpVerify, namedDevice } from './device.js';
+import { deviceSrpStart, deviceSrpVerify, namedDevice, openDeviceSrpSession } from './device.js';
 import { newPasswordFactor, param, passwordFactor, srpStart, srpVerify } from './factors.js';
 import { requireFlow, unsupportedFlow } from './flows.js';
 import { codeFactor, selectFactor, setupFactor } from './mfa.js';
@@ -142,6 +142,11 @@ async function proceed(ctx: Ctx, pool: PoolRecord, client: ClientRecord, channel
 
 /** A challenge asked: its session opened with what has passed so far (and the device the sign-in names). */
 async function challenge(ctx: Ctx, pool: PoolRecord, client: ClientRecord, channel: Channel, user: UserRecord, proven: Factor[], ask: Ask, deviceKey?: string): Promise<Outcome> {
-  const session = await openSession(ctx, pool, client, { channel, usernameKey: user.usernameKey, proven, pending: ask.pending, ...(deviceKey !== undefined ? { deviceKey } : {}) });
+  const state = { channel, usernameKey: user.usernameKey, proven, pending: ask.pending };
+  // DEVICE_SRP_AUTH's session can be found without the Session (device.ts).
+  const session =
+    ask.name === 'DEVICE_SRP_AUTH' && deviceKey !== undefined
+      ? await openDeviceSrpSession(ctx, pool, client, { ...state, deviceKey })
+      : await openSession(ctx, pool, client, { ...state, ...(deviceKey !== undefined ? { deviceKey } : {}) });
   return { kind: 'challenge', name: ask.name, parameters: ask.parameters, session, user };
 }
