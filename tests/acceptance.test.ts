@@ -120,5 +120,22 @@ for (const backend of await backends()) {
       assert.equal(withSession.v.Session, withSession.v.ChallengeParameters.SECRET_BLOCK);
       assert.ok((await respond('DEVICE_PASSWORD_VERIFIER', withSession.d.respond(withSession.v.ChallengeParameters), withSession.v.Session)).AuthenticationResult.AccessToken);
     });
+
+    it('MFA_SETUP in a pool that offers no software token (SMS only, a user without a phone): the answer says what the user lacks, not to call AssociateSoftwareToken', async () => {
+      const SmsConfiguration = { SnsCallerArn: 'arn:aws:iam::123456789012:role/sns', ExternalId: 'incognito' };
+      const poolId = (await send(new CreateUserPoolCommand({ PoolName: 'sms', SmsConfiguration, MfaConfiguration: 'ON' }))).UserPool.Id as string;
+      const clientId = (await send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'app', ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] })))
+        .UserPoolClient.ClientId as string;
+      await user(poolId, 'nophone');
+      const r = await passwordAuth(clientId, 'nophone');
+      assert.equal(r.ChallengeName, 'MFA_SETUP');
+      assert.deepEqual(JSON.parse(r.ChallengeParameters.MFAS_CAN_SETUP), ['SMS_MFA']);
+      await expectError(
+        send(new RespondToAuthChallengeCommand({ ClientId: clientId, ChallengeName: 'MFA_SETUP', Session: r.Session, ChallengeResponses: { USERNAME: 'nophone' } })),
+        'InvalidParameterException',
+        /^The user has no MFA factor and this user pool offers SMS_MFA, which cannot be set up during sign-in: give the user a phone_number/,
+      );
+      await expectError(send(new AssociateSoftwareTokenCommand({ Session: r.Session })), 'InvalidParameterException', 'This user pool does not offer software token MFA, so no software token can be set up.');
+    });
   });
 }

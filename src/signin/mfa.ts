@@ -143,7 +143,13 @@ export async function setupFactor(
   const { state, restore } = await takeSession(ctx, client, channel, session, 'MFA_SETUP');
   if (state.pending.stage !== 'verified') {
     await restore();
-    // Message ours: what MFA_SETUP needs first.
+    // Messages ours: what MFA_SETUP needs first. Only a software token can be set up during sign-in;
+    // in a pool that does not offer one, the user needs a factor set by an administrator.
+    if (!state.pending.canSetUp.includes('SOFTWARE_TOKEN_MFA')) {
+      throw errors.invalidParameter(
+        `The user has no MFA factor and this user pool offers ${state.pending.canSetUp.join(', ')}, which cannot be set up during sign-in: give the user a phone_number (SMS_MFA) or an email (EMAIL_OTP) and turn that factor on (AdminUpdateUserAttributes, AdminSetUserMFAPreference), then sign in again.`,
+      );
+    }
     throw errors.invalidParameter(
       'MFA_SETUP is answered with the Session that VerifySoftwareToken returned: call AssociateSoftwareToken and VerifySoftwareToken with this Session first.',
     );
