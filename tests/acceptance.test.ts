@@ -5,6 +5,10 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import * as OTPAuth from 'otpauth';
 import { decodeJwt } from 'jose';
 import {
@@ -21,6 +25,7 @@ import {
   VerifySoftwareTokenCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { backends, expectError, startTestServer, TestClock, type TestServer } from './harness.js';
+import { CLI } from './process.js';
 import { DeviceSrpClient, makeDeviceSecret, SrpClient } from './srp-client.js';
 
 const PASSWORD = 'Correct-Horse-9';
@@ -139,3 +144,31 @@ for (const backend of await backends()) {
     });
   });
 }
+
+describe('start-up failures a person can fix, in one line (TLS files, an unreachable database)', () => {
+  let dataDir: string;
+  before(() => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'incognito-accept-'));
+  });
+  after(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+  const run = (...args: string[]) => spawnSync(process.execPath, [CLI, '--port', '0', '--data-dir', dataDir, ...args], { encoding: 'utf8', timeout: 20_000 });
+
+  it('a --tls-cert that is not there, or files that are not a PEM certificate and key', () => {
+    const missing = path.join(dataDir, 'nope.pem');
+    let r = run('--tls-cert', missing, '--tls-key', missing);
+    assert.equal(r.status, 1);
+    assert.equal(r.stderr, `incognito: cannot read --tls-cert ${missing}: no such file. \`npm start -- cert\` writes a self-signed certificate and key to ./data/tls.\n`);
+    const junk = path.join(dataDir, 'junk.pem');
+    fs.writeFileSync(junk, 'not a certificate');
+    r = run('--tls-cert', junk, '--tls-key', junk);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, new RegExp(`^incognito: --tls-cert ${junk} and --tls-key ${junk} are not a PEM certificate and its private key \\(.+\\)\\.\\n$`));
+    assert.equal(r.stdout, '');
+  });
+
+  it('a --database-url nothing answers: names it (without its password) and what to do', () => {
+    const r = run('--database-url', 'postgres://someone:secret@127.0.0.1:1/nowhere');
+    assert.equal(r.status, 1);
+    assert.equal(r.stderr, 'incognito: cannot connect to PostgreSQL at postgres://someone:***@127.0.0.1:1/nowhere: connect ECONNREFUSED 127.0.0.1:1. Start it, or correct --database-url (DATABASE_URL).\n');
+  });
+});
