@@ -13,6 +13,8 @@ import * as OTPAuth from 'otpauth';
 import { decodeJwt } from 'jose';
 import {
   AdminCreateUserCommand,
+  AdminGetUserCommand,
+  AdminSetUserMFAPreferenceCommand,
   ConfirmDeviceCommand,
   AdminSetUserPasswordCommand,
   AssociateSoftwareTokenCommand,
@@ -141,6 +143,49 @@ for (const backend of await backends()) {
         /^The user has no MFA factor and this user pool offers SMS_MFA, which cannot be set up during sign-in: give the user a phone_number/,
       );
       await expectError(send(new AssociateSoftwareTokenCommand({ Session: r.Session })), 'InvalidParameterException', 'This user pool does not offer software token MFA, so no software token can be set up.');
+    });
+
+    it('a right SMS_MFA code verifies the phone: phone_number_verified true (user and ID token); a phone another user holds as a verified alias stays unverified', async () => {
+      const SmsConfiguration = { SnsCallerArn: 'arn:aws:iam::123456789012:role/sns', ExternalId: 'incognito' };
+      const poolId = (await send(new CreateUserPoolCommand({ PoolName: 'sms', SmsConfiguration, AliasAttributes: ['phone_number'] }))).UserPool.Id as string;
+      await send(new SetUserPoolMfaConfigCommand({ UserPoolId: poolId, MfaConfiguration: 'OPTIONAL', SmsMfaConfiguration: { SmsConfiguration } }));
+      const clientId = (await send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'app', ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] })))
+        .UserPoolClient.ClientId as string;
+      const withPhone = async (Username: string, phone: string, verified?: string) => {
+        await send(
+          new AdminCreateUserCommand({
+            UserPoolId: poolId,
+            Username,
+            MessageAction: 'SUPPRESS',
+            UserAttributes: [{ Name: 'phone_number', Value: phone }, ...(verified ? [{ Name: 'phone_number_verified', Value: verified }] : [])],
+          }),
+        );
+        await send(new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username, Password: PASSWORD, Permanent: true }));
+        await send(new AdminSetUserMFAPreferenceCommand({ UserPoolId: poolId, Username, SMSMfaSettings: { Enabled: true, PreferredMfa: true } }));
+      };
+      const smsSignIn = async (username: string) => {
+        const r = await passwordAuth(clientId, username);
+        assert.equal(r.ChallengeName, 'SMS_MFA');
+        const code = (await (await fetch(`${t.url}/_incognito/messages?userPoolId=${poolId}&username=${username}&limit=1`)).json()).messages[0].code;
+        return send(new RespondToAuthChallengeCommand({ ClientId: clientId, ChallengeName: 'SMS_MFA', Session: r.Session, ChallengeResponses: { USERNAME: username, SMS_MFA_CODE: code } }));
+      };
+      const verifiedFlag = async (Username: string) =>
+        (await send(new AdminGetUserCommand({ UserPoolId: poolId, Username }))).UserAttributes.find((a: any) => a.Name === 'phone_number_verified')?.Value;
+
+      await withPhone('paul', '+15555550101');
+      assert.equal(await verifiedFlag('paul'), undefined);
+      const done = await smsSignIn('paul');
+      assert.equal(decodeJwt(done.AuthenticationResult.IdToken).phone_number_verified, true);
+      assert.equal(await verifiedFlag('paul'), 'true');
+      // Now the phone is paul's alias: he signs in with it.
+      assert.equal((await passwordAuth(clientId, '+15555550101')).ChallengeName, 'SMS_MFA');
+
+      // The same number on another user: the code still signs her in, the alias stays paul's.
+      await withPhone('pia', '+15555550101');
+      const hers = await smsSignIn('pia');
+      assert.ok(hers.AuthenticationResult.AccessToken);
+      assert.equal(await verifiedFlag('pia'), undefined);
+      assert.equal(await verifiedFlag('paul'), 'true');
     });
   });
 }

@@ -32,6 +32,8 @@ import type { PoolMfaFactors, PoolSettings } from './pool-settings.js';
 import type { Secrets } from './secrets.js';
 import { deliveryDetails, type Channel } from './notify.js';
 import { checkTotp, newTotpSecret, openTotpSecret, sealTotpSecret } from './totp.js';
+import { isTrue } from './attributes.js';
+import { saveUser } from './user-writes.js';
 
 // ---------------------------------------------------------------------------------------------
 // Types
@@ -394,6 +396,31 @@ export async function verifySoftwareToken(
 
 /** The user has no (verified, or for VerifySoftwareToken pending) software token. */
 export const softwareTokenNotFound = () => new CognitoError('SoftwareTokenMFANotFoundException', 'Software Token MFA does not exist for the user.');
+
+/**
+ * After a right SMS_MFA code the phone has proved it receives messages: phone_number_verified
+ * becomes true, as in Cognito ("After users complete the SMS text message MFA verification, Amazon
+ * Cognito sets the phone_number_verified attribute to true": AWS re:Post Knowledge Center, "How do
+ * I troubleshoot MFA errors in my Amazon Cognito user pool?"). A phone that is an alias another
+ * user holds stays unverified (the sign-in goes on). Returns the user as it is now.
+ */
+export async function verifyPhoneBySmsMfa(s: MfaServices, pool: PoolRecord, user: UserRecord): Promise<UserRecord> {
+  const phone = user.attributes.phone_number;
+  if (!phone || isTrue(user.attributes.phone_number_verified)) return user;
+  try {
+    return await s.store.transaction(async (tx) => {
+      const u = await tx.users.get(pool.id, user.usernameKey, { forUpdate: true });
+      // Changed meanwhile (another phone, or verified already): leave it as it is.
+      if (!u || u.attributes.phone_number !== phone || isTrue(u.attributes.phone_number_verified)) return u ?? user;
+      const next: UserRecord = { ...u, attributes: { ...u.attributes, phone_number_verified: 'true' }, updatedAt: s.now };
+      await saveUser(tx, pool, next, { now: s.now });
+      return next;
+    });
+  } catch (e) {
+    if (e instanceof CognitoError && e.type === 'AliasExistsException') return user;
+    throw e;
+  }
+}
 
 /** A wrong MFA code at sign-in (SOFTWARE_TOKEN_MFA, SMS_MFA, EMAIL_OTP). */
 export const mfaCodeMismatch = () => errors.codeMismatch('Invalid code received for user');

@@ -5,7 +5,17 @@
  * has set up and what the pool requires is domain/mfa.ts's (mfaState); codes are sent and checked
  * there too. Facts: shared/reference/signin-extensions.md "MFA"; decisions in docs/decisions.md.
  */
-import { associateSoftwareToken, checkMfaCode, checkSoftwareTokenCode, mfaCodeMismatch, mfaState, sendMfaCode, verifySoftwareToken, type MfaFactor } from '../domain/mfa.js';
+import {
+  associateSoftwareToken,
+  checkMfaCode,
+  checkSoftwareTokenCode,
+  mfaCodeMismatch,
+  mfaState,
+  sendMfaCode,
+  verifyPhoneBySmsMfa,
+  verifySoftwareToken,
+  type MfaFactor,
+} from '../domain/mfa.js';
 import { checkSecretHash } from '../domain/secret-hash.js';
 import { CognitoError, errors } from '../protocol/errors.js';
 import type { Ctx } from '../operations/context.js';
@@ -105,6 +115,8 @@ export async function codeFactor(
     await restore();
     throw mfaCodeMismatch();
   }
+  // A right SMS code verifies the phone it went to, as Cognito does.
+  if (pending.challenge === 'SMS_MFA') user = await verifyPhoneBySmsMfa(ctx, pool, user);
   return { state, user };
 }
 
