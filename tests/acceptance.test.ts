@@ -122,6 +122,14 @@ for (const backend of await backends()) {
       // A wrong device secret is still refused.
       const wrong = await sessionless('not-the-device-password');
       await expectError(wrong.done(), 'NotAuthorizedException', 'Incorrect username or password.');
+      // Two sign-ins of the device at once (a double click): both are asked DEVICE_SRP_AUTH, no error; one device proof ends one.
+      const both = await Promise.all(
+        [0, 1].map(() => send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'dana', PASSWORD, DEVICE_KEY: meta.DeviceKey } }))),
+      );
+      assert.deepEqual(both.map((b) => b.ChallengeName), ['DEVICE_SRP_AUTH', 'DEVICE_SRP_AUTH']);
+      const d2 = new DeviceSrpClient(secret);
+      const v2 = await respond('DEVICE_SRP_AUTH', d2.start('dana'));
+      assert.ok((await respond('DEVICE_PASSWORD_VERIFIER', d2.respond(v2.ChallengeParameters))).AuthenticationResult.AccessToken);
       // With the Session (amazon-cognito-identity-js, Amplify) as before; the session is the SECRET_BLOCK.
       const withSession = await sessionless();
       assert.equal(withSession.v.Session, withSession.v.ChallengeParameters.SECRET_BLOCK);

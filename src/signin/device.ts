@@ -8,7 +8,6 @@
 import { randomBytes } from 'node:crypto';
 import { deviceNotFound, openDeviceVerifier, tracksDevices } from '../domain/devices.js';
 import { checkSecretHash } from '../domain/secret-hash.js';
-import { hashToken } from '../domain/tokens.js';
 import { findUser } from '../domain/users.js';
 import { isValidA, parseSrpTimestamp, serverChallenge, verifyDeviceClaim } from '../domain/srp.js';
 import { errors } from '../protocol/errors.js';
@@ -40,11 +39,9 @@ function deviceSrpSessionToken(ctx: Ctx, client: ClientRecord, usernameKey: stri
   return ctx.secrets.mac('device-srp-auth-session', `${client.id}\n${usernameKey}\n${deviceKey}`).toString('base64url');
 }
 
-/** Opens the DEVICE_SRP_AUTH session under its derived token (replacing a pending one); returns the token. */
+/** Opens the DEVICE_SRP_AUTH session under its derived token (replacing a pending one, also when two sign-ins race); returns the token. */
 export async function openDeviceSrpSession(ctx: Ctx, pool: PoolRecord, client: ClientRecord, state: Omit<SignInState, 'kind'> & { usernameKey: string; deviceKey: string }): Promise<string> {
-  const token = deviceSrpSessionToken(ctx, client, state.usernameKey, state.deviceKey);
-  await ctx.store.sessions.delete(hashToken(token));
-  return openSession(ctx, pool, client, state, token);
+  return openSession(ctx, pool, client, state, deviceSrpSessionToken(ctx, client, state.usernameKey, state.deviceKey), true);
 }
 
 async function sessionUser(ctx: Ctx, pool: PoolRecord, state: SignInState): Promise<UserRecord> {

@@ -46,10 +46,13 @@ export interface SignInState {
 /** A new random session value (the token the client sends back). */
 export const newSessionToken = (): string => randomBytes(48).toString('base64url');
 
-/** Stores a session under `token` (a new random one unless given, e.g. SRP's SECRET_BLOCK); returns it. */
-export async function openSession(ctx: Ctx, pool: PoolRecord, client: ClientRecord, state: Omit<SignInState, 'kind'>, token = newSessionToken()): Promise<string> {
+/**
+ * Stores a session under `token` (a new random one unless given, e.g. SRP's SECRET_BLOCK); returns
+ * it. `replace`: a session already stored under that token is replaced (a derived token, device.ts).
+ */
+export async function openSession(ctx: Ctx, pool: PoolRecord, client: ClientRecord, state: Omit<SignInState, 'kind'>, token = newSessionToken(), replace = false): Promise<string> {
   const full: SignInState = { kind: 'SIGNIN', ...state };
-  await ctx.store.sessions.insert({
+  await ctx.store.sessions[replace ? 'put' : 'insert']({
     id: hashToken(token),
     poolId: pool.id,
     clientId: client.id,
