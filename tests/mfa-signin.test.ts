@@ -112,7 +112,7 @@ for (const backend of await backends()) {
 
       const r = await passwordAuth(clientId, 'tina');
       assert.equal(r.ChallengeName, 'SOFTWARE_TOKEN_MFA');
-      assert.deepEqual(r.ChallengeParameters, { FRIENDLY_DEVICE_NAME: 'phone' });
+      assert.deepEqual(r.ChallengeParameters, { FRIENDLY_DEVICE_NAME: 'phone', USER_ID_FOR_SRP: 'tina' });
       assert.equal(r.AuthenticationResult, undefined);
       const wrong = totp(secret, clock.now() + 120_000);
       await expectError(respond(clientId, 'SOFTWARE_TOKEN_MFA', r.Session, { USERNAME: 'tina', SOFTWARE_TOKEN_MFA_CODE: wrong }), 'CodeMismatchException', 'Invalid code received for user');
