@@ -10,7 +10,8 @@
  *   sendMFASelectionAnswer; setDeviceStatusRemembered, after which the next sign-in proves the
  *   device instead of MFA when ChallengeRequiredOnNewDevice is true, and passes MFA then the device
  *   when it is false.
- * - aws-amplify v6: signIn reaching CONTINUE_SIGN_IN_WITH_TOTP_SETUP, CONFIRM_SIGN_IN_WITH_TOTP_CODE,
+ * - aws-amplify v6: signIn reaching CONTINUE_SIGN_IN_WITH_TOTP_SETUP (directly, or after
+ *   CONTINUE_SIGN_IN_WITH_MFA_SETUP_SELECTION), CONFIRM_SIGN_IN_WITH_TOTP_CODE,
  *   CONFIRM_SIGN_IN_WITH_SMS_CODE, CONFIRM_SIGN_IN_WITH_EMAIL_CODE and
  *   CONTINUE_SIGN_IN_WITH_MFA_SELECTION, each finished with confirmSignIn; a wrong code then the
  *   right one on the same sign-in; rememberDevice, after which the next signIn skips MFA.
@@ -386,6 +387,19 @@ for (const backend of await backends()) {
         // Amplify keeps the sign-in's session after the refusal; the server kept it usable.
         assert.deepEqual(await confirmSignIn({ challengeResponse: codeAt(secret, clock.now()) }), { isSignedIn: true, nextStep: { signInStep: 'DONE' } });
         assert.equal(await username(), 'amy');
+      });
+
+      it("CONTINUE_SIGN_IN_WITH_MFA_SETUP_SELECTION in a pool that offers TOTP and email: confirmSignIn with 'TOTP', then the TOTP set-up", async () => {
+        const { poolId, clientId } = await pool('ON', { totp: true, email: true });
+        await user(poolId, 'ivy', { email: 'ivy@example.com', email_verified: 'true' });
+        configure(poolId, clientId);
+        const r = await signIn({ username: 'ivy', password: PASSWORD });
+        assert.deepEqual(r, { isSignedIn: false, nextStep: { signInStep: 'CONTINUE_SIGN_IN_WITH_MFA_SETUP_SELECTION', allowedMFATypes: ['TOTP', 'EMAIL'] } });
+        const setup = await confirmSignIn({ challengeResponse: 'TOTP' });
+        assert.equal(setup.nextStep.signInStep, 'CONTINUE_SIGN_IN_WITH_TOTP_SETUP');
+        const secret = (setup.nextStep as { totpSetupDetails: { sharedSecret: string } }).totpSetupDetails.sharedSecret;
+        assert.deepEqual(await confirmSignIn({ challengeResponse: codeAt(secret, clock.now()) }), { isSignedIn: true, nextStep: { signInStep: 'DONE' } });
+        assert.equal(await username(), 'ivy');
       });
 
       it('CONFIRM_SIGN_IN_WITH_SMS_CODE (SRP and USER_PASSWORD_AUTH) and CONFIRM_SIGN_IN_WITH_EMAIL_CODE, with the codes from the outbox', async () => {
