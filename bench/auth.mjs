@@ -20,7 +20,7 @@ import { createRequire } from 'node:module';
 import { AuthenticationHelper, DateHelper } from 'amazon-cognito-identity-js';
 import { makeVerifier, serverChallenge, verifyPasswordClaim } from '../dist/src/domain/srp.js';
 import { FastSrpClient } from './srp-client.mjs';
-import { benchServer, measureCase, options, printRow, printTableHeader, quantile, guarded, isStopped, mustCall } from './lib.mjs';
+import { benchServer, measureCase, options, parallel, printRow, printTableHeader, quantile, guarded, isStopped, mustCall } from './lib.mjs';
 
 const BigInteger = createRequire(import.meta.url)('amazon-cognito-identity-js/lib/BigInteger.js').default;
 
@@ -32,17 +32,6 @@ const PASSWORD = 'Bench-Password-1';
 const b = await benchServer(o);
 const must = mustCall(b);
 await guarded(b, 'bench/auth.mjs', (120 + 6 * (o.seconds + 5)) * 1000 + userCount * 500, main);
-
-/** Runs fn over items, `width` at a time. */
-async function parallel(items, width, fn) {
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(width, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      await fn(items[i], i);
-    }
-  }));
-}
 
 async function main() {
   const { UserPool } = await must('CreateUserPool', { PoolName: 'bench' });

@@ -20,8 +20,11 @@ export function options(extra = {}) {
   };
 }
 
-/** Starts incognito on a free port: SQLite in a temp dir, or a scratch PostgreSQL schema. */
-export async function benchServer({ postgres }) {
+/**
+ * Starts incognito on a free port of 127.0.0.1: SQLite in a temp dir, or a scratch PostgreSQL schema.
+ * `clock` (epoch ms), when given, is the server's clock (startServer's ServerOptions.clock).
+ */
+export async function benchServer({ postgres, clock }) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'incognito-bench-'));
   const schema = `bench_${process.pid}`;
   const config = {
@@ -32,7 +35,7 @@ export async function benchServer({ postgres }) {
     dataDir: dir,
     ...(postgres ? { databaseUrl: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test', databaseSchema: schema } : {}),
   };
-  const server = await startServer(config);
+  const server = await startServer(config, undefined, clock ? { clock } : {});
   const headers = (op) => ({ 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `AWSCognitoIdentityProviderService.${op}` });
   const call = async (op, body) => (await fetch(server.url + '/', { method: 'POST', headers: headers(op), body: JSON.stringify(body) })).json();
   return {
@@ -119,6 +122,19 @@ export async function guarded(b, name, deadlineMs, main) {
     await stop();
     clearTimeout(timer);
   }
+}
+
+/** Runs fn over items, `width` at a time. */
+export async function parallel(items, width, fn) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(width, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        await fn(items[i], i);
+      }
+    }),
+  );
 }
 
 /** A call that must succeed: the parsed body, or a thrown error naming the operation and the answer. */

@@ -9,34 +9,15 @@
  */
 import { after, before, describe, it, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createHash, randomBytes } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { AdminCreateUserCommand, AdminSetUserPasswordCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { backends, startTestServer, type TestServer } from './harness.js';
-import { browserAppClient, chromiumSkip, launchChromium, screenshots } from './hosted.js';
+import { browserAppClient, callbackServer, chromiumSkip, launchChromium, screenshots } from './hosted.js';
 
 const PASSWORD = 'Correct-Horse-9';
 const skip = chromiumSkip();
-
-/** A callback server: records the query of each request to /callback and answers a small page. */
-async function callbackServer(): Promise<{ url: string; hits: URLSearchParams[]; close(): Promise<void> }> {
-  const hits: URLSearchParams[] = [];
-  const server = http.createServer((req, res) => {
-    const u = new URL(req.url ?? '/', 'http://localhost');
-    if (u.pathname === '/callback') hits.push(u.searchParams);
-    res.writeHead(200, { 'content-type': 'text/html' });
-    res.end(`<!doctype html><title>${u.pathname}</title><h1>${u.pathname === '/callback' ? 'Back in the app' : 'Signed out'}</h1>`);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `http://localhost:${(server.address() as AddressInfo).port}`,
-    hits,
-    close: () => new Promise<void>((r) => server.close(() => r())),
-  };
-}
 
 describe('hosted pages in Chromium', { skip }, () => {
   let browser: Browser;

@@ -6,10 +6,17 @@
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { TestContext } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { CreateUserPoolClientCommand, CreateUserPoolCommand, type CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  CreateUserPoolClientCommand,
+  CreateUserPoolCommand,
+  type CognitoIdentityProviderClient,
+  type CreateUserPoolCommandInput,
+} from '@aws-sdk/client-cognito-identity-provider';
 
 export interface PageResult {
   status: number;
@@ -125,16 +132,18 @@ export function screenshots(page: Page, t: TestContext, prefix: string): (name: 
 }
 
 /**
- * A pool that verifies emails and a public client (no secret) for the authorization-code flow of a
- * browser app on `appUrl`, with the hosted pages as its only identity provider.
+ * A pool that verifies emails (plus any `poolSettings`) and a public client (no secret) for the
+ * authorization-code flow of a browser app on `appUrl`, with the hosted pages as its only identity
+ * provider.
  */
 export async function browserAppClient(
   cognito: CognitoIdentityProviderClient,
   poolName: string,
   callbackURLs: string[],
   logoutURLs: string[],
+  poolSettings: Omit<CreateUserPoolCommandInput, 'PoolName'> = {},
 ): Promise<{ poolId: string; clientId: string; clientSecret: string | undefined }> {
-  const { UserPool } = await cognito.send(new CreateUserPoolCommand({ PoolName: poolName, AutoVerifiedAttributes: ['email'] }));
+  const { UserPool } = await cognito.send(new CreateUserPoolCommand({ PoolName: poolName, AutoVerifiedAttributes: ['email'], ...poolSettings }));
   const poolId = UserPool!.Id!;
   const { UserPoolClient } = await cognito.send(
     new CreateUserPoolClientCommand({
@@ -149,4 +158,24 @@ export async function browserAppClient(
     }),
   );
   return { poolId, clientId: UserPoolClient!.ClientId!, clientSecret: UserPoolClient!.ClientSecret };
+}
+
+/**
+ * A browser app's callback server on localhost: records the query of each request to /callback and
+ * answers a small page ("Back in the app", or "Signed out" on any other path).
+ */
+export async function callbackServer(): Promise<{ url: string; hits: URLSearchParams[]; close(): Promise<void> }> {
+  const hits: URLSearchParams[] = [];
+  const server = http.createServer((req, res) => {
+    const u = new URL(req.url ?? '/', 'http://localhost');
+    if (u.pathname === '/callback') hits.push(u.searchParams);
+    res.writeHead(200, { 'content-type': 'text/html' });
+    res.end(`<!doctype html><title>${u.pathname}</title><h1>${u.pathname === '/callback' ? 'Back in the app' : 'Signed out'}</h1>`);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://localhost:${(server.address() as AddressInfo).port}`,
+    hits,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
 }

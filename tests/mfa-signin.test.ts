@@ -2,18 +2,22 @@
  * MFA in the sign-in engine through the SDK, on each store, with the clock injected: the
  * SOFTWARE_TOKEN_MFA, SMS_MFA and EMAIL_OTP challenges on the password, SRP and admin flows (and
  * after NEW_PASSWORD_REQUIRED), SELECT_MFA_TYPE, MFA_SETUP with AssociateSoftwareToken and
- * VerifySoftwareToken called with the Session, wrong and reused codes, expiry and the lockout.
+ * VerifySoftwareToken called with the Session, wrong and reused codes, expiry and the lockout, and
+ * MFA with remembered devices (MFA before the device's proof, or the proof instead of MFA).
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as OTPAuth from 'otpauth';
+import { decodeJwt } from 'jose';
 import {
   AdminCreateUserCommand,
   AdminInitiateAuthCommand,
   AdminRespondToAuthChallengeCommand,
   AdminSetUserMFAPreferenceCommand,
   AdminSetUserPasswordCommand,
+  AdminUpdateDeviceStatusCommand,
   AssociateSoftwareTokenCommand,
+  ConfirmDeviceCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
   GetUserCommand,
@@ -22,11 +26,12 @@ import {
   SetUserMFAPreferenceCommand,
   SetUserPoolMfaConfigCommand,
   VerifySoftwareTokenCommand,
+  type DeviceConfigurationType,
   type ExplicitAuthFlowsType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { backends, expectError, startTestServer, TestClock, type TestServer } from './harness.js';
 import { FormClient, lastCode, pageMessage, type PageResult } from './hosted.js';
-import { SrpClient } from './srp-client.js';
+import { DeviceSrpClient, makeDeviceSecret, SrpClient } from './srp-client.js';
 
 const PASSWORD = 'Correct-Horse-9';
 const TEMPORARY = 'Temp-Pass-123';
@@ -47,8 +52,8 @@ for (const backend of await backends()) {
     });
     after(() => t?.close());
 
-    async function pool(mfa: 'ON' | 'OPTIONAL', factors: { totp?: boolean; sms?: boolean; email?: boolean }) {
-      const input: any = { PoolName: 'mfa' };
+    async function pool(mfa: 'ON' | 'OPTIONAL', factors: { totp?: boolean; sms?: boolean; email?: boolean }, DeviceConfiguration?: DeviceConfigurationType) {
+      const input: any = { PoolName: 'mfa', ...(DeviceConfiguration ? { DeviceConfiguration } : {}) };
       if (factors.email) input.EmailConfiguration = { EmailSendingAccount: 'DEVELOPER', SourceArn: 'arn:aws:ses:us-east-1:123456789012:identity/example.com', From: 'no-reply@example.com' };
       if (factors.sms) input.SmsConfiguration = SMS.SmsConfiguration;
       const poolId = (await send(new CreateUserPoolCommand(input))).UserPool.Id as string;
@@ -112,7 +117,7 @@ for (const backend of await backends()) {
 
       const r = await passwordAuth(clientId, 'tina');
       assert.equal(r.ChallengeName, 'SOFTWARE_TOKEN_MFA');
-      assert.deepEqual(r.ChallengeParameters, { FRIENDLY_DEVICE_NAME: 'phone' });
+      assert.deepEqual(r.ChallengeParameters, { FRIENDLY_DEVICE_NAME: 'phone', USER_ID_FOR_SRP: 'tina' });
       assert.equal(r.AuthenticationResult, undefined);
       const wrong = totp(secret, clock.now() + 120_000);
       await expectError(respond(clientId, 'SOFTWARE_TOKEN_MFA', r.Session, { USERNAME: 'tina', SOFTWARE_TOKEN_MFA_CODE: wrong }), 'CodeMismatchException', 'Invalid code received for user');
@@ -251,6 +256,64 @@ for (const backend of await backends()) {
       assert.ok((await respond(clientId, 'SMS_MFA', r.Session, { USERNAME: 'liam', SMS_MFA_CODE: await lastCode(t.url, poolId, 'liam', 'MFA') })).AuthenticationResult);
     });
 
+    it("remembered devices: MFA, then the device's proof in the same session value; with ChallengeRequiredOnNewDevice a remembered device's proof instead of MFA; an unknown device refused before a code is sent", async () => {
+      for (const ChallengeRequiredOnNewDevice of [true, false]) {
+        const name = ChallengeRequiredOnNewDevice ? 'dana' : 'dino';
+        const { poolId, clientId } = await pool('OPTIONAL', { sms: true }, { ChallengeRequiredOnNewDevice, DeviceOnlyRememberedOnUserPrompt: true });
+        await user(poolId, name, { phone_number: '+15555550111' });
+        await send(new AdminSetUserMFAPreferenceCommand({ UserPoolId: poolId, Username: name, SMSMfaSettings: { Enabled: true, PreferredMfa: true } }));
+        const signIn = (DEVICE_KEY?: string) =>
+          send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: name, PASSWORD, ...(DEVICE_KEY ? { DEVICE_KEY } : {}) } }));
+        const messages = async () => ((await (await fetch(`${t.url}/_incognito/messages?userPoolId=${poolId}&username=${name}`)).json()) as any).messages.length as number;
+        const sms = async (r: any, DEVICE_KEY?: string) => {
+          assert.equal(r.ChallengeName, 'SMS_MFA');
+          return respond(clientId, 'SMS_MFA', r.Session, { USERNAME: name, SMS_MFA_CODE: await lastCode(t.url, poolId, name, 'MFA'), ...(DEVICE_KEY ? { DEVICE_KEY } : {}) });
+        };
+        const deviceProof = async (challenge: any, secret: ReturnType<typeof makeDeviceSecret>) => {
+          assert.equal(challenge.ChallengeName, 'DEVICE_SRP_AUTH');
+          const d = new DeviceSrpClient(secret);
+          const verifier = await respond(clientId, 'DEVICE_SRP_AUTH', challenge.Session, d.start(name));
+          return respond(clientId, 'DEVICE_PASSWORD_VERIFIER', verifier.Session, d.respond(verifier.ChallengeParameters));
+        };
+
+        // A new device comes with the tokens after MFA; confirmed, not remembered (the user is asked).
+        const first = (await sms(await signIn())).AuthenticationResult;
+        const secret = makeDeviceSecret(first.NewDeviceMetadata);
+        const confirmed = await send(new ConfirmDeviceCommand({ AccessToken: first.AccessToken, DeviceKey: secret.deviceKey, DeviceSecretVerifierConfig: secret.config, DeviceName: 'laptop' }));
+        assert.equal(confirmed.UserConfirmationNecessary, true);
+
+        // A confirmed device that is not remembered: MFA first, then the device's proof, whose
+        // session keeps the value the code was sent with (amazon-cognito-identity-js sends that one).
+        const a = await signIn(secret.deviceKey);
+        const afterMfa = await sms(a, secret.deviceKey);
+        assert.equal(afterMfa.ChallengeName, 'DEVICE_SRP_AUTH');
+        assert.equal(afterMfa.Session, a.Session);
+        assert.deepEqual(afterMfa.ChallengeParameters, {});
+        const viaDevice = await deviceProof(afterMfa, secret);
+        assert.equal(decodeJwt(viaDevice.AuthenticationResult.AccessToken).device_key, secret.deviceKey);
+        // Single use all the same: that value answers nothing now.
+        await expectError(respond(clientId, 'SMS_MFA', a.Session, { USERNAME: name, SMS_MFA_CODE: '123456' }), 'NotAuthorizedException', 'Invalid session for the user, session can only be used once.');
+
+        // Remembered: with ChallengeRequiredOnNewDevice the device's proof stands in for MFA (no
+        // code is sent); without it, MFA still comes first.
+        await send(new AdminUpdateDeviceStatusCommand({ UserPoolId: poolId, Username: name, DeviceKey: secret.deviceKey, DeviceRememberedStatus: 'remembered' }));
+        const sent = await messages();
+        const b = await signIn(secret.deviceKey);
+        if (ChallengeRequiredOnNewDevice) {
+          assert.equal(b.ChallengeName, 'DEVICE_SRP_AUTH');
+          assert.equal(await messages(), sent, 'no MFA code is sent');
+          assert.equal(decodeJwt((await deviceProof(b, secret)).AuthenticationResult.AccessToken).device_key, secret.deviceKey);
+        } else {
+          assert.ok((await deviceProof(await sms(b, secret.deviceKey), secret)).AuthenticationResult.AccessToken);
+        }
+
+        // A device the user does not have: refused right after the password, before any code is sent.
+        const before = await messages();
+        await expectError(signIn('us-east-1_00000000-0000-4000-8000-000000000000'), 'ResourceNotFoundException', 'Device does not exist.');
+        assert.equal(await messages(), before);
+      }
+    });
+
     describe('on the hosted login page', () => {
       async function loginPage(clientId: string) {
         const browser = new FormClient(t.url);
@@ -289,7 +352,9 @@ for (const backend of await backends()) {
         assert.equal(r.status, 200, r.html);
         assert.match(r.html, /<h1>Set up an authenticator app<\/h1>/);
         assert.match(r.html, /<svg class="qr" role="img"[^>]*viewBox/);
-        const secret = /id="secret">([A-Z2-7]+)</.exec(r.html)![1]!;
+        // The key, shown in groups of four (spans).
+        const secret = /id="secret">(.*?)<\/p>/.exec(r.html)![1]!.replace(/<[^>]*>/g, '');
+        assert.match(secret, /^[A-Z2-7]+$/);
         r = await browser.submit(r, { code: totp(secret, clock.now() + 120_000) });
         assert.equal(r.status, 400);
         assert.equal(pageMessage(r.html), 'Code mismatch and fail enable Software Token MFA');

@@ -1,16 +1,18 @@
 /**
  * The hosted account pages around sign-in: forgot password and reset (/forgotPassword,
  * /confirmForgotPassword), sign-up when the pool allows it (/signup), and confirming an account
- * with its code (/confirm, /resendCode). Each runs the API operation of the same name, with the
+ * with its code (/confirm, /resendCode). Each runs the use-case of the API operation of the same name, with the
  * request validated against the model and, for clients with a secret, the SECRET_HASH the pages
- * compute for the client (the pages act for it, as Cognito's hosted UI does).
+ * compute for the client (the pages act for it, as Cognito's hosted UI does). The use-cases live in
+ * src/account, below both the pages and the API operations.
  */
 import { checkPassword, type PolicyWording } from '../domain/passwords.js';
 import { secretHash } from '../domain/secret-hash.js';
 import { isCognitoError } from '../protocol/errors.js';
 import { matchesModelPattern, validateInput } from '../protocol/validate.js';
 import { shapes } from '../protocol/model.generated.js';
-import { operations } from '../operations/index.js';
+import { confirmForgotPassword, forgotPassword } from '../account/password-reset.js';
+import { confirmSignUpRequest, resendConfirmationCode, signUp } from '../account/sign-up.js';
 import type { Ctx } from '../operations/context.js';
 import { checkAuthorize, pageUrl, type AuthorizeRequest } from './authorize.js';
 import { page, type HostedRequest, type HostedResponse } from './http.js';
@@ -18,8 +20,20 @@ import { attributeLabel, errorPage, esc, formPage, type Field, type Message } fr
 import { csrfToken, csrfValid } from './session.js';
 import { loginPage, selfSignUp, usernameLabel } from './login.js';
 
-/** Runs an API operation for the pages' client. */
-async function call(ctx: Ctx, ar: AuthorizeRequest, name: string, username: string, input: Record<string, unknown>): Promise<any> {
+/** The account use-cases the pages run (src/account), by the name of the API operation they answer. */
+const USE_CASES = {
+  SignUp: signUp,
+  ConfirmSignUp: confirmSignUpRequest,
+  ResendConfirmationCode: resendConfirmationCode,
+  ForgotPassword: forgotPassword,
+  ConfirmForgotPassword: confirmForgotPassword,
+} as const;
+
+/**
+ * Runs an account use-case for the pages' client, with the request the API operation of the same
+ * name would take (validated against the model; with the SECRET_HASH of a client with a secret).
+ */
+async function call(ctx: Ctx, ar: AuthorizeRequest, name: keyof typeof USE_CASES, username: string, input: Record<string, unknown>): Promise<any> {
   const full = {
     ClientId: ar.client.id,
     Username: username,
@@ -27,7 +41,7 @@ async function call(ctx: Ctx, ar: AuthorizeRequest, name: string, username: stri
     ...(ar.client.secret !== null ? { SecretHash: secretHash(ar.client.secret, username, ar.client.id) } : {}),
   };
   validateInput(name, full);
-  return operations[name]!(full, ctx);
+  return USE_CASES[name](ctx, ar.client, ar.pool, full as any);
 }
 
 /** PasswordType's pattern in the model (no whitespace at either end, at least two characters). */

@@ -15,8 +15,8 @@ import { isCognitoError } from '../protocol/errors.js';
 import type { Services } from '../protocol/dispatch.js';
 import { validateInput } from '../protocol/validate.js';
 import { findUser } from '../domain/users.js';
-import { loadClientAndPool } from '../operations/clients/shared.js';
-import { confirmSignUp } from '../operations/signup/ConfirmSignUp.js';
+import { loadClientAndPool } from '../domain/clients.js';
+import { confirmSignUp } from '../account/sign-up.js';
 import type { Ctx } from '../operations/context.js';
 
 export { CONFIRM_USER_PATH } from '../domain/notify.js';

@@ -166,7 +166,7 @@ export async function login(ctx: Ctx, req: HostedRequest): Promise<HostedRespons
         const verified = await setupVerify(ctx, 'hosted', session, f('code').trim(), f('device_name').trim() || undefined, ar.client);
         o = await answer(ctx, ar.pool, ar.client, { channel: 'hosted', challengeName: 'MFA_SETUP', session: verified.session, responses: {} });
       } catch (e) {
-        return failedStep(req, ar, e, (m) => totpSetupPage(req, ar, session, f('secret'), f('username'), m));
+        return failedStep(req, ar, e, (m) => totpSetupPage(req, ar, session, f('secret'), f('username'), m, f('device_name').trim()));
       }
       return step(ctx, req, ar, o);
     }

@@ -19,6 +19,14 @@ const FACTOR_LABELS: Record<string, string> = {
 
 const CODE_FIELD = { name: 'code', label: 'Code', autocomplete: 'one-time-code', inputmode: 'numeric' } as const;
 
+/** Under each MFA step: a way out (another account, or a factor at hand no longer), back to the sign-in form. */
+const backToSignIn = (ar: AuthorizeRequest): [string, string][] => [['Back to sign in', pageUrl('/login', ar)]];
+
+/** The key as an authenticator app asks for it, in groups of four for reading it out (the groups are spans: copied, it has no spaces). */
+function groupedKey(secret: string): string {
+  return (secret.match(/.{1,4}/g) ?? []).map((g) => `<span>${esc(g)}</span>`).join('');
+}
+
 function status(message: Message | undefined): number {
   return message?.kind === 'error' ? 400 : 200;
 }
@@ -36,6 +44,7 @@ export function mfaCodePage(req: HostedRequest, ar: AuthorizeRequest, challenge:
       fields: [{ ...CODE_FIELD, hint }],
       submit: 'Sign in',
       ...(message ? { message } : {}),
+      links: backToSignIn(ar),
     }),
     csrf.setCookie,
   );
@@ -66,12 +75,13 @@ export function selectMfaPage(req: HostedRequest, ar: AuthorizeRequest, session:
       submit: '',
       choices: { name: 'answer', options: options.map((o) => [o, FACTOR_LABELS[o] ?? o]) },
       message: message ?? { kind: 'info', text: 'Your account is protected with multi-factor authentication.' },
+      links: backToSignIn(ar),
     }),
     csrf.setCookie,
   );
 }
 
-/** MFA_SETUP with a software token: the secret as a QR code and as text, and the first code. */
+/** MFA_SETUP with a software token: the secret as a QR code and as text, and the first code (after a wrong one, the device name typed is kept). */
 export function totpSetupPage(
   req: HostedRequest,
   ar: AuthorizeRequest,
@@ -79,13 +89,15 @@ export function totpSetupPage(
   secret: string,
   username: string,
   message?: Message,
+  deviceName?: string,
 ): HostedResponse {
   const csrf = csrfToken(req);
   const uri = totpUri(secret, username, ar.pool.name);
   const intro = `
-<p>Scan this code with an authenticator app, or type the key into it, then enter the code the app shows.</p>
+<p>Scan this QR code with an authenticator app on your phone:</p>
 ${qrSvg(uri, 'QR code of the authenticator key')}
-<p class="hint">Key</p><p class="secret" id="secret">${esc(secret)}</p>`;
+<p>Or enter this key in the app:</p>
+<p class="secret" id="secret">${groupedKey(secret)}</p>`;
   return page(
     status(message),
     formPage({
@@ -94,9 +106,20 @@ ${qrSvg(uri, 'QR code of the authenticator key')}
       csrf: csrf.token,
       hidden: { _action: 'mfa_setup', session, secret, username },
       intro,
-      fields: [CODE_FIELD, { name: 'device_name', label: 'Device name (optional)', required: false, autocomplete: 'off' }],
+      fields: [
+        { ...CODE_FIELD, hint: 'The 6-digit code the app shows now.' },
+        {
+          name: 'device_name',
+          label: 'Device name (optional)',
+          hint: 'A name for this authenticator, shown when you sign in.',
+          required: false,
+          autocomplete: 'off',
+          ...(deviceName ? { value: deviceName } : {}),
+        },
+      ],
       submit: 'Verify and sign in',
-      message: message ?? { kind: 'info', text: 'This account needs multi-factor authentication.' },
+      message: message ?? { kind: 'info', text: 'Your account needs multi-factor authentication: set up an authenticator app to continue.' },
+      links: backToSignIn(ar),
     }),
     csrf.setCookie,
   );

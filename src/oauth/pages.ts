@@ -12,12 +12,15 @@ export function esc(s: string): string {
 const STYLE = `
 *{box-sizing:border-box}body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:#f2f4f7;color:#16191f}
 main{max-width:26rem;margin:3rem auto;padding:2rem;background:#fff;border-radius:8px;box-shadow:0 1px 4px rgba(0,0,0,.15)}
-h1{font-size:1.4rem;margin:0 0 1rem}label{display:block;font-weight:600;margin:.9rem 0 .3rem}
+h1{font-size:1.4rem;margin:0 0 1rem;text-wrap:balance}label{display:block;font-weight:600;margin:.9rem 0 .3rem}
 input{width:100%;padding:.6rem;border:1px solid #8d99a8;border-radius:4px;font:inherit}input:focus{outline:2px solid #0972d3;outline-offset:1px}
 button{width:100%;margin-top:1.4rem;padding:.7rem;border:0;border-radius:4px;background:#0972d3;color:#fff;font:inherit;font-weight:600;cursor:pointer}
 button:focus{outline:2px solid #033160;outline-offset:2px}.alert{padding:.7rem;border-radius:4px;background:#fff1f0;border:1px solid #d91515;color:#8f0e0e}
 .note{padding:.7rem;border-radius:4px;background:#f2f8fd;border:1px solid #0972d3}nav{margin-top:1.2rem;display:flex;justify-content:space-between;flex-wrap:wrap;gap:.5rem}
-a{color:#0458a5}.hint{font-size:.85rem;color:#414d5c;margin:.3rem 0 0}.qr{display:block;width:12rem;height:12rem;margin:1rem auto}.secret{font-family:ui-monospace,monospace;word-break:break-all;background:#f2f4f7;padding:.5rem;border-radius:4px}footer{text-align:center;font-size:.8rem;color:#5f6b7a;margin-top:1.5rem}
+a{color:#0458a5}.hint{font-size:.85rem;color:#414d5c;margin:-.1rem 0 .4rem}
+.qr{display:block;max-width:100%;height:auto;margin:0 auto}.secret{font:1rem/1.8 ui-monospace,monospace;text-align:center;text-wrap:balance;background:#f2f4f7;padding:.4rem .3rem;border-radius:4px}.secret span{display:inline-block;margin:0 .22em}
+.choices button{margin-top:.8rem}footer{text-align:center;font-size:.8rem;color:#5f6b7a;margin-top:1.5rem}
+@media (max-width:28rem){main{margin:0;border-radius:0;box-shadow:none;padding:1.5rem 1.25rem}}
 `;
 
 export function layout(title: string, content: string): string {
@@ -95,13 +98,14 @@ export interface Field {
   inputmode?: string;
 }
 
-function field(f: Field): string {
+/** A labelled field; its hint, if any, between the label and the input (read before typing, and announced with the input). */
+function field(f: Field, autofocus: boolean): string {
   const id = `f_${f.name.replace(/[^\w-]/g, '_')}`;
-  const hint = f.hint ? `<p class="hint" id="${id}_hint">${esc(f.hint)}</p>` : '';
-  return `<label for="${id}">${esc(f.label)}</label>
+  const hint = f.hint ? `\n<p class="hint" id="${id}_hint">${esc(f.hint)}</p>` : '';
+  return `<label for="${id}">${esc(f.label)}</label>${hint}
 <input id="${id}" name="${esc(f.name)}" type="${f.type ?? 'text'}"${f.autocomplete ? ` autocomplete="${esc(f.autocomplete)}"` : ''}${
     f.value !== undefined ? ` value="${esc(f.value)}"` : ''
-  }${f.required === false ? '' : ' required'}${f.inputmode ? ` inputmode="${esc(f.inputmode)}"` : ''}${f.hint ? ` aria-describedby="${id}_hint"` : ''}>${hint}`;
+  }${f.required === false ? '' : ' required'}${f.inputmode ? ` inputmode="${esc(f.inputmode)}"` : ''}${f.hint ? ` aria-describedby="${id}_hint"` : ''}${autofocus ? ' autofocus' : ''}>`;
 }
 
 export interface FormPage {
@@ -124,14 +128,16 @@ export interface FormPage {
 export function formPage(p: FormPage): string {
   const links = p.links?.length ? `<nav>${p.links.map(([t, h]) => `<a href="${esc(h)}">${esc(t)}</a>`).join('')}</nav>` : '';
   const buttons = p.choices
-    ? p.choices.options.map(([value, label]) => `<button type="submit" name="${esc(p.choices!.name)}" value="${esc(value)}">${esc(label)}</button>`).join('\n')
+    ? `<div class="choices">${p.choices.options.map(([value, label]) => `<button type="submit" name="${esc(p.choices!.name)}" value="${esc(value)}">${esc(label)}</button>`).join('\n')}</div>`
     : `<button type="submit">${esc(p.submit)}</button>`;
+  // The keyboard starts where the user types next: the first empty field (the password, when the username is kept).
+  const first = Math.max(0, p.fields.findIndex((f) => !f.value));
   return layout(
     p.title,
     `${message(p.message)}${p.intro ?? ''}
 <form method="post" action="${esc(p.action)}" novalidate>
 ${hidden({ _csrf: p.csrf, ...p.hidden })}
-${p.fields.map(field).join('\n')}
+${p.fields.map((f, i) => field(f, i === first)).join('\n')}
 ${buttons}
 </form>
 ${links}`,

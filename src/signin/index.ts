@@ -25,7 +25,7 @@ import type { Channel, Factor, Outcome, Params } from './types.js';
 export type { Challenge, Channel, Factor, Outcome, Params, SignedIn } from './types.js';
 export { issueTokens, type AuthenticationResult, type Grant } from './complete.js';
 export { refreshAuth } from './refresh.js';
-export { provedRememberedDevice } from './policy.js';
+export { deviceStandsInForMfa } from './policy.js';
 export { requireFlow } from './flows.js';
 export { signInBar } from './gate.js';
 export { missingRequired } from './factors.js';
@@ -118,6 +118,11 @@ export async function answer(ctx: Ctx, pool: PoolRecord, client: ClientRecord, r
     case 'SMS_MFA':
     case 'EMAIL_OTP': {
       const { state, user } = await codeFactor(ctx, pool, client, channel, req.challengeName, req.session, req.responses);
+      // The next step (DEVICE_SRP_AUTH, the only one an MFA answer can lead to) keeps the session's
+      // value: amazon-cognito-identity-js answers it with the session it sent the code with
+      // (CognitoUser.sendMFACode calls getDeviceResponse without taking the new Session), and
+      // Amplify with the new one, which is the same value. Still single use: the code's session
+      // was taken, and the value now stands for the device's step only.
       return proceed(ctx, pool, client, channel, user, [...state.proven, req.challengeName], state.deviceKey);
     }
     case 'SELECT_MFA_TYPE': {
@@ -133,17 +138,37 @@ export async function answer(ctx: Ctx, pool: PoolRecord, client: ClientRecord, r
   }
 }
 
-/** After a factor: the policy's next challenge (in a new session that remembers what passed), or completion. */
-async function proceed(ctx: Ctx, pool: PoolRecord, client: ClientRecord, channel: Channel, user: UserRecord, proven: Factor[], deviceKey?: string): Promise<Outcome> {
+/**
+ * After a factor: the policy's next challenge (in a new session that remembers what passed), or
+ * completion.
+ */
+async function proceed(
+  ctx: Ctx,
+  pool: PoolRecord,
+  client: ClientRecord,
+  channel: Channel,
+  user: UserRecord,
+  proven: Factor[],
+  deviceKey?: string,
+): Promise<Outcome> {
   const ask = await nextStep({ ctx, pool, client, channel, user, proven, ...(deviceKey !== undefined ? { deviceKey } : {}) });
   if (!ask) return complete(ctx, pool, client, channel, user, proven, deviceKey);
   return challenge(ctx, pool, client, channel, user, proven, ask, deviceKey);
 }
 
 /** A challenge asked: its session opened with what has passed so far (and the device the sign-in names). */
-async function challenge(ctx: Ctx, pool: PoolRecord, client: ClientRecord, channel: Channel, user: UserRecord, proven: Factor[], ask: Ask, deviceKey?: string): Promise<Outcome> {
+async function challenge(
+  ctx: Ctx,
+  pool: PoolRecord,
+  client: ClientRecord,
+  channel: Channel,
+  user: UserRecord,
+  proven: Factor[],
+  ask: Ask,
+  deviceKey?: string,
+): Promise<Outcome> {
   const state = { channel, usernameKey: user.usernameKey, proven, pending: ask.pending };
-  // DEVICE_SRP_AUTH's session can be found without the Session (device.ts).
+  // DEVICE_SRP_AUTH's session is found from USERNAME and DEVICE_KEY, whatever Session the client sends (device.ts).
   const session =
     ask.name === 'DEVICE_SRP_AUTH' && deviceKey !== undefined
       ? await openDeviceSrpSession(ctx, pool, client, { ...state, deviceKey })

@@ -28,24 +28,32 @@ import type { Channel, Factor, Params } from './types.js';
 
 const MFA: readonly Factor[] = ['SOFTWARE_TOKEN_MFA', 'SMS_MFA', 'EMAIL_OTP'];
 
-/** The policy's MFA check: nothing, MFA_SETUP, SELECT_MFA_TYPE, or the one factor's challenge. */
+/**
+ * The policy's MFA check: nothing, MFA_SETUP, SELECT_MFA_TYPE, or the one factor's challenge. Asked
+ * by the policy (after the first factor or a new password), each carries USER_ID_FOR_SRP, the
+ * username, as Cognito's do (docs/decisions.md, "MFA with the real clients").
+ */
 export async function askMfa(s: SignInSoFar): Promise<Ask | undefined> {
   if (s.proven.some((f) => MFA.includes(f))) return undefined;
   const state = mfaState(s.pool, s.user);
   if (!state.required) return undefined;
+  const USER_ID_FOR_SRP = s.user.username;
   if (state.enabled.length === 0) {
     return {
       name: 'MFA_SETUP',
-      parameters: { MFAS_CAN_SETUP: JSON.stringify(state.canSetUp) },
+      parameters: { MFAS_CAN_SETUP: JSON.stringify(state.canSetUp), USER_ID_FOR_SRP },
       pending: { challenge: 'MFA_SETUP', canSetUp: state.canSetUp, stage: 'associate' },
     };
   }
   const factor = state.preferred ?? (state.enabled.length === 1 ? state.enabled[0] : undefined);
-  if (!factor) return { name: 'SELECT_MFA_TYPE', parameters: { MFAS_CAN_CHOOSE: JSON.stringify(state.enabled) }, pending: { challenge: 'SELECT_MFA_TYPE', options: state.enabled } };
-  return askFactor(s.ctx, s.pool, s.user, factor);
+  if (!factor) {
+    return { name: 'SELECT_MFA_TYPE', parameters: { MFAS_CAN_CHOOSE: JSON.stringify(state.enabled), USER_ID_FOR_SRP }, pending: { challenge: 'SELECT_MFA_TYPE', options: state.enabled } };
+  }
+  const ask = await askFactor(s.ctx, s.pool, s.user, factor);
+  return { ...ask, parameters: { ...ask.parameters, USER_ID_FOR_SRP } };
 }
 
-/** The challenge of one factor; for SMS and email, the code is sent now. */
+/** The challenge of one factor (also the answer to SELECT_MFA_TYPE, without USER_ID_FOR_SRP); for SMS and email, the code is sent now. */
 async function askFactor(ctx: Ctx, pool: PoolRecord, user: UserRecord, factor: MfaFactor): Promise<Ask> {
   if (factor === 'SOFTWARE_TOKEN_MFA') {
     const name = user.mfa?.totp?.friendlyName;

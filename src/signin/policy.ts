@@ -56,44 +56,58 @@ export const policy: readonly Check[] = [
     },
   },
   {
-    name: 'device',
+    name: 'known_device',
     description:
-      'A sign-in naming a DEVICE_KEY proves the device (DEVICE_SRP_AUTH) when it is confirmed; a key that is not ' +
-      "the user's is ResourceNotFoundException 'Device does not exist.' (the SDKs then sign in again without it).",
+      "A DEVICE_KEY that is not the user's (never issued, forgotten, another user's) is ResourceNotFoundException " +
+      "'Device does not exist.' right after the first factor, before any MFA code is sent: the SDKs catch it there " +
+      'and sign in again without the device.',
     async ask(s) {
-      if (s.deviceKey === undefined || s.proven.includes('DEVICE') || !tracksDevices(s.pool)) return undefined;
-      const device = await s.ctx.store.devices.get(s.pool.id, s.user.usernameKey, s.deviceKey);
-      if (!device) throw deviceNotFound();
-      // Issued but never confirmed (ConfirmDevice): no secret to prove; the sign-in is bound to it all the same.
-      if (!openDeviceVerifier(s.ctx.secrets, device)) return undefined;
-      return { name: 'DEVICE_SRP_AUTH', parameters: {}, pending: { challenge: 'DEVICE_SRP_AUTH' } };
+      if (s.deviceKey === undefined || !tracksDevices(s.pool)) return undefined;
+      if (!(await s.ctx.store.devices.get(s.pool.id, s.user.usernameKey, s.deviceKey))) throw deviceNotFound();
+      return undefined;
     },
   },
   {
     name: 'mfa',
     description:
       'MFA the pool requires (ON) or the user turned on (OPTIONAL): MFA_SETUP when the user has no factor yet, SELECT_MFA_TYPE with several and none preferred, ' +
-      'else the factor (SOFTWARE_TOKEN_MFA, SMS_MFA, EMAIL_OTP); none after the proof of a remembered device (provedRememberedDevice).',
+      'else the factor (SOFTWARE_TOKEN_MFA, SMS_MFA, EMAIL_OTP); none when a remembered device stands in for it (deviceStandsInForMfa). ' +
+      'Before the device check, as Cognito orders them: the SDKs answer DEVICE_SRP_AUTH after an MFA answer, and expect tokens after DEVICE_PASSWORD_VERIFIER.',
     async ask(s) {
-      if (await provedRememberedDevice(s)) return undefined;
+      if (await deviceStandsInForMfa(s)) return undefined;
       return askMfa(s);
+    },
+  },
+  {
+    name: 'device',
+    description:
+      'A sign-in naming a DEVICE_KEY proves the device (DEVICE_SRP_AUTH) when it is confirmed (has a verifier), after MFA ' +
+      '(or instead of it, see deviceStandsInForMfa); an issued but unconfirmed device has no secret to prove.',
+    async ask(s) {
+      if (s.deviceKey === undefined || s.proven.includes('DEVICE') || !tracksDevices(s.pool)) return undefined;
+      const device = await s.ctx.store.devices.get(s.pool.id, s.user.usernameKey, s.deviceKey);
+      if (!device) throw deviceNotFound();
+      if (!openDeviceVerifier(s.ctx.secrets, device)) return undefined;
+      return { name: 'DEVICE_SRP_AUTH', parameters: {}, pending: { challenge: 'DEVICE_SRP_AUTH' } };
     },
   },
 ];
 
 /**
- * Whether this sign-in proved a remembered device in a way that lets it skip MFA, as Cognito does:
- * the device's SRP proof passed (DEVICE_PASSWORD_VERIFIER), the device is `remembered`, and the
- * pool's DeviceConfiguration.ChallengeRequiredOnNewDevice is true ("When true, a remembered device
- * can sign in with device authentication instead of SMS and TOTP factors for MFA. Whether or not
+ * Whether a remembered device stands in for MFA in this sign-in, as Cognito lets it: the pool's
+ * DeviceConfiguration.ChallengeRequiredOnNewDevice is true ("When true, a remembered device can
+ * sign in with device authentication instead of SMS and TOTP factors for MFA. Whether or not
  * ChallengeRequiredOnNewDevice is true, users who sign in with devices that have not been confirmed
- * or remembered must still provide a second factor": API reference, DeviceConfigurationType).
+ * or remembered must still provide a second factor": API reference, DeviceConfigurationType), the
+ * named device is `remembered`, and its SRP proof either passed (DEVICE_PASSWORD_VERIFIER) or is
+ * what the `device` check asks next (the device has a verifier). The sign-in cannot complete
+ * without that proof: the `device` check asks for it under the same conditions.
  */
-export async function provedRememberedDevice(s: SignInSoFar): Promise<boolean> {
-  if (!s.proven.includes('DEVICE') || s.deviceKey === undefined) return false;
-  if (s.pool.settings.DeviceConfiguration?.ChallengeRequiredOnNewDevice !== true) return false;
+export async function deviceStandsInForMfa(s: SignInSoFar): Promise<boolean> {
+  if (s.deviceKey === undefined || s.pool.settings.DeviceConfiguration?.ChallengeRequiredOnNewDevice !== true) return false;
   const device = await s.ctx.store.devices.get(s.pool.id, s.user.usernameKey, s.deviceKey);
-  return device?.status === 'remembered';
+  if (device?.status !== 'remembered') return false;
+  return s.proven.includes('DEVICE') || openDeviceVerifier(s.ctx.secrets, device) !== undefined;
 }
 
 /** The first check not satisfied, or undefined when the sign-in may complete. */

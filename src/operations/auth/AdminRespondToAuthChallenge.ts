@@ -1,6 +1,6 @@
 import type { AdminRespondToAuthChallengeRequest } from '@aws-sdk/client-cognito-identity-provider';
 import { answer } from '../../signin/index.js';
-import { loadClient } from '../clients/shared.js';
+import { loadClient } from '../../domain/clients.js';
 import type { Ctx } from '../context.js';
 import { loadPool } from '../pools/shared.js';
 import { toWire } from './wire.js';

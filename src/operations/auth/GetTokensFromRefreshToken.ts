@@ -1,6 +1,6 @@
 import type { GetTokensFromRefreshTokenRequest } from '@aws-sdk/client-cognito-identity-provider';
 import { errors } from '../../protocol/errors.js';
-import { loadClientAndPool } from '../clients/shared.js';
+import { loadClientAndPool } from '../../domain/clients.js';
 import type { Ctx } from '../context.js';
 import { clientSecretProblem } from './client-secret.js';
 import { refreshAuth, requireFlow } from '../../signin/index.js';

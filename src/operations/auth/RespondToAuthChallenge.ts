@@ -1,6 +1,6 @@
 import type { RespondToAuthChallengeRequest } from '@aws-sdk/client-cognito-identity-provider';
 import { answer } from '../../signin/index.js';
-import { loadClientAndPool } from '../clients/shared.js';
+import { loadClientAndPool } from '../../domain/clients.js';
 import type { Ctx } from '../context.js';
 import { toWire } from './wire.js';
 

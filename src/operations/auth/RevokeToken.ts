@@ -1,7 +1,7 @@
 import type { RevokeTokenRequest } from '@aws-sdk/client-cognito-identity-provider';
 import { hashToken, looksLikeJwt } from '../../domain/tokens.js';
 import { errors } from '../../protocol/errors.js';
-import { loadClientAndPool } from '../clients/shared.js';
+import { loadClientAndPool } from '../../domain/clients.js';
 import type { Ctx } from '../context.js';
 import { clientSecretProblem } from './client-secret.js';
 

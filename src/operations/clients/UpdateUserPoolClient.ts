@@ -3,7 +3,8 @@ import { buildClientSettings } from '../../domain/client-settings.js';
 import { errors } from '../../protocol/errors.js';
 import type { Ctx } from '../context.js';
 import { loadPool } from '../pools/shared.js';
-import { loadClient, poolContext, renderClient } from './shared.js';
+import { loadClient } from '../../domain/clients.js';
+import { poolContext, renderClient } from './shared.js';
 
 /** A full replace: every field the request omits goes back to its default. The secret stays. */
 export async function UpdateUserPoolClient(input: UpdateUserPoolClientRequest, ctx: Ctx) {

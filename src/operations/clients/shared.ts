@@ -4,12 +4,6 @@ import { errors } from '../../protocol/errors.js';
 import type { ClientRecord, PoolRecord, Store } from '../../store/types.js';
 import { epochSeconds } from '../context.js';
 
-/** The client, which must belong to the pool. */
-export async function loadClient(store: Store, poolId: string, clientId: string): Promise<ClientRecord> {
-  const client = await store.clients.get(clientId);
-  if (!client || client.poolId !== poolId) throw errors.resourceNotFound(`User pool client ${clientId} does not exist.`);
-  return client;
-}
 
 /**
  * What a client's settings are checked against: the pool's schema, the custom scopes of its
@@ -32,9 +26,3 @@ export function renderClient(c: ClientRecord): object {
   };
 }
 
-/** The client a client-side operation (SignUp, ForgotPassword, ...) names, and its pool. */
-export async function loadClientAndPool(store: Store, clientId: string): Promise<{ client: ClientRecord; pool: PoolRecord }> {
-  const found = await store.reads.clientWithPool(clientId);
-  if (!found) throw errors.resourceNotFound(`User pool client ${clientId} does not exist.`);
-  return found;
-}

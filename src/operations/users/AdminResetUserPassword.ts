@@ -4,13 +4,8 @@ import { recoveryChannel, sendCode } from '../../domain/notify.js';
 import { loadPoolAndUser } from '../../domain/users.js';
 import { errors } from '../../protocol/errors.js';
 import type { Ctx } from '../context.js';
+import { cannotReset } from '../../account/shared.js';
 import { lockUser } from '../../domain/user-writes.js';
-
-/**
- * Cognito's answer for a user whose password cannot be reset: UNCONFIRMED, or FORCE_CHANGE_PASSWORD
- * (its temporary password is the way in; amazon-cognito-identity-js#532, amplify-flutter#3048).
- */
-export const cannotReset = () => errors.notAuthorized('User password cannot be reset in the current state.');
 
 /**
  * The user must reset the password before signing in again (RESET_REQUIRED); a reset code goes to

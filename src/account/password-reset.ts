@@ -1,0 +1,57 @@
+/**
+ * Self-service password reset, for the API (ForgotPassword, ConfirmForgotPassword) and the hosted
+ * pages (/forgotPassword, /confirmForgotPassword).
+ */
+import type { ConfirmForgotPasswordRequest, ForgotPasswordRequest } from '@aws-sdk/client-cognito-identity-provider';
+import { codeExpired, codeMismatch, consumeCode, issueCode } from '../domain/codes.js';
+import { passwordFields } from '../domain/credentials.js';
+import { recoveryChannel, sendCode } from '../domain/notify.js';
+import { checkPassword } from '../domain/passwords.js';
+import { lockUser, saveUser } from '../domain/user-writes.js';
+import { errors } from '../protocol/errors.js';
+import type { Ctx } from '../operations/context.js';
+import type { ClientRecord, PoolRecord } from '../store/types.js';
+import { cannotReset, hidesUsers, notFound, simulated, userForClient } from './shared.js';
+
+/** A password-reset code to the user's verified email or phone (valid one hour). */
+export async function forgotPassword(ctx: Ctx, client: ClientRecord, pool: PoolRecord, input: ForgotPasswordRequest) {
+  // A pool whose account recovery is admin_only has no self-service reset, whoever is named
+  // (getmoto/moto#4469, from its author's runs against Cognito): before the user is looked up, so
+  // the answer is the same for every name.
+  if (pool.settings.AccountRecoverySetting?.RecoveryMechanisms?.some((m) => m.Name === 'admin_only')) {
+    throw errors.notAuthorized('Contact administrator to reset password.');
+  }
+  const user = await userForClient(ctx.store, client, pool, input.Username!, input.SecretHash);
+  // A user with a temporary password signs in with it (NEW_PASSWORD_REQUIRED); Cognito refuses the
+  // reset, verified address or not (amplify-js#2955, aws-aspnet-cognito-identity-provider#37).
+  if (user?.enabled && user.status === 'FORCE_CHANGE_PASSWORD') throw cannotReset();
+  const channel = user && recoveryChannel(pool, user);
+  if (!user || !user.enabled || !channel) {
+    if (hidesUsers(client)) return { CodeDeliveryDetails: simulated(ctx, pool, input.Username!, 'recovery') };
+    if (!user) throw notFound();
+    if (!user.enabled) throw errors.notAuthorized('User is disabled.');
+    throw errors.invalidParameter('Cannot reset password for the user as there is no registered/verified email or phone_number');
+  }
+  const code = await issueCode(ctx.store, pool.id, user.usernameKey, 'FORGOT_PASSWORD', ctx.now);
+  return { CodeDeliveryDetails: await sendCode(ctx.delivery, pool, user, channel, 'FORGOT_PASSWORD', code) };
+}
+
+/** The reset code and a new password: the user is CONFIRMED with it (RESET_REQUIRED users too). */
+export async function confirmForgotPassword(ctx: Ctx, client: ClientRecord, pool: PoolRecord, input: ConfirmForgotPasswordRequest) {
+  const user = await userForClient(ctx.store, client, pool, input.Username!, input.SecretHash);
+  if (!user || !user.enabled) {
+    // PreventUserExistenceErrors: an unknown or disabled user looks like a wrong code.
+    if (hidesUsers(client)) throw codeMismatch();
+    throw user ? errors.notAuthorized('User is disabled.') : notFound();
+  }
+  checkPassword(input.Password!, pool.settings, 'doesNot');
+  if (!(await ctx.store.codes.get(pool.id, user.usernameKey, 'FORGOT_PASSWORD'))) throw codeExpired();
+  const password = await passwordFields(ctx.secrets, pool, user.username, input.Password!, ctx.now);
+  await consumeCode(ctx.store, pool.id, user.usernameKey, 'FORGOT_PASSWORD', input.ConfirmationCode!, ctx.now);
+  await ctx.store.transaction(async (tx) => {
+    const u = await lockUser(tx, pool, user.username);
+    const status = u.status === 'UNCONFIRMED' ? 'UNCONFIRMED' : 'CONFIRMED';
+    await saveUser(tx, pool, { ...u, status, ...password, updatedAt: ctx.now }, { now: ctx.now });
+  });
+  return {};
+}

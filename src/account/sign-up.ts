@@ -1,0 +1,100 @@
+/**
+ * Self-service sign-up and its confirmation, for the API (SignUp, ConfirmSignUp,
+ * ResendConfirmationCode) and the hosted pages (/signup, /confirm, /resendCode, the confirmation
+ * link): each takes the app client and pool the request names, and the request's members.
+ */
+import type { ConfirmSignUpRequest, ResendConfirmationCodeRequest, SignUpRequest } from '@aws-sdk/client-cognito-identity-provider';
+import { checkClientMayWrite, checkRequired, checkValues, toMap } from '../domain/attributes.js';
+import { checkCode, codeMismatch, issueCode, useCode } from '../domain/codes.js';
+import { passwordFields } from '../domain/credentials.js';
+import { sendCode, signUpChannel } from '../domain/notify.js';
+import { checkPassword } from '../domain/passwords.js';
+import { checkSecretHash } from '../domain/secret-hash.js';
+import { insertUser, lockUser, saveUser } from '../domain/user-writes.js';
+import { newUsername, usernameKey } from '../domain/users.js';
+import { errors } from '../protocol/errors.js';
+import type { Ctx } from '../operations/context.js';
+import type { ClientRecord, PoolRecord, UserRecord } from '../store/types.js';
+import { hidesUsers, notFound, simulated, userForClient } from './shared.js';
+
+/** Self-service sign-up: an UNCONFIRMED user, and a code to an auto-verified attribute when the pool has one. */
+export async function signUp(ctx: Ctx, client: ClientRecord, pool: PoolRecord, input: SignUpRequest) {
+  checkSecretHash(client, input.SecretHash, [input.Username]);
+  if (pool.settings.AdminCreateUserConfig?.AllowAdminCreateUserOnly) {
+    throw errors.notAuthorized('SignUp is not permitted for this user pool');
+  }
+  if (input.Password === undefined) throw errors.invalidParameter('A password is required to sign up in this user pool.');
+  const given = toMap(input.UserAttributes);
+  checkClientMayWrite(Object.keys(given), client.settings, pool.settings);
+  const { username, sub, attrs } = newUsername(pool, input.Username!, given);
+  checkValues(attrs, pool.settings);
+  checkRequired(attrs, pool.settings);
+  checkPassword(input.Password, pool.settings);
+  const user: UserRecord = {
+    poolId: pool.id,
+    username,
+    usernameKey: usernameKey(pool, username),
+    sub,
+    status: 'UNCONFIRMED',
+    enabled: true,
+    attributes: attrs,
+    ...(await passwordFields(ctx.secrets, pool, username, input.Password, ctx.now)),
+    mfa: {},
+    extra: {},
+    createdAt: ctx.now,
+    updatedAt: ctx.now,
+  };
+  await ctx.store.transaction((tx) => insertUser(tx, pool, user, { existsMessage: 'User already exists', now: ctx.now }));
+  const channel = signUpChannel(pool, user);
+  if (!channel) return { UserConfirmed: false, UserSub: sub };
+  const code = await issueCode(ctx.store, pool.id, user.usernameKey, 'SIGN_UP', ctx.now);
+  const details = await sendCode(ctx.delivery, pool, user, channel, 'SIGN_UP', code, { publicUrl: ctx.publicUrl, clientId: client.id });
+  return { UserConfirmed: false, CodeDeliveryDetails: details, UserSub: sub };
+}
+
+/**
+ * The code proves the user owns the address it went to: the user is CONFIRMED and that attribute
+ * verified. An alias held by another user fails with AliasExistsException unless ForceAliasCreation.
+ */
+export async function confirmSignUpRequest(ctx: Ctx, client: ClientRecord, pool: PoolRecord, input: ConfirmSignUpRequest) {
+  const user = await userForClient(ctx.store, client, pool, input.Username!, input.SecretHash);
+  await confirmSignUp(ctx, client, pool, user, input.ConfirmationCode!, input.ForceAliasCreation ?? false);
+  return {};
+}
+
+/**
+ * Confirms a sign-up with its code, for ConfirmSignUp and for the confirmation link
+ * (oauth/confirm-user.ts): the same checks (user, status, code: expiry, single use, attempt limit)
+ * and the same writes.
+ */
+export async function confirmSignUp(ctx: Ctx, client: ClientRecord, pool: PoolRecord, user: UserRecord | undefined, code: string, forceAlias: boolean): Promise<void> {
+  if (!user) throw hidesUsers(client) ? codeMismatch() : notFound();
+  if (user.status !== 'UNCONFIRMED') throw errors.notAuthorized(`User cannot be confirmed. Current status is ${user.status}`);
+  const codeHash = await checkCode(ctx.store, pool.id, user.usernameKey, 'SIGN_UP', code, ctx.now);
+  // The code is used in the transaction of the write: when the alias is taken (AliasExistsException)
+  // it stays valid, for the retry with ForceAliasCreation.
+  await ctx.store.transaction(async (tx) => {
+    const u = await lockUser(tx, pool, user.username);
+    await useCode(tx, codeHash, pool.id, user.usernameKey, 'SIGN_UP');
+    const attrs = { ...u.attributes };
+    const auto = pool.settings.AutoVerifiedAttributes ?? [];
+    // The code went to the phone when it is auto-verified, else to the email (notify.signUpChannel).
+    if (auto.includes('phone_number') && attrs.phone_number) attrs.phone_number_verified = 'true';
+    else if (auto.includes('email') && attrs.email) attrs.email_verified = 'true';
+    await saveUser(tx, pool, { ...u, status: 'CONFIRMED', attributes: attrs, updatedAt: ctx.now }, { forceAlias, now: ctx.now });
+  });
+}
+
+/** A new sign-up code, to the same place as the first. */
+export async function resendConfirmationCode(ctx: Ctx, client: ClientRecord, pool: PoolRecord, input: ResendConfirmationCodeRequest) {
+  const user = await userForClient(ctx.store, client, pool, input.Username!, input.SecretHash);
+  if (!user || !user.enabled) {
+    if (hidesUsers(client)) return { CodeDeliveryDetails: simulated(ctx, pool, input.Username!, 'sign-up') };
+    throw user ? errors.notAuthorized('User is disabled.') : notFound();
+  }
+  if (user.status !== 'UNCONFIRMED') throw errors.invalidParameter('User is already confirmed.');
+  const channel = signUpChannel(pool, user);
+  if (!channel) throw errors.invalidParameter('There is no auto-verified email or phone_number to send a confirmation code to.');
+  const code = await issueCode(ctx.store, pool.id, user.usernameKey, 'SIGN_UP', ctx.now);
+  return { CodeDeliveryDetails: await sendCode(ctx.delivery, pool, user, channel, 'RESEND_CODE', code, { publicUrl: ctx.publicUrl, clientId: client.id }) };
+}
