@@ -55,14 +55,13 @@ export async function deviceSrpStart(ctx: Ctx, pool: PoolRecord, client: ClientR
   const deviceKey = param(r, 'DEVICE_KEY');
   const A = param(r, 'SRP_A');
   if (!isValidA(A)) throw errors.invalidParameter('SRP_A is not a valid SRP value.');
-  // The pending DEVICE_SRP_AUTH of the user and device named: found the same way whether the client
-  // sends the Session it was given, the one it answered the step before with
-  // (amazon-cognito-identity-js after an MFA code), or none (pycognito, AWS's Java example).
-  void session;
+  // The Session given, else the pending DEVICE_SRP_AUTH of the user and device named: clients send
+  // the Session they were given, the one they answered the step before with (amazon-cognito-
+  // identity-js after an MFA code: spent, so not found), or none (pycognito, AWS's Java example).
   const named = await findUser(ctx.store, pool, param(r, 'USERNAME'));
-  if (!named) throw errors.notAuthorized('Invalid session for the user, session can only be used once.');
-  const token = deviceSrpSessionToken(ctx, client, named.usernameKey, deviceKey);
-  const { state } = await takeSession(ctx, client, channel, token, 'DEVICE_SRP_AUTH');
+  const tokens = [...(session ? [session] : []), ...(named ? [deviceSrpSessionToken(ctx, client, named.usernameKey, deviceKey)] : [])];
+  if (!tokens.length) throw errors.notAuthorized('Invalid session for the user, session can only be used once.');
+  const { state } = await takeSession(ctx, client, channel, tokens, 'DEVICE_SRP_AUTH');
   const user = await sessionUser(ctx, pool, state);
   checkSecretHash(client, r?.SECRET_HASH, [r?.USERNAME, user.username, user.sub]);
   gate(client, user, ctx.now);

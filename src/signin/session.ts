@@ -71,10 +71,15 @@ export async function takeSession<C extends Pending['challenge']>(
   /** The client the request names; undefined where the operation names none (AssociateSoftwareToken, VerifySoftwareToken). */
   client: ClientRecord | undefined,
   channel: Channel,
-  token: string,
+  /** The session's value; with several, the first that names a session is taken (the others are left alone). */
+  token: string | string[],
   challenge: C,
 ): Promise<{ state: SignInState & { pending: Extract<Pending, { challenge: C }> }; restore(): Promise<void>; poolId: string; clientId: string }> {
-  const rec = await ctx.store.sessions.take(hashToken(token));
+  let rec: Awaited<ReturnType<typeof ctx.store.sessions.take>>;
+  for (const t of Array.isArray(token) ? token : [token]) {
+    rec = await ctx.store.sessions.take(hashToken(t));
+    if (rec) break;
+  }
   if (!rec || (client && rec.clientId !== client.id)) throw errors.notAuthorized('Invalid session for the user, session can only be used once.');
   if (rec.expiresAt <= ctx.now) throw errors.notAuthorized('Invalid session for the user, session is expired.');
   const state = JSON.parse(ctx.secrets.open(rec.state, SESSION_CONTEXT).toString('utf8')) as SignInState | { kind?: undefined };
