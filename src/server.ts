@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { createSecureContext } from 'node:tls';
 import type { Config } from './config.js';
 import { openStore } from './store/index.js';
 import type { Store } from './store/types.js';
@@ -79,6 +80,31 @@ export class ListenError extends StartupError {
 
 const LISTEN_ERRORS = new Set(['EADDRINUSE', 'EACCES', 'EADDRNOTAVAIL']);
 
+/**
+ * The HTTPS listener's certificate and key (--tls-cert, --tls-key), read and checked before the
+ * database is opened: a file that cannot be read, or that is not a PEM certificate and its key, is
+ * a StartupError naming the setting.
+ */
+function readTlsFiles(config: Pick<Config, 'tlsCert' | 'tlsKey'>): { cert: Buffer; key: Buffer } | undefined {
+  if (config.tlsCert === undefined || config.tlsKey === undefined) return undefined;
+  const read = (file: string, flag: string): Buffer => {
+    try {
+      return fs.readFileSync(file);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : (e as Error).message;
+      throw new StartupError(`cannot read ${flag} ${file}: ${why}. \`npm start -- cert\` writes a self-signed certificate and key to ./data/tls.`);
+    }
+  };
+  const files = { cert: read(config.tlsCert, '--tls-cert'), key: read(config.tlsKey, '--tls-key') };
+  try {
+    createSecureContext(files);
+  } catch (e) {
+    throw new StartupError(`--tls-cert ${config.tlsCert} and --tls-key ${config.tlsKey} are not a PEM certificate and its private key (${(e as Error).message}).`);
+  }
+  return files;
+}
+
 function send(res: http.ServerResponse, status: number, headers: Record<string, string>, body: string): void {
   res.writeHead(status, { ...CORS_HEADERS, ...headers, 'Content-Length': Buffer.byteLength(body) });
   res.end(body);
@@ -104,6 +130,7 @@ export async function startServer(config: Config, existingStore?: Store, options
   const runnerOptions = options.runner ?? {};
   // Read Date.now at each call (tests that mock Date, e.g. node:test's MockTimers, move the server's clock too).
   const clock = options.clock ?? (() => Date.now());
+  const tlsFiles = readTlsFiles(config);
   const store = existingStore ?? (await openStore(config));
   const secrets = new Secrets(loadMasterKey(config));
   try {
@@ -265,10 +292,7 @@ export async function startServer(config: Config, existingStore?: Store, options
   };
   const server = http.createServer(onRequest);
   // The optional HTTPS listener serves the same requests (config.tlsCert / tlsKey; `incognito cert`).
-  const tls =
-    config.tlsCert !== undefined && config.tlsKey !== undefined
-      ? https.createServer({ cert: fs.readFileSync(config.tlsCert), key: fs.readFileSync(config.tlsKey) }, onRequest)
-      : undefined;
+  const tls = tlsFiles ? https.createServer(tlsFiles, onRequest) : undefined;
   const listeners = tls ? [server, tls] : [server];
   for (const l of listeners) l.keepAliveTimeout = 65_000;
   // Expired challenge sessions and sign-ins are deleted now and then (every node may; it is idempotent).

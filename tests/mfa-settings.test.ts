@@ -330,11 +330,11 @@ for (const backend of await backends()) {
         const user = (await t.server.store.users.get(p, 'reuse'))!;
         const Pool = { id: p };
         // The code VerifySoftwareToken took is spent.
-        await assert.rejects(checkSoftwareTokenCode(s(), Pool, user, verifiedWith), { name: 'CodeMismatchException', message: 'Invalid code received for user' });
+        await assert.rejects(checkSoftwareTokenCode(s(), Pool, user, verifiedWith), { name: 'ExpiredCodeException', message: 'Your software token has already been used once.' });
         clock.advance(30_000);
         const next = codeAt(secret, clock.now());
         await checkSoftwareTokenCode(s(), Pool, user, next);
-        await assert.rejects(checkSoftwareTokenCode(s(), Pool, user, next), { name: 'CodeMismatchException' }, 'the same code twice');
+        await assert.rejects(checkSoftwareTokenCode(s(), Pool, user, next), { name: 'ExpiredCodeException' }, 'the same code twice');
         // Two requests with one fresh code: exactly one passes.
         clock.advance(30_000);
         const fresh = codeAt(secret, clock.now());

@@ -128,7 +128,7 @@ for (const backend of await backends()) {
       // Used: the session, and the code (in a new sign-in).
       await expectError(respond(clientId, 'SOFTWARE_TOKEN_MFA', r.Session, { USERNAME: 'tina', SOFTWARE_TOKEN_MFA_CODE: code }), 'NotAuthorizedException', 'Invalid session for the user, session can only be used once.');
       const again = await passwordAuth(clientId, 'tina');
-      await expectError(respond(clientId, 'SOFTWARE_TOKEN_MFA', again.Session, { USERNAME: 'tina', SOFTWARE_TOKEN_MFA_CODE: code }), 'CodeMismatchException', 'Invalid code received for user');
+      await expectError(respond(clientId, 'SOFTWARE_TOKEN_MFA', again.Session, { USERNAME: 'tina', SOFTWARE_TOKEN_MFA_CODE: code }), 'ExpiredCodeException', 'Your software token has already been used once.');
       // Two steps ahead is too far; one step ahead passes (a phone's clock a little fast).
       await expectError(
         respond(clientId, 'SOFTWARE_TOKEN_MFA', again.Session, { USERNAME: 'tina', SOFTWARE_TOKEN_MFA_CODE: totp(secret, clock.now() + 60_000) }),
@@ -138,7 +138,7 @@ for (const backend of await backends()) {
       assert.ok((await respond(clientId, 'SOFTWARE_TOKEN_MFA', again.Session, { USERNAME: 'tina', SOFTWARE_TOKEN_MFA_CODE: totp(secret, clock.now() + 30_000) })).AuthenticationResult);
       // That step is used now: a code of the current step (older) is refused too.
       const third = await passwordAuth(clientId, 'tina');
-      await expectError(respond(clientId, 'SOFTWARE_TOKEN_MFA', third.Session, { USERNAME: 'tina', SOFTWARE_TOKEN_MFA_CODE: totp(secret, clock.now()) }), 'CodeMismatchException', 'Invalid code received for user');
+      await expectError(respond(clientId, 'SOFTWARE_TOKEN_MFA', third.Session, { USERNAME: 'tina', SOFTWARE_TOKEN_MFA_CODE: totp(secret, clock.now()) }), 'ExpiredCodeException', 'Your software token has already been used once.');
       clock.advance(60_000);
 
       // SRP: PASSWORD_VERIFIER, then the token.
@@ -256,7 +256,7 @@ for (const backend of await backends()) {
       assert.ok((await respond(clientId, 'SMS_MFA', r.Session, { USERNAME: 'liam', SMS_MFA_CODE: await lastCode(t.url, poolId, 'liam', 'MFA') })).AuthenticationResult);
     });
 
-    it("remembered devices: MFA, then the device's proof in the same session value; with ChallengeRequiredOnNewDevice a remembered device's proof instead of MFA; an unknown device refused before a code is sent", async () => {
+    it("remembered devices: MFA, then the device's proof (answered with the MFA answer's Session too); with ChallengeRequiredOnNewDevice a remembered device's proof instead of MFA; an unknown device refused before a code is sent", async () => {
       for (const ChallengeRequiredOnNewDevice of [true, false]) {
         const name = ChallengeRequiredOnNewDevice ? 'dana' : 'dino';
         const { poolId, clientId } = await pool('OPTIONAL', { sms: true }, { ChallengeRequiredOnNewDevice, DeviceOnlyRememberedOnUserPrompt: true });
@@ -282,14 +282,13 @@ for (const backend of await backends()) {
         const confirmed = await send(new ConfirmDeviceCommand({ AccessToken: first.AccessToken, DeviceKey: secret.deviceKey, DeviceSecretVerifierConfig: secret.config, DeviceName: 'laptop' }));
         assert.equal(confirmed.UserConfirmationNecessary, true);
 
-        // A confirmed device that is not remembered: MFA first, then the device's proof, whose
-        // session keeps the value the code was sent with (amazon-cognito-identity-js sends that one).
+        // A confirmed device that is not remembered: MFA first, then the device's proof, answered
+        // with the Session the code was sent with (as amazon-cognito-identity-js does).
         const a = await signIn(secret.deviceKey);
         const afterMfa = await sms(a, secret.deviceKey);
         assert.equal(afterMfa.ChallengeName, 'DEVICE_SRP_AUTH');
-        assert.equal(afterMfa.Session, a.Session);
         assert.deepEqual(afterMfa.ChallengeParameters, {});
-        const viaDevice = await deviceProof(afterMfa, secret);
+        const viaDevice = await deviceProof({ ...afterMfa, Session: a.Session }, secret);
         assert.equal(decodeJwt(viaDevice.AuthenticationResult.AccessToken).device_key, secret.deviceKey);
         // Single use all the same: that value answers nothing now.
         await expectError(respond(clientId, 'SMS_MFA', a.Session, { USERNAME: name, SMS_MFA_CODE: '123456' }), 'NotAuthorizedException', 'Invalid session for the user, session can only be used once.');

@@ -32,6 +32,8 @@ import type { PoolMfaFactors, PoolSettings } from './pool-settings.js';
 import type { Secrets } from './secrets.js';
 import { deliveryDetails, type Channel } from './notify.js';
 import { checkTotp, newTotpSecret, openTotpSecret, sealTotpSecret } from './totp.js';
+import { isTrue } from './attributes.js';
+import { saveUser } from './user-writes.js';
 
 // ---------------------------------------------------------------------------------------------
 // Types
@@ -395,15 +397,49 @@ export async function verifySoftwareToken(
 /** The user has no (verified, or for VerifySoftwareToken pending) software token. */
 export const softwareTokenNotFound = () => new CognitoError('SoftwareTokenMFANotFoundException', 'Software Token MFA does not exist for the user.');
 
+/**
+ * After a right SMS_MFA code the phone has proved it receives messages: phone_number_verified
+ * becomes true, as in Cognito ("After users complete the SMS text message MFA verification, Amazon
+ * Cognito sets the phone_number_verified attribute to true": AWS re:Post Knowledge Center, "How do
+ * I troubleshoot MFA errors in my Amazon Cognito user pool?"). A phone that is an alias another
+ * user holds stays unverified (the sign-in goes on). Returns the user as it is now.
+ */
+export async function verifyPhoneBySmsMfa(s: MfaServices, pool: PoolRecord, user: UserRecord): Promise<UserRecord> {
+  const phone = user.attributes.phone_number;
+  if (!phone || isTrue(user.attributes.phone_number_verified)) return user;
+  try {
+    return await s.store.transaction(async (tx) => {
+      const u = await tx.users.get(pool.id, user.usernameKey, { forUpdate: true });
+      // Changed meanwhile (another phone, or verified already): leave it as it is.
+      if (!u || u.attributes.phone_number !== phone || isTrue(u.attributes.phone_number_verified)) return u ?? user;
+      const next: UserRecord = { ...u, attributes: { ...u.attributes, phone_number_verified: 'true' }, updatedAt: s.now };
+      await saveUser(tx, pool, next, { now: s.now });
+      return next;
+    });
+  } catch (e) {
+    if (e instanceof CognitoError && e.type === 'AliasExistsException') return user;
+    throw e;
+  }
+}
+
 /** A wrong MFA code at sign-in (SOFTWARE_TOKEN_MFA, SMS_MFA, EMAIL_OTP). */
 export const mfaCodeMismatch = () => errors.codeMismatch('Invalid code received for user');
+
+/**
+ * A right code of a step already used (by VerifySoftwareToken or an earlier sign-in) at the
+ * SOFTWARE_TOKEN_MFA challenge: Cognito's text and type (amplify-swift's MFA integration tests wait
+ * for the next step "to avoid RespondToAuthChallengeOutputError.expiredCodeException - Your software
+ * token has already been used once."; see docs/decisions.md).
+ */
+export const softwareTokenUsed = () => errors.expiredCode('Your software token has already been used once.');
 
 /**
  * The SOFTWARE_TOKEN_MFA challenge: checks a code of the user's verified token at s.now (one step
  * of drift either way) and records its step, so the same code (or an older one) is refused from
  * then on, also by a concurrent request (the row is locked while checked). Does not move
- * UserLastModifiedDate. Errors: CodeMismatchException "Invalid code received for user" (wrong or
- * reused code; nothing written; the engine counts it toward the lockout),
+ * UserLastModifiedDate. Errors: CodeMismatchException "Invalid code received for user" (a wrong
+ * code; nothing written; the engine counts it toward the lockout), ExpiredCodeException "Your
+ * software token has already been used once." (a code of a step already used; not counted),
  * SoftwareTokenMFANotFoundException (no verified token).
  */
 export async function checkSoftwareTokenCode(
@@ -418,8 +454,13 @@ export async function checkSoftwareTokenCode(
     (u) => {
       const totp = u.mfa.totp;
       if (!totp) throw softwareTokenNotFound();
-      const step = checkTotp(openTotpSecret(s.secrets, u, totp.secret), code, s.now, totp.lastStep);
-      if (step === undefined) throw mfaCodeMismatch();
+      const secret = openTotpSecret(s.secrets, u, totp.secret);
+      const step = checkTotp(secret, code, s.now, totp.lastStep);
+      if (step === undefined) {
+        // A code of the window that matches only steps already used: spent, not wrong.
+        if (typeof totp.lastStep === 'number' && checkTotp(secret, code, s.now) !== undefined) throw softwareTokenUsed();
+        throw mfaCodeMismatch();
+      }
       return { ...u.mfa, totp: { ...totp, lastStep: step } };
     },
     false,

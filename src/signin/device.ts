@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { deviceNotFound, openDeviceVerifier, tracksDevices } from '../domain/devices.js';
 import { checkSecretHash } from '../domain/secret-hash.js';
+import { findUser } from '../domain/users.js';
 import { isValidA, parseSrpTimestamp, serverChallenge, verifyDeviceClaim } from '../domain/srp.js';
 import { errors } from '../protocol/errors.js';
 import type { Ctx } from '../operations/context.js';
@@ -27,6 +28,22 @@ export function namedDevice(pool: PoolRecord, channel: Channel, p: Params | unde
   return channel === 'api' && tracksDevices(pool) && typeof key === 'string' && key !== '' ? key : undefined;
 }
 
+/**
+ * The Session of a DEVICE_SRP_AUTH challenge: a keyed hash of the client, the user and the device,
+ * so that a client that answers DEVICE_SRP_AUTH without the Session (pycognito's AWSSRP, AWS's own
+ * Java SRP example) finds it by USERNAME and DEVICE_KEY, as Cognito does (docs/decisions.md,
+ * "Acceptance pass"). Still single use and short-lived; a newer sign-in of the same user, device
+ * and client replaces an older one's.
+ */
+function deviceSrpSessionToken(ctx: Ctx, client: ClientRecord, usernameKey: string, deviceKey: string): string {
+  return ctx.secrets.mac('device-srp-auth-session', `${client.id}\n${usernameKey}\n${deviceKey}`).toString('base64url');
+}
+
+/** Opens the DEVICE_SRP_AUTH session under its derived token (replacing a pending one, also when two sign-ins race); returns the token. */
+export async function openDeviceSrpSession(ctx: Ctx, pool: PoolRecord, client: ClientRecord, state: Omit<SignInState, 'kind'> & { usernameKey: string; deviceKey: string }): Promise<string> {
+  return openSession(ctx, pool, client, state, deviceSrpSessionToken(ctx, client, state.usernameKey, state.deviceKey), true);
+}
+
 async function sessionUser(ctx: Ctx, pool: PoolRecord, state: SignInState): Promise<UserRecord> {
   const user = state.usernameKey === null ? undefined : await ctx.store.users.get(pool.id, state.usernameKey);
   if (!user) throw incorrect();
@@ -35,11 +52,16 @@ async function sessionUser(ctx: Ctx, pool: PoolRecord, state: SignInState): Prom
 
 /** DEVICE_SRP_AUTH: the client's SRP_A for its device; answers DEVICE_PASSWORD_VERIFIER. */
 export async function deviceSrpStart(ctx: Ctx, pool: PoolRecord, client: ClientRecord, channel: Channel, session: string | undefined, r: Params | undefined): Promise<Challenge> {
-  if (!session) throw errors.invalidParameter('Missing required parameter Session');
   const deviceKey = param(r, 'DEVICE_KEY');
   const A = param(r, 'SRP_A');
   if (!isValidA(A)) throw errors.invalidParameter('SRP_A is not a valid SRP value.');
-  const { state } = await takeSession(ctx, client, channel, session, 'DEVICE_SRP_AUTH');
+  // The Session given, else the pending DEVICE_SRP_AUTH of the user and device named: clients send
+  // the Session they were given, the one they answered the step before with (amazon-cognito-
+  // identity-js after an MFA code: spent, so not found), or none (pycognito, AWS's Java example).
+  const named = await findUser(ctx.store, pool, param(r, 'USERNAME'));
+  const tokens = [...(session ? [session] : []), ...(named ? [deviceSrpSessionToken(ctx, client, named.usernameKey, deviceKey)] : [])];
+  if (!tokens.length) throw errors.notAuthorized('Invalid session for the user, session can only be used once.');
+  const { state } = await takeSession(ctx, client, channel, tokens, 'DEVICE_SRP_AUTH');
   const user = await sessionUser(ctx, pool, state);
   checkSecretHash(client, r?.SECRET_HASH, [r?.USERNAME, user.username, user.sub]);
   gate(client, user, ctx.now);
@@ -50,7 +72,8 @@ export async function deviceSrpStart(ctx: Ctx, pool: PoolRecord, client: ClientR
   const { b, B } = serverChallenge(v.verifier);
   const secretBlock = randomBytes(64).toString('base64');
   const pending = { challenge: 'DEVICE_PASSWORD_VERIFIER' as const, groupKey: device.groupKey, A, B, b, verifier: v.verifier, secretBlock };
-  const next = await openSession(ctx, pool, client, { channel, usernameKey: user.usernameKey, proven: state.proven, pending, deviceKey });
+  // The SECRET_BLOCK is the session too (as for PASSWORD_VERIFIER), for clients that answer without the Session.
+  const next = await openSession(ctx, pool, client, { channel, usernameKey: user.usernameKey, proven: state.proven, pending, deviceKey }, secretBlock);
   return {
     kind: 'challenge',
     name: 'DEVICE_PASSWORD_VERIFIER',
@@ -72,12 +95,12 @@ export async function deviceSrpVerify(
   session: string | undefined,
   r: Params | undefined,
 ): Promise<{ state: SignInState; user: UserRecord }> {
-  if (!session) throw errors.invalidParameter('Missing required parameter Session');
   const secretBlock = param(r, 'PASSWORD_CLAIM_SECRET_BLOCK');
   const signature = param(r, 'PASSWORD_CLAIM_SIGNATURE');
   const timestamp = param(r, 'TIMESTAMP');
   const deviceKey = param(r, 'DEVICE_KEY');
-  const { state } = await takeSession(ctx, client, channel, session, 'DEVICE_PASSWORD_VERIFIER');
+  // Without a Session, the SECRET_BLOCK names it (deviceSrpStart opens it under that value).
+  const { state } = await takeSession(ctx, client, channel, session || secretBlock, 'DEVICE_PASSWORD_VERIFIER');
   const p = state.pending;
   const user = await sessionUser(ctx, pool, state);
   checkSecretHash(client, r?.SECRET_HASH, [r?.USERNAME, user.username, user.sub]);

@@ -13,7 +13,7 @@ import { CognitoError, errors } from '../protocol/errors.js';
 import type { Ctx } from '../operations/context.js';
 import type { ClientRecord, PoolRecord, UserRecord } from '../store/types.js';
 import { complete } from './complete.js';
-import { deviceSrpStart, deviceSrpVerify, namedDevice } from './device.js';
+import { deviceSrpStart, deviceSrpVerify, namedDevice, openDeviceSrpSession } from './device.js';
 import { newPasswordFactor, param, passwordFactor, srpStart, srpVerify } from './factors.js';
 import { requireFlow, unsupportedFlow } from './flows.js';
 import { codeFactor, selectFactor, setupFactor } from './mfa.js';
@@ -123,7 +123,7 @@ export async function answer(ctx: Ctx, pool: PoolRecord, client: ClientRecord, r
       // (CognitoUser.sendMFACode calls getDeviceResponse without taking the new Session), and
       // Amplify with the new one, which is the same value. Still single use: the code's session
       // was taken, and the value now stands for the device's step only.
-      return proceed(ctx, pool, client, channel, user, [...state.proven, req.challengeName], state.deviceKey, req.session);
+      return proceed(ctx, pool, client, channel, user, [...state.proven, req.challengeName], state.deviceKey);
     }
     case 'SELECT_MFA_TYPE': {
       const { state, user, ask } = await selectFactor(ctx, pool, client, channel, req.session, req.responses);
@@ -140,7 +140,7 @@ export async function answer(ctx: Ctx, pool: PoolRecord, client: ClientRecord, r
 
 /**
  * After a factor: the policy's next challenge (in a new session that remembers what passed), or
- * completion. `sessionToken`: the value the next session takes (a new random one unless given).
+ * completion.
  */
 async function proceed(
   ctx: Ctx,
@@ -150,11 +150,10 @@ async function proceed(
   user: UserRecord,
   proven: Factor[],
   deviceKey?: string,
-  sessionToken?: string,
 ): Promise<Outcome> {
   const ask = await nextStep({ ctx, pool, client, channel, user, proven, ...(deviceKey !== undefined ? { deviceKey } : {}) });
   if (!ask) return complete(ctx, pool, client, channel, user, proven, deviceKey);
-  return challenge(ctx, pool, client, channel, user, proven, ask, deviceKey, sessionToken);
+  return challenge(ctx, pool, client, channel, user, proven, ask, deviceKey);
 }
 
 /** A challenge asked: its session opened with what has passed so far (and the device the sign-in names). */
@@ -167,9 +166,12 @@ async function challenge(
   proven: Factor[],
   ask: Ask,
   deviceKey?: string,
-  sessionToken?: string,
 ): Promise<Outcome> {
-  const state = { channel, usernameKey: user.usernameKey, proven, pending: ask.pending, ...(deviceKey !== undefined ? { deviceKey } : {}) };
-  const session = await openSession(ctx, pool, client, state, sessionToken);
+  const state = { channel, usernameKey: user.usernameKey, proven, pending: ask.pending };
+  // DEVICE_SRP_AUTH's session is found from USERNAME and DEVICE_KEY, whatever Session the client sends (device.ts).
+  const session =
+    ask.name === 'DEVICE_SRP_AUTH' && deviceKey !== undefined
+      ? await openDeviceSrpSession(ctx, pool, client, { ...state, deviceKey })
+      : await openSession(ctx, pool, client, { ...state, ...(deviceKey !== undefined ? { deviceKey } : {}) });
   return { kind: 'challenge', name: ask.name, parameters: ask.parameters, session, user };
 }

@@ -5,7 +5,17 @@
  * has set up and what the pool requires is domain/mfa.ts's (mfaState); codes are sent and checked
  * there too. Facts: shared/reference/signin-extensions.md "MFA"; decisions in docs/decisions.md.
  */
-import { associateSoftwareToken, checkMfaCode, checkSoftwareTokenCode, mfaCodeMismatch, mfaState, sendMfaCode, verifySoftwareToken, type MfaFactor } from '../domain/mfa.js';
+import {
+  associateSoftwareToken,
+  checkMfaCode,
+  checkSoftwareTokenCode,
+  mfaCodeMismatch,
+  mfaState,
+  sendMfaCode,
+  verifyPhoneBySmsMfa,
+  verifySoftwareToken,
+  type MfaFactor,
+} from '../domain/mfa.js';
 import { checkSecretHash } from '../domain/secret-hash.js';
 import { CognitoError, errors } from '../protocol/errors.js';
 import type { Ctx } from '../operations/context.js';
@@ -69,7 +79,8 @@ async function sessionUser(ctx: Ctx, pool: PoolRecord, client: ClientRecord, cha
 /**
  * SOFTWARE_TOKEN_MFA, SMS_MFA, EMAIL_OTP: the code checked. A wrong one is CodeMismatchException,
  * counts toward the lockout, and leaves the session usable for another try (until it expires or
- * the lockout stops the user).
+ * the lockout stops the user); a software token code already used is ExpiredCodeException, not
+ * counted, the session kept too.
  */
 export async function codeFactor(
   ctx: Ctx,
@@ -97,6 +108,8 @@ export async function codeFactor(
       await checkSoftwareTokenCode(ctx, pool, user, code);
       ok = true;
     } catch (e) {
+      // A spent code (ExpiredCodeException) is not a wrong one: not counted, the session kept for the next code.
+      if (e instanceof CognitoError && e.type === 'ExpiredCodeException') await restore();
       if (!(e instanceof CognitoError) || e.type !== 'CodeMismatchException') throw e;
       ok = false;
     }
@@ -110,6 +123,8 @@ export async function codeFactor(
     await restore();
     throw mfaCodeMismatch();
   }
+  // A right SMS code verifies the phone it went to, as Cognito does.
+  if (pending.challenge === 'SMS_MFA') user = await verifyPhoneBySmsMfa(ctx, pool, user);
   return { state, user };
 }
 
@@ -148,7 +163,13 @@ export async function setupFactor(
   const { state, restore } = await takeSession(ctx, client, channel, session, 'MFA_SETUP');
   if (state.pending.stage !== 'verified') {
     await restore();
-    // Message ours: what MFA_SETUP needs first.
+    // Messages ours: what MFA_SETUP needs first. Only a software token can be set up during sign-in;
+    // in a pool that does not offer one, the user needs a factor set by an administrator.
+    if (!state.pending.canSetUp.includes('SOFTWARE_TOKEN_MFA')) {
+      throw errors.invalidParameter(
+        `The user has no MFA factor and this user pool offers ${state.pending.canSetUp.join(', ')}, which cannot be set up during sign-in: give the user a phone_number (SMS_MFA) or an email (EMAIL_OTP) and turn that factor on (AdminUpdateUserAttributes, AdminSetUserMFAPreference), then sign in again.`,
+      );
+    }
     throw errors.invalidParameter(
       'MFA_SETUP is answered with the Session that VerifySoftwareToken returned: call AssociateSoftwareToken and VerifySoftwareToken with this Session first.',
     );

@@ -46,10 +46,13 @@ export interface SignInState {
 /** A new random session value (the token the client sends back). */
 export const newSessionToken = (): string => randomBytes(48).toString('base64url');
 
-/** Stores a session under `token` (a new random one unless given, e.g. SRP's SECRET_BLOCK); returns it. */
-export async function openSession(ctx: Ctx, pool: PoolRecord, client: ClientRecord, state: Omit<SignInState, 'kind'>, token = newSessionToken()): Promise<string> {
+/**
+ * Stores a session under `token` (a new random one unless given, e.g. SRP's SECRET_BLOCK); returns
+ * it. `replace`: a session already stored under that token is replaced (a derived token, device.ts).
+ */
+export async function openSession(ctx: Ctx, pool: PoolRecord, client: ClientRecord, state: Omit<SignInState, 'kind'>, token = newSessionToken(), replace = false): Promise<string> {
   const full: SignInState = { kind: 'SIGNIN', ...state };
-  await ctx.store.sessions.insert({
+  await ctx.store.sessions[replace ? 'put' : 'insert']({
     id: hashToken(token),
     poolId: pool.id,
     clientId: client.id,
@@ -68,10 +71,15 @@ export async function takeSession<C extends Pending['challenge']>(
   /** The client the request names; undefined where the operation names none (AssociateSoftwareToken, VerifySoftwareToken). */
   client: ClientRecord | undefined,
   channel: Channel,
-  token: string,
+  /** The session's value; with several, the first that names a session is taken (the others are left alone). */
+  token: string | string[],
   challenge: C,
 ): Promise<{ state: SignInState & { pending: Extract<Pending, { challenge: C }> }; restore(): Promise<void>; poolId: string; clientId: string }> {
-  const rec = await ctx.store.sessions.take(hashToken(token));
+  let rec: Awaited<ReturnType<typeof ctx.store.sessions.take>>;
+  for (const t of Array.isArray(token) ? token : [token]) {
+    rec = await ctx.store.sessions.take(hashToken(t));
+    if (rec) break;
+  }
   if (!rec || (client && rec.clientId !== client.id)) throw errors.notAuthorized('Invalid session for the user, session can only be used once.');
   if (rec.expiresAt <= ctx.now) throw errors.notAuthorized('Invalid session for the user, session is expired.');
   const state = JSON.parse(ctx.secrets.open(rec.state, SESSION_CONTEXT).toString('utf8')) as SignInState | { kind?: undefined };

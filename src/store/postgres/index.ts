@@ -5,6 +5,18 @@ import type { Database as Tables } from '../schema.js';
 import { migrate } from '../migrations.js';
 import { KyselyStore } from '../kysely-store.js';
 import { pgRunner } from '../prepared.js';
+import { StartupError } from '../../startup-error.js';
+
+/** The database URL as it may be printed: its password replaced. */
+function withoutPassword(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(the --database-url given)';
+  }
+}
 
 // BIGINT columns hold epoch milliseconds: well inside a double's exact range.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
@@ -13,14 +25,18 @@ export async function openPostgres(url: string, schema?: string): Promise<Kysely
   if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
     throw new Error(`database schema name '${schema}' must be lower-case letters, digits and _`);
   }
-  if (schema) {
-    const c = new pg.Client({ connectionString: url });
+  // One connection first: a database that cannot be reached is a StartupError naming it.
+  const c = new pg.Client({ connectionString: url });
+  try {
     await c.connect();
-    try {
-      await c.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-    } finally {
-      await c.end();
-    }
+  } catch (e) {
+    await c.end().catch(() => {});
+    throw new StartupError(`cannot connect to PostgreSQL at ${withoutPassword(url)}: ${(e as Error).message || String(e)}. Start it, or correct --database-url (DATABASE_URL).`);
+  }
+  try {
+    if (schema) await c.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+  } finally {
+    await c.end();
   }
   // force_custom_plan: foreign-key checks are planned with their actual values. With cached generic
   // plans, a session that first checked keys while a table was small kept seq-scanning it after a

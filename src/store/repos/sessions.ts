@@ -21,6 +21,15 @@ export class SessionRepo {
     await this.db.insertInto('auth_sessions').values({ id: s.id, pool_id: s.poolId, client_id: s.clientId, state: s.state, expires_at: s.expiresAt }).execute();
   }
 
+  /** Inserts the session, or replaces the one with its id (a derived id that a newer sign-in takes over). */
+  async put(s: AuthSessionRecord): Promise<void> {
+    await this.db
+      .insertInto('auth_sessions')
+      .values({ id: s.id, pool_id: s.poolId, client_id: s.clientId, state: s.state, expires_at: s.expiresAt })
+      .onConflict((oc) => oc.column('id').doUpdateSet({ pool_id: s.poolId, client_id: s.clientId, state: s.state, expires_at: s.expiresAt }))
+      .execute();
+  }
+
   /**
    * Removes the session and returns it: of two requests racing with one session, one gets it.
    * Expired sessions are returned too (the caller says why it refuses them).
