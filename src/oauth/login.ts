@@ -108,6 +108,9 @@ async function step(ctx: Ctx, req: HostedRequest, ar: AuthorizeRequest, o: Outco
   }
 }
 
+/** A code as typed on a page: spaces anywhere are dropped ("123 456", as apps show codes). */
+const typedCode = (s: string): string => s.replace(/\s+/g, '');
+
 /** A step's answer failed: an expired, used or refused session goes back to the sign-in form; else the step's page again. */
 function failedStep(req: HostedRequest, ar: AuthorizeRequest, e: unknown, again: (m: Message) => HostedResponse): HostedResponse {
   if (!isCognitoError(e)) throw e;
@@ -145,7 +148,7 @@ export async function login(ctx: Ctx, req: HostedRequest): Promise<HostedRespons
       if (!['SOFTWARE_TOKEN_MFA', 'SMS_MFA', 'EMAIL_OTP'].includes(challenge)) return loginPage(req, ar, { kind: 'error', text: 'Please sign in again.' }, undefined, 400);
       let o: Outcome;
       try {
-        o = await respond(challenge, { [`${challenge}_CODE`]: f('code').trim() });
+        o = await respond(challenge, { [`${challenge}_CODE`]: typedCode(f('code')) });
       } catch (e) {
         return failedStep(req, ar, e, (m) => mfaCodePage(req, ar, challenge, session, f('hint'), m));
       }
@@ -163,7 +166,7 @@ export async function login(ctx: Ctx, req: HostedRequest): Promise<HostedRespons
     case 'mfa_setup': {
       let o: Outcome;
       try {
-        const verified = await setupVerify(ctx, 'hosted', session, f('code').trim(), f('device_name').trim() || undefined, ar.client);
+        const verified = await setupVerify(ctx, 'hosted', session, typedCode(f('code')), f('device_name').trim() || undefined, ar.client);
         o = await answer(ctx, ar.pool, ar.client, { channel: 'hosted', challengeName: 'MFA_SETUP', session: verified.session, responses: {} });
       } catch (e) {
         return failedStep(req, ar, e, (m) => totpSetupPage(req, ar, session, f('secret'), f('username'), m, f('device_name').trim()));
