@@ -9,7 +9,6 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import * as OTPAuth from 'otpauth';
 import { decodeJwt } from 'jose';
 import {
   AdminCreateUserCommand,
@@ -26,12 +25,12 @@ import {
   SetUserPoolMfaConfigCommand,
   VerifySoftwareTokenCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { totpAt as totp } from './client-fixtures.js';
 import { backends, expectError, startTestServer, TestClock, type TestServer } from './harness.js';
 import { CLI } from './process.js';
 import { DeviceSrpClient, makeDeviceSecret, SrpClient } from './srp-client.js';
 
 const PASSWORD = 'Correct-Horse-9';
-const totp = (secret: string, at: number) => new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret), digits: 6, period: 30, algorithm: 'SHA1' }).generate({ timestamp: at });
 
 for (const backend of await backends()) {
   describe(`acceptance pass (${backend.name})`, () => {

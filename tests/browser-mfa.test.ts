@@ -19,7 +19,6 @@ import { after, before, describe, it, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
-import * as OTPAuth from 'otpauth';
 import {
   AdminCreateUserCommand,
   AdminSetUserMFAPreferenceCommand,
@@ -27,14 +26,13 @@ import {
   SetUserPoolMfaConfigCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { totpAt as totp } from './client-fixtures.js';
 import { backends, startTestServer, TestClock, type TestServer } from './harness.js';
 import { browserAppClient, callbackServer, chromiumSkip, lastCode, launchChromium, screenshots } from './hosted.js';
 
 const TEMPORARY = 'Temp-Pass-123';
 const PASSWORD = 'Battery-Staple-42';
 const skip = chromiumSkip();
-/** The code an authenticator app shows for a base32 key at a time (epoch ms). */
-const totp = (key: string, at: number) => new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(key), digits: 6, period: 30, algorithm: 'SHA1' }).generate({ timestamp: at });
 
 /**
  * What every hosted page must be: no script, no external asset (nothing but the page itself was

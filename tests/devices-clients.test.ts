@@ -22,44 +22,15 @@ import { AuthenticationDetails, CognitoUser, CognitoUserPool, type CognitoUserSe
 import { Amplify } from 'aws-amplify';
 import { fetchAuthSession, fetchDevices, forgetDevice, rememberDevice, signIn, signOut } from 'aws-amplify/auth';
 import { cognitoUserPoolsTokenProvider } from 'aws-amplify/auth/cognito';
+import { giveNavigator, memoryStorage, recordCognitoCalls } from './client-fixtures.js';
 import { backends, startTestServer, type TestServer } from './harness.js';
 
 const PASSWORD = 'Correct-Horse-9';
 const FLOWS: ExplicitAuthFlowsType[] = ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_USER_PASSWORD_AUTH'];
 
-/** The operations and challenge names the clients send (both call the global fetch). */
-const calls: string[] = [];
-const realFetch = globalThis.fetch;
-globalThis.fetch = (input: Parameters<typeof fetch>[0], init?: RequestInit) => {
-  const headers = init?.headers as Record<string, string> | Headers | undefined;
-  const target = headers instanceof Headers ? headers.get('x-amz-target') : (headers?.['x-amz-target'] ?? headers?.['X-Amz-Target']);
-  if (target) {
-    const op = target.replace('AWSCognitoIdentityProviderService.', '');
-    let challenge = '';
-    try {
-      challenge = (JSON.parse(String(init?.body)) as { ChallengeName?: string }).ChallengeName ?? '';
-    } catch {
-      // not JSON
-    }
-    calls.push(challenge ? `${op}:${challenge}` : op);
-  }
-  return realFetch(input, init);
-};
+const calls = recordCognitoCalls();
+giveNavigator();
 
-// Amplify names the device from `navigator` (getDeviceName), which Node 20 lacks: without it
-// Amplify skips ConfirmDevice silently. A browser has it; here it is given.
-(globalThis as { navigator?: unknown }).navigator ??= { userAgent: 'incognito-tests (Node.js)' };
-
-function memoryStorage(): ICognitoStorage & { data: Map<string, string> } {
-  const data = new Map<string, string>();
-  return {
-    data,
-    getItem: (k) => data.get(k) ?? null,
-    setItem: (k, v) => void data.set(k, v),
-    removeItem: (k) => void data.delete(k),
-    clear: () => data.clear(),
-  };
-}
 
 for (const backend of await backends()) {
   describe(`remembered devices with real clients (${backend.name})`, () => {

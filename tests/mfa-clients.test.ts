@@ -23,7 +23,6 @@
  */
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { TOTP, Secret } from 'otpauth';
 import {
   AdminCreateUserCommand,
   AdminSetUserMFAPreferenceCommand,
@@ -44,6 +43,7 @@ import { AuthenticationDetails, CognitoUser, CognitoUserPool, type CognitoUserSe
 import { Amplify } from 'aws-amplify';
 import { confirmSignIn, fetchAuthSession, fetchDevices, rememberDevice, signIn, signOut } from 'aws-amplify/auth';
 import { cognitoUserPoolsTokenProvider } from 'aws-amplify/auth/cognito';
+import { giveNavigator, memoryStorage, recordCognitoCalls, totpAt as codeAt } from './client-fixtures.js';
 import { backends, startTestServer, TestClock, type TestServer } from './harness.js';
 import { lastCode } from './hosted.js';
 
@@ -52,39 +52,12 @@ const FLOWS: ExplicitAuthFlowsType[] = ['ALLOW_USER_SRP_AUTH', 'ALLOW_USER_PASSW
 const SMS_CONFIGURATION = { SnsCallerArn: 'arn:aws:iam::123456789012:role/sns', ExternalId: 'incognito' };
 const EMAIL_CONFIGURATION = { EmailSendingAccount: 'DEVELOPER' as const, SourceArn: 'arn:aws:ses:us-east-1:123456789012:identity/example.com', From: 'no-reply@example.com' };
 
-/** The code an authenticator app shows for a SecretCode at a time (epoch ms). */
-const codeAt = (secretCode: string, timestamp: number) =>
-  new TOTP({ secret: Secret.fromBase32(secretCode), algorithm: 'SHA1', digits: 6, period: 30 }).generate({ timestamp });
 /** A six-digit code that is not `code`. */
 const other = (code: string) => (code === '000000' ? '111111' : '000000');
 
-/** The operations and challenge names the clients send (both call the global fetch). */
-const calls: string[] = [];
-const realFetch = globalThis.fetch;
-globalThis.fetch = (input: Parameters<typeof fetch>[0], init?: RequestInit) => {
-  const headers = init?.headers as Record<string, string> | Headers | undefined;
-  const target = headers instanceof Headers ? headers.get('x-amz-target') : (headers?.['x-amz-target'] ?? headers?.['X-Amz-Target']);
-  if (target) {
-    const op = target.replace('AWSCognitoIdentityProviderService.', '');
-    let challenge = '';
-    try {
-      challenge = (JSON.parse(String(init?.body)) as { ChallengeName?: string }).ChallengeName ?? '';
-    } catch {
-      // not JSON
-    }
-    calls.push(challenge ? `${op}:${challenge}` : op);
-  }
-  return realFetch(input, init);
-};
+const calls = recordCognitoCalls();
+giveNavigator();
 
-// Amplify names the device from `navigator` (getDeviceName), which Node 20 lacks: without it
-// Amplify skips ConfirmDevice silently. A browser has it; here it is given.
-(globalThis as { navigator?: unknown }).navigator ??= { userAgent: 'incognito-tests (Node.js)' };
-
-function memoryStorage(): ICognitoStorage {
-  const data = new Map<string, string>();
-  return { getItem: (k) => data.get(k) ?? null, setItem: (k, v) => void data.set(k, v), removeItem: (k) => void data.delete(k), clear: () => data.clear() };
-}
 
 /** Where an amazon-cognito-identity-js sign-in stopped: a callback and what it was given. */
 type Step =

@@ -13,7 +13,6 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { TOTP, Secret } from 'otpauth';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import {
   AdminCreateUserCommand,
@@ -50,6 +49,7 @@ import { checkSoftwareTokenCode, checkMfaCode, mfaState, sendMfaCode } from '../
 import { Secrets } from '../src/domain/secrets.js';
 import { migrate } from '../src/store/migrations.js';
 import { openStore } from '../src/store/index.js';
+import { totpAt as codeAt } from './client-fixtures.js';
 import { backends, expectError, rawCall, startTestServer, TestClock, type TestServer } from './harness.js';
 
 const PASSWORD = 'Correct-Horse-9';
@@ -57,9 +57,6 @@ const SMS_CONFIGURATION = { SnsCallerArn: 'arn:aws:iam::123456789012:role/cognit
 const SES = { EmailSendingAccount: 'DEVELOPER' as const, SourceArn: 'arn:aws:ses:us-east-1:123456789012:identity/no-reply@example.com' };
 const SMS_OPTION = { DeliveryMedium: 'SMS' as const, AttributeName: 'phone_number' };
 
-/** The code an authenticator app shows for a SecretCode at a time: otpauth, as the apps compute it. */
-const codeAt = (secretCode: string, timestamp: number) =>
-  new TOTP({ secret: Secret.fromBase32(secretCode), algorithm: 'SHA1', digits: 6, period: 30 }).generate({ timestamp });
 
 for (const backend of await backends()) {
   describe(`MFA settings (${backend.name})`, () => {

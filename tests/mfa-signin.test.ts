@@ -7,7 +7,6 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import * as OTPAuth from 'otpauth';
 import { decodeJwt } from 'jose';
 import {
   AdminCreateUserCommand,
@@ -29,6 +28,7 @@ import {
   type DeviceConfigurationType,
   type ExplicitAuthFlowsType,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { totpAt as totp } from './client-fixtures.js';
 import { backends, expectError, startTestServer, TestClock, type TestServer } from './harness.js';
 import { FormClient, lastCode, pageMessage, type PageResult } from './hosted.js';
 import { DeviceSrpClient, makeDeviceSecret, SrpClient } from './srp-client.js';
@@ -38,8 +38,6 @@ const TEMPORARY = 'Temp-Pass-123';
 const CALLBACK = 'http://localhost:8976/callback';
 const FLOWS = ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_ADMIN_USER_PASSWORD_AUTH'] as ExplicitAuthFlowsType[];
 const SMS = { SmsConfiguration: { SnsCallerArn: 'arn:aws:iam::123456789012:role/sns', ExternalId: 'incognito' }, SmsAuthenticationMessage: 'Your sign-in code: {####}' };
-/** A code of the secret at a time (epoch ms), as an authenticator app shows it. */
-const totp = (secret: string, at: number) => new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret), digits: 6, period: 30, algorithm: 'SHA1' }).generate({ timestamp: at });
 
 for (const backend of await backends()) {
   describe(`MFA at sign-in (${backend.name})`, () => {

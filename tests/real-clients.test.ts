@@ -35,6 +35,7 @@ import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import type { Jwks } from 'aws-jwt-verify/jwk';
 import { CognitoJwtInvalidClientIdError, CognitoJwtInvalidGroupError, CognitoJwtInvalidTokenUseError, JwtInvalidSignatureError } from 'aws-jwt-verify/error';
 import * as oidc from 'openid-client';
+import { memoryStorage } from './client-fixtures.js';
 import { backends, expectError, startTestServer, type TestServer } from './harness.js';
 
 const PASSWORD = 'Correct-Horse-9';
@@ -177,16 +178,6 @@ async function expectLibError(p: Promise<unknown>, code: string, message?: strin
 }
 
 /** A fresh in-memory storage, so pools in one process share nothing (the library's default is a module global). */
-function memoryStorage(): ICognitoStorage & { data: Map<string, string> } {
-  const data = new Map<string, string>();
-  return {
-    data,
-    getItem: (k) => data.get(k) ?? null,
-    setItem: (k, v) => void data.set(k, v),
-    removeItem: (k) => void data.delete(k),
-    clear: () => data.clear(),
-  };
-}
 
 for (const backend of await backends()) {
   describe(`real clients (${backend.name})`, () => {
