@@ -4,7 +4,7 @@
  * UserAttributeUpdateSettings.AttributesRequireVerificationBeforeUpdate names them, the old value
  * stays active and the new one waits (user.extra.pendingAttributes) until VerifyUserAttribute.
  */
-import type { PoolRecord, UserRecord } from '../store/types.js';
+import type { PoolRecord, UserExtra, UserRecord } from '../store/types.js';
 import { errors } from '../protocol/errors.js';
 import { isTrue, type Attributes } from './attributes.js';
 
@@ -22,7 +22,7 @@ export interface AttributeUpdate {
   verify: Verifiable[];
 }
 
-export const pendingOf = (u: Pick<UserRecord, 'extra'>): Attributes => (u.extra.pendingAttributes as Attributes | undefined) ?? {};
+export const pendingOf = (u: Pick<UserRecord, 'extra'>): Attributes => u.extra.pendingAttributes ?? {};
 
 /** The user's attributes after `changes` (names checked by the caller; '' deletes). */
 export function planUpdate(pool: PoolRecord, user: Pick<UserRecord, 'attributes' | 'extra'>, changes: Attributes): AttributeUpdate {
@@ -65,7 +65,7 @@ export function planUpdate(pool: PoolRecord, user: Pick<UserRecord, 'attributes'
 }
 
 /** The extra field with the pending values set (or gone when none are left). */
-export function withPending(extra: Record<string, unknown>, pending: Attributes): Record<string, unknown> {
+export function withPending(extra: UserExtra, pending: Attributes): UserExtra {
   const { pendingAttributes: _, ...rest } = extra;
   return Object.keys(pending).length ? { ...rest, pendingAttributes: pending } : rest;
 }

@@ -7,22 +7,18 @@
  */
 import { errors } from '../protocol/errors.js';
 import type { Ctx } from '../operations/context.js';
-import type { ClientRecord, PoolRecord, UserRecord } from '../store/types.js';
+import type { ClientRecord, PoolRecord, UserExtra, UserRecord } from '../store/types.js';
 import { hidesUsers } from '../domain/client-settings.js';
 
 export type Bar = 'disabled' | 'unconfirmed' | 'reset-required' | 'locked';
 
-interface Failures {
-  count: number;
-  lastAt: number;
-  lockedUntil?: number;
-}
+type Failures = NonNullable<UserExtra['signInFailures']>;
 const LOCK_AFTER = 5;
 const MAX_LOCK_MS = 15 * 60_000;
 const RESET_AFTER_MS = 15 * 60_000;
 
 function failuresOf(user: UserRecord): Failures | undefined {
-  return user.extra.signInFailures as Failures | undefined;
+  return user.extra.signInFailures;
 }
 
 /**

@@ -44,6 +44,17 @@ export interface ClientRecord {
 
 export type UserStatus = 'UNCONFIRMED' | 'CONFIRMED' | 'FORCE_CHANGE_PASSWORD' | 'RESET_REQUIRED' | 'EXTERNAL_PROVIDER';
 
+/** Per-user state kept as JSON in users.extra; every member optional, `{}` for most users. */
+export interface UserExtra {
+  /** Wrong passwords and codes toward the lockout (signin/gate.ts). Epoch milliseconds. */
+  signInFailures?: { count: number; lastAt: number; lockedUntil?: number };
+  /**
+   * New values of attributes that wait for their verification code before they replace the current
+   * ones (AttributesRequireVerificationBeforeUpdate; domain/attribute-updates.ts).
+   */
+  pendingAttributes?: Record<string, string>;
+}
+
 export interface UserRecord {
   poolId: string;
   /** As created (case preserved). Immutable. */
@@ -65,8 +76,8 @@ export interface UserRecord {
    * factors enabled and the preferred one, the legacy MFAOptions. `{}` for a user without any.
    */
   mfa: UserMfa;
-  /** Per-user state that is not an attribute and has no typed place yet (sign-in failures, ...). */
-  extra: Record<string, unknown>;
+  /** Per-user state that is not an attribute (users.extra, JSON): the lockout count, pending attribute values. */
+  extra: UserExtra;
   createdAt: number;
   updatedAt: number;
 }

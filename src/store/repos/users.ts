@@ -7,7 +7,7 @@ import type { Db } from '../db.js';
 import { BulkInsert, type SqliteRows } from '../bulk.js';
 import type { Database } from '../schema.js';
 import { ConflictError, isUniqueViolation } from '../errors.js';
-import type { AliasClaim, UserFilter, UserProfile, UserRecord } from '../types.js';
+import type { AliasClaim, UserExtra, UserFilter, UserProfile, UserRecord } from '../types.js';
 import type { UserMfa } from '../../domain/mfa.js';
 
 /** The attributes ListUsers can filter on, besides username, sub and the two statuses: each a column of users. */
@@ -36,7 +36,7 @@ export function toUserProfile(r: ProfileRow): UserProfile {
     attributes: JSON.parse(r.attributes),
     // Most users have no MFA settings: null, nothing to parse.
     mfa: r.mfa === null || r.mfa === undefined ? {} : (JSON.parse(r.mfa) as UserMfa),
-    extra: JSON.parse(r.extra),
+    extra: JSON.parse(r.extra) as UserExtra,
     createdAt: Number(r.created_at),
     updatedAt: Number(r.updated_at),
   };
