@@ -4,13 +4,81 @@
  * answers on the wire (see shared/reference/cognito-behaviour.md §6); only InternalErrorException is 500,
  * and a body of a Content-Type the API does not take is 404 (unknownOperationContentType).
  */
+/**
+ * Every exception the Cognito service model declares (@aws-sdk/client-cognito-identity-provider's
+ * error classes), plus the two of AWS's JSON protocol layer (SerializationException,
+ * UnknownOperationException): an error type outside this list is a typo the compiler catches.
+ */
+export type ErrorType =
+  | 'AccessDeniedException'
+  | 'AliasExistsException'
+  | 'CodeDeliveryFailureException'
+  | 'CodeMismatchException'
+  | 'ConcurrentModificationException'
+  | 'DeviceKeyExistsException'
+  | 'DuplicateProviderException'
+  | 'EnableSoftwareTokenMFAException'
+  | 'ExpiredCodeException'
+  | 'FeatureUnavailableInTierException'
+  | 'ForbiddenException'
+  | 'GroupExistsException'
+  | 'InternalErrorException'
+  | 'InternalServerException'
+  | 'InvalidEmailRoleAccessPolicyException'
+  | 'InvalidLambdaResponseException'
+  | 'InvalidOAuthFlowException'
+  | 'InvalidParameterException'
+  | 'InvalidPasswordException'
+  | 'InvalidSmsRoleAccessPolicyException'
+  | 'InvalidSmsRoleTrustRelationshipException'
+  | 'InvalidUserPoolConfigurationException'
+  | 'LimitExceededException'
+  | 'MFAMethodNotFoundException'
+  | 'ManagedLoginBrandingExistsException'
+  | 'NotAuthorizedException'
+  | 'OperationNotEnabledException'
+  | 'PasswordHistoryPolicyViolationException'
+  | 'PasswordResetRequiredException'
+  | 'PreconditionNotMetException'
+  | 'RefreshTokenReuseException'
+  | 'ResourceNotFoundException'
+  | 'ScopeDoesNotExistException'
+  | 'ServiceQuotaExceededException'
+  | 'SoftwareTokenMFANotFoundException'
+  | 'TermsExistsException'
+  | 'TierChangeNotAllowedException'
+  | 'TooManyFailedAttemptsException'
+  | 'TooManyRequestsException'
+  | 'UnauthorizedException'
+  | 'UnexpectedLambdaException'
+  | 'UnsupportedIdentityProviderException'
+  | 'UnsupportedOperationException'
+  | 'UnsupportedTokenTypeException'
+  | 'UnsupportedUserStateException'
+  | 'UserImportInProgressException'
+  | 'UserLambdaValidationException'
+  | 'UserNotConfirmedException'
+  | 'UserNotFoundException'
+  | 'UserPoolAddOnNotEnabledException'
+  | 'UserPoolTaggingException'
+  | 'UsernameExistsException'
+  | 'WebAuthnChallengeNotFoundException'
+  | 'WebAuthnClientMismatchException'
+  | 'WebAuthnConfigurationMissingException'
+  | 'WebAuthnCredentialNotSupportedException'
+  | 'WebAuthnNotEnabledException'
+  | 'WebAuthnOriginNotAllowedException'
+  | 'WebAuthnRelyingPartyMismatchException'
+  | 'SerializationException'
+  | 'UnknownOperationException';
+
 export class CognitoError extends Error {
-  readonly type: string;
+  readonly type: ErrorType;
   readonly status: number;
   /** Extra members of the error shape (for example InvalidParameterException's reasonCode). */
   readonly extra: Record<string, unknown> | undefined;
 
-  constructor(type: string, message: string, status = 400, extra?: Record<string, unknown>) {
+  constructor(type: ErrorType, message: string, status = 400, extra?: Record<string, unknown>) {
     super(message);
     this.name = type;
     this.type = type;
@@ -20,7 +88,7 @@ export class CognitoError extends Error {
 }
 
 const make =
-  (type: string, status = 400) =>
+  (type: ErrorType, status = 400) =>
   (message: string, extra?: Record<string, unknown>) =>
     new CognitoError(type, message, status, extra);
 
