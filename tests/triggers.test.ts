@@ -34,7 +34,8 @@ import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import type { Jwks } from 'aws-jwt-verify/jwk';
 import { decodeJwt } from 'jose';
 import { backends, expectError, startTestServer, type TestServer } from './harness.js';
-import { lastCode } from './hosted.js';
+import { FormClient, lastCode, pageMessage } from './hosted.js';
+import { invokeTrigger } from '../src/triggers/invoke.js';
 
 const PASSWORD = 'Correct-Horse-9';
 const FLOWS = ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] as ExplicitAuthFlowsType[];
@@ -327,6 +328,53 @@ for (const backend of await backends()) {
       const future = new Date(Date.now() + 10_000);
       fs.utimesSync(file, future, future);
       assert.equal(decodeJwt((await signIn(d.clientId, 'lee')).AuthenticationResult.IdToken).rev, '2');
+    });
+
+    it('the hosted login page: PreAuthentication refuses on the page; PreTokenGeneration runs as TokenGeneration_HostedAuth at the code exchange', async () => {
+      handlerFile(dir, 'hostedPre', `async (event) => { log(event); if (event.userName === 'blocked') throw new Error('no entry'); return event; }`);
+      handlerFile(dir, 'hostedToken', `async (event) => { log(event); event.response = { claimsOverrideDetails: { claimsToAddOrOverride: { via: 'hosted' } } }; return event; }`);
+      const { poolId } = await pool({ PreAuthentication: arn('hostedPre'), PreTokenGeneration: arn('hostedToken') });
+      const CALLBACK = 'http://localhost:8976/callback';
+      const clientId = (
+        await send(
+          new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'web', AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthFlows: ['code'], AllowedOAuthScopes: ['openid', 'email'], CallbackURLs: [CALLBACK], SupportedIdentityProviders: ['COGNITO'] }),
+        )
+      ).UserPoolClient.ClientId as string;
+      await confirmedUser(poolId, 'blocked');
+      await confirmedUser(poolId, 'quinn');
+      const authorize = `/oauth2/authorize?${new URLSearchParams({ client_id: clientId, response_type: 'code', redirect_uri: CALLBACK, scope: 'openid email' })}`;
+      const browser = new FormClient(t.url);
+      const login = await browser.follow(await browser.get(authorize));
+      const refused = await browser.submit(login, { username: 'blocked', password: PASSWORD });
+      assert.equal(refused.location, null);
+      assert.equal(pageMessage(refused.html), 'PreAuthentication failed with error no entry.');
+      const other = new FormClient(t.url);
+      const back = await other.submit(await other.follow(await other.get(authorize)), { username: 'quinn', password: PASSWORD });
+      assert.ok(back.location?.startsWith(CALLBACK), back.html);
+      const code = new URL(back.location!).searchParams.get('code')!;
+      const res = await fetch(`${t.url}/oauth2/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'authorization_code', client_id: clientId, code, redirect_uri: CALLBACK }),
+      });
+      assert.equal(res.status, 200);
+      assert.equal(decodeJwt(((await res.json()) as any).id_token).via, 'hosted');
+      const [e] = eventsOf(dir, 'hostedToken').filter((x) => x.userPoolId === poolId);
+      assert.equal(e.triggerSource, 'TokenGeneration_HostedAuth');
+      assert.equal(e.userName, 'quinn');
+    });
+
+    it('handler styles: context.succeed in a .js file; a function configured but found nowhere is UnexpectedLambdaException', async () => {
+      fs.writeFileSync(path.join(dir, 'succeeds.js'), `exports.handler = function (event, context) { event.response.ok = true; context.succeed(event); };\n`);
+      fs.writeFileSync(path.join(dir, 'package.json'), '{"type": "commonjs"}');
+      const event = { version: '1', triggerSource: 'PreSignUp_SignUp', region: 'us-east-1', userPoolId: 'us-east-1_x', userName: 'u', callerContext: { awsSdkVersion: 'x', clientId: 'c' }, request: {}, response: {} };
+      const r = await invokeTrigger({ lambdaDir: dir, lambdaEndpoint: undefined, region: 'us-east-1' }, 'PreSignUp', arn('succeeds'), event);
+      assert.deepEqual(r.response, { ok: true });
+      await assert.rejects(invokeTrigger({ lambdaDir: dir, lambdaEndpoint: undefined, region: 'us-east-1' }, 'PreSignUp', arn('absent'), event), (e: any) => {
+        assert.equal(e.type, 'UnexpectedLambdaException');
+        assert.match(e.message, /^PreSignUp invocation failed due to error ResourceNotFoundException/);
+        return true;
+      });
     });
 
     describe('through the Lambda Invoke API (--lambda-endpoint)', () => {
