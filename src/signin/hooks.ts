@@ -48,14 +48,14 @@ export const hooks: SignInHooks = {
     await runTrigger(ctx, pool, 'PreAuthentication', 'PreAuthentication_Authentication', {
       userName: user.username,
       clientId: client.id,
-      request: { userAttributes: userAttributes(user, true), ...(data ? { validationData: data } : {}), userNotFound: false },
+      request: () => ({ userAttributes: userAttributes(user, true), ...(data ? { validationData: data } : {}), userNotFound: false }),
     });
   },
   async postAuthentication({ ctx, pool, client, user, factors }) {
     await runTrigger(ctx, pool, 'PostAuthentication', 'PostAuthentication_Authentication', {
       userName: user.username,
       clientId: client.id,
-      request: { userAttributes: userAttributes(user, true), newDeviceUsed: false, ...(ctx.clientMetadata ? { clientMetadata: ctx.clientMetadata } : {}) },
+      request: () => ({ userAttributes: userAttributes(user, true), newDeviceUsed: false, ...(ctx.clientMetadata ? { clientMetadata: ctx.clientMetadata } : {}) }),
     });
     void factors;
   },

@@ -86,10 +86,11 @@ export async function runTrigger(
   pool: PoolRecord,
   trigger: TriggerName,
   source: string,
-  e: { userName?: string; clientId: string; request: Record<string, unknown> },
+  e: { userName?: string; clientId: string; request: Record<string, unknown> | (() => Record<string, unknown>) },
 ): Promise<Record<string, unknown> | undefined> {
   const c = configured(pool, trigger);
   if (!c) return undefined;
+  const request = typeof e.request === 'function' ? e.request() : e.request;
   const event: TriggerEvent = {
     version: c.version,
     triggerSource: source,
@@ -97,7 +98,7 @@ export async function runTrigger(
     userPoolId: pool.id,
     ...(e.userName !== undefined ? { userName: e.userName } : {}),
     callerContext: { awsSdkVersion: SDK_VERSION, clientId: e.clientId },
-    request: e.request,
+    request,
     response: {},
   };
   const reply = await invokeTrigger(ctx.config, trigger, c.arn, event);

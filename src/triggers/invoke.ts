@@ -55,10 +55,34 @@ function handlerFile(dir: string, name: string): { file: string; version: string
 
 const idle: Worker[] = [];
 const workerScript = new URL('./worker.js', import.meta.url);
+/** At most this many functions run at once (each in its own worker); further calls wait their turn. */
+const MAX_RUNNING = 8;
+let running = 0;
+const waiting: (() => void)[] = [];
+
+async function slot(): Promise<() => void> {
+  if (running >= MAX_RUNNING) await new Promise<void>((r) => waiting.push(r));
+  else running++;
+  // A finished call hands its slot straight to the next waiting one.
+  return () => {
+    const next = waiting.shift();
+    if (next) next();
+    else running--;
+  };
+}
 
 type WorkerReply = { ok: true; value: unknown } | { ok: false; kind: 'thrown' | 'load'; message: string };
 
-function runInWorker(file: string, version: string, fn: string, event: unknown, timeoutMs: number): Promise<WorkerReply | 'timeout' | { crashed: string }> {
+async function runInWorker(file: string, version: string, fn: string, event: unknown, timeoutMs: number): Promise<WorkerReply | 'timeout' | { crashed: string }> {
+  const release = await slot();
+  try {
+    return await runOnce(file, version, fn, event, timeoutMs);
+  } finally {
+    release();
+  }
+}
+
+function runOnce(file: string, version: string, fn: string, event: unknown, timeoutMs: number): Promise<WorkerReply | 'timeout' | { crashed: string }> {
   const worker = idle.pop() ?? new Worker(workerScript);
   worker.ref();
   return new Promise((resolve) => {
