@@ -20,6 +20,7 @@ import {
   ConfirmSignUpCommand,
   CreateGroupCommand,
   AdminAddUserToGroupCommand,
+  ConfirmDeviceCommand,
   CreateResourceServerCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
@@ -35,6 +36,7 @@ import type { Jwks } from 'aws-jwt-verify/jwk';
 import { decodeJwt } from 'jose';
 import { backends, expectError, startTestServer, type TestServer } from './harness.js';
 import { FormClient, lastCode, pageMessage } from './hosted.js';
+import { DeviceSrpClient, makeDeviceSecret } from './srp-client.js';
 import { invokeTrigger } from '../src/triggers/invoke.js';
 
 const PASSWORD = 'Correct-Horse-9';
@@ -247,6 +249,25 @@ for (const backend of await backends()) {
       const sources = eventsOf(dir, 'ptgV1').filter((x) => x.userPoolId === poolId);
       assert.deepEqual(sources.map((x) => x.triggerSource), ['TokenGeneration_Authentication', 'TokenGeneration_RefreshTokens', 'TokenGeneration_NewPasswordChallenge']);
       assert.deepEqual(sources[2].request.clientMetadata, { m: '1' });
+    });
+
+    it('PreTokenGeneration: TokenGeneration_AuthenticateDevice for a sign-in that passes the remembered device\'s proof', async () => {
+      handlerFile(dir, 'ptgDevice', `async (event) => { log(event); return event; }`);
+      const { poolId, clientId } = await pool({ PreTokenGeneration: arn('ptgDevice') }, { DeviceConfiguration: { ChallengeRequiredOnNewDevice: true, DeviceOnlyRememberedOnUserPrompt: false } });
+      await confirmedUser(poolId, 'rae');
+      const first = (await signIn(clientId, 'rae')).AuthenticationResult;
+      const secret = makeDeviceSecret(first.NewDeviceMetadata);
+      await send(new ConfirmDeviceCommand({ AccessToken: first.AccessToken, DeviceKey: secret.deviceKey, DeviceSecretVerifierConfig: secret.config, DeviceName: 'laptop' }));
+      const challenge = await send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'rae', PASSWORD, DEVICE_KEY: secret.deviceKey } }));
+      assert.equal(challenge.ChallengeName, 'DEVICE_SRP_AUTH');
+      const d = new DeviceSrpClient(secret);
+      const respond = (ChallengeName: string, ChallengeResponses: Record<string, string>, Session?: string) =>
+        send(new RespondToAuthChallengeCommand({ ClientId: clientId, ChallengeName: ChallengeName as any, ChallengeResponses, ...(Session ? { Session } : {}) }));
+      const verifier = await respond('DEVICE_SRP_AUTH', d.start('rae'), challenge.Session);
+      const done = await respond('DEVICE_PASSWORD_VERIFIER', d.respond(verifier.ChallengeParameters), verifier.Session);
+      assert.ok(done.AuthenticationResult.AccessToken);
+      const sources = eventsOf(dir, 'ptgDevice').filter((x) => x.userPoolId === poolId).map((x) => x.triggerSource);
+      assert.deepEqual(sources, ['TokenGeneration_Authentication', 'TokenGeneration_AuthenticateDevice']);
     });
 
     it('PreTokenGeneration V2: access-token claims and scopes (verified with aws-jwt-verify), ID-token claims', async () => {
