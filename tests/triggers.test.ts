@@ -38,6 +38,7 @@ import { backends, expectError, startTestServer, type TestServer } from './harne
 import { FormClient, lastCode, pageMessage } from './hosted.js';
 import { DeviceSrpClient, makeDeviceSecret } from './srp-client.js';
 import { invokeTrigger } from '../src/triggers/invoke.js';
+import { ConfigError, loadConfig } from '../src/config.js';
 
 const PASSWORD = 'Correct-Horse-9';
 const FLOWS = ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] as ExplicitAuthFlowsType[];
@@ -96,6 +97,17 @@ async function lambdaStandIn() {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, calls, functions, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
+
+it('configuration: --lambda-dir / INCOGNITO_LAMBDA_DIR (made absolute) and --lambda-endpoint / INCOGNITO_LAMBDA_ENDPOINT (a URL or aws)', () => {
+  const c = loadConfig(['--lambda-dir', 'fns', '--lambda-endpoint', 'http://127.0.0.1:3001'], {});
+  assert.equal(c.lambdaDir, path.resolve('fns'));
+  assert.equal(c.lambdaEndpoint, 'http://127.0.0.1:3001');
+  const e = loadConfig([], { INCOGNITO_LAMBDA_DIR: '/srv/fns', INCOGNITO_LAMBDA_ENDPOINT: 'aws' });
+  assert.equal(e.lambdaDir, '/srv/fns');
+  assert.equal(e.lambdaEndpoint, 'aws');
+  assert.equal(loadConfig([], {}).lambdaDir, undefined);
+  assert.throws(() => loadConfig(['--lambda-endpoint', 'localhost:3001'], {}), ConfigError);
+});
 
 for (const backend of await backends()) {
   describe(`Lambda triggers (${backend.name})`, () => {
