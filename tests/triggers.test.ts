@@ -25,6 +25,7 @@ import {
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
   ForgotPasswordCommand,
+  GetTokensFromRefreshTokenCommand,
   InitiateAuthCommand,
   RespondToAuthChallengeCommand,
   SignUpCommand,
@@ -280,6 +281,24 @@ for (const backend of await backends()) {
       assert.ok(done.AuthenticationResult.AccessToken);
       const sources = eventsOf(dir, 'ptgDevice').filter((x) => x.userPoolId === poolId).map((x) => x.triggerSource);
       assert.deepEqual(sources, ['TokenGeneration_Authentication', 'TokenGeneration_AuthenticateDevice']);
+    });
+
+    it('PreTokenGeneration fails: UserLambdaValidationException, and a rotating refresh token is not spent by the failed refresh', async () => {
+      const mode = path.join(dir, 'ptg-mode.txt');
+      fs.writeFileSync(mode, 'ok');
+      handlerFile(dir, 'ptgFlaky', `async (event) => { if (fs.readFileSync(path.join(dir, 'ptg-mode.txt'), 'utf8') === 'fail') throw new Error('down'); return event; }`);
+      const { poolId } = await pool({ PreTokenGeneration: arn('ptgFlaky') });
+      const clientId = (
+        await send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'rotating', ExplicitAuthFlows: FLOWS, RefreshTokenRotation: { Feature: 'ENABLED', RetryGracePeriodSeconds: 0 } }))
+      ).UserPoolClient.ClientId as string;
+      await confirmedUser(poolId, 'sam');
+      const r = (await signIn(clientId, 'sam')).AuthenticationResult;
+      fs.writeFileSync(mode, 'fail');
+      await expectError(signIn(clientId, 'sam'), 'UserLambdaValidationException', 'PreTokenGeneration failed with error down.');
+      await expectError(send(new GetTokensFromRefreshTokenCommand({ ClientId: clientId, RefreshToken: r.RefreshToken })), 'UserLambdaValidationException', 'PreTokenGeneration failed with error down.');
+      fs.writeFileSync(mode, 'ok');
+      const g = await send(new GetTokensFromRefreshTokenCommand({ ClientId: clientId, RefreshToken: r.RefreshToken }));
+      assert.ok(g.AuthenticationResult.RefreshToken, 'the refresh token was still unused');
     });
 
     it('PreTokenGeneration V2: access-token claims and scopes (verified with aws-jwt-verify), ID-token claims', async () => {
