@@ -162,7 +162,7 @@ for (const backend of await backends()) {
       assert.equal(e.request.userAttributes.email, 'ann@example.com');
       assert.deepEqual(e.request.validationData, { captcha: 'ok' });
       assert.deepEqual(e.request.clientMetadata, { from: 'test' });
-      assert.deepEqual(e.response, {});
+      assert.deepEqual(e.response, { autoConfirmUser: false, autoVerifyEmail: false, autoVerifyPhone: false });
       const [pc] = eventsOf(dir, 'postConfirm').filter((x) => x.userPoolId === poolId);
       assert.equal(pc.triggerSource, 'PostConfirmation_ConfirmSignUp');
       assert.equal(pc.request.userAttributes['cognito:user_status'], 'CONFIRMED');
@@ -252,6 +252,7 @@ for (const backend of await backends()) {
       assert.equal(e.triggerSource, 'TokenGeneration_Authentication');
       assert.deepEqual(e.request.groupConfiguration.groupsToOverride, ['staff']);
       assert.equal(e.request.scopes, undefined);
+      assert.deepEqual(e.response, { claimsOverrideDetails: null });
       // Refresh, the admin flow and a temporary password's replacement.
       await send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: r.RefreshToken } }));
       await send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'gus', TemporaryPassword: 'Temp-Pass-123', MessageAction: 'SUPPRESS' }));
@@ -324,6 +325,7 @@ for (const backend of await backends()) {
       assert.deepEqual((await idVerifier.verify(r.IdToken)).plan, { name: 'pro', seats: 3 });
       const [e] = eventsOf(dir, 'ptgV2').filter((x) => x.userPoolId === poolId);
       assert.equal(e.version, '2');
+      assert.deepEqual(e.response, { claimsAndScopeOverrideDetails: null });
       assert.deepEqual(e.request.scopes, ['aws.cognito.signin.user.admin']);
     });
 

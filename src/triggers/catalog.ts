@@ -78,6 +78,17 @@ export function userAttributes(user: Pick<UserRecord, 'sub' | 'attributes' | 'st
 }
 
 /**
+ * The `response` an event carries to the function: PreSignUp's flags false, PreTokenGeneration's
+ * override member null (as Cognito's events show them: the developer guide's example events, and
+ * DefinitelyTyped's event types, which declare these members), else empty.
+ */
+function initialResponse(trigger: TriggerName, version: string): Record<string, unknown> {
+  if (trigger === 'PreSignUp') return { autoConfirmUser: false, autoVerifyEmail: false, autoVerifyPhone: false };
+  if (trigger === 'PreTokenGeneration') return version === '1' ? { claimsOverrideDetails: null } : { claimsAndScopeOverrideDetails: null };
+  return {};
+}
+
+/**
  * Runs the pool's function for `trigger`, if it names one: the event built here, the function's
  * `response` returned (undefined when the pool has no such trigger).
  */
@@ -99,7 +110,7 @@ export async function runTrigger(
     ...(e.userName !== undefined ? { userName: e.userName } : {}),
     callerContext: { awsSdkVersion: SDK_VERSION, clientId: e.clientId },
     request,
-    response: {},
+    response: initialResponse(trigger, c.version),
   };
   const reply = await invokeTrigger(ctx.config, trigger, c.arn, event);
   return reply.response;
