@@ -418,6 +418,28 @@ for (const backend of await backends()) {
       assert.equal(e.userName, 'quinn');
     });
 
+    it('the hosted sign-up page: PreSignUp refuses on the page and leaves no user; an auto-confirmed sign-up goes to sign-in', async () => {
+      handlerFile(dir, 'hostedSignUp', `async (event) => { log(event); if (event.userName === 'spam') throw new Error('not here'); event.response.autoConfirmUser = true; return event; }`);
+      const { poolId } = await pool({ PreSignUp: arn('hostedSignUp') });
+      const CALLBACK = 'http://localhost:8976/callback';
+      const clientId = (
+        await send(
+          new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'web', AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthFlows: ['code'], AllowedOAuthScopes: ['openid', 'email'], CallbackURLs: [CALLBACK], SupportedIdentityProviders: ['COGNITO'] }),
+        )
+      ).UserPoolClient.ClientId as string;
+      const browser = new FormClient(t.url);
+      let r = await browser.get(`/signup?${new URLSearchParams({ client_id: clientId, response_type: 'code', redirect_uri: CALLBACK })}`);
+      r = await browser.submit(r, { username: 'spam', attr_email: 'spam@example.com', password: PASSWORD });
+      assert.equal(pageMessage(r.html), 'PreSignUp failed with error not here.');
+      await expectError(send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'spam' })), 'UserNotFoundException');
+      r = await browser.submit(r, { username: 'tess', attr_email: 'tess@example.com', password: PASSWORD });
+      assert.equal(pageMessage(r.html), 'Your account is ready. Sign in.');
+      assert.equal((await send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'tess' }))).UserStatus, 'CONFIRMED');
+      const [e] = eventsOf(dir, 'hostedSignUp').filter((x) => x.userPoolId === poolId && x.userName === 'tess');
+      assert.equal(e.triggerSource, 'PreSignUp_SignUp');
+      assert.equal(e.callerContext.clientId, clientId);
+    });
+
     it('handler styles: context.succeed in a .js file; a function configured but found nowhere is UnexpectedLambdaException', async () => {
       fs.writeFileSync(path.join(dir, 'succeeds.js'), `exports.handler = function (event, context) { event.response.ok = true; context.succeed(event); };\n`);
       fs.writeFileSync(path.join(dir, 'package.json'), '{"type": "commonjs"}');
