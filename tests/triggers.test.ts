@@ -440,12 +440,24 @@ for (const backend of await backends()) {
       assert.equal(e.callerContext.clientId, clientId);
     });
 
-    it('handler styles: context.succeed in a .js file; a function configured but found nowhere is UnexpectedLambdaException', async () => {
+    it('handler styles: context.succeed in a .js file; an error thrown from a timer fails the call, a late rejection harms nothing; a function found nowhere is UnexpectedLambdaException', async () => {
       fs.writeFileSync(path.join(dir, 'succeeds.js'), `exports.handler = function (event, context) { event.response.ok = true; context.succeed(event); };\n`);
       fs.writeFileSync(path.join(dir, 'package.json'), '{"type": "commonjs"}');
       const event = { version: '1', triggerSource: 'PreSignUp_SignUp', region: 'us-east-1', userPoolId: 'us-east-1_x', userName: 'u', callerContext: { awsSdkVersion: 'x', clientId: 'c' }, request: {}, response: {} };
       const r = await invokeTrigger({ lambdaDir: dir, lambdaEndpoint: undefined, region: 'us-east-1' }, 'PreSignUp', arn('succeeds'), event);
       assert.deepEqual(r.response, { ok: true });
+      // An error thrown outside the handler's own code path (a timer) fails the call with its message; a
+      // rejection nobody awaits after the answer changes nothing, and the next call runs.
+      fs.writeFileSync(path.join(dir, 'stray.mjs'), `export const handler = (event, context, callback) => { setTimeout(() => { throw new Error('boom'); }, 5); };\n`);
+      await assert.rejects(invokeTrigger({ lambdaDir: dir, lambdaEndpoint: undefined, region: 'us-east-1' }, 'PreSignUp', arn('stray'), event), (e: any) => {
+        assert.equal(e.type, 'UserLambdaValidationException');
+        assert.equal(e.message, 'PreSignUp failed with error boom.');
+        return true;
+      });
+      fs.writeFileSync(path.join(dir, 'late.mjs'), `export const handler = async (event) => { setTimeout(() => Promise.reject(new Error('late')), 5); return event; };\n`);
+      for (let i = 0; i < 3; i++) assert.ok(await invokeTrigger({ lambdaDir: dir, lambdaEndpoint: undefined, region: 'us-east-1' }, 'PreSignUp', arn('late'), event));
+      await new Promise((r) => setTimeout(r, 50));
+      assert.deepEqual((await invokeTrigger({ lambdaDir: dir, lambdaEndpoint: undefined, region: 'us-east-1' }, 'PreSignUp', arn('succeeds'), event)).response, { ok: true });
       await assert.rejects(invokeTrigger({ lambdaDir: dir, lambdaEndpoint: undefined, region: 'us-east-1' }, 'PreSignUp', arn('absent'), event), (e: any) => {
         assert.equal(e.type, 'UnexpectedLambdaException');
         assert.match(e.message, /^PreSignUp invocation failed due to error ResourceNotFoundException/);

@@ -82,8 +82,19 @@ async function runInWorker(file: string, version: string, fn: string, event: unk
   }
 }
 
+/** A new worker; one that fails or exits while kept idle leaves the idle list (and never takes the server down). */
+function newWorker(): Worker {
+  const w = new Worker(workerScript);
+  w.on('error', () => {});
+  w.on('exit', () => {
+    const i = idle.indexOf(w);
+    if (i >= 0) idle.splice(i, 1);
+  });
+  return w;
+}
+
 function runOnce(file: string, version: string, fn: string, event: unknown, timeoutMs: number): Promise<WorkerReply | 'timeout' | { crashed: string }> {
-  const worker = idle.pop() ?? new Worker(workerScript);
+  const worker = idle.pop() ?? newWorker();
   worker.ref();
   return new Promise((resolve) => {
     const finish = (r: WorkerReply | 'timeout' | { crashed: string }, keep: boolean) => {

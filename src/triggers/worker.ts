@@ -80,23 +80,40 @@ function run(handler: (...a: unknown[]) => unknown, call: Call): Promise<unknown
   });
 }
 
+/** The answer of the call in progress, once: an error thrown outside it (a timer, a promise nobody awaited) ends it too, as in Lambda. */
+let answer: ((reply: object) => void) | undefined;
+const stray = (e: unknown) => answer?.({ ok: false, kind: 'thrown', message: message(e) });
+process.on('uncaughtException', stray);
+process.on('unhandledRejection', stray);
+
 parentPort!.on('message', async (call: Call) => {
+  let answered = false;
+  answer = (reply: object) => {
+    if (answered) return;
+    answered = true;
+    answer = undefined;
+    parentPort!.postMessage(reply);
+  };
+  await handle(call, answer);
+});
+
+async function handle(call: Call, reply: (r: object) => void): Promise<void> {
   let handler: unknown;
   try {
     handler = await load(call.file, call.version);
   } catch (e) {
-    parentPort!.postMessage({ ok: false, kind: 'load', message: message(e) });
+    reply({ ok: false, kind: 'load', message: message(e) });
     return;
   }
   if (typeof handler !== 'function') {
-    parentPort!.postMessage({ ok: false, kind: 'load', message: `${call.file} does not export a function named handler` });
+    reply({ ok: false, kind: 'load', message: `${call.file} does not export a function named handler` });
     return;
   }
   try {
     const value = await run(handler as (...a: unknown[]) => unknown, call);
     // Only JSON crosses back, as from a real function.
-    parentPort!.postMessage({ ok: true, value: value === undefined ? null : JSON.parse(JSON.stringify(value)) });
+    reply({ ok: true, value: value === undefined ? null : JSON.parse(JSON.stringify(value)) });
   } catch (e) {
-    parentPort!.postMessage({ ok: false, kind: 'thrown', message: message(e) });
+    reply({ ok: false, kind: 'thrown', message: message(e) });
   }
-});
+}
