@@ -69,6 +69,8 @@ async function main(): Promise<void> {
     store: server.store.kind,
     ...(server.store.kind === 'sqlite' ? { dataDir: config.dataDir } : {}),
     region: config.region,
+    ...(config.lambdaDir ? { lambdaDir: config.lambdaDir } : {}),
+    ...(config.lambdaEndpoint ? { lambdaEndpoint: config.lambdaEndpoint } : {}),
     // Ctrl-C in the terminal, or SIGTERM to this process id, stops the server gracefully.
     pid: process.pid,
   });

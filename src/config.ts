@@ -53,6 +53,10 @@ export interface Config {
   tlsKey: string | undefined;
   /** TCP port of the HTTPS listener (0 = any free port). */
   httpsPort: number;
+  /** Directory of Lambda trigger handler files: the function `<name>` is `<dir>/<name>.mjs|.js|.cjs`. */
+  lambdaDir: string | undefined;
+  /** Lambda Invoke API endpoint for functions not in lambdaDir (`aws`: AWS itself, standard credentials). */
+  lambdaEndpoint: string | undefined;
 }
 
 export const defaults: Config = {
@@ -80,6 +84,8 @@ export const defaults: Config = {
   tlsCert: undefined,
   tlsKey: undefined,
   httpsPort: 9443,
+  lambdaDir: undefined,
+  lambdaEndpoint: undefined,
 };
 
 interface Setting {
@@ -114,6 +120,8 @@ export const settings: Setting[] = [
   { key: 'tlsCert', flag: '--tls-cert', env: 'INCOGNITO_TLS_CERT', kind: 'string', help: 'PEM certificate file: with --tls-key, also serve HTTPS on --https-port (make a local pair with: incognito cert)' },
   { key: 'tlsKey', flag: '--tls-key', env: 'INCOGNITO_TLS_KEY', kind: 'string', help: 'PEM private key file of --tls-cert' },
   { key: 'httpsPort', flag: '--https-port', env: 'INCOGNITO_HTTPS_PORT', kind: 'int', help: 'TCP port of the HTTPS listener (0 = any free port)' },
+  { key: 'lambdaDir', flag: '--lambda-dir', env: 'INCOGNITO_LAMBDA_DIR', kind: 'string', help: 'directory of Lambda trigger handler files (DIR/<function name>.mjs|.js|.cjs)' },
+  { key: 'lambdaEndpoint', flag: '--lambda-endpoint', env: 'INCOGNITO_LAMBDA_ENDPOINT', kind: 'string', help: "Lambda Invoke API endpoint for triggers not in --lambda-dir ('aws': AWS itself)" },
   { key: 'masterKeyFile', flag: '--master-key-file', env: 'INCOGNITO_MASTER_KEY_FILE', kind: 'string', help: 'file holding the master key (default DATA_DIR/master.key, created on first start)' },
 ];
 
@@ -163,7 +171,11 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
   if (c.masterKey !== undefined && Buffer.from(c.masterKey, 'base64').length !== 32) {
     throw new ConfigError(`--master-key / INCOGNITO_MASTER_KEY must be base64 of 32 bytes (make one with: openssl rand -base64 32)`);
   }
+  if (c.lambdaEndpoint !== undefined && c.lambdaEndpoint !== 'aws' && !/^https?:\/\//.test(c.lambdaEndpoint)) {
+    throw new ConfigError(`--lambda-endpoint must be an http(s):// URL or 'aws'`);
+  }
   c.dataDir = path.resolve(c.dataDir);
+  if (c.lambdaDir !== undefined) c.lambdaDir = path.resolve(c.lambdaDir);
   return c;
 }
 

@@ -11,6 +11,7 @@ import { lockUser, saveUser } from '../domain/user-writes.js';
 import { errors } from '../protocol/errors.js';
 import type { Ctx } from '../operations/context.js';
 import type { ClientRecord, PoolRecord } from '../store/types.js';
+import { postConfirmation } from './sign-up.js';
 import { cannotReset, hidesUsers, notFound, simulated, userForClient } from './shared.js';
 
 /** A password-reset code to the user's verified email or phone (valid one hour). */
@@ -48,10 +49,14 @@ export async function confirmForgotPassword(ctx: Ctx, client: ClientRecord, pool
   if (!(await ctx.store.codes.get(pool.id, user.usernameKey, 'FORGOT_PASSWORD'))) throw codeExpired();
   const password = await passwordFields(ctx.secrets, pool, user.username, input.Password!, ctx.now);
   await consumeCode(ctx.store, pool.id, user.usernameKey, 'FORGOT_PASSWORD', input.ConfirmationCode!, ctx.now);
-  await ctx.store.transaction(async (tx) => {
+  const saved = await ctx.store.transaction(async (tx) => {
     const u = await lockUser(tx, pool, user.username);
     const status = u.status === 'UNCONFIRMED' ? 'UNCONFIRMED' : 'CONFIRMED';
-    await saveUser(tx, pool, { ...u, status, ...password, updatedAt: ctx.now }, { now: ctx.now });
+    const next = { ...u, status, ...password, updatedAt: ctx.now } as typeof u;
+    await saveUser(tx, pool, next, { now: ctx.now });
+    return next;
   });
+  if (input.ClientMetadata) ctx.clientMetadata = input.ClientMetadata;
+  await postConfirmation(ctx, pool, client.id, saved, 'PostConfirmation_ConfirmForgotPassword');
   return {};
 }

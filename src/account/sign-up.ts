@@ -3,7 +3,7 @@
  * ResendConfirmationCode) and the hosted pages (/signup, /confirm, /resendCode, the confirmation
  * link): each takes the app client and pool the request names, and the request's members.
  */
-import type { ConfirmSignUpRequest, ResendConfirmationCodeRequest, SignUpRequest } from '@aws-sdk/client-cognito-identity-provider';
+import type { AttributeType, ConfirmSignUpRequest, ResendConfirmationCodeRequest, SignUpRequest } from '@aws-sdk/client-cognito-identity-provider';
 import { checkClientMayWrite, checkRequired, checkValues, toMap } from '../domain/attributes.js';
 import { checkCode, codeMismatch, issueCode, useCode } from '../domain/codes.js';
 import { passwordFields } from '../domain/credentials.js';
@@ -15,7 +15,42 @@ import { newUsername, usernameKey } from '../domain/users.js';
 import { errors } from '../protocol/errors.js';
 import type { Ctx } from '../operations/context.js';
 import type { ClientRecord, PoolRecord, UserRecord } from '../store/types.js';
+import { NO_CLIENT, runTrigger, userAttributes } from '../triggers/catalog.js';
 import { hidesUsers, notFound, simulated, userForClient } from './shared.js';
+
+/** PostConfirmation_ConfirmSignUp / _ConfirmForgotPassword, after the write (a failing function does not undo it). */
+export async function postConfirmation(ctx: Ctx, pool: PoolRecord, clientId: string, user: UserRecord, source: 'PostConfirmation_ConfirmSignUp' | 'PostConfirmation_ConfirmForgotPassword') {
+  await runTrigger(ctx, pool, 'PostConfirmation', source, {
+    userName: user.username,
+    clientId,
+    request: { userAttributes: userAttributes(user, true), ...(ctx.clientMetadata ? { clientMetadata: ctx.clientMetadata } : {}) },
+  });
+}
+
+/**
+ * PreSignUp, before anything is written (a refusal leaves no user): its answer for SignUp, ignored
+ * for AdminCreateUser (as Cognito ignores it there).
+ */
+export async function preSignUp(
+  ctx: Ctx,
+  pool: PoolRecord,
+  source: 'PreSignUp_SignUp' | 'PreSignUp_AdminCreateUser',
+  clientId: string | undefined,
+  username: string,
+  attrs: Record<string, string>,
+  validationData: AttributeType[] | undefined,
+): Promise<{ autoConfirmUser: boolean; autoVerifyEmail: boolean; autoVerifyPhone: boolean }> {
+  const r = await runTrigger(ctx, pool, 'PreSignUp', source, {
+    userName: username,
+    clientId: clientId ?? NO_CLIENT,
+    request: {
+      userAttributes: { ...attrs },
+      validationData: validationData ? toMap(validationData) : null,
+      ...(ctx.clientMetadata ? { clientMetadata: ctx.clientMetadata } : {}),
+    },
+  });
+  return { autoConfirmUser: r?.autoConfirmUser === true, autoVerifyEmail: r?.autoVerifyEmail === true, autoVerifyPhone: r?.autoVerifyPhone === true };
+}
 
 /** Self-service sign-up: an UNCONFIRMED user, and a code to an auto-verified attribute when the pool has one. */
 export async function signUp(ctx: Ctx, client: ClientRecord, pool: PoolRecord, input: SignUpRequest) {
@@ -30,14 +65,20 @@ export async function signUp(ctx: Ctx, client: ClientRecord, pool: PoolRecord, i
   checkValues(attrs, pool.settings);
   checkRequired(attrs, pool.settings);
   checkPassword(input.Password, pool.settings);
+  if (input.ClientMetadata) ctx.clientMetadata = input.ClientMetadata;
+  const auto = await preSignUp(ctx, pool, 'PreSignUp_SignUp', client.id, username, attrs, input.ValidationData);
+  // autoVerifyEmail / autoVerifyPhone mark an attribute the user has as verified.
+  const attributes = { ...attrs };
+  if (auto.autoVerifyEmail && attributes.email) attributes.email_verified = 'true';
+  if (auto.autoVerifyPhone && attributes.phone_number) attributes.phone_number_verified = 'true';
   const user: UserRecord = {
     poolId: pool.id,
     username,
     usernameKey: usernameKey(pool, username),
     sub,
-    status: 'UNCONFIRMED',
+    status: auto.autoConfirmUser ? 'CONFIRMED' : 'UNCONFIRMED',
     enabled: true,
-    attributes: attrs,
+    attributes,
     ...(await passwordFields(ctx.secrets, pool, username, input.Password, ctx.now)),
     mfa: {},
     extra: {},
@@ -45,6 +86,11 @@ export async function signUp(ctx: Ctx, client: ClientRecord, pool: PoolRecord, i
     updatedAt: ctx.now,
   };
   await ctx.store.transaction((tx) => insertUser(tx, pool, user, { existsMessage: 'User already exists', now: ctx.now }));
+  if (auto.autoConfirmUser) {
+    // Confirmed by PreSignUp: no code, and PostConfirmation runs as for a confirmation.
+    await postConfirmation(ctx, pool, client.id, user, 'PostConfirmation_ConfirmSignUp');
+    return { UserConfirmed: true, UserSub: sub };
+  }
   const channel = signUpChannel(pool, user);
   if (!channel) return { UserConfirmed: false, UserSub: sub };
   const code = await issueCode(ctx.store, pool.id, user.usernameKey, 'SIGN_UP', ctx.now);
@@ -58,6 +104,7 @@ export async function signUp(ctx: Ctx, client: ClientRecord, pool: PoolRecord, i
  */
 export async function confirmSignUpRequest(ctx: Ctx, client: ClientRecord, pool: PoolRecord, input: ConfirmSignUpRequest) {
   const user = await userForClient(ctx.store, client, pool, input.Username!, input.SecretHash);
+  if (input.ClientMetadata) ctx.clientMetadata = input.ClientMetadata;
   await confirmSignUp(ctx, client, pool, user, input.ConfirmationCode!, input.ForceAliasCreation ?? false);
   return {};
 }
@@ -73,7 +120,7 @@ export async function confirmSignUp(ctx: Ctx, client: ClientRecord, pool: PoolRe
   const codeHash = await checkCode(ctx.store, pool.id, user.usernameKey, 'SIGN_UP', code, ctx.now);
   // The code is used in the transaction of the write: when the alias is taken (AliasExistsException)
   // it stays valid, for the retry with ForceAliasCreation.
-  await ctx.store.transaction(async (tx) => {
+  const confirmed = await ctx.store.transaction(async (tx) => {
     const u = await lockUser(tx, pool, user.username);
     await useCode(tx, codeHash, pool.id, user.usernameKey, 'SIGN_UP');
     const attrs = { ...u.attributes };
@@ -81,8 +128,11 @@ export async function confirmSignUp(ctx: Ctx, client: ClientRecord, pool: PoolRe
     // The code went to the phone when it is auto-verified, else to the email (notify.signUpChannel).
     if (auto.includes('phone_number') && attrs.phone_number) attrs.phone_number_verified = 'true';
     else if (auto.includes('email') && attrs.email) attrs.email_verified = 'true';
-    await saveUser(tx, pool, { ...u, status: 'CONFIRMED', attributes: attrs, updatedAt: ctx.now }, { forceAlias, now: ctx.now });
+    const next: UserRecord = { ...u, status: 'CONFIRMED', attributes: attrs, updatedAt: ctx.now };
+    await saveUser(tx, pool, next, { forceAlias, now: ctx.now });
+    return next;
   });
+  await postConfirmation(ctx, pool, client.id, confirmed, 'PostConfirmation_ConfirmSignUp');
 }
 
 /** A new sign-up code, to the same place as the first. */

@@ -12,6 +12,7 @@ import type { TokenFamily } from '../store/repos/tokens.js';
 import { validitySeconds } from './client-settings.js';
 import { isTrue } from './attributes.js';
 import type { SigningKeys } from './keys.js';
+import { applyClaims, applyGroups, applyScopes, type TokenOverrides } from '../triggers/token-generation.js';
 
 /** The scope of tokens from the API flows; access-token operations require it. */
 export const ADMIN_SCOPE = 'aws.cognito.signin.user.admin';
@@ -86,7 +87,7 @@ export function scopedAttributes(client: ClientRecord, attrs: Record<string, str
  * model's CreateGroup Precedence text: "If the two groups have different role ARNs, the
  * cognito:preferred_role claim isn't set in users' tokens").
  */
-async function groupClaims(store: Store, user: UserRecord): Promise<Record<string, unknown>> {
+export async function groupClaims(store: Store, user: UserRecord): Promise<Record<string, unknown>> {
   const groups = await store.groups.listForUser(user.poolId, user.usernameKey, undefined, 10_000);
   if (!groups.length) return {};
   const out: Record<string, unknown> = { 'cognito:groups': groups.map((g) => g.name) };
@@ -121,14 +122,14 @@ export async function mintTokens(
   client: ClientRecord,
   user: UserRecord,
   family: Pick<TokenFamily, 'originJti' | 'authTime' | 'scopes'> & { deviceKey?: string | null },
-  opts: { nonce?: string; now: number },
+  opts: { nonce?: string; now: number; overrides?: TokenOverrides; groups?: Record<string, unknown> },
 ): Promise<Minted> {
   const keys = await s.keys.forPool(s.store, pool.id);
   const iss = issuerOf(s, pool);
   const iat = Math.floor(opts.now / 1000);
   const validity = validitySeconds(client.settings);
   const eventId = randomUUID();
-  const groups = await groupClaims(s.store, user);
+  const groups = opts.groups ?? (await groupClaims(s.store, user));
   const revocation = client.settings.EnableTokenRevocation !== false;
 
   const idClaims: JWTPayload = {
@@ -161,13 +162,19 @@ export async function mintTokens(
     origin_jti: family.originJti,
     event_id: eventId,
     token_use: 'access',
-    scope: (family.scopes ?? [ADMIN_SCOPE]).join(' '),
+    scope: applyScopes(family.scopes ?? [ADMIN_SCOPE], opts.overrides).join(' '),
     auth_time: family.authTime,
     exp: iat + validity.access,
     iat,
     jti: randomUUID(),
     username: user.username,
   };
+  // PreTokenGeneration's answer (src/triggers/token-generation.ts).
+  const o = opts.overrides;
+  applyGroups(idClaims, o?.groups, 'id');
+  applyGroups(accessClaims, o?.groups, 'access');
+  applyClaims(idClaims, o?.id);
+  applyClaims(accessClaims, o?.access);
   const withId = family.scopes === null || family.scopes.includes('openid');
   const AccessToken = await new SignJWT(accessClaims).setProtectedHeader({ kid: keys.access.kid, alg: 'RS256' }).sign(keys.access.privateKey);
   // Hosted (OAuth) sign-ins' ID tokens bind the access token issued with them (OIDC Core §3.2.2.10).
@@ -180,14 +187,14 @@ export async function mintTokens(
  * The client_credentials grant's access token (machine to machine): no user, `sub` is the client
  * id, the granted custom scopes; not tied to a sign-in, so it is not revocable (as in Cognito).
  */
-export async function mintClientToken(s: TokenServices, pool: PoolRecord, client: ClientRecord, scopes: string[], now: number): Promise<{ access_token: string; expires_in: number; token_type: 'Bearer' }> {
+export async function mintClientToken(s: TokenServices, pool: PoolRecord, client: ClientRecord, scopes: string[], now: number, overrides?: TokenOverrides): Promise<{ access_token: string; expires_in: number; token_type: 'Bearer' }> {
   const keys = await s.keys.forPool(s.store, pool.id);
   const iat = Math.floor(now / 1000);
   const validity = validitySeconds(client.settings);
   const claims: JWTPayload = {
     sub: client.id,
     token_use: 'access',
-    scope: scopes.join(' '),
+    scope: applyScopes(scopes, overrides).join(' '),
     auth_time: iat,
     iss: issuerOf(s, pool),
     exp: iat + validity.access,
@@ -196,6 +203,7 @@ export async function mintClientToken(s: TokenServices, pool: PoolRecord, client
     jti: randomUUID(),
     client_id: client.id,
   };
+  applyClaims(claims, overrides?.access);
   const access_token = await new SignJWT(claims).setProtectedHeader({ kid: keys.access.kid, alg: 'RS256' }).sign(keys.access.privateKey);
   return { access_token, expires_in: validity.access, token_type: 'Bearer' };
 }

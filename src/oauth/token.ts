@@ -8,6 +8,7 @@ import { decodeJwt } from 'jose';
 import { STANDARD_SCOPES } from '../domain/client-settings.js';
 import { mintClientToken } from '../domain/tokens.js';
 import { isCognitoError } from '../protocol/errors.js';
+import { preTokenGeneration } from '../triggers/token-generation.js';
 import { issueTokens, refreshAuth, signInBar } from '../signin/index.js';
 import type { Ctx } from '../operations/context.js';
 import { authenticateClient } from './client-auth.js';
@@ -76,7 +77,14 @@ export async function token(ctx: Ctx, req: HostedRequest): Promise<HostedRespons
     }
     const user = await ctx.store.users.get(pool.id, state.usernameKey);
     if (!user || user.sub !== state.sub || signInBar(user) !== undefined) return oauthError('invalid_grant', 'The user can no longer sign in.');
-    const issued = await issueTokens(ctx, pool, client, user, { scopes: state.scopes, authTime: state.authTime, ...(state.nonce !== undefined ? { nonce: state.nonce } : {}) });
+    let issued;
+    try {
+      issued = await issueTokens(ctx, pool, client, user, { scopes: state.scopes, authTime: state.authTime, ...(state.nonce !== undefined ? { nonce: state.nonce } : {}) });
+    } catch (e) {
+      // A PreTokenGeneration function that failed.
+      if (isCognitoError(e)) return oauthError('invalid_request', e.message);
+      throw e;
+    }
     const originJti = decodeJwt(issued.AccessToken).origin_jti;
     if (typeof originJti === 'string') await markCodeUsed(ctx, client, code, originJti, taken.expiresAt);
     return tokenResponse(issued);
@@ -103,6 +111,14 @@ export async function token(ctx: Ctx, req: HostedRequest): Promise<HostedRespons
   const requested = req.form.get('scope');
   const scopes = requested === null || requested.trim() === '' ? allowed : [...new Set(requested.split(/\s+/).filter(Boolean))].filter((s) => allowed.includes(s));
   if (!scopes.length) return oauthError('invalid_scope', 'None of the requested scopes is a custom scope the client may use.');
-  const t = await mintClientToken(ctx, pool, client, scopes, ctx.now);
+  // A V3_0 PreTokenGeneration function runs for machine tokens too (TokenGeneration_ClientCredentials).
+  let overrides;
+  try {
+    overrides = await preTokenGeneration(ctx, pool, client, undefined, 'TokenGeneration_ClientCredentials', {}, scopes);
+  } catch (e) {
+    if (isCognitoError(e)) return oauthError('invalid_request', e.message);
+    throw e;
+  }
+  const t = await mintClientToken(ctx, pool, client, scopes, ctx.now, overrides);
   return json(200, t);
 }

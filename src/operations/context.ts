@@ -21,6 +21,13 @@ export interface Ctx {
   /** The request's region: the SigV4 credential scope, else the pool id's prefix, else the configured region. */
   region: string;
   requestId: string;
+  /** The request's ClientMetadata, for the Lambda triggers it runs (src/triggers). */
+  clientMetadata?: Record<string, string>;
+  /**
+   * InitiateAuth's / AdminInitiateAuth's ClientMetadata: PreAuthentication's validationData (the
+   * model's InitiateAuth text: it reaches only pre sign-up, pre authentication and user migration).
+   */
+  signInValidationData?: Record<string, string>;
   /** Epoch milliseconds at the start of the request. */
   now: number;
 }

@@ -125,6 +125,9 @@ export const errors = {
   refreshTokenReuse: make('RefreshTokenReuseException'),
   codeMismatch: make('CodeMismatchException'),
   expiredCode: make('ExpiredCodeException'),
+  userLambdaValidation: make('UserLambdaValidationException'),
+  unexpectedLambda: make('UnexpectedLambdaException'),
+  invalidLambdaResponse: make('InvalidLambdaResponseException'),
   internal: make('InternalErrorException', 500),
 } as const;
 

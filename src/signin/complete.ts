@@ -45,6 +45,8 @@ export async function issueTokens(
   /** The remembered device the sign-in is bound to: its tokens carry device_key. */
   deviceKey: string | null = null,
 ): Promise<AuthenticationResult> {
+  // PreTokenGeneration runs before anything is written: a function that fails leaves no sign-in behind.
+  const inputs = await hooks.preTokenGeneration({ ctx, pool, client, user, source, scopes: grant?.scopes ?? null });
   const originJti = randomUUID();
   const authTime = grant?.authTime ?? Math.floor(ctx.now / 1000);
   const refresh = newRefreshToken();
@@ -56,8 +58,7 @@ export async function issueTokens(
     );
     if (hasFailures(user)) await clearFailures(tx, pool, user);
   });
-  await hooks.preTokenGeneration({ ctx, pool, client, user, source });
-  const minted = await mintTokens(ctx, pool, client, user, { originJti, authTime, scopes: grant?.scopes ?? null, deviceKey }, { now: ctx.now, ...(grant?.nonce !== undefined ? { nonce: grant.nonce } : {}) });
+  const minted = await mintTokens(ctx, pool, client, user, { originJti, authTime, scopes: grant?.scopes ?? null, deviceKey }, { now: ctx.now, ...inputs, ...(grant?.nonce !== undefined ? { nonce: grant.nonce } : {}) });
   return { ...minted, RefreshToken: refresh.token } as AuthenticationResult;
 }
 

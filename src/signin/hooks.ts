@@ -12,9 +12,14 @@
  *                       _RefreshTokens)
  * Event shapes: shared/reference/signin-extensions.md.
  */
+import { ADMIN_SCOPE, groupClaims } from '../domain/tokens.js';
 import type { Ctx } from '../operations/context.js';
 import type { ClientRecord, PoolRecord, UserRecord } from '../store/types.js';
+import { runTrigger, userAttributes } from '../triggers/catalog.js';
+import { preTokenGeneration, type TokenGenerationSource, type TokenOverrides } from '../triggers/token-generation.js';
 import type { Channel, Factor, Params } from './types.js';
+
+export type { TokenGenerationSource } from '../triggers/token-generation.js';
 
 export interface HookContext {
   ctx: Ctx;
@@ -23,22 +28,47 @@ export interface HookContext {
   user: UserRecord;
 }
 
-export type TokenGenerationSource = 'TokenGeneration_Authentication' | 'TokenGeneration_HostedAuth' | 'TokenGeneration_NewPasswordChallenge' | 'TokenGeneration_RefreshTokens';
+/** What the tokens of a sign-in are minted with: the user's group claims, and PreTokenGeneration's changes. */
+export interface TokenInputs {
+  groups: Record<string, unknown>;
+  overrides?: TokenOverrides;
+}
 
 export interface SignInHooks {
   preAuthentication(h: HookContext & { channel: Channel; validationData?: Params }): Promise<void>;
   postAuthentication(h: HookContext & { channel: Channel; factors: Factor[] }): Promise<void>;
-  preTokenGeneration(h: HookContext & { source: TokenGenerationSource }): Promise<void>;
+  preTokenGeneration(h: HookContext & { source: TokenGenerationSource; scopes: string[] | null }): Promise<TokenInputs>;
 }
 
 export const hooks: SignInHooks = {
-  async preAuthentication() {},
-  async postAuthentication() {},
-  async preTokenGeneration() {},
+  async preAuthentication({ ctx, pool, client, user, validationData }) {
+    // InitiateAuth's ClientMetadata reaches PreAuthentication as validationData (the model's
+    // InitiateAuth ClientMetadata text).
+    const data = validationData ?? ctx.signInValidationData;
+    await runTrigger(ctx, pool, 'PreAuthentication', 'PreAuthentication_Authentication', {
+      userName: user.username,
+      clientId: client.id,
+      request: () => ({ userAttributes: userAttributes(user, true), ...(data ? { validationData: data } : {}), userNotFound: false }),
+    });
+  },
+  async postAuthentication({ ctx, pool, client, user, factors }) {
+    await runTrigger(ctx, pool, 'PostAuthentication', 'PostAuthentication_Authentication', {
+      userName: user.username,
+      clientId: client.id,
+      request: () => ({ userAttributes: userAttributes(user, true), newDeviceUsed: false, ...(ctx.clientMetadata ? { clientMetadata: ctx.clientMetadata } : {}) }),
+    });
+    void factors;
+  },
+  async preTokenGeneration({ ctx, pool, client, user, source, scopes }) {
+    const groups = await groupClaims(ctx.store, user);
+    const overrides = await preTokenGeneration(ctx, pool, client, user, source, groups, scopes ?? [ADMIN_SCOPE]);
+    return { groups, ...(overrides ? { overrides } : {}) };
+  },
 };
 
 /** The PreTokenGeneration source of a completed sign-in. */
 export function tokenSource(channel: Channel, factors: Factor[]): TokenGenerationSource {
   if (channel === 'hosted') return 'TokenGeneration_HostedAuth';
-  return factors.includes('NEW_PASSWORD') ? 'TokenGeneration_NewPasswordChallenge' : 'TokenGeneration_Authentication';
+  if (factors.includes('NEW_PASSWORD')) return 'TokenGeneration_NewPasswordChallenge';
+  return factors.includes('DEVICE') ? 'TokenGeneration_AuthenticateDevice' : 'TokenGeneration_Authentication';
 }

@@ -42,6 +42,8 @@ export async function refreshAuth(
   if (family.revokedAt !== null) throw errors.notAuthorized('Refresh Token has been revoked');
   if (found.token.expiresAt <= ctx.now) throw errors.notAuthorized('Refresh Token has expired');
   if (bar === 'reset-required') throw errors.passwordResetRequired('Password reset required for the user');
+  // PreTokenGeneration runs before the refresh token rotates: a function that fails leaves it as it was.
+  const inputs = await hooks.preTokenGeneration({ ctx, pool, client, user, source: 'TokenGeneration_RefreshTokens', scopes: family.scopes });
   let RefreshToken: string | undefined;
   if (rotate) {
     const replaced = found.token.replacedAt;
@@ -60,8 +62,7 @@ export async function refreshAuth(
     });
     RefreshToken = next.token;
   }
-  await hooks.preTokenGeneration({ ctx, pool, client, user, source: 'TokenGeneration_RefreshTokens' });
-  const minted = await mintTokens(ctx, pool, client, user, family, { now: ctx.now });
+  const minted = await mintTokens(ctx, pool, client, user, family, { now: ctx.now, ...inputs });
   return { user, tokens: { ...minted, ...(RefreshToken ? { RefreshToken } : {}) } };
 }
 

@@ -7,6 +7,7 @@ import { toWire } from './wire.js';
 
 /** The server-side sign-in: ADMIN_USER_PASSWORD_AUTH (legacy ADMIN_NO_SRP_AUTH), USER_SRP_AUTH, refresh. */
 export async function AdminInitiateAuth(input: AdminInitiateAuthRequest, ctx: Ctx) {
+  if (input.ClientMetadata) ctx.signInValidationData = input.ClientMetadata;
   const pool = await loadPool(ctx.store, input.UserPoolId!);
   const client = await loadClient(ctx.store, pool.id, input.ClientId!);
   return toWire(await start(ctx, pool, client, { channel: 'api', side: 'admin', flow: input.AuthFlow!, parameters: input.AuthParameters }));

@@ -10,6 +10,7 @@ import { refreshAuth, requireFlow } from '../../signin/index.js';
  * token; the old one keeps working for RetryGracePeriodSeconds, then is RefreshTokenReuseException.
  */
 export async function GetTokensFromRefreshToken(input: GetTokensFromRefreshTokenRequest, ctx: Ctx) {
+  if (input.ClientMetadata) ctx.clientMetadata = input.ClientMetadata;
   const { client, pool } = await loadClientAndPool(ctx.store, input.ClientId!);
   requireFlow(client, 'REFRESH_TOKEN_AUTH');
   const problem = clientSecretProblem(client, input.ClientSecret);

@@ -6,6 +6,7 @@ import { toWire } from './wire.js';
 
 /** Answers the challenge a sign-in asked (PASSWORD_VERIFIER, NEW_PASSWORD_REQUIRED, ...). */
 export async function RespondToAuthChallenge(input: RespondToAuthChallengeRequest, ctx: Ctx) {
+  if (input.ClientMetadata) ctx.clientMetadata = input.ClientMetadata;
   const { client, pool } = await loadClientAndPool(ctx.store, input.ClientId!);
   return toWire(await answer(ctx, pool, client, { channel: 'api', challengeName: input.ChallengeName, session: input.Session, responses: input.ChallengeResponses }));
 }

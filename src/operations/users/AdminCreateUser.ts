@@ -9,6 +9,7 @@ import type { PoolRecord, UserRecord } from '../../store/types.js';
 import type { Ctx } from '../context.js';
 import { loadPool } from '../pools/shared.js';
 import { insertUser, lockUser } from '../../domain/user-writes.js';
+import { preSignUp } from '../../account/sign-up.js';
 
 /** Which channels the invitation goes over: the ones asked for, or the phone else the email (Cognito's default is SMS). */
 function mediums(input: AdminCreateUserRequest, user: UserRecord): Medium[] {
@@ -65,6 +66,9 @@ export async function AdminCreateUser(input: AdminCreateUserRequest, ctx: Ctx) {
     updatedAt: ctx.now,
   };
   const channels = input.MessageAction === 'SUPPRESS' ? [] : mediums(input, user);
+  // PreSignUp_AdminCreateUser: it may refuse; its autoConfirmUser / autoVerify answers are ignored.
+  if (input.ClientMetadata) ctx.clientMetadata = input.ClientMetadata;
+  await preSignUp(ctx, pool, 'PreSignUp_AdminCreateUser', undefined, username, attrs, input.ValidationData);
   await ctx.store.transaction((tx) =>
     insertUser(tx, pool, user, { existsMessage: 'User account already exists', forceAlias: input.ForceAliasCreation ?? false, now: ctx.now }),
   );

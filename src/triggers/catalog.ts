@@ -1,0 +1,117 @@
+/**
+ * Every Lambda trigger of a pool's LambdaConfig: what runs it, its sources, and the request and
+ * response of its event (AWS developer guide "Customizing user pool workflows with Lambda
+ * triggers" and each trigger's page; DefinitelyTyped types/aws-lambda/trigger/cognito-user-pool-trigger).
+ *
+ * The event every trigger receives:
+ *   { version: "1" ("2"/"3" for PreTokenGeneration V2_0/V3_0), triggerSource, region, userPoolId,
+ *     userName, callerContext: { awsSdkVersion, clientId }, request: {...}, response: {} }
+ * and the function returns it, with `response` filled in.
+ *
+ * RUNS NOW
+ *   PreSignUp            PreSignUp_SignUp (SignUp, hosted /signup), PreSignUp_AdminCreateUser
+ *                        request  { userAttributes, validationData, clientMetadata }
+ *                        response { autoConfirmUser, autoVerifyEmail, autoVerifyPhone } (read for
+ *                                   SignUp only; an auto-confirmed sign-up runs PostConfirmation)
+ *   PostConfirmation     PostConfirmation_ConfirmSignUp (ConfirmSignUp, the hosted confirmation, an
+ *                        auto-confirmed sign-up), PostConfirmation_ConfirmForgotPassword
+ *                        request  { userAttributes (with cognito:user_status), clientMetadata }
+ *   PreAuthentication    PreAuthentication_Authentication (every password / SRP sign-in, API and hosted)
+ *                        request  { userAttributes, validationData (InitiateAuth's ClientMetadata), userNotFound }
+ *   PostAuthentication   PostAuthentication_Authentication (every completed sign-in)
+ *                        request  { userAttributes, newDeviceUsed, clientMetadata }
+ *   PreTokenGeneration   TokenGeneration_Authentication, _HostedAuth, _NewPasswordChallenge,
+ *                        _AuthenticateDevice, _RefreshTokens; V3_0 also _ClientCredentials
+ *                        request  { userAttributes, groupConfiguration { groupsToOverride,
+ *                                   iamRolesToOverride, preferredRole }, clientMetadata, scopes (V2/V3) }
+ *                        response V1: claimsOverrideDetails { claimsToAddOrOverride, claimsToSuppress,
+ *                                   groupOverrideDetails } (ID token)
+ *                                 V2/V3: claimsAndScopeOverrideDetails { idTokenGeneration,
+ *                                   accessTokenGeneration { ..., scopesToAdd, scopesToSuppress },
+ *                                   groupOverrideDetails }
+ *                        (which version: LambdaConfig.PreTokenGenerationConfig.LambdaVersion; V1_0
+ *                        when only LambdaConfig.PreTokenGeneration is set)
+ *
+ * NOT YET (configured, they are not run)
+ *   DefineAuthChallenge, CreateAuthChallenge, VerifyAuthChallengeResponse (CUSTOM_AUTH),
+ *   UserMigration, CustomMessage, CustomEmailSender, CustomSMSSender, PreSignUp_ExternalProvider.
+ */
+import type { Ctx } from '../operations/context.js';
+import type { PoolRecord, UserRecord } from '../store/types.js';
+import { invokeTrigger, type TriggerEvent } from './invoke.js';
+
+export type TriggerName = 'PreSignUp' | 'PostConfirmation' | 'PreAuthentication' | 'PostAuthentication' | 'PreTokenGeneration';
+
+/** callerContext.clientId of operations that name no app client (AdminCreateUser). */
+export const NO_CLIENT = 'CLIENT_ID_NOT_APPLICABLE';
+
+/** What callerContext.awsSdkVersion says (the SDK Cognito itself reports). */
+const SDK_VERSION = 'aws-sdk-unknown-unknown';
+
+interface LambdaConfigLike {
+  PreTokenGeneration?: string;
+  PreTokenGenerationConfig?: { LambdaArn?: string; LambdaVersion?: string };
+  [k: string]: unknown;
+}
+
+function lambdaConfig(pool: PoolRecord): LambdaConfigLike {
+  return ((pool.settings as { LambdaConfig?: LambdaConfigLike }).LambdaConfig ?? {}) as LambdaConfigLike;
+}
+
+/** The function ARN a pool names for a trigger, and the event version (PreTokenGeneration V2/V3). */
+export function configured(pool: PoolRecord, trigger: TriggerName): { arn: string; version: '1' | '2' | '3' } | undefined {
+  const lc = lambdaConfig(pool);
+  if (trigger === 'PreTokenGeneration') {
+    const cfg = lc.PreTokenGenerationConfig;
+    const arn = cfg?.LambdaArn ?? lc.PreTokenGeneration;
+    if (!arn) return undefined;
+    const version = cfg?.LambdaVersion === 'V3_0' ? '3' : cfg?.LambdaVersion === 'V2_0' ? '2' : '1';
+    return { arn, version };
+  }
+  const arn = lc[trigger];
+  return typeof arn === 'string' && arn ? { arn, version: '1' } : undefined;
+}
+
+/** A user's attributes as triggers see them: sub first, with cognito:user_status where Cognito adds it. */
+export function userAttributes(user: Pick<UserRecord, 'sub' | 'attributes' | 'status'>, withStatus: boolean): Record<string, string> {
+  return { sub: user.sub, ...user.attributes, ...(withStatus ? { 'cognito:user_status': user.status } : {}) };
+}
+
+/**
+ * The `response` an event carries to the function: PreSignUp's flags false, PreTokenGeneration's
+ * override member null (as Cognito's events show them: the developer guide's example events, and
+ * DefinitelyTyped's event types, which declare these members), else empty.
+ */
+function initialResponse(trigger: TriggerName, version: string): Record<string, unknown> {
+  if (trigger === 'PreSignUp') return { autoConfirmUser: false, autoVerifyEmail: false, autoVerifyPhone: false };
+  if (trigger === 'PreTokenGeneration') return version === '1' ? { claimsOverrideDetails: null } : { claimsAndScopeOverrideDetails: null };
+  return {};
+}
+
+/**
+ * Runs the pool's function for `trigger`, if it names one: the event built here, the function's
+ * `response` returned (undefined when the pool has no such trigger).
+ */
+export async function runTrigger(
+  ctx: Ctx,
+  pool: PoolRecord,
+  trigger: TriggerName,
+  source: string,
+  e: { userName?: string; clientId: string; request: Record<string, unknown> | (() => Record<string, unknown>) },
+): Promise<Record<string, unknown> | undefined> {
+  const c = configured(pool, trigger);
+  if (!c) return undefined;
+  const request = typeof e.request === 'function' ? e.request() : e.request;
+  const event: TriggerEvent = {
+    version: c.version,
+    triggerSource: source,
+    region: pool.region,
+    userPoolId: pool.id,
+    ...(e.userName !== undefined ? { userName: e.userName } : {}),
+    callerContext: { awsSdkVersion: SDK_VERSION, clientId: e.clientId },
+    request,
+    response: initialResponse(trigger, c.version),
+  };
+  const reply = await invokeTrigger(ctx.config, trigger, c.arn, event);
+  return reply.response;
+}
