@@ -24,7 +24,6 @@ import { newUsername, usernameKey } from '../domain/users.js';
 import type { MfaFactor } from '../domain/mfa.js';
 import { CognitoError, errors } from '../protocol/errors.js';
 import type { Ctx } from '../operations/context.js';
-import { log } from '../log.js';
 import type { PoolRecord, UserRecord } from '../store/types.js';
 import { configured, runTrigger } from './catalog.js';
 
@@ -185,7 +184,6 @@ export async function migrateUser(
   const user = await buildUser(ctx, pool, e.name, answer, e.source, e.password);
   e.beforeWrite?.(user);
   await ctx.store.transaction((tx) => insertUser(tx, pool, user, { existsMessage: 'User account already exists', forceAlias: answer.forceAliasCreation, now: ctx.now }));
-  log({ level: 'info', msg: 'user migrated', userPoolId: pool.id, source: e.source, status: user.status });
   if (answer.messageAction !== 'SUPPRESS') await sendWelcome(ctx.delivery, pool, user, welcomeMediums(answer, user));
   return user;
 }
