@@ -28,10 +28,24 @@ import {
   type ExplicitAuthFlowsType,
   type LambdaConfigType,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { AuthenticationDetails, CognitoUser, CognitoUserPool, type CognitoUserSession } from 'amazon-cognito-identity-js';
 import { decodeJwt } from 'jose';
 import { backends, expectError, startTestServer, type TestServer } from './harness.js';
 import { FormClient, lastCode, pageMessage } from './hosted.js';
 import { SrpClient } from './srp-client.js';
+import { memoryStorage } from './client-fixtures.js';
+
+/** amazon-cognito-identity-js authenticateUser as a promise: the session, or the library's error. */
+function libSignIn(user: CognitoUser, Username: string, Password: string): Promise<CognitoUserSession> {
+  return new Promise((resolve, reject) => {
+    user.authenticateUser(new AuthenticationDetails({ Username, Password }), {
+      onSuccess: resolve,
+      onFailure: reject,
+      newPasswordRequired: () => reject(new Error('unexpected newPasswordRequired')),
+      mfaRequired: () => reject(new Error('unexpected mfaRequired')),
+    });
+  });
+}
 
 const OLD_PASSWORD = 'old-directory-pw';
 const FLOWS = ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] as ExplicitAuthFlowsType[];
@@ -231,6 +245,8 @@ for (const backend of await backends()) {
       // PreventUserExistenceErrors: a function that knows no such user is a wrong password.
       const hidden = (await send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'hides', ExplicitAuthFlows: FLOWS, PreventUserExistenceErrors: 'ENABLED' }))).UserPoolClient.ClientId;
       await expectError(signIn(hidden, 'nobody', OLD_PASSWORD), 'NotAuthorizedException', 'Incorrect username or password.');
+      // ... while a function that throws is its error there too (the guide's simulated answer is for an empty response only).
+      await expectError(signIn(hidden, 'eve', 'wrong'), 'UserLambdaValidationException', 'UserMigration failed with error Bad password.');
 
       // Members Cognito does not take: the user is not migrated.
       const bad = async (name: string, response: Record<string, unknown>, type: string, message: string | RegExp) => {
@@ -378,6 +394,21 @@ for (const backend of await backends()) {
       const events = eventsOf(dir, 'legacyHosted', poolId);
       assert.deepEqual(events.map((e) => e.triggerSource), ['UserMigration_Authentication', 'UserMigration_Authentication']);
       assert.equal(events[1].callerContext.clientId, clientId);
+    });
+
+    it('amazon-cognito-identity-js: USER_PASSWORD_AUTH (setAuthenticationFlowType, as the guide tells migrating apps) migrates; its default SRP then signs in', async () => {
+      migrationFile(dir, 'legacyLib', { rae: { password: OLD_PASSWORD, attributes: { email: 'rae@example.com', email_verified: 'true' } } }, { messageAction: 'SUPPRESS' });
+      const { poolId, clientId } = await pool('legacyLib');
+      const userPool = new CognitoUserPool({ UserPoolId: poolId, ClientId: clientId, endpoint: t.url + '/', Storage: memoryStorage() });
+      const srpFirst = new CognitoUser({ Username: 'rae', Pool: userPool });
+      await assert.rejects(libSignIn(srpFirst, 'rae', OLD_PASSWORD), (e: any) => e.code === 'UserNotFoundException', 'SRP migrates no one');
+      const user = new CognitoUser({ Username: 'rae', Pool: userPool });
+      user.setAuthenticationFlowType('USER_PASSWORD_AUTH');
+      const session = await libSignIn(user, 'rae', OLD_PASSWORD);
+      assert.equal(session.getIdToken().decodePayload().email, 'rae@example.com');
+      const again = new CognitoUser({ Username: 'rae', Pool: userPool });
+      assert.ok((await libSignIn(again, 'rae', OLD_PASSWORD)).isValid(), 'SRP, the library default, signs the migrated user in');
+      assert.equal(eventsOf(dir, 'legacyLib', poolId).length, 1);
     });
 
     it('through the Lambda Invoke API (--lambda-endpoint): the function at the endpoint migrates, and its error is UserLambdaValidationException', async () => {
