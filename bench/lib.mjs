@@ -22,9 +22,10 @@ export function options(extra = {}) {
 
 /**
  * Starts incognito on a free port of 127.0.0.1: SQLite in a temp dir, or a scratch PostgreSQL schema.
- * `clock` (epoch ms), when given, is the server's clock (startServer's ServerOptions.clock).
+ * `clock` (epoch ms), when given, is the server's clock (startServer's ServerOptions.clock);
+ * `settings`, more configuration (e.g. lambdaDir).
  */
-export async function benchServer({ postgres, clock }) {
+export async function benchServer({ postgres, clock, settings = {} }) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'incognito-bench-'));
   const schema = `bench_${process.pid}`;
   const config = {
@@ -34,6 +35,7 @@ export async function benchServer({ postgres, clock }) {
     consoleMessages: false,
     dataDir: dir,
     ...(postgres ? { databaseUrl: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test', databaseSchema: schema } : {}),
+    ...settings,
   };
   const server = await startServer(config, undefined, clock ? { clock } : {});
   const headers = (op) => ({ 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `AWSCognitoIdentityProviderService.${op}` });

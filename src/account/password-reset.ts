@@ -8,9 +8,11 @@ import { passwordFields } from '../domain/credentials.js';
 import { recoveryChannel, sendCode } from '../domain/notify.js';
 import { checkPassword } from '../domain/passwords.js';
 import { lockUser, saveUser } from '../domain/user-writes.js';
-import { errors } from '../protocol/errors.js';
+import { findUser } from '../domain/users.js';
+import { CognitoError, errors } from '../protocol/errors.js';
+import { migrateUser, migrates } from '../triggers/user-migration.js';
 import type { Ctx } from '../operations/context.js';
-import type { ClientRecord, PoolRecord } from '../store/types.js';
+import type { ClientRecord, PoolRecord, UserRecord } from '../store/types.js';
 import { postConfirmation } from './sign-up.js';
 import { cannotReset, hidesUsers, notFound, simulated, userForClient } from './shared.js';
 
@@ -22,7 +24,12 @@ export async function forgotPassword(ctx: Ctx, client: ClientRecord, pool: PoolR
   if (pool.settings.AccountRecoverySetting?.RecoveryMechanisms?.some((m) => m.Name === 'admin_only')) {
     throw errors.notAuthorized('Contact administrator to reset password.');
   }
-  const user = await userForClient(ctx.store, client, pool, input.Username!, input.SecretHash);
+  let user = await userForClient(ctx.store, client, pool, input.Username!, input.SecretHash);
+  if (!user && migrates(pool)) {
+    const migrated = await migrateForReset(ctx, client, pool, input);
+    if (migrated === 'simulated') return { CodeDeliveryDetails: simulated(ctx, pool, input.Username!, 'recovery') };
+    user = migrated;
+  }
   // A user with a temporary password signs in with it (NEW_PASSWORD_REQUIRED); Cognito refuses the
   // reset, verified address or not (amplify-js#2955, aws-aspnet-cognito-identity-provider#37).
   if (user?.enabled && user.status === 'FORCE_CHANGE_PASSWORD') throw cannotReset();
@@ -31,10 +38,44 @@ export async function forgotPassword(ctx: Ctx, client: ClientRecord, pool: PoolR
     if (hidesUsers(client)) return { CodeDeliveryDetails: simulated(ctx, pool, input.Username!, 'recovery') };
     if (!user) throw notFound();
     if (!user.enabled) throw errors.notAuthorized('User is disabled.');
-    throw errors.invalidParameter('Cannot reset password for the user as there is no registered/verified email or phone_number');
+    throw noRecovery();
   }
   const code = await issueCode(ctx.store, pool.id, user.usernameKey, 'FORGOT_PASSWORD', ctx.now);
   return { CodeDeliveryDetails: await sendCode(ctx.delivery, pool, user, channel, 'FORGOT_PASSWORD', code) };
+}
+
+/** The reset of a user created by UserMigration had nowhere to send its code. */
+class NoRecoveryChannel extends Error {}
+const noRecovery = () => errors.invalidParameter('Cannot reset password for the user as there is no registered/verified email or phone_number');
+
+/**
+ * UserMigration_ForgotPassword: a user the pool does not have asks for a reset code, and the pool's
+ * function looks it up in the old directory (no password). The user it describes is created
+ * RESET_REQUIRED, only when it has a verified email or phone the code can go to (else nothing is
+ * written: the developer guide, "they must have either a verified email or a verified phone
+ * number"). Undefined when the function knows no such user; 'simulated' when nothing may be said
+ * (PreventUserExistenceErrors).
+ */
+async function migrateForReset(ctx: Ctx, client: ClientRecord, pool: PoolRecord, input: ForgotPasswordRequest): Promise<UserRecord | undefined | 'simulated'> {
+  try {
+    return await migrateUser(ctx, pool, {
+      source: 'UserMigration_ForgotPassword',
+      clientId: client.id,
+      name: input.Username!,
+      clientMetadata: input.ClientMetadata,
+      beforeWrite: (u) => {
+        if (!recoveryChannel(pool, u)) throw new NoRecoveryChannel();
+      },
+    });
+  } catch (e) {
+    if (e instanceof NoRecoveryChannel) {
+      if (hidesUsers(client)) return 'simulated';
+      throw noRecovery();
+    }
+    // Another request migrated the same user meanwhile: the reset goes on with it.
+    if (e instanceof CognitoError && e.type === 'UsernameExistsException') return findUser(ctx.store, pool, input.Username!);
+    throw e;
+  }
 }
 
 /** The reset code and a new password: the user is CONFIRMED with it (RESET_REQUIRED users too). */

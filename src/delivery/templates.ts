@@ -18,6 +18,9 @@ export const DEFAULT_VERIFICATION_LINK_SUBJECT = 'Your verification link';
 /** AdminCreateUser invitation: the username and the temporary password. */
 export const DEFAULT_INVITATION_MESSAGE = 'Your username is {username} and temporary password is {####}. ';
 export const DEFAULT_INVITATION_SUBJECT = 'Your temporary password';
+/** A user created by UserMigration, when the pool has no invitation template: no password to give. */
+export const DEFAULT_WELCOME_MESSAGE = 'Your username is {username}. ';
+export const DEFAULT_WELCOME_SUBJECT = 'Welcome';
 
 const PLACEHOLDER = /\{username\}|\{####\}|\{##([\s\S]*?)##\}/g;
 

@@ -16,6 +16,8 @@ import {
   DEFAULT_VERIFICATION_LINK_SUBJECT,
   DEFAULT_VERIFICATION_MESSAGE,
   DEFAULT_VERIFICATION_SUBJECT,
+  DEFAULT_WELCOME_MESSAGE,
+  DEFAULT_WELCOME_SUBJECT,
   looksLikeHtml,
   renderTemplate,
 } from '../delivery/templates.js';
@@ -155,6 +157,31 @@ export async function sendInvitation(
       ...(medium === 'EMAIL' ? { subject: t.EmailSubject ?? DEFAULT_INVITATION_SUBJECT } : {}),
       body: renderTemplate(template, { username: user.username, code: temporaryPassword, html: medium === 'EMAIL' && looksLikeHtml(template) }),
       code: temporaryPassword,
+    });
+  }
+}
+
+/**
+ * The welcome message of a user created by UserMigration (its function's messageAction not
+ * SUPPRESS): the pool's invitation template, as AdminCreateUser's welcome is, over each channel.
+ * A migrated user has no temporary password, and the password it signed in with is never sent:
+ * `{####}` is left out of the text, and a pool without its own template sends "Your username is
+ * {username}." (docs/decisions.md, "UserMigration").
+ */
+export async function sendWelcome(delivery: Delivery, pool: PoolRecord, user: Pick<UserRecord, 'username' | 'attributes'>, mediums: Medium[]): Promise<void> {
+  const t = pool.settings.AdminCreateUserConfig?.InviteMessageTemplate ?? {};
+  for (const medium of mediums) {
+    const channel = medium === 'EMAIL' ? emailOf(user) : phoneOf(user);
+    if (!channel) continue;
+    const template = (medium === 'EMAIL' ? t.EmailMessage : t.SMSMessage) ?? DEFAULT_WELCOME_MESSAGE;
+    await delivery.deliver({
+      poolId: pool.id,
+      username: user.username,
+      medium,
+      destination: channel.destination,
+      kind: 'WELCOME',
+      ...(medium === 'EMAIL' ? { subject: t.EmailSubject ?? DEFAULT_WELCOME_SUBJECT } : {}),
+      body: renderTemplate(template, { username: user.username, code: '', html: medium === 'EMAIL' && looksLikeHtml(template) }),
     });
   }
 }

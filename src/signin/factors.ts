@@ -18,6 +18,7 @@ import type { ClientRecord, PoolRecord, UserRecord } from '../store/types.js';
 import { namedDevice } from './device.js';
 import { failed, gate, incorrect } from './gate.js';
 import { hooks } from './hooks.js';
+import { migrates } from '../triggers/user-migration.js';
 import { openSession, takeSession, type SignInState } from './session.js';
 import type { Challenge, Channel, Params } from './types.js';
 
@@ -62,13 +63,40 @@ export async function passwordFactor(ctx: Ctx, pool: PoolRecord, client: ClientR
   const password = param(p, 'PASSWORD');
   const found = await findUser(ctx.store, pool, name);
   if (channel === 'api') checkSecretHash(client, p?.SECRET_HASH, [name, found?.username, found?.sub]);
+  if (!found && migrates(pool)) return migratedUser(ctx, pool, client, channel, name, password);
   return provePassword(ctx, pool, client, channel, name, password, found);
+}
+
+/**
+ * A password sign-in of a user the pool does not have, in a pool with a UserMigration function:
+ * the function checks the password against the old directory and the user is created with it
+ * (user-migration.ts). The new user then signs in as any other (PreAuthentication, the gate:
+ * RESET_REQUIRED is PasswordResetRequiredException, as the guide says apps must handle), without
+ * checking the password again. A function that knows no such user: the answer for an unknown user.
+ */
+async function migratedUser(ctx: Ctx, pool: PoolRecord, client: ClientRecord, channel: Channel, name: string, password: string): Promise<UserRecord> {
+  let user: UserRecord | undefined;
+  try {
+    user = await hooks.userMigration({ ctx, pool, client, name, password });
+  } catch (e) {
+    // Another sign-in migrated the same user meanwhile: this one goes on against what it wrote.
+    if (e instanceof CognitoError && e.type === 'UsernameExistsException') {
+      return provePassword(ctx, pool, client, channel, name, password, await findUser(ctx.store, pool, name));
+    }
+    throw e;
+  }
+  if (!user) return provePassword(ctx, pool, client, channel, name, password, undefined);
+  await hooks.preAuthentication({ ctx, pool, client, user, channel });
+  gate(client, user, ctx.now);
+  return user;
 }
 
 /**
  * USER_SRP_AUTH, first step: the PASSWORD_VERIFIER challenge. Under PreventUserExistenceErrors an
  * unknown user gets a challenge too, with a salt and id that are stable for the name, and fails at
- * the verifier step like a wrong password.
+ * the verifier step like a wrong password. A pool's UserMigration function is not run here: SRP
+ * sends no password to check against the old directory (the guide: migrating apps sign in with
+ * USER_PASSWORD_AUTH; docs/decisions.md, "UserMigration").
  */
 export async function srpStart(ctx: Ctx, pool: PoolRecord, client: ClientRecord, channel: Channel, p: Params | undefined): Promise<Challenge> {
   const name = param(p, 'USERNAME');

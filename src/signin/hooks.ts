@@ -3,6 +3,9 @@
  * when each runs. Each is a no-op today; the engine calls every one of them on every path, so a
  * trigger added here runs for the API and the hosted pages alike.
  *
+ *   userMigration       a password sign-in names a user the pool does not have
+ *                       (UserMigration_Authentication: the user is created from the function's
+ *                       answer, then signs in as any other)
  *   preAuthentication   after the user is found, before the first factor is checked
  *                       (PreAuthentication_Authentication)
  *   postAuthentication  once every step has passed, before tokens or the hosted session
@@ -16,6 +19,7 @@ import { ADMIN_SCOPE, groupClaims } from '../domain/tokens.js';
 import type { Ctx } from '../operations/context.js';
 import type { ClientRecord, PoolRecord, UserRecord } from '../store/types.js';
 import { runTrigger, userAttributes } from '../triggers/catalog.js';
+import { migrateUser } from '../triggers/user-migration.js';
 import { preTokenGeneration, type TokenGenerationSource, type TokenOverrides } from '../triggers/token-generation.js';
 import type { Channel, Factor, Params } from './types.js';
 
@@ -35,12 +39,19 @@ export interface TokenInputs {
 }
 
 export interface SignInHooks {
+  userMigration(h: { ctx: Ctx; pool: PoolRecord; client: ClientRecord; name: string; password: string }): Promise<UserRecord | undefined>;
   preAuthentication(h: HookContext & { channel: Channel; validationData?: Params }): Promise<void>;
   postAuthentication(h: HookContext & { channel: Channel; factors: Factor[] }): Promise<void>;
   preTokenGeneration(h: HookContext & { source: TokenGenerationSource; scopes: string[] | null }): Promise<TokenInputs>;
 }
 
 export const hooks: SignInHooks = {
+  async userMigration({ ctx, pool, client, name, password }) {
+    // InitiateAuth's ClientMetadata is the event's validationData (the model's InitiateAuth text);
+    // it goes in clientMetadata too, where functions written for the other triggers look for it.
+    const data = ctx.signInValidationData;
+    return migrateUser(ctx, pool, { source: 'UserMigration_Authentication', clientId: client.id, name, password, validationData: data, clientMetadata: data ?? ctx.clientMetadata });
+  },
   async preAuthentication({ ctx, pool, client, user, validationData }) {
     // InitiateAuth's ClientMetadata reaches PreAuthentication as validationData (the model's
     // InitiateAuth ClientMetadata text).

@@ -31,16 +31,23 @@
  *                                   groupOverrideDetails }
  *                        (which version: LambdaConfig.PreTokenGenerationConfig.LambdaVersion; V1_0
  *                        when only LambdaConfig.PreTokenGeneration is set)
+ *   UserMigration        UserMigration_Authentication (a password sign-in, API or hosted, of a user the
+ *                        pool does not have), UserMigration_ForgotPassword (ForgotPassword, API or
+ *                        hosted, of such a user); never for USER_SRP_AUTH, which has no password
+ *                        request  { password (sign-in only), validationData, clientMetadata }
+ *                        response { userAttributes, finalUserStatus, messageAction,
+ *                                   desiredDeliveryMediums, forceAliasCreation, enableSMSMFA }
+ *                        (user-migration.ts)
  *
  * NOT YET (configured, they are not run)
  *   DefineAuthChallenge, CreateAuthChallenge, VerifyAuthChallengeResponse (CUSTOM_AUTH),
- *   UserMigration, CustomMessage, CustomEmailSender, CustomSMSSender, PreSignUp_ExternalProvider.
+ *   CustomMessage, CustomEmailSender, CustomSMSSender, PreSignUp_ExternalProvider.
  */
 import type { Ctx } from '../operations/context.js';
 import type { PoolRecord, UserRecord } from '../store/types.js';
 import { invokeTrigger, type TriggerEvent } from './invoke.js';
 
-export type TriggerName = 'PreSignUp' | 'PostConfirmation' | 'PreAuthentication' | 'PostAuthentication' | 'PreTokenGeneration';
+export type TriggerName = 'PreSignUp' | 'PostConfirmation' | 'PreAuthentication' | 'PostAuthentication' | 'PreTokenGeneration' | 'UserMigration';
 
 /** callerContext.clientId of operations that name no app client (AdminCreateUser). */
 export const NO_CLIENT = 'CLIENT_ID_NOT_APPLICABLE';
@@ -79,12 +86,15 @@ export function userAttributes(user: Pick<UserRecord, 'sub' | 'attributes' | 'st
 
 /**
  * The `response` an event carries to the function: PreSignUp's flags false, PreTokenGeneration's
- * override member null (as Cognito's events show them: the developer guide's example events, and
- * DefinitelyTyped's event types, which declare these members), else empty.
+ * override member null, UserMigration's members null (as Cognito's events show them: the developer
+ * guide's example events, and DefinitelyTyped's event types, which declare these members), else empty.
  */
 function initialResponse(trigger: TriggerName, version: string): Record<string, unknown> {
   if (trigger === 'PreSignUp') return { autoConfirmUser: false, autoVerifyEmail: false, autoVerifyPhone: false };
   if (trigger === 'PreTokenGeneration') return version === '1' ? { claimsOverrideDetails: null } : { claimsAndScopeOverrideDetails: null };
+  if (trigger === 'UserMigration') {
+    return { userAttributes: null, finalUserStatus: null, messageAction: null, desiredDeliveryMediums: null, forceAliasCreation: null, enableSMSMFA: null };
+  }
   return {};
 }
 
