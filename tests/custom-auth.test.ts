@@ -10,6 +10,7 @@
  */
 import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -90,7 +91,8 @@ const LOGGED = `(event) => { log(event); return event; }`;
 /** A handler file: `body` runs with `event` (after it is logged to events.log) and returns the event. */
 function handlerFile(dir: string, name: string, body: string) {
   const log = `(e) => fs.appendFileSync(path.join(dir, 'events.log'), JSON.stringify({ fn: ${JSON.stringify(name)}, event: e }) + '\\n')`;
-  const src = `import fs from 'node:fs'; import path from 'node:path'; import { fileURLToPath } from 'node:url';\nconst dir = path.dirname(fileURLToPath(import.meta.url)); const log = ${log};\nexport const handler = ${body};\n`;
+  const src = `import { createHmac } from 'node:crypto';
+import fs from 'node:fs'; import path from 'node:path'; import { fileURLToPath } from 'node:url';\nconst dir = path.dirname(fileURLToPath(import.meta.url)); const log = ${log};\nexport const handler = ${body};\n`;
   fs.writeFileSync(path.join(dir, name + '.mjs'), src);
 }
 const logged = (logic: string) => `async (event) => { log(JSON.parse(JSON.stringify(event))); return (${logic})(event); }`;
@@ -357,6 +359,30 @@ for (const backend of await backends()) {
       await user(poolId, 'jo');
       const j = await initiate(clientId, { USERNAME: 'jo' });
       await expectError(respond(clientId, j.Session, { USERNAME: 'jo' }), 'InvalidParameterException', 'Missing required parameter ANSWER');
+    });
+
+    it('a temporary password: a custom sign-in without it signs in (no NEW_PASSWORD_REQUIRED); with SRP first, NEW_PASSWORD_REQUIRED follows the password, then Define; SECRET_HASH on a client with a secret', async () => {
+      const { poolId, clientId } = await pool();
+      await send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'tom', TemporaryPassword: 'Temp-Pass-123', MessageAction: 'SUPPRESS' }));
+      const plain = await initiate(clientId, { USERNAME: 'tom' });
+      const tokens = await respond(clientId, plain.Session, { USERNAME: 'tom', ANSWER });
+      assert.ok(tokens.AuthenticationResult.AccessToken);
+      assert.equal(eventsOf(dir, 'define', poolId)[0].request.userAttributes['cognito:user_status'], 'FORCE_CHANGE_PASSWORD');
+
+      const srp = new SrpClient(poolId);
+      const pv = await initiate(clientId, { USERNAME: 'tom', SRP_A: srp.A, CHALLENGE_NAME: 'SRP_A' });
+      const np = await respond(clientId, pv.Session, srp.respond(pv.ChallengeParameters, 'Temp-Pass-123'), 'PASSWORD_VERIFIER');
+      assert.equal(np.ChallengeName, 'NEW_PASSWORD_REQUIRED');
+      const custom = await respond(clientId, np.Session, { USERNAME: 'tom', NEW_PASSWORD: PASSWORD }, 'NEW_PASSWORD_REQUIRED');
+      assert.equal(custom.ChallengeName, 'CUSTOM_CHALLENGE');
+      assert.deepEqual(eventsOf(dir, 'define', poolId).at(-1).request.session, [entry('SRP_A', true), entry('PASSWORD_VERIFIER', true)]);
+      assert.ok((await respond(clientId, custom.Session, { USERNAME: 'tom', ANSWER })).AuthenticationResult.AccessToken);
+
+      const secret = (await send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'server', ExplicitAuthFlows: FLOWS, GenerateSecret: true }))).UserPoolClient;
+      const hash = (name: string) => createHmac('sha256', secret.ClientSecret).update(name + secret.ClientId).digest('base64');
+      await expectError(initiate(secret.ClientId, { USERNAME: 'tom' }), 'NotAuthorizedException', `Client ${secret.ClientId} is configured for secret but secret was not received`);
+      const c = await initiate(secret.ClientId, { USERNAME: 'tom', SECRET_HASH: hash('tom') });
+      await expectError(respond(secret.ClientId, c.Session, { USERNAME: 'tom', ANSWER, SECRET_HASH: hash('other') }), 'NotAuthorizedException', `Unable to verify secret hash for client ${secret.ClientId}`);
     });
 
     it('MFA follows the password: SRP first, then SOFTWARE_TOKEN_MFA, then Define with it in the history; a custom sign-in without the password asks none', async () => {

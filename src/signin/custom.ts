@@ -51,8 +51,10 @@ export function withStep(flow: CustomFlow | undefined, factor: Factor): CustomFl
  * PreAuthentication, the user's state. Returns the user (undefined for nobody) and the flow.
  */
 export async function customStart(ctx: Ctx, pool: PoolRecord, client: ClientRecord, channel: Channel, p: Params | undefined): Promise<{ user: UserRecord | undefined; flow: CustomFlow }> {
-  requireFlow(client, 'CUSTOM_AUTH');
+  // The pool's trigger first, then the client's flow (no source gives Cognito's order; this one
+  // keeps the answer a pool without triggers always gave).
   if (!hasDefineAuthChallenge(pool)) throw errors.invalidParameter('Custom auth lambda trigger is not configured for the user pool.');
+  requireFlow(client, 'CUSTOM_AUTH');
   const name = param(p, 'USERNAME');
   // SRP first ("CUSTOM_WITH_SRP"): AuthParameters CHALLENGE_NAME SRP_A with SRP_A, as the guide
   // and the SDKs send them; SRP_A alone is read the same way.
