@@ -93,8 +93,11 @@ for (const backend of await backends()) {
       // A NEW_PASSWORD_REQUIRED session answered as an MFA step: the password step is not skipped.
       const np2 = await passwordAuth('skip', TEMPORARY);
       await expectError(respond('SOFTWARE_TOKEN_MFA', { USERNAME: 'skip', SOFTWARE_TOKEN_MFA_CODE: '123456' }, np2.Session), 'NotAuthorizedException', 'Invalid session for the user.');
+      // A NEW_PASSWORD_REQUIRED session answered as a custom challenge (CUSTOM_AUTH, issue 14): refused too.
+      const np3 = await passwordAuth('skip', TEMPORARY);
+      await expectError(respond('CUSTOM_CHALLENGE', { USERNAME: 'skip', ANSWER: 'x' }, np3.Session), 'NotAuthorizedException', 'Invalid session for the user.');
       // A challenge the engine never issues.
-      await expectError(respond('CUSTOM_CHALLENGE', { USERNAME: 'skip', ANSWER: 'x' }, np.Session), 'InvalidParameterException', /does not issue the CUSTOM_CHALLENGE challenge/);
+      await expectError(respond('SELECT_CHALLENGE', { USERNAME: 'skip', ANSWER: 'PASSWORD' }, np.Session), 'InvalidParameterException', /does not issue the SELECT_CHALLENGE challenge/);
     });
 
     it("a hosted page's session cannot be answered through the API, nor an API session on the page", async () => {

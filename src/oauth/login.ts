@@ -103,7 +103,9 @@ async function step(ctx: Ctx, req: HostedRequest, ar: AuthorizeRequest, o: Outco
     case 'PASSWORD_VERIFIER':
     case 'DEVICE_SRP_AUTH':
     case 'DEVICE_PASSWORD_VERIFIER':
-      // The pages sign in by password and name no device: the engine never asks these here.
+    case 'CUSTOM_CHALLENGE':
+      // The pages sign in by password and name no device, and custom authentication is API-only
+      // (as Cognito's hosted pages): the engine never asks these here.
       throw new Error(`hosted login: no page for the ${o.name} challenge`);
   }
 }

@@ -19,7 +19,7 @@ import { namedDevice } from './device.js';
 import { failed, gate, incorrect } from './gate.js';
 import { hooks } from './hooks.js';
 import { migrates } from '../triggers/user-migration.js';
-import { openSession, takeSession, type SignInState } from './session.js';
+import { openSession, takeSession, type Pending, type SignInState } from './session.js';
 import type { Challenge, Channel, Params } from './types.js';
 
 /** A required member of AuthParameters / ChallengeResponses. */
@@ -106,6 +106,25 @@ export async function srpStart(ctx: Ctx, pool: PoolRecord, client: ClientRecord,
   checkSecretHash(client, p?.SECRET_HASH, [name, user?.username, user?.sub]);
   if (!user && !hidesUsers(client)) throw errors.userNotFound('User does not exist.');
   if (user) await hooks.preAuthentication({ ctx, pool, client, user, channel });
+  const { pending, parameters, secretBlock, known } = srpChallenge(ctx, pool, name, user, A);
+  const deviceKey = namedDevice(pool, channel, p);
+  await openSession(ctx, pool, client, { channel, usernameKey: known ? user!.usernameKey : null, proven: [], pending, ...(deviceKey ? { deviceKey } : {}) }, secretBlock);
+  return { kind: 'challenge', name: 'PASSWORD_VERIFIER', parameters, ...(user ? { user } : {}) };
+}
+
+/**
+ * The PASSWORD_VERIFIER challenge for the client's SRP_A (USER_SRP_AUTH, and a custom sign-in whose
+ * DefineAuthChallenge asks for it): the server's half of SRP, whose SECRET_BLOCK is the session
+ * value. A name that is nobody's (or a user without a verifier) gets a simulated salt and verifier,
+ * stable for the name: its proof fails like a wrong password. `known`: the verifier is the user's.
+ */
+export function srpChallenge(
+  ctx: Ctx,
+  pool: PoolRecord,
+  name: string,
+  user: UserRecord | undefined,
+  A: string,
+): { pending: Extract<Pending, { challenge: 'PASSWORD_VERIFIER' }>; parameters: Record<string, string>; secretBlock: string; known: boolean } {
   const key = ctx.secrets.mac('srp-simulated', '');
   const real = user && openVerifier(ctx.secrets, user);
   const salt = real?.salt ?? fakeSalt(key, pool.id, name);
@@ -113,14 +132,11 @@ export async function srpStart(ctx: Ctx, pool: PoolRecord, client: ClientRecord,
   const userIdForSrp = user?.username ?? simulatedId(ctx, pool, name);
   const { b, B } = serverChallenge(verifier);
   const secretBlock = randomBytes(64).toString('base64');
-  const pending = { challenge: 'PASSWORD_VERIFIER' as const, userIdForSrp, A, B, b, salt, verifier };
-  const deviceKey = namedDevice(pool, channel, p);
-  await openSession(ctx, pool, client, { channel, usernameKey: real ? user!.usernameKey : null, proven: [], pending, ...(deviceKey ? { deviceKey } : {}) }, secretBlock);
   return {
-    kind: 'challenge',
-    name: 'PASSWORD_VERIFIER',
+    pending: { challenge: 'PASSWORD_VERIFIER', userIdForSrp, A, B, b, salt, verifier },
     parameters: { SALT: salt, SECRET_BLOCK: secretBlock, SRP_B: B, USERNAME: userIdForSrp, USER_ID_FOR_SRP: userIdForSrp },
-    ...(user ? { user } : {}),
+    secretBlock,
+    known: !!real,
   };
 }
 

@@ -40,9 +40,10 @@ export const incorrect = () => errors.notAuthorized('Incorrect username or passw
 
 /**
  * The first factor's gate on the API and the pages: disabled, unconfirmed, reset-required (hidden
- * as a wrong password under PreventUserExistenceErrors), locked out.
+ * as a wrong password under PreventUserExistenceErrors), locked out. `now` undefined: without the
+ * lockout (a custom sign-in's own challenges, which the lockout does not cover).
  */
-export function gate(client: ClientRecord, user: UserRecord, now: number): void {
+export function gate(client: ClientRecord, user: UserRecord, now: number | undefined): void {
   switch (signInBar(user, now)) {
     case 'disabled':
       throw errors.notAuthorized('User is disabled.');

@@ -13,6 +13,10 @@
  *   preTokenGeneration  before the tokens of a sign-in or a refresh are minted
  *                       (TokenGeneration_Authentication, _HostedAuth, _NewPasswordChallenge,
  *                       _RefreshTokens)
+ *   defineAuthChallenge a custom sign-in's next step, at its start and after each step answered
+ *                       (DefineAuthChallenge_Authentication; custom.ts)
+ *   createAuthChallenge the CUSTOM_CHALLENGE Define asked (CreateAuthChallenge_Authentication)
+ *   verifyAuthChallengeResponse  its ANSWER (VerifyAuthChallengeResponse_Authentication)
  * Event shapes: shared/reference/signin-extensions.md.
  */
 import { ADMIN_SCOPE, groupClaims } from '../domain/tokens.js';
@@ -20,6 +24,7 @@ import type { Ctx } from '../operations/context.js';
 import type { ClientRecord, PoolRecord, UserRecord } from '../store/types.js';
 import { runTrigger, userAttributes } from '../triggers/catalog.js';
 import { migrateUser } from '../triggers/user-migration.js';
+import { createAuthChallenge, defineAuthChallenge, verifyAuthChallengeResponse } from '../triggers/custom-auth.js';
 import { preTokenGeneration, type TokenGenerationSource, type TokenOverrides } from '../triggers/token-generation.js';
 import type { Channel, Factor, Params } from './types.js';
 
@@ -43,6 +48,9 @@ export interface SignInHooks {
   preAuthentication(h: HookContext & { channel: Channel; validationData?: Params }): Promise<void>;
   postAuthentication(h: HookContext & { channel: Channel; factors: Factor[] }): Promise<void>;
   preTokenGeneration(h: HookContext & { source: TokenGenerationSource; scopes: string[] | null }): Promise<TokenInputs>;
+  defineAuthChallenge: typeof defineAuthChallenge;
+  createAuthChallenge: typeof createAuthChallenge;
+  verifyAuthChallengeResponse: typeof verifyAuthChallengeResponse;
 }
 
 export const hooks: SignInHooks = {
@@ -75,6 +83,9 @@ export const hooks: SignInHooks = {
     const overrides = await preTokenGeneration(ctx, pool, client, user, source, groups, scopes ?? [ADMIN_SCOPE]);
     return { groups, ...(overrides ? { overrides } : {}) };
   },
+  defineAuthChallenge,
+  createAuthChallenge,
+  verifyAuthChallengeResponse,
 };
 
 /** The PreTokenGeneration source of a completed sign-in. */

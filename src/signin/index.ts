@@ -2,7 +2,8 @@
  * The sign-in engine: the one place that decides what a sign-in does next, for the JSON API
  * (InitiateAuth, AdminInitiateAuth, (Admin)RespondToAuthChallenge) and the hosted login pages alike.
  *
- *   start(...)   begins a flow: the first factor (password in the request, or SRP's first step)
+ *   start(...)   begins a flow: the first factor (password in the request, or SRP's first step), or
+ *                a custom sign-in (CUSTOM_AUTH, custom.ts: DefineAuthChallenge decides its steps)
  *   answer(...)  verifies one challenge's answer against its session
  * Both return an Outcome: a challenge (name, public parameters, session) or "signed in". After each
  * proven factor the policy (policy.ts) picks the next step; when none is left, complete.ts ends the
@@ -13,13 +14,15 @@ import { CognitoError, errors } from '../protocol/errors.js';
 import type { Ctx } from '../operations/context.js';
 import type { ClientRecord, PoolRecord, UserRecord } from '../store/types.js';
 import { complete } from './complete.js';
+import { customAnswer, customAsk, customStart, withStep } from './custom.js';
 import { deviceSrpStart, deviceSrpVerify, namedDevice, openDeviceSrpSession } from './device.js';
 import { newPasswordFactor, param, passwordFactor, srpStart, srpVerify } from './factors.js';
 import { requireFlow, unsupportedFlow } from './flows.js';
 import { codeFactor, selectFactor, setupFactor } from './mfa.js';
+import { incorrect } from './gate.js';
 import { nextStep, type Ask } from './policy.js';
 import { refreshAuth, refreshSecretCheck } from './refresh.js';
-import { openSession } from './session.js';
+import { openSession, type CustomFlow } from './session.js';
 import type { Channel, Factor, Outcome, Params } from './types.js';
 
 export type { Challenge, Channel, Factor, Outcome, Params, SignedIn } from './types.js';
@@ -62,6 +65,11 @@ export async function start(ctx: Ctx, pool: PoolRecord, client: ClientRecord, re
     case 'USER_SRP_AUTH':
       requireFlow(client, 'USER_SRP_AUTH');
       return srpStart(ctx, pool, client, channel, parameters);
+    case 'CUSTOM_AUTH': {
+      // The same flow name on both sides; the functions decide the steps (custom.ts).
+      const { user, flow: custom } = await customStart(ctx, pool, client, channel, parameters);
+      return proceed(ctx, pool, client, channel, user, [], namedDevice(pool, channel, parameters), custom);
+    }
     case 'REFRESH_TOKEN_AUTH':
     case 'REFRESH_TOKEN': {
       requireFlow(client, 'REFRESH_TOKEN_AUTH');
@@ -93,7 +101,7 @@ export async function answer(ctx: Ctx, pool: PoolRecord, client: ClientRecord, r
       // is null (amazon-cognito-identity-js's retry without a forgotten device).
       const deviceKey = req.responses && 'DEVICE_KEY' in req.responses ? namedDevice(pool, channel, req.responses) : state.deviceKey;
       try {
-        return await proceed(ctx, pool, client, channel, user, [...state.proven, 'SRP'], deviceKey);
+        return await proceed(ctx, pool, client, channel, user, [...state.proven, 'SRP'], deviceKey, withStep(state.custom, 'SRP'));
       } catch (e) {
         // A device that does not exist (forgotten): the proof stands, and amazon-cognito-identity-js
         // sends it again at once without DEVICE_KEY (CognitoUser.authenticateUserDefaultAuth), so the
@@ -106,13 +114,13 @@ export async function answer(ctx: Ctx, pool: PoolRecord, client: ClientRecord, r
     }
     case 'NEW_PASSWORD_REQUIRED': {
       const { state, user } = await newPasswordFactor(ctx, pool, client, channel, req.session, req.responses);
-      return proceed(ctx, pool, client, channel, user, [...state.proven, 'NEW_PASSWORD'], state.deviceKey);
+      return proceed(ctx, pool, client, channel, user, [...state.proven, 'NEW_PASSWORD'], state.deviceKey, state.custom);
     }
     case 'DEVICE_SRP_AUTH':
       return deviceSrpStart(ctx, pool, client, channel, req.session, req.responses);
     case 'DEVICE_PASSWORD_VERIFIER': {
       const { state, user } = await deviceSrpVerify(ctx, pool, client, channel, req.session, req.responses);
-      return proceed(ctx, pool, client, channel, user, [...state.proven, 'DEVICE'], state.deviceKey);
+      return proceed(ctx, pool, client, channel, user, [...state.proven, 'DEVICE'], state.deviceKey, state.custom);
     }
     case 'SOFTWARE_TOKEN_MFA':
     case 'SMS_MFA':
@@ -123,15 +131,19 @@ export async function answer(ctx: Ctx, pool: PoolRecord, client: ClientRecord, r
       // (CognitoUser.sendMFACode calls getDeviceResponse without taking the new Session), and
       // Amplify with the new one, which is the same value. Still single use: the code's session
       // was taken, and the value now stands for the device's step only.
-      return proceed(ctx, pool, client, channel, user, [...state.proven, req.challengeName], state.deviceKey);
+      return proceed(ctx, pool, client, channel, user, [...state.proven, req.challengeName], state.deviceKey, withStep(state.custom, req.challengeName));
     }
     case 'SELECT_MFA_TYPE': {
       const { state, user, ask } = await selectFactor(ctx, pool, client, channel, req.session, req.responses);
-      return challenge(ctx, pool, client, channel, user, state.proven, ask, state.deviceKey);
+      return challenge(ctx, pool, client, channel, user, state.proven, ask, state.deviceKey, state.custom);
     }
     case 'MFA_SETUP': {
       const { state, user } = await setupFactor(ctx, pool, client, channel, req.session, req.responses);
-      return proceed(ctx, pool, client, channel, user, [...state.proven, 'SOFTWARE_TOKEN_MFA'], state.deviceKey);
+      return proceed(ctx, pool, client, channel, user, [...state.proven, 'SOFTWARE_TOKEN_MFA'], state.deviceKey, withStep(state.custom, 'SOFTWARE_TOKEN_MFA'));
+    }
+    case 'CUSTOM_CHALLENGE': {
+      const { state, user } = await customAnswer(ctx, pool, client, channel, req.session, req.responses);
+      return proceed(ctx, pool, client, channel, user, state.proven, state.deviceKey, state.custom);
     }
     default:
       throw errors.invalidParameter(`incognito does not issue the ${req.challengeName} challenge, so there is no session to answer it.`);
@@ -140,20 +152,28 @@ export async function answer(ctx: Ctx, pool: PoolRecord, client: ClientRecord, r
 
 /**
  * After a factor: the policy's next challenge (in a new session that remembers what passed), or
- * completion.
+ * completion. A custom sign-in of a name that is nobody's (PreventUserExistenceErrors) has only
+ * DefineAuthChallenge to ask, and never completes: tokens for nobody are a wrong password.
  */
 async function proceed(
   ctx: Ctx,
   pool: PoolRecord,
   client: ClientRecord,
   channel: Channel,
-  user: UserRecord,
+  user: UserRecord | undefined,
   proven: Factor[],
   deviceKey?: string,
+  custom?: CustomFlow,
 ): Promise<Outcome> {
-  const ask = await nextStep({ ctx, pool, client, channel, user, proven, ...(deviceKey !== undefined ? { deviceKey } : {}) });
+  if (!user) {
+    if (!custom) throw incorrect();
+    const ask = await customAsk(ctx, pool, client, undefined, custom);
+    if (ask === 'issueTokens') throw incorrect();
+    return challenge(ctx, pool, client, channel, undefined, proven, ask, deviceKey, custom);
+  }
+  const ask = await nextStep({ ctx, pool, client, channel, user, proven, ...(deviceKey !== undefined ? { deviceKey } : {}), ...(custom ? { custom } : {}) });
   if (!ask) return complete(ctx, pool, client, channel, user, proven, deviceKey);
-  return challenge(ctx, pool, client, channel, user, proven, ask, deviceKey);
+  return challenge(ctx, pool, client, channel, user, proven, ask, deviceKey, custom);
 }
 
 /** A challenge asked: its session opened with what has passed so far (and the device the sign-in names). */
@@ -162,16 +182,17 @@ async function challenge(
   pool: PoolRecord,
   client: ClientRecord,
   channel: Channel,
-  user: UserRecord,
+  user: UserRecord | undefined,
   proven: Factor[],
   ask: Ask,
   deviceKey?: string,
+  custom?: CustomFlow,
 ): Promise<Outcome> {
-  const state = { channel, usernameKey: user.usernameKey, proven, pending: ask.pending };
+  const state = { channel, usernameKey: user?.usernameKey ?? null, proven, pending: ask.pending, ...(custom ? { custom } : {}) };
   // DEVICE_SRP_AUTH's session is found from USERNAME and DEVICE_KEY, whatever Session the client sends (device.ts).
   const session =
-    ask.name === 'DEVICE_SRP_AUTH' && deviceKey !== undefined
-      ? await openDeviceSrpSession(ctx, pool, client, { ...state, deviceKey })
-      : await openSession(ctx, pool, client, { ...state, ...(deviceKey !== undefined ? { deviceKey } : {}) });
-  return { kind: 'challenge', name: ask.name, parameters: ask.parameters, session, user };
+    ask.name === 'DEVICE_SRP_AUTH' && deviceKey !== undefined && user
+      ? await openDeviceSrpSession(ctx, pool, client, { ...state, usernameKey: user.usernameKey, deviceKey })
+      : await openSession(ctx, pool, client, { ...state, ...(deviceKey !== undefined ? { deviceKey } : {}) }, ask.session);
+  return { kind: 'challenge', name: ask.name, parameters: ask.parameters, session, ...(user ? { user } : {}) };
 }

@@ -9,8 +9,9 @@ import { deviceNotFound, openDeviceVerifier, tracksDevices } from '../domain/dev
 import type { Ctx } from '../operations/context.js';
 import type { ClientRecord, PoolRecord, UserRecord } from '../store/types.js';
 import { newPasswordParameters } from './factors.js';
+import { customAsk } from './custom.js';
 import { askMfa } from './mfa.js';
-import type { Pending } from './session.js';
+import type { CustomFlow, Pending } from './session.js';
 import type { ChallengeName, Channel, Factor } from './types.js';
 
 export interface SignInSoFar {
@@ -22,6 +23,8 @@ export interface SignInSoFar {
   proven: Factor[];
   /** The remembered device the client named (DEVICE_KEY), in a pool that tracks devices. */
   deviceKey?: string;
+  /** A custom sign-in (CUSTOM_AUTH): its session history for DefineAuthChallenge. */
+  custom?: CustomFlow;
 }
 
 /** A challenge to ask: its name, public parameters and what its session must remember. */
@@ -29,7 +32,12 @@ export interface Ask {
   name: ChallengeName;
   parameters: Record<string, string>;
   pending: Pending;
+  /** The session's value when the challenge fixes it (a PASSWORD_VERIFIER's SECRET_BLOCK); else a new random one. */
+  session?: string;
 }
+
+/** The password passed in this sign-in (in the request, or by SRP). */
+const passwordProven = (s: SignInSoFar): boolean => s.proven.includes('PASSWORD') || s.proven.includes('SRP');
 
 export interface Check {
   name: string;
@@ -41,17 +49,19 @@ export interface Check {
 export const policy: readonly Check[] = [
   {
     name: 'first_factor',
-    description: 'The user proved the password (in the request, or by SRP).',
+    description: 'The user proved the password (in the request, or by SRP), or the sign-in is a custom one (custom_challenge decides it).',
     ask(s) {
-      if (s.proven.includes('PASSWORD') || s.proven.includes('SRP')) return undefined;
+      if (passwordProven(s) || s.custom || s.proven.includes('CUSTOM_CHALLENGE')) return undefined;
       throw new Error('sign-in policy: no first factor was proven');
     },
   },
   {
     name: 'temporary_password',
-    description: 'A temporary password (FORCE_CHANGE_PASSWORD) must be replaced: NEW_PASSWORD_REQUIRED.',
+    description:
+      'A temporary password (FORCE_CHANGE_PASSWORD) the user just proved must be replaced: NEW_PASSWORD_REQUIRED. A custom sign-in ' +
+      'without the password does not ask it (the password is not part of it).',
     ask(s) {
-      if (s.user.status !== 'FORCE_CHANGE_PASSWORD' || s.proven.includes('NEW_PASSWORD')) return undefined;
+      if (s.user.status !== 'FORCE_CHANGE_PASSWORD' || s.proven.includes('NEW_PASSWORD') || !passwordProven(s)) return undefined;
       return { name: 'NEW_PASSWORD_REQUIRED', parameters: newPasswordParameters(s.ctx, s.pool, s.user), pending: { challenge: 'NEW_PASSWORD_REQUIRED' } };
     },
   },
@@ -74,8 +84,25 @@ export const policy: readonly Check[] = [
       'else the factor (SOFTWARE_TOKEN_MFA, SMS_MFA, EMAIL_OTP); none when a remembered device stands in for it (deviceStandsInForMfa). ' +
       'Before the device check, as Cognito orders them: the SDKs answer DEVICE_SRP_AUTH after an MFA answer, and expect tokens after DEVICE_PASSWORD_VERIFIER.',
     async ask(s) {
+      // MFA follows the password: a custom sign-in without PASSWORD_VERIFIER asks none (Cognito:
+      // "MFA generation is dependent on the password verifier challenge", docs/decisions.md).
+      if (!passwordProven(s)) return undefined;
       if (await deviceStandsInForMfa(s)) return undefined;
       return askMfa(s);
+    },
+  },
+  {
+    name: 'custom_challenge',
+    description:
+      "A custom sign-in (CUSTOM_AUTH): DefineAuthChallenge's decision on the session history, once the password and MFA (when they are " +
+      'part of it) have passed: a CUSTOM_CHALLENGE (CreateAuthChallenge), PASSWORD_VERIFIER, failure, or issueTokens, which the ' +
+      'sign-in records as CUSTOM_CHALLENGE proven so that later steps (the device) do not ask Define again.',
+    async ask(s) {
+      if (!s.custom || s.proven.includes('CUSTOM_CHALLENGE')) return undefined;
+      const next = await customAsk(s.ctx, s.pool, s.client, s.user, s.custom);
+      if (next !== 'issueTokens') return next;
+      s.proven.push('CUSTOM_CHALLENGE');
+      return undefined;
     },
   },
   {

@@ -10,6 +10,7 @@ import { errors } from '../protocol/errors.js';
 import type { Ctx } from '../operations/context.js';
 import type { ClientRecord, PoolRecord } from '../store/types.js';
 import type { MfaFactor } from '../domain/mfa.js';
+import type { ChallengeResult } from '../triggers/custom-auth.js';
 import type { Channel, Factor } from './types.js';
 
 /** The sealing context of every auth_sessions state (sign-in steps here, codes and browser sessions in oauth/). */
@@ -30,7 +31,24 @@ export type Pending =
    * MFA_SETUP moves through AssociateSoftwareToken (associate -> verify) and VerifySoftwareToken
    * (verify -> verified), each with a new session; only a verified one answers the challenge.
    */
-  | { challenge: 'MFA_SETUP'; canSetUp: MfaFactor[]; stage: 'associate' | 'verify' | 'verified' };
+  | { challenge: 'MFA_SETUP'; canSetUp: MfaFactor[]; stage: 'associate' | 'verify' | 'verified' }
+  /**
+   * A custom challenge: what CreateAuthChallenge returned for VerifyAuthChallengeResponse (its
+   * privateChallengeParameters never leave the sealed session) and the challengeMetadata the
+   * session history will record for it.
+   */
+  | { challenge: 'CUSTOM_CHALLENGE'; privateParameters: Record<string, string>; metadata: string | null };
+
+/**
+ * A custom sign-in (CUSTOM_AUTH) in progress: the session history DefineAuthChallenge and
+ * CreateAuthChallenge are sent, the USERNAME it started with (the triggers' userName for a user that
+ * does not exist), and the SRP_A it started with, for a PASSWORD_VERIFIER Define may ask.
+ */
+export interface CustomFlow {
+  history: ChallengeResult[];
+  name: string;
+  srpA?: string;
+}
 
 export interface SignInState {
   kind: 'SIGNIN';
@@ -41,6 +59,8 @@ export interface SignInState {
   pending: Pending;
   /** The remembered device the client named (DEVICE_KEY), when the pool tracks devices. */
   deviceKey?: string;
+  /** Present in a custom sign-in (CUSTOM_AUTH). */
+  custom?: CustomFlow;
 }
 
 /** A new random session value (the token the client sends back). */

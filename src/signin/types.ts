@@ -17,12 +17,21 @@ export type Params = Record<string, string>;
  * (a PASSWORD_VERIFIER proof); NEW_PASSWORD is a temporary password replaced; DEVICE is the
  * device SRP proof of a confirmed device (DEVICE_PASSWORD_VERIFIER); the MFA factors are a code of
  * the user's software token, or one sent by SMS or email (a software token set up and verified
- * during the sign-in, MFA_SETUP, counts as SOFTWARE_TOKEN_MFA).
+ * during the sign-in, MFA_SETUP, counts as SOFTWARE_TOKEN_MFA). CUSTOM_CHALLENGE is a custom
+ * sign-in (CUSTOM_AUTH) whose DefineAuthChallenge said issueTokens.
  */
-export type Factor = 'PASSWORD' | 'SRP' | 'NEW_PASSWORD' | 'DEVICE' | MfaFactor;
+export type Factor = 'PASSWORD' | 'SRP' | 'NEW_PASSWORD' | 'DEVICE' | 'CUSTOM_CHALLENGE' | MfaFactor;
 
 /** The challenges the engine asks (ChallengeNameType values). */
-export type ChallengeName = 'PASSWORD_VERIFIER' | 'NEW_PASSWORD_REQUIRED' | 'DEVICE_SRP_AUTH' | 'DEVICE_PASSWORD_VERIFIER' | 'MFA_SETUP' | 'SELECT_MFA_TYPE' | MfaFactor;
+export type ChallengeName =
+  | 'PASSWORD_VERIFIER'
+  | 'NEW_PASSWORD_REQUIRED'
+  | 'DEVICE_SRP_AUTH'
+  | 'DEVICE_PASSWORD_VERIFIER'
+  | 'MFA_SETUP'
+  | 'SELECT_MFA_TYPE'
+  | 'CUSTOM_CHALLENGE'
+  | MfaFactor;
 
 /** A step the user still has to take: the challenge, its public parameters, and how to answer it. */
 export interface Challenge {

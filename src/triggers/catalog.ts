@@ -39,15 +39,37 @@
  *                                   desiredDeliveryMediums, forceAliasCreation, enableSMSMFA }
  *                        (user-migration.ts)
  *
+ *   DefineAuthChallenge  DefineAuthChallenge_Authentication (CUSTOM_AUTH: at InitiateAuth / AdminInitiateAuth,
+ *                        and after each answered step)
+ *                        request  { userAttributes, session [{ challengeName, challengeResult,
+ *                                   challengeMetadata }], clientMetadata, userNotFound }
+ *                        response { challengeName, issueTokens, failAuthentication }
+ *   CreateAuthChallenge  CreateAuthChallenge_Authentication (when Define asks CUSTOM_CHALLENGE)
+ *                        request  { userAttributes, challengeName, session, clientMetadata, userNotFound }
+ *                        response { publicChallengeParameters, privateChallengeParameters, challengeMetadata }
+ *   VerifyAuthChallengeResponse  VerifyAuthChallengeResponse_Authentication (the ANSWER to a CUSTOM_CHALLENGE)
+ *                        request  { userAttributes, privateChallengeParameters, challengeAnswer,
+ *                                   clientMetadata, userNotFound }
+ *                        response { answerCorrect }
+ *                        (events and replies: custom-auth.ts; the sign-in steps: src/signin/custom.ts)
+ *
  * NOT YET (configured, they are not run)
- *   DefineAuthChallenge, CreateAuthChallenge, VerifyAuthChallengeResponse (CUSTOM_AUTH),
  *   CustomMessage, CustomEmailSender, CustomSMSSender, PreSignUp_ExternalProvider.
  */
 import type { Ctx } from '../operations/context.js';
 import type { PoolRecord, UserRecord } from '../store/types.js';
 import { invokeTrigger, type TriggerEvent } from './invoke.js';
 
-export type TriggerName = 'PreSignUp' | 'PostConfirmation' | 'PreAuthentication' | 'PostAuthentication' | 'PreTokenGeneration' | 'UserMigration';
+export type TriggerName =
+  | 'PreSignUp'
+  | 'PostConfirmation'
+  | 'PreAuthentication'
+  | 'PostAuthentication'
+  | 'PreTokenGeneration'
+  | 'DefineAuthChallenge'
+  | 'CreateAuthChallenge'
+  | 'VerifyAuthChallengeResponse'
+  | 'UserMigration';
 
 /** callerContext.clientId of operations that name no app client (AdminCreateUser). */
 export const NO_CLIENT = 'CLIENT_ID_NOT_APPLICABLE';
@@ -87,7 +109,9 @@ export function userAttributes(user: Pick<UserRecord, 'sub' | 'attributes' | 'st
 /**
  * The `response` an event carries to the function: PreSignUp's flags false, PreTokenGeneration's
  * override member null, UserMigration's members null (as Cognito's events show them: the developer
- * guide's example events, and DefinitelyTyped's event types, which declare these members), else empty.
+ * guide's example events, and DefinitelyTyped's event types, which declare these members), the custom
+ * authentication triggers' required members (issueTokens / failAuthentication false, empty parameter
+ * maps, answerCorrect false), else empty.
  */
 function initialResponse(trigger: TriggerName, version: string): Record<string, unknown> {
   if (trigger === 'PreSignUp') return { autoConfirmUser: false, autoVerifyEmail: false, autoVerifyPhone: false };
@@ -95,6 +119,9 @@ function initialResponse(trigger: TriggerName, version: string): Record<string, 
   if (trigger === 'UserMigration') {
     return { userAttributes: null, finalUserStatus: null, messageAction: null, desiredDeliveryMediums: null, forceAliasCreation: null, enableSMSMFA: null };
   }
+  if (trigger === 'DefineAuthChallenge') return { issueTokens: false, failAuthentication: false };
+  if (trigger === 'CreateAuthChallenge') return { publicChallengeParameters: {}, privateChallengeParameters: {}, challengeMetadata: null };
+  if (trigger === 'VerifyAuthChallengeResponse') return { answerCorrect: false };
   return {};
 }
 

@@ -5,7 +5,7 @@ import type { Ctx } from '../context.js';
 import { loadPool } from '../pools/shared.js';
 import { toWire } from './wire.js';
 
-/** The server-side sign-in: ADMIN_USER_PASSWORD_AUTH (legacy ADMIN_NO_SRP_AUTH), USER_SRP_AUTH, refresh. */
+/** The server-side sign-in: ADMIN_USER_PASSWORD_AUTH (legacy ADMIN_NO_SRP_AUTH), USER_SRP_AUTH, CUSTOM_AUTH, refresh. */
 export async function AdminInitiateAuth(input: AdminInitiateAuthRequest, ctx: Ctx) {
   if (input.ClientMetadata) ctx.signInValidationData = input.ClientMetadata;
   const pool = await loadPool(ctx.store, input.UserPoolId!);

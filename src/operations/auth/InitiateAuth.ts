@@ -4,7 +4,7 @@ import { loadClientAndPool } from '../../domain/clients.js';
 import type { Ctx } from '../context.js';
 import { toWire } from './wire.js';
 
-/** The client-side sign-in: USER_PASSWORD_AUTH, USER_SRP_AUTH, REFRESH_TOKEN_AUTH / REFRESH_TOKEN. */
+/** The client-side sign-in: USER_PASSWORD_AUTH, USER_SRP_AUTH, CUSTOM_AUTH, REFRESH_TOKEN_AUTH / REFRESH_TOKEN. */
 export async function InitiateAuth(input: InitiateAuthRequest, ctx: Ctx) {
   if (input.ClientMetadata) ctx.signInValidationData = input.ClientMetadata;
   const { client, pool } = await loadClientAndPool(ctx.store, input.ClientId!);
