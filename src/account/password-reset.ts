@@ -34,7 +34,8 @@ export async function forgotPassword(ctx: Ctx, client: ClientRecord, pool: PoolR
     throw errors.invalidParameter('Cannot reset password for the user as there is no registered/verified email or phone_number');
   }
   const code = await issueCode(ctx.store, pool.id, user.usernameKey, 'FORGOT_PASSWORD', ctx.now);
-  return { CodeDeliveryDetails: await sendCode(ctx.delivery, pool, user, channel, 'FORGOT_PASSWORD', code) };
+  if (input.ClientMetadata) ctx.clientMetadata = input.ClientMetadata;
+  return { CodeDeliveryDetails: await sendCode(ctx, pool, user, channel, 'FORGOT_PASSWORD', code, { clientId: client.id }) };
 }
 
 /** The reset code and a new password: the user is CONFIRMED with it (RESET_REQUIRED users too). */

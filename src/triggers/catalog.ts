@@ -36,11 +36,19 @@
  *   DefineAuthChallenge, CreateAuthChallenge, VerifyAuthChallengeResponse (CUSTOM_AUTH),
  *   UserMigration, CustomMessage, CustomEmailSender, CustomSMSSender, PreSignUp_ExternalProvider.
  */
-import type { Ctx } from '../operations/context.js';
+import type { Config } from '../config.js';
 import type { PoolRecord, UserRecord } from '../store/types.js';
 import { invokeTrigger, type TriggerEvent } from './invoke.js';
 
-export type TriggerName = 'PreSignUp' | 'PostConfirmation' | 'PreAuthentication' | 'PostAuthentication' | 'PreTokenGeneration';
+export type TriggerName =
+  | 'PreSignUp'
+  | 'PostConfirmation'
+  | 'PreAuthentication'
+  | 'PostAuthentication'
+  | 'PreTokenGeneration'
+  | 'CustomMessage'
+  | 'CustomEmailSender'
+  | 'CustomSMSSender';
 
 /** callerContext.clientId of operations that name no app client (AdminCreateUser). */
 export const NO_CLIENT = 'CLIENT_ID_NOT_APPLICABLE';
@@ -51,16 +59,30 @@ const SDK_VERSION = 'aws-sdk-unknown-unknown';
 interface LambdaConfigLike {
   PreTokenGeneration?: string;
   PreTokenGenerationConfig?: { LambdaArn?: string; LambdaVersion?: string };
+  CustomEmailSender?: { LambdaArn?: string; LambdaVersion?: string };
+  CustomSMSSender?: { LambdaArn?: string; LambdaVersion?: string };
+  KMSKeyID?: string;
   [k: string]: unknown;
 }
 
-function lambdaConfig(pool: PoolRecord): LambdaConfigLike {
+function lambdaConfig(pool: Pick<PoolRecord, 'settings'>): LambdaConfigLike {
   return ((pool.settings as { LambdaConfig?: LambdaConfigLike }).LambdaConfig ?? {}) as LambdaConfigLike;
 }
 
+/** The pool's LambdaConfig.KMSKeyID: the key the custom sender triggers' codes are encrypted under. */
+export function kmsKeyId(pool: Pick<PoolRecord, 'settings'>): string | undefined {
+  const k = lambdaConfig(pool).KMSKeyID;
+  return typeof k === 'string' && k ? k : undefined;
+}
+
 /** The function ARN a pool names for a trigger, and the event version (PreTokenGeneration V2/V3). */
-export function configured(pool: PoolRecord, trigger: TriggerName): { arn: string; version: '1' | '2' | '3' } | undefined {
+export function configured(pool: Pick<PoolRecord, 'settings'>, trigger: TriggerName): { arn: string; version: '1' | '2' | '3' } | undefined {
   const lc = lambdaConfig(pool);
+  if (trigger === 'CustomEmailSender' || trigger === 'CustomSMSSender') {
+    // { LambdaArn, LambdaVersion: V1_0 } (the only version; the event's version is "1").
+    const arn = lc[trigger]?.LambdaArn;
+    return arn ? { arn, version: '1' } : undefined;
+  }
   if (trigger === 'PreTokenGeneration') {
     const cfg = lc.PreTokenGenerationConfig;
     const arn = cfg?.LambdaArn ?? lc.PreTokenGeneration;
@@ -85,6 +107,7 @@ export function userAttributes(user: Pick<UserRecord, 'sub' | 'attributes' | 'st
 function initialResponse(trigger: TriggerName, version: string): Record<string, unknown> {
   if (trigger === 'PreSignUp') return { autoConfirmUser: false, autoVerifyEmail: false, autoVerifyPhone: false };
   if (trigger === 'PreTokenGeneration') return version === '1' ? { claimsOverrideDetails: null } : { claimsAndScopeOverrideDetails: null };
+  if (trigger === 'CustomMessage') return { smsMessage: null, emailMessage: null, emailSubject: null };
   return {};
 }
 
@@ -93,8 +116,8 @@ function initialResponse(trigger: TriggerName, version: string): Record<string, 
  * `response` returned (undefined when the pool has no such trigger).
  */
 export async function runTrigger(
-  ctx: Ctx,
-  pool: PoolRecord,
+  ctx: { config: Pick<Config, 'lambdaDir' | 'lambdaEndpoint' | 'region'> },
+  pool: Pick<PoolRecord, 'id' | 'settings' | 'region'>,
   trigger: TriggerName,
   source: string,
   e: { userName?: string; clientId: string; request: Record<string, unknown> | (() => Record<string, unknown>) },
@@ -102,16 +125,27 @@ export async function runTrigger(
   const c = configured(pool, trigger);
   if (!c) return undefined;
   const request = typeof e.request === 'function' ? e.request() : e.request;
-  const event: TriggerEvent = {
-    version: c.version,
+  const event = triggerEvent(pool, trigger, c.version, source, { ...e, request });
+  const reply = await invokeTrigger(ctx.config, trigger, c.arn, event);
+  return reply.response;
+}
+
+/** The event Cognito sends a trigger's function (above). */
+export function triggerEvent(
+  pool: Pick<PoolRecord, 'id' | 'region'>,
+  trigger: TriggerName,
+  version: string,
+  source: string,
+  e: { userName?: string; clientId: string; request: Record<string, unknown> },
+): TriggerEvent {
+  return {
+    version,
     triggerSource: source,
     region: pool.region,
     userPoolId: pool.id,
     ...(e.userName !== undefined ? { userName: e.userName } : {}),
     callerContext: { awsSdkVersion: SDK_VERSION, clientId: e.clientId },
-    request,
-    response: initialResponse(trigger, c.version),
+    request: e.request,
+    response: initialResponse(trigger, version),
   };
-  const reply = await invokeTrigger(ctx.config, trigger, c.arn, event);
-  return reply.response;
 }
