@@ -32,9 +32,25 @@
  *                        (which version: LambdaConfig.PreTokenGenerationConfig.LambdaVersion; V1_0
  *                        when only LambdaConfig.PreTokenGeneration is set)
  *
+ *   CustomMessage        CustomMessage_SignUp, _ResendCode, _ForgotPassword (ForgotPassword,
+ *                        AdminResetUserPassword), _UpdateUserAttribute, _VerifyUserAttribute,
+ *                        _AdminCreateUser, _Authentication (SMS / email MFA codes)
+ *                        request  { userAttributes, codeParameter "{####}", linkParameter
+ *                                   "{##Click Here##}", usernameParameter ("{username}" for
+ *                                   _AdminCreateUser, else null), clientMetadata }
+ *                        response { smsMessage, emailMessage, emailSubject } (null at first)
+ *                        (delivery/messages.ts: the rules on what it returns)
+ *   CustomEmailSender,   <Trigger>_SignUp, _ResendCode, _ForgotPassword, _UpdateUserAttribute,
+ *   CustomSMSSender      _VerifyUserAttribute, _AdminCreateUser, _Authentication
+ *                        request  { type customEmailSenderRequestV1 / customSMSSenderRequestV1,
+ *                                   code (Encryption SDK ciphertext under KMSKeyID, base64),
+ *                                   userAttributes, clientMetadata }; no response is read: they run
+ *                                   asynchronously (senders.ts, kms.ts)
+ *
  * NOT YET (configured, they are not run)
  *   DefineAuthChallenge, CreateAuthChallenge, VerifyAuthChallengeResponse (CUSTOM_AUTH),
- *   UserMigration, CustomMessage, CustomEmailSender, CustomSMSSender, PreSignUp_ExternalProvider.
+ *   UserMigration, PreSignUp_ExternalProvider, CustomEmailSender_AccountTakeOverNotification
+ *   (no threat protection).
  */
 import type { Config } from '../config.js';
 import type { PoolRecord, UserRecord } from '../store/types.js';
