@@ -18,6 +18,7 @@ import { openStore } from './store/index.js';
 import type { Store } from './store/types.js';
 import { apiContentType, handleApi } from './protocol/dispatch.js';
 import { createDelivery } from './delivery/index.js';
+import { sendersSettled } from './triggers/senders.js';
 import type { Delivery } from './delivery/types.js';
 import { listMessages, MESSAGES_PATH } from './delivery/http.js';
 import { log, logError } from './log.js';
@@ -343,6 +344,8 @@ export async function startServer(config: Config, existingStore?: Store, options
       }
       for (const l of listeners) l.closeAllConnections();
       await Promise.all(closed);
+      // Custom sender functions under way (they run after their request answered): 5 s at most.
+      await Promise.race([sendersSettled(), new Promise((r) => setTimeout(r, 5_000).unref())]);
       await delivery.close();
       if (!existingStore) await store.close();
     },

@@ -41,7 +41,8 @@ export async function forgotPassword(ctx: Ctx, client: ClientRecord, pool: PoolR
     throw noRecovery();
   }
   const code = await issueCode(ctx.store, pool.id, user.usernameKey, 'FORGOT_PASSWORD', ctx.now);
-  return { CodeDeliveryDetails: await sendCode(ctx.delivery, pool, user, channel, 'FORGOT_PASSWORD', code) };
+  if (input.ClientMetadata) ctx.clientMetadata = input.ClientMetadata;
+  return { CodeDeliveryDetails: await sendCode(ctx, pool, user, channel, 'FORGOT_PASSWORD', code, { clientId: client.id }) };
 }
 
 /** The reset of a user created by UserMigration had nowhere to send its code. */

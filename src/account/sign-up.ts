@@ -94,7 +94,7 @@ export async function signUp(ctx: Ctx, client: ClientRecord, pool: PoolRecord, i
   const channel = signUpChannel(pool, user);
   if (!channel) return { UserConfirmed: false, UserSub: sub };
   const code = await issueCode(ctx.store, pool.id, user.usernameKey, 'SIGN_UP', ctx.now);
-  const details = await sendCode(ctx.delivery, pool, user, channel, 'SIGN_UP', code, { publicUrl: ctx.publicUrl, clientId: client.id });
+  const details = await sendCode(ctx, pool, user, channel, 'SIGN_UP', code, { clientId: client.id, link: { publicUrl: ctx.publicUrl, clientId: client.id } });
   return { UserConfirmed: false, CodeDeliveryDetails: details, UserSub: sub };
 }
 
@@ -146,5 +146,6 @@ export async function resendConfirmationCode(ctx: Ctx, client: ClientRecord, poo
   const channel = signUpChannel(pool, user);
   if (!channel) throw errors.invalidParameter('There is no auto-verified email or phone_number to send a confirmation code to.');
   const code = await issueCode(ctx.store, pool.id, user.usernameKey, 'SIGN_UP', ctx.now);
-  return { CodeDeliveryDetails: await sendCode(ctx.delivery, pool, user, channel, 'RESEND_CODE', code, { publicUrl: ctx.publicUrl, clientId: client.id }) };
+  if (input.ClientMetadata) ctx.clientMetadata = input.ClientMetadata;
+  return { CodeDeliveryDetails: await sendCode(ctx, pool, user, channel, 'RESEND_CODE', code, { clientId: client.id, link: { publicUrl: ctx.publicUrl, clientId: client.id } }) };
 }

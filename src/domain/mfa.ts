@@ -25,8 +25,8 @@ import type {
   EmailMfaSettingsType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { CognitoError, errors } from '../protocol/errors.js';
-import type { Delivery } from '../delivery/types.js';
-import { looksLikeHtml, renderTemplate } from '../delivery/templates.js';
+import { sendMessage, type MessageContext } from '../delivery/messages.js';
+import { NO_CLIENT } from '../triggers/catalog.js';
 import type { PoolRecord, Store, UserRecord } from '../store/types.js';
 import type { PoolMfaFactors, PoolSettings } from './pool-settings.js';
 import type { Secrets } from './secrets.js';
@@ -599,10 +599,11 @@ const codeMac = (secrets: Secrets, user: Pick<UserRecord, 'poolId' | 'usernameKe
  * InvalidParameterException when the user has nowhere to send it (mfaState lists no such factor then).
  */
 export async function sendMfaCode(
-  s: Pick<MfaServices, 'secrets' | 'now'> & { delivery: Delivery },
-  pool: Pick<PoolRecord, 'id' | 'settings'>,
-  user: Pick<UserRecord, 'poolId' | 'usernameKey' | 'username' | 'attributes'>,
+  s: Pick<MfaServices, 'secrets' | 'now'> & MessageContext,
+  pool: Pick<PoolRecord, 'id' | 'settings'> & Partial<Pick<PoolRecord, 'region'>>,
+  user: Pick<UserRecord, 'poolId' | 'usernameKey' | 'username' | 'attributes'> & Partial<Pick<UserRecord, 'sub' | 'status'>>,
   medium: 'SMS' | 'EMAIL',
+  clientId: string = NO_CLIENT,
 ): Promise<SentMfaCode> {
   const destination = medium === 'SMS' ? user.attributes.phone_number : user.attributes.email;
   if (!destination) {
@@ -614,16 +615,23 @@ export async function sendMfaCode(
   const salt = randomBytes(12).toString('base64url');
   const email = poolMfaFactors(pool.settings).email;
   const template = medium === 'SMS' ? pool.settings.SmsAuthenticationMessage ?? DEFAULT_MFA_SMS_MESSAGE : email?.Message ?? DEFAULT_MFA_EMAIL_MESSAGE;
-  await s.delivery.deliver({
-    poolId: pool.id,
-    username: user.username,
-    medium,
-    destination,
-    kind: 'MFA',
-    ...(medium === 'EMAIL' ? { subject: email?.Subject ?? DEFAULT_MFA_EMAIL_SUBJECT } : {}),
-    body: renderTemplate(template, { code, html: medium === 'EMAIL' && looksLikeHtml(template) }),
+  // Through the pool's message triggers: CustomMessage_Authentication, CustomEmailSender_ /
+  // CustomSMSSender_Authentication (delivery/messages.ts).
+  await sendMessage(
+    s,
+    {
+      pool,
+      user,
+      medium,
+      destination,
+      source: 'Authentication',
+      kind: 'MFA',
+      clientId,
+      template,
+      ...(medium === 'EMAIL' ? { subject: email?.Subject ?? DEFAULT_MFA_EMAIL_SUBJECT } : {}),
+    },
     code,
-  });
+  );
   return { medium, codeHash: `${salt}.${codeMac(s.secrets, user, salt, code)}`, deliveryDetails: deliveryDetails(channel), expiresAt: s.now + MFA_CODE_LIFETIME_MS };
 }
 

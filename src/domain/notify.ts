@@ -4,9 +4,9 @@
  * (destination masked).
  */
 import type { CodeDeliveryDetailsType } from '@aws-sdk/client-cognito-identity-provider';
+import { sendMessage, type MessageContext, type MessageSource } from '../delivery/messages.js';
 import type { Delivery } from '../delivery/types.js';
 import { maskDestination } from '../delivery/mask.js';
-import { log } from '../log.js';
 import {
   DEFAULT_FORGOT_PASSWORD_MESSAGE,
   DEFAULT_FORGOT_PASSWORD_SUBJECT,
@@ -22,6 +22,7 @@ import {
   renderTemplate,
 } from '../delivery/templates.js';
 import type { PoolRecord, UserRecord } from '../store/types.js';
+import { NO_CLIENT } from '../triggers/catalog.js';
 import { isTrue } from './attributes.js';
 import type { UserMfa } from './mfa.js';
 
@@ -84,23 +85,36 @@ export function confirmationLink(target: LinkTarget, username: string, code: str
   return `${target.publicUrl}${CONFIRM_USER_PATH}?${q.toString()}`;
 }
 
+/** The trigger source of each kind of code message (VERIFY_ATTRIBUTE: the caller says which). */
+const SOURCES = {
+  SIGN_UP: 'SignUp',
+  RESEND_CODE: 'ResendCode',
+  FORGOT_PASSWORD: 'ForgotPassword',
+  ADMIN_RESET_PASSWORD: 'ForgotPassword',
+  VERIFY_ATTRIBUTE: 'VerifyUserAttribute',
+} as const satisfies Record<string, MessageSource>;
+
 /**
- * Sends a verification or password-reset code over the channel, from the pool's templates. A
- * sign-up code (SIGN_UP, RESEND_CODE) going by email in a pool whose DefaultEmailOption is
- * CONFIRM_WITH_LINK goes as a link instead (EmailMessageByLink, EmailSubjectByLink), when `link`
- * says where it points; as in Cognito, attribute verification and password reset stay codes.
+ * Sends a verification or password-reset code over the channel, from the pool's templates, through
+ * the pool's message triggers (delivery/messages.ts). A sign-up code (SIGN_UP, RESEND_CODE) going
+ * by email in a pool whose DefaultEmailOption is CONFIRM_WITH_LINK goes as a link instead
+ * (EmailMessageByLink, EmailSubjectByLink), when `link` says where it points; as in Cognito,
+ * attribute verification and password reset stay codes. `clientId` is the app client asking
+ * (NO_CLIENT for admin operations); `source` tells an attribute update (UpdateUserAttribute) from a
+ * requested verification (VerifyUserAttribute, the default).
  */
 export async function sendCode(
-  delivery: Delivery,
+  ctx: MessageContext,
   pool: PoolRecord,
-  user: Pick<UserRecord, 'username'>,
+  user: Pick<UserRecord, 'username' | 'attributes' | 'sub' | 'status'>,
   channel: Channel,
   kind: 'SIGN_UP' | 'RESEND_CODE' | 'FORGOT_PASSWORD' | 'ADMIN_RESET_PASSWORD' | 'VERIFY_ATTRIBUTE',
   code: string,
-  link?: LinkTarget,
+  opts: { clientId: string; link?: LinkTarget; source?: 'UpdateUserAttribute' | 'VerifyUserAttribute' },
 ): Promise<CodeDeliveryDetailsType> {
   const t = pool.settings.VerificationMessageTemplate ?? {};
   const reset = kind === 'FORGOT_PASSWORD' || kind === 'ADMIN_RESET_PASSWORD';
+  const link = opts.link;
   const byLink =
     link !== undefined && channel.medium === 'EMAIL' && (kind === 'SIGN_UP' || kind === 'RESEND_CODE') && t.DefaultEmailOption === 'CONFIRM_WITH_LINK';
   const template = byLink
@@ -111,31 +125,38 @@ export async function sendCode(
   const subject = byLink
     ? t.EmailSubjectByLink ?? DEFAULT_VERIFICATION_LINK_SUBJECT
     : t.EmailSubject ?? (reset ? DEFAULT_FORGOT_PASSWORD_SUBJECT : DEFAULT_VERIFICATION_SUBJECT);
-  await delivery.deliver({
-    poolId: pool.id,
-    username: user.username,
-    medium: channel.medium,
-    destination: channel.destination,
-    kind,
-    ...(channel.medium === 'EMAIL' ? { subject } : {}),
-    // No {username}: AWS's template docs say it "can't be used in verification emails", and users
-    // received it as literal text (aws/aws-cdk#7597; aws-amplify/amplify-js#1480 for password reset).
-    body: renderTemplate(template, { code, ...(byLink ? { link: confirmationLink(link, user.username, code) } : {}) }),
+  await sendMessage(
+    ctx,
+    {
+      pool,
+      user,
+      medium: channel.medium,
+      destination: channel.destination,
+      source: kind === 'VERIFY_ATTRIBUTE' ? opts.source ?? 'VerifyUserAttribute' : SOURCES[kind],
+      kind,
+      clientId: opts.clientId,
+      // No {username}: AWS's template docs say it "can't be used in verification emails", and users
+      // received it as literal text (aws/aws-cdk#7597; aws-amplify/amplify-js#1480 for password reset).
+      template,
+      ...(channel.medium === 'EMAIL' ? { subject } : {}),
+      ...(byLink ? { link: confirmationLink(link, user.username, code) } : {}),
+    },
     code,
-  });
+  );
   return deliveryDetails(channel);
 }
 
 /**
- * The AdminCreateUser invitation with the temporary password, over each channel asked for. A
- * template without the `{####}` placeholder is not delivered (nothing reaches the outbox), as the
- * model documents for users with passwords: "If your template doesn't have this placeholder, Amazon
+ * The AdminCreateUser invitation with the temporary password, over each channel asked for, through
+ * the pool's message triggers (CustomMessage_AdminCreateUser, the custom senders). A pool template
+ * without the `{####}` placeholder is not delivered (nothing reaches the outbox), as the model
+ * documents for users with passwords: "If your template doesn't have this placeholder, Amazon
  * Cognito doesn't deliver the invitation message"; the fix is to update the template and RESEND.
  */
 export async function sendInvitation(
-  delivery: Delivery,
+  ctx: MessageContext,
   pool: PoolRecord,
-  user: Pick<UserRecord, 'username' | 'attributes'>,
+  user: Pick<UserRecord, 'username' | 'attributes' | 'sub' | 'status'>,
   mediums: Medium[],
   temporaryPassword: string,
 ): Promise<void> {
@@ -144,20 +165,21 @@ export async function sendInvitation(
     const channel = medium === 'EMAIL' ? emailOf(user) : phoneOf(user);
     if (!channel) continue;
     const template = medium === 'EMAIL' ? t.EmailMessage ?? DEFAULT_INVITATION_MESSAGE : t.SMSMessage ?? DEFAULT_INVITATION_MESSAGE;
-    if (!template.includes('{####}')) {
-      log({ level: 'warn', msg: 'invitation not sent: the InviteMessageTemplate has no {####} placeholder', userPoolId: pool.id, medium });
-      continue;
-    }
-    await delivery.deliver({
-      poolId: pool.id,
-      username: user.username,
-      medium,
-      destination: channel.destination,
-      kind: 'INVITATION',
-      ...(medium === 'EMAIL' ? { subject: t.EmailSubject ?? DEFAULT_INVITATION_SUBJECT } : {}),
-      body: renderTemplate(template, { username: user.username, code: temporaryPassword, html: medium === 'EMAIL' && looksLikeHtml(template) }),
-      code: temporaryPassword,
-    });
+    await sendMessage(
+      ctx,
+      {
+        pool,
+        user,
+        medium,
+        destination: channel.destination,
+        source: 'AdminCreateUser',
+        kind: 'INVITATION',
+        clientId: NO_CLIENT,
+        template,
+        ...(medium === 'EMAIL' ? { subject: t.EmailSubject ?? DEFAULT_INVITATION_SUBJECT } : {}),
+      },
+      temporaryPassword,
+    );
   }
 }
 

@@ -133,6 +133,14 @@ function buildMutable(input: MutableInput): PoolSettings {
 
   out.DeletionProtection = input.DeletionProtection ?? 'INACTIVE';
   out.LambdaConfig = input.LambdaConfig ?? {};
+  // The custom sender triggers get codes encrypted under the pool's KMS key: no key, no sender
+  // (developer guide, "Custom sender Lambda triggers": "you must configure a symmetric AWS KMS key").
+  // Message ours (docs/decisions.md, "Custom sender triggers").
+  for (const sender of ['CustomEmailSender', 'CustomSMSSender'] as const) {
+    if (out.LambdaConfig[sender] && !out.LambdaConfig.KMSKeyID) {
+      throw errors.invalidParameter(`LambdaConfig.KMSKeyID is required with LambdaConfig.${sender}: Amazon Cognito encrypts the codes it sends the function with that key.`);
+    }
+  }
   if (input.AutoVerifiedAttributes !== undefined) out.AutoVerifiedAttributes = dedupe(input.AutoVerifiedAttributes);
 
   // Verification messages: the legacy top-level fields and VerificationMessageTemplate mirror each other.

@@ -49,17 +49,17 @@ export async function askMfa(s: SignInSoFar): Promise<Ask | undefined> {
   if (!factor) {
     return { name: 'SELECT_MFA_TYPE', parameters: { MFAS_CAN_CHOOSE: JSON.stringify(state.enabled), USER_ID_FOR_SRP }, pending: { challenge: 'SELECT_MFA_TYPE', options: state.enabled } };
   }
-  const ask = await askFactor(s.ctx, s.pool, s.user, factor);
+  const ask = await askFactor(s.ctx, s.pool, s.client, s.user, factor);
   return { ...ask, parameters: { ...ask.parameters, USER_ID_FOR_SRP } };
 }
 
 /** The challenge of one factor (also the answer to SELECT_MFA_TYPE, without USER_ID_FOR_SRP); for SMS and email, the code is sent now. */
-async function askFactor(ctx: Ctx, pool: PoolRecord, user: UserRecord, factor: MfaFactor): Promise<Ask> {
+async function askFactor(ctx: Ctx, pool: PoolRecord, client: ClientRecord, user: UserRecord, factor: MfaFactor): Promise<Ask> {
   if (factor === 'SOFTWARE_TOKEN_MFA') {
     const name = user.mfa?.totp?.friendlyName;
     return { name: factor, parameters: name ? { FRIENDLY_DEVICE_NAME: name } : {}, pending: { challenge: factor } };
   }
-  const sent = await sendMfaCode(ctx, pool, user, factor === 'SMS_MFA' ? 'SMS' : 'EMAIL');
+  const sent = await sendMfaCode(ctx, pool, user, factor === 'SMS_MFA' ? 'SMS' : 'EMAIL', client.id);
   return {
     name: factor,
     parameters: { CODE_DELIVERY_DELIVERY_MEDIUM: sent.deliveryDetails.DeliveryMedium!, CODE_DELIVERY_DESTINATION: sent.deliveryDetails.Destination! },
@@ -147,7 +147,7 @@ export async function selectFactor(
     throw errors.invalidParameter(`ANSWER must be one of the MFA types the challenge offered: ${state.pending.options.join(', ')}.`);
   }
   const user = await sessionUser(ctx, pool, client, channel, state, r);
-  return { state, user, ask: await askFactor(ctx, pool, user, choice) };
+  return { state, user, ask: await askFactor(ctx, pool, client, user, choice) };
 }
 
 /** MFA_SETUP answered: only with the session VerifySoftwareToken returned (the token set up and verified). */

@@ -53,10 +53,26 @@
  *                        response { answerCorrect }
  *                        (events and replies: custom-auth.ts; the sign-in steps: src/signin/custom.ts)
  *
+ *   CustomMessage        CustomMessage_SignUp, _ResendCode, _ForgotPassword (ForgotPassword,
+ *                        AdminResetUserPassword), _UpdateUserAttribute, _VerifyUserAttribute,
+ *                        _AdminCreateUser, _Authentication (SMS / email MFA codes)
+ *                        request  { userAttributes, codeParameter "{####}", linkParameter
+ *                                   "{##Click Here##}", usernameParameter ("{username}" for
+ *                                   _AdminCreateUser, else null), clientMetadata }
+ *                        response { smsMessage, emailMessage, emailSubject } (null at first)
+ *                        (delivery/messages.ts: the rules on what it returns)
+ *   CustomEmailSender,   <Trigger>_SignUp, _ResendCode, _ForgotPassword, _UpdateUserAttribute,
+ *   CustomSMSSender      _VerifyUserAttribute, _AdminCreateUser, _Authentication
+ *                        request  { type customEmailSenderRequestV1 / customSMSSenderRequestV1,
+ *                                   code (Encryption SDK ciphertext under KMSKeyID, base64),
+ *                                   userAttributes, clientMetadata }; no response is read: they run
+ *                                   asynchronously (senders.ts, kms.ts)
+ *
  * NOT YET (configured, they are not run)
- *   CustomMessage, CustomEmailSender, CustomSMSSender, PreSignUp_ExternalProvider.
+ *   PreSignUp_ExternalProvider (with federation), CustomEmailSender_AccountTakeOverNotification
+ *   (no threat protection).
  */
-import type { Ctx } from '../operations/context.js';
+import type { Config } from '../config.js';
 import type { PoolRecord, UserRecord } from '../store/types.js';
 import { invokeTrigger, type TriggerEvent } from './invoke.js';
 
@@ -69,7 +85,11 @@ export type TriggerName =
   | 'DefineAuthChallenge'
   | 'CreateAuthChallenge'
   | 'VerifyAuthChallengeResponse'
-  | 'UserMigration';
+  | 'UserMigration'
+
+  | 'CustomMessage'
+  | 'CustomEmailSender'
+  | 'CustomSMSSender';
 
 /** callerContext.clientId of operations that name no app client (AdminCreateUser). */
 export const NO_CLIENT = 'CLIENT_ID_NOT_APPLICABLE';
@@ -80,16 +100,30 @@ const SDK_VERSION = 'aws-sdk-unknown-unknown';
 interface LambdaConfigLike {
   PreTokenGeneration?: string;
   PreTokenGenerationConfig?: { LambdaArn?: string; LambdaVersion?: string };
+  CustomEmailSender?: { LambdaArn?: string; LambdaVersion?: string };
+  CustomSMSSender?: { LambdaArn?: string; LambdaVersion?: string };
+  KMSKeyID?: string;
   [k: string]: unknown;
 }
 
-function lambdaConfig(pool: PoolRecord): LambdaConfigLike {
+function lambdaConfig(pool: Pick<PoolRecord, 'settings'>): LambdaConfigLike {
   return ((pool.settings as { LambdaConfig?: LambdaConfigLike }).LambdaConfig ?? {}) as LambdaConfigLike;
 }
 
+/** The pool's LambdaConfig.KMSKeyID: the key the custom sender triggers' codes are encrypted under. */
+export function kmsKeyId(pool: Pick<PoolRecord, 'settings'>): string | undefined {
+  const k = lambdaConfig(pool).KMSKeyID;
+  return typeof k === 'string' && k ? k : undefined;
+}
+
 /** The function ARN a pool names for a trigger, and the event version (PreTokenGeneration V2/V3). */
-export function configured(pool: PoolRecord, trigger: TriggerName): { arn: string; version: '1' | '2' | '3' } | undefined {
+export function configured(pool: Pick<PoolRecord, 'settings'>, trigger: TriggerName): { arn: string; version: '1' | '2' | '3' } | undefined {
   const lc = lambdaConfig(pool);
+  if (trigger === 'CustomEmailSender' || trigger === 'CustomSMSSender') {
+    // { LambdaArn, LambdaVersion: V1_0 } (the only version; the event's version is "1").
+    const arn = lc[trigger]?.LambdaArn;
+    return arn ? { arn, version: '1' } : undefined;
+  }
   if (trigger === 'PreTokenGeneration') {
     const cfg = lc.PreTokenGenerationConfig;
     const arn = cfg?.LambdaArn ?? lc.PreTokenGeneration;
@@ -122,6 +156,7 @@ function initialResponse(trigger: TriggerName, version: string): Record<string, 
   if (trigger === 'DefineAuthChallenge') return { issueTokens: false, failAuthentication: false };
   if (trigger === 'CreateAuthChallenge') return { publicChallengeParameters: {}, privateChallengeParameters: {}, challengeMetadata: null };
   if (trigger === 'VerifyAuthChallengeResponse') return { answerCorrect: false };
+  if (trigger === 'CustomMessage') return { smsMessage: null, emailMessage: null, emailSubject: null };
   return {};
 }
 
@@ -130,8 +165,8 @@ function initialResponse(trigger: TriggerName, version: string): Record<string, 
  * `response` returned (undefined when the pool has no such trigger).
  */
 export async function runTrigger(
-  ctx: Ctx,
-  pool: PoolRecord,
+  ctx: { config: Pick<Config, 'lambdaDir' | 'lambdaEndpoint' | 'region'> },
+  pool: Pick<PoolRecord, 'id' | 'settings' | 'region'>,
   trigger: TriggerName,
   source: string,
   e: { userName?: string; clientId: string; request: Record<string, unknown> | (() => Record<string, unknown>) },
@@ -139,16 +174,27 @@ export async function runTrigger(
   const c = configured(pool, trigger);
   if (!c) return undefined;
   const request = typeof e.request === 'function' ? e.request() : e.request;
-  const event: TriggerEvent = {
-    version: c.version,
+  const event = triggerEvent(pool, trigger, c.version, source, { ...e, request });
+  const reply = await invokeTrigger(ctx.config, trigger, c.arn, event);
+  return reply.response;
+}
+
+/** The event Cognito sends a trigger's function (above). */
+export function triggerEvent(
+  pool: Pick<PoolRecord, 'id' | 'region'>,
+  trigger: TriggerName,
+  version: string,
+  source: string,
+  e: { userName?: string; clientId: string; request: Record<string, unknown> },
+): TriggerEvent {
+  return {
+    version,
     triggerSource: source,
     region: pool.region,
     userPoolId: pool.id,
     ...(e.userName !== undefined ? { userName: e.userName } : {}),
     callerContext: { awsSdkVersion: SDK_VERSION, clientId: e.clientId },
-    request,
-    response: initialResponse(trigger, c.version),
+    request: e.request,
+    response: initialResponse(trigger, version),
   };
-  const reply = await invokeTrigger(ctx.config, trigger, c.arn, event);
-  return reply.response;
 }

@@ -124,7 +124,7 @@ function runOnce(file: string, version: string, fn: string, event: unknown, time
 
 let lambdaClients = new Map<string, any>();
 
-async function invokeRemote(endpoint: string, arn: string, event: unknown, trigger: TriggerName, fallbackRegion: string): Promise<unknown> {
+async function invokeRemote(endpoint: string, arn: string, event: unknown, trigger: TriggerName, fallbackRegion: string, invocationType: 'RequestResponse' | 'Event' = 'RequestResponse'): Promise<unknown> {
   const { LambdaClient, InvokeCommand } = await import('@aws-sdk/client-lambda');
   const region = regionOf(arn) ?? fallbackRegion;
   const key = `${endpoint}\u0000${region}`;
@@ -144,7 +144,7 @@ async function invokeRemote(endpoint: string, arn: string, event: unknown, trigg
   }
   let out: { FunctionError?: string; Payload?: Uint8Array };
   try {
-    out = await client.send(new InvokeCommand({ FunctionName: arn, InvocationType: 'RequestResponse', Payload: Buffer.from(JSON.stringify(event)) }), {
+    out = await client.send(new InvokeCommand({ FunctionName: arn, InvocationType: invocationType, Payload: Buffer.from(JSON.stringify(event)) }), {
       abortSignal: AbortSignal.timeout(TRIGGER_TIMEOUT_MS),
     });
   } catch (e) {
@@ -152,6 +152,8 @@ async function invokeRemote(endpoint: string, arn: string, event: unknown, trigg
     if (name === 'AbortError' || name === 'TimeoutError') throw invocationFailed(trigger, 'Socket timeout while invoking Lambda function');
     throw invocationFailed(trigger, name && name !== 'Error' ? name : (e as Error)?.message ?? 'unknown');
   }
+  // An asynchronous invocation is accepted (202) with no payload: nothing more to read.
+  if (invocationType === 'Event') return null;
   const text = out.Payload ? Buffer.from(out.Payload).toString('utf8') : '';
   let value: unknown;
   try {
@@ -196,4 +198,28 @@ export async function invokeTrigger(config: Pick<Config, 'lambdaDir' | 'lambdaEn
   const response = reply.response ?? {};
   if (typeof response !== 'object' || response === null || Array.isArray(response)) throw unrecognizable();
   return { ...reply, response: response as Record<string, unknown> };
+}
+
+/**
+ * Runs the function `arn` for `trigger` the way Cognito runs the custom sender triggers:
+ * asynchronously (the Invoke API's InvocationType Event; a handler file runs in a worker as usual),
+ * so what the function answers is not read. Resolves when the call is done (handler file) or
+ * accepted (Invoke API); rejects with Cognito's errors as above when it could not be run or threw,
+ * which the caller logs: the operation that sent the message has already been answered.
+ */
+export async function invokeAsync(config: Pick<Config, 'lambdaDir' | 'lambdaEndpoint' | 'region'>, trigger: TriggerName, arn: string, event: Record<string, unknown>): Promise<void> {
+  const name = functionName(arn);
+  const found = config.lambdaDir ? handlerFile(config.lambdaDir, name) : undefined;
+  if (found) {
+    const r = await runInWorker(found.file, found.version, name, event, TRIGGER_TIMEOUT_MS);
+    if (r === 'timeout') throw invocationFailed(trigger, 'Socket timeout while invoking Lambda function');
+    if ('crashed' in r) throw invocationFailed(trigger, r.crashed);
+    if (!r.ok) throw r.kind === 'load' ? invocationFailed(trigger, r.message) : failedWith(trigger, r.message);
+    return;
+  }
+  if (config.lambdaEndpoint) {
+    await invokeRemote(config.lambdaEndpoint, arn, event, trigger, config.region, 'Event');
+    return;
+  }
+  throw invocationFailed(trigger, `ResourceNotFoundException (no handler file for ${name}${config.lambdaDir ? ` in ${config.lambdaDir}` : ' (no --lambda-dir)'} and no --lambda-endpoint)`);
 }

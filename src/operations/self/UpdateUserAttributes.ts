@@ -22,7 +22,8 @@ export async function UpdateUserAttributes(input: UpdateUserAttributesRequest, c
     await saveUser(tx, pool, next, { now: ctx.now });
     return { updated: next, verify: plan.verify };
   });
+  if (input.ClientMetadata) ctx.clientMetadata = input.ClientMetadata;
   const details = [];
-  for (const attr of verify) details.push(await sendVerificationCode(ctx, pool, updated, attr));
+  for (const attr of verify) details.push(await sendVerificationCode(ctx, pool, updated, attr, { clientId: client.id, source: 'UpdateUserAttribute' }));
   return details.length ? { CodeDeliveryDetailsList: details } : {};
 }

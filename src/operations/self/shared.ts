@@ -18,19 +18,22 @@ export async function authorize(ctx: Ctx, accessToken: string): Promise<Verified
 
 /**
  * Issues a VERIFY:<attribute> code and sends it to the attribute's new value (a pending one, when
- * the pool keeps the original until verification) or its current value.
+ * the pool keeps the original until verification) or its current value. `why`: the client asking
+ * and the message's trigger source (CustomMessage_UpdateUserAttribute after an update,
+ * CustomMessage_VerifyUserAttribute when the user asks for a code).
  */
 export async function sendVerificationCode(
   ctx: Ctx,
   pool: PoolRecord,
-  user: Pick<UserRecord, 'username' | 'usernameKey' | 'attributes' | 'extra'>,
+  user: Pick<UserRecord, 'username' | 'usernameKey' | 'attributes' | 'extra' | 'sub' | 'status'>,
   attribute: Verifiable,
+  why: { clientId: string; source: 'UpdateUserAttribute' | 'VerifyUserAttribute' },
 ): Promise<CodeDeliveryDetailsType> {
   const destination = pendingOf(user)[attribute] ?? user.attributes[attribute];
   if (!destination) throw errors.invalidParameter(`The user has no ${attribute} to verify.`);
   const code = await issueCode(ctx.store, pool.id, user.usernameKey, `VERIFY:${attribute}`, ctx.now);
   const channel = { medium: attribute === 'email' ? 'EMAIL' : 'SMS', attribute, destination } as const;
-  return sendCode(ctx.delivery, pool, user, channel, 'VERIFY_ATTRIBUTE', code);
+  return sendCode(ctx, pool, user, channel, 'VERIFY_ATTRIBUTE', code, why);
 }
 
 /**

@@ -39,7 +39,8 @@ async function resend(input: AdminCreateUserRequest, pool: PoolRecord, ctx: Ctx)
     await tx.users.update(next);
     return next;
   });
-  await sendInvitation(ctx.delivery, pool, updated, mediums(input, updated), temp);
+  if (input.ClientMetadata) ctx.clientMetadata = input.ClientMetadata;
+  await sendInvitation(ctx, pool, updated, mediums(input, updated), temp);
   return { User: renderUser(updated) };
 }
 
@@ -72,6 +73,6 @@ export async function AdminCreateUser(input: AdminCreateUserRequest, ctx: Ctx) {
   await ctx.store.transaction((tx) =>
     insertUser(tx, pool, user, { existsMessage: 'User account already exists', forceAlias: input.ForceAliasCreation ?? false, now: ctx.now }),
   );
-  await sendInvitation(ctx.delivery, pool, user, channels, temp);
+  await sendInvitation(ctx, pool, user, channels, temp);
   return { User: renderUser(user) };
 }

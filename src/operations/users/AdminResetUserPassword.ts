@@ -6,6 +6,7 @@ import { errors } from '../../protocol/errors.js';
 import type { Ctx } from '../context.js';
 import { cannotReset } from '../../account/shared.js';
 import { lockUser } from '../../domain/user-writes.js';
+import { NO_CLIENT } from '../../triggers/catalog.js';
 
 /**
  * The user must reset the password before signing in again (RESET_REQUIRED); a reset code goes to
@@ -23,6 +24,7 @@ export async function AdminResetUserPassword(input: AdminResetUserPasswordReques
     return { u, channel };
   });
   const code = await issueCode(ctx.store, pool.id, u.usernameKey, 'FORGOT_PASSWORD', ctx.now);
-  await sendCode(ctx.delivery, pool, u, channel, 'ADMIN_RESET_PASSWORD', code);
+  if (input.ClientMetadata) ctx.clientMetadata = input.ClientMetadata;
+  await sendCode(ctx, pool, u, channel, 'ADMIN_RESET_PASSWORD', code, { clientId: NO_CLIENT });
   return {};
 }

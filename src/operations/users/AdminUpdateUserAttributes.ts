@@ -4,6 +4,7 @@ import { checkMutable, checkValues, toMap } from '../../domain/attributes.js';
 import type { Ctx } from '../context.js';
 import { loadPool } from '../pools/shared.js';
 import { sendVerificationCode } from '../self/shared.js';
+import { NO_CLIENT } from '../../triggers/catalog.js';
 import { lockUser, saveUser } from '../../domain/user-writes.js';
 
 /**
@@ -23,6 +24,7 @@ export async function AdminUpdateUserAttributes(input: AdminUpdateUserAttributes
     await saveUser(tx, pool, next, { now: ctx.now });
     return { updated: next, pending: plan.verify.filter((a) => plan.pending[a] !== undefined) };
   });
-  for (const attr of pending) await sendVerificationCode(ctx, pool, updated, attr);
+  if (input.ClientMetadata) ctx.clientMetadata = input.ClientMetadata;
+  for (const attr of pending) await sendVerificationCode(ctx, pool, updated, attr, { clientId: NO_CLIENT, source: 'UpdateUserAttribute' });
   return {};
 }
