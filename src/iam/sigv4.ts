@@ -189,7 +189,14 @@ function fromQuery(query: Record<string, string | string[]>): Parts & { expires:
  * Checks the request's signature; answers the key that signed it and the scope's region, or throws
  * the CognitoError AWS would answer. `services`: the signing names accepted (cognito-idp for the API).
  */
-export async function verifySigV4(req: SignedRequest, keys: KeyRing, now: number, services: readonly string[] = ['cognito-idp']): Promise<Verified> {
+export async function verifySigV4(
+  req: SignedRequest,
+  keys: KeyRing,
+  now: number,
+  services: readonly string[] = ['cognito-idp'],
+  /** Headers the signature must cover (listed in SignedHeaders, or sent in the signed query instead). */
+  mustSign: readonly string[] = [],
+): Promise<Verified> {
   const query = parseQuery(req.rawUrl);
   const authorization = headerValue(req.headers, 'authorization');
   const presigned = authorization === undefined;
@@ -203,6 +210,11 @@ export async function verifySigV4(req: SignedRequest, keys: KeyRing, now: number
 
   const key = keys.get(parts.accessKeyId);
   if (!key) throw unrecognizedClient();
+  for (const h of mustSign) {
+    if (!parts.signedHeaders.includes(h) && !Object.keys(query).some((k) => k.toLowerCase() === h)) {
+      throw invalidSignature(`The '${h}' header must be signed: list it in SignedHeaders.`);
+    }
+  }
 
   if (parts.terminator !== 'aws4_request') throw invalidSignature(`Credential should be scoped with a valid terminator: 'aws4_request', not '${parts.terminator}'.`);
   if (!services.includes(parts.service)) throw invalidSignature(`Credential should be scoped to correct service: '${services[0]}'. `);
@@ -224,6 +236,20 @@ export async function verifySigV4(req: SignedRequest, keys: KeyRing, now: number
     throw invalidSignature(`Signature expired: ${parts.date} is now earlier than ${amzDate(now - MAX_SKEW_MS)} (${amzDate(now)} - 5 min.)`);
   }
 
+  // The body is always signed: a payload hash the client sends must be the body's own (the signature
+  // covers the header, not the body, when one is sent), and UNSIGNED-PAYLOAD is not taken.
+  const claimedHash = headerValue(req.headers, 'x-amz-content-sha256');
+  if (claimedHash !== undefined) {
+    const actual = createHash('sha256').update(req.body).digest('hex');
+    if (claimedHash !== actual) {
+      throw invalidSignature(
+        claimedHash === UNSIGNED_PAYLOAD
+          ? 'UNSIGNED-PAYLOAD is not accepted: sign the request body.'
+          : "The provided 'x-amz-content-sha256' header does not match what was computed.",
+      );
+    }
+  }
+
   // The request as the client signed it: only the headers it lists.
   const headers: Record<string, string> = {};
   for (const h of parts.signedHeaders) headers[h] = headerValue(req.headers, h)!;
@@ -242,17 +268,8 @@ export async function verifySigV4(req: SignedRequest, keys: KeyRing, now: number
   let expected: string[];
   if (presigned) {
     const all = new Set(parts.signedHeaders);
-    const presign = async (extra: Record<string, string>) => {
-      const r = await signer.presign({ ...request, headers: { ...headers, ...extra } } as never, {
-        ...signing,
-        expiresIn: (parts as Parts & { expires: number }).expires,
-        unhoistableHeaders: all,
-        unsignableHeaders: new Set(Object.keys(extra)),
-      });
-      return String(r.query?.['X-Amz-Signature'] ?? '');
-    };
-    // The body's hash (what @smithy/signature-v4 signs when given the body), or UNSIGNED-PAYLOAD (botocore's presigned URLs).
-    expected = [await presign({}), ...(headers['x-amz-content-sha256'] === undefined ? [await presign({ 'x-amz-content-sha256': UNSIGNED_PAYLOAD })] : [])];
+    const r = await signer.presign(request as never, { ...signing, expiresIn: (parts as Parts & { expires: number }).expires, unhoistableHeaders: all });
+    expected = [String(r.query?.['X-Amz-Signature'] ?? '')];
   } else {
     const r = await signer.sign(request as never, { ...signing, ...(parts.signedHeaders.includes('x-amz-date') ? {} : { unsignableHeaders: new Set(['x-amz-date']) }) });
     const m = /Signature=([0-9a-f]+)/.exec(String((r as unknown as { headers: Record<string, string> }).headers.authorization ?? ''));

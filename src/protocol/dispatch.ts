@@ -149,7 +149,8 @@ export async function handleApi(req: ApiRequest, services: Services, log: (e: un
     if (keys && operationAuth(name) === 'iam') {
       const signed = { method: req.method ?? 'POST', rawUrl: req.rawUrl ?? '/', headers: req.headers ?? { authorization: req.authorization }, body: req.body };
       if (!hasSignature(signed)) throw errors.missingAuthenticationToken('Missing Authentication Token');
-      const v = await verifySigV4(signed, keys, services.clock());
+      // The target must be signed too: the same signed body sent to another operation must not pass.
+      const v = await verifySigV4(signed, keys, services.clock(), ['cognito-idp'], ['x-amz-target']);
       key = v.key;
       region = v.region;
     }
