@@ -38,7 +38,7 @@ import { Secrets } from '../src/domain/secrets.js';
 import { presignedUrl } from '../src/imports/upload.js';
 import { startServer } from '../src/server.js';
 import { openStore } from '../src/store/index.js';
-import { adminFetch, backends, expectError, startTestServer, type TestServer } from './harness.js';
+import { adminFetch, backends, useKey, expectError, startTestServer, type TestServer } from './harness.js';
 import { kill, startCli, type Child, storeArgs } from './process.js';
 
 const ROLE = 'arn:aws:iam::123456789012:role/CognitoImport';
@@ -587,6 +587,8 @@ if (pgBackend) {
     it('exactly one node runs a job: every line imported and logged once', async () => {
       const a = await startTestServer(pgBackend, { publicUrl: 'http://incognito.test' });
       const b = await startServer({ ...a.config, port: 0 }, undefined, { runner: { pollMs: 20, batchSize: 200 } });
+      // The second node has the first one's access key, if any (INCOGNITO_TEST_CREDENTIALS).
+      if (a.config.accessKeyId !== undefined) useKey(b.url, { accessKeyId: a.config.accessKeyId, secretAccessKey: a.config.secretAccessKey! });
       try {
         const c = a.cognito;
         const { UserPool } = await c.send(new CreateUserPoolCommand({ PoolName: 'two', AutoVerifiedAttributes: ['email'] }));
@@ -610,6 +612,7 @@ if (pgBackend) {
         assert.ok(lines.every((l) => l.startsWith('[SUCCEEDED]')));
         assert.equal((await countUsers(c, p)).length, total);
       } finally {
+        useKey(b.url, undefined);
         await b.close();
         await a.close();
       }
