@@ -71,6 +71,8 @@ async function main(): Promise<void> {
     region: config.region,
     ...(config.lambdaDir ? { lambdaDir: config.lambdaDir } : {}),
     ...(config.lambdaEndpoint ? { lambdaEndpoint: config.lambdaEndpoint } : {}),
+    // The names of the access keys admin operations need (never a secret); none = development, open.
+    accessKeys: server.accessKeyNames.length ? server.accessKeyNames : 'none (admin operations are open: development only)',
     // Ctrl-C in the terminal, or SIGTERM to this process id, stops the server gracefully.
     pid: process.pid,
   });

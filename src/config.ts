@@ -57,6 +57,13 @@ export interface Config {
   lambdaDir: string | undefined;
   /** Lambda Invoke API endpoint for functions not in lambdaDir (`aws`: AWS itself, standard credentials). */
   lambdaEndpoint: string | undefined;
+  /** One access key with full access to the admin API (with secretAccessKey); see src/iam. */
+  accessKeyId: string | undefined;
+  secretAccessKey: string | undefined;
+  /** JSON file of access keys, each with a name and an optional IAM policy. */
+  credentialsFile: string | undefined;
+  /** Listen on a non-loopback address without credentials (the admin API open to the network). */
+  insecureAdmin: boolean;
 }
 
 export const defaults: Config = {
@@ -86,6 +93,10 @@ export const defaults: Config = {
   httpsPort: 9443,
   lambdaDir: undefined,
   lambdaEndpoint: undefined,
+  accessKeyId: undefined,
+  secretAccessKey: undefined,
+  credentialsFile: undefined,
+  insecureAdmin: false,
 };
 
 interface Setting {
@@ -122,6 +133,10 @@ export const settings: Setting[] = [
   { key: 'httpsPort', flag: '--https-port', env: 'INCOGNITO_HTTPS_PORT', kind: 'int', help: 'TCP port of the HTTPS listener (0 = any free port)' },
   { key: 'lambdaDir', flag: '--lambda-dir', env: 'INCOGNITO_LAMBDA_DIR', kind: 'string', help: 'directory of Lambda trigger handler files (DIR/<function name>.mjs|.js|.cjs)' },
   { key: 'lambdaEndpoint', flag: '--lambda-endpoint', env: 'INCOGNITO_LAMBDA_ENDPOINT', kind: 'string', help: "Lambda Invoke API endpoint for triggers not in --lambda-dir ('aws': AWS itself)" },
+  { key: 'accessKeyId', flag: '--access-key-id', env: 'INCOGNITO_ACCESS_KEY_ID', kind: 'string', help: 'access key id of one key with full access: admin operations then need a SigV4 signature (with --secret-access-key)' },
+  { key: 'secretAccessKey', flag: '--secret-access-key', env: 'INCOGNITO_SECRET_ACCESS_KEY', kind: 'string', help: 'secret access key of --access-key-id (prefer the environment variable)' },
+  { key: 'credentialsFile', flag: '--credentials-file', env: 'INCOGNITO_CREDENTIALS_FILE', kind: 'string', help: 'JSON file of access keys: [{"accessKeyId", "secretAccessKey", "name", "policy"}] (policy: an IAM policy document; none = full access)' },
+  { key: 'insecureAdmin', flag: '--insecure-admin', env: 'INCOGNITO_INSECURE_ADMIN', kind: 'bool', help: 'allow a non-loopback --host with no access keys (anyone who reaches the port can call the admin API)' },
   { key: 'masterKeyFile', flag: '--master-key-file', env: 'INCOGNITO_MASTER_KEY_FILE', kind: 'string', help: 'file holding the master key (default DATA_DIR/master.key, created on first start)' },
 ];
 
@@ -152,6 +167,12 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
     const name = eq > 0 ? arg.slice(0, eq) : arg;
     const s = settings.find((x) => x.flag === name);
     if (!s) throw new ConfigError(`unknown option '${arg}' (see --help)`);
+    // A boolean flag alone (`--insecure-admin`, followed by nothing or by another flag) means true.
+    const next = argv[i + 1];
+    if (eq < 0 && s.kind === 'bool' && (next === undefined || next.startsWith('--'))) {
+      cfg[s.key] = true;
+      continue;
+    }
     let value: string | undefined = eq > 0 ? arg.slice(eq + 1) : argv[++i];
     if (value === undefined) throw new ConfigError(`${s.flag} needs a value`);
     cfg[s.key] = parseValue(s, value);
@@ -174,7 +195,11 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
   if (c.lambdaEndpoint !== undefined && c.lambdaEndpoint !== 'aws' && !/^https?:\/\//.test(c.lambdaEndpoint)) {
     throw new ConfigError(`--lambda-endpoint must be an http(s):// URL or 'aws'`);
   }
+  if ((c.accessKeyId === undefined) !== (c.secretAccessKey === undefined)) {
+    throw new ConfigError(`INCOGNITO_ACCESS_KEY_ID and INCOGNITO_SECRET_ACCESS_KEY (--access-key-id, --secret-access-key) go together`);
+  }
   c.dataDir = path.resolve(c.dataDir);
+  if (c.credentialsFile !== undefined) c.credentialsFile = path.resolve(c.credentialsFile);
   if (c.lambdaDir !== undefined) c.lambdaDir = path.resolve(c.lambdaDir);
   return c;
 }

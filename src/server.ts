@@ -4,6 +4,8 @@
  *   OPTIONS *       CORS preflight, so browser SDKs work
  *   GET /health     for load balancers: 200 when the database answers
  *   GET /_incognito/messages   the outbox: messages incognito "sent" (delivery/http.ts)
+ *   GET /_incognito/imports/<jobId>/log   an import job's log (imports/http.ts)
+ *     (with access keys configured, both need one: HTTP Basic or SigV4, and the key's policy; src/iam)
  *   /oauth2/*, /login, /logout, ...  the hosted OAuth2/OIDC endpoints and pages (oauth/router.ts)
  *   GET /<poolId>/.well-known/*      JWKS and discovery (oauth/well-known.ts)
  *   GET /confirmUser   the sign-up confirmation link of CONFIRM_WITH_LINK pools (oauth/confirm-user.ts)
@@ -32,6 +34,9 @@ import { handleUpload, UPLOAD_PATH } from './imports/upload.js';
 import { importLog, IMPORT_LOG_PATH } from './imports/http.js';
 import { BodyTooLarge, readBody } from './body.js';
 import { StartupError } from './startup-error.js';
+import { loadKeys, type KeyRing } from './iam/keys.js';
+import { authorizeAdmin, type AdminAuth } from './iam/access.js';
+import { poolArn, regionOfPoolId } from './domain/ids.js';
 
 const CORS_HEADERS = {
   'Access-Control-Allow-Origin': '*',
@@ -49,6 +54,8 @@ export interface RunningServer {
   delivery: Delivery;
   /** The pools' signing keys (tests sign tokens of their own with them). */
   keys: SigningKeys;
+  /** The names of the configured access keys; empty when none is (the admin API is open). */
+  accessKeyNames: string[];
   close(): Promise<void>;
 }
 
@@ -81,6 +88,27 @@ export class ListenError extends StartupError {
 
 const LISTEN_ERRORS = new Set(['EADDRINUSE', 'EACCES', 'EADDRNOTAVAIL']);
 
+/** Whether `host` is a loopback address (only this machine can reach it). */
+export function isLoopback(host: string): boolean {
+  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) || /^::ffff:127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+}
+
+/**
+ * With no access key configured, anyone who reaches the port may call the admin API and read the
+ * outbox: fine on this machine (development), not on an address others reach, unless asked for.
+ */
+export class OpenAdminError extends StartupError {
+  constructor(host: string) {
+    super(
+      `refusing to listen on ${host}: no access keys are configured, so anyone who can reach this address could call the admin API ` +
+        `(AdminCreateUser, ListUsers, DeleteUserPool, ...) and read /_incognito/messages. Configure keys with INCOGNITO_ACCESS_KEY_ID and ` +
+        `INCOGNITO_SECRET_ACCESS_KEY, or --credentials-file FILE (see "Running in production" in the README), or add --insecure-admin ` +
+        `to listen there without them (development only).`,
+    );
+  }
+}
+
 /**
  * The HTTPS listener's certificate and key (--tls-cert, --tls-key), read and checked before the
  * database is opened: a file that cannot be read, or that is not a PEM certificate and its key, is
@@ -104,6 +132,15 @@ function readTlsFiles(config: Pick<Config, 'tlsCert' | 'tlsKey'>): { cert: Buffe
     throw new StartupError(`--tls-cert ${config.tlsCert} and --tls-key ${config.tlsKey} are not a PEM certificate and its private key (${(e as Error).message}).`);
   }
   return files;
+}
+
+/** One query parameter of a request target, or undefined. */
+function queryParam(rawUrl: string, name: string): string | undefined {
+  try {
+    return new URL(rawUrl, 'http://local').searchParams.get(name) ?? undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function send(res: http.ServerResponse, status: number, headers: Record<string, string>, body: string): void {
@@ -132,6 +169,8 @@ export async function startServer(config: Config, existingStore?: Store, options
   // Read Date.now at each call (tests that mock Date, e.g. node:test's MockTimers, move the server's clock too).
   const clock = options.clock ?? (() => Date.now());
   const tlsFiles = readTlsFiles(config);
+  const accessKeys = loadKeys(config);
+  if (!accessKeys && !config.insecureAdmin && !isLoopback(config.host)) throw new OpenAdminError(config.host);
   const store = existingStore ?? (await openStore(config));
   const secrets = new Secrets(loadMasterKey(config));
   try {
@@ -150,7 +189,18 @@ export async function startServer(config: Config, existingStore?: Store, options
     ...runnerOptions,
   });
   // publicUrl is known once the server listens (port 0 picks one); set below, before any request.
-  const services = { store, delivery, config, secrets, keys: new SigningKeys(secrets), imports: runner, publicUrl: '', clock };
+  const services = { store, delivery, config, secrets, keys: new SigningKeys(secrets), imports: runner, publicUrl: '', clock, accessKeys };
+
+  /** Authenticates an admin endpoint's request (a no-op without access keys); `poolId` picks the resource. */
+  const admin = (req: http.IncomingMessage, url: string, action: string, poolId: string | undefined): Promise<AdminAuth> =>
+    authorizeAdmin(
+      { method: req.method ?? 'GET', rawUrl: url, headers: req.headers, body: Buffer.alloc(0) },
+      accessKeys,
+      clock(),
+      action,
+      poolId ? poolArn(regionOfPoolId(poolId) ?? config.region, config.accountId, poolId) : '*',
+      config.accountId,
+    );
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const started = performance.now();
@@ -183,8 +233,15 @@ export async function startServer(config: Config, existingStore?: Store, options
     }
 
     if (req.method === 'GET' && path === MESSAGES_PATH && config.messagesEndpoint) {
+      const a = await admin(req, url, 'incognito:ListMessages', queryParam(url, 'userPoolId'));
+      if (!a.ok) {
+        send(res, a.status, a.headers, a.body);
+        logGet(path, a.status, started, 'GET', undefined);
+        return;
+      }
       const r = await listMessages(store, url);
       send(res, r.status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }, r.body);
+      logGet(path, r.status, started, 'GET', a.key?.name);
       return;
     }
 
@@ -228,9 +285,18 @@ export async function startServer(config: Config, existingStore?: Store, options
     }
 
     if (req.method === 'GET' && path.startsWith(IMPORT_LOG_PATH)) {
+      // The job's pool is the resource; a job that does not exist is `*` (and then a 404 to a key allowed that).
+      const jobId = /^\/_incognito\/imports\/(import-[0-9a-zA-Z-]+)\/log$/.exec(path)?.[1];
+      const job = accessKeys && jobId ? await store.imports.get(jobId) : undefined;
+      const a = await admin(req, url, 'incognito:GetImportLog', job?.poolId);
+      if (!a.ok) {
+        send(res, a.status, a.headers, a.body);
+        logGet(path, a.status, started, 'GET', undefined);
+        return;
+      }
       const r = await importLog(store, url);
       send(res, r.status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }, r.body);
-      logGet(path, r.status, started);
+      logGet(path, r.status, started, 'GET', a.key?.name);
       return;
     }
 
@@ -247,7 +313,15 @@ export async function startServer(config: Config, existingStore?: Store, options
         return;
       }
       const r = await handleApi(
-        { contentType: req.headers['content-type'], target: req.headers['x-amz-target'] as string | undefined, authorization: req.headers.authorization, body },
+        {
+          contentType: req.headers['content-type'],
+          target: req.headers['x-amz-target'] as string | undefined,
+          authorization: req.headers.authorization,
+          body,
+          method: 'POST',
+          rawUrl: url,
+          headers: req.headers,
+        },
         services,
         (e) => logError('unhandled error in operation', e),
       );
@@ -261,6 +335,7 @@ export async function startServer(config: Config, existingStore?: Store, options
           path,
           operation: r.operation,
           region: r.region,
+          ...(r.key !== undefined ? { key: r.key } : {}),
           status: r.status,
           error: r.errorType,
           ms: Math.round((performance.now() - started) * 100) / 100,
@@ -272,8 +347,8 @@ export async function startServer(config: Config, existingStore?: Store, options
     send(res, 404, { 'Content-Type': 'application/json' }, JSON.stringify({ __type: 'UnknownOperationException', message: `No route for ${req.method} ${path}.` }));
   }
 
-  function logGet(path: string, status: number, started: number, method = 'GET'): void {
-    if (config.logRequests) log({ method, path, status, ms: Math.round((performance.now() - started) * 100) / 100 });
+  function logGet(path: string, status: number, started: number, method = 'GET', key?: string): void {
+    if (config.logRequests) log({ method, path, status, ...(key !== undefined ? { key } : {}), ms: Math.round((performance.now() - started) * 100) / 100 });
   }
 
   // Requests being handled, so close() can let them finish before the store goes away.
@@ -333,6 +408,7 @@ export async function startServer(config: Config, existingStore?: Store, options
     store,
     delivery,
     keys: services.keys,
+    accessKeyNames: accessKeys?.names() ?? [],
     /** Stops accepting, lets requests in flight finish (10 s at most), then closes the store. */
     async close() {
       clearInterval(purge);

@@ -26,7 +26,7 @@ import {
   VerifySoftwareTokenCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { totpAt as totp } from './client-fixtures.js';
-import { backends, expectError, startTestServer, TestClock, type TestServer } from './harness.js';
+import { adminFetch, backends, expectError, startTestServer, TestClock, type TestServer } from './harness.js';
 import { CLI } from './process.js';
 import { DeviceSrpClient, makeDeviceSecret, SrpClient } from './srp-client.js';
 
@@ -173,7 +173,7 @@ for (const backend of await backends()) {
       const smsSignIn = async (username: string) => {
         const r = await passwordAuth(clientId, username);
         assert.equal(r.ChallengeName, 'SMS_MFA');
-        const code = (await (await fetch(`${t.url}/_incognito/messages?userPoolId=${poolId}&username=${username}&limit=1`)).json()).messages[0].code;
+        const code = (await (await adminFetch(`${t.url}/_incognito/messages?userPoolId=${poolId}&username=${username}&limit=1`)).json()).messages[0].code;
         return send(new RespondToAuthChallengeCommand({ ClientId: clientId, ChallengeName: 'SMS_MFA', Session: r.Session, ChallengeResponses: { USERNAME: username, SMS_MFA_CODE: code } }));
       };
       const verifiedFlag = async (Username: string) =>

@@ -63,7 +63,7 @@ import {
 } from 'aws-amplify/auth';
 import { cognitoUserPoolsTokenProvider } from 'aws-amplify/auth/cognito';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
-import { backends, expectError, startTestServer, type TestServer } from './harness.js';
+import { adminFetch, backends, expectError, startTestServer, type TestServer } from './harness.js';
 import { lastCode as outboxCode } from './hosted.js';
 
 const execFileP = promisify(execFile);
@@ -654,7 +654,7 @@ for (const backend of await backends()) {
         const { URL_, POOL, CLIENT } = process.env;
         Amplify.configure({ Auth: { Cognito: { userPoolId: POOL, userPoolClientId: CLIENT, userPoolEndpoint: URL_ } } });
         const up = await signUp({ username: 'abe', password: '${PASSWORD}', options: { userAttributes: { email: 'abe@example.com' }, autoSignIn: true } });
-        const res = await fetch(URL_ + '/_incognito/messages?userPoolId=' + POOL + '&username=abe');
+        const res = await adminFetch(URL_ + '/_incognito/messages?userPoolId=' + POOL + '&username=abe');
         const { messages } = await res.json();
         const confirmed = await confirmSignUp({ username: 'abe', confirmationCode: messages[0].code });
         const signedIn = await autoSignIn();

@@ -171,3 +171,54 @@ describe('other reasons not to start, in one line', () => {
     }
   });
 });
+
+describe('the admin API on an address others can reach', () => {
+  let dataDir: string;
+  before(() => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'incognito-open-'));
+  });
+  after(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+  it('refuses a non-loopback --host without access keys, in one line saying what to do', () => {
+    const r = spawnSync(process.execPath, [CLI, '--port', '0', '--host', '0.0.0.0', '--data-dir', dataDir], { encoding: 'utf8', env: { ...process.env, INCOGNITO_ACCESS_KEY_ID: '', INCOGNITO_SECRET_ACCESS_KEY: '', INCOGNITO_CREDENTIALS_FILE: '' } });
+    assert.equal(r.status, 1);
+    assert.equal(
+      r.stderr,
+      'incognito: refusing to listen on 0.0.0.0: no access keys are configured, so anyone who can reach this address could call the admin API ' +
+        '(AdminCreateUser, ListUsers, DeleteUserPool, ...) and read /_incognito/messages. Configure keys with INCOGNITO_ACCESS_KEY_ID and ' +
+        'INCOGNITO_SECRET_ACCESS_KEY, or --credentials-file FILE (see "Running in production" in the README), or add --insecure-admin ' +
+        'to listen there without them (development only).\n',
+    );
+  });
+
+  it('listens there with --insecure-admin, or with access keys (the listening line names the keys, never a secret)', async () => {
+    const open = await startCli(['--host', '0.0.0.0', '--insecure-admin', '--data-dir', dataDir, '--log-requests', 'false']);
+    try {
+      assert.match(open.output(), /"accessKeys":"none \(admin operations are open: development only\)"/);
+    } finally {
+      await kill(open, 'SIGTERM');
+    }
+    const keyed = await startCli(['--host', '0.0.0.0', '--data-dir', dataDir], { INCOGNITO_ACCESS_KEY_ID: 'AKIDCLITEST00001', INCOGNITO_SECRET_ACCESS_KEY: 'cli-test-secret-0001' });
+    try {
+      assert.match(keyed.output(), /"accessKeys":\["admin"\]/);
+      assert.ok(!keyed.output().includes('cli-test-secret-0001'));
+      // The admin API needs the key now; the port answers on loopback too (0.0.0.0).
+      const port = new URL(keyed.url).port;
+      const r = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSCognitoIdentityProviderService.ListUserPools' }, body: '{"MaxResults":1}' });
+      assert.equal(((await r.json()) as { __type: string }).__type, 'MissingAuthenticationTokenException');
+    } finally {
+      await kill(keyed, 'SIGTERM');
+    }
+  });
+
+  it('a credentials file that is not valid stops the start in one line', () => {
+    const file = path.join(dataDir, 'keys.json');
+    fs.writeFileSync(file, JSON.stringify([{ accessKeyId: 'AKIDONE', secretAccessKey: 'secret-one-1', policy: { Statement: [{ Effect: 'Allow', Action: '*', Resource: '*', Condition: {} }] } }]));
+    const r = spawnSync(process.execPath, [CLI, '--port', '0', '--data-dir', dataDir, '--credentials-file', file], { encoding: 'utf8' });
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /^incognito: --credentials-file .*keys\.json: key 'AKIDONE': Statement\[0\]: Condition is not supported by incognito .*\n$/);
+    const half = spawnSync(process.execPath, [CLI, '--port', '0', '--data-dir', dataDir], { encoding: 'utf8', env: { ...process.env, INCOGNITO_ACCESS_KEY_ID: 'AKIDONLY', INCOGNITO_SECRET_ACCESS_KEY: '' } });
+    assert.equal(half.status, 2);
+    assert.match(half.stderr, /INCOGNITO_ACCESS_KEY_ID and INCOGNITO_SECRET_ACCESS_KEY .* go together/);
+  });
+});

@@ -8,7 +8,7 @@ import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import { AdminGetUserCommand, CreateUserPoolClientCommand, CreateUserPoolCommand, SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
-import { backends, startTestServer, type TestServer } from './harness.js';
+import { adminFetch, backends, startTestServer, type TestServer } from './harness.js';
 import { defaults, loadConfig, ConfigError, type Config } from '../src/config.js';
 import { createDelivery } from '../src/delivery/index.js';
 import { maskDestination } from '../src/delivery/mask.js';
@@ -59,7 +59,7 @@ function captureStderr(): { text(): string; restore(): void } {
 }
 
 async function getMessages(url: string, query: string): Promise<{ status: number; type: string | null; json: any }> {
-  const res = await fetch(`${url}/_incognito/messages${query}`);
+  const res = await adminFetch(`${url}/_incognito/messages${query}`);
   return { status: res.status, type: res.headers.get('content-type'), json: await res.json() };
 }
 
@@ -372,7 +372,7 @@ for (const backend of await backends()) {
     });
 
     it('answers only GET', async () => {
-      const res = await fetch(`${t.url}/_incognito/messages?userPoolId=${poolId}`, { method: 'POST', body: '{}' });
+      const res = await adminFetch(`${t.url}/_incognito/messages?userPoolId=${poolId}`, { method: 'POST', body: '{}' });
       assert.equal(res.status, 404);
       await res.text();
     });
@@ -508,7 +508,7 @@ describe('messages endpoint switched off', () => {
     const [b] = await backends();
     const t = await startTestServer(b!, { messagesEndpoint: false });
     try {
-      const res = await fetch(`${t.url}/_incognito/messages?userPoolId=us-east-1_x`);
+      const res = await adminFetch(`${t.url}/_incognito/messages?userPoolId=us-east-1_x`);
       assert.equal(res.status, 404);
       await res.text();
     } finally {

@@ -11,6 +11,8 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { Sha256 } from './sha256.js';
 import { defaults, type Config } from '../src/config.js';
 import { startServer, type RunningServer, type ServerOptions } from '../src/server.js';
 
@@ -74,6 +76,42 @@ export async function backends(): Promise<Backend[]> {
   return cached;
 }
 
+/**
+ * The access key the harness's SDK clients sign with. Servers are started without access keys (as
+ * in development, where any key works) unless INCOGNITO_TEST_CREDENTIALS=1 is set: then every test
+ * server is configured with this one key, so the suites also run with signatures checked.
+ */
+export const TEST_KEY = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' } as const;
+
+/** The access key each running test server's admin endpoints take (by origin): adminFetch and rawCall use it. */
+const serverKeys = new Map<string, { accessKeyId: string; secretAccessKey: string }>();
+
+/** Registers the key adminFetch / rawCall use for the server at `url` (a test that configures its own keys). */
+export function useKey(url: string, key: { accessKeyId: string; secretAccessKey: string } | undefined): void {
+  if (key) serverKeys.set(new URL(url).origin, key);
+  else serverKeys.delete(new URL(url).origin);
+}
+
+function keyFor(url: string): { accessKeyId: string; secretAccessKey: string } | undefined {
+  try {
+    return serverKeys.get(new URL(url).origin);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * fetch for the server's own endpoints (/_incognito/messages, import logs): with HTTP Basic when the
+ * server has an access key (useKey, or INCOGNITO_TEST_CREDENTIALS), plain otherwise.
+ */
+export function adminFetch(url: string, init: RequestInit = {}): Promise<Response> {
+  const key = keyFor(url);
+  if (!key) return fetch(url, init);
+  const headers = new Headers(init.headers);
+  if (!headers.has('authorization')) headers.set('authorization', 'Basic ' + Buffer.from(`${key.accessKeyId}:${key.secretAccessKey}`).toString('base64'));
+  return fetch(url, { ...init, headers });
+}
+
 export interface TestServer {
   server: RunningServer;
   url: string;
@@ -88,14 +126,25 @@ export async function startTestServer(backend: Backend, overrides: Partial<Confi
   const db = await backend.fresh();
   // A master key of its own, so no key file is written outside the test's directory.
   const masterKey = randomBytes(32).toString('base64');
-  const config: Config = { ...defaults, port: 0, logRequests: false, consoleMessages: false, masterKey, ...db.settings, ...overrides };
+  const withKey = process.env.INCOGNITO_TEST_CREDENTIALS === '1' && overrides.accessKeyId === undefined && overrides.credentialsFile === undefined;
+  const config: Config = {
+    ...defaults,
+    port: 0,
+    logRequests: false,
+    consoleMessages: false,
+    masterKey,
+    ...(withKey ? TEST_KEY : {}),
+    ...db.settings,
+    ...overrides,
+  };
   const server = await startServer(config, undefined, options);
+  if (config.accessKeyId !== undefined && config.secretAccessKey !== undefined) useKey(server.url, { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey });
   const clients: CognitoIdentityProviderClient[] = [];
   const sdk = (region = 'us-east-1') => {
     const c = new CognitoIdentityProviderClient({
       region,
       endpoint: server.url,
-      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+      credentials: TEST_KEY,
       maxAttempts: 1,
     });
     clients.push(c);
@@ -109,6 +158,7 @@ export async function startTestServer(backend: Backend, overrides: Partial<Confi
     sdk,
     async close() {
       for (const c of clients) c.destroy();
+      useKey(server.url, undefined);
       await server.close();
       await db.cleanup();
     },
@@ -126,22 +176,42 @@ export async function expectError(p: Promise<unknown>, name: string, message?: s
   });
 }
 
-/** A raw JSON 1.1 call, for what the SDK will not send. */
+/** Signs a JSON API request with SigV4 (the header form), as the SDKs do. */
+export async function signRequest(
+  url: string,
+  key: { accessKeyId: string; secretAccessKey: string },
+  headers: Record<string, string>,
+  body: string,
+  options: { region?: string; date?: Date; service?: string } = {},
+): Promise<Record<string, string>> {
+  const u = new URL(url);
+  const signer = new SignatureV4({ credentials: key, region: options.region ?? 'us-east-1', service: options.service ?? 'cognito-idp', sha256: Sha256 });
+  const signed = await signer.sign(
+    { method: 'POST', protocol: u.protocol, hostname: u.hostname, port: Number(u.port), path: u.pathname, query: {}, headers: { ...headers, host: u.host }, body } as never,
+    options.date ? { signingDate: options.date } : {},
+  );
+  return (signed as unknown as { headers: Record<string, string> }).headers;
+}
+
+/**
+ * A raw JSON 1.1 call, for what the SDK will not send. When the server has an access key (useKey,
+ * INCOGNITO_TEST_CREDENTIALS) and `headers` has no Authorization, the call is signed with it.
+ */
 export async function rawCall(
   url: string,
   target: string | undefined,
   body: string,
   headers: Record<string, string> = {},
 ): Promise<{ status: number; headers: Headers; json: any }> {
-  const res = await fetch(url + '/', {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-amz-json-1.1',
-      ...(target !== undefined ? { 'x-amz-target': target } : {}),
-      ...headers,
-    },
-    body,
-  });
+  let all: Record<string, string> = {
+    'content-type': 'application/x-amz-json-1.1',
+    ...(target !== undefined ? { 'x-amz-target': target } : {}),
+    ...headers,
+  };
+  const key = keyFor(url);
+  if (key && !Object.keys(all).some((h) => h.toLowerCase() === 'authorization')) all = await signRequest(url + '/', key, all, body);
+  delete all.host;
+  const res = await fetch(url + '/', { method: 'POST', headers: all, body });
   const text = await res.text();
   let json: any;
   try {

@@ -17,6 +17,7 @@ import {
   type CognitoIdentityProviderClient,
   type CreateUserPoolCommandInput,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { adminFetch } from './harness.js';
 
 export interface PageResult {
   status: number;
@@ -88,7 +89,7 @@ export function pageMessage(html: string): string | undefined {
 
 /** The last message sent to a user, from the outbox endpoint. */
 export async function lastCode(base: string, poolId: string, username: string, kind?: string): Promise<string> {
-  const res = await fetch(`${base}/_incognito/messages?userPoolId=${encodeURIComponent(poolId)}&username=${encodeURIComponent(username)}${kind ? '' : '&limit=1'}`);
+  const res = await adminFetch(`${base}/_incognito/messages?userPoolId=${encodeURIComponent(poolId)}&username=${encodeURIComponent(username)}${kind ? '' : '&limit=1'}`);
   assert.equal(res.status, 200);
   const { messages } = (await res.json()) as { messages: { code: string | null; kind: string }[] };
   // Newest first: the newest message (of that kind).

@@ -38,7 +38,7 @@ import { Secrets } from '../src/domain/secrets.js';
 import { presignedUrl } from '../src/imports/upload.js';
 import { startServer } from '../src/server.js';
 import { openStore } from '../src/store/index.js';
-import { backends, expectError, startTestServer, type TestServer } from './harness.js';
+import { adminFetch, backends, useKey, expectError, startTestServer, type TestServer } from './harness.js';
 import { kill, startCli, type Child, storeArgs } from './process.js';
 
 const ROLE = 'arn:aws:iam::123456789012:role/CognitoImport';
@@ -114,7 +114,7 @@ for (const backend of await backends()) {
       return waitFor(t.cognito, p, j.JobId, (s) => !['Pending', 'InProgress'].includes(s));
     }
     async function log(jobId: string): Promise<string[]> {
-      const res = await fetch(`${t.url}/_incognito/imports/${jobId}/log?limit=10000`);
+      const res = await adminFetch(`${t.url}/_incognito/imports/${jobId}/log?limit=10000`);
       assert.equal(res.status, 200);
       return ((await res.json()) as { lines: { message: string }[] }).lines.map((l) => l.message);
     }
@@ -228,7 +228,7 @@ for (const backend of await backends()) {
 
       // Deleting the pool deletes its jobs, with their log lines.
       await send(new DeleteUserPoolCommand({ UserPoolId: p }));
-      assert.equal((await fetch(`${t.url}/_incognito/imports/${done.JobId}/log`)).status, 404);
+      assert.equal((await adminFetch(`${t.url}/_incognito/imports/${done.JobId}/log`)).status, 404);
       assert.deepEqual(await t.server.store.imports.log(done.JobId, 0, 10), []);
     });
 
@@ -436,7 +436,7 @@ for (const backend of await backends()) {
         const ok = (n: number) => `[SUCCEEDED] Line Number ${n} - The import succeeded.`;
         const skipped = (n: number) => `[SKIPPED] Line Number ${n} - The user already exists.`;
         const alias = (n: number) => `[FAILED] Line Number ${n} - An account with the given email already exists.`;
-        const res = await fetch(`${small.url}/_incognito/imports/${UserImportJob!.JobId}/log?limit=100`);
+        const res = await adminFetch(`${small.url}/_incognito/imports/${UserImportJob!.JobId}/log?limit=100`);
         const got = ((await res.json()) as { lines: { line: number; message: string }[] }).lines;
         assert.deepEqual(
           got.map((l) => l.message),
@@ -554,7 +554,7 @@ for (const backend of await backends()) {
         // The log: every line once, in order.
         const lines: number[] = [];
         for (let afterLine = 0; ; ) {
-          const r = (await (await fetch(`${s.url}/_incognito/imports/${jobId}/log?after=${afterLine}&limit=10000`)).json()) as { lines: { line: number; message: string }[]; next: number | null };
+          const r = (await (await adminFetch(`${s.url}/_incognito/imports/${jobId}/log?after=${afterLine}&limit=10000`)).json()) as { lines: { line: number; message: string }[]; next: number | null };
           assert.ok(r.lines.every((l) => l.message === `[SUCCEEDED] Line Number ${l.line} - The import succeeded.`));
           lines.push(...r.lines.map((l) => l.line));
           if (r.next === null) break;
@@ -587,6 +587,8 @@ if (pgBackend) {
     it('exactly one node runs a job: every line imported and logged once', async () => {
       const a = await startTestServer(pgBackend, { publicUrl: 'http://incognito.test' });
       const b = await startServer({ ...a.config, port: 0 }, undefined, { runner: { pollMs: 20, batchSize: 200 } });
+      // The second node has the first one's access key, if any (INCOGNITO_TEST_CREDENTIALS).
+      if (a.config.accessKeyId !== undefined) useKey(b.url, { accessKeyId: a.config.accessKeyId, secretAccessKey: a.config.secretAccessKey! });
       try {
         const c = a.cognito;
         const { UserPool } = await c.send(new CreateUserPoolCommand({ PoolName: 'two', AutoVerifiedAttributes: ['email'] }));
@@ -601,7 +603,7 @@ if (pgBackend) {
         const lines: string[] = [];
         let afterLine = 0;
         for (;;) {
-          const r = (await (await fetch(`${b.url}/_incognito/imports/${UserImportJob!.JobId}/log?after=${afterLine}&limit=10000`)).json()) as { lines: { line: number; message: string }[]; next: number | null };
+          const r = (await (await adminFetch(`${b.url}/_incognito/imports/${UserImportJob!.JobId}/log?after=${afterLine}&limit=10000`)).json()) as { lines: { line: number; message: string }[]; next: number | null };
           lines.push(...r.lines.map((l) => l.message));
           if (r.next === null) break;
           afterLine = r.next;
@@ -610,6 +612,7 @@ if (pgBackend) {
         assert.ok(lines.every((l) => l.startsWith('[SUCCEEDED]')));
         assert.equal((await countUsers(c, p)).length, total);
       } finally {
+        useKey(b.url, undefined);
         await b.close();
         await a.close();
       }

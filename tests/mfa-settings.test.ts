@@ -50,7 +50,7 @@ import { Secrets } from '../src/domain/secrets.js';
 import { migrate } from '../src/store/migrations.js';
 import { openStore } from '../src/store/index.js';
 import { totpAt as codeAt } from './client-fixtures.js';
-import { backends, expectError, rawCall, startTestServer, TestClock, type TestServer } from './harness.js';
+import { adminFetch, backends, expectError, rawCall, startTestServer, TestClock, type TestServer } from './harness.js';
 
 const PASSWORD = 'Correct-Horse-9';
 const SMS_CONFIGURATION = { SnsCallerArn: 'arn:aws:iam::123456789012:role/cognito-sms', ExternalId: 'incognito-test' };
@@ -546,7 +546,7 @@ for (const backend of await backends()) {
         assert.deepEqual(mfaState(poolRecord, user), { configuration: 'OPTIONAL', required: true, enabled: ['SMS_MFA', 'EMAIL_OTP'], preferred: 'EMAIL_OTP', canSetUp: [] });
         const s = { secrets: secrets(), now: clock.now(), delivery: t.server.delivery };
         const outbox = async () => {
-          const res = await fetch(`${t.url}/_incognito/messages?userPoolId=${p}&username=codes&limit=1`);
+          const res = await adminFetch(`${t.url}/_incognito/messages?userPoolId=${p}&username=codes&limit=1`);
           return ((await res.json()) as any).messages[0];
         };
         const sms = await sendMfaCode(s, poolRecord, user, 'SMS');
@@ -568,7 +568,7 @@ for (const backend of await backends()) {
         const plain = await pool({ MfaConfiguration: 'OPTIONAL', SmsConfiguration: SMS_CONFIGURATION });
         const plainRecord = (await t.server.store.pools.get(plain))!;
         await sendMfaCode(s, plainRecord, { ...user, poolId: plain }, 'SMS');
-        const res = await fetch(`${t.url}/_incognito/messages?userPoolId=${plain}&username=codes&limit=1`);
+        const res = await adminFetch(`${t.url}/_incognito/messages?userPoolId=${plain}&username=codes&limit=1`);
         const def = ((await res.json()) as any).messages[0];
         assert.equal(def.body, `Your authentication code is ${def.code}. `);
       });

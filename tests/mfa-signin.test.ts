@@ -29,7 +29,7 @@ import {
   type ExplicitAuthFlowsType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { totpAt as totp } from './client-fixtures.js';
-import { backends, expectError, startTestServer, TestClock, type TestServer } from './harness.js';
+import { adminFetch, backends, expectError, startTestServer, TestClock, type TestServer } from './harness.js';
 import { FormClient, lastCode, pageMessage, type PageResult } from './hosted.js';
 import { DeviceSrpClient, makeDeviceSecret, SrpClient } from './srp-client.js';
 
@@ -225,7 +225,7 @@ for (const backend of await backends()) {
       assert.equal(e.ChallengeName, 'EMAIL_OTP');
       assert.equal(e.ChallengeParameters.CODE_DELIVERY_DELIVERY_MEDIUM, 'EMAIL');
       assert.match(e.ChallengeParameters.CODE_DELIVERY_DESTINATION, /^s\*+@e\*+/);
-      const res = await fetch(`${t.url}/_incognito/messages?userPoolId=${poolId}&username=sue&limit=1`);
+      const res = await adminFetch(`${t.url}/_incognito/messages?userPoolId=${poolId}&username=sue&limit=1`);
       const [mail] = ((await res.json()) as any).messages;
       assert.equal(mail.medium, 'EMAIL');
       assert.equal(mail.subject, 'Your code');
@@ -262,7 +262,7 @@ for (const backend of await backends()) {
         await send(new AdminSetUserMFAPreferenceCommand({ UserPoolId: poolId, Username: name, SMSMfaSettings: { Enabled: true, PreferredMfa: true } }));
         const signIn = (DEVICE_KEY?: string) =>
           send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: name, PASSWORD, ...(DEVICE_KEY ? { DEVICE_KEY } : {}) } }));
-        const messages = async () => ((await (await fetch(`${t.url}/_incognito/messages?userPoolId=${poolId}&username=${name}`)).json()) as any).messages.length as number;
+        const messages = async () => ((await (await adminFetch(`${t.url}/_incognito/messages?userPoolId=${poolId}&username=${name}`)).json()) as any).messages.length as number;
         const sms = async (r: any, DEVICE_KEY?: string) => {
           assert.equal(r.ChallengeName, 'SMS_MFA');
           return respond(clientId, 'SMS_MFA', r.Session, { USERNAME: name, SMS_MFA_CODE: await lastCode(t.url, poolId, name, 'MFA'), ...(DEVICE_KEY ? { DEVICE_KEY } : {}) });

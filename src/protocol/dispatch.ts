@@ -9,8 +9,12 @@ import type { Secrets } from '../domain/secrets.js';
 import type { SigningKeys } from '../domain/keys.js';
 import { operations } from '../operations/index.js';
 import { CognitoError, errors, isCognitoError } from './errors.js';
-import { operationExists, validateInput } from './validate.js';
+import { operationAuth, operationExists, validateInput } from './validate.js';
 import { regionFromAuthorization, regionFromPoolId } from './region.js';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { AccessKey, KeyRing } from '../iam/keys.js';
+import { hasSignature, verifySigV4 } from '../iam/sigv4.js';
+import { authorize, resourceOf } from '../iam/access.js';
 
 const TARGET_PREFIX = 'AWSCognitoIdentityProviderService.';
 
@@ -32,6 +36,11 @@ export interface ApiRequest {
   target: string | undefined;
   authorization: string | undefined;
   body: Buffer;
+  /** What a SigV4 signature covers besides the body (checked when access keys are configured). */
+  method?: string;
+  /** The request target as received (path and query): a presigned URL's signature is in the query. */
+  rawUrl?: string;
+  headers?: IncomingHttpHeaders;
 }
 
 export interface ApiResult {
@@ -41,6 +50,8 @@ export interface ApiResult {
   errorType: string | undefined;
   region: string | undefined;
   requestId: string;
+  /** The name of the access key that signed the request, when one was checked. */
+  key: string | undefined;
 }
 
 function parseBody(raw: Buffer): Record<string, unknown> {
@@ -94,6 +105,21 @@ export interface Services {
   publicUrl: string;
   /** Epoch milliseconds now: Date.now, or the clock a test injected (server.ts ServerOptions). */
   clock: () => number;
+  /** The configured access keys; undefined = none (development: nothing is checked). */
+  accessKeys?: KeyRing | undefined;
+}
+
+/** The X-Amz-Target of a presigned URL (@smithy/signature-v4's presign moves x-amz-* headers into the query). */
+function targetFromQuery(rawUrl: string | undefined): string | undefined {
+  const q = rawUrl?.indexOf('?') ?? -1;
+  if (q < 0) return undefined;
+  const m = /(?:^|&)X-Amz-Target=([^&]*)/i.exec(rawUrl!.slice(q + 1));
+  if (!m) return undefined;
+  try {
+    return decodeURIComponent(m[1]!);
+  } catch {
+    return undefined;
+  }
 }
 
 export async function handleApi(req: ApiRequest, services: Services, log: (e: unknown) => void): Promise<ApiResult> {
@@ -101,13 +127,14 @@ export async function handleApi(req: ApiRequest, services: Services, log: (e: un
   const requestId = randomUUID();
   let operation: string | undefined;
   let region: string | undefined;
+  let key: AccessKey | undefined;
   try {
     if (!apiContentType(req.contentType)) {
       throw errors.unknownOperationContentType(
         `${req.contentType ? `Content-Type '${req.contentType}'` : 'A request without a Content-Type'} is not accepted: send the JSON body as application/x-amz-json-1.1 (or application/json).`,
       );
     }
-    const target = req.target ?? '';
+    const target = req.target ?? targetFromQuery(req.rawUrl) ?? '';
     if (!target.startsWith(TARGET_PREFIX)) {
       throw errors.unknownOperation(
         target ? `Unknown target '${target}': expected ${TARGET_PREFIX}<Operation>.` : `Missing X-Amz-Target header: expected ${TARGET_PREFIX}<Operation>.`,
@@ -116,13 +143,25 @@ export async function handleApi(req: ApiRequest, services: Services, log: (e: un
     const name = target.slice(TARGET_PREFIX.length);
     if (!operationExists(name)) throw errors.unknownOperation(`Unknown operation ${name}.`);
     operation = name;
+    // With access keys configured, an operation Cognito authorizes with IAM needs a valid signature;
+    // the public ones (authtype none: SignUp, InitiateAuth, GetUser, ...) are served signed or not.
+    const keys = services.accessKeys;
+    if (keys && operationAuth(name) === 'iam') {
+      const signed = { method: req.method ?? 'POST', rawUrl: req.rawUrl ?? '/', headers: req.headers ?? { authorization: req.authorization }, body: req.body };
+      if (!hasSignature(signed)) throw errors.missingAuthenticationToken('Missing Authentication Token');
+      // The target must be signed too: the same signed body sent to another operation must not pass.
+      const v = await verifySigV4(signed, keys, services.clock(), ['cognito-idp'], ['x-amz-target']);
+      key = v.key;
+      region = v.region;
+    }
     const handler = Object.hasOwn(operations, name) ? operations[name] : undefined;
     if (!handler) {
       throw errors.unsupportedOperation(`incognito does not implement ${name} yet. See the operations table in the README.`);
     }
     const input = parseBody(req.body);
     validateInput(name, input);
-    region = regionFromAuthorization(req.authorization) ?? regionFromPoolId(input.UserPoolId) ?? config.region;
+    region ??= regionFromAuthorization(req.authorization) ?? regionFromPoolId(input.UserPoolId) ?? config.region;
+    if (key) authorize(key, `cognito-idp:${name}`, resourceOf(input, region, config.accountId), config.accountId);
     const output = await handler(input, {
       store: services.store,
       delivery: services.delivery,
@@ -135,13 +174,13 @@ export async function handleApi(req: ApiRequest, services: Services, log: (e: un
       requestId,
       now: services.clock(),
     });
-    return { status: 200, body: JSON.stringify(output), operation, errorType: undefined, region, requestId };
+    return { status: 200, body: JSON.stringify(output), operation, errorType: undefined, region, requestId, key: key?.name };
   } catch (e) {
     if (isCognitoError(e)) {
-      return { status: e.status, body: envelope(e), operation, errorType: e.type, region, requestId };
+      return { status: e.status, body: envelope(e), operation, errorType: e.type, region, requestId, key: key?.name };
     }
     log(e);
     const internal = errors.internal('An internal error occurred. It has been logged with this request id: ' + requestId);
-    return { status: 500, body: envelope(internal), operation, errorType: internal.type, region, requestId };
+    return { status: 500, body: envelope(internal), operation, errorType: internal.type, region, requestId, key: key?.name };
   }
 }

@@ -7,7 +7,8 @@
 /**
  * Every exception the Cognito service model declares (@aws-sdk/client-cognito-identity-provider's
  * error classes), plus the two of AWS's JSON protocol layer (SerializationException,
- * UnknownOperationException): an error type outside this list is a typo the compiler catches.
+ * UnknownOperationException) and the four of its request authentication (SigV4: src/iam): an error
+ * type outside this list is a typo the compiler catches.
  */
 export type ErrorType =
   | 'AccessDeniedException'
@@ -70,7 +71,11 @@ export type ErrorType =
   | 'WebAuthnOriginNotAllowedException'
   | 'WebAuthnRelyingPartyMismatchException'
   | 'SerializationException'
-  | 'UnknownOperationException';
+  | 'UnknownOperationException'
+  | 'MissingAuthenticationTokenException'
+  | 'IncompleteSignatureException'
+  | 'InvalidSignatureException'
+  | 'UnrecognizedClientException';
 
 export class CognitoError extends Error {
   readonly type: ErrorType;
@@ -129,6 +134,8 @@ export const errors = {
   unexpectedLambda: make('UnexpectedLambdaException'),
   invalidLambdaResponse: make('InvalidLambdaResponseException'),
   internal: make('InternalErrorException', 500),
+  accessDenied: make('AccessDeniedException'),
+  missingAuthenticationToken: make('MissingAuthenticationTokenException'),
 } as const;
 
 export function isCognitoError(e: unknown): e is CognitoError {
