@@ -20,6 +20,9 @@ import { DescribeUserPoolClient } from './clients/DescribeUserPoolClient.js';
 import { UpdateUserPoolClient } from './clients/UpdateUserPoolClient.js';
 import { DeleteUserPoolClient } from './clients/DeleteUserPoolClient.js';
 import { ListUserPoolClients } from './clients/ListUserPoolClients.js';
+import { AddUserPoolClientSecret } from './clients/AddUserPoolClientSecret.js';
+import { DeleteUserPoolClientSecret } from './clients/DeleteUserPoolClientSecret.js';
+import { ListUserPoolClientSecrets } from './clients/ListUserPoolClientSecrets.js';
 import { AdminCreateUser } from './users/AdminCreateUser.js';
 import { AdminGetUser } from './users/AdminGetUser.js';
 import { AdminDeleteUser } from './users/AdminDeleteUser.js';
@@ -109,6 +112,9 @@ export const operations: Record<string, Handler> = {
   UpdateUserPoolClient,
   DeleteUserPoolClient,
   ListUserPoolClients,
+  AddUserPoolClientSecret,
+  DeleteUserPoolClientSecret,
+  ListUserPoolClientSecrets,
   // users/ (administrator operations)
   AdminCreateUser,
   AdminGetUser,

@@ -4,6 +4,7 @@
  */
 import type { PoolSettings } from '../domain/pool-settings.js';
 import type { ClientSettings } from '../domain/client-settings.js';
+import type { ClientSecretEntry } from '../domain/client-secrets.js';
 import type { PoolRepo } from './repos/pools.js';
 import type { ClientRepo } from './repos/clients.js';
 import type { UserRepo } from './repos/users.js';
@@ -36,7 +37,10 @@ export interface ClientRecord {
   id: string;
   poolId: string;
   name: string;
+  /** The current secret (the oldest of `secrets`), null for a public client. */
   secret: string | null;
+  /** Every secret the client holds, oldest first: one, or two during a rotation (domain/client-secrets.ts). */
+  secrets: ClientSecretEntry[];
   createdAt: number;
   updatedAt: number;
   settings: ClientSettings;
