@@ -15,6 +15,7 @@ import { UntagResource } from './pools/UntagResource.js';
 import { ListTagsForResource } from './pools/ListTagsForResource.js';
 import { SetUserPoolMfaConfig } from './pools/SetUserPoolMfaConfig.js';
 import { GetUserPoolMfaConfig } from './pools/GetUserPoolMfaConfig.js';
+import { GetSigningCertificate } from './pools/GetSigningCertificate.js';
 import { CreateUserPoolClient } from './clients/CreateUserPoolClient.js';
 import { DescribeUserPoolClient } from './clients/DescribeUserPoolClient.js';
 import { UpdateUserPoolClient } from './clients/UpdateUserPoolClient.js';
@@ -106,6 +107,7 @@ export const operations: Record<string, Handler> = {
   ListTagsForResource,
   SetUserPoolMfaConfig,
   GetUserPoolMfaConfig,
+  GetSigningCertificate,
   // clients/
   CreateUserPoolClient,
   DescribeUserPoolClient,

@@ -21,6 +21,7 @@ import type { DomainRepo } from './repos/domains.js';
 import type { ReadRepo } from './repos/reads.js';
 import type { UserMfa } from '../domain/mfa.js';
 import type { DeviceRepo } from './repos/devices.js';
+import type { CertificateRepo } from './repos/certificates.js';
 
 export interface PoolRecord {
   id: string;
@@ -191,6 +192,7 @@ export interface Store {
   readonly resourceServers: ResourceServerRepo;
   readonly domains: DomainRepo;
   readonly devices: DeviceRepo;
+  readonly certificates: CertificateRepo;
   /** The hot reads as prepared statements: one statement each (repos/reads.ts). */
   readonly reads: ReadRepo;
 }
