@@ -246,7 +246,7 @@ export async function startServer(config: Config, existingStore?: Store, options
         return;
       }
       const r = await handleApi(
-        { contentType: req.headers['content-type'], target: req.headers['x-amz-target'] as string | undefined, authorization: req.headers.authorization, body },
+        { contentType: req.headers['content-type'], target: req.headers['x-amz-target'] as string | undefined, authorization: req.headers.authorization, body, caller: { ip: req.socket.remoteAddress ?? 'unknown', userAgent: req.headers['user-agent'] } },
         services,
         (e) => logError('unhandled error in operation', e),
       );

@@ -2,6 +2,7 @@
  * Self-service password reset, for the API (ForgotPassword, ConfirmForgotPassword) and the hosted
  * pages (/forgotPassword, /confirmForgotPassword).
  */
+import { recordAuthEvent } from '../domain/auth-events.js';
 import type { ConfirmForgotPasswordRequest, ForgotPasswordRequest } from '@aws-sdk/client-cognito-identity-provider';
 import { codeExpired, codeMismatch, consumeCode, issueCode } from '../domain/codes.js';
 import { passwordFields } from '../domain/credentials.js';
@@ -41,7 +42,10 @@ export async function forgotPassword(ctx: Ctx, client: ClientRecord, pool: PoolR
     throw noRecovery();
   }
   const code = await issueCode(ctx.store, pool.id, user.usernameKey, 'FORGOT_PASSWORD', ctx.now);
-  return { CodeDeliveryDetails: await sendCode(ctx.delivery, pool, user, channel, 'FORGOT_PASSWORD', code) };
+  const details = await sendCode(ctx.delivery, pool, user, channel, 'FORGOT_PASSWORD', code);
+  // The reset is under way until ConfirmForgotPassword (a Pass event of its own).
+  await recordAuthEvent(ctx, pool, user, 'ForgotPassword', 'InProgress');
+  return { CodeDeliveryDetails: details };
 }
 
 /** The reset of a user created by UserMigration had nowhere to send its code. */
@@ -98,6 +102,7 @@ export async function confirmForgotPassword(ctx: Ctx, client: ClientRecord, pool
     return next;
   });
   if (input.ClientMetadata) ctx.clientMetadata = input.ClientMetadata;
+  await recordAuthEvent(ctx, pool, saved, 'ForgotPassword', 'Pass');
   await postConfirmation(ctx, pool, client.id, saved, 'PostConfirmation_ConfirmForgotPassword');
   return {};
 }

@@ -93,6 +93,11 @@ import { AdminGetDevice } from './devices/AdminGetDevice.js';
 import { AdminListDevices } from './devices/AdminListDevices.js';
 import { AdminForgetDevice } from './devices/AdminForgetDevice.js';
 import { AdminUpdateDeviceStatus } from './devices/AdminUpdateDeviceStatus.js';
+import { AdminListUserAuthEvents } from './security/AdminListUserAuthEvents.js';
+import { AdminUpdateAuthEventFeedback } from './security/AdminUpdateAuthEventFeedback.js';
+import { UpdateAuthEventFeedback } from './security/UpdateAuthEventFeedback.js';
+import { DescribeRiskConfiguration } from './security/DescribeRiskConfiguration.js';
+import { SetRiskConfiguration } from './security/SetRiskConfiguration.js';
 
 export const operations: Record<string, Handler> = {
   // pools/
@@ -196,4 +201,10 @@ export const operations: Record<string, Handler> = {
   AdminListDevices,
   AdminForgetDevice,
   AdminUpdateDeviceStatus,
+  // security/ (advanced security: auth events and risk configurations)
+  AdminListUserAuthEvents,
+  AdminUpdateAuthEventFeedback,
+  UpdateAuthEventFeedback,
+  DescribeRiskConfiguration,
+  SetRiskConfiguration,
 };

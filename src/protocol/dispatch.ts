@@ -11,6 +11,7 @@ import { operations } from '../operations/index.js';
 import { CognitoError, errors, isCognitoError } from './errors.js';
 import { operationExists, validateInput } from './validate.js';
 import { regionFromAuthorization, regionFromPoolId } from './region.js';
+import { callerFromInput, type Caller } from '../domain/auth-events.js';
 
 const TARGET_PREFIX = 'AWSCognitoIdentityProviderService.';
 
@@ -32,6 +33,8 @@ export interface ApiRequest {
   target: string | undefined;
   authorization: string | undefined;
   body: Buffer;
+  /** The client's address and User-Agent (auth events). */
+  caller?: Caller;
 }
 
 export interface ApiResult {
@@ -133,6 +136,7 @@ export async function handleApi(req: ApiRequest, services: Services, log: (e: un
       publicUrl: services.publicUrl,
       region,
       requestId,
+      caller: callerFromInput(req.caller, input),
       now: services.clock(),
     });
     return { status: 200, body: JSON.stringify(output), operation, errorType: undefined, region, requestId };

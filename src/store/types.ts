@@ -22,6 +22,7 @@ import type { ReadRepo } from './repos/reads.js';
 import type { UserMfa } from '../domain/mfa.js';
 import type { DeviceRepo } from './repos/devices.js';
 import type { CertificateRepo } from './repos/certificates.js';
+import type { AuthEventRepo } from './repos/auth-events.js';
 
 export interface PoolRecord {
   id: string;
@@ -193,6 +194,8 @@ export interface Store {
   readonly domains: DomainRepo;
   readonly devices: DeviceRepo;
   readonly certificates: CertificateRepo;
+  /** Auth events and risk configurations (advanced security). */
+  readonly authEvents: AuthEventRepo;
   /** The hot reads as prepared statements: one statement each (repos/reads.ts). */
   readonly reads: ReadRepo;
 }
