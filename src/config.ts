@@ -57,6 +57,8 @@ export interface Config {
   lambdaDir: string | undefined;
   /** Lambda Invoke API endpoint for functions not in lambdaDir (`aws`: AWS itself, standard credentials). */
   lambdaEndpoint: string | undefined;
+  /** Request quotas: 'off', or 'cognito' (Cognito's default rates per operation category, per node; src/quotas.ts). */
+  quotas: 'off' | 'cognito';
 }
 
 export const defaults: Config = {
@@ -86,6 +88,7 @@ export const defaults: Config = {
   httpsPort: 9443,
   lambdaDir: undefined,
   lambdaEndpoint: undefined,
+  quotas: 'off',
 };
 
 interface Setting {
@@ -122,6 +125,7 @@ export const settings: Setting[] = [
   { key: 'httpsPort', flag: '--https-port', env: 'INCOGNITO_HTTPS_PORT', kind: 'int', help: 'TCP port of the HTTPS listener (0 = any free port)' },
   { key: 'lambdaDir', flag: '--lambda-dir', env: 'INCOGNITO_LAMBDA_DIR', kind: 'string', help: 'directory of Lambda trigger handler files (DIR/<function name>.mjs|.js|.cjs)' },
   { key: 'lambdaEndpoint', flag: '--lambda-endpoint', env: 'INCOGNITO_LAMBDA_ENDPOINT', kind: 'string', help: "Lambda Invoke API endpoint for triggers not in --lambda-dir ('aws': AWS itself)" },
+  { key: 'quotas', flag: '--quotas', env: 'INCOGNITO_QUOTAS', kind: 'string', help: "request quotas: 'off' (default) or 'cognito' (Cognito's default rates per operation category, TooManyRequestsException; each node counts alone)" },
   { key: 'masterKeyFile', flag: '--master-key-file', env: 'INCOGNITO_MASTER_KEY_FILE', kind: 'string', help: 'file holding the master key (default DATA_DIR/master.key, created on first start)' },
 ];
 
@@ -168,6 +172,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
   if (!/^\d{12}$/.test(c.accountId)) throw new ConfigError(`--account-id must be 12 digits`);
   if (!/^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(c.region)) throw new ConfigError(`--region must look like an AWS region (e.g. us-east-1)`);
   if (c.issuer !== 'url' && c.issuer !== 'cognito') throw new ConfigError(`--issuer must be 'url' or 'cognito'`);
+  if (c.quotas !== 'off' && c.quotas !== 'cognito') throw new ConfigError(`--quotas must be 'off' or 'cognito'`);
   if (c.masterKey !== undefined && Buffer.from(c.masterKey, 'base64').length !== 32) {
     throw new ConfigError(`--master-key / INCOGNITO_MASTER_KEY must be base64 of 32 bytes (make one with: openssl rand -base64 32)`);
   }

@@ -31,6 +31,7 @@ import { handleUpload, UPLOAD_PATH } from './imports/upload.js';
 import { importLog, IMPORT_LOG_PATH } from './imports/http.js';
 import { BodyTooLarge, readBody } from './body.js';
 import { StartupError } from './startup-error.js';
+import { Quotas } from './quotas.js';
 
 const CORS_HEADERS = {
   'Access-Control-Allow-Origin': '*',
@@ -149,7 +150,7 @@ export async function startServer(config: Config, existingStore?: Store, options
     ...runnerOptions,
   });
   // publicUrl is known once the server listens (port 0 picks one); set below, before any request.
-  const services = { store, delivery, config, secrets, keys: new SigningKeys(secrets), imports: runner, publicUrl: '', clock };
+  const services = { store, delivery, config, secrets, keys: new SigningKeys(secrets), imports: runner, publicUrl: '', clock, ...(config.quotas === 'cognito' ? { quotas: new Quotas() } : {}) };
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const started = performance.now();

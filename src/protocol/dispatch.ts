@@ -12,6 +12,7 @@ import { CognitoError, errors, isCognitoError } from './errors.js';
 import { operationExists, validateInput } from './validate.js';
 import { regionFromAuthorization, regionFromPoolId } from './region.js';
 import { callerFromInput, type Caller } from '../domain/auth-events.js';
+import type { Quotas } from '../quotas.js';
 
 const TARGET_PREFIX = 'AWSCognitoIdentityProviderService.';
 
@@ -97,6 +98,8 @@ export interface Services {
   publicUrl: string;
   /** Epoch milliseconds now: Date.now, or the clock a test injected (server.ts ServerOptions). */
   clock: () => number;
+  /** The request quotas of --quotas cognito (src/quotas.ts); absent when off. */
+  quotas?: Quotas;
 }
 
 export async function handleApi(req: ApiRequest, services: Services, log: (e: unknown) => void): Promise<ApiResult> {
@@ -126,6 +129,8 @@ export async function handleApi(req: ApiRequest, services: Services, log: (e: un
     const input = parseBody(req.body);
     validateInput(name, input);
     region = regionFromAuthorization(req.authorization) ?? regionFromPoolId(input.UserPoolId) ?? config.region;
+    const now = services.clock();
+    services.quotas?.takeOperation(name, region, now);
     const output = await handler(input, {
       store: services.store,
       delivery: services.delivery,
@@ -137,7 +142,7 @@ export async function handleApi(req: ApiRequest, services: Services, log: (e: un
       region,
       requestId,
       caller: callerFromInput(req.caller, input),
-      now: services.clock(),
+      now,
     });
     return { status: 200, body: JSON.stringify(output), operation, errorType: undefined, region, requestId };
   } catch (e) {
