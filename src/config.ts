@@ -64,6 +64,8 @@ export interface Config {
   credentialsFile: string | undefined;
   /** Listen on a non-loopback address without credentials (the admin API open to the network). */
   insecureAdmin: boolean;
+  /** Request quotas: 'off', or 'cognito' (Cognito's default rates per operation category, per node; src/quotas.ts). */
+  quotas: 'off' | 'cognito';
 }
 
 export const defaults: Config = {
@@ -97,6 +99,7 @@ export const defaults: Config = {
   secretAccessKey: undefined,
   credentialsFile: undefined,
   insecureAdmin: false,
+  quotas: 'off',
 };
 
 interface Setting {
@@ -137,6 +140,7 @@ export const settings: Setting[] = [
   { key: 'secretAccessKey', flag: '--secret-access-key', env: 'INCOGNITO_SECRET_ACCESS_KEY', kind: 'string', help: 'secret access key of --access-key-id (prefer the environment variable)' },
   { key: 'credentialsFile', flag: '--credentials-file', env: 'INCOGNITO_CREDENTIALS_FILE', kind: 'string', help: 'JSON file of access keys: [{"accessKeyId", "secretAccessKey", "name", "policy"}] (policy: an IAM policy document; none = full access)' },
   { key: 'insecureAdmin', flag: '--insecure-admin', env: 'INCOGNITO_INSECURE_ADMIN', kind: 'bool', help: 'allow a non-loopback --host with no access keys (anyone who reaches the port can call the admin API)' },
+  { key: 'quotas', flag: '--quotas', env: 'INCOGNITO_QUOTAS', kind: 'string', help: "request quotas: 'off' (default) or 'cognito' (Cognito's default rates per operation category, TooManyRequestsException; each node counts alone)" },
   { key: 'masterKeyFile', flag: '--master-key-file', env: 'INCOGNITO_MASTER_KEY_FILE', kind: 'string', help: 'file holding the master key (default DATA_DIR/master.key, created on first start)' },
 ];
 
@@ -189,6 +193,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
   if (!/^\d{12}$/.test(c.accountId)) throw new ConfigError(`--account-id must be 12 digits`);
   if (!/^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(c.region)) throw new ConfigError(`--region must look like an AWS region (e.g. us-east-1)`);
   if (c.issuer !== 'url' && c.issuer !== 'cognito') throw new ConfigError(`--issuer must be 'url' or 'cognito'`);
+  if (c.quotas !== 'off' && c.quotas !== 'cognito') throw new ConfigError(`--quotas must be 'off' or 'cognito'`);
   if (c.masterKey !== undefined && Buffer.from(c.masterKey, 'base64').length !== 32) {
     throw new ConfigError(`--master-key / INCOGNITO_MASTER_KEY must be base64 of 32 bytes (make one with: openssl rand -base64 32)`);
   }

@@ -37,6 +37,7 @@ import { StartupError } from './startup-error.js';
 import { loadKeys, type KeyRing } from './iam/keys.js';
 import { authorizeAdmin, type AdminAuth } from './iam/access.js';
 import { poolArn, regionOfPoolId } from './domain/ids.js';
+import { Quotas } from './quotas.js';
 
 const CORS_HEADERS = {
   'Access-Control-Allow-Origin': '*',
@@ -189,7 +190,7 @@ export async function startServer(config: Config, existingStore?: Store, options
     ...runnerOptions,
   });
   // publicUrl is known once the server listens (port 0 picks one); set below, before any request.
-  const services = { store, delivery, config, secrets, keys: new SigningKeys(secrets), imports: runner, publicUrl: '', clock, accessKeys };
+  const services = { store, delivery, config, secrets, keys: new SigningKeys(secrets), imports: runner, publicUrl: '', clock, accessKeys, ...(config.quotas === 'cognito' ? { quotas: new Quotas() } : {}) };
 
   /** Authenticates an admin endpoint's request (a no-op without access keys); `poolId` picks the resource. */
   const admin = (req: http.IncomingMessage, url: string, action: string, poolId: string | undefined): Promise<AdminAuth> =>
@@ -321,6 +322,7 @@ export async function startServer(config: Config, existingStore?: Store, options
           method: 'POST',
           rawUrl: url,
           headers: req.headers,
+          caller: { ip: req.socket.remoteAddress ?? 'unknown', userAgent: req.headers['user-agent'] },
         },
         services,
         (e) => logError('unhandled error in operation', e),

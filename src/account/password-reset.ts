@@ -2,6 +2,7 @@
  * Self-service password reset, for the API (ForgotPassword, ConfirmForgotPassword) and the hosted
  * pages (/forgotPassword, /confirmForgotPassword).
  */
+import { recordAuthEvent } from '../domain/auth-events.js';
 import type { ConfirmForgotPasswordRequest, ForgotPasswordRequest } from '@aws-sdk/client-cognito-identity-provider';
 import { codeExpired, codeMismatch, consumeCode, issueCode } from '../domain/codes.js';
 import { passwordFields } from '../domain/credentials.js';
@@ -42,7 +43,10 @@ export async function forgotPassword(ctx: Ctx, client: ClientRecord, pool: PoolR
   }
   const code = await issueCode(ctx.store, pool.id, user.usernameKey, 'FORGOT_PASSWORD', ctx.now);
   if (input.ClientMetadata) ctx.clientMetadata = input.ClientMetadata;
-  return { CodeDeliveryDetails: await sendCode(ctx, pool, user, channel, 'FORGOT_PASSWORD', code, { clientId: client.id }) };
+  const details = await sendCode(ctx, pool, user, channel, 'FORGOT_PASSWORD', code, { clientId: client.id });
+  // The reset is under way until ConfirmForgotPassword (a Pass event of its own).
+  await recordAuthEvent(ctx, pool, user, 'ForgotPassword', 'InProgress');
+  return { CodeDeliveryDetails: details };
 }
 
 /** The reset of a user created by UserMigration had nowhere to send its code. */
@@ -99,6 +103,7 @@ export async function confirmForgotPassword(ctx: Ctx, client: ClientRecord, pool
     return next;
   });
   if (input.ClientMetadata) ctx.clientMetadata = input.ClientMetadata;
+  await recordAuthEvent(ctx, pool, saved, 'ForgotPassword', 'Pass');
   await postConfirmation(ctx, pool, client.id, saved, 'PostConfirmation_ConfirmForgotPassword');
   return {};
 }

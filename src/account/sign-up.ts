@@ -3,6 +3,7 @@
  * ResendConfirmationCode) and the hosted pages (/signup, /confirm, /resendCode, the confirmation
  * link): each takes the app client and pool the request names, and the request's members.
  */
+import { recordAuthEvent } from '../domain/auth-events.js';
 import type { AttributeType, ConfirmSignUpRequest, ResendConfirmationCodeRequest, SignUpRequest } from '@aws-sdk/client-cognito-identity-provider';
 import { checkClientMayWrite, checkRequired, checkValues, toMap } from '../domain/attributes.js';
 import { checkCode, codeMismatch, issueCode, useCode } from '../domain/codes.js';
@@ -86,6 +87,7 @@ export async function signUp(ctx: Ctx, client: ClientRecord, pool: PoolRecord, i
     updatedAt: ctx.now,
   };
   await ctx.store.transaction((tx) => insertUser(tx, pool, user, { existsMessage: 'User already exists', now: ctx.now }));
+  await recordAuthEvent(ctx, pool, user, 'SignUp', 'Pass');
   if (auto.autoConfirmUser) {
     // Confirmed by PreSignUp: no code, and PostConfirmation runs as for a confirmation.
     await postConfirmation(ctx, pool, client.id, user, 'PostConfirmation_ConfirmSignUp');
@@ -147,5 +149,7 @@ export async function resendConfirmationCode(ctx: Ctx, client: ClientRecord, poo
   if (!channel) throw errors.invalidParameter('There is no auto-verified email or phone_number to send a confirmation code to.');
   const code = await issueCode(ctx.store, pool.id, user.usernameKey, 'SIGN_UP', ctx.now);
   if (input.ClientMetadata) ctx.clientMetadata = input.ClientMetadata;
-  return { CodeDeliveryDetails: await sendCode(ctx, pool, user, channel, 'RESEND_CODE', code, { clientId: client.id, link: { publicUrl: ctx.publicUrl, clientId: client.id } }) };
+  const details = await sendCode(ctx, pool, user, channel, 'RESEND_CODE', code, { clientId: client.id, link: { publicUrl: ctx.publicUrl, clientId: client.id } });
+  await recordAuthEvent(ctx, pool, user, 'ResendCode', 'Pass');
+  return { CodeDeliveryDetails: details };
 }

@@ -4,7 +4,7 @@
  * (client_secret_post); public clients send only client_id. Secrets compared in constant time,
  * never hashed slowly (they are 256-bit random values).
  */
-import { timingSafeEqual } from 'node:crypto';
+import { isClientSecret } from '../domain/client-secrets.js';
 import type { Ctx } from '../operations/context.js';
 import type { ClientRecord, PoolRecord } from '../store/types.js';
 import { offDomain, type HostedRequest } from './http.js';
@@ -42,13 +42,12 @@ export async function authenticateClient(ctx: Ctx, req: HostedRequest): Promise<
   const found = /^[\w+]+$/.test(id) && id.length <= 128 ? await ctx.store.reads.clientWithPool(id) : undefined;
   if (!found || offDomain(req, found.pool.id)) return { ok: false, error: 'invalid_client', description: 'Client authentication failed.' };
   const { client } = found;
-  if (client.secret === null) {
+  if (client.secrets.length === 0) {
     if (secret) return { ok: false, error: 'invalid_client', description: 'The client has no secret, but one was sent.' };
     return { ok: true, ...found, secretGiven: false };
   }
   if (!secret) return { ok: false, error: 'invalid_client', description: 'The client has a secret: authenticate with it.' };
-  const a = Buffer.from(client.secret);
-  const b = Buffer.from(secret);
-  if (a.length !== b.length || !timingSafeEqual(a, b)) return { ok: false, error: 'invalid_client', description: 'Client authentication failed.' };
+  // Any of the client's secrets (two during a rotation).
+  if (!isClientSecret(client, secret)) return { ok: false, error: 'invalid_client', description: 'Client authentication failed.' };
   return { ok: true, ...found, secretGiven: true };
 }

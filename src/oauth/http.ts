@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Services } from '../protocol/dispatch.js';
+import type { Caller } from '../domain/auth-events.js';
 import type { Ctx } from '../operations/context.js';
 
 export interface HostedRequest {
@@ -86,8 +87,8 @@ export function single(params: URLSearchParams, name: string): string | undefine
 }
 
 /** The context the sign-in code runs with, for one hosted request. */
-export function hostedCtx(s: Services, region: string): Ctx {
-  return { ...s, region, requestId: randomUUID(), now: s.clock() };
+export function hostedCtx(s: Services, region: string, caller?: Caller): Ctx {
+  return { ...s, region, requestId: randomUUID(), now: s.clock(), ...(caller ? { caller } : {}) };
 }
 
 /** A URL with parameters added to its query (`?`) or, for implicit-flow tokens, its fragment (`#`). */

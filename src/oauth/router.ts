@@ -105,7 +105,7 @@ export async function handleHosted(s: Services, req: http.IncomingMessage, path:
     domainPoolId: (await domainOfHost(s, req.headers.host))?.poolId,
   };
   try {
-    return await endpoint.run(hostedCtx(s, region), hreq);
+    return await endpoint.run(hostedCtx(s, region, { ip: req.socket.remoteAddress ?? 'unknown', userAgent: req.headers['user-agent'] }), hreq);
   } catch (e) {
     if (isCognitoError(e) && e.status === 400) {
       return endpoint.json ? json(400, { error: 'invalid_request', error_description: e.message }) : page(400, errorPage('Something went wrong', e.message));

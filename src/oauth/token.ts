@@ -103,7 +103,13 @@ export async function token(ctx: Ctx, req: HostedRequest): Promise<HostedRespons
     }
   }
 
-  // client_credentials: machine to machine, with the client's custom scopes.
+  // client_credentials: machine to machine, with the client's custom scopes (quota category ClientAuthentication).
+  try {
+    ctx.quotas?.take('ClientAuthentication', ctx.region, ctx.now);
+  } catch (e) {
+    if (isCognitoError(e)) return json(429, { error: 'too_many_requests', error_description: e.message });
+    throw e;
+  }
   if (client.secret === null) return oauthError('invalid_client', 'client_credentials needs a client with a secret.');
   if (!oauthClient || !flows.includes('client_credentials')) return oauthError('unauthorized_client');
   const existing = await ctx.store.resourceServers.scopesOf(pool.id);

@@ -4,6 +4,8 @@ import type { Store } from '../store/types.js';
 import type { Delivery } from '../delivery/types.js';
 import type { Secrets } from '../domain/secrets.js';
 import type { SigningKeys } from '../domain/keys.js';
+import type { Caller } from '../domain/auth-events.js';
+import type { Quotas } from '../quotas.js';
 
 export interface Ctx {
   store: Store;
@@ -28,6 +30,10 @@ export interface Ctx {
    * model's InitiateAuth text: it reaches only pre sign-up, pre authentication and user migration).
    */
   signInValidationData?: Record<string, string>;
+  /** Who made the request (IP address, User-Agent), for auth events (domain/auth-events.ts). */
+  caller?: Caller;
+  /** The request quotas (--quotas cognito), for the hosted token endpoint's own categories. */
+  quotas?: Quotas;
   /** Epoch milliseconds at the start of the request. */
   now: number;
 }

@@ -15,11 +15,15 @@ import { UntagResource } from './pools/UntagResource.js';
 import { ListTagsForResource } from './pools/ListTagsForResource.js';
 import { SetUserPoolMfaConfig } from './pools/SetUserPoolMfaConfig.js';
 import { GetUserPoolMfaConfig } from './pools/GetUserPoolMfaConfig.js';
+import { GetSigningCertificate } from './pools/GetSigningCertificate.js';
 import { CreateUserPoolClient } from './clients/CreateUserPoolClient.js';
 import { DescribeUserPoolClient } from './clients/DescribeUserPoolClient.js';
 import { UpdateUserPoolClient } from './clients/UpdateUserPoolClient.js';
 import { DeleteUserPoolClient } from './clients/DeleteUserPoolClient.js';
 import { ListUserPoolClients } from './clients/ListUserPoolClients.js';
+import { AddUserPoolClientSecret } from './clients/AddUserPoolClientSecret.js';
+import { DeleteUserPoolClientSecret } from './clients/DeleteUserPoolClientSecret.js';
+import { ListUserPoolClientSecrets } from './clients/ListUserPoolClientSecrets.js';
 import { AdminCreateUser } from './users/AdminCreateUser.js';
 import { AdminGetUser } from './users/AdminGetUser.js';
 import { AdminDeleteUser } from './users/AdminDeleteUser.js';
@@ -89,6 +93,11 @@ import { AdminGetDevice } from './devices/AdminGetDevice.js';
 import { AdminListDevices } from './devices/AdminListDevices.js';
 import { AdminForgetDevice } from './devices/AdminForgetDevice.js';
 import { AdminUpdateDeviceStatus } from './devices/AdminUpdateDeviceStatus.js';
+import { AdminListUserAuthEvents } from './security/AdminListUserAuthEvents.js';
+import { AdminUpdateAuthEventFeedback } from './security/AdminUpdateAuthEventFeedback.js';
+import { UpdateAuthEventFeedback } from './security/UpdateAuthEventFeedback.js';
+import { DescribeRiskConfiguration } from './security/DescribeRiskConfiguration.js';
+import { SetRiskConfiguration } from './security/SetRiskConfiguration.js';
 
 export const operations: Record<string, Handler> = {
   // pools/
@@ -103,12 +112,16 @@ export const operations: Record<string, Handler> = {
   ListTagsForResource,
   SetUserPoolMfaConfig,
   GetUserPoolMfaConfig,
+  GetSigningCertificate,
   // clients/
   CreateUserPoolClient,
   DescribeUserPoolClient,
   UpdateUserPoolClient,
   DeleteUserPoolClient,
   ListUserPoolClients,
+  AddUserPoolClientSecret,
+  DeleteUserPoolClientSecret,
+  ListUserPoolClientSecrets,
   // users/ (administrator operations)
   AdminCreateUser,
   AdminGetUser,
@@ -188,4 +201,10 @@ export const operations: Record<string, Handler> = {
   AdminListDevices,
   AdminForgetDevice,
   AdminUpdateDeviceStatus,
+  // security/ (advanced security: auth events and risk configurations)
+  AdminListUserAuthEvents,
+  AdminUpdateAuthEventFeedback,
+  UpdateAuthEventFeedback,
+  DescribeRiskConfiguration,
+  SetRiskConfiguration,
 };

@@ -15,6 +15,8 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { AccessKey, KeyRing } from '../iam/keys.js';
 import { hasSignature, verifySigV4 } from '../iam/sigv4.js';
 import { authorize, resourceOf } from '../iam/access.js';
+import { callerFromInput, type Caller } from '../domain/auth-events.js';
+import type { Quotas } from '../quotas.js';
 
 const TARGET_PREFIX = 'AWSCognitoIdentityProviderService.';
 
@@ -41,6 +43,8 @@ export interface ApiRequest {
   /** The request target as received (path and query): a presigned URL's signature is in the query. */
   rawUrl?: string;
   headers?: IncomingHttpHeaders;
+  /** The client's address and User-Agent (auth events). */
+  caller?: Caller;
 }
 
 export interface ApiResult {
@@ -107,6 +111,8 @@ export interface Services {
   clock: () => number;
   /** The configured access keys; undefined = none (development: nothing is checked). */
   accessKeys?: KeyRing | undefined;
+  /** The request quotas of --quotas cognito (src/quotas.ts); absent when off. */
+  quotas?: Quotas;
 }
 
 /** The X-Amz-Target of a presigned URL (@smithy/signature-v4's presign moves x-amz-* headers into the query). */
@@ -162,6 +168,8 @@ export async function handleApi(req: ApiRequest, services: Services, log: (e: un
     validateInput(name, input);
     region ??= regionFromAuthorization(req.authorization) ?? regionFromPoolId(input.UserPoolId) ?? config.region;
     if (key) authorize(key, `cognito-idp:${name}`, resourceOf(input, region, config.accountId), config.accountId);
+    const now = services.clock();
+    services.quotas?.takeOperation(name, region, now);
     const output = await handler(input, {
       store: services.store,
       delivery: services.delivery,
@@ -172,7 +180,8 @@ export async function handleApi(req: ApiRequest, services: Services, log: (e: un
       publicUrl: services.publicUrl,
       region,
       requestId,
-      now: services.clock(),
+      caller: callerFromInput(req.caller, input),
+      now,
     });
     return { status: 200, body: JSON.stringify(output), operation, errorType: undefined, region, requestId, key: key?.name };
   } catch (e) {

@@ -119,6 +119,7 @@ export const errors = {
   featureUnavailableInTier: make('FeatureUnavailableInTierException'),
   usernameExists: make('UsernameExistsException'),
   userNotFound: make('UserNotFoundException'),
+  userPoolAddOnNotEnabled: make('UserPoolAddOnNotEnabledException'),
   aliasExists: make('AliasExistsException'),
   invalidPassword: make('InvalidPasswordException'),
   userNotConfirmed: make('UserNotConfirmedException'),

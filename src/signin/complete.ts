@@ -11,6 +11,7 @@ import type { Ctx } from '../operations/context.js';
 import type { ClientRecord, PoolRecord, UserRecord } from '../store/types.js';
 import { clearFailures, hasFailures } from './gate.js';
 import { hooks, tokenSource, type TokenGenerationSource } from './hooks.js';
+import { signInPassed } from './events.js';
 import type { Channel, Factor, SignedIn } from './types.js';
 
 /** What a hosted (OAuth) sign-in grants: its scopes, the authorize request's nonce, when the user signed in. */
@@ -65,6 +66,7 @@ export async function issueTokens(
 /** Every step has passed: the sign-in ends here, on every channel. */
 export async function complete(ctx: Ctx, pool: PoolRecord, client: ClientRecord, channel: Channel, user: UserRecord, factors: Factor[], deviceKey?: string): Promise<SignedIn> {
   await hooks.postAuthentication({ ctx, pool, client, user, channel, factors });
+  await signInPassed(ctx, pool, user, factors);
   if (channel === 'hosted') {
     if (hasFailures(user)) await ctx.store.transaction((tx) => clearFailures(tx, pool, user));
     return { kind: 'signedIn', user, factors };

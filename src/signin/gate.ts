@@ -9,6 +9,7 @@ import { errors } from '../protocol/errors.js';
 import type { Ctx } from '../operations/context.js';
 import type { ClientRecord, PoolRecord, UserExtra, UserRecord } from '../store/types.js';
 import { hidesUsers } from '../domain/client-settings.js';
+import { signInFailed } from './events.js';
 
 export type Bar = 'disabled' | 'unconfirmed' | 'reset-required' | 'locked';
 
@@ -65,8 +66,12 @@ export async function failed(ctx: Ctx, pool: PoolRecord, user: UserRecord): Prom
   throw incorrect();
 }
 
-/** Counts a wrong proof (password, SRP, MFA code) toward the lockout, in its own transaction. */
-export async function countFailure(ctx: Ctx, pool: PoolRecord, user: UserRecord): Promise<void> {
+/**
+ * Counts a wrong proof (password, SRP, MFA code) toward the lockout, in its own transaction, and
+ * records the failed sign-in (auth events; `step`: which proof was wrong).
+ */
+export async function countFailure(ctx: Ctx, pool: PoolRecord, user: UserRecord, step: 'Password' | 'Mfa' = 'Password'): Promise<void> {
+  await signInFailed(ctx, pool, user, step);
   await ctx.store.transaction(async (tx) => {
     const u = await tx.users.get(pool.id, user.usernameKey, { forUpdate: true });
     if (!u) return;

@@ -119,7 +119,7 @@ export async function codeFactor(
     throw errors.notAuthorized('Invalid session for the user.');
   }
   if (!ok) {
-    await countFailure(ctx, pool, user);
+    await countFailure(ctx, pool, user, 'Mfa');
     await restore();
     throw mfaCodeMismatch();
   }

@@ -23,6 +23,8 @@ import { ResourceServerRepo } from './repos/resource-servers.js';
 import { DomainRepo } from './repos/domains.js';
 import { ReadRepo } from './repos/reads.js';
 import { DeviceRepo } from './repos/devices.js';
+import { CertificateRepo } from './repos/certificates.js';
+import { AuthEventRepo } from './repos/auth-events.js';
 import { kyselyRunner, type ReadRunner } from './prepared.js';
 
 export class KyselyStore implements Store {
@@ -40,6 +42,8 @@ export class KyselyStore implements Store {
   readonly resourceServers: ResourceServerRepo;
   readonly domains: DomainRepo;
   readonly devices: DeviceRepo;
+  readonly certificates: CertificateRepo;
+  readonly authEvents: AuthEventRepo;
   readonly reads: ReadRepo;
 
   /** `run` runs the prepared reads (store/prepared.ts); by default through Kysely's connection handling. */
@@ -65,6 +69,8 @@ export class KyselyStore implements Store {
     this.resourceServers = new ResourceServerRepo(db, kind);
     this.domains = new DomainRepo(db, kind);
     this.devices = new DeviceRepo(db, kind);
+    this.certificates = new CertificateRepo(db);
+    this.authEvents = new AuthEventRepo(db);
     this.reads = new ReadRepo(run);
   }
 

@@ -415,6 +415,46 @@ const migrations = (kind: 'sqlite' | 'postgres'): Record<string, Migration> => (
       await db.schema.alterTable('token_families').addColumn('device_key', 'text').execute();
     },
   },
+  '0011_secrets_certificates_events': {
+    async up(db: Kysely<any>) {
+      // Every secret of a client (client secret rotation: at most two), JSON [{id, value, createdAt}]
+      // oldest first; null for the clients made before, whose only secret is the `secret` column.
+      // `secret` stays the client's current secret (the oldest), in step with the list.
+      await db.schema.alterTable('user_pool_clients').addColumn('secrets', 'text').execute();
+      // The pool's X.509 signing certificate (GetSigningCertificate; the SAML service provider's),
+      // its private key sealed with the master key. Made on first use, one per pool.
+      await db.schema
+        .createTable('pool_certificates')
+        .addColumn('pool_id', 'text', (c) => c.primaryKey().references('user_pools.id').onDelete('cascade'))
+        .addColumn('certificate', 'text', (c) => c.notNull())
+        .addColumn('private_key', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      // Auth events of advanced security (threat protection): the event as JSON (its wire shape but
+      // the feedback), the feedback apart. Read newest first by (created_at, event_id).
+      await db.schema
+        .createTable('auth_events')
+        .addColumn('pool_id', 'text', (c) => c.notNull())
+        .addColumn('username_key', 'text', (c) => c.notNull())
+        .addColumn('event_id', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('event', 'text', (c) => c.notNull())
+        .addColumn('feedback', 'text')
+        .addPrimaryKeyConstraint('auth_events_pk', ['pool_id', 'username_key', 'event_id'])
+        .addForeignKeyConstraint('auth_events_user', ['pool_id', 'username_key'], 'users', ['pool_id', 'username_key'], (c) => c.onDelete('cascade'))
+        .execute();
+      await db.schema.createIndex('auth_events_time').on('auth_events').columns(['pool_id', 'username_key', 'created_at', 'event_id']).execute();
+      // Risk configurations (SetRiskConfiguration): the pool's (client_id '') and each client's.
+      await db.schema
+        .createTable('risk_configurations')
+        .addColumn('pool_id', 'text', (c) => c.notNull().references('user_pools.id').onDelete('cascade'))
+        .addColumn('client_id', 'text', (c) => c.notNull())
+        .addColumn('config', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('risk_configurations_pk', ['pool_id', 'client_id'])
+        .execute();
+    },
+  },
 });
 
 /**

@@ -17,6 +17,8 @@ export interface UserPoolClientsTable {
   created_at: number;
   updated_at: number;
   settings: string;
+  /** JSON [{id, value, createdAt}] of every secret, oldest first; null: the one `secret` (0011). */
+  secrets: string | null;
 }
 
 export interface UsersTable {
@@ -221,6 +223,34 @@ export interface ImportPendingTable {
   lines: string;
 }
 
+export interface PoolCertificatesTable {
+  pool_id: string;
+  /** PEM. */
+  certificate: string;
+  /** Sealed PKCS#8 PEM. */
+  private_key: string;
+  created_at: number;
+}
+
+export interface AuthEventsTable {
+  pool_id: string;
+  username_key: string;
+  event_id: string;
+  created_at: number;
+  /** JSON of the AuthEvent (store/repos/auth-events.ts), without its feedback. */
+  event: string;
+  /** JSON {value, provider, at}, null until feedback is given. */
+  feedback: string | null;
+}
+
+export interface RiskConfigurationsTable {
+  pool_id: string;
+  /** '' for the pool's own configuration. */
+  client_id: string;
+  config: string;
+  updated_at: number;
+}
+
 export interface Database {
   user_pools: UserPoolsTable;
   user_pool_clients: UserPoolClientsTable;
@@ -242,4 +272,7 @@ export interface Database {
   user_pool_domains: UserPoolDomainsTable;
   import_pending: ImportPendingTable;
   devices: DevicesTable;
+  pool_certificates: PoolCertificatesTable;
+  auth_events: AuthEventsTable;
+  risk_configurations: RiskConfigurationsTable;
 }

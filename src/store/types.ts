@@ -4,6 +4,7 @@
  */
 import type { PoolSettings } from '../domain/pool-settings.js';
 import type { ClientSettings } from '../domain/client-settings.js';
+import type { ClientSecretEntry } from '../domain/client-secrets.js';
 import type { PoolRepo } from './repos/pools.js';
 import type { ClientRepo } from './repos/clients.js';
 import type { UserRepo } from './repos/users.js';
@@ -20,6 +21,8 @@ import type { DomainRepo } from './repos/domains.js';
 import type { ReadRepo } from './repos/reads.js';
 import type { UserMfa } from '../domain/mfa.js';
 import type { DeviceRepo } from './repos/devices.js';
+import type { CertificateRepo } from './repos/certificates.js';
+import type { AuthEventRepo } from './repos/auth-events.js';
 
 export interface PoolRecord {
   id: string;
@@ -36,7 +39,10 @@ export interface ClientRecord {
   id: string;
   poolId: string;
   name: string;
+  /** The current secret (the oldest of `secrets`), null for a public client. */
   secret: string | null;
+  /** Every secret the client holds, oldest first: one, or two during a rotation (domain/client-secrets.ts). */
+  secrets: ClientSecretEntry[];
   createdAt: number;
   updatedAt: number;
   settings: ClientSettings;
@@ -187,6 +193,9 @@ export interface Store {
   readonly resourceServers: ResourceServerRepo;
   readonly domains: DomainRepo;
   readonly devices: DeviceRepo;
+  readonly certificates: CertificateRepo;
+  /** Auth events and risk configurations (advanced security). */
+  readonly authEvents: AuthEventRepo;
   /** The hot reads as prepared statements: one statement each (repos/reads.ts). */
   readonly reads: ReadRepo;
 }

@@ -2,6 +2,7 @@ import type { CreateUserPoolClientRequest } from '@aws-sdk/client-cognito-identi
 import { buildClientSettings } from '../../domain/client-settings.js';
 import { newClientId, newClientSecret } from '../../domain/ids.js';
 import { errors } from '../../protocol/errors.js';
+import { secretIdOf } from '../../domain/client-secrets.js';
 import type { Ctx } from '../context.js';
 import { loadPool } from '../pools/shared.js';
 import { poolContext, renderClient } from './shared.js';
@@ -14,11 +15,13 @@ export async function CreateUserPoolClient(input: CreateUserPoolClientRequest, c
   const pool = await loadPool(ctx.store, UserPoolId!);
   const secret = ClientSecret ?? (GenerateSecret ? newClientSecret() : null);
   const settings = buildClientSettings(rest, secret !== null, await poolContext(ctx.store, pool), 'creating');
+  const id = newClientId();
   const client = {
-    id: newClientId(),
+    id,
     poolId: pool.id,
     name: ClientName!,
     secret,
+    secrets: secret === null ? [] : [{ id: secretIdOf(id, ctx.now), value: secret, createdAt: ctx.now }],
     createdAt: ctx.now,
     updatedAt: ctx.now,
     settings,

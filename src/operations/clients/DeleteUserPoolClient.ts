@@ -8,5 +8,7 @@ export async function DeleteUserPoolClient(input: DeleteUserPoolClientRequest, c
   if (!(await ctx.store.clients.delete(pool.id, input.ClientId!))) {
     throw errors.resourceNotFound(`User pool client ${input.ClientId} does not exist.`);
   }
+  // Its own risk configuration goes with it.
+  await ctx.store.authEvents.deleteRisk(pool.id, input.ClientId!);
   return {};
 }

@@ -1,4 +1,5 @@
 import type { ChangePasswordRequest } from '@aws-sdk/client-cognito-identity-provider';
+import { recordAuthEvent } from '../../domain/auth-events.js';
 import { passwordFields } from '../../domain/credentials.js';
 import { checkPassword, verifyPassword } from '../../domain/passwords.js';
 import { errors } from '../../protocol/errors.js';
@@ -11,6 +12,7 @@ export async function ChangePassword(input: ChangePasswordRequest, ctx: Ctx) {
   const { pool, user } = await authorize(ctx, input.AccessToken!);
   if (input.PreviousPassword === undefined) throw errors.invalidParameter('PreviousPassword is required to change the password.');
   if (!user.passwordHash || !(await verifyPassword(user.passwordHash, input.PreviousPassword))) {
+    await recordAuthEvent(ctx, pool, user, 'PasswordChange', 'Fail', [{ ChallengeName: 'Password', ChallengeResponse: 'Failure' }]);
     throw errors.notAuthorized('Incorrect username or password.');
   }
   checkPassword(input.ProposedPassword!, pool.settings);
@@ -19,5 +21,6 @@ export async function ChangePassword(input: ChangePasswordRequest, ctx: Ctx) {
     const u = await lockUser(tx, pool, user.username);
     await saveUser(tx, pool, { ...u, ...fields, updatedAt: ctx.now }, { now: ctx.now });
   });
+  await recordAuthEvent(ctx, pool, user, 'PasswordChange', 'Pass', [{ ChallengeName: 'Password', ChallengeResponse: 'Success' }]);
   return {};
 }

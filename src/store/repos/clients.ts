@@ -2,13 +2,14 @@
 import type { Db } from '../db.js';
 import type { Database } from '../schema.js';
 import type { ClientRecord } from '../types.js';
+import { secretsOfRow } from '../../domain/client-secrets.js';
 
 /** Parsed settings by client id, reused while the row is unchanged (as pools.ts does for pools). */
-const parsed = new Map<string, { text: string; record: ClientRecord }>();
+const parsed = new Map<string, { text: string; secrets: string | null; record: ClientRecord }>();
 
 export function toClient(r: Database['user_pool_clients']): ClientRecord {
   const hit = parsed.get(r.id);
-  if (hit && hit.text === r.settings && hit.record.updatedAt === Number(r.updated_at) && hit.record.secret === r.secret && hit.record.name === r.name) {
+  if (hit && hit.text === r.settings && hit.record.updatedAt === Number(r.updated_at) && hit.record.secret === r.secret && hit.secrets === r.secrets && hit.record.name === r.name) {
     return hit.record;
   }
   const record: ClientRecord = {
@@ -16,12 +17,13 @@ export function toClient(r: Database['user_pool_clients']): ClientRecord {
     poolId: r.pool_id,
     name: r.name,
     secret: r.secret,
+    secrets: secretsOfRow(r.id, r.secret, r.secrets ?? null, Number(r.created_at)),
     createdAt: Number(r.created_at),
     updatedAt: Number(r.updated_at),
     settings: JSON.parse(r.settings),
   };
   if (parsed.size > 10_000) parsed.clear();
-  parsed.set(r.id, { text: r.settings, record });
+  parsed.set(r.id, { text: r.settings, secrets: r.secrets ?? null, record });
   return record;
 }
 
@@ -39,6 +41,7 @@ export class ClientRepo {
         created_at: c.createdAt,
         updated_at: c.updatedAt,
         settings: JSON.stringify(c.settings),
+        secrets: c.secrets.length ? JSON.stringify(c.secrets) : null,
       })
       .execute();
   }
@@ -54,6 +57,20 @@ export class ClientRepo {
     const r = await this.db
       .updateTable('user_pool_clients')
       .set({ name: c.name, updated_at: c.updatedAt, settings: JSON.stringify(c.settings) })
+      .where('id', '=', c.id)
+      .where('pool_id', '=', c.poolId)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  /**
+   * Replaces the client's secrets (the row read forUpdate in the same transaction); `secret`
+   * follows: the oldest of them.
+   */
+  async setSecrets(c: ClientRecord): Promise<boolean> {
+    const r = await this.db
+      .updateTable('user_pool_clients')
+      .set({ secret: c.secrets[0]?.value ?? null, secrets: JSON.stringify(c.secrets), updated_at: c.updatedAt })
       .where('id', '=', c.id)
       .where('pool_id', '=', c.poolId)
       .executeTakeFirst();

@@ -34,7 +34,7 @@ const USER_COLUMNS = [
 /** A user without its credentials (UserProfile). */
 const PROFILE_COLUMNS = USER_COLUMNS.filter((c) => c !== 'password_hash' && c !== 'password_updated_at' && c !== 'srp_verifier');
 const POOL_COLUMNS = ['id', 'region', 'name', 'created_at', 'updated_at', 'settings', 'tags'] as const;
-const CLIENT_COLUMNS = ['id', 'pool_id', 'name', 'secret', 'created_at', 'updated_at', 'settings'] as const;
+const CLIENT_COLUMNS = ['id', 'pool_id', 'name', 'secret', 'created_at', 'updated_at', 'settings', 'secrets'] as const;
 const FAMILY_COLUMNS = ['origin_jti', 'pool_id', 'client_id', 'username_key', 'auth_time', 'created_at', 'expires_at', 'revoked_at', 'scopes', 'device_key'] as const;
 
 /** `t.a AS pa, t.b AS pb, ...`: every result column named, the same on both dialects. */
@@ -92,7 +92,7 @@ const USER_BY_KEY = preparedRead('user_by_key_v2', `SELECT ${columns('u', USER_C
 const USER_BY_SUB = preparedRead('user_by_sub_v2', `SELECT ${columns('u', USER_COLUMNS)} FROM users u WHERE u.pool_id = ? AND u.sub = ?`);
 
 const CLIENT_WITH_POOL = preparedRead(
-  'client_with_pool_v1',
+  'client_with_pool_v2',
   `SELECT ${columns('c', CLIENT_COLUMNS)}, ${columns('p', POOL_COLUMNS, 'p_')}
      FROM user_pool_clients c JOIN user_pools p ON p.id = c.pool_id
     WHERE c.id = ?`,
@@ -100,7 +100,7 @@ const CLIENT_WITH_POOL = preparedRead(
 
 /** A client with its pool, and a sign-in with its user: both sides optional, always one row. */
 const ACCESS = preparedRead(
-  'access_v2',
+  'access_v3',
   `SELECT ${columns('c', CLIENT_COLUMNS, 'c_')}, ${columns('p', POOL_COLUMNS, 'p_')},
           ${columns('f', FAMILY_COLUMNS, 'f_')}, ${columns('u', USER_COLUMNS, 'u_')}
      FROM (SELECT 1 AS one) x
