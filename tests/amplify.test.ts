@@ -63,7 +63,7 @@ import {
 } from 'aws-amplify/auth';
 import { cognitoUserPoolsTokenProvider } from 'aws-amplify/auth/cognito';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
-import { adminFetch, backends, expectError, startTestServer, type TestServer } from './harness.js';
+import { adminAuthorization, adminFetch, backends, expectError, startTestServer, type TestServer } from './harness.js';
 import { lastCode as outboxCode } from './hosted.js';
 
 const execFileP = promisify(execFile);
@@ -654,7 +654,7 @@ for (const backend of await backends()) {
         const { URL_, POOL, CLIENT } = process.env;
         Amplify.configure({ Auth: { Cognito: { userPoolId: POOL, userPoolClientId: CLIENT, userPoolEndpoint: URL_ } } });
         const up = await signUp({ username: 'abe', password: '${PASSWORD}', options: { userAttributes: { email: 'abe@example.com' }, autoSignIn: true } });
-        const res = await adminFetch(URL_ + '/_incognito/messages?userPoolId=' + POOL + '&username=abe');
+        const res = await fetch(URL_ + '/_incognito/messages?userPoolId=' + POOL + '&username=abe', { headers: process.env.ADMIN_AUTH ? { authorization: process.env.ADMIN_AUTH } : {} });
         const { messages } = await res.json();
         const confirmed = await confirmSignUp({ username: 'abe', confirmationCode: messages[0].code });
         const signedIn = await autoSignIn();
@@ -665,7 +665,7 @@ for (const backend of await backends()) {
       `;
       const { stdout } = await execFileP(process.execPath, ['--input-type=module', '--no-warnings', '-e', app], {
         cwd: fileURLToPath(new URL('../..', import.meta.url)),
-        env: { ...process.env, URL_: t.url, POOL: poolId, CLIENT: clientId },
+        env: { ...process.env, URL_: t.url, POOL: poolId, CLIENT: clientId, ADMIN_AUTH: adminAuthorization(t.url) },
         timeout: 60_000,
       });
       const out = JSON.parse(stdout.trim().split('\n').pop()!);

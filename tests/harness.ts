@@ -105,11 +105,17 @@ function keyFor(url: string): { accessKeyId: string; secretAccessKey: string } |
  * server has an access key (useKey, or INCOGNITO_TEST_CREDENTIALS), plain otherwise.
  */
 export function adminFetch(url: string, init: RequestInit = {}): Promise<Response> {
-  const key = keyFor(url);
-  if (!key) return fetch(url, init);
+  const authorization = adminAuthorization(url);
+  if (!authorization) return fetch(url, init);
   const headers = new Headers(init.headers);
-  if (!headers.has('authorization')) headers.set('authorization', 'Basic ' + Buffer.from(`${key.accessKeyId}:${key.secretAccessKey}`).toString('base64'));
+  if (!headers.has('authorization')) headers.set('authorization', authorization);
   return fetch(url, { ...init, headers });
+}
+
+/** The HTTP Basic Authorization header of the server at `url`'s admin endpoints ('' without access keys). */
+export function adminAuthorization(url: string): string {
+  const key = keyFor(url);
+  return key ? 'Basic ' + Buffer.from(`${key.accessKeyId}:${key.secretAccessKey}`).toString('base64') : '';
 }
 
 export interface TestServer {
