@@ -157,7 +157,7 @@ const batchedText = new Map<string, { name: string; text: string }>();
  * ORDINALITY r(p1, ..., batch_i) CROSS JOIN LATERAL (<read>) b`. One statement whatever the
  * batch's size, so each connection prepares and plans it once.
  */
-function batched(q: PreparedRead): { name: string; text: string } {
+export function batched(q: PreparedRead): { name: string; text: string } {
   let b = batchedText.get(q.name);
   if (!b) {
     const n = (q.pg.match(/\$\d+/g) ?? []).length;
