@@ -105,6 +105,11 @@ for (const backend of await backends()) {
       // A sign-in (token family and refresh token) for every imported user, written as sign-ins write them.
       const now = Date.now();
       await store.transaction(async (tx) => {
+        // Two groups, every imported user of the plain pool a member of one.
+        for (const name of ['even', 'odd']) {
+          await tx.groups.insert({ poolId: plainPool, name, description: null, roleArn: null, precedence: null, createdAt: now, updatedAt: now });
+        }
+        for (let i = 0; i < USERS; i++) await tx.groups.addMember(plainPool, i % 2 ? 'odd' : 'even', `user${i}`);
         for (let i = 0; i < USERS; i++) {
           const originJti = `family-${i}`;
           const username = i % 2 ? `user${i}` : undefined;
@@ -132,24 +137,25 @@ for (const backend of await backends()) {
         ['a user by sub', HOT_READS.USER_BY_SUB, [emailPool, probe.sub], { pg: ['users_sub'], sqlite: ['users_sub'] }],
         ['a client with its pool (sign-in, token endpoint)', HOT_READS.CLIENT_WITH_POOL, [clientId], { pg: ['user_pool_clients_pkey', 'user_pools_pkey'], sqlite: [pk('user_pool_clients'), pk('user_pools')] }],
         ['an access token: client, pool, sign-in, user (GetUser)', HOT_READS.ACCESS, [clientId, probe.originJti], { pg: ['user_pool_clients_pkey', 'user_pools_pkey', 'token_families_pkey', 'users_pk'], sqlite: [pk('user_pool_clients'), pk('user_pools'), pk('token_families'), pk('users')] }],
+        ['the groups of a user (every token minted)', HOT_READS.GROUPS_OF_USER, [plainPool, 'user1501'], { pg: ['group_members_user', 'groups_pk'], sqlite: ['group_members_user', 'sqlite_autoindex_groups_1'] }],
         ['a refresh token, its sign-in and user (REFRESH_TOKEN_AUTH)', HOT_READS.REFRESH, [probe.refreshHash], { pg: ['refresh_tokens_pkey', 'token_families_pkey', 'users_pk'], sqlite: [pk('refresh_tokens'), pk('token_families'), pk('users')] }],
       ];
     }
 
     /**
      * The tables that grow with users and sign-ins must be read through the expected index, entered at
-     * a key. user_pools and user_pool_clients hold a row per pool or client (two or three here): a
+     * a key. user_pools, user_pool_clients and groups hold a row per pool, client or group (a few here): a
      * planner may read those whole, which is then the cheapest plan.
      */
     function assertPlan(what: string, plan: string, indexes: string[]) {
       const msg = `${what}:\n${plan}`;
-      const growing = indexes.filter((i) => !/user_pools|user_pool_clients/.test(i));
+      const growing = indexes.filter((i) => !/user_pools|user_pool_clients|^groups_pk|autoindex_groups_/.test(i));
       if (backend.name === 'sqlite') {
         for (const index of growing) assert.match(plan, new RegExp(`SEARCH \\w+ USING (COVERING )?INDEX ${index} \\(`), msg);
         assert.doesNotMatch(plan, /SCAN (?!CONSTANT ROW|x$|p\b|c\b)|TEMP B-TREE/m, msg);
       } else {
         for (const index of growing) assert.match(plan, new RegExp(`Index (Only )?Scan using ${index} on `), msg);
-        assert.doesNotMatch(plan, /Seq Scan on (users|user_aliases|token_families|refresh_tokens)\b|Bitmap|Sort Key: .*username_key/, msg);
+        assert.doesNotMatch(plan, /Seq Scan on (users|user_aliases|token_families|refresh_tokens|group_members)\b|Bitmap|Sort Key: .*username_key/, msg);
         // Every index read of a user is entered at its key, not scanned for the pool.
         assert.doesNotMatch(plan, /using (users_enabled|users_status|user_aliases_user) /, msg);
       }

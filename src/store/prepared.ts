@@ -35,13 +35,14 @@ export interface PreparedRead {
 }
 
 /**
- * A read written with `?` placeholders (and no `?` anywhere else: no string literal holds one). Every
+ * A read written with `?` placeholders (and no `?` anywhere else: no string literal holds one);
+ * `pgSql`, the same read as PostgreSQL should run it when that differs (the same parameters). Every
  * parameter is text (or null): PostgreSQL batches reads by passing each parameter as a text[].
  */
-export function preparedRead(name: string, sql: string): PreparedRead {
+export function preparedRead(name: string, sql: string, pgSql: string = sql): PreparedRead {
   const text = sql.replace(/\s+/g, ' ').trim();
   let n = 0;
-  return { name: `incognito_${name}`, sqlite: text, pg: text.replace(/\?/g, () => `$${++n}`) };
+  return { name: `incognito_${name}`, sqlite: text, pg: pgSql.replace(/\s+/g, ' ').trim().replace(/\?/g, () => `$${++n}`) };
 }
 
 /** Runs a prepared read; rows as the driver returns them (the same shapes Kysely returned). */

@@ -9,9 +9,10 @@
  */
 import type { Database } from '../schema.js';
 import { preparedRead, type ReadRunner } from '../prepared.js';
-import type { ClientRecord, PoolRecord, UserProfile, UserRecord } from '../types.js';
+import type { ClientRecord, GroupRecord, PoolRecord, UserProfile, UserRecord } from '../types.js';
 import { toPool } from './pools.js';
 import { toClient } from './clients.js';
+import { toGroup } from './groups.js';
 import { toUser, toUserProfile, type ProfileRow } from './users.js';
 import type { RefreshTokenRecord, TokenFamily } from './tokens.js';
 
@@ -122,8 +123,26 @@ const REFRESH = preparedRead(
     WHERE t.token_hash = ?`,
 );
 
+/**
+ * A user's groups, by name (the cognito:groups claim of every token minted). Each group by its
+ * primary key, in a subquery the planner cannot merge into a join (OFFSET 0): on a table without
+ * statistics PostgreSQL otherwise read every group of the pool. Parameters: pool id, username key.
+ */
+const GROUPS_OF_USER_SELECT = `SELECT g.pool_id AS pool_id, g.name AS name, g.description AS description, g.role_arn AS role_arn,
+    g.precedence AS precedence, g.created_at AS created_at, g.updated_at AS updated_at`;
+const GROUPS_OF_USER = preparedRead(
+  'groups_of_user_v1',
+  `${GROUPS_OF_USER_SELECT}
+     FROM group_members m JOIN groups g ON g.pool_id = m.pool_id AND g.name = m.group_name
+    WHERE m.pool_id = ? AND m.username_key = ? ORDER BY m.group_name`,
+  `${GROUPS_OF_USER_SELECT}
+     FROM group_members m
+     CROSS JOIN LATERAL (SELECT * FROM groups WHERE pool_id = m.pool_id AND name = m.group_name OFFSET 0) g
+    WHERE m.pool_id = ? AND m.username_key = ? ORDER BY m.group_name`,
+);
+
 /** The hot reads by name, for tests/query-plans.test.ts (EXPLAIN of each). */
-export const HOT_READS = { POOL_AND_USERS, POOL_AND_PROFILE, USER_BY_ALIAS, USER_BY_KEY, USER_BY_SUB, CLIENT_WITH_POOL, ACCESS, REFRESH } as const;
+export const HOT_READS = { POOL_AND_USERS, POOL_AND_PROFILE, USER_BY_ALIAS, USER_BY_KEY, USER_BY_SUB, CLIENT_WITH_POOL, ACCESS, REFRESH, GROUPS_OF_USER } as const;
 
 /** A user a name may refer to: `via` '' = by its username key, else the alias kind; `viaKey` the key that matched. */
 export interface UserCandidate {
@@ -202,6 +221,11 @@ export class ReadRepo {
     const rows = await this.run<Database['user_pool_clients'] & PoolColumns>(CLIENT_WITH_POOL, [clientId]);
     const r = rows[0];
     return r && { client: toClient(r), pool: toPoolFromPrefixed(r) };
+  }
+
+  /** Every group of a user, by name (the groups claim of tokens). */
+  async groupsOfUser(poolId: string, usernameKey: string): Promise<GroupRecord[]> {
+    return (await this.run<Database['groups']>(GROUPS_OF_USER, [poolId, usernameKey])).map(toGroup);
   }
 
   /** A refresh token by its hash, with its sign-in and user; undefined when unknown. */
