@@ -88,7 +88,8 @@ export function scopedAttributes(client: ClientRecord, attrs: Record<string, str
  * cognito:preferred_role claim isn't set in users' tokens").
  */
 export async function groupClaims(store: Store, user: UserRecord): Promise<Record<string, unknown>> {
-  const groups = await store.groups.listForUser(user.poolId, user.usernameKey, undefined, 10_000);
+  // A prepared read (store/repos/reads.ts): one round trip, batched with other requests' on PostgreSQL.
+  const groups = await store.reads.groupsOfUser(user.poolId, user.usernameKey);
   if (!groups.length) return {};
   const out: Record<string, unknown> = { 'cognito:groups': groups.map((g) => g.name) };
   const withRoles = groups.filter((g) => g.roleArn);

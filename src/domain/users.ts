@@ -112,11 +112,14 @@ function aliasKinds(pool: UsernameRules): string[] {
 async function byAliasOrSub(store: Store, pool: UsernameRules, name: string): Promise<UserRecord | undefined> {
   const kinds = aliasKinds(pool);
   if (kinds.length) {
-    // One statement for every kind (store.reads looks up the name and its lower-case form).
-    const holders = await store.reads.byAlias(pool.id, name);
+    // Each kind's value key, looked up together (one statement on PostgreSQL); the first kind wins.
+    const holders = await store.reads.byAliases(
+      pool.id,
+      kinds.map((kind) => ({ kind, valueKey: aliasKey(pool, kind, name) })),
+    );
     for (const kind of kinds) {
-      const valueKey = aliasKey(pool, kind, name);
-      for (const h of holders) if (h.via === kind && h.viaKey === valueKey) return h.user;
+      const h = holders.find((c) => c.via === kind);
+      if (h) return h.user;
     }
   }
   if (UUID.test(name)) return store.reads.userBySub(pool.id, name.toLowerCase());

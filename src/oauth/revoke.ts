@@ -19,7 +19,7 @@ export async function revoke(ctx: Ctx, req: HostedRequest): Promise<HostedRespon
     return json(400, { error: 'invalid_request', error_description: 'Token revocation is not enabled for this client.' });
   }
   if (looksLikeJwt(token)) return json(400, { error: 'unsupported_token_type', error_description: 'Only refresh tokens can be revoked.' });
-  const found = await ctx.store.tokens.refresh(hashToken(token));
+  const found = await ctx.store.reads.refresh(hashToken(token));
   if (found) {
     if (found.family.clientId !== client.id) return json(400, { error: 'invalid_request', error_description: 'The token was not issued to this client.' });
     await ctx.store.tokens.revokeFamily(found.family.originJti, ctx.now);

@@ -23,7 +23,7 @@ export async function refreshAuth(
   /** The DEVICE_KEY (DeviceKey) sent with the refresh token. */
   deviceKey?: string,
 ): Promise<{ user: UserRecord; tokens: object }> {
-  const found = await ctx.store.tokens.refresh(hashToken(token));
+  const found = await ctx.store.reads.refresh(hashToken(token));
   if (!found || found.family.clientId !== client.id) throw errors.notAuthorized('Invalid Refresh Token');
   // A sign-in bound to a device (device tracking) refreshes only with that device's key: "With
   // device tracking, these tokens are linked to a single device. If a refresh token is used on any

@@ -3,7 +3,7 @@
  * Each table family has its repository in repos/; a transaction hands out the same repositories
  * bound to the transaction.
  */
-import type { Kysely } from 'kysely';
+import { CompiledQuery, type Kysely } from 'kysely';
 import type { Db } from './db.js';
 import type { Database } from './schema.js';
 import type { Store } from './types.js';
@@ -25,7 +25,7 @@ import { ReadRepo } from './repos/reads.js';
 import { DeviceRepo } from './repos/devices.js';
 import { CertificateRepo } from './repos/certificates.js';
 import { AuthEventRepo } from './repos/auth-events.js';
-import { kyselyRunner, type ReadRunner } from './prepared.js';
+import { batched, kyselyRunner, type PreparedRead, type ReadRunner } from './prepared.js';
 
 export class KyselyStore implements Store {
   readonly pools: PoolRepo;
@@ -80,6 +80,18 @@ export class KyselyStore implements Store {
     // not wait for the transaction's connection.
     this.run.flushNow?.();
     return (this.db as Kysely<Database>).transaction().execute((trx) => fn(new KyselyStore(this.kind, trx, undefined, undefined, this.sqliteRows)));
+  }
+
+  /**
+   * The plan of a prepared read as this store's connections make it (EXPLAIN QUERY PLAN on SQLite,
+   * EXPLAIN on PostgreSQL), one line per plan node; `batched`: the statement that reads of one kind
+   * asked for together run as (PostgreSQL, store/prepared.ts), each parameter then a list. For tests
+   * (tests/query-plans.test.ts) and diagnosis.
+   */
+  async explain(q: PreparedRead, params: readonly unknown[], opts: { batched?: boolean } = {}): Promise<string> {
+    const text = this.kind === 'sqlite' ? q.sqlite : opts.batched ? batched(q).text : q.pg;
+    const r = await this.db.executeQuery<Record<string, unknown>>(CompiledQuery.raw(`${this.kind === 'sqlite' ? 'explain query plan' : 'explain'} ${text}`, [...params]));
+    return r.rows.map((row) => String(row.detail ?? row['QUERY PLAN'])).join('\n');
   }
 
   async ping(): Promise<void> {

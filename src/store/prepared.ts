@@ -35,13 +35,14 @@ export interface PreparedRead {
 }
 
 /**
- * A read written with `?` placeholders (and no `?` anywhere else: no string literal holds one). Every
+ * A read written with `?` placeholders (and no `?` anywhere else: no string literal holds one);
+ * `pgSql`, the same read as PostgreSQL should run it when that differs (the same parameters). Every
  * parameter is text (or null): PostgreSQL batches reads by passing each parameter as a text[].
  */
-export function preparedRead(name: string, sql: string): PreparedRead {
+export function preparedRead(name: string, sql: string, pgSql: string = sql): PreparedRead {
   const text = sql.replace(/\s+/g, ' ').trim();
   let n = 0;
-  return { name: `incognito_${name}`, sqlite: text, pg: text.replace(/\?/g, () => `$${++n}`) };
+  return { name: `incognito_${name}`, sqlite: text, pg: pgSql.replace(/\s+/g, ' ').trim().replace(/\?/g, () => `$${++n}`) };
 }
 
 /** Runs a prepared read; rows as the driver returns them (the same shapes Kysely returned). */
@@ -157,7 +158,7 @@ const batchedText = new Map<string, { name: string; text: string }>();
  * ORDINALITY r(p1, ..., batch_i) CROSS JOIN LATERAL (<read>) b`. One statement whatever the
  * batch's size, so each connection prepares and plans it once.
  */
-function batched(q: PreparedRead): { name: string; text: string } {
+export function batched(q: PreparedRead): { name: string; text: string } {
   let b = batchedText.get(q.name);
   if (!b) {
     const n = (q.pg.match(/\$\d+/g) ?? []).length;

@@ -17,7 +17,7 @@ export async function RevokeToken(input: RevokeTokenRequest, ctx: Ctx) {
   const problem = clientSecretProblem(client, input.ClientSecret);
   if (problem) throw errors.unauthorized(problem === 'missing' ? `Client ${client.id} is configured with a secret but none was received.` : 'Invalid client secret.');
   if (looksLikeJwt(input.Token!)) throw errors.unsupportedTokenType('Only refresh tokens can be revoked.');
-  const found = await ctx.store.tokens.refresh(hashToken(input.Token!));
+  const found = await ctx.store.reads.refresh(hashToken(input.Token!));
   if (!found) return {};
   if (found.family.clientId !== client.id) throw errors.unauthorized('The token was not issued to this client.');
   await ctx.store.tokens.revokeFamily(found.family.originJti, ctx.now);

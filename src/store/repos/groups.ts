@@ -10,7 +10,7 @@ import type { Database } from '../schema.js';
 import { ConflictError, isUniqueViolation } from '../errors.js';
 import type { GroupRecord, UserRecord } from '../types.js';
 
-function toGroup(r: Database['groups']): GroupRecord {
+export function toGroup(r: Database['groups']): GroupRecord {
   return {
     poolId: r.pool_id,
     name: r.name,

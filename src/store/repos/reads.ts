@@ -9,11 +9,12 @@
  */
 import type { Database } from '../schema.js';
 import { preparedRead, type ReadRunner } from '../prepared.js';
-import type { ClientRecord, PoolRecord, UserProfile, UserRecord } from '../types.js';
+import type { ClientRecord, GroupRecord, PoolRecord, UserProfile, UserRecord } from '../types.js';
 import { toPool } from './pools.js';
 import { toClient } from './clients.js';
+import { toGroup } from './groups.js';
 import { toUser, toUserProfile, type ProfileRow } from './users.js';
-import type { TokenFamily } from './tokens.js';
+import type { RefreshTokenRecord, TokenFamily } from './tokens.js';
 
 const USER_COLUMNS = [
   'pool_id',
@@ -47,9 +48,6 @@ function unprefix<T>(r: Record<string, unknown>, prefix: string, names: readonly
   return out as T;
 }
 
-/** Every kind of alias a user can hold (UsernameAttributes and AliasAttributes values). */
-const ALIAS_KINDS = `'email', 'phone_number', 'preferred_username'`;
-
 /**
  * The pool, and the users whose username key is the name or its lower-case form (which one counts
  * depends on the pool's case sensitivity, known once the pool is read). `via_key` is the username
@@ -76,15 +74,17 @@ const POOL_AND_PROFILE = preparedRead(
 );
 
 /**
- * The users holding an alias (or username attribute) whose value key is the name or its lower-case
- * form (emails are compared lower-cased, other values as the pool's case sensitivity says). `via` is
- * the alias kind, `via_key` its value key. Parameters: pool id, name, lower-case name.
+ * The user holding one alias (or username attribute): its kind and value key. Equality on every
+ * column of user_aliases' primary key, so that the primary key is the only index a planner can
+ * sensibly use, with or without statistics: with IN lists instead, PostgreSQL planned a table
+ * without statistics (right after an import) as a scan of every alias of the pool
+ * (tests/query-plans.test.ts). Parameters: pool id, kind, value key.
  */
-const USERS_BY_ALIAS = preparedRead(
-  'users_by_alias_v2',
+const USER_BY_ALIAS = preparedRead(
+  'user_by_alias_v3',
   `SELECT a.kind AS via, a.value_key AS via_key, ${columns('u', USER_COLUMNS)}
      FROM user_aliases a JOIN users u ON u.pool_id = a.pool_id AND u.username_key = a.username_key
-    WHERE a.pool_id = ? AND a.kind IN (${ALIAS_KINDS}) AND a.value_key IN (?, ?)`,
+    WHERE a.pool_id = ? AND a.kind = ? AND a.value_key = ?`,
 );
 
 const USER_BY_KEY = preparedRead('user_by_key_v2', `SELECT ${columns('u', USER_COLUMNS)} FROM users u WHERE u.pool_id = ? AND u.username_key = ?`);
@@ -109,6 +109,40 @@ const ACCESS = preparedRead(
      LEFT JOIN token_families f ON f.origin_jti = ?
      LEFT JOIN users u ON u.pool_id = f.pool_id AND u.username_key = f.username_key`,
 );
+
+/**
+ * A refresh token by its hash, with its sign-in and the sign-in's user (REFRESH_TOKEN_AUTH, the
+ * token endpoint's refresh_token grant, RevokeToken): primary keys all the way. Parameter: token hash.
+ */
+const REFRESH = preparedRead(
+  'refresh_v1',
+  `SELECT t.token_hash AS t_token_hash, t.created_at AS t_created_at, t.expires_at AS t_expires_at, t.replaced_at AS t_replaced_at,
+          ${columns('f', FAMILY_COLUMNS, 'f_')}, ${columns('u', USER_COLUMNS, 'u_')}
+     FROM refresh_tokens t JOIN token_families f ON f.origin_jti = t.origin_jti
+     JOIN users u ON u.pool_id = f.pool_id AND u.username_key = f.username_key
+    WHERE t.token_hash = ?`,
+);
+
+/**
+ * A user's groups, by name (the cognito:groups claim of every token minted). Each group by its
+ * primary key, in a subquery the planner cannot merge into a join (OFFSET 0): on a table without
+ * statistics PostgreSQL otherwise read every group of the pool. Parameters: pool id, username key.
+ */
+const GROUPS_OF_USER_SELECT = `SELECT g.pool_id AS pool_id, g.name AS name, g.description AS description, g.role_arn AS role_arn,
+    g.precedence AS precedence, g.created_at AS created_at, g.updated_at AS updated_at`;
+const GROUPS_OF_USER = preparedRead(
+  'groups_of_user_v1',
+  `${GROUPS_OF_USER_SELECT}
+     FROM group_members m JOIN groups g ON g.pool_id = m.pool_id AND g.name = m.group_name
+    WHERE m.pool_id = ? AND m.username_key = ? ORDER BY m.group_name`,
+  `${GROUPS_OF_USER_SELECT}
+     FROM group_members m
+     CROSS JOIN LATERAL (SELECT * FROM groups WHERE pool_id = m.pool_id AND name = m.group_name OFFSET 0) g
+    WHERE m.pool_id = ? AND m.username_key = ? ORDER BY m.group_name`,
+);
+
+/** The hot reads by name, for tests/query-plans.test.ts (EXPLAIN of each). */
+export const HOT_READS = { POOL_AND_USERS, POOL_AND_PROFILE, USER_BY_ALIAS, USER_BY_KEY, USER_BY_SUB, CLIENT_WITH_POOL, ACCESS, REFRESH, GROUPS_OF_USER } as const;
 
 /** A user a name may refer to: `via` '' = by its username key, else the alias kind; `viaKey` the key that matched. */
 export interface UserCandidate {
@@ -168,10 +202,13 @@ export class ReadRepo {
     return rows[0] && toUser(rows[0]);
   }
 
-  /** The users holding an alias whose value key is `name` or its lower-case form (the caller picks the kind). */
-  async byAlias(poolId: string, name: string): Promise<UserCandidate[]> {
-    const rows = await this.run<CandidateRow>(USERS_BY_ALIAS, [poolId, name, name.toLowerCase()]);
-    return toCandidates(rows);
+  /**
+   * The users holding each of the aliases given (kind and value key), in the order given; one read
+   * each, asked for together (on PostgreSQL one round trip, store/prepared.ts).
+   */
+  async byAliases(poolId: string, aliases: readonly { kind: string; valueKey: string }[]): Promise<UserCandidate[]> {
+    const found = await Promise.all(aliases.map((a) => this.run<CandidateRow>(USER_BY_ALIAS, [poolId, a.kind, a.valueKey])));
+    return found.flatMap(toCandidates);
   }
 
   async userBySub(poolId: string, sub: string): Promise<UserRecord | undefined> {
@@ -184,6 +221,29 @@ export class ReadRepo {
     const rows = await this.run<Database['user_pool_clients'] & PoolColumns>(CLIENT_WITH_POOL, [clientId]);
     const r = rows[0];
     return r && { client: toClient(r), pool: toPoolFromPrefixed(r) };
+  }
+
+  /** Every group of a user, by name (the groups claim of tokens). */
+  async groupsOfUser(poolId: string, usernameKey: string): Promise<GroupRecord[]> {
+    return (await this.run<Database['groups']>(GROUPS_OF_USER, [poolId, usernameKey])).map(toGroup);
+  }
+
+  /** A refresh token by its hash, with its sign-in and user; undefined when unknown. */
+  async refresh(tokenHash: string): Promise<{ token: RefreshTokenRecord; family: TokenFamily; user: UserRecord } | undefined> {
+    const [r] = await this.run<Record<string, unknown>>(REFRESH, [tokenHash]);
+    if (!r) return undefined;
+    const family = toFamily(unprefix(r, 'f_', FAMILY_COLUMNS));
+    return {
+      token: {
+        tokenHash: r.t_token_hash as string,
+        originJti: family.originJti,
+        createdAt: Number(r.t_created_at),
+        expiresAt: Number(r.t_expires_at),
+        replacedAt: r.t_replaced_at === null ? null : Number(r.t_replaced_at),
+      },
+      family,
+      user: toUser(unprefix(r, 'u_', USER_COLUMNS)),
+    };
   }
 
   /**

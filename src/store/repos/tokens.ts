@@ -4,9 +4,6 @@
  * Revocation is a fact in this table, so it holds across restarts and nodes.
  */
 import type { Db } from '../db.js';
-import type { Database } from '../schema.js';
-import type { UserRecord } from '../types.js';
-import { toUser } from './users.js';
 
 export interface TokenFamily {
   originJti: string;
@@ -31,33 +28,6 @@ export interface RefreshTokenRecord {
   expiresAt: number;
   replacedAt: number | null;
 }
-
-const familyColumns = [
-  'f.origin_jti as f_origin_jti',
-  'f.client_id as f_client_id',
-  'f.auth_time as f_auth_time',
-  'f.created_at as f_created_at',
-  'f.expires_at as f_expires_at',
-  'f.revoked_at as f_revoked_at',
-  'f.scopes as f_scopes',
-  'f.device_key as f_device_key',
-] as const;
-
-type FamilyColumns = { f_origin_jti: string; f_client_id: string; f_auth_time: number; f_created_at: number; f_expires_at: number; f_revoked_at: number | null; f_scopes: string | null; f_device_key: string | null };
-
-/** The family from a row joined with its user (pool and username come from the user's columns). */
-const familyOf = (r: FamilyColumns & Database['users']): TokenFamily => ({
-  originJti: r.f_origin_jti,
-  poolId: r.pool_id,
-  clientId: r.f_client_id,
-  usernameKey: r.username_key,
-  authTime: Number(r.f_auth_time),
-  createdAt: Number(r.f_created_at),
-  expiresAt: Number(r.f_expires_at),
-  revokedAt: r.f_revoked_at === null ? null : Number(r.f_revoked_at),
-  scopes: r.f_scopes === null ? null : r.f_scopes.split(' '),
-  deviceKey: r.f_device_key,
-});
 
 export class TokenRepo {
   constructor(private readonly db: Db) {}
@@ -87,31 +57,6 @@ export class TokenRepo {
       .insertInto('refresh_tokens')
       .values({ token_hash: t.tokenHash, origin_jti: t.originJti, created_at: t.createdAt, expires_at: t.expiresAt, replaced_at: t.replacedAt })
       .execute();
-  }
-
-  /** A refresh token by its hash, with its sign-in and user, in one query. */
-  async refresh(tokenHash: string): Promise<{ token: RefreshTokenRecord; family: TokenFamily; user: UserRecord } | undefined> {
-    const r = await this.db
-      .selectFrom('refresh_tokens as t')
-      .innerJoin('token_families as f', 'f.origin_jti', 't.origin_jti')
-      .innerJoin('users as u', (j) => j.onRef('u.pool_id', '=', 'f.pool_id').onRef('u.username_key', '=', 'f.username_key'))
-      .selectAll('u')
-      .select(familyColumns)
-      .select(['t.token_hash as t_token_hash', 't.created_at as t_created_at', 't.expires_at as t_expires_at', 't.replaced_at as t_replaced_at'])
-      .where('t.token_hash', '=', tokenHash)
-      .executeTakeFirst();
-    if (!r) return undefined;
-    return {
-      token: {
-        tokenHash: r.t_token_hash,
-        originJti: r.f_origin_jti,
-        createdAt: Number(r.t_created_at),
-        expiresAt: Number(r.t_expires_at),
-        replacedAt: r.t_replaced_at === null ? null : Number(r.t_replaced_at),
-      },
-      family: familyOf(r),
-      user: toUser(r),
-    };
   }
 
   /** Marks a refresh token replaced (rotation); false when another request replaced it first. */

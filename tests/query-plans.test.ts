@@ -1,0 +1,235 @@
+/**
+ * The plans of the hot-path statements, on a pool just imported (no statistics on PostgreSQL: the
+ * state right after an import or a bulk of sign-ups, before autovacuum analyzes the tables), and on
+ * PostgreSQL again after ANALYZE: each must read the expected index, never scan a table, never sort
+ * a pool's users. The statements are the ones the server runs (store/repos/reads.ts, ListUsers'
+ * pages), with parameters of real users; on PostgreSQL also the batched form concurrent reads share.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  AdminCreateUserCommand,
+  AdminInitiateAuthCommand,
+  AdminSetUserPasswordCommand,
+  CreateUserImportJobCommand,
+  CreateUserPoolClientCommand,
+  CreateUserPoolCommand,
+  DescribeUserImportJobCommand,
+  GetCSVHeaderCommand,
+  StartUserImportJobCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { decodeJwt } from 'jose';
+import { backends, startTestServer, type TestServer } from './harness.js';
+import { HOT_READS } from '../src/store/repos/reads.js';
+import type { KyselyStore } from '../src/store/kysely-store.js';
+import type { PreparedRead } from '../src/store/prepared.js';
+
+const USERS = 3000;
+const PASSWORD = 'Correct-Horse-9';
+const ROLE = 'arn:aws:iam::123456789012:role/CognitoImport';
+
+/** What a statement must read: per table alias, the index (PostgreSQL name; SQLite as EXPLAIN QUERY PLAN names it). */
+interface Expect {
+  pg: string[];
+  sqlite: string[];
+}
+
+for (const backend of await backends()) {
+  describe(`query plans of the hot paths (${backend.name})`, () => {
+    let t: TestServer;
+    const send = (c: any): Promise<any> => t.cognito.send(c);
+    let store: KyselyStore;
+    let emailPool: string;
+    let plainPool: string;
+    let clientId: string;
+    const probe = { email: 'probe@example.com', sub: '', key: '', refreshHash: '', originJti: '' };
+    const plainUser = { name: 'plainprobe', key: 'plainprobe' };
+
+    async function importUsers(poolId: string, emailAsUsername: boolean) {
+      const { CSVHeader } = await send(new GetCSVHeaderCommand({ UserPoolId: poolId }));
+      const col = new Map<string, number>(CSVHeader.map((h: string, i: number) => [h, i]));
+      const lines = [CSVHeader.join(',')];
+      for (let i = 0; i < USERS; i++) {
+        const cells = new Array(CSVHeader.length).fill('');
+        const email = `user${i}@example.com`;
+        cells[col.get('cognito:username')!] = emailAsUsername ? email : `user${i}`;
+        cells[col.get('email')!] = email;
+        cells[col.get('email_verified')!] = 'true';
+        cells[col.get('given_name')!] = `Name${i % 40}`;
+        cells[col.get('cognito:mfa_enabled')!] = 'false';
+        lines.push(cells.join(','));
+      }
+      const { UserImportJob: job } = await send(new CreateUserImportJobCommand({ UserPoolId: poolId, JobName: 'plans', CloudWatchLogsRoleArn: ROLE }));
+      const put = await fetch(job.PreSignedUrl, { method: 'PUT', body: lines.join('\n') + '\n', headers: { 'x-amz-server-side-encryption': 'aws:kms' } });
+      assert.equal(put.status, 200);
+      await send(new StartUserImportJobCommand({ UserPoolId: poolId, JobId: job.JobId }));
+      for (;;) {
+        const { UserImportJob: j } = await send(new DescribeUserImportJobCommand({ UserPoolId: poolId, JobId: job.JobId }));
+        if (j.Status !== 'Pending' && j.Status !== 'InProgress') {
+          assert.equal(j.Status, 'Succeeded');
+          assert.equal(j.ImportedUsers, USERS);
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+
+    before(async () => {
+      t = await startTestServer(backend);
+      store = t.server.store as unknown as KyselyStore;
+      if (backend.name === 'postgres') {
+        // The state right after an import, kept for the test: autovacuum must not analyze these tables meanwhile.
+        await admin(['users', 'user_aliases', 'token_families', 'refresh_tokens'].map((table) => `ALTER TABLE ${table} SET (autovacuum_enabled = false)`));
+      }
+      emailPool = (await send(new CreateUserPoolCommand({ PoolName: 'email-as-username', UsernameAttributes: ['email'], AutoVerifiedAttributes: ['email'] }))).UserPool.Id;
+      plainPool = (await send(new CreateUserPoolCommand({ PoolName: 'plain', AliasAttributes: ['email'], AutoVerifiedAttributes: ['email'] }))).UserPool.Id;
+      await importUsers(emailPool, true);
+      await importUsers(plainPool, false);
+      // A user who signs in (a sign-in and its refresh token), in the email-as-username pool.
+      const created = await send(
+        new AdminCreateUserCommand({ UserPoolId: emailPool, Username: probe.email, MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email_verified', Value: 'true' }] }),
+      );
+      probe.sub = created.User.Username;
+      probe.key = created.User.Username;
+      await send(new AdminSetUserPasswordCommand({ UserPoolId: emailPool, Username: probe.email, Password: PASSWORD, Permanent: true }));
+      clientId = (await send(new CreateUserPoolClientCommand({ UserPoolId: emailPool, ClientName: 'app', ExplicitAuthFlows: ['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] })))
+        .UserPoolClient.ClientId;
+      const auth = await send(
+        new AdminInitiateAuthCommand({ UserPoolId: emailPool, ClientId: clientId, AuthFlow: 'ADMIN_USER_PASSWORD_AUTH', AuthParameters: { USERNAME: probe.email, PASSWORD } }),
+      );
+      probe.refreshHash = createHash('sha256').update(auth.AuthenticationResult.RefreshToken).digest('hex');
+      probe.originJti = String(decodeJwt(auth.AuthenticationResult.AccessToken).origin_jti);
+      await send(new AdminCreateUserCommand({ UserPoolId: plainPool, Username: plainUser.name, MessageAction: 'SUPPRESS' }));
+      // A sign-in (token family and refresh token) for every imported user, written as sign-ins write them.
+      const now = Date.now();
+      await store.transaction(async (tx) => {
+        // Two groups, every imported user of the plain pool a member of one.
+        for (const name of ['even', 'odd']) {
+          await tx.groups.insert({ poolId: plainPool, name, description: null, roleArn: null, precedence: null, createdAt: now, updatedAt: now });
+        }
+        for (let i = 0; i < USERS; i++) await tx.groups.addMember(plainPool, i % 2 ? 'odd' : 'even', `user${i}`);
+        for (let i = 0; i < USERS; i++) {
+          const originJti = `family-${i}`;
+          const username = i % 2 ? `user${i}` : undefined;
+          const u = username ? await tx.reads.userByKey(plainPool, username) : undefined;
+          const usernameKey = u?.usernameKey ?? probe.key;
+          const poolId = u ? plainPool : emailPool;
+          await tx.tokens.insertFamily(
+            { originJti, poolId, clientId, usernameKey, authTime: Math.floor(now / 1000), createdAt: now, expiresAt: now + 3_600_000, revokedAt: null, scopes: null, deviceKey: null },
+            { tokenHash: createHash('sha256').update(originJti).digest('hex'), originJti, createdAt: now, expiresAt: now + 3_600_000, replacedAt: null },
+          );
+        }
+      });
+    });
+    after(() => t?.close());
+
+    /** Every hot statement, its parameters and what it must read. */
+    function statements(): [string, PreparedRead, unknown[], Expect][] {
+      const pk = (table: string) => `sqlite_autoindex_${table}_1`;
+      return [
+        ['the pool with the users of a username (admin operations)', HOT_READS.POOL_AND_USERS, [plainUser.name, plainUser.name.toLowerCase(), plainPool], { pg: ['user_pools_pkey', 'users_pk'], sqlite: [pk('user_pools'), pk('users')] }],
+        ['the pool with a profile (AdminGetUser)', HOT_READS.POOL_AND_PROFILE, [plainUser.key, plainPool], { pg: ['user_pools_pkey', 'users_pk'], sqlite: [pk('user_pools'), pk('users')] }],
+        ['the holder of an email (email as username, an email alias)', HOT_READS.USER_BY_ALIAS, [emailPool, 'email', 'user1234@example.com'], { pg: ['user_aliases_pk', 'users_pk'], sqlite: [pk('user_aliases'), pk('users')] }],
+        ['the holder of an email alias (plain pool)', HOT_READS.USER_BY_ALIAS, [plainPool, 'email', 'user77@example.com'], { pg: ['user_aliases_pk', 'users_pk'], sqlite: [pk('user_aliases'), pk('users')] }],
+        ['a user by username key (sign-in)', HOT_READS.USER_BY_KEY, [plainPool, 'user1500'], { pg: ['users_pk'], sqlite: [pk('users')] }],
+        ['a user by sub', HOT_READS.USER_BY_SUB, [emailPool, probe.sub], { pg: ['users_sub'], sqlite: ['users_sub'] }],
+        ['a client with its pool (sign-in, token endpoint)', HOT_READS.CLIENT_WITH_POOL, [clientId], { pg: ['user_pool_clients_pkey', 'user_pools_pkey'], sqlite: [pk('user_pool_clients'), pk('user_pools')] }],
+        ['an access token: client, pool, sign-in, user (GetUser)', HOT_READS.ACCESS, [clientId, probe.originJti], { pg: ['user_pool_clients_pkey', 'user_pools_pkey', 'token_families_pkey', 'users_pk'], sqlite: [pk('user_pool_clients'), pk('user_pools'), pk('token_families'), pk('users')] }],
+        ['the groups of a user (every token minted)', HOT_READS.GROUPS_OF_USER, [plainPool, 'user1501'], { pg: ['group_members_user', 'groups_pk'], sqlite: ['group_members_user', 'sqlite_autoindex_groups_1'] }],
+        ['a refresh token, its sign-in and user (REFRESH_TOKEN_AUTH)', HOT_READS.REFRESH, [probe.refreshHash], { pg: ['refresh_tokens_pkey', 'token_families_pkey', 'users_pk'], sqlite: [pk('refresh_tokens'), pk('token_families'), pk('users')] }],
+      ];
+    }
+
+    /**
+     * The tables that grow with users and sign-ins must be read through the expected index, entered at
+     * a key. user_pools, user_pool_clients and groups hold a row per pool, client or group (a few here): a
+     * planner may read those whole, which is then the cheapest plan.
+     */
+    function assertPlan(what: string, plan: string, indexes: string[]) {
+      const msg = `${what}:\n${plan}`;
+      const growing = indexes.filter((i) => !/user_pools|user_pool_clients|^groups_pk|autoindex_groups_/.test(i));
+      if (backend.name === 'sqlite') {
+        for (const index of growing) assert.match(plan, new RegExp(`SEARCH \\w+ USING (COVERING )?INDEX ${index} \\(`), msg);
+        assert.doesNotMatch(plan, /SCAN (?!CONSTANT ROW|x$|p\b|c\b)|TEMP B-TREE/m, msg);
+      } else {
+        for (const index of growing) assert.match(plan, new RegExp(`Index (Only )?Scan using ${index} on `), msg);
+        assert.doesNotMatch(plan, /Seq Scan on (users|user_aliases|token_families|refresh_tokens|group_members)\b|Bitmap|Sort Key: .*username_key/, msg);
+        // Every index read of a user is entered at its key, not scanned for the pool.
+        assert.doesNotMatch(plan, /using (users_enabled|users_status|user_aliases_user) /, msg);
+      }
+    }
+
+    async function checkAll(state: string) {
+      for (const [what, q, params, expect] of statements()) {
+        const indexes = backend.name === 'sqlite' ? expect.sqlite : expect.pg;
+        assertPlan(`${what} (${state})`, await store.explain(q, params), indexes);
+        if (backend.name === 'postgres') {
+          // The statement concurrent reads of one kind share: each parameter a list (two reads here).
+          const lists = params.map((p) => [p === null ? null : String(p), p === null ? null : String(p)]);
+          assertPlan(`${what}, batched (${state})`, await store.explain(q, lists, { batched: true }), indexes);
+        }
+      }
+      // ListUsers: no filter (first page and after a cursor), email =, given_name =.
+      const pages: [string, Parameters<KyselyStore['users']['explainList']>[1], string | undefined, string][] = [
+        ['ListUsers, no filter', undefined, undefined, backend.name === 'sqlite' ? 'sqlite_autoindex_users_1' : 'users_pk'],
+        ['ListUsers, no filter, after a cursor', undefined, 'user1500', backend.name === 'sqlite' ? 'sqlite_autoindex_users_1' : 'users_pk'],
+        ['ListUsers, email =', { attr: 'email', value: 'user1234@example.com', prefix: false }, undefined, 'users_email'],
+        ['ListUsers, given_name =', { attr: 'given_name', value: 'Name7', prefix: false }, undefined, 'users_given_name'],
+        ['ListUsers, given_name = after a cursor', { attr: 'given_name', value: 'Name7', prefix: false }, JSON.stringify(['Name7', 'user1507']), 'users_given_name'],
+      ];
+      for (const pool of [plainPool, emailPool]) {
+        for (const [what, filter, cursor, index] of pages) {
+          for (const plan of await store.users.explainList(pool, filter, cursor)) assertPlan(`${what} (${state})`, plan, [index]);
+        }
+      }
+    }
+
+    /** SQL on the test's database, on a connection of its own (PostgreSQL) or the file (SQLite). */
+    async function admin(statements: string[]): Promise<unknown[][]> {
+      const out: unknown[][] = [];
+      if (backend.name === 'postgres') {
+        const pg = (await import('pg')).default;
+        const c = new pg.Client({ connectionString: t.config.databaseUrl, options: `-c search_path=${t.config.databaseSchema}` });
+        await c.connect();
+        try {
+          for (const q of statements) out.push((await c.query(q)).rows);
+        } finally {
+          await c.end();
+        }
+      } else {
+        const Database = (await import('better-sqlite3')).default;
+        const db = new Database(path.join(t.config.dataDir, 'incognito.sqlite'));
+        try {
+          for (const q of statements) out.push(db.prepare(q).reader ? db.prepare(q).all() : (db.prepare(q).run(), []));
+        } finally {
+          db.close();
+        }
+      }
+      return out;
+    }
+
+    it('every hot statement reads its index on a freshly imported pool (no statistics)', async () => {
+      // No statistics: autovacuum was off for these tables (before), nothing ran ANALYZE.
+      const [stats] = await admin(
+        backend.name === 'postgres'
+          ? [`SELECT tablename FROM pg_stats WHERE schemaname = current_schema() AND tablename IN ('users', 'user_aliases')`]
+          : [`SELECT name FROM sqlite_master WHERE name = 'sqlite_stat1'`],
+      );
+      assert.deepEqual(stats, []);
+      await checkAll('just imported');
+    });
+
+    it('and the same after ANALYZE (statistics gathered)', async () => {
+      await admin(['ANALYZE']);
+      const [stats] = await admin(
+        backend.name === 'postgres'
+          ? [`SELECT DISTINCT tablename FROM pg_stats WHERE schemaname = current_schema() AND tablename IN ('users', 'user_aliases')`]
+          : [`SELECT DISTINCT tbl AS tablename FROM sqlite_stat1 WHERE tbl IN ('users', 'user_aliases')`],
+      );
+      assert.equal(stats!.length, 2);
+      await checkAll('after ANALYZE');
+    });
+  });
+}
