@@ -147,8 +147,17 @@ for (const backend of await backends()) {
      * a key. user_pools, user_pool_clients and groups hold a row per pool, client or group (a few here): a
      * planner may read those whole, which is then the cheapest plan.
      */
-    function assertPlan(what: string, plan: string, indexes: string[]) {
+    function assertPlan(what: string, plan: string, indexes: string[], analyzedFilter = false) {
       const msg = `${what}:\n${plan}`;
+      if (analyzedFilter && backend.name === 'postgres') {
+        // With statistics, PostgreSQL may read the few rows an attribute filter matches through the same
+        // index as a bitmap and sort them (its estimate is right then; which of the two it picks
+        // depends on the rows' physical order): the filter's index, never a scan of the pool.
+        for (const index of indexes) assert.match(plan, new RegExp(`Index (Only )?Scan using ${index} on |Bitmap Index Scan on ${index}\\b`), msg);
+        assert.doesNotMatch(plan, /Seq Scan on (users|user_aliases)\b/, msg);
+        assert.doesNotMatch(plan, /using (users_enabled|users_status|user_aliases_user) /, msg);
+        return;
+      }
       const growing = indexes.filter((i) => !/user_pools|user_pool_clients|^groups_pk|autoindex_groups_/.test(i));
       if (backend.name === 'sqlite') {
         for (const index of growing) assert.match(plan, new RegExp(`SEARCH \\w+ USING (COVERING )?INDEX ${index} \\(`), msg);
@@ -181,7 +190,7 @@ for (const backend of await backends()) {
       ];
       for (const pool of [plainPool, emailPool]) {
         for (const [what, filter, cursor, index] of pages) {
-          for (const plan of await store.users.explainList(pool, filter, cursor)) assertPlan(`${what} (${state})`, plan, [index]);
+          for (const plan of await store.users.explainList(pool, filter, cursor)) assertPlan(`${what} (${state})`, plan, [index], filter !== undefined && state !== 'just imported');
         }
       }
     }

@@ -240,6 +240,37 @@ for (const backend of await backends()) {
         assert.deepEqual(await deleting.json(), { __type: 'InvalidSignatureException', message: MISMATCH });
       });
 
+      it('a header target cannot replace the signed one: a presigned read sent with X-Amz-Target AdminDeleteUser deletes nothing', async () => {
+        const body = JSON.stringify({ UserPoolId: poolA, Username: 'ann' });
+        const p = await presign(ENV_KEY, body, 'AdminGetUser');
+        const headers: Record<string, string> = { ...p.headers, 'x-amz-target': TARGET('AdminDeleteUser') };
+        delete headers.host;
+        const res = await fetch(p.url, { method: 'POST', headers, body });
+        const answer = (await res.json()) as { __type: string; message: string };
+        assert.equal(answer.__type, 'InvalidSignatureException');
+        assert.match(answer.message, /differs from the X-Amz-Target of the query string/);
+        // The user is still there, and the presigned URL still does what was signed.
+        const again = { ...p.headers };
+        delete again.host;
+        const ok = await fetch(p.url, { method: 'POST', headers: again, body });
+        assert.equal(((await ok.json()) as { Username: string }).Username, 'ann');
+        // The header form: a request signed over a query target, with an unsigned header naming another operation.
+        const u = new URL(url);
+        const signer = new SignatureV4({ credentials: ENV_KEY, region: 'us-east-1', service: 'cognito-idp', sha256: Sha256 });
+        const poolBody = JSON.stringify({ UserPoolId: poolA });
+        const signed = (await signer.sign({
+          method: 'POST', protocol: u.protocol, hostname: u.hostname, port: Number(u.port), path: '/',
+          query: { 'X-Amz-Target': TARGET('DescribeUserPool') },
+          headers: { host: u.host, 'content-type': 'application/x-amz-json-1.1' }, body: poolBody,
+        } as never)) as unknown as { headers: Record<string, string> };
+        const h2: Record<string, string> = { ...signed.headers, 'x-amz-target': TARGET('DeleteUserPool') };
+        delete h2.host;
+        const swapped = await fetch(`${url}/?X-Amz-Target=${encodeURIComponent(TARGET('DescribeUserPool'))}`, { method: 'POST', headers: h2, body: poolBody });
+        assert.equal(((await swapped.json()) as { __type: string }).__type, 'InvalidSignatureException');
+        const described = await fetch(`${url}/?X-Amz-Target=${encodeURIComponent(TARGET('DescribeUserPool'))}`, { method: 'POST', headers: Object.fromEntries(Object.entries(signed.headers).filter(([k]) => k !== 'host')), body: poolBody });
+        assert.equal(((await described.json()) as { UserPool: { Id: string } }).UserPool.Id, poolA, 'the pool is still there');
+      });
+
       it('an expired presigned URL, and one of another secret, are refused', async () => {
         const body = JSON.stringify({ MaxResults: 10 });
         const old = await presign(ENV_KEY, body, 'ListUserPools', { signingDate: new Date(Date.now() - 120_000), expiresIn: 60 });

@@ -13,7 +13,7 @@ import { operationAuth, operationExists, validateInput } from './validate.js';
 import { regionFromAuthorization, regionFromPoolId } from './region.js';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { AccessKey, KeyRing } from '../iam/keys.js';
-import { hasSignature, verifySigV4 } from '../iam/sigv4.js';
+import { hasSignature, invalidSignature, verifySigV4 } from '../iam/sigv4.js';
 import { authorize, resourceOf } from '../iam/access.js';
 import { callerFromInput, type Caller } from '../domain/auth-events.js';
 import type { Quotas } from '../quotas.js';
@@ -140,7 +140,15 @@ export async function handleApi(req: ApiRequest, services: Services, log: (e: un
         `${req.contentType ? `Content-Type '${req.contentType}'` : 'A request without a Content-Type'} is not accepted: send the JSON body as application/x-amz-json-1.1 (or application/json).`,
       );
     }
-    const target = req.target ?? targetFromQuery(req.rawUrl) ?? '';
+    // A presigned URL carries the target in its (signed) query. A header naming another operation
+    // must not take its place: the operation run is the one that was signed.
+    const queryTarget = targetFromQuery(req.rawUrl);
+    if (req.target !== undefined && queryTarget !== undefined && req.target !== queryTarget) {
+      throw invalidSignature(
+        `The X-Amz-Target header (${req.target}) differs from the X-Amz-Target of the query string (${queryTarget}): send one target, the one the request was signed with.`,
+      );
+    }
+    const target = req.target ?? queryTarget ?? '';
     if (!target.startsWith(TARGET_PREFIX)) {
       throw errors.unknownOperation(
         target ? `Unknown target '${target}': expected ${TARGET_PREFIX}<Operation>.` : `Missing X-Amz-Target header: expected ${TARGET_PREFIX}<Operation>.`,
