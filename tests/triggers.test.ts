@@ -38,7 +38,7 @@ import { decodeJwt } from 'jose';
 import { backends, expectError, startTestServer, type TestServer } from './harness.js';
 import { FormClient, lastCode, pageMessage } from './hosted.js';
 import { DeviceSrpClient, makeDeviceSecret } from './srp-client.js';
-import { invokeTrigger } from '../src/triggers/invoke.js';
+import { invokeTrigger, setWorkerLimits } from '../src/triggers/invoke.js';
 import { ConfigError, loadConfig } from '../src/config.js';
 
 const PASSWORD = 'Correct-Horse-9';
@@ -382,6 +382,44 @@ for (const backend of await backends()) {
       const future = new Date(Date.now() + 10_000);
       fs.utimesSync(file, future, future);
       assert.equal(decodeJwt((await signIn(d.clientId, 'lee')).AuthenticationResult.IdToken).rev, '2');
+    });
+
+    it('a busy function in one pool holds up no other pool; a sign-up queued behind it fails at its 5-second deadline and leaves no user', async () => {
+      // gate: records its start, then waits until the release file exists.
+      handlerFile(
+        dir,
+        'gate',
+        `async (event) => { fs.appendFileSync(path.join(dir, 'gate.starts'), 'x'); while (!fs.existsSync(path.join(dir, 'gate.release'))) await new Promise((r) => setTimeout(r, 10)); event.response.autoConfirmUser = true; return event; }`,
+      );
+      handlerFile(dir, 'preAuthOk', `async (event) => event`);
+      const a = await pool({ PreSignUp: arn('gate') });
+      const b = await pool({ PreAuthentication: arn('preAuthOk') });
+      await confirmedUser(b.poolId, 'other');
+      const saved = setWorkerLimits({ perFunction: 1, timeoutMs: 30_000 });
+      try {
+        let firstDone = false;
+        const first = send(new SignUpCommand({ ClientId: a.clientId, Username: 'first', Password: PASSWORD, UserAttributes: [{ Name: 'email', Value: 'first@example.com' }] })).finally(() => (firstDone = true));
+        for (let i = 0; i < 2000 && !fs.existsSync(path.join(dir, 'gate.starts')); i++) await new Promise((r) => setTimeout(r, 10));
+        // Short deadlines from here on (instead of waiting the real 5 seconds).
+        setWorkerLimits({ timeoutMs: 300 });
+        await expectError(
+          send(new SignUpCommand({ ClientId: a.clientId, Username: 'queued', Password: PASSWORD, UserAttributes: [{ Name: 'email', Value: 'queued@example.com' }] })),
+          'UnexpectedLambdaException',
+          'PreSignUp invocation failed due to error Socket timeout while invoking Lambda function.',
+        );
+        await expectError(send(new AdminGetUserCommand({ UserPoolId: a.poolId, Username: 'queued' })), 'UserNotFoundException');
+        setWorkerLimits({ timeoutMs: 30_000 });
+        // Pool B's trigger runs while pool A's function is still busy.
+        assert.ok((await signIn(b.clientId, 'other')).AuthenticationResult?.IdToken);
+        assert.equal(firstDone, false);
+        assert.equal(fs.readFileSync(path.join(dir, 'gate.starts'), 'utf8'), 'x', 'the queued call never started');
+        fs.writeFileSync(path.join(dir, 'gate.release'), '');
+        assert.equal((await first).UserConfirmed, true);
+      } finally {
+        setWorkerLimits(saved);
+        fs.rmSync(path.join(dir, 'gate.starts'), { force: true });
+        fs.rmSync(path.join(dir, 'gate.release'), { force: true });
+      }
     });
 
     it('the hosted login page: PreAuthentication refuses on the page; PreTokenGeneration runs as TokenGeneration_HostedAuth at the code exchange', async () => {
