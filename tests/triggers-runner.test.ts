@@ -13,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { invokeTrigger, lambdaEnvironment, qualifierOf, setWorkerLimits, type WorkerLimits } from '../src/triggers/invoke.js';
 import { scrub } from '../src/triggers/worker.js';
+import { replyBoolean } from '../src/triggers/reply.js';
 
 const arn = (name: string, qualifier?: string) => `arn:aws:lambda:eu-west-1:123456789012:function:${name}${qualifier ? `:${qualifier}` : ''}`;
 const event = () => ({ version: '1', triggerSource: 'PreSignUp_SignUp', region: 'eu-west-1', userPoolId: 'eu-west-1_abc', userName: 'u', callerContext: { awsSdkVersion: 'x', clientId: 'c' }, request: {}, response: {} });
@@ -201,4 +202,12 @@ export const handler = async (event) => {
     assert.equal(((await call('fine')).response.big as string).length, 5 * 1024 * 1024);
     await rejectsWith(call('fine', undefined, { ...event(), request: { clientMetadata: { k: 'y'.repeat(6_291_456) } } }), 'UnexpectedLambdaException', 'PreSignUp invocation failed due to error RequestTooLargeException.');
   });
+});
+
+it("booleans in trigger replies are read as Cognito's Jackson reads them: true/false, the strings 'true'/'false', integers; anything else is unrecognizable", () => {
+  for (const v of [true, 'true', 'TRUE', ' True ', 1, -3]) assert.equal(replyBoolean(v), true, JSON.stringify(v));
+  for (const v of [false, 'false', 'False', '', 0, null, undefined]) assert.equal(replyBoolean(v), false, JSON.stringify(v));
+  for (const v of ['yes', '1', 1.5, {}, [], [true]]) {
+    assert.throws(() => replyBoolean(v), (e: any) => e.type === 'InvalidLambdaResponseException' && e.message === 'Unrecognizable lambda output', JSON.stringify(v));
+  }
 });

@@ -180,6 +180,19 @@ for (const backend of await backends()) {
       await expectError(send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'bob' })), 'UserNotFoundException');
     });
 
+    it("PreSignUp: booleans given as strings are read as Cognito reads them ('true' confirms); a reply that is no boolean is InvalidLambdaResponseException and leaves no user", async () => {
+      handlerFile(dir, 'stringBool', `async (event) => { event.response.autoConfirmUser = 'true'; event.response.autoVerifyEmail = 'true'; return event; }`);
+      const a = await pool({ PreSignUp: arn('stringBool') });
+      const r = await send(new SignUpCommand({ ClientId: a.clientId, Username: 'sbool', Password: PASSWORD, UserAttributes: [{ Name: 'email', Value: 'sbool@example.com' }] }));
+      assert.equal(r.UserConfirmed, true);
+      const u = await send(new AdminGetUserCommand({ UserPoolId: a.poolId, Username: 'sbool' }));
+      assert.equal(u.UserAttributes.find((x: any) => x.Name === 'email_verified')?.Value, 'true');
+      handlerFile(dir, 'yesBool', `async (event) => { event.response.autoConfirmUser = 'yes'; return event; }`);
+      const b = await pool({ PreSignUp: arn('yesBool') });
+      await expectError(send(new SignUpCommand({ ClientId: b.clientId, Username: 'ybool', Password: PASSWORD })), 'InvalidLambdaResponseException', 'Unrecognizable lambda output');
+      await expectError(send(new AdminGetUserCommand({ UserPoolId: b.poolId, Username: 'ybool' })), 'UserNotFoundException');
+    });
+
     it('PreSignUp_AdminCreateUser: runs with CLIENT_ID_NOT_APPLICABLE; its autoConfirmUser is ignored', async () => {
       handlerFile(dir, 'adminPre', `(event, context, callback) => { log(event); event.response.autoConfirmUser = true; callback(null, event); }`, '.cjs');
       const { poolId } = await pool({ PreSignUp: arn('adminPre') });
