@@ -14,6 +14,7 @@ import path from 'node:path';
 import { invokeTrigger, lambdaEnvironment, qualifierOf, setWorkerLimits, type WorkerLimits } from '../src/triggers/invoke.js';
 import { scrub } from '../src/triggers/worker.js';
 import { replyBoolean } from '../src/triggers/reply.js';
+import { v1Claims } from '../src/triggers/token-generation.js';
 
 const arn = (name: string, qualifier?: string) => `arn:aws:lambda:eu-west-1:123456789012:function:${name}${qualifier ? `:${qualifier}` : ''}`;
 const event = () => ({ version: '1', triggerSource: 'PreSignUp_SignUp', region: 'eu-west-1', userPoolId: 'eu-west-1_abc', userName: 'u', callerContext: { awsSdkVersion: 'x', clientId: 'c' }, request: {}, response: {} });
@@ -210,4 +211,9 @@ it("booleans in trigger replies are read as Cognito's Jackson reads them: true/f
   for (const v of ['yes', '1', 1.5, {}, [], [true]]) {
     assert.throws(() => replyBoolean(v), (e: any) => e.type === 'InvalidLambdaResponseException' && e.message === 'Unrecognizable lambda output', JSON.stringify(v));
   }
+});
+
+it('PreTokenGeneration V1 claim values: strings, scalars as their text, null left out; objects and lists unrecognizable', () => {
+  assert.deepEqual(v1Claims({ a: 'x', n: 1.5, b: false, z: null }), { a: 'x', n: '1.5', b: 'false' });
+  for (const v of [{}, [], ['a']]) assert.throws(() => v1Claims({ c: v }), (e: any) => e.type === 'InvalidLambdaResponseException');
 });

@@ -278,6 +278,21 @@ for (const backend of await backends()) {
       assert.deepEqual(sources[2].request.clientMetadata, { m: '1' });
     });
 
+    it('PreTokenGeneration V1: claim values are strings (a number or boolean becomes its text, null adds nothing); an object or list is InvalidLambdaResponseException', async () => {
+      handlerFile(dir, 'ptgV1Scalars', `async (event) => { event.response = { claimsOverrideDetails: { claimsToAddOrOverride: { n: 5, b: true, s: 'x', nothing: null } } }; return event; }`);
+      const a = await pool({ PreTokenGeneration: arn('ptgV1Scalars') });
+      await confirmedUser(a.poolId, 'vals');
+      const id = decodeJwt((await signIn(a.clientId, 'vals')).AuthenticationResult.IdToken);
+      assert.equal(id.n, '5');
+      assert.equal(id.b, 'true');
+      assert.equal(id.s, 'x');
+      assert.ok(!('nothing' in id));
+      handlerFile(dir, 'ptgV1Object', `async (event) => { event.response = { claimsOverrideDetails: { claimsToAddOrOverride: { roles: ['a', 'b'] } } }; return event; }`);
+      const b = await pool({ PreTokenGeneration: arn('ptgV1Object') });
+      await confirmedUser(b.poolId, 'objs');
+      await expectError(signIn(b.clientId, 'objs'), 'InvalidLambdaResponseException', 'Unrecognizable lambda output');
+    });
+
     it('PreTokenGeneration: TokenGeneration_AuthenticateDevice for a sign-in that passes the remembered device\'s proof', async () => {
       handlerFile(dir, 'ptgDevice', `async (event) => { log(event); return event; }`);
       const { poolId, clientId } = await pool({ PreTokenGeneration: arn('ptgDevice') }, { DeviceConfiguration: { ChallengeRequiredOnNewDevice: true, DeviceOnlyRememberedOnUserPrompt: false } });
