@@ -15,6 +15,7 @@ import { invokeTrigger, lambdaEnvironment, qualifierOf, setWorkerLimits, type Wo
 import { scrub } from '../src/triggers/worker.js';
 import { replyBoolean } from '../src/triggers/reply.js';
 import { v1Claims } from '../src/triggers/token-generation.js';
+import { awsSdkVersion } from '../src/triggers/catalog.js';
 
 const arn = (name: string, qualifier?: string) => `arn:aws:lambda:eu-west-1:123456789012:function:${name}${qualifier ? `:${qualifier}` : ''}`;
 const event = () => ({ version: '1', triggerSource: 'PreSignUp_SignUp', region: 'eu-west-1', userPoolId: 'eu-west-1_abc', userName: 'u', callerContext: { awsSdkVersion: 'x', clientId: 'c' }, request: {}, response: {} });
@@ -216,4 +217,19 @@ it("booleans in trigger replies are read as Cognito's Jackson reads them: true/f
 it('PreTokenGeneration V1 claim values: strings, scalars as their text, null left out; objects and lists unrecognizable', () => {
   assert.deepEqual(v1Claims({ a: 'x', n: 1.5, b: false, z: null }), { a: 'x', n: '1.5', b: 'false' });
   for (const v of [{}, [], ['a']]) assert.throws(() => v1Claims({ c: v }), (e: any) => e.type === 'InvalidLambdaResponseException');
+});
+
+it("callerContext.awsSdkVersion: an AWS SDK's agent token as Cognito reports it, else aws-sdk-unknown-unknown", () => {
+  const ua = (userAgent?: string, sdkUserAgent?: string) => awsSdkVersion({ userAgent, sdkUserAgent });
+  assert.equal(ua('aws-sdk-js/3.535.0 ua/2.1 os/linux#6.1 lang/js md/nodejs#20.11.0 api/cognito-identity-provider#3.535.0'), 'aws-sdk-js-3.535.0');
+  assert.equal(ua('Mozilla/5.0 (X11; Linux x86_64) Chrome/120.0', 'aws-sdk-js/3.600.0 ua/2.0 os/Linux lang/js md/browser#Chrome_120'), 'aws-sdk-js-3.600.0');
+  assert.equal(ua('aws-sdk-java/2.20.43 Linux/5.10 OpenJDK_64-Bit_Server_VM/17'), 'aws-sdk-java-2.20.43');
+  assert.equal(ua('aws-sdk-iOS/2.9.3 iOS/12.1 en_US'), 'aws-sdk-ios-2.9.3');
+  assert.equal(ua('aws-sdk-android/2.16.0 Linux/4.4 Dalvik/2.1.0/0 en_US'), 'aws-sdk-android-2.16.0');
+  assert.equal(ua('aws-sdk-nodejs/2.1500.0 linux/v20.11.0'), 'aws-sdk-nodejs-2.1500.0');
+  assert.equal(ua('Boto3/1.34.0 md/Botocore#1.34.0 ua/2.0 os/linux#6.1 lang/python#3.11 Botocore/1.34.0'), 'aws-sdk-unknown-unknown');
+  assert.equal(ua('aws-cli/2.15.0 md/awscrt#0.19.19 ua/2.0 os/linux#6.1'), 'aws-sdk-unknown-unknown');
+  assert.equal(ua('Mozilla/5.0 (Macintosh) Safari/605.1.15'), 'aws-sdk-unknown-unknown');
+  assert.equal(ua(undefined), 'aws-sdk-unknown-unknown');
+  assert.equal(awsSdkVersion(undefined), 'aws-sdk-unknown-unknown');
 });

@@ -158,7 +158,8 @@ for (const backend of await backends()) {
       assert.equal(e.region, 'us-east-1');
       assert.equal(e.userName, 'ann');
       assert.equal(e.callerContext.clientId, clientId);
-      assert.equal(typeof e.callerContext.awsSdkVersion, 'string');
+      // The SDK's own agent token (aws-sdk-js/<version>), as Cognito reports it.
+      assert.match(e.callerContext.awsSdkVersion, /^aws-sdk-js-3\.\d+\.\d+$/);
       assert.equal(e.request.userAttributes.email, 'ann@example.com');
       assert.deepEqual(e.request.validationData, { captcha: 'ok' });
       assert.deepEqual(e.request.clientMetadata, { from: 'test' });
