@@ -322,7 +322,7 @@ export async function startServer(config: Config, existingStore?: Store, options
           method: 'POST',
           rawUrl: url,
           headers: req.headers,
-          caller: { ip: req.socket.remoteAddress ?? 'unknown', userAgent: req.headers['user-agent'] },
+          caller: { ip: req.socket.remoteAddress ?? 'unknown', userAgent: req.headers['user-agent'], sdkUserAgent: req.headers['x-amz-user-agent'] as string | undefined },
         },
         services,
         (e) => logError('unhandled error in operation', e),

@@ -38,7 +38,7 @@ import { decodeJwt } from 'jose';
 import { backends, expectError, startTestServer, type TestServer } from './harness.js';
 import { FormClient, lastCode, pageMessage } from './hosted.js';
 import { DeviceSrpClient, makeDeviceSecret } from './srp-client.js';
-import { invokeTrigger } from '../src/triggers/invoke.js';
+import { invokeTrigger, setWorkerLimits } from '../src/triggers/invoke.js';
 import { ConfigError, loadConfig } from '../src/config.js';
 
 const PASSWORD = 'Correct-Horse-9';
@@ -158,7 +158,8 @@ for (const backend of await backends()) {
       assert.equal(e.region, 'us-east-1');
       assert.equal(e.userName, 'ann');
       assert.equal(e.callerContext.clientId, clientId);
-      assert.equal(typeof e.callerContext.awsSdkVersion, 'string');
+      // The SDK's own agent token (aws-sdk-js/<version>), as Cognito reports it.
+      assert.match(e.callerContext.awsSdkVersion, /^aws-sdk-js-3\.\d+\.\d+$/);
       assert.equal(e.request.userAttributes.email, 'ann@example.com');
       assert.deepEqual(e.request.validationData, { captcha: 'ok' });
       assert.deepEqual(e.request.clientMetadata, { from: 'test' });
@@ -178,6 +179,19 @@ for (const backend of await backends()) {
       await expectError(send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'bob' })), 'UserNotFoundException');
       await expectError(send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'bob' })), 'UserLambdaValidationException', 'PreSignUp failed with error nope.');
       await expectError(send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'bob' })), 'UserNotFoundException');
+    });
+
+    it("PreSignUp: booleans given as strings are read as Cognito reads them ('true' confirms); a reply that is no boolean is InvalidLambdaResponseException and leaves no user", async () => {
+      handlerFile(dir, 'stringBool', `async (event) => { event.response.autoConfirmUser = 'true'; event.response.autoVerifyEmail = 'true'; return event; }`);
+      const a = await pool({ PreSignUp: arn('stringBool') });
+      const r = await send(new SignUpCommand({ ClientId: a.clientId, Username: 'sbool', Password: PASSWORD, UserAttributes: [{ Name: 'email', Value: 'sbool@example.com' }] }));
+      assert.equal(r.UserConfirmed, true);
+      const u = await send(new AdminGetUserCommand({ UserPoolId: a.poolId, Username: 'sbool' }));
+      assert.equal(u.UserAttributes.find((x: any) => x.Name === 'email_verified')?.Value, 'true');
+      handlerFile(dir, 'yesBool', `async (event) => { event.response.autoConfirmUser = 'yes'; return event; }`);
+      const b = await pool({ PreSignUp: arn('yesBool') });
+      await expectError(send(new SignUpCommand({ ClientId: b.clientId, Username: 'ybool', Password: PASSWORD })), 'InvalidLambdaResponseException', 'Unrecognizable lambda output');
+      await expectError(send(new AdminGetUserCommand({ UserPoolId: b.poolId, Username: 'ybool' })), 'UserNotFoundException');
     });
 
     it('PreSignUp_AdminCreateUser: runs with CLIENT_ID_NOT_APPLICABLE; its autoConfirmUser is ignored', async () => {
@@ -263,6 +277,21 @@ for (const backend of await backends()) {
       const sources = eventsOf(dir, 'ptgV1').filter((x) => x.userPoolId === poolId);
       assert.deepEqual(sources.map((x) => x.triggerSource), ['TokenGeneration_Authentication', 'TokenGeneration_RefreshTokens', 'TokenGeneration_NewPasswordChallenge']);
       assert.deepEqual(sources[2].request.clientMetadata, { m: '1' });
+    });
+
+    it('PreTokenGeneration V1: claim values are strings (a number or boolean becomes its text, null adds nothing); an object or list is InvalidLambdaResponseException', async () => {
+      handlerFile(dir, 'ptgV1Scalars', `async (event) => { event.response = { claimsOverrideDetails: { claimsToAddOrOverride: { n: 5, b: true, s: 'x', nothing: null } } }; return event; }`);
+      const a = await pool({ PreTokenGeneration: arn('ptgV1Scalars') });
+      await confirmedUser(a.poolId, 'vals');
+      const id = decodeJwt((await signIn(a.clientId, 'vals')).AuthenticationResult.IdToken);
+      assert.equal(id.n, '5');
+      assert.equal(id.b, 'true');
+      assert.equal(id.s, 'x');
+      assert.ok(!('nothing' in id));
+      handlerFile(dir, 'ptgV1Object', `async (event) => { event.response = { claimsOverrideDetails: { claimsToAddOrOverride: { roles: ['a', 'b'] } } }; return event; }`);
+      const b = await pool({ PreTokenGeneration: arn('ptgV1Object') });
+      await confirmedUser(b.poolId, 'objs');
+      await expectError(signIn(b.clientId, 'objs'), 'InvalidLambdaResponseException', 'Unrecognizable lambda output');
     });
 
     it('PreTokenGeneration: TokenGeneration_AuthenticateDevice for a sign-in that passes the remembered device\'s proof', async () => {
@@ -382,6 +411,44 @@ for (const backend of await backends()) {
       const future = new Date(Date.now() + 10_000);
       fs.utimesSync(file, future, future);
       assert.equal(decodeJwt((await signIn(d.clientId, 'lee')).AuthenticationResult.IdToken).rev, '2');
+    });
+
+    it('a busy function in one pool holds up no other pool; a sign-up queued behind it fails at its 5-second deadline and leaves no user', async () => {
+      // gate: records its start, then waits until the release file exists.
+      handlerFile(
+        dir,
+        'gate',
+        `async (event) => { fs.appendFileSync(path.join(dir, 'gate.starts'), 'x'); while (!fs.existsSync(path.join(dir, 'gate.release'))) await new Promise((r) => setTimeout(r, 10)); event.response.autoConfirmUser = true; return event; }`,
+      );
+      handlerFile(dir, 'preAuthOk', `async (event) => event`);
+      const a = await pool({ PreSignUp: arn('gate') });
+      const b = await pool({ PreAuthentication: arn('preAuthOk') });
+      await confirmedUser(b.poolId, 'other');
+      const saved = setWorkerLimits({ perFunction: 1, timeoutMs: 30_000 });
+      try {
+        let firstDone = false;
+        const first = send(new SignUpCommand({ ClientId: a.clientId, Username: 'first', Password: PASSWORD, UserAttributes: [{ Name: 'email', Value: 'first@example.com' }] })).finally(() => (firstDone = true));
+        for (let i = 0; i < 2000 && !fs.existsSync(path.join(dir, 'gate.starts')); i++) await new Promise((r) => setTimeout(r, 10));
+        // Short deadlines from here on (instead of waiting the real 5 seconds).
+        setWorkerLimits({ timeoutMs: 300 });
+        await expectError(
+          send(new SignUpCommand({ ClientId: a.clientId, Username: 'queued', Password: PASSWORD, UserAttributes: [{ Name: 'email', Value: 'queued@example.com' }] })),
+          'UnexpectedLambdaException',
+          'PreSignUp invocation failed due to error Socket timeout while invoking Lambda function.',
+        );
+        await expectError(send(new AdminGetUserCommand({ UserPoolId: a.poolId, Username: 'queued' })), 'UserNotFoundException');
+        setWorkerLimits({ timeoutMs: 30_000 });
+        // Pool B's trigger runs while pool A's function is still busy.
+        assert.ok((await signIn(b.clientId, 'other')).AuthenticationResult?.IdToken);
+        assert.equal(firstDone, false);
+        assert.equal(fs.readFileSync(path.join(dir, 'gate.starts'), 'utf8'), 'x', 'the queued call never started');
+        fs.writeFileSync(path.join(dir, 'gate.release'), '');
+        assert.equal((await first).UserConfirmed, true);
+      } finally {
+        setWorkerLimits(saved);
+        fs.rmSync(path.join(dir, 'gate.starts'), { force: true });
+        fs.rmSync(path.join(dir, 'gate.release'), { force: true });
+      }
     });
 
     it('the hosted login page: PreAuthentication refuses on the page; PreTokenGeneration runs as TokenGeneration_HostedAuth at the code exchange', async () => {

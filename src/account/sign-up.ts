@@ -17,6 +17,7 @@ import { errors } from '../protocol/errors.js';
 import type { Ctx } from '../operations/context.js';
 import type { ClientRecord, PoolRecord, UserRecord } from '../store/types.js';
 import { NO_CLIENT, runTrigger, userAttributes } from '../triggers/catalog.js';
+import { replyBoolean } from '../triggers/reply.js';
 import { hidesUsers, notFound, simulated, userForClient } from './shared.js';
 
 /** PostConfirmation_ConfirmSignUp / _ConfirmForgotPassword, after the write (a failing function does not undo it). */
@@ -50,7 +51,7 @@ export async function preSignUp(
       ...(ctx.clientMetadata ? { clientMetadata: ctx.clientMetadata } : {}),
     },
   });
-  return { autoConfirmUser: r?.autoConfirmUser === true, autoVerifyEmail: r?.autoVerifyEmail === true, autoVerifyPhone: r?.autoVerifyPhone === true };
+  return { autoConfirmUser: replyBoolean(r?.autoConfirmUser), autoVerifyEmail: replyBoolean(r?.autoVerifyEmail), autoVerifyPhone: replyBoolean(r?.autoVerifyPhone) };
 }
 
 /** Self-service sign-up: an UNCONFIRMED user, and a code to an auto-verified attribute when the pool has one. */

@@ -66,6 +66,8 @@ export interface RiskConfiguration {
 export interface Caller {
   ip: string;
   userAgent: string | undefined;
+  /** The X-Amz-User-Agent header (browser SDKs, which cannot set User-Agent, send theirs here). */
+  sdkUserAgent?: string | undefined;
 }
 
 /** Whether the pool records auth events: threat protection on (AUDIT, ENFORCED), or the Plus tier. */

@@ -74,6 +74,7 @@
  */
 import type { Config } from '../config.js';
 import type { PoolRecord, UserRecord } from '../store/types.js';
+import type { Caller } from '../domain/auth-events.js';
 import { invokeTrigger, type TriggerEvent } from './invoke.js';
 
 export type TriggerName =
@@ -94,8 +95,24 @@ export type TriggerName =
 /** callerContext.clientId of operations that name no app client (AdminCreateUser). */
 export const NO_CLIENT = 'CLIENT_ID_NOT_APPLICABLE';
 
-/** What callerContext.awsSdkVersion says (the SDK Cognito itself reports). */
-const SDK_VERSION = 'aws-sdk-unknown-unknown';
+/** callerContext.awsSdkVersion when the caller's SDK is not known (the hosted UI, other clients). */
+export const UNKNOWN_SDK = 'aws-sdk-unknown-unknown';
+
+/**
+ * callerContext.awsSdkVersion from the request's User-Agent (or X-Amz-User-Agent, which browser
+ * SDKs send): an AWS SDK's own token `aws-sdk-<name>/<version>` (aws-sdk-js/3.535.0,
+ * aws-sdk-java/2.20.43, aws-sdk-iOS/2.9.3, aws-sdk-android/2.x, aws-sdk-go/1.44.0) gives
+ * `aws-sdk-<name in lower case>-<version>`, as real events show (aws-sdk-js-3.535.0,
+ * aws-sdk-java-2.20.43, aws-sdk-ios-2.9.3); anything else (the hosted pages, boto3, the AWS CLI,
+ * Amplify's own agent), `aws-sdk-unknown-unknown` (docs/decisions.md, "callerContext.awsSdkVersion").
+ */
+export function awsSdkVersion(caller: { userAgent?: string | undefined; sdkUserAgent?: string | undefined } | undefined): string {
+  for (const ua of [caller?.sdkUserAgent, caller?.userAgent]) {
+    const m = ua ? /(?:^|\s)aws-sdk-([A-Za-z0-9]+(?:-v\d+)?)\/(\d[0-9A-Za-z.+_-]{0,40})/.exec(ua) : null;
+    if (m) return `aws-sdk-${m[1]!.toLowerCase()}-${m[2]}`;
+  }
+  return UNKNOWN_SDK;
+}
 
 interface LambdaConfigLike {
   PreTokenGeneration?: string;
@@ -165,7 +182,7 @@ function initialResponse(trigger: TriggerName, version: string): Record<string, 
  * `response` returned (undefined when the pool has no such trigger).
  */
 export async function runTrigger(
-  ctx: { config: Pick<Config, 'lambdaDir' | 'lambdaEndpoint' | 'region'> },
+  ctx: { config: Pick<Config, 'lambdaDir' | 'lambdaEndpoint' | 'region'>; caller?: Caller },
   pool: Pick<PoolRecord, 'id' | 'settings' | 'region'>,
   trigger: TriggerName,
   source: string,
@@ -174,7 +191,7 @@ export async function runTrigger(
   const c = configured(pool, trigger);
   if (!c) return undefined;
   const request = typeof e.request === 'function' ? e.request() : e.request;
-  const event = triggerEvent(pool, trigger, c.version, source, { ...e, request });
+  const event = triggerEvent(pool, trigger, c.version, source, { ...e, request, awsSdkVersion: awsSdkVersion(ctx.caller) });
   const reply = await invokeTrigger(ctx.config, trigger, c.arn, event);
   return reply.response;
 }
@@ -185,7 +202,7 @@ export function triggerEvent(
   trigger: TriggerName,
   version: string,
   source: string,
-  e: { userName?: string; clientId: string; request: Record<string, unknown> },
+  e: { userName?: string; clientId: string; request: Record<string, unknown>; awsSdkVersion?: string },
 ): TriggerEvent {
   return {
     version,
@@ -193,7 +210,7 @@ export function triggerEvent(
     region: pool.region,
     userPoolId: pool.id,
     ...(e.userName !== undefined ? { userName: e.userName } : {}),
-    callerContext: { awsSdkVersion: SDK_VERSION, clientId: e.clientId },
+    callerContext: { awsSdkVersion: e.awsSdkVersion ?? UNKNOWN_SDK, clientId: e.clientId },
     request: e.request,
     response: initialResponse(trigger, version),
   };

@@ -22,6 +22,7 @@ import { errors } from '../protocol/errors.js';
 import type { Ctx } from '../operations/context.js';
 import type { ClientRecord, PoolRecord, UserRecord } from '../store/types.js';
 import { configured, runTrigger, userAttributes } from './catalog.js';
+import { replyBoolean } from './reply.js';
 
 /** One entry of the session history the triggers see, oldest first. */
 export interface ChallengeResult {
@@ -88,7 +89,6 @@ function stringMap(v: unknown): Record<string, string> {
   return out;
 }
 
-const isTrue = (v: unknown): boolean => v === true || v === 'true';
 
 /** DefineAuthChallenge with the session so far: tokens, failure, or the next challenge's name. */
 export async function defineAuthChallenge(s: CustomAuthSubject, session: ChallengeResult[]): Promise<DefineDecision> {
@@ -98,8 +98,8 @@ export async function defineAuthChallenge(s: CustomAuthSubject, session: Challen
   });
   if (!r) throw errors.invalidParameter('Custom auth lambda trigger is not configured for the user pool.');
   // failAuthentication wins over issueTokens: a function that says both has not let the user in.
-  if (isTrue(r.failAuthentication)) return { kind: 'fail' };
-  if (isTrue(r.issueTokens)) return { kind: 'issueTokens' };
+  if (replyBoolean(r.failAuthentication)) return { kind: 'fail' };
+  if (replyBoolean(r.issueTokens)) return { kind: 'issueTokens' };
   const name = asString(r.challengeName);
   if (!name) throw unrecognizable();
   return { kind: 'challenge', name };
@@ -127,5 +127,5 @@ export async function verifyAuthChallengeResponse(s: CustomAuthSubject, privateP
     request: () => ({ ...common(s), privateChallengeParameters: privateParameters, challengeAnswer: answer }),
   });
   if (!r) throw errors.invalidParameter('Custom auth lambda trigger is not configured for the user pool.');
-  return isTrue(r.answerCorrect);
+  return replyBoolean(r.answerCorrect);
 }

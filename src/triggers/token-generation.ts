@@ -5,6 +5,7 @@
  */
 import type { Ctx } from '../operations/context.js';
 import type { ClientRecord, PoolRecord, UserRecord } from '../store/types.js';
+import { errors } from '../protocol/errors.js';
 import { configured, runTrigger, userAttributes } from './catalog.js';
 
 export type TokenGenerationSource =
@@ -47,6 +48,23 @@ function claimChanges(v: unknown): ClaimChanges | undefined {
   const o = obj(v);
   if (!o) return undefined;
   return { add: obj(o.claimsToAddOrOverride) ?? {}, suppress: strings(o.claimsToSuppress) };
+}
+
+/**
+ * V1_0's claimsToAddOrOverride, a map of strings in Cognito (Map<String, String>, read with
+ * Jackson): a number or boolean becomes its text (Jackson's String deserializer takes any scalar),
+ * null leaves the claim out, an object or a list cannot be read: InvalidLambdaResponseException
+ * "Unrecognizable lambda output" (docs/decisions.md, "PreTokenGeneration V1: claim values").
+ */
+export function v1Claims(add: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(add)) {
+    if (v === null || v === undefined) continue;
+    if (typeof v === 'string') out[k] = v;
+    else if (typeof v === 'number' || typeof v === 'boolean') out[k] = String(v);
+    else throw errors.invalidLambdaResponse('Unrecognizable lambda output');
+  }
+  return out;
 }
 
 function groupChanges(v: unknown): TokenOverrides['groups'] {
@@ -95,6 +113,7 @@ export async function preTokenGeneration(
     const d = obj(response.claimsOverrideDetails);
     if (!d) return undefined;
     const id = claimChanges(d);
+    if (id) id.add = v1Claims(id.add);
     const g = groupChanges(d.groupOverrideDetails);
     return { ...(id ? { id } : {}), ...(g ? { groups: g } : {}) };
   }

@@ -26,6 +26,7 @@ import { CognitoError, errors } from '../protocol/errors.js';
 import type { Ctx } from '../operations/context.js';
 import type { PoolRecord, UserRecord } from '../store/types.js';
 import { configured, runTrigger } from './catalog.js';
+import { replyBoolean } from './reply.js';
 
 export type MigrationSource = 'UserMigration_Authentication' | 'UserMigration_ForgotPassword';
 
@@ -86,13 +87,7 @@ export function readAnswer(response: Record<string, unknown>): MigrationAnswer |
   if (mediums !== null && (!Array.isArray(mediums) || mediums.some((m) => m !== 'SMS' && m !== 'EMAIL'))) {
     throw notMigrated(`Invalid desiredDeliveryMediums ${JSON.stringify(mediums)}: a list of SMS and EMAIL.`);
   }
-  const flag = (name: 'forceAliasCreation' | 'enableSMSMFA'): boolean => {
-    const v = response[name] ?? null;
-    if (v === null) return false;
-    if (typeof v === 'boolean') return v;
-    if (v === 'true' || v === 'false') return v === 'true';
-    throw errors.invalidLambdaResponse(`Invalid lambda response: ${name} must be true or false.`);
-  };
+  const flag = (name: 'forceAliasCreation' | 'enableSMSMFA'): boolean => replyBoolean(response[name]);
   return {
     userAttributes,
     finalUserStatus: status ?? 'CONFIRMED',

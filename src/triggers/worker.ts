@@ -1,22 +1,22 @@
 /**
- * The worker thread a handler file runs in (invoke.ts keeps a few): one call at a time. A message
- * {file, version, event, functionName, deadline} loads the file (a changed file, by its mtime in
+ * The worker thread a handler file runs in: one of the environments invoke.ts keeps for one
+ * function, one call at a time, with the function's own process.env (invoke.ts,
+ * lambdaEnvironment). A message (WorkerCall) loads the file (a changed file, by its mtime in
  * `version`, is loaded again: ES modules by a cache-busting query, CommonJS by dropping it from
  * require's cache), calls `handler(event, context)` async or with a callback, and answers
- * {ok: true, value} or {ok: false, kind: 'thrown' | 'load', message}.
+ * {ok: true, json} or {ok: false, kind: 'thrown', message} (the function failed) or
+ * {ok: false, kind: 'runtime', errorType, message} (Lambda's runtime errors: Runtime.HandlerNotFound,
+ * Runtime.UserCodeSyntaxError, Runtime.ImportModuleError, Function.ResponseSizeTooLarge), with
+ * Lambda's messages and never the lambda directory's absolute path.
  */
 import { createRequire } from 'node:module';
-import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parentPort } from 'node:worker_threads';
+import type { WorkerCall, WorkerReply } from './invoke.js';
 
-interface Call {
-  file: string;
-  version: string;
-  event: unknown;
-  functionName: string;
-  deadline: number;
-}
+/** Lambda's limit on a synchronous invocation's response payload (Function.ResponseSizeTooLarge). */
+export const RESPONSE_LIMIT_BYTES = 6_291_556;
 
 const require = createRequire(import.meta.url);
 const loaded = new Map<string, { version: string; handler: unknown }>();
@@ -37,6 +37,14 @@ async function load(file: string, version: string): Promise<unknown> {
   return handler;
 }
 
+/** A message without the lambda directory's absolute path (file names stay, relative to it). */
+export function scrub(text: string, dir: string): string {
+  if (!dir) return text;
+  const withSep = dir.endsWith(path.sep) ? dir : dir + path.sep;
+  const url = pathToFileURL(withSep).href;
+  return text.split(url).join('').split(withSep).join('').split(dir).join('.');
+}
+
 function message(e: unknown): string {
   if (e instanceof Error) return e.message;
   if (typeof e === 'string') return e;
@@ -47,7 +55,18 @@ function message(e: unknown): string {
   }
 }
 
-function run(handler: (...a: unknown[]) => unknown, call: Call): Promise<unknown> {
+/** How Lambda's Node.js runtime reports a file that cannot be loaded. */
+export function loadFailure(e: unknown, dir: string): WorkerReply {
+  const err = e as { name?: string; code?: string; message?: string };
+  if (e instanceof SyntaxError) return { ok: false, kind: 'runtime', errorType: 'Runtime.UserCodeSyntaxError', message: scrub(`SyntaxError: ${e.message}`, dir) };
+  if (err?.code === 'MODULE_NOT_FOUND' || err?.code === 'ERR_MODULE_NOT_FOUND') {
+    return { ok: false, kind: 'runtime', errorType: 'Runtime.ImportModuleError', message: scrub(`Error: ${err.message ?? ''}`, dir) };
+  }
+  // Anything else the file's top level throws is reported as itself.
+  return { ok: false, kind: 'thrown', message: scrub(message(e), dir) };
+}
+
+function run(handler: (...a: unknown[]) => unknown, call: WorkerCall): Promise<unknown> {
   return new Promise((resolve, reject) => {
     let settled = false;
     const done = (err: unknown, value?: unknown) => {
@@ -57,13 +76,7 @@ function run(handler: (...a: unknown[]) => unknown, call: Call): Promise<unknown
       else resolve(value);
     };
     const context = {
-      functionName: call.functionName,
-      functionVersion: '$LATEST',
-      invokedFunctionArn: call.functionName,
-      memoryLimitInMB: '128',
-      awsRequestId: randomUUID(),
-      logGroupName: `/aws/lambda/${call.functionName}`,
-      logStreamName: 'incognito',
+      ...call.context,
       callbackWaitsForEmptyEventLoop: true,
       getRemainingTimeInMillis: () => Math.max(0, call.deadline - Date.now()),
       done: (err: unknown, value?: unknown) => done(err, value),
@@ -81,14 +94,16 @@ function run(handler: (...a: unknown[]) => unknown, call: Call): Promise<unknown
 }
 
 /** The answer of the call in progress, once: an error thrown outside it (a timer, a promise nobody awaited) ends it too, as in Lambda. */
-let answer: ((reply: object) => void) | undefined;
-const stray = (e: unknown) => answer?.({ ok: false, kind: 'thrown', message: message(e) });
+let answer: ((reply: WorkerReply) => void) | undefined;
+let currentDir = '';
+const stray = (e: unknown) => answer?.({ ok: false, kind: 'thrown', message: scrub(message(e), currentDir) });
 process.on('uncaughtException', stray);
 process.on('unhandledRejection', stray);
 
-parentPort!.on('message', async (call: Call) => {
+parentPort?.on('message', async (call: WorkerCall) => {
   let answered = false;
-  answer = (reply: object) => {
+  currentDir = call.dir;
+  answer = (reply: WorkerReply) => {
     if (answered) return;
     answered = true;
     answer = undefined;
@@ -97,23 +112,37 @@ parentPort!.on('message', async (call: Call) => {
   await handle(call, answer);
 });
 
-async function handle(call: Call, reply: (r: object) => void): Promise<void> {
+async function handle(call: WorkerCall, reply: (r: WorkerReply) => void): Promise<void> {
   let handler: unknown;
   try {
     handler = await load(call.file, call.version);
   } catch (e) {
-    reply({ ok: false, kind: 'load', message: message(e) });
+    reply(loadFailure(e, call.dir));
     return;
   }
   if (typeof handler !== 'function') {
-    reply({ ok: false, kind: 'load', message: `${call.file} does not export a function named handler` });
+    const base = path.basename(call.file).replace(/\.(mjs|cjs|js)$/, '');
+    reply({ ok: false, kind: 'runtime', errorType: 'Runtime.HandlerNotFound', message: `${base}.handler is undefined or not exported` });
     return;
   }
+  let value: unknown;
   try {
-    const value = await run(handler as (...a: unknown[]) => unknown, call);
-    // Only JSON crosses back, as from a real function.
-    reply({ ok: true, value: value === undefined ? null : JSON.parse(JSON.stringify(value)) });
+    value = await run(handler as (...a: unknown[]) => unknown, call);
   } catch (e) {
-    reply({ ok: false, kind: 'thrown', message: message(e) });
+    reply({ ok: false, kind: 'thrown', message: scrub(message(e), call.dir) });
+    return;
   }
+  // Only JSON crosses back, as from a real function, and no more of it than Lambda returns.
+  let json: string;
+  try {
+    json = JSON.stringify(value) ?? 'null';
+  } catch (e) {
+    reply({ ok: false, kind: 'thrown', message: scrub(message(e), call.dir) });
+    return;
+  }
+  if (Buffer.byteLength(json) > RESPONSE_LIMIT_BYTES) {
+    reply({ ok: false, kind: 'runtime', errorType: 'Function.ResponseSizeTooLarge', message: `Response payload size exceeded maximum allowed payload size (${RESPONSE_LIMIT_BYTES} bytes).` });
+    return;
+  }
+  reply({ ok: true, json });
 }
