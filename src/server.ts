@@ -237,7 +237,7 @@ export async function startServer(config: Config, existingStore?: Store, options
       const a = await admin(req, url, 'incognito:ListMessages', queryParam(url, 'userPoolId'));
       if (!a.ok) {
         send(res, a.status, a.headers, a.body);
-        logGet(path, a.status, started, 'GET', undefined);
+        logGet(path, a.status, started, 'GET', a.key?.name);
         return;
       }
       const r = await listMessages(store, url);
@@ -292,7 +292,7 @@ export async function startServer(config: Config, existingStore?: Store, options
       const a = await admin(req, url, 'incognito:GetImportLog', job?.poolId);
       if (!a.ok) {
         send(res, a.status, a.headers, a.body);
-        logGet(path, a.status, started, 'GET', undefined);
+        logGet(path, a.status, started, 'GET', a.key?.name);
         return;
       }
       const r = await importLog(store, url);

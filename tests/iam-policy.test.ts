@@ -144,6 +144,8 @@ describe('the credentials file', () => {
     );
     assert.deepEqual(keys.map((k) => [k.accessKeyId, k.name, k.policy !== undefined]), [['AKIDONE', 'ci', true], ['AKIDTWO', 'AKIDTWO', false]]);
     assert.equal(parseCredentialsFile(JSON.stringify({ keys: [{ accessKeyId: 'AKIDONE', secretAccessKey: 'secret-one-1' }] }), 'f').length, 1);
+    // A byte-order mark (Windows editors write one) is skipped.
+    assert.equal(parseCredentialsFile('\ufeff' + JSON.stringify([{ accessKeyId: 'AKIDONE', secretAccessKey: 'secret-one-1' }]), 'f')[0]!.name, 'AKIDONE');
   });
 
   it('refuses what is not a key, in one line naming the file and the key', () => {
@@ -155,6 +157,10 @@ describe('the credentials file', () => {
       ['[{"accessKeyId": "AKIDONE", "secretAccessKey": "secret-one-1", "secret": "x"}]', /key 1: unknown member 'secret'/],
       ['[{"accessKeyId": "AKIDONE", "secretAccessKey": "secret-one-1", "name": "a b"}]', /key 1: name must be/],
       ['[{"accessKeyId": "AKIDONE", "secretAccessKey": "secret-one-1", "policy": {"Statement": [{"Effect": "Allow"}]}}]', /keys\.json: key 'AKIDONE': Statement\[0\] needs exactly one of Action/],
+      // An empty file would leave the admin API open; a null policy would grant everything.
+      ['[]', /keys\.json holds no keys: the admin API would be open to anyone/],
+      ['{"keys": []}', /holds no keys/],
+      ['[{"accessKeyId": "AKIDONE", "secretAccessKey": "secret-one-1", "policy": null}]', /key 1: policy is null\. Leave "policy" out for a key with full access/],
     ];
     for (const [text, message] of bad) assert.throws(() => parseCredentialsFile(text, 'keys.json'), (e: Error) => e instanceof StartupError && message.test(e.message));
   });

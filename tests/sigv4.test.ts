@@ -37,7 +37,7 @@ const ENV_KEY = { accessKeyId: 'AKIDADMIN0000001', secretAccessKey: 'admin-secre
 const READER = { accessKeyId: 'AKIDREADER000001', secretAccessKey: 'reader-secret-0123456789' };
 const OPS = { accessKeyId: 'AKIDOPS000000001', secretAccessKey: 'ops-secret-0123456789' };
 const MAIL = { accessKeyId: 'AKIDMAIL00000001', secretAccessKey: 'mail-secret-0123456789' };
-type Key = { accessKeyId: string; secretAccessKey: string };
+type Key = { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
 
 const MISMATCH =
   'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.';
@@ -145,6 +145,16 @@ for (const backend of await backends()) {
     it('a wrong secret: InvalidSignatureException; an unknown key: UnrecognizedClientException', async () => {
       await expectError(sdk({ accessKeyId: ENV_KEY.accessKeyId, secretAccessKey: 'not-the-secret-000' }).send(new AdminGetUserCommand({ UserPoolId: poolA, Username: 'ann' })), 'InvalidSignatureException', MISMATCH);
       await expectError(sdk({ accessKeyId: 'AKIDNOBODY000001', secretAccessKey: ENV_KEY.secretAccessKey }).send(new ListUserPoolsCommand({ MaxResults: 10 })), 'UnrecognizedClientException', 'The security token included in the request is invalid.');
+    });
+
+    it('a session token with a configured key: UnrecognizedClientException (incognito issues no temporary credentials)', async () => {
+      await expectError(
+        sdk({ ...ENV_KEY, sessionToken: 'FwoGZXIvYXdzEXAMPLETOKEN' }).send(new AdminGetUserCommand({ UserPoolId: poolA, Username: 'ann' })),
+        'UnrecognizedClientException',
+        'The security token included in the request is invalid.',
+      );
+      // The same key without the token is served.
+      assert.equal((await sdk(ENV_KEY).send(new AdminGetUserCommand({ UserPoolId: poolA, Username: 'ann' }))).Username, 'ann');
     });
 
     it('no signature: MissingAuthenticationTokenException; a malformed one: IncompleteSignatureException', async () => {
@@ -378,13 +388,16 @@ for (const backend of await backends()) {
     });
 
     it("each request's log line names the key that made it, never the secret", async () => {
-      const logged = await startServer({ ...setup.config, port: 0, logRequests: true, accessKeyId: ENV_KEY.accessKeyId, secretAccessKey: ENV_KEY.secretAccessKey }, setup.server.store);
+      const logged = await startServer({ ...setup.config, port: 0, logRequests: true, accessKeyId: ENV_KEY.accessKeyId, secretAccessKey: ENV_KEY.secretAccessKey, credentialsFile: path.join(dir, 'keys.json') }, setup.server.store);
       const c = new CognitoIdentityProviderClient({ region: 'us-east-1', endpoint: logged.url, credentials: ENV_KEY, maxAttempts: 1 });
       const out = captureStdout();
       try {
         await c.send(new AdminGetUserCommand({ UserPoolId: poolA, Username: 'ann' }));
         await c.send(new InitiateAuthCommand({ ClientId: clientA, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'ann', PASSWORD: 'Correct-Horse-9' } }));
         await fetch(`${logged.url}/_incognito/messages?userPoolId=${poolA}`, { headers: { authorization: 'Basic ' + Buffer.from(`${ENV_KEY.accessKeyId}:${ENV_KEY.secretAccessKey}`).toString('base64') } });
+        // A known key its policy refuses: the log line still names it.
+        const denied = await fetch(`${logged.url}/_incognito/messages?userPoolId=${poolA}`, { headers: { authorization: 'Basic ' + Buffer.from(`${READER.accessKeyId}:${READER.secretAccessKey}`).toString('base64') } });
+        assert.equal(denied.status, 403);
         await new Promise((r) => setImmediate(r));
         await new Promise((r) => setImmediate(r));
       } finally {
@@ -397,9 +410,10 @@ for (const backend of await backends()) {
       assert.equal(get?.key, 'admin');
       const signIn = lines.find((l) => l.operation === 'InitiateAuth');
       assert.ok(signIn && !('key' in signIn), 'a public operation is not checked against a key');
-      assert.equal(lines.find((l) => l.path === '/_incognito/messages')?.key, 'admin');
+      assert.equal(lines.find((l) => l.path === '/_incognito/messages' && l.status === 200)?.key, 'admin');
+      assert.equal(lines.find((l) => l.path === '/_incognito/messages' && l.status === 403)?.key, 'reader');
       const text = JSON.stringify(lines);
-      assert.ok(!text.includes(ENV_KEY.secretAccessKey));
+      assert.ok(!text.includes(ENV_KEY.secretAccessKey) && !text.includes(READER.secretAccessKey));
     });
   });
 }

@@ -38,7 +38,10 @@ export function authorize(key: AccessKey, action: string, resource: string, acco
 /** The signing names accepted on the admin endpoints (the SDKs' `cognito-idp`, or `incognito`). */
 const ADMIN_SERVICES = ['cognito-idp', 'incognito'] as const;
 
-export type AdminAuth = { ok: true; key: AccessKey | undefined } | { ok: false; status: number; headers: Record<string, string>; body: string };
+export type AdminAuth =
+  | { ok: true; key: AccessKey | undefined }
+  /** `key`: the key that signed, when it was recognised but its policy refused (named in the log). */
+  | { ok: false; status: number; headers: Record<string, string>; body: string; key?: AccessKey };
 
 const refuse = (status: number, error: string, message: string): AdminAuth => ({
   ok: false,
@@ -91,7 +94,7 @@ export async function authorizeAdmin(
   try {
     authorize(key, action, resource, accountId);
   } catch (e) {
-    if (e instanceof CognitoError) return refuse(403, e.type, e.message);
+    if (e instanceof CognitoError) return { ...refuse(403, e.type, e.message), key };
     throw e;
   }
   return { ok: true, key };

@@ -53,6 +53,8 @@ export function validKeyParts(k: { accessKeyId: unknown; secretAccessKey: unknow
 /** Parses the credentials file's text (a JSON list of keys, or {"keys": [...]}); `file` names it in messages. */
 export function parseCredentialsFile(text: string, file: string): AccessKey[] {
   let doc: unknown;
+  // A byte-order mark (Windows editors write one) is not part of the JSON.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   try {
     doc = JSON.parse(text);
   } catch (e) {
@@ -60,6 +62,8 @@ export function parseCredentialsFile(text: string, file: string): AccessKey[] {
   }
   const list = Array.isArray(doc) ? doc : doc !== null && typeof doc === 'object' && Array.isArray((doc as { keys?: unknown }).keys) ? (doc as { keys: unknown[] }).keys : undefined;
   if (!list) throw new StartupError(`--credentials-file ${file} must hold a JSON list of keys: [{"accessKeyId", "secretAccessKey", "name", "policy"}]`);
+  // A file given and empty would leave the admin API open: never what its author meant.
+  if (list.length === 0) throw new StartupError(`--credentials-file ${file} holds no keys: the admin API would be open to anyone. List at least one key, or leave the option out (development only).`);
   return list.map((entry: unknown, i: number): AccessKey => {
     const where = `--credentials-file ${file}: key ${i + 1}`;
     if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) throw new StartupError(`${where} must be an object`);
@@ -71,7 +75,10 @@ export function parseCredentialsFile(text: string, file: string): AccessKey[] {
     const name = e.name === undefined ? (e.accessKeyId as string) : e.name;
     if (typeof name !== 'string' || !NAME.test(name)) throw new StartupError(`${where}: name must be 1 to 64 characters of letters, digits and _+=,.@- (as an IAM user name)`);
     let policy: Policy | undefined;
-    if (e.policy !== undefined && e.policy !== null) {
+    // null is refused rather than read as "no policy" (full access): a template whose policy came
+    // out empty must not grant everything.
+    if (e.policy === null) throw new StartupError(`${where}: policy is null. Leave "policy" out for a key with full access, or give an IAM policy document`);
+    if (e.policy !== undefined) {
       try {
         policy = parsePolicy(e.policy, `key '${name}'`);
       } catch (err) {

@@ -210,6 +210,11 @@ export async function verifySigV4(
 
   const key = keys.get(parts.accessKeyId);
   if (!key) throw unrecognizedClient();
+  // incognito's keys are long-term keys: AWS refuses a long-term key sent with a session token it
+  // did not issue, with the unknown-key answer. incognito issues none.
+  if (headerValue(req.headers, 'x-amz-security-token') !== undefined || Object.keys(query).some((k) => k.toLowerCase() === 'x-amz-security-token')) {
+    throw unrecognizedClient();
+  }
   for (const h of mustSign) {
     if (!parts.signedHeaders.includes(h) && !Object.keys(query).some((k) => k.toLowerCase() === h)) {
       throw invalidSignature(`The '${h}' header must be signed: list it in SignedHeaders.`);
