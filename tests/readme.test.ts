@@ -18,6 +18,9 @@ it('README operations table matches the model and the implementation', () => {
   for (const [op, status] of rows) {
     assert.equal(status.startsWith('✅'), Object.hasOwn(implemented, op), `${op}: README says '${status}'`);
   }
+  // The introduction's count is the table's.
+  const done = Object.keys(model).filter((op) => Object.hasOwn(implemented, op)).length;
+  assert.match(readme.replace(/\s+/g, ' '), new RegExp(`\\b${done} of the ${Object.keys(model).length} operations of the Cognito API are implemented`));
 });
 
 it('README configuration table lists every setting with its variable and default', () => {
