@@ -194,6 +194,27 @@ export const handler = async (event) => {
     fs.writeFileSync(path.join(dir, 'readsMissing.mjs'), `import fs from 'node:fs'; import path from 'node:path'; export const handler = async () => fs.readFileSync(path.join(${JSON.stringify(dir)}, 'data.json'));\n`);
     await rejectsWith(call('readsMissing'), 'UserLambdaValidationException', "PreSignUp failed with error ENOENT: no such file or directory, open 'data.json'.");
     assert.equal(scrub(`at file://${dir}/a.mjs:1 and ${dir}/b.js and ${dir}`, dir), 'at a.mjs:1 and b.js and .');
+    // A CommonJS require stack ends in the runner's own file: shown as Lambda's runtime file, never the server's path.
+    fs.writeFileSync(path.join(dir, 'cjsMissing.cjs'), `require('no-such-package-xyz'); exports.handler = async (e) => e;\n`);
+    await assert.rejects(call('cjsMissing'), (e: any) => {
+      assert.equal(e.type, 'UserLambdaValidationException');
+      assert.match(e.message, /Cannot find module 'no-such-package-xyz'/);
+      assert.ok(!e.message.includes(path.resolve('dist')) && !/\/src\/triggers\/worker\.js/.test(e.message), e.message);
+      return true;
+    });
+  });
+
+  it("a handler cannot signal the server's process, and its heap is bounded by the function's memory (128 MB)", async () => {
+    setWorkerLimits({ timeoutMs: 5000 });
+    fs.writeFileSync(path.join(dir, 'killer.mjs'), `export const handler = async (e) => { process.kill(process.pid, 'SIGTERM'); return e; };\n`);
+    await rejectsWith(call('killer'), 'UserLambdaValidationException', "PreSignUp failed with error process.kill of the server's own process is not supported in handler files.");
+    // This process (the server's stand-in here) is still running, and other calls work.
+    fs.writeFileSync(path.join(dir, 'ok.mjs'), `export const handler = async (e) => { e.response.ok = true; return e; };\n`);
+    assert.equal((await call('ok')).response.ok, true);
+    // A runaway allocation ends the function's environment (Lambda's Runtime.ExitError), not the server.
+    fs.writeFileSync(path.join(dir, 'hog.mjs'), `const keep = []; export const handler = async (e) => { for (;;) keep.push(new Array(1e5).fill({ x: Math.random() })); };\n`);
+    await rejectsWith(call('hog'), 'UserLambdaValidationException', /^PreSignUp failed with error RequestId: [0-9a-f-]{36} Error: Runtime exited with error: /);
+    assert.equal((await call('ok')).response.ok, true);
   });
 
   it("payload limits: a reply over 6 MB is Lambda's Function.ResponseSizeTooLarge (a function error); an event over 6 MB cannot be invoked", async () => {
@@ -232,4 +253,6 @@ it("callerContext.awsSdkVersion: an AWS SDK's agent token as Cognito reports it,
   assert.equal(ua('Mozilla/5.0 (Macintosh) Safari/605.1.15'), 'aws-sdk-unknown-unknown');
   assert.equal(ua(undefined), 'aws-sdk-unknown-unknown');
   assert.equal(awsSdkVersion(undefined), 'aws-sdk-unknown-unknown');
+  // An agent token of any length does not become an event member of that length.
+  assert.equal(ua(`aws-sdk-${'x'.repeat(3000)}/1`), 'aws-sdk-unknown-unknown');
 });

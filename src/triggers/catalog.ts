@@ -108,7 +108,7 @@ export const UNKNOWN_SDK = 'aws-sdk-unknown-unknown';
  */
 export function awsSdkVersion(caller: { userAgent?: string | undefined; sdkUserAgent?: string | undefined } | undefined): string {
   for (const ua of [caller?.sdkUserAgent, caller?.userAgent]) {
-    const m = ua ? /(?:^|\s)aws-sdk-([A-Za-z0-9]+(?:-v\d+)?)\/(\d[0-9A-Za-z.+_-]{0,40})/.exec(ua) : null;
+    const m = ua ? /(?:^|\s)aws-sdk-([A-Za-z0-9]{1,32}(?:-v\d+)?)\/(\d[0-9A-Za-z.+_-]{0,40})/.exec(ua) : null;
     if (m) return `aws-sdk-${m[1]!.toLowerCase()}-${m[2]}`;
   }
   return UNKNOWN_SDK;

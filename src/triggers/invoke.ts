@@ -163,7 +163,9 @@ function runInWorker(f: FunctionSpec, requestId: string, event: unknown, deadlin
 
 /** A new environment of the function: a worker with the function's own process.env. */
 function newEnv(p: FunctionPool, f: FunctionSpec): Env {
-  const worker = new Worker(workerScript, { env: p.env });
+  // The function's memory setting bounds its heap, as Lambda's does (a worker out of memory ends
+  // with an error: Runtime.ExitError).
+  const worker = new Worker(workerScript, { env: p.env, resourceLimits: { maxOldGenerationSizeMb: Number(MEMORY_MB) } });
   const d = new Date();
   const day = `${d.getUTCFullYear()}/${String(d.getUTCMonth() + 1).padStart(2, '0')}/${String(d.getUTCDate()).padStart(2, '0')}`;
   const env: Env = { worker, logStreamName: `${day}/[${qualifierOf(f.arn) ?? '$LATEST'}]${randomUUID().replaceAll('-', '')}` };

@@ -11,7 +11,7 @@
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parentPort } from 'node:worker_threads';
 import type { WorkerCall, WorkerReply } from './invoke.js';
 
@@ -37,13 +37,31 @@ async function load(file: string, version: string): Promise<unknown> {
   return handler;
 }
 
-/** A message without the lambda directory's absolute path (file names stay, relative to it). */
+/** This file, as a require stack names it: shown as Lambda's runtime file instead of the server's path. */
+const SELF = fileURLToPath(import.meta.url);
+
+/**
+ * A message without the lambda directory's absolute path (file names stay, relative to it), nor the
+ * server's own (a require stack ends in this file: shown as Lambda's /var/runtime/index.mjs).
+ */
 export function scrub(text: string, dir: string): string {
-  if (!dir) return text;
+  const clean = text.split(pathToFileURL(SELF).href).join('/var/runtime/index.mjs').split(SELF).join('/var/runtime/index.mjs');
+  if (!dir) return clean;
   const withSep = dir.endsWith(path.sep) ? dir : dir + path.sep;
   const url = pathToFileURL(withSep).href;
-  return text.split(url).join('').split(withSep).join('').split(dir).join('.');
+  return clean.split(url).join('').split(withSep).join('').split(dir).join('.');
 }
+
+// A handler runs in a thread of the server's process: a signal it sends to its own process would stop
+// the server, where on Lambda it would end only the function's environment. Refused (the function
+// fails with this error); README, "Lambda triggers", says what a thread cannot keep a function from.
+const kill = process.kill.bind(process);
+process.kill = ((pid: number, signal?: string | number) => {
+  if (pid === process.pid || pid === 0 || pid === -process.pid || pid === process.ppid) {
+    throw new Error('process.kill of the server\'s own process is not supported in handler files');
+  }
+  return kill(pid, signal);
+}) as typeof process.kill;
 
 function message(e: unknown): string {
   if (e instanceof Error) return e.message;
