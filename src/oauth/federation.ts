@@ -26,7 +26,7 @@ import type { Ctx } from '../operations/context.js';
 import type { IdentityProviderRecord } from '../store/types.js';
 import { checkAuthorize, complete, type AuthorizeRequest } from './authorize.js';
 import { clearCookie, cookie, page, redirect, withParams, type HostedRequest, type HostedResponse } from './http.js';
-import { errorPage } from './pages.js';
+import { errorPage, esc, layout } from './pages.js';
 import { startSession } from './session.js';
 
 const STATE_SECONDS = 600;
@@ -170,6 +170,12 @@ export async function idpResponse(ctx: Ctx, req: HostedRequest): Promise<HostedR
   const state = answer.get('state');
   const refused = (text: string) => page(400, errorPage('Sign-in failed', text), [clearCookie(req, BIND_COOKIE)]);
   if (!state) return refused("The identity provider's answer carries no state: start the sign-in again from the application.");
+  if (req.method === 'POST' && !req.cookies[BIND_COOKIE]) {
+    // A form_post answer (Sign in with Apple) comes cross-site, without our SameSite=Lax cookie: the
+    // browser is sent on to the same answer by GET from this origin, which carries it. No script needed.
+    const again = `/oauth2/idpresponse?${answer.toString()}`;
+    return page(200, layout('Signing in', `<meta http-equiv="refresh" content="0;url=${esc(again)}"><p class="note" role="status" id="message">Signing you in…</p><nav><a href="${esc(again)}">Continue</a></nav>`));
+  }
   const row = await ctx.store.sessions.take(hashToken(`idp:${state}`));
   let st: FederationState | undefined;
   try {
