@@ -43,7 +43,7 @@ for (const backend of await backends()) {
     before(async () => {
       google = await startGoogleStandIn({ clientId: 'g-client.apps.googleusercontent.com', clientSecret: 'g-secret' });
       lambdaDir = fs.mkdtempSync(path.join(os.tmpdir(), 'incognito-fed-lambda-'));
-      t = await startTestServer(backend, { federationEndpoints: `Google=${google.base}`, lambdaDir });
+      t = await startTestServer(backend, { federationEndpoints: `Google=${google.base},Facebook=${google.base},LoginWithAmazon=${google.base}`, lambdaDir });
       op = await startOidcProvider({ clientId: 'incognito', clientSecret: 'op-secret', redirectUri: `${t.url}/oauth2/idpresponse` });
     });
     after(async () => {
@@ -416,6 +416,31 @@ for (const backend of await backends()) {
         assert.equal(id.email, 'gina@gmail.example');
         assert.deepEqual(id['cognito:groups'], [`${poolId}_Google`]);
         assert.equal((id.identities as any[])[0].providerType, 'Google');
+      });
+
+      it('Facebook and Login with Amazon (no ID token): the attributes URL read with the access token', async () => {
+        for (const type of ['Facebook', 'LoginWithAmazon'] as const) {
+          const poolId = (await send(new CreateUserPoolCommand({ PoolName: type }))).UserPool.Id as string;
+          await send(
+            new CreateIdentityProviderCommand({
+              UserPoolId: poolId,
+              ProviderName: type,
+              ProviderType: type,
+              ProviderDetails: { client_id: 'g-client.apps.googleusercontent.com', client_secret: 'g-secret', authorize_scopes: type === 'Facebook' ? 'public_profile,email' : 'profile' },
+              AttributeMapping: type === 'Facebook' ? { email: 'email', given_name: 'first_name' } : { email: 'email', name: 'name' },
+            }),
+          );
+          const c = (
+            await send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'app', GenerateSecret: true, AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthFlows: ['code'], AllowedOAuthScopes: ['openid', 'email', 'profile'], CallbackURLs: [APP], SupportedIdentityProviders: [type] }))
+          ).UserPoolClient;
+          const { callback } = await run(new FormClient(t.url), authorizeUrl(c.ClientId, { identity_provider: type }));
+          assert.ok(callback?.searchParams.get('code'), `${type}: ${callback?.href}`);
+          const id = decodeJwt((await tokensFor(c.ClientId, c.ClientSecret, callback!.searchParams.get('code')!)).id_token);
+          assert.equal(id['cognito:username'], type === 'Facebook' ? 'Facebook_1234567890' : 'LoginWithAmazon_amzn1.account.1234567890');
+          assert.equal(id.email, 'gina@gmail.example');
+          assert.equal((id.identities as any[])[0].providerType, type);
+        }
+        assert.ok(google.state.attributeRequests.some((r) => r.startsWith('/v17.0/me?fields=id,email,first_name')), JSON.stringify(google.state.attributeRequests));
       });
 
       for (const mode of ['wrong-audience', 'wrong-issuer', 'expired', 'bad-signature', 'wrong-nonce'] as const) {

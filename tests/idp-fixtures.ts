@@ -91,18 +91,21 @@ export type StandInMode = 'ok' | 'wrong-audience' | 'wrong-issuer' | 'expired' |
 
 /**
  * Google's endpoints on one base URL: /o/oauth2/v2/auth (answers at once for `user`, as if signed
- * in), /oauth2/v4/token (checks the client, the code and its PKCE verifier), /oauth2/v3/certs.
+ * in), /oauth2/v4/token (checks the client, the code and its PKCE verifier), /oauth2/v3/certs; and
+ * Facebook's (/v17.0/dialog/oauth, /v17.0/oauth/access_token, /v17.0/me) and Login with Amazon's
+ * (/ap/oa, /auth/o2/token, /user/profile), the same user, OAuth 2.0 without ID tokens.
  */
 export async function startGoogleStandIn(opts: { clientId: string; clientSecret: string }) {
   const { privateKey, publicKey } = await generateKeyPair('RS256');
   const other = await generateKeyPair('RS256');
   const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
   const codes = new Map<string, { nonce?: string; challenge?: string; redirectUri: string; user: Account }>();
-  const state = { user: { sub: '1234567890', email: 'gina@gmail.example', email_verified: true, given_name: 'Gina' } as Account, mode: 'ok' as StandInMode, tokenRequests: 0 };
+  const state = { user: { sub: '1234567890', email: 'gina@gmail.example', email_verified: true, given_name: 'Gina' } as Account, mode: 'ok' as StandInMode, tokenRequests: 0, attributeRequests: [] as string[] };
+  const accessTokens = new Map<string, Account>();
   let base = '';
   const { server, base: b } = await listen(async (req, res) => {
     const u = new URL(req.url ?? '/', base);
-    if (u.pathname === '/o/oauth2/v2/auth') {
+    if (u.pathname === '/o/oauth2/v2/auth' || u.pathname === '/v17.0/dialog/oauth' || u.pathname === '/ap/oa') {
       const code = randomBytes(16).toString('base64url');
       codes.set(code, { ...(u.searchParams.get('nonce') ? { nonce: u.searchParams.get('nonce')! } : {}), ...(u.searchParams.get('code_challenge') ? { challenge: u.searchParams.get('code_challenge')! } : {}), redirectUri: u.searchParams.get('redirect_uri')!, user: state.user });
       const back = new URL(u.searchParams.get('redirect_uri')!);
@@ -113,6 +116,30 @@ export async function startGoogleStandIn(opts: { clientId: string; clientSecret:
     }
     if (u.pathname === '/oauth2/v3/certs') {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] }));
+      return;
+    }
+    if ((u.pathname === '/v17.0/me' || u.pathname === '/user/profile') && req.method === 'GET') {
+      // Facebook's Graph API (`fields=` the names asked) and Amazon's profile: the user of the access token.
+      const user = accessTokens.get((req.headers.authorization ?? '').replace(/^Bearer /i, ''));
+      if (!user) return void res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'invalid_token' }));
+      state.attributeRequests.push(u.pathname + u.search);
+      const profile = u.pathname === '/user/profile' ? { user_id: `amzn1.account.${user.sub}`, email: user.email, name: user.given_name } : { id: user.sub, email: user.email, first_name: user.given_name };
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(profile));
+      return;
+    }
+    if ((u.pathname === '/v17.0/oauth/access_token' || u.pathname === '/auth/o2/token') && req.method === 'POST') {
+      // Facebook and Amazon: OAuth 2.0 only, no ID token.
+      const chunks: Buffer[] = [];
+      for await (const c of req) chunks.push(c as Buffer);
+      const form = new URLSearchParams(Buffer.concat(chunks).toString());
+      const c = codes.get(form.get('code') ?? '');
+      codes.delete(form.get('code') ?? '');
+      if (form.get('client_id') !== opts.clientId || form.get('client_secret') !== opts.clientSecret || !c) {
+        return void res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'invalid_grant' }));
+      }
+      const token = randomBytes(16).toString('hex');
+      accessTokens.set(token, c.user);
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ access_token: token, token_type: 'bearer', expires_in: 3600 }));
       return;
     }
     if (u.pathname === '/oauth2/v4/token' && req.method === 'POST') {

@@ -93,7 +93,14 @@ export async function startFederation(ctx: Ctx, req: HostedRequest, ar: Authoriz
   const p = await ctx.store.identityProviders.get(ar.pool.id, name);
   if (!p || !(ar.client.settings.SupportedIdentityProviders ?? []).includes(name)) return fail(`The identity provider ${name} is not one of the client's SupportedIdentityProviders.`);
   if (p.type === 'SAML') return fail(`Sign-in through the SAML identity provider ${name} is not available in this version of incognito.`);
-  const { config, d } = await configFor(ctx, p);
+  let configured: Awaited<ReturnType<typeof configFor>>;
+  try {
+    configured = await configFor(ctx, p);
+  } catch (e) {
+    // A provider whose stored details cannot make a request (Apple's private key unreadable, ...).
+    return fail(`The identity provider ${name} cannot be used: ${reason(e)}`);
+  }
+  const { config, d } = configured;
   const state = oidc.randomState();
   const nonce = oidc.randomNonce();
   const codeVerifier = oidc.randomPKCECodeVerifier();
