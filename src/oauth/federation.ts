@@ -42,12 +42,23 @@ interface FederationState {
   codeVerifier: string;
   /** Hash of the browser cookie the request must come back with. */
   binding: string;
+  /** The redirect URI sent to the provider (the code exchange repeats it). */
+  redirectUri: string;
 }
 
 /** The types whose answer carries an ID token (OIDC, and the social providers that are OpenID providers). */
 const withIdToken = (p: IdentityProviderRecord) => p.type === 'OIDC' || p.type === 'Google' || p.type === 'SignInWithApple';
 
-export const idpResponseUrl = (ctx: Ctx) => `${ctx.publicUrl}/oauth2/idpresponse`;
+/**
+ * The redirect URI the provider sends its answer to: /oauth2/idpresponse on the origin the sign-in
+ * came to when it came over HTTPS (a pool domain, the HTTPS listener: the browser's cookies are
+ * there), else on the public URL. Register it at the provider.
+ */
+export function idpResponseUrl(ctx: Ctx, req: HostedRequest): string {
+  const host = typeof req.headers.host === 'string' ? req.headers.host : '';
+  if (req.secure && /^([a-z0-9-]+\.)*[a-z0-9-]+(:\d{1,5})?$|^\[[0-9a-f:.]+\](:\d{1,5})?$/i.test(host)) return `https://${host.toLowerCase()}/oauth2/idpresponse`;
+  return `${ctx.publicUrl}/oauth2/idpresponse`;
+}
 
 /** Sign in with Apple's client secret: a short ES256 JWT signed with the team's key (Apple's documentation). */
 async function appleClientSecret(ctx: Ctx, d: Record<string, string>, e: ProviderEndpoints): Promise<string> {
@@ -105,7 +116,8 @@ export async function startFederation(ctx: Ctx, req: HostedRequest, ar: Authoriz
   const nonce = oidc.randomNonce();
   const codeVerifier = oidc.randomPKCECodeVerifier();
   const bind = randomBytes(32).toString('base64url');
-  const st: FederationState = { kind: 'IDP', provider: p.name, params: ar.params.toString(), nonce, codeVerifier, binding: hashToken(bind) };
+  const redirectUri = idpResponseUrl(ctx, req);
+  const st: FederationState = { kind: 'IDP', provider: p.name, params: ar.params.toString(), nonce, codeVerifier, binding: hashToken(bind), redirectUri };
   await ctx.store.sessions.insert({
     id: hashToken(`idp:${state}`),
     poolId: ar.pool.id,
@@ -114,7 +126,7 @@ export async function startFederation(ctx: Ctx, req: HostedRequest, ar: Authoriz
     expiresAt: ctx.now + STATE_SECONDS * 1000,
   });
   const params: Record<string, string> = {
-    redirect_uri: idpResponseUrl(ctx),
+    redirect_uri: redirectUri,
     response_type: 'code',
     scope: d.authorize_scopes!,
     state,
@@ -130,7 +142,7 @@ export async function startFederation(ctx: Ctx, req: HostedRequest, ar: Authoriz
 /** The provider's claims about the user: the verified ID token's, then userinfo's (or the attributes URL's). */
 async function providerClaims(ctx: Ctx, p: IdentityProviderRecord, answer: URLSearchParams, st: FederationState, state: string): Promise<Record<string, unknown>> {
   const { config, e, d } = await configFor(ctx, p);
-  const current = new URL(idpResponseUrl(ctx));
+  const current = new URL(st.redirectUri);
   for (const [k, v] of answer) current.searchParams.append(k, v);
   const idToken = withIdToken(p);
   const tokens = await oidc.authorizationCodeGrant(config, current, {
