@@ -14,6 +14,7 @@ import path from 'node:path';
 import { decodeJwt } from 'jose';
 import {
   AdminCreateUserCommand,
+  AdminDisableProviderForUserCommand,
   AdminGetUserCommand,
   AdminLinkProviderForUserCommand,
   AdminSetUserPasswordCommand,
@@ -281,6 +282,30 @@ for (const backend of await backends()) {
       assert.equal(id['cognito:username'], 'bob');
       assert.deepEqual((id.identities as any[]).map((x) => x.userId), ['bob-at-corp']);
       assert.deepEqual(await usersOf(poolId), ['bob'], 'no federated user made');
+    });
+
+    it('a link by a mapped attribute (email) signs in as the pool user; AdminDisableProviderForUser ends links and federated users', async () => {
+      const { poolId, clientId, clientSecret } = await federatedPool();
+      await send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'erin', MessageAction: 'SUPPRESS' }));
+      await send(
+        new AdminLinkProviderForUserCommand({
+          UserPoolId: poolId,
+          DestinationUser: { ProviderName: 'Cognito', ProviderAttributeValue: 'erin' },
+          SourceUser: { ProviderName: 'Corp', ProviderAttributeName: 'email', ProviderAttributeValue: 'erin.w@corp.example' },
+        }),
+      );
+      op.accounts.next = 'erin.w';
+      let r = await run(new FormClient(t.url), authorizeUrl(clientId, { identity_provider: 'Corp' }));
+      assert.equal(decodeJwt((await tokensFor(clientId, clientSecret, r.callback!.searchParams.get('code')!)).id_token)['cognito:username'], 'erin');
+      // Unlinked: the provider user is a federated user of its own from then on.
+      await send(new AdminDisableProviderForUserCommand({ UserPoolId: poolId, User: { ProviderName: 'Corp', ProviderAttributeName: 'email', ProviderAttributeValue: 'erin.w@corp.example' } }));
+      r = await run(new FormClient(t.url), authorizeUrl(clientId, { identity_provider: 'Corp' }));
+      assert.equal(decodeJwt((await tokensFor(clientId, clientSecret, r.callback!.searchParams.get('code')!)).id_token)['cognito:username'], 'Corp_erin.w');
+      // Disabled: that federated user can no longer sign in.
+      await send(new AdminDisableProviderForUserCommand({ UserPoolId: poolId, User: { ProviderName: 'Corp', ProviderAttributeName: 'Cognito_Subject', ProviderAttributeValue: 'erin.w' } }));
+      r = await run(new FormClient(t.url), authorizeUrl(clientId, { identity_provider: 'Corp' }));
+      assert.equal(r.callback?.searchParams.get('error'), 'invalid_request');
+      assert.equal(r.callback?.searchParams.get('error_description'), 'User is disabled.');
     });
 
     it('required attributes the provider does not give: an error at the callback, no user', async () => {
