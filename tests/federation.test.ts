@@ -324,7 +324,7 @@ for (const backend of await backends()) {
           path.join(lambdaDir, `${name}.mjs`),
           `import fs from 'node:fs';\nexport const handler = async (event) => { fs.appendFileSync(${JSON.stringify(log)}, JSON.stringify({ fn: ${JSON.stringify(name)}, event }) + '\\n'); ${body} return event; };\n`,
         );
-      fn('fedPreSignUp', `if (event.request.userAttributes.email.startsWith('blocked')) throw new Error('Not this one');`);
+      fn('fedPreSignUp', `if (event.request.userAttributes.email.startsWith('blocked')) throw new Error('Not this one'); event.response.autoVerifyEmail = true;`);
       fn('fedPostConfirm', '');
       fn('fedPreToken', '');
       const { poolId, clientId, clientSecret } = await federatedPool();
@@ -351,6 +351,7 @@ for (const backend of await backends()) {
       const pre = events().find((r) => r.event.userName === 'Corp_carla')!.event;
       assert.equal(pre.request.userAttributes.email, 'carla@corp.example');
       assert.equal(pre.callerContext.clientId, clientId);
+      assert.equal(attrs(await send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'Corp_carla' }))).email_verified, 'true', 'autoVerifyEmail');
     });
 
     it('another pool of incognito as the OpenID provider of a second pool', async () => {
@@ -416,7 +417,7 @@ for (const backend of await backends()) {
             UserPoolId: poolId,
             ProviderName: 'Google',
             ProviderType: 'Google',
-            ProviderDetails: { client_id: 'g-client.apps.googleusercontent.com', client_secret: 'g-secret', authorize_scopes: 'openid email profile' },
+            ProviderDetails: { client_id: 'g-client.apps.googleusercontent.com', client_secret: 'g-secret', authorize_scopes: 'profile email' },
             AttributeMapping: { email: 'email', given_name: 'given_name', username: 'sub' },
           }),
         );
@@ -435,7 +436,9 @@ for (const backend of await backends()) {
         google.state.mode = 'ok';
         const trail: string[] = [];
         const { callback } = await run(new FormClient(t.url), authorizeUrl(clientId, { identity_provider: 'Google', scope: 'openid email' }), trail);
-        assert.ok(trail.some((u) => u.startsWith(`${google.base}/o/oauth2/v2/auth`)));
+        const toGoogle = new URL(trail.find((u) => u.startsWith(`${google.base}/o/oauth2/v2/auth`))!);
+        assert.equal(toGoogle.searchParams.get('scope'), 'openid profile email', 'openid added for the ID token');
+        assert.equal(toGoogle.searchParams.get('code_challenge_method'), 'S256');
         const id = decodeJwt((await tokensFor(clientId, clientSecret, callback!.searchParams.get('code')!)).id_token);
         assert.equal(id['cognito:username'], 'Google_1234567890');
         assert.equal(id.email, 'gina@gmail.example');

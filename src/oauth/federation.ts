@@ -98,6 +98,15 @@ async function configFor(ctx: Ctx, p: IdentityProviderRecord): Promise<{ config:
   return { config, e, d };
 }
 
+/**
+ * The scope asked of the provider: its authorize_scopes; for Google with `openid` added when they
+ * leave it out ("profile email" is common), so Google answers with the ID token the sign-in reads.
+ */
+function scopeFor(p: IdentityProviderRecord, scopes: string): string {
+  const list = scopes.split(/\s+/).filter(Boolean);
+  return p.type === 'Google' && !list.includes('openid') ? ['openid', ...list].join(' ') : scopes;
+}
+
 /** Starts a sign-in with the provider: to its authorization endpoint, the state kept for the answer. */
 export async function startFederation(ctx: Ctx, req: HostedRequest, ar: AuthorizeRequest, name: string): Promise<HostedResponse> {
   const fail = (description: string) => redirect(withParams(ar.redirectUri, { error: 'invalid_request', error_description: description, state: ar.state }));
@@ -128,7 +137,7 @@ export async function startFederation(ctx: Ctx, req: HostedRequest, ar: Authoriz
   const params: Record<string, string> = {
     redirect_uri: redirectUri,
     response_type: 'code',
-    scope: d.authorize_scopes!,
+    scope: scopeFor(p, d.authorize_scopes!),
     state,
     code_challenge: await oidc.calculatePKCECodeChallenge(codeVerifier),
     code_challenge_method: 'S256',

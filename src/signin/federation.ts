@@ -96,11 +96,14 @@ export async function federatedSignIn(ctx: Ctx, pool: PoolRecord, client: Client
     // As Cognito answers at the callback: the required attributes the provider did not give (through the mapping).
     throw errors.invalidParameter(`attributes required: [${missing.join(', ')}]`);
   }
-  await runTrigger(ctx, pool, 'PreSignUp', 'PreSignUp_ExternalProvider', {
+  const pre = await runTrigger(ctx, pool, 'PreSignUp', 'PreSignUp_ExternalProvider', {
     userName: username,
     clientId: client.id ?? NO_CLIENT,
     request: { userAttributes: { ...attrs }, validationData: null, ...(ctx.clientMetadata ? { clientMetadata: ctx.clientMetadata } : {}) },
   });
+  // The function may verify the email or phone number the provider gave (its autoConfirmUser means nothing here).
+  if (pre?.autoVerifyEmail === true && attrs.email) attrs.email_verified = 'true';
+  if (pre?.autoVerifyPhone === true && attrs.phone_number) attrs.phone_number_verified = 'true';
   const sub = randomUUID();
   const user: UserRecord = {
     poolId: pool.id,
