@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { decodeJwt } from 'jose';
+import { decodeJwt, exportPKCS8, generateKeyPair, type CryptoKey } from 'jose';
 import {
   AdminCreateUserCommand,
   AdminDisableProviderForUserCommand,
@@ -39,12 +39,14 @@ for (const backend of await backends()) {
     let op: Awaited<ReturnType<typeof startOidcProvider>>;
     let google: Awaited<ReturnType<typeof startGoogleStandIn>>;
     let lambdaDir: string;
+    let apple: { publicKey: CryptoKey; privateKey: CryptoKey };
     const send = (c: any): Promise<any> => t.cognito.send(c);
 
     before(async () => {
-      google = await startGoogleStandIn({ clientId: 'g-client.apps.googleusercontent.com', clientSecret: 'g-secret' });
+      apple = await generateKeyPair('ES256', { extractable: true });
+      google = await startGoogleStandIn({ clientId: 'g-client.apps.googleusercontent.com', clientSecret: 'g-secret', apple: { clientId: 'com.example.app', teamId: 'TEAM123456', keyId: 'KEY1234567', publicKey: apple.publicKey } });
       lambdaDir = fs.mkdtempSync(path.join(os.tmpdir(), 'incognito-fed-lambda-'));
-      t = await startTestServer(backend, { federationEndpoints: `Google=${google.base},Facebook=${google.base},LoginWithAmazon=${google.base}`, lambdaDir });
+      t = await startTestServer(backend, { federationEndpoints: `Google=${google.base},Facebook=${google.base},LoginWithAmazon=${google.base},SignInWithApple=${google.base}`, lambdaDir });
       op = await startOidcProvider({ clientId: 'incognito', clientSecret: 'op-secret', redirectUri: `${t.url}/oauth2/idpresponse` });
     });
     after(async () => {
@@ -469,6 +471,40 @@ for (const backend of await backends()) {
           assert.equal((id.identities as any[])[0].providerType, type);
         }
         assert.ok(google.state.attributeRequests.some((r) => r.startsWith('/v17.0/me?fields=id,email,first_name')), JSON.stringify(google.state.attributeRequests));
+      });
+
+      it('Sign in with Apple: client secret JWT signed with the team key, form_post answer sent on by GET with the binding cookie', async () => {
+        const poolId = (await send(new CreateUserPoolCommand({ PoolName: 'apple' }))).UserPool.Id as string;
+        await send(
+          new CreateIdentityProviderCommand({
+            UserPoolId: poolId,
+            ProviderName: 'SignInWithApple',
+            ProviderType: 'SignInWithApple',
+            ProviderDetails: { client_id: 'com.example.app', team_id: 'TEAM123456', key_id: 'KEY1234567', private_key: await exportPKCS8(apple.privateKey), authorize_scopes: 'email name' },
+            AttributeMapping: { email: 'email' },
+          }),
+        );
+        const c = (
+          await send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'app', GenerateSecret: true, AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthFlows: ['code'], AllowedOAuthScopes: ['openid', 'email'], CallbackURLs: [APP], SupportedIdentityProviders: ['SignInWithApple'] }))
+        ).UserPoolClient;
+        const fc = new FormClient(t.url);
+        const start = await fc.get(authorizeUrl(c.ClientId, { identity_provider: 'SignInWithApple', scope: 'openid email' }));
+        const atApple = await fc.get(start.location!);
+        assert.equal(google.state.appleModes.at(-1), 'form_post');
+        const form = /<form method="post" action="([^"]+)">([\s\S]*)<\/form>/.exec(atApple.html)!;
+        const body = new URLSearchParams([...form[2]!.matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!.replace(/&quot;/g, '"')] as [string, string]));
+        // The cross-site POST comes without the SameSite=Lax cookie: a page sends the browser on by GET.
+        const posted = await fetch(form[1]!, { method: 'POST', body, redirect: 'manual' });
+        assert.equal(posted.status, 200);
+        const refresh = /http-equiv="refresh" content="0;url=([^"]+)"/.exec(await posted.text())![1]!.replace(/&amp;/g, '&');
+        let r = await fc.get(refresh);
+        assert.ok(r.location?.startsWith(APP), `${r.status} ${r.html}`);
+        const id = decodeJwt((await tokensFor(c.ClientId, c.ClientSecret, new URL(r.location!).searchParams.get('code')!)).id_token);
+        assert.equal(id['cognito:username'], 'SignInWithApple_001234.apple.5678');
+        assert.equal(id.email, 'ann@privaterelay.example');
+        // The same answer again: used.
+        r = await fc.get(refresh);
+        assert.equal(r.status, 400);
       });
 
       for (const mode of ['wrong-audience', 'wrong-issuer', 'expired', 'bad-signature', 'wrong-nonce'] as const) {

@@ -11,7 +11,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHash, randomBytes } from 'node:crypto';
 import Provider from 'oidc-provider';
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { exportJWK, generateKeyPair, jwtVerify, SignJWT, type CryptoKey } from 'jose';
 
 export interface Account {
   sub: string;
@@ -95,16 +95,58 @@ export type StandInMode = 'ok' | 'wrong-audience' | 'wrong-issuer' | 'expired' |
  * Facebook's (/v17.0/dialog/oauth, /v17.0/oauth/access_token, /v17.0/me) and Login with Amazon's
  * (/ap/oa, /auth/o2/token, /user/profile), the same user, OAuth 2.0 without ID tokens.
  */
-export async function startGoogleStandIn(opts: { clientId: string; clientSecret: string }) {
+export async function startGoogleStandIn(opts: { clientId: string; clientSecret: string; apple?: { clientId: string; teamId: string; keyId: string; publicKey: CryptoKey } }) {
   const { privateKey, publicKey } = await generateKeyPair('RS256');
   const other = await generateKeyPair('RS256');
   const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
   const codes = new Map<string, { nonce?: string; challenge?: string; redirectUri: string; user: Account }>();
-  const state = { user: { sub: '1234567890', email: 'gina@gmail.example', email_verified: true, given_name: 'Gina' } as Account, mode: 'ok' as StandInMode, tokenRequests: 0, attributeRequests: [] as string[] };
+  const state = { user: { sub: '1234567890', email: 'gina@gmail.example', email_verified: true, given_name: 'Gina' } as Account, mode: 'ok' as StandInMode, tokenRequests: 0, attributeRequests: [] as string[], appleModes: [] as string[] };
   const accessTokens = new Map<string, Account>();
   let base = '';
   const { server, base: b } = await listen(async (req, res) => {
     const u = new URL(req.url ?? '/', base);
+    if (u.pathname === '/auth/authorize') {
+      // Sign in with Apple: the answer is a form the browser POSTs to the redirect URI (response_mode=form_post).
+      const code = randomBytes(16).toString('base64url');
+      codes.set(code, { ...(u.searchParams.get('nonce') ? { nonce: u.searchParams.get('nonce')! } : {}), ...(u.searchParams.get('code_challenge') ? { challenge: u.searchParams.get('code_challenge')! } : {}), redirectUri: u.searchParams.get('redirect_uri')!, user: state.user });
+      state.appleModes.push(u.searchParams.get('response_mode') ?? '');
+      const field = (n: string, v: string) => `<input type="hidden" name="${n}" value="${v.replace(/"/g, '&quot;')}">`;
+      res.writeHead(200, { 'content-type': 'text/html' }).end(
+        `<form method="post" action="${u.searchParams.get('redirect_uri')}">${field('code', code)}${field('state', u.searchParams.get('state') ?? '')}${field('user', JSON.stringify({ name: { firstName: 'Ann' } }))}</form>`,
+      );
+      return;
+    }
+    if (u.pathname === '/auth/token' && req.method === 'POST' && opts.apple) {
+      const chunks: Buffer[] = [];
+      for await (const c of req) chunks.push(c as Buffer);
+      const form = new URLSearchParams(Buffer.concat(chunks).toString());
+      const bad = (error: string) => res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error }));
+      // The client secret is Apple's JWT: ES256 with the team's key, iss team id, sub client id, aud Apple.
+      try {
+        const { payload, protectedHeader } = await jwtVerify(form.get('client_secret') ?? '', opts.apple.publicKey, { issuer: opts.apple.teamId, subject: opts.apple.clientId, audience: base });
+        if (protectedHeader.kid !== opts.apple.keyId || !payload.exp) return bad('invalid_client');
+      } catch {
+        return bad('invalid_client');
+      }
+      const c = codes.get(form.get('code') ?? '');
+      codes.delete(form.get('code') ?? '');
+      if (!c || form.get('client_id') !== opts.apple.clientId || createHash('sha256').update(form.get('code_verifier') ?? '').digest('base64url') !== c.challenge) return bad('invalid_grant');
+      const now = Math.floor(Date.now() / 1000);
+      const idToken = await new SignJWT({ email: 'ann@privaterelay.example', email_verified: 'true', ...(c.nonce ? { nonce: c.nonce } : {}) })
+        .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+        .setIssuer(base)
+        .setAudience(opts.apple.clientId)
+        .setSubject('001234.apple.5678')
+        .setIssuedAt(now)
+        .setExpirationTime(now + 600)
+        .sign(privateKey);
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ access_token: randomBytes(8).toString('hex'), token_type: 'Bearer', expires_in: 3600, id_token: idToken }));
+      return;
+    }
+    if (u.pathname === '/oauth2/v3/certs' || u.pathname === '/auth/keys') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] }));
+      return;
+    }
     if (u.pathname === '/o/oauth2/v2/auth' || u.pathname === '/v17.0/dialog/oauth' || u.pathname === '/ap/oa') {
       const code = randomBytes(16).toString('base64url');
       codes.set(code, { ...(u.searchParams.get('nonce') ? { nonce: u.searchParams.get('nonce')! } : {}), ...(u.searchParams.get('code_challenge') ? { challenge: u.searchParams.get('code_challenge')! } : {}), redirectUri: u.searchParams.get('redirect_uri')!, user: state.user });
