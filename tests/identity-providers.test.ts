@@ -22,6 +22,17 @@ import {
   UpdateUserPoolClientCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { backends, expectError, startTestServer, type TestServer } from './harness.js';
+import { ConfigError, loadConfig } from '../src/config.js';
+
+describe('--federation-endpoints', () => {
+  it('takes PROVIDER=URL pairs of the social providers, from the flag or INCOGNITO_FEDERATION_ENDPOINTS', () => {
+    assert.equal(loadConfig(['--federation-endpoints', 'Google=http://127.0.0.1:4000'], {}).federationEndpoints, 'Google=http://127.0.0.1:4000');
+    assert.equal(loadConfig([], { INCOGNITO_FEDERATION_ENDPOINTS: 'Facebook=https://fb.test,LoginWithAmazon=https://amzn.test' }).federationEndpoints, 'Facebook=https://fb.test,LoginWithAmazon=https://amzn.test');
+    for (const bad of ['Corp=http://127.0.0.1:1', 'Google', 'Google=ftp://x', 'Google=']) {
+      assert.throws(() => loadConfig(['--federation-endpoints', bad], {}), (e: Error) => e instanceof ConfigError && /PROVIDER=URL/.test(e.message), bad);
+    }
+  });
+});
 
 const SAML_METADATA = `<?xml version="1.0"?>
 <md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="https://idp.example.com/saml">
