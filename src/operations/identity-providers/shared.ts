@@ -1,10 +1,9 @@
 /** Lookups, checks and the wire form of an identity provider, shared by its operations. */
 import { errors } from '../../protocol/errors.js';
 import { epochSeconds, type Ctx } from '../context.js';
-import type { IdentityProviderRecord, Store } from '../../store/types.js';
+import type { IdentityProviderRecord, PoolRecord, Store } from '../../store/types.js';
 import { describeDetails, openDetails } from '../../domain/identity-providers.js';
 import { poolCertificate } from '../../domain/certificates.js';
-import type { PoolRecord } from '../../store/types.js';
 
 /** The page size when MaxResults is omitted: the model's maximum, 60. */
 export const pageSize = (max: number | undefined) => max ?? 60;
