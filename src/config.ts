@@ -66,6 +66,11 @@ export interface Config {
   insecureAdmin: boolean;
   /** Request quotas: 'off', or 'cognito' (Cognito's default rates per operation category, per node; src/quotas.ts). */
   quotas: 'off' | 'cognito';
+  /**
+   * Base URLs that stand in for the social providers' own hosts (tests, machines without Internet):
+   * `Google=http://127.0.0.1:4000,Facebook=...`. Each of the provider's URLs keeps its path on the new base.
+   */
+  federationEndpoints: string | undefined;
 }
 
 export const defaults: Config = {
@@ -100,6 +105,7 @@ export const defaults: Config = {
   credentialsFile: undefined,
   insecureAdmin: false,
   quotas: 'off',
+  federationEndpoints: undefined,
 };
 
 interface Setting {
@@ -141,10 +147,28 @@ export const settings: Setting[] = [
   { key: 'credentialsFile', flag: '--credentials-file', env: 'INCOGNITO_CREDENTIALS_FILE', kind: 'string', help: 'JSON file of access keys: [{"accessKeyId", "secretAccessKey", "name", "policy"}] (policy: an IAM policy document; none = full access)' },
   { key: 'insecureAdmin', flag: '--insecure-admin', env: 'INCOGNITO_INSECURE_ADMIN', kind: 'bool', help: 'allow a non-loopback --host with no access keys (anyone who reaches the port can call the admin API)' },
   { key: 'quotas', flag: '--quotas', env: 'INCOGNITO_QUOTAS', kind: 'string', help: "request quotas: 'off' (default) or 'cognito' (Cognito's default rates per operation category, TooManyRequestsException; each node counts alone)" },
+  { key: 'federationEndpoints', flag: '--federation-endpoints', env: 'INCOGNITO_FEDERATION_ENDPOINTS', kind: 'string', help: "stand-in base URLs of social identity providers: 'Google=http://127.0.0.1:4000,Facebook=...' (tests; each URL keeps its path)" },
   { key: 'masterKeyFile', flag: '--master-key-file', env: 'INCOGNITO_MASTER_KEY_FILE', kind: 'string', help: 'file holding the master key (default DATA_DIR/master.key, created on first start)' },
 ];
 
 export class ConfigError extends Error {}
+
+const SOCIAL = ['Google', 'Facebook', 'SignInWithApple', 'LoginWithAmazon'];
+
+/** `Google=http://...,Facebook=http://...` as a map; ConfigError for anything else. */
+export function parseFederationEndpoints(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const eq = part.indexOf('=');
+    const name = eq > 0 ? part.slice(0, eq) : '';
+    const url = part.slice(eq + 1).replace(/\/+$/, '');
+    if (!SOCIAL.includes(name) || !/^https?:\/\/[^/]+/.test(url)) {
+      throw new ConfigError(`--federation-endpoints takes PROVIDER=URL pairs separated by commas, PROVIDER one of ${SOCIAL.join(', ')}; got '${part}'`);
+    }
+    out.set(name, url);
+  }
+  return out;
+}
 
 function parseValue(s: Setting, raw: string): unknown {
   if (s.kind === 'int') {
@@ -200,6 +224,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
   if (c.lambdaEndpoint !== undefined && c.lambdaEndpoint !== 'aws' && !/^https?:\/\//.test(c.lambdaEndpoint)) {
     throw new ConfigError(`--lambda-endpoint must be an http(s):// URL or 'aws'`);
   }
+  if (c.federationEndpoints !== undefined) parseFederationEndpoints(c.federationEndpoints);
   if ((c.accessKeyId === undefined) !== (c.secretAccessKey === undefined)) {
     throw new ConfigError(`INCOGNITO_ACCESS_KEY_ID and INCOGNITO_SECRET_ACCESS_KEY (--access-key-id, --secret-access-key) go together`);
   }

@@ -62,6 +62,7 @@ const CATEGORIES: Record<QuotaCategory, string[]> = {
   UserList: ['ListUsers', 'ListUsersInGroup'],
   UserUpdate: [
     'AdminAddUserToGroup', 'AdminDeleteUserAttributes', 'AdminDisableUser', 'AdminEnableUser', 'AdminRemoveUserFromGroup',
+    'AdminLinkProviderForUser', 'AdminDisableProviderForUser',
     'AdminSetUserMFAPreference', 'AdminSetUserSettings', 'AdminUpdateAuthEventFeedback', 'AdminUpdateUserAttributes',
     'AdminUserGlobalSignOut', 'AssociateSoftwareToken', 'DeleteUserAttributes', 'GlobalSignOut', 'SetUserMFAPreference',
     'SetUserSettings', 'UpdateAuthEventFeedback', 'UpdateUserAttributes', 'VerifySoftwareToken', 'VerifyUserAttribute',
@@ -80,10 +81,14 @@ const CATEGORIES: Record<QuotaCategory, string[]> = {
   ],
   UserPoolClientRead: ['DescribeUserPoolClient', 'ListUserPoolClients', 'ListUserPoolClientSecrets'],
   UserPoolClientUpdate: ['CreateUserPoolClient', 'UpdateUserPoolClient', 'DeleteUserPoolClient', 'AddUserPoolClientSecret', 'DeleteUserPoolClientSecret'],
-  UserPoolResourceRead: ['DescribeResourceServer', 'ListResourceServers', 'DescribeUserPoolDomain', 'GetGroup', 'ListGroups'],
+  UserPoolResourceRead: [
+    'DescribeResourceServer', 'ListResourceServers', 'DescribeUserPoolDomain', 'GetGroup', 'ListGroups',
+    'DescribeIdentityProvider', 'ListIdentityProviders', 'GetIdentityProviderByIdentifier',
+  ],
   UserPoolResourceUpdate: [
     'CreateResourceServer', 'UpdateResourceServer', 'DeleteResourceServer', 'CreateUserPoolDomain', 'UpdateUserPoolDomain',
     'DeleteUserPoolDomain', 'CreateGroup', 'UpdateGroup', 'DeleteGroup',
+    'CreateIdentityProvider', 'UpdateIdentityProvider', 'DeleteIdentityProvider',
   ],
   // The token endpoint's client_credentials grant (oauth/token.ts), not a JSON operation.
   ClientAuthentication: [],

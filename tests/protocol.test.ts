@@ -84,10 +84,10 @@ for (const backend of await backends()) {
     });
 
     it('operations not built yet answer a clear 400 naming them', async () => {
-      const r = await rawCall(t.url, T + 'AdminLinkProviderForUser', '{}');
+      const r = await rawCall(t.url, T + 'GetLogDeliveryConfiguration', '{}');
       assert.equal(r.status, 400);
       assert.equal(r.json.__type, 'UnsupportedOperationException');
-      assert.match(r.json.message, /AdminLinkProviderForUser/);
+      assert.match(r.json.message, /GetLogDeliveryConfiguration/);
     });
 
     it('bodies that are not a JSON object are SerializationException', async () => {

@@ -45,6 +45,14 @@ function poolIdOfIssuer(iss: unknown): string | undefined {
 function claimValue(name: string, value: string): unknown {
   if (name === 'email_verified' || name === 'phone_number_verified') return isTrue(value);
   if (name === 'updated_at' && /^\d+$/.test(value)) return Number(value);
+  // A federated user's identities: the JSON array itself, as Cognito's ID tokens carry it.
+  if (name === 'identities') {
+    try {
+      return JSON.parse(value) as unknown;
+    } catch {
+      return value;
+    }
+  }
   return value;
 }
 
@@ -74,6 +82,7 @@ export function scopedAttributes(client: ClientRecord, attrs: Record<string, str
   if (!profile && !email && !phone) return all;
   return all.filter(
     ([n]) =>
+      n === 'identities' ||
       (profile && (PROFILE_ATTRIBUTES.has(n) || n.startsWith('custom:'))) ||
       (email && (n === 'email' || n === 'email_verified')) ||
       (phone && (n === 'phone_number' || n === 'phone_number_verified')),

@@ -12,6 +12,7 @@ import type { ClientRecord, PoolRecord, UserRecord } from '../store/types.js';
 import { offDomain, page, redirect, single, withParams, type HostedRequest, type HostedResponse } from './http.js';
 import { errorPage } from './pages.js';
 import { issueCode, sessionUser } from './session.js';
+import { startFederation } from './federation.js';
 
 export interface AuthorizeRequest {
   pool: PoolRecord;
@@ -24,10 +25,15 @@ export interface AuthorizeRequest {
   codeChallenge?: string;
   /** The request's parameters, carried from page to page (the sign-in page's own URL keeps them). */
   params: URLSearchParams;
+  /**
+   * The identity provider the request goes straight to (`identity_provider`, or the provider an
+   * `idp_identifier` names), when it is not COGNITO.
+   */
+  idp?: string;
 }
 
 /** The parameters an authorization request carries from /oauth2/authorize to /login and the other pages. */
-const CARRIED = ['client_id', 'response_type', 'redirect_uri', 'state', 'scope', 'nonce', 'code_challenge', 'code_challenge_method', 'identity_provider', 'lang', 'login_hint'];
+const CARRIED = ['client_id', 'response_type', 'redirect_uri', 'state', 'scope', 'nonce', 'code_challenge', 'code_challenge_method', 'identity_provider', 'idp_identifier', 'lang', 'login_hint'];
 
 const OIDC_ONLY = new Set(['email', 'phone', 'profile']);
 
@@ -84,10 +90,24 @@ export async function checkAuthorize(ctx: Ctx, req: HostedRequest, params: URLSe
   if (responseType !== 'code' && responseType !== 'token') return fail('unsupported_response_type');
   const flows = client.settings.AllowedOAuthFlows ?? [];
   if (!flows.includes(responseType === 'code' ? 'code' : 'implicit')) return fail('unauthorized_client');
+  // The provider: COGNITO (the sign-in page), or one the client supports, named or found by identifier.
+  const supported = client.settings.SupportedIdentityProviders ?? [];
+  if (!supported.length) return fail('unauthorized_client', 'The client has no SupportedIdentityProviders.');
   const idp = params.get('identity_provider');
-  if (idp !== null && idp !== 'COGNITO') return fail('invalid_request', `incognito signs users in with the COGNITO identity provider only, not ${idp}.`);
-  if (!(client.settings.SupportedIdentityProviders ?? []).includes('COGNITO')) {
-    return fail('unauthorized_client', 'The client does not list COGNITO in its SupportedIdentityProviders.');
+  const identifier = params.get('idp_identifier');
+  let federate: string | undefined;
+  if (idp === 'COGNITO') {
+    if (!supported.includes('COGNITO')) return fail('unauthorized_client', 'The client does not list COGNITO in its SupportedIdentityProviders.');
+  } else if (idp !== null) {
+    if (!supported.includes(idp) || !(await ctx.store.identityProviders.get(pool.id, idp))) {
+      return fail('invalid_request', `The identity provider ${idp} is not one of the client's SupportedIdentityProviders.`);
+    }
+    federate = idp;
+  } else if (identifier !== null) {
+    const wanted = identifier.toLowerCase();
+    const p = (await ctx.store.identityProviders.all(pool.id)).find((x) => supported.includes(x.name) && x.idpIdentifiers.some((i) => i.toLowerCase() === wanted));
+    if (!p) return fail('invalid_request', `No identity provider of the client has the identifier ${identifier}.`);
+    federate = p.name;
   }
   const challenge = params.get('code_challenge');
   const method = params.get('code_challenge_method');
@@ -115,6 +135,7 @@ export async function checkAuthorize(ctx: Ctx, req: HostedRequest, params: URLSe
       ...(nonce !== undefined ? { nonce } : {}),
       ...(challenge !== null ? { codeChallenge: challenge } : {}),
       params: carried,
+      ...(federate !== undefined ? { idp: federate } : {}),
     },
   };
 }
@@ -162,5 +183,6 @@ export async function authorize(ctx: Ctx, req: HostedRequest): Promise<HostedRes
     if (signedIn) return complete(ctx, ar, signedIn.user, signedIn.authTime);
   }
   if (prompts.includes('none')) return redirect(withParams(ar.redirectUri, { error: 'login_required', state: ar.state }));
+  if (ar.idp !== undefined) return startFederation(ctx, req, ar, ar.idp);
   return redirect(pageUrl('/login', ar));
 }

@@ -10,7 +10,7 @@ import type { Ctx } from '../operations/context.js';
 import type { PoolRecord } from '../store/types.js';
 import { checkAuthorize, complete, pageUrl, type AuthorizeRequest } from './authorize.js';
 import { page, type HostedRequest, type HostedResponse } from './http.js';
-import { attributeLabel, formPage, type Field, type Message } from './pages.js';
+import { attributeLabel, esc, formPage, layout, type Field, type Message } from './pages.js';
 import { csrfToken, csrfValid, startSession } from './session.js';
 import { forgotPasswordStarted, confirmPage } from './account.js';
 import { codeHint, mfaCodePage, selectMfaPage, totpSetupPage } from './mfa-pages.js';
@@ -26,7 +26,27 @@ export function usernameLabel(pool: PoolRecord): string {
 
 export const selfSignUp = (pool: PoolRecord) => !pool.settings.AdminCreateUserConfig?.AllowAdminCreateUserOnly;
 
+/** The client's identity providers other than COGNITO: a button each on the sign-in page. */
+const federated = (ar: AuthorizeRequest) => (ar.client.settings.SupportedIdentityProviders ?? []).filter((p) => p !== 'COGNITO');
+
+/** The buttons that start a sign-in with each of the client's identity providers (the authorize request, with identity_provider). */
+function providerButtons(ar: AuthorizeRequest): string {
+  const names = federated(ar);
+  if (!names.length) return '';
+  const links = names.map((name) => {
+    const params = new URLSearchParams(ar.params);
+    params.delete('idp_identifier');
+    params.set('identity_provider', name);
+    return `<a class="idp" role="button" href="${esc(`/oauth2/authorize?${params.toString()}`)}">Continue with ${esc(name)}</a>`;
+  });
+  return `<div class="providers">${links.join('\n')}</div>`;
+}
+
 export function loginPage(req: HostedRequest, ar: AuthorizeRequest, message?: Message, username?: string, status = 200): HostedResponse {
+  if (!(ar.client.settings.SupportedIdentityProviders ?? []).includes('COGNITO')) {
+    // No password form: the client signs users in through its identity providers only.
+    return page(status, layout('Sign in', `${message ? `<p class="alert" role="alert" id="message">${esc(message.text)}</p>` : ''}${providerButtons(ar)}`));
+  }
   const csrf = csrfToken(req);
   const links: [string, string][] = [['Forgot your password?', pageUrl('/forgotPassword', ar)]];
   if (selfSignUp(ar.pool)) links.push(['Sign up', pageUrl('/signup', ar)]);
@@ -44,6 +64,7 @@ export function loginPage(req: HostedRequest, ar: AuthorizeRequest, message?: Me
       submit: 'Sign in',
       ...(message ? { message } : {}),
       links,
+      ...(federated(ar).length ? { intro: providerButtons(ar) } : {}),
     }),
     csrf.setCookie,
   );
@@ -125,6 +146,9 @@ export async function login(ctx: Ctx, req: HostedRequest): Promise<HostedRespons
   if ('response' in checked) return checked.response;
   const ar = checked.ok;
   if (req.method === 'GET') return loginPage(req, ar);
+  if (!(ar.client.settings.SupportedIdentityProviders ?? []).includes('COGNITO')) {
+    return loginPage(req, ar, { kind: 'error', text: 'This application signs users in through its identity providers only.' }, undefined, 400);
+  }
   if (!csrfValid(req)) return loginPage(req, ar, { kind: 'error', text: 'The form expired. Please sign in again.' }, undefined, 403);
   const f = (name: string) => req.form.get(name) ?? '';
   const session = f('session');

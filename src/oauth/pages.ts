@@ -19,7 +19,7 @@ button:focus{outline:2px solid #033160;outline-offset:2px}.alert{padding:.7rem;b
 .note{padding:.7rem;border-radius:4px;background:#f2f8fd;border:1px solid #0972d3}nav{margin-top:1.2rem;display:flex;justify-content:space-between;flex-wrap:wrap;gap:.5rem}
 a{color:#0458a5}.hint{font-size:.85rem;color:#414d5c;margin:-.1rem 0 .4rem}
 .qr{display:block;max-width:100%;height:auto;margin:0 auto}.secret{font:1rem/1.8 ui-monospace,monospace;text-align:center;text-wrap:balance;background:#f2f4f7;padding:.4rem .3rem;border-radius:4px}.secret span{display:inline-block;margin:0 .22em}
-.choices button{margin-top:.8rem}footer{text-align:center;font-size:.8rem;color:#5f6b7a;margin-top:1.5rem}
+.choices button{margin-top:.8rem}.providers{margin:0 0 1.2rem}.providers a.idp{display:block;text-align:center;padding:.6rem;border:1px solid #0458a5;border-radius:4px;margin:.5rem 0;text-decoration:none;font-weight:600}footer{text-align:center;font-size:.8rem;color:#5f6b7a;margin-top:1.5rem}
 @media (max-width:28rem){main{margin:0;border-radius:0;box-shadow:none;padding:1.5rem 1.25rem}}
 `;
 

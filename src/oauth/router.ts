@@ -7,6 +7,7 @@
  *   GET|POST /oauth2/userInfo          userinfo.ts
  *   POST /oauth2/revoke                revoke.ts
  *   GET  /logout                       logout.ts
+ *   GET|POST /oauth2/idpresponse       federation.ts (an identity provider's answer)
  * They are served on this server's own origin; the pool comes from the client id (or the token).
  * A request that comes to a user pool domain's host name must name a client of that domain's pool.
  */
@@ -21,6 +22,7 @@ import { ACCOUNT_PATHS, accountPage } from './account.js';
 import { authorize } from './authorize.js';
 import { hostedCtx, json, page, parseCookies, type HostedRequest, type HostedResponse } from './http.js';
 import { login } from './login.js';
+import { idpResponse } from './federation.js';
 import { logout } from './logout.js';
 import { errorPage } from './pages.js';
 import { revoke } from './revoke.js';
@@ -36,6 +38,7 @@ const ENDPOINTS: Record<string, Endpoint> = {
   '/oauth2/userInfo': { methods: ['GET', 'POST'], json: true, run: userInfo },
   '/oauth2/revoke': { methods: ['POST'], json: true, run: revoke },
   '/logout': { methods: ['GET'], json: false, run: logout },
+  '/oauth2/idpresponse': { methods: ['GET', 'POST'], json: false, run: idpResponse },
 };
 for (const p of ACCOUNT_PATHS) ENDPOINTS[p] = { methods: ['GET', 'POST'], json: false, run: accountPage };
 

@@ -98,6 +98,14 @@ import { AdminUpdateAuthEventFeedback } from './security/AdminUpdateAuthEventFee
 import { UpdateAuthEventFeedback } from './security/UpdateAuthEventFeedback.js';
 import { DescribeRiskConfiguration } from './security/DescribeRiskConfiguration.js';
 import { SetRiskConfiguration } from './security/SetRiskConfiguration.js';
+import { CreateIdentityProvider } from './identity-providers/CreateIdentityProvider.js';
+import { DescribeIdentityProvider } from './identity-providers/DescribeIdentityProvider.js';
+import { UpdateIdentityProvider } from './identity-providers/UpdateIdentityProvider.js';
+import { DeleteIdentityProvider } from './identity-providers/DeleteIdentityProvider.js';
+import { ListIdentityProviders } from './identity-providers/ListIdentityProviders.js';
+import { GetIdentityProviderByIdentifier } from './identity-providers/GetIdentityProviderByIdentifier.js';
+import { AdminLinkProviderForUser } from './identity-providers/AdminLinkProviderForUser.js';
+import { AdminDisableProviderForUser } from './identity-providers/AdminDisableProviderForUser.js';
 
 export const operations: Record<string, Handler> = {
   // pools/
@@ -180,6 +188,15 @@ export const operations: Record<string, Handler> = {
   ListUserImportJobs,
   StartUserImportJob,
   StopUserImportJob,
+  // identity-providers/ (federation: OIDC, SAML and social providers; links to native users)
+  CreateIdentityProvider,
+  DescribeIdentityProvider,
+  UpdateIdentityProvider,
+  DeleteIdentityProvider,
+  ListIdentityProviders,
+  GetIdentityProviderByIdentifier,
+  AdminLinkProviderForUser,
+  AdminDisableProviderForUser,
   // resource-servers/ (OAuth resource servers and their custom scopes)
   CreateResourceServer,
   DescribeResourceServer,

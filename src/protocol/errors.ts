@@ -136,6 +136,8 @@ export const errors = {
   invalidLambdaResponse: make('InvalidLambdaResponseException'),
   internal: make('InternalErrorException', 500),
   accessDenied: make('AccessDeniedException'),
+  duplicateProvider: make('DuplicateProviderException'),
+  unsupportedIdentityProvider: make('UnsupportedIdentityProviderException'),
   missingAuthenticationToken: make('MissingAuthenticationTokenException'),
 } as const;
 

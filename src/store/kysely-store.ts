@@ -25,6 +25,7 @@ import { ReadRepo } from './repos/reads.js';
 import { DeviceRepo } from './repos/devices.js';
 import { CertificateRepo } from './repos/certificates.js';
 import { AuthEventRepo } from './repos/auth-events.js';
+import { IdentityProviderRepo } from './repos/identity-providers.js';
 import { batched, kyselyRunner, type PreparedRead, type ReadRunner } from './prepared.js';
 
 export class KyselyStore implements Store {
@@ -44,6 +45,7 @@ export class KyselyStore implements Store {
   readonly devices: DeviceRepo;
   readonly certificates: CertificateRepo;
   readonly authEvents: AuthEventRepo;
+  readonly identityProviders: IdentityProviderRepo;
   readonly reads: ReadRepo;
 
   /** `run` runs the prepared reads (store/prepared.ts); by default through Kysely's connection handling. */
@@ -71,6 +73,7 @@ export class KyselyStore implements Store {
     this.devices = new DeviceRepo(db, kind);
     this.certificates = new CertificateRepo(db);
     this.authEvents = new AuthEventRepo(db);
+    this.identityProviders = new IdentityProviderRepo(db, kind);
     this.reads = new ReadRepo(run);
   }
 

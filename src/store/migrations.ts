@@ -455,6 +455,38 @@ const migrations = (kind: 'sqlite' | 'postgres'): Record<string, Migration> => (
         .execute();
     },
   },
+  // Federation (issue 16). Named apart from the other branches' migrations; may be renumbered at merge.
+  '0012_federation_identity_providers': {
+    async up(db: Kysely<any>) {
+      const binary = kind === 'postgres' ? sql`collate "C"` : sql``;
+      await db.schema
+        .createTable('identity_providers')
+        .addColumn('pool_id', 'text', (c) => c.notNull().references('user_pools.id').onDelete('cascade'))
+        .addColumn('name', 'text', (c) => c.notNull().modifyEnd(binary))
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('details', 'text', (c) => c.notNull())
+        .addColumn('attribute_mapping', 'text', (c) => c.notNull())
+        .addColumn('idp_identifiers', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('identity_providers_pk', ['pool_id', 'name'])
+        .execute();
+      // A provider's user linked to a native user: one link per provider user; deleted with the
+      // native user (its username key) or the pool.
+      await db.schema
+        .createTable('federation_links')
+        .addColumn('pool_id', 'text', (c) => c.notNull())
+        .addColumn('provider_name', 'text', (c) => c.notNull())
+        .addColumn('attribute_name', 'text', (c) => c.notNull())
+        .addColumn('attribute_value', 'text', (c) => c.notNull())
+        .addColumn('username_key', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('federation_links_pk', ['pool_id', 'provider_name', 'attribute_name', 'attribute_value'])
+        .addForeignKeyConstraint('federation_links_user', ['pool_id', 'username_key'], 'users', ['pool_id', 'username_key'], (c) => c.onDelete('cascade'))
+        .execute();
+      await db.schema.createIndex('federation_links_by_user').on('federation_links').columns(['pool_id', 'username_key']).execute();
+    },
+  },
 });
 
 /**

@@ -251,6 +251,35 @@ export interface RiskConfigurationsTable {
   updated_at: number;
 }
 
+/** One identity provider of a pool (CreateIdentityProvider; 0012 federation). */
+export interface IdentityProvidersTable {
+  pool_id: string;
+  /** ProviderName, unique in the pool (case-sensitive). */
+  name: string;
+  /** ProviderType: OIDC, SAML, Google, Facebook, SignInWithApple, LoginWithAmazon. */
+  type: string;
+  /** JSON of ProviderDetails as given (secrets sealed: domain/identity-providers.ts). */
+  details: string;
+  /** JSON of AttributeMapping (user pool attribute -> provider attribute). */
+  attribute_mapping: string;
+  /** JSON array of IdpIdentifiers (each unique in the pool, case-insensitive). */
+  idp_identifiers: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A provider's user linked to a native user (AdminLinkProviderForUser; 0012 federation). */
+export interface FederationLinksTable {
+  pool_id: string;
+  provider_name: string;
+  /** The attribute the provider's user is matched on (Cognito_Subject, or a SAML attribute). */
+  attribute_name: string;
+  attribute_value: string;
+  /** The native (destination) user's username key. */
+  username_key: string;
+  created_at: number;
+}
+
 export interface Database {
   user_pools: UserPoolsTable;
   user_pool_clients: UserPoolClientsTable;
@@ -275,4 +304,6 @@ export interface Database {
   pool_certificates: PoolCertificatesTable;
   auth_events: AuthEventsTable;
   risk_configurations: RiskConfigurationsTable;
+  identity_providers: IdentityProvidersTable;
+  federation_links: FederationLinksTable;
 }

@@ -23,6 +23,7 @@ import type { UserMfa } from '../domain/mfa.js';
 import type { DeviceRepo } from './repos/devices.js';
 import type { CertificateRepo } from './repos/certificates.js';
 import type { AuthEventRepo } from './repos/auth-events.js';
+import type { IdentityProviderRepo } from './repos/identity-providers.js';
 
 export interface PoolRecord {
   id: string;
@@ -153,6 +154,36 @@ export interface DomainRecord {
   updatedAt: number;
 }
 
+export type IdentityProviderType = 'OIDC' | 'SAML' | 'Google' | 'Facebook' | 'SignInWithApple' | 'LoginWithAmazon';
+
+/**
+ * An identity provider of a pool. `details` holds ProviderDetails as given (client_secret and
+ * private_key sealed with the master key; domain/identity-providers.ts opens them).
+ */
+export interface IdentityProviderRecord {
+  poolId: string;
+  name: string;
+  type: IdentityProviderType;
+  details: Record<string, string>;
+  /** User pool attribute -> provider attribute. */
+  attributeMapping: Record<string, string>;
+  idpIdentifiers: string[];
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** A provider's user linked to a native user (AdminLinkProviderForUser). */
+export interface FederationLinkRecord {
+  poolId: string;
+  providerName: string;
+  /** Cognito_Subject (the provider's sub / NameID), or a SAML attribute name. */
+  attributeName: string;
+  attributeValue: string;
+  /** The native user's username key. */
+  usernameKey: string;
+  createdAt: number;
+}
+
 export interface MessageRecord {
   id: string;
   poolId: string;
@@ -196,6 +227,8 @@ export interface Store {
   readonly certificates: CertificateRepo;
   /** Auth events and risk configurations (advanced security). */
   readonly authEvents: AuthEventRepo;
+  /** Identity providers and the provider users linked to native users (federation). */
+  readonly identityProviders: IdentityProviderRepo;
   /** The hot reads as prepared statements: one statement each (repos/reads.ts). */
   readonly reads: ReadRepo;
 }

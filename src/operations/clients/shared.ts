@@ -10,7 +10,7 @@ import { epochSeconds } from '../context.js';
  * resource servers as they are now (`<identifier>/<ScopeName>`) and its identity providers.
  */
 export async function poolContext(store: Store, pool: PoolRecord): Promise<PoolContext> {
-  return { poolId: pool.id, settings: pool.settings, customScopes: await store.resourceServers.scopesOf(pool.id), providers: new Set() };
+  return { poolId: pool.id, settings: pool.settings, customScopes: await store.resourceServers.scopesOf(pool.id), providers: await store.identityProviders.names(pool.id) };
 }
 
 /** UserPoolClientType as Create/Describe/Update return it. */

@@ -1,0 +1,36 @@
+import type { UpdateIdentityProviderRequest } from '@aws-sdk/client-cognito-identity-provider';
+import type { Ctx } from '../context.js';
+import { loadPool } from '../pools/shared.js';
+import { checkDetails, checkMapping, openDetails, sealDetails } from '../../domain/identity-providers.js';
+import { checkIdentifiers, loadProvider, providerNotFound, renderProvider } from './shared.js';
+
+/**
+ * Replaces what the request gives: ProviderDetails (checked again, OIDC endpoints discovered again;
+ * a client_secret or private_key left out keeps the stored one), AttributeMapping, IdpIdentifiers.
+ */
+export async function UpdateIdentityProvider(input: UpdateIdentityProviderRequest, ctx: Ctx) {
+  const pool = await loadPool(ctx.store, input.UserPoolId!);
+  const current = await loadProvider(ctx.store, pool.id, input.ProviderName!);
+  let details: Record<string, string> | undefined;
+  if (input.ProviderDetails) {
+    const opened = openDetails(ctx.secrets, current);
+    const given = { ...input.ProviderDetails };
+    for (const k of ['client_secret', 'private_key']) if (given[k] === undefined && opened[k] !== undefined) given[k] = opened[k]!;
+    details = sealDetails(ctx.secrets, pool.id, current.name, await checkDetails(current.type, given));
+  }
+  const mapping = input.AttributeMapping ? checkMapping(input.AttributeMapping, pool.settings) : undefined;
+  const updated = await ctx.store.transaction(async (tx) => {
+    await loadPool(tx, pool.id, { forUpdate: true });
+    const p = await loadProvider(tx, pool.id, current.name, { forUpdate: true });
+    const next = {
+      ...p,
+      ...(details ? { details } : {}),
+      ...(mapping ? { attributeMapping: mapping } : {}),
+      ...(input.IdpIdentifiers ? { idpIdentifiers: checkIdentifiers(input.IdpIdentifiers, await tx.identityProviders.all(pool.id), p.name) } : {}),
+      updatedAt: ctx.now,
+    };
+    if (!(await tx.identityProviders.update(next))) throw providerNotFound(pool.id, p.name);
+    return next;
+  });
+  return { IdentityProvider: await renderProvider(ctx, pool, updated) };
+}

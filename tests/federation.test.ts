@@ -1,0 +1,526 @@
+/**
+ * Federated sign-in through the hosted endpoints, on both stores, against providers running in the
+ * test: an OpenID provider built with oidc-provider, another pool of incognito acting as the OpenID
+ * provider of a second pool, and a stand-in for Google's endpoints (--federation-endpoints). The
+ * whole way: /oauth2/authorize (identity_provider, idp_identifier, the sign-in page's buttons), the
+ * provider, /oauth2/idpresponse, the code at /oauth2/token; the user, its identities and group;
+ * linked users; triggers; every kind of bad answer refused with no user written.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { decodeJwt, exportPKCS8, generateKeyPair, type CryptoKey } from 'jose';
+import {
+  AdminCreateUserCommand,
+  AdminDisableProviderForUserCommand,
+  AdminGetUserCommand,
+  AdminLinkProviderForUserCommand,
+  AdminSetUserPasswordCommand,
+  CreateIdentityProviderCommand,
+  CreateUserPoolClientCommand,
+  CreateUserPoolCommand,
+  ListUsersCommand,
+  ListUsersInGroupCommand,
+  UpdateUserPoolCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { backends, startTestServer, type TestServer } from './harness.js';
+import { FormClient, pageMessage, type PageResult } from './hosted.js';
+import { startGoogleStandIn, startOidcProvider } from './idp-fixtures.js';
+
+const APP = 'https://app.example.com/cb';
+const PASSWORD = 'Correct-Horse-9';
+const arn = (name: string) => `arn:aws:lambda:us-east-1:123456789012:function:${name}`;
+
+for (const backend of await backends()) {
+  describe(`federation (${backend.name})`, () => {
+    let t: TestServer;
+    let op: Awaited<ReturnType<typeof startOidcProvider>>;
+    let google: Awaited<ReturnType<typeof startGoogleStandIn>>;
+    let lambdaDir: string;
+    let apple: { publicKey: CryptoKey; privateKey: CryptoKey };
+    const send = (c: any): Promise<any> => t.cognito.send(c);
+
+    before(async () => {
+      apple = await generateKeyPair('ES256', { extractable: true });
+      google = await startGoogleStandIn({ clientId: 'g-client.apps.googleusercontent.com', clientSecret: 'g-secret', apple: { clientId: 'com.example.app', teamId: 'TEAM123456', keyId: 'KEY1234567', publicKey: apple.publicKey } });
+      lambdaDir = fs.mkdtempSync(path.join(os.tmpdir(), 'incognito-fed-lambda-'));
+      t = await startTestServer(backend, { federationEndpoints: `Google=${google.base},Facebook=${google.base},LoginWithAmazon=${google.base},SignInWithApple=${google.base}`, lambdaDir });
+      op = await startOidcProvider({ clientId: 'incognito', clientSecret: 'op-secret', redirectUri: `${t.url}/oauth2/idpresponse` });
+    });
+    after(async () => {
+      await op.close();
+      await google.close();
+      await t.close();
+      fs.rmSync(lambdaDir, { recursive: true, force: true });
+    });
+
+    /** A pool with the OIDC provider `Corp` (email and given_name mapped) and an app client that supports it (and COGNITO). */
+    async function federatedPool(opts: { providers?: string[]; pool?: Record<string, unknown>; details?: Record<string, string> } = {}) {
+      const poolId = (await send(new CreateUserPoolCommand({ PoolName: 'federated', ...opts.pool }))).UserPool.Id as string;
+      await send(
+        new CreateIdentityProviderCommand({
+          UserPoolId: poolId,
+          ProviderName: 'Corp',
+          ProviderType: 'OIDC',
+          ProviderDetails: { client_id: 'incognito', client_secret: 'op-secret', authorize_scopes: 'openid email profile', attributes_request_method: 'GET', oidc_issuer: op.issuer, ...opts.details },
+          AttributeMapping: { email: 'email', given_name: 'given_name' },
+          IdpIdentifiers: ['corp.example'],
+        }),
+      );
+      const client = (
+        await send(
+          new CreateUserPoolClientCommand({
+            UserPoolId: poolId,
+            ClientName: 'app',
+            GenerateSecret: true,
+            AllowedOAuthFlowsUserPoolClient: true,
+            AllowedOAuthFlows: ['code'],
+            AllowedOAuthScopes: ['openid', 'email', 'profile'],
+            CallbackURLs: [APP],
+            SupportedIdentityProviders: opts.providers ?? ['COGNITO', 'Corp'],
+          }),
+        )
+      ).UserPoolClient;
+      return { poolId, clientId: client.ClientId as string, clientSecret: client.ClientSecret as string };
+    }
+
+    const authorizeUrl = (clientId: string, extra: Record<string, string> = {}) =>
+      `/oauth2/authorize?${new URLSearchParams({ client_id: clientId, response_type: 'code', redirect_uri: APP, scope: 'openid email profile', state: 'app-state', ...extra })}`;
+
+    /** Follows redirects across this server and the providers until the app's callback (or a page). */
+    async function run(fc: FormClient, start: string, trail: string[] = []): Promise<{ final: PageResult; callback?: URL }> {
+      let r = await fc.get(start);
+      trail.push(start);
+      while ((r.status === 302 || r.status === 303) && r.location) {
+        const next = new URL(r.location, trail[trail.length - 1]!.startsWith('http') ? trail[trail.length - 1] : t.url);
+        if (next.href.startsWith(APP)) return { final: r, callback: next };
+        trail.push(next.href);
+        r = await fc.get(next.href);
+      }
+      return { final: r };
+    }
+
+    async function tokensFor(clientId: string, clientSecret: string, code: string) {
+      const res = await fetch(`${t.url}/oauth2/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}` },
+        body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: APP, client_id: clientId }),
+      });
+      assert.equal(res.status, 200, await res.clone().text());
+      return (await res.json()) as { id_token: string; access_token: string; refresh_token: string };
+    }
+
+    const usersOf = async (poolId: string) => ((await send(new ListUsersCommand({ UserPoolId: poolId }))).Users as any[]).map((u) => u.Username as string);
+    const attrs = (u: any) => Object.fromEntries((u.UserAttributes as any[]).map((a) => [a.Name, a.Value]));
+
+    it('identity_provider=Corp: to the OpenID provider and back; the user EXTERNAL_PROVIDER with identities, the group, mapped attributes', async () => {
+      const { poolId, clientId, clientSecret } = await federatedPool();
+      op.accounts.next = 'alice';
+      const trail: string[] = [];
+      const { callback } = await run(new FormClient(t.url), authorizeUrl(clientId, { identity_provider: 'Corp', nonce: 'app-nonce' }), trail);
+      assert.ok(trail.some((u) => u.startsWith(op.issuer)), 'went to the provider');
+      assert.ok(trail.some((u) => u.startsWith(`${t.url}/oauth2/idpresponse`)), 'came back at idpresponse');
+      const toProvider = new URL(trail.find((u) => u.startsWith(`${op.issuer}/auth`))!);
+      assert.equal(toProvider.searchParams.get('code_challenge_method'), 'S256');
+      assert.ok(toProvider.searchParams.get('nonce') && toProvider.searchParams.get('state'));
+      assert.equal(toProvider.searchParams.get('redirect_uri'), `${t.url}/oauth2/idpresponse`);
+      assert.ok(callback, 'back at the app');
+      assert.equal(callback.searchParams.get('state'), 'app-state');
+      const tokens = await tokensFor(clientId, clientSecret, callback.searchParams.get('code')!);
+      const id = decodeJwt(tokens.id_token);
+      assert.equal(id['cognito:username'], 'Corp_alice');
+      assert.equal(id.nonce, 'app-nonce');
+      assert.equal(id.email, 'alice@corp.example');
+      assert.equal(id.given_name, 'Alice');
+      assert.deepEqual(id['cognito:groups'], [`${poolId}_Corp`]);
+      const identities = id.identities as any[];
+      assert.equal(identities.length, 1);
+      assert.deepEqual({ ...identities[0], dateCreated: 'x' }, { userId: 'alice', providerName: 'Corp', providerType: 'OIDC', issuer: null, primary: 'true', dateCreated: 'x' });
+      assert.match(identities[0].dateCreated, /^\d{13}$/);
+      const access = decodeJwt(tokens.access_token);
+      assert.equal(access.username, 'Corp_alice');
+      assert.deepEqual(access['cognito:groups'], [`${poolId}_Corp`]);
+      const u = await send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'Corp_alice' }));
+      assert.equal(u.UserStatus, 'EXTERNAL_PROVIDER');
+      assert.equal(attrs(u).email, 'alice@corp.example');
+      const members = (await send(new ListUsersInGroupCommand({ UserPoolId: poolId, GroupName: `${poolId}_Corp` }))).Users.map((x: any) => x.Username);
+      assert.deepEqual(members, ['Corp_alice']);
+
+      // Again, with a changed name at the provider: the same user, the mapped attribute written again.
+      op.accounts.known.set('alice', { sub: 'alice', email: 'alice@corp.example', given_name: 'Alicia' });
+      const again = await run(new FormClient(t.url), authorizeUrl(clientId, { idp_identifier: 'CORP.example' }));
+      assert.ok(again.callback?.searchParams.get('code'));
+      op.accounts.known.delete('alice');
+      assert.deepEqual(await usersOf(poolId), ['Corp_alice']);
+      assert.equal(attrs(await send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'Corp_alice' }))).given_name, 'Alicia');
+    });
+
+    it('/login shows a button per provider of the client; the button goes to the provider', async () => {
+      const { clientId, clientSecret } = await federatedPool();
+      const fc = new FormClient(t.url);
+      const login = await fc.get(`/login?${new URLSearchParams({ client_id: clientId, response_type: 'code', redirect_uri: APP, scope: 'openid email', state: 's1' })}`);
+      assert.equal(login.status, 200);
+      const href = /<a class="idp" role="button" href="([^"]+)">Continue with Corp<\/a>/.exec(login.html)?.[1]?.replace(/&amp;/g, '&');
+      assert.ok(href, login.html);
+      assert.match(login.html, /name="password"/, 'the password form too (the client supports COGNITO)');
+      op.accounts.next = 'bruno';
+      const { callback } = await run(fc, href);
+      assert.equal(callback?.searchParams.get('state'), 's1');
+      const id = decodeJwt((await tokensFor(clientId, clientSecret, callback!.searchParams.get('code')!)).id_token);
+      assert.equal(id['cognito:username'], 'Corp_bruno');
+    });
+
+    it('a client without COGNITO: the sign-in page has only the buttons, the password form is refused', async () => {
+      const { clientId } = await federatedPool({ providers: ['Corp'] });
+      const fc = new FormClient(t.url);
+      const query = new URLSearchParams({ client_id: clientId, response_type: 'code', redirect_uri: APP, scope: 'openid' });
+      const login = await fc.get(`/login?${query}`);
+      assert.equal(login.status, 200);
+      assert.doesNotMatch(login.html, /name="password"/);
+      assert.match(login.html, /Continue with Corp/);
+      const post = await fc.request(`/login?${query}`, { method: 'POST', body: new URLSearchParams({ username: 'x', password: 'y' }), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      assert.equal(post.status, 400);
+      const cognito = await fc.get(authorizeUrl(clientId, { identity_provider: 'COGNITO' }));
+      assert.equal(new URL(cognito.location!).searchParams.get('error'), 'unauthorized_client');
+    });
+
+    it('unknown or unsupported providers and identifiers are OAuth errors at the callback', async () => {
+      const { clientId } = await federatedPool();
+      const fc = new FormClient(t.url);
+      for (const extra of [{ identity_provider: 'Nope' }, { idp_identifier: 'nobody.example' }] as Record<string, string>[]) {
+        const r = await fc.get(authorizeUrl(clientId, extra));
+        assert.equal(r.status, 302);
+        const back = new URL(r.location!);
+        assert.ok(back.href.startsWith(APP));
+        assert.equal(back.searchParams.get('error'), 'invalid_request');
+        assert.equal(back.searchParams.get('state'), 'app-state');
+      }
+    });
+
+    it('a replayed, tampered or foreign-browser answer is refused with a page; no user is written', async () => {
+      const { poolId, clientId } = await federatedPool();
+      op.accounts.next = 'mallory';
+      const fc = new FormClient(t.url);
+      const trail: string[] = [];
+      const { callback } = await run(fc, authorizeUrl(clientId, { identity_provider: 'Corp' }), trail);
+      assert.ok(callback);
+      const answer = trail.find((u) => u.startsWith(`${t.url}/oauth2/idpresponse`))!;
+      const replay = await fc.get(answer);
+      assert.equal(replay.status, 400);
+      assert.match(pageMessage(replay.html)!, /expired or was already used/);
+      const tampered = new URL(answer);
+      tampered.searchParams.set('state', tampered.searchParams.get('state')! + 'x');
+      assert.equal((await fc.get(tampered.href)).status, 400);
+      assert.equal((await fc.get(`${t.url}/oauth2/idpresponse?code=abc`)).status, 400);
+      // Started in one browser, answered in another (no binding cookie): refused.
+      op.accounts.next = 'trudy';
+      const first = new FormClient(t.url);
+      let r = await first.get(authorizeUrl(clientId, { identity_provider: 'Corp' }));
+      while (r.location && !r.location.startsWith(`${t.url}/oauth2/idpresponse`)) r = await first.get(new URL(r.location, op.issuer).href);
+      const other = await new FormClient(t.url).get(r.location!);
+      assert.equal(other.status, 400);
+      assert.match(pageMessage(other.html)!, /another browser/);
+      assert.deepEqual(await usersOf(poolId), ['Corp_mallory']);
+    });
+
+    it('the provider says no (access_denied): an OAuth error at the callback', async () => {
+      const { poolId, clientId } = await federatedPool();
+      const fc = new FormClient(t.url);
+      const r = await fc.get(authorizeUrl(clientId, { identity_provider: 'Corp' }));
+      const state = new URL(r.location!).searchParams.get('state')!;
+      const back = await fc.get(`/oauth2/idpresponse?${new URLSearchParams({ error: 'access_denied', error_description: 'The user said no', state })}`);
+      const cb = new URL(back.location!);
+      assert.equal(cb.searchParams.get('error'), 'access_denied');
+      assert.equal(cb.searchParams.get('error_description'), 'The user said no');
+      assert.equal(cb.searchParams.get('state'), 'app-state');
+      assert.deepEqual(await usersOf(poolId), []);
+    });
+
+    it('a wrong issuer is refused (the provider configured with another oidc_issuer); no user', async () => {
+      const poolId = (await send(new CreateUserPoolCommand({ PoolName: 'wrong-issuer' }))).UserPool.Id as string;
+      await send(
+        new CreateIdentityProviderCommand({
+          UserPoolId: poolId,
+          ProviderName: 'Corp',
+          ProviderType: 'OIDC',
+          ProviderDetails: {
+            client_id: 'incognito',
+            client_secret: 'op-secret',
+            authorize_scopes: 'openid email',
+            attributes_request_method: 'GET',
+            oidc_issuer: `${op.issuer}/elsewhere`,
+            authorize_url: `${op.issuer}/auth`,
+            token_url: `${op.issuer}/token`,
+            attributes_url: `${op.issuer}/me`,
+            jwks_uri: `${op.issuer}/jwks`,
+          },
+        }),
+      );
+      const clientId = (
+        await send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'app', AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthFlows: ['code'], AllowedOAuthScopes: ['openid'], CallbackURLs: [APP], SupportedIdentityProviders: ['Corp'] }))
+      ).UserPoolClient.ClientId;
+      op.accounts.next = 'ivan';
+      const { callback } = await run(new FormClient(t.url), authorizeUrl(clientId, { identity_provider: 'Corp', scope: 'openid' }));
+      assert.equal(callback?.searchParams.get('error'), 'invalid_request');
+      assert.match(callback!.searchParams.get('error_description')!, /refused/);
+      assert.deepEqual(await usersOf(poolId), []);
+    });
+
+    it('a native user linked to the provider user signs in as that user', async () => {
+      const { poolId, clientId, clientSecret } = await federatedPool();
+      await send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'bob', MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: 'bob@example.com' }] }));
+      await send(
+        new AdminLinkProviderForUserCommand({
+          UserPoolId: poolId,
+          DestinationUser: { ProviderName: 'Cognito', ProviderAttributeValue: 'bob' },
+          SourceUser: { ProviderName: 'Corp', ProviderAttributeName: 'Cognito_Subject', ProviderAttributeValue: 'bob-at-corp' },
+        }),
+      );
+      op.accounts.next = 'bob-at-corp';
+      const { callback } = await run(new FormClient(t.url), authorizeUrl(clientId, { identity_provider: 'Corp' }));
+      const id = decodeJwt((await tokensFor(clientId, clientSecret, callback!.searchParams.get('code')!)).id_token);
+      assert.equal(id['cognito:username'], 'bob');
+      assert.deepEqual((id.identities as any[]).map((x) => x.userId), ['bob-at-corp']);
+      assert.deepEqual(await usersOf(poolId), ['bob'], 'no federated user made');
+    });
+
+    it('a link by a mapped attribute (email) signs in as the pool user; AdminDisableProviderForUser ends links and federated users', async () => {
+      const { poolId, clientId, clientSecret } = await federatedPool();
+      await send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'erin', MessageAction: 'SUPPRESS' }));
+      await send(
+        new AdminLinkProviderForUserCommand({
+          UserPoolId: poolId,
+          DestinationUser: { ProviderName: 'Cognito', ProviderAttributeValue: 'erin' },
+          SourceUser: { ProviderName: 'Corp', ProviderAttributeName: 'email', ProviderAttributeValue: 'erin.w@corp.example' },
+        }),
+      );
+      op.accounts.next = 'erin.w';
+      let r = await run(new FormClient(t.url), authorizeUrl(clientId, { identity_provider: 'Corp' }));
+      assert.equal(decodeJwt((await tokensFor(clientId, clientSecret, r.callback!.searchParams.get('code')!)).id_token)['cognito:username'], 'erin');
+      // Unlinked: the provider user is a federated user of its own from then on.
+      await send(new AdminDisableProviderForUserCommand({ UserPoolId: poolId, User: { ProviderName: 'Corp', ProviderAttributeName: 'email', ProviderAttributeValue: 'erin.w@corp.example' } }));
+      r = await run(new FormClient(t.url), authorizeUrl(clientId, { identity_provider: 'Corp' }));
+      assert.equal(decodeJwt((await tokensFor(clientId, clientSecret, r.callback!.searchParams.get('code')!)).id_token)['cognito:username'], 'Corp_erin.w');
+      // Disabled: that federated user can no longer sign in.
+      await send(new AdminDisableProviderForUserCommand({ UserPoolId: poolId, User: { ProviderName: 'Corp', ProviderAttributeName: 'Cognito_Subject', ProviderAttributeValue: 'erin.w' } }));
+      r = await run(new FormClient(t.url), authorizeUrl(clientId, { identity_provider: 'Corp' }));
+      assert.equal(r.callback?.searchParams.get('error'), 'invalid_request');
+      assert.equal(r.callback?.searchParams.get('error_description'), 'User is disabled.');
+    });
+
+    it('required attributes the provider does not give: an error at the callback, no user', async () => {
+      const { poolId, clientId } = await federatedPool({ pool: { Schema: [{ Name: 'phone_number', AttributeDataType: 'String', Required: true, Mutable: true }] } });
+      op.accounts.next = 'nophone';
+      const { callback } = await run(new FormClient(t.url), authorizeUrl(clientId, { identity_provider: 'Corp' }));
+      assert.equal(callback?.searchParams.get('error'), 'invalid_request');
+      assert.match(callback!.searchParams.get('error_description')!, /phone_number/);
+      assert.deepEqual(await usersOf(poolId), []);
+    });
+
+    it('triggers: PreSignUp_ExternalProvider (may refuse), PostConfirmation_ConfirmSignUp on the first sign-in, TokenGeneration_HostedAuth', async () => {
+      const log = path.join(lambdaDir, 'events.log');
+      const fn = (name: string, body: string) =>
+        fs.writeFileSync(
+          path.join(lambdaDir, `${name}.mjs`),
+          `import fs from 'node:fs';\nexport const handler = async (event) => { fs.appendFileSync(${JSON.stringify(log)}, JSON.stringify({ fn: ${JSON.stringify(name)}, event }) + '\\n'); ${body} return event; };\n`,
+        );
+      fn('fedPreSignUp', `if (event.request.userAttributes.email.startsWith('blocked')) throw new Error('Not this one'); event.response.autoVerifyEmail = true;`);
+      fn('fedPostConfirm', '');
+      fn('fedPreToken', '');
+      const { poolId, clientId, clientSecret } = await federatedPool();
+      await send(new UpdateUserPoolCommand({ UserPoolId: poolId, LambdaConfig: { PreSignUp: arn('fedPreSignUp'), PostConfirmation: arn('fedPostConfirm'), PreTokenGeneration: arn('fedPreToken') } }));
+      const events = () =>
+        fs.existsSync(log)
+          ? fs.readFileSync(log, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)).filter((r) => r.event.userPoolId === poolId)
+          : [];
+      op.accounts.next = 'blocked';
+      const refused = await run(new FormClient(t.url), authorizeUrl(clientId, { identity_provider: 'Corp' }));
+      assert.equal(refused.callback?.searchParams.get('error'), 'invalid_request');
+      assert.match(refused.callback!.searchParams.get('error_description')!, /Not this one/);
+      assert.deepEqual(await usersOf(poolId), []);
+      op.accounts.next = 'carla';
+      const ok = await run(new FormClient(t.url), authorizeUrl(clientId, { identity_provider: 'Corp' }));
+      await tokensFor(clientId, clientSecret, ok.callback!.searchParams.get('code')!);
+      const seen = events().map((r) => `${r.fn}:${r.event.triggerSource}:${r.event.userName}`);
+      assert.deepEqual(seen, [
+        'fedPreSignUp:PreSignUp_ExternalProvider:Corp_blocked',
+        'fedPreSignUp:PreSignUp_ExternalProvider:Corp_carla',
+        'fedPostConfirm:PostConfirmation_ConfirmSignUp:Corp_carla',
+        'fedPreToken:TokenGeneration_HostedAuth:Corp_carla',
+      ]);
+      const pre = events().find((r) => r.event.userName === 'Corp_carla')!.event;
+      assert.equal(pre.request.userAttributes.email, 'carla@corp.example');
+      assert.equal(pre.callerContext.clientId, clientId);
+      assert.equal(attrs(await send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'Corp_carla' }))).email_verified, 'true', 'autoVerifyEmail');
+    });
+
+    it('another pool of incognito as the OpenID provider of a second pool', async () => {
+      // Pool A: the provider, with a user who signs in on A's own hosted page.
+      const a = (await send(new CreateUserPoolCommand({ PoolName: 'provider-pool' }))).UserPool.Id as string;
+      const aClient = (
+        await send(
+          new CreateUserPoolClientCommand({
+            UserPoolId: a,
+            ClientName: 'pool-b',
+            GenerateSecret: true,
+            AllowedOAuthFlowsUserPoolClient: true,
+            AllowedOAuthFlows: ['code'],
+            AllowedOAuthScopes: ['openid', 'email', 'profile'],
+            CallbackURLs: [`${t.url}/oauth2/idpresponse`],
+            SupportedIdentityProviders: ['COGNITO'],
+          }),
+        )
+      ).UserPoolClient;
+      await send(new AdminCreateUserCommand({ UserPoolId: a, Username: 'dora', MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: 'dora@a.example' }, { Name: 'email_verified', Value: 'true' }] }));
+      await send(new AdminSetUserPasswordCommand({ UserPoolId: a, Username: 'dora', Password: PASSWORD, Permanent: true }));
+      const doraSub = attrs(await send(new AdminGetUserCommand({ UserPoolId: a, Username: 'dora' }))).sub;
+      // Pool B federates to A (discovery from A's issuer).
+      const b = (await send(new CreateUserPoolCommand({ PoolName: 'relying-pool' }))).UserPool.Id as string;
+      await send(
+        new CreateIdentityProviderCommand({
+          UserPoolId: b,
+          ProviderName: 'PoolA',
+          ProviderType: 'OIDC',
+          ProviderDetails: { client_id: aClient.ClientId, client_secret: aClient.ClientSecret, authorize_scopes: 'openid email', attributes_request_method: 'GET', oidc_issuer: `${t.url}/${a}` },
+          AttributeMapping: { email: 'email' },
+        }),
+      );
+      const bClient = (
+        await send(
+          new CreateUserPoolClientCommand({ UserPoolId: b, ClientName: 'app', GenerateSecret: true, AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthFlows: ['code'], AllowedOAuthScopes: ['openid', 'email'], CallbackURLs: [APP], SupportedIdentityProviders: ['PoolA'] }),
+        )
+      ).UserPoolClient;
+      const fc = new FormClient(t.url);
+      const { final } = await run(fc, authorizeUrl(bClient.ClientId, { identity_provider: 'PoolA', scope: 'openid email' }));
+      assert.equal(final.status, 200, 'A asks for the password');
+      const signedIn = await fc.submit(final, { username: 'dora', password: PASSWORD });
+      assert.equal(signedIn.status, 302);
+      const trail = [signedIn.location!];
+      let r = await fc.get(signedIn.location!);
+      while (r.status === 302 && r.location && !r.location.startsWith(APP)) {
+        trail.push(r.location);
+        r = await fc.get(r.location);
+      }
+      assert.ok(r.location?.startsWith(APP), `back at B's app: ${r.location} ${r.html}`);
+      const code = new URL(r.location!).searchParams.get('code')!;
+      const id = decodeJwt((await tokensFor(bClient.ClientId, bClient.ClientSecret, code)).id_token);
+      assert.equal(id['cognito:username'], `PoolA_${doraSub}`);
+      assert.equal(id.email, 'dora@a.example');
+      assert.equal(id.iss, `${t.url}/${b}`);
+    });
+
+    describe('Google (a stand-in on --federation-endpoints)', () => {
+      async function googlePool() {
+        const poolId = (await send(new CreateUserPoolCommand({ PoolName: 'google' }))).UserPool.Id as string;
+        const p = await send(
+          new CreateIdentityProviderCommand({
+            UserPoolId: poolId,
+            ProviderName: 'Google',
+            ProviderType: 'Google',
+            ProviderDetails: { client_id: 'g-client.apps.googleusercontent.com', client_secret: 'g-secret', authorize_scopes: 'profile email' },
+            AttributeMapping: { email: 'email', given_name: 'given_name', username: 'sub' },
+          }),
+        );
+        // Describe shows Google's real endpoints; the sign-in uses the stand-in.
+        assert.equal(p.IdentityProvider.ProviderDetails.authorize_url, 'https://accounts.google.com/o/oauth2/v2/auth');
+        const c = (
+          await send(
+            new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'app', GenerateSecret: true, AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthFlows: ['code'], AllowedOAuthScopes: ['openid', 'email'], CallbackURLs: [APP], SupportedIdentityProviders: ['Google', 'COGNITO'] }),
+          )
+        ).UserPoolClient;
+        return { poolId, clientId: c.ClientId as string, clientSecret: c.ClientSecret as string };
+      }
+
+      it('signs in Google_<sub> through the same code', async () => {
+        const { poolId, clientId, clientSecret } = await googlePool();
+        google.state.mode = 'ok';
+        const trail: string[] = [];
+        const { callback } = await run(new FormClient(t.url), authorizeUrl(clientId, { identity_provider: 'Google', scope: 'openid email' }), trail);
+        const toGoogle = new URL(trail.find((u) => u.startsWith(`${google.base}/o/oauth2/v2/auth`))!);
+        assert.equal(toGoogle.searchParams.get('scope'), 'openid profile email', 'openid added for the ID token');
+        assert.equal(toGoogle.searchParams.get('code_challenge_method'), 'S256');
+        const id = decodeJwt((await tokensFor(clientId, clientSecret, callback!.searchParams.get('code')!)).id_token);
+        assert.equal(id['cognito:username'], 'Google_1234567890');
+        assert.equal(id.email, 'gina@gmail.example');
+        assert.deepEqual(id['cognito:groups'], [`${poolId}_Google`]);
+        assert.equal((id.identities as any[])[0].providerType, 'Google');
+      });
+
+      it('Facebook and Login with Amazon (no ID token): the attributes URL read with the access token', async () => {
+        for (const type of ['Facebook', 'LoginWithAmazon'] as const) {
+          const poolId = (await send(new CreateUserPoolCommand({ PoolName: type }))).UserPool.Id as string;
+          await send(
+            new CreateIdentityProviderCommand({
+              UserPoolId: poolId,
+              ProviderName: type,
+              ProviderType: type,
+              ProviderDetails: { client_id: 'g-client.apps.googleusercontent.com', client_secret: 'g-secret', authorize_scopes: type === 'Facebook' ? 'public_profile,email' : 'profile' },
+              AttributeMapping: type === 'Facebook' ? { email: 'email', given_name: 'first_name' } : { email: 'email', name: 'name' },
+            }),
+          );
+          const c = (
+            await send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'app', GenerateSecret: true, AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthFlows: ['code'], AllowedOAuthScopes: ['openid', 'email', 'profile'], CallbackURLs: [APP], SupportedIdentityProviders: [type] }))
+          ).UserPoolClient;
+          const { callback } = await run(new FormClient(t.url), authorizeUrl(c.ClientId, { identity_provider: type }));
+          assert.ok(callback?.searchParams.get('code'), `${type}: ${callback?.href}`);
+          const id = decodeJwt((await tokensFor(c.ClientId, c.ClientSecret, callback!.searchParams.get('code')!)).id_token);
+          assert.equal(id['cognito:username'], type === 'Facebook' ? 'Facebook_1234567890' : 'LoginWithAmazon_amzn1.account.1234567890');
+          assert.equal(id.email, 'gina@gmail.example');
+          assert.equal((id.identities as any[])[0].providerType, type);
+        }
+        assert.ok(google.state.attributeRequests.some((r) => r.startsWith('/v17.0/me?fields=id,email,first_name')), JSON.stringify(google.state.attributeRequests));
+      });
+
+      it('Sign in with Apple: client secret JWT signed with the team key, form_post answer sent on by GET with the binding cookie', async () => {
+        const poolId = (await send(new CreateUserPoolCommand({ PoolName: 'apple' }))).UserPool.Id as string;
+        await send(
+          new CreateIdentityProviderCommand({
+            UserPoolId: poolId,
+            ProviderName: 'SignInWithApple',
+            ProviderType: 'SignInWithApple',
+            ProviderDetails: { client_id: 'com.example.app', team_id: 'TEAM123456', key_id: 'KEY1234567', private_key: await exportPKCS8(apple.privateKey), authorize_scopes: 'email name' },
+            AttributeMapping: { email: 'email' },
+          }),
+        );
+        const c = (
+          await send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'app', GenerateSecret: true, AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthFlows: ['code'], AllowedOAuthScopes: ['openid', 'email'], CallbackURLs: [APP], SupportedIdentityProviders: ['SignInWithApple'] }))
+        ).UserPoolClient;
+        const fc = new FormClient(t.url);
+        const start = await fc.get(authorizeUrl(c.ClientId, { identity_provider: 'SignInWithApple', scope: 'openid email' }));
+        const atApple = await fc.get(start.location!);
+        assert.equal(google.state.appleModes.at(-1), 'form_post');
+        const form = /<form method="post" action="([^"]+)">([\s\S]*)<\/form>/.exec(atApple.html)!;
+        const body = new URLSearchParams([...form[2]!.matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!.replace(/&quot;/g, '"')] as [string, string]));
+        // The cross-site POST comes without the SameSite=Lax cookie: a page sends the browser on by GET.
+        const posted = await fetch(form[1]!, { method: 'POST', body, redirect: 'manual' });
+        assert.equal(posted.status, 200);
+        const refresh = /http-equiv="refresh" content="0;url=([^"]+)"/.exec(await posted.text())![1]!.replace(/&amp;/g, '&');
+        let r = await fc.get(refresh);
+        assert.ok(r.location?.startsWith(APP), `${r.status} ${r.html}`);
+        const id = decodeJwt((await tokensFor(c.ClientId, c.ClientSecret, new URL(r.location!).searchParams.get('code')!)).id_token);
+        assert.equal(id['cognito:username'], 'SignInWithApple_001234.apple.5678');
+        assert.equal(id.email, 'ann@privaterelay.example');
+        // The same answer again: used.
+        r = await fc.get(refresh);
+        assert.equal(r.status, 400);
+      });
+
+      for (const mode of ['wrong-audience', 'wrong-issuer', 'expired', 'bad-signature', 'wrong-nonce'] as const) {
+        it(`an ID token with ${mode} is refused; no user`, async () => {
+          const { poolId, clientId } = await googlePool();
+          google.state.mode = mode;
+          try {
+            const { callback } = await run(new FormClient(t.url), authorizeUrl(clientId, { identity_provider: 'Google', scope: 'openid email' }));
+            assert.equal(callback?.searchParams.get('error'), 'invalid_request');
+            assert.match(callback!.searchParams.get('error_description')!, /refused/);
+          } finally {
+            google.state.mode = 'ok';
+          }
+          assert.deepEqual(await usersOf(poolId), []);
+        });
+      }
+    });
+  });
+}
