@@ -14,6 +14,7 @@
 // client_credentials token).
 //   npm run build && node bench/compare.mjs [--sizes 1000,100000] [--rounds 3] [--seconds 5]
 //     [--connections 32] [--signed 20] [--cases AdminGetUser,GetUser,...] [--stores sqlite,postgres]
+//     [--node-args "--cpu-prof --cpu-prof-dir=/tmp/prof"] (options for the servers' node, e.g. to profile them)
 // PostgreSQL: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test), one scratch schema a server.
 import { spawn, execFileSync } from 'node:child_process';
 import { generateKeyPairSync, sign } from 'node:crypto';
@@ -49,6 +50,7 @@ const o = {
   signed: Number(opt('--signed', '20')),
   cases: opt('--cases', '') ? opt('--cases', '').split(',').map((c) => ALL_CASES.find((a) => a.startsWith(c.trim()))).filter(Boolean) : ALL_CASES,
   cli: path.join(here, '../dist/src/cli.js'),
+  nodeArgs: opt('--node-args', '').split(' ').filter(Boolean),
 };
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const PASSWORD = 'Bench-Password-1';
@@ -302,7 +304,7 @@ try {
         schemas.push(schema);
         storeArgs.push('--database-url', DATABASE_URL, '--database-schema', schema);
       }
-      const s = await startProcess([o.cli, '--port', '0', '--log-requests', 'false', '--console-messages', 'false', ...storeArgs], /"msg":"incognito listening","url":"([^"]+)"/);
+      const s = await startProcess([...o.nodeArgs, o.cli, '--port', '0', '--log-requests', 'false', '--console-messages', 'false', ...storeArgs], /"msg":"incognito listening","url":"([^"]+)"/);
       servers.push(s);
       const t0 = performance.now();
       const requests = await seed(s.url, size);

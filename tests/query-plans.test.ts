@@ -131,6 +131,8 @@ for (const backend of await backends()) {
       return [
         ['the pool with the users of a username (admin operations)', HOT_READS.POOL_AND_USERS, [plainUser.name, plainUser.name.toLowerCase(), plainPool], { pg: ['user_pools_pkey', 'users_pk'], sqlite: [pk('user_pools'), pk('users')] }],
         ['the pool with a profile (AdminGetUser)', HOT_READS.POOL_AND_PROFILE, [plainUser.key, plainPool], { pg: ['user_pools_pkey', 'users_pk'], sqlite: [pk('user_pools'), pk('users')] }],
+        ['the pool with a profile by key and by email (AdminGetUser, email as username)', HOT_READS.POOL_PROFILE_AND_ALIAS, ['user1234@example.com', 'email', 'user1234@example.com', emailPool], { pg: ['user_pools_pkey', 'users_pk', 'user_aliases_pk'], sqlite: [pk('user_pools'), pk('users'), pk('user_aliases')] }],
+        ['the pool with a profile by key and by email alias (AdminGetUser, plain pool)', HOT_READS.POOL_PROFILE_AND_ALIAS, [plainUser.key, 'email', plainUser.key, plainPool], { pg: ['user_pools_pkey', 'users_pk', 'user_aliases_pk'], sqlite: [pk('user_pools'), pk('users'), pk('user_aliases')] }],
         ['the holder of an email (email as username, an email alias)', HOT_READS.USER_BY_ALIAS, [emailPool, 'email', 'user1234@example.com'], { pg: ['user_aliases_pk', 'users_pk'], sqlite: [pk('user_aliases'), pk('users')] }],
         ['the holder of an email alias (plain pool)', HOT_READS.USER_BY_ALIAS, [plainPool, 'email', 'user77@example.com'], { pg: ['user_aliases_pk', 'users_pk'], sqlite: [pk('user_aliases'), pk('users')] }],
         ['a user by username key (sign-in)', HOT_READS.USER_BY_KEY, [plainPool, 'user1500'], { pg: ['users_pk'], sqlite: [pk('users')] }],

@@ -74,6 +74,24 @@ const POOL_AND_PROFILE = preparedRead(
 );
 
 /**
+ * As POOL_AND_PROFILE, and the holder of one alias (or username attribute) of the name, without
+ * credentials, in the same statement: AdminGetUser in a pool whose users may be named by an alias
+ * (an email-as-username pool, looked up by email, took two statements one after the other: a round
+ * trip each on PostgreSQL, a turn of the event loop each on SQLite). The alias by every column of
+ * user_aliases' primary key (see USER_BY_ALIAS). Always one row when the pool exists. Parameters:
+ * username key, alias kind, alias value key, pool id (the alias's pool is the pool's parameter, not
+ * p.id, so that each lookup is an equality on a whole primary key on its own).
+ */
+const POOL_PROFILE_AND_ALIAS = preparedRead(
+  'pool_profile_and_alias_v1',
+  `SELECT p.created_at AS p_created_at, ${columns('u', PROFILE_COLUMNS)}, a.kind AS via, ${columns('au', PROFILE_COLUMNS, 'a_')}
+     FROM user_pools p LEFT JOIN users u ON u.pool_id = p.id AND u.username_key = ?
+     LEFT JOIN user_aliases a ON a.pool_id = p.id AND a.kind = ? AND a.value_key = ?
+     LEFT JOIN users au ON au.pool_id = a.pool_id AND au.username_key = a.username_key
+    WHERE p.id = ?`,
+);
+
+/**
  * The user holding one alias (or username attribute): its kind and value key. Equality on every
  * column of user_aliases' primary key, so that the primary key is the only index a planner can
  * sensibly use, with or without statistics: with IN lists instead, PostgreSQL planned a table
@@ -142,7 +160,7 @@ const GROUPS_OF_USER = preparedRead(
 );
 
 /** The hot reads by name, for tests/query-plans.test.ts (EXPLAIN of each). */
-export const HOT_READS = { POOL_AND_USERS, POOL_AND_PROFILE, USER_BY_ALIAS, USER_BY_KEY, USER_BY_SUB, CLIENT_WITH_POOL, ACCESS, REFRESH, GROUPS_OF_USER } as const;
+export const HOT_READS = { POOL_AND_USERS, POOL_AND_PROFILE, POOL_PROFILE_AND_ALIAS, USER_BY_ALIAS, USER_BY_KEY, USER_BY_SUB, CLIENT_WITH_POOL, ACCESS, REFRESH, GROUPS_OF_USER } as const;
 
 /** A user a name may refer to: `via` '' = by its username key, else the alias kind; `viaKey` the key that matched. */
 export interface UserCandidate {
@@ -195,6 +213,24 @@ export class ReadRepo {
     const [r] = await this.run<ProfileRow & { p_created_at: number | string }>(POOL_AND_PROFILE, [usernameKey, poolId]);
     if (!r) return undefined;
     return { poolCreatedAt: Number(r.p_created_at), user: r.username_key === null ? undefined : toUserProfile(r) };
+  }
+
+  /**
+   * As poolAndProfile, and the holder of one alias of the name (its kind and value key) without
+   * credentials, both read in one statement.
+   */
+  async poolProfileAndAlias(
+    poolId: string,
+    usernameKey: string,
+    alias: { kind: string; valueKey: string },
+  ): Promise<{ poolCreatedAt: number; user: UserProfile | undefined; byAlias: UserProfile | undefined } | undefined> {
+    const [r] = await this.run<Record<string, unknown>>(POOL_PROFILE_AND_ALIAS, [usernameKey, alias.kind, alias.valueKey, poolId]);
+    if (!r) return undefined;
+    return {
+      poolCreatedAt: Number(r.p_created_at),
+      user: r.username_key === null ? undefined : toUserProfile(r as unknown as ProfileRow),
+      byAlias: r.via === null || r.a_username_key === null ? undefined : toUserProfile(unprefix<ProfileRow>(r, 'a_', PROFILE_COLUMNS)),
+    };
   }
 
   async userByKey(poolId: string, usernameKey: string): Promise<UserRecord | undefined> {
