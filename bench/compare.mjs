@@ -50,7 +50,8 @@ const o = {
   seconds: Number(opt('--seconds', '5')),
   connections: Number(opt('--connections', '32')),
   signed: Number(opt('--signed', '20')),
-  cases: opt('--cases', '') ? opt('--cases', '').split(',').map((c) => ALL_CASES.find((a) => a.startsWith(c.trim()))).filter(Boolean) : ALL_CASES,
+  // Cases by the start of their names, separated by ',' (or by ';' when a name holds a comma: 'ListUsers, email =').
+  cases: opt('--cases', '') ? opt('--cases', '').split(opt('--cases', '').includes(';') ? ';' : ',').map((c) => ALL_CASES.find((a) => a.startsWith(c.trim()))).filter(Boolean) : ALL_CASES,
   cli: path.join(here, '../dist/src/cli.js'),
   nodeArgs: opt('--node-args', '').split(' ').filter(Boolean),
   builds: opt('--builds', '')
