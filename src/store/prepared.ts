@@ -35,7 +35,8 @@ export interface PreparedRead {
 }
 
 /**
- * A read written with `?` placeholders (and no `?` anywhere else: no string literal holds one);
+ * A read written with `?` placeholders (and no `?` anywhere else: no string literal holds one; no
+ * table alias `r`, which the batched form (see batched) gives its parameters' rows);
  * `pgSql`, the same read as PostgreSQL should run it when that differs (the same parameters). Every
  * parameter is text (or null): PostgreSQL batches reads by passing each parameter as a text[].
  */

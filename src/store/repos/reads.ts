@@ -78,9 +78,9 @@ const POOL_AND_PROFILE = preparedRead(
  * credentials, in the same statement: AdminGetUser in a pool whose users may be named by an alias
  * (an email-as-username pool, looked up by email, took two statements one after the other: a round
  * trip each on PostgreSQL, a turn of the event loop each on SQLite). The alias by every column of
- * user_aliases' primary key (see USER_BY_ALIAS). Always one row when the pool exists. Parameters:
- * username key, alias kind, alias value key, pool id (the alias's pool is the pool's parameter, not
- * p.id, so that each lookup is an equality on a whole primary key on its own).
+ * user_aliases' primary key (see USER_BY_ALIAS; tests/query-plans.test.ts shows each lookup
+ * entering its primary key). Always one row when the pool exists. Parameters: username key, alias
+ * kind, alias value key, pool id.
  */
 const POOL_PROFILE_AND_ALIAS = preparedRead(
   'pool_profile_and_alias_v1',
