@@ -14,6 +14,9 @@
 // client_credentials token).
 //   npm run build && node bench/compare.mjs [--sizes 1000,100000] [--rounds 3] [--seconds 5]
 //     [--connections 32] [--signed 20] [--cases AdminGetUser,GetUser,...] [--stores sqlite,postgres]
+//     [--node-args "--cpu-prof --cpu-prof-dir=/tmp/prof"] (options for the servers' node, e.g. to profile them)
+//     [--builds before=/path/to/old/dist/src/cli.js,after=dist/src/cli.js] (builds side by side in the same
+//     run, each with every store and size, all interleaved; a row a case and build)
 // PostgreSQL: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test), one scratch schema a server.
 import { spawn, execFileSync } from 'node:child_process';
 import { generateKeyPairSync, sign } from 'node:crypto';
@@ -47,8 +50,13 @@ const o = {
   seconds: Number(opt('--seconds', '5')),
   connections: Number(opt('--connections', '32')),
   signed: Number(opt('--signed', '20')),
-  cases: opt('--cases', '') ? opt('--cases', '').split(',').map((c) => ALL_CASES.find((a) => a.startsWith(c.trim()))).filter(Boolean) : ALL_CASES,
+  // Cases by the start of their names, separated by ',' (or by ';' when a name holds a comma: 'ListUsers, email =').
+  cases: opt('--cases', '') ? opt('--cases', '').split(opt('--cases', '').includes(';') ? ';' : ',').map((c) => ALL_CASES.find((a) => a.startsWith(c.trim()))).filter(Boolean) : ALL_CASES,
   cli: path.join(here, '../dist/src/cli.js'),
+  nodeArgs: opt('--node-args', '').split(' ').filter(Boolean),
+  builds: opt('--builds', '')
+    ? opt('--builds', '').split(',').map((b) => ({ label: b.slice(0, b.indexOf('=')), cli: path.resolve(b.slice(b.indexOf('=') + 1)) }))
+    : [{ label: '', cli: path.join(here, '../dist/src/cli.js') }],
 };
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const PASSWORD = 'Bench-Password-1';
@@ -265,6 +273,9 @@ function signsPerSecond() {
   return n / ((performance.now() - t0) / 1000);
 }
 
+/** A case's row: with --builds, the build's label after the case. */
+const rowName = (name, build) => (build ? `${name} [${build}]` : name);
+
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
@@ -293,16 +304,16 @@ for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => cleanup()
 
 try {
   const targets = [];
-  for (const size of o.sizes) {
+  for (const build of o.builds) for (const size of o.sizes) {
     for (const store of o.stores) {
-      const dir = path.join(tmp, `${store}-${size}`);
+      const dir = path.join(tmp, `${build.label}${store}-${size}`);
       const storeArgs = ['--data-dir', dir];
       if (store === 'postgres') {
         const schema = `bench_cmp_${process.pid}_${targets.length}`;
         schemas.push(schema);
         storeArgs.push('--database-url', DATABASE_URL, '--database-schema', schema);
       }
-      const s = await startProcess([o.cli, '--port', '0', '--log-requests', 'false', '--console-messages', 'false', ...storeArgs], /"msg":"incognito listening","url":"([^"]+)"/);
+      const s = await startProcess([...o.nodeArgs, build.cli, '--port', '0', '--log-requests', 'false', '--console-messages', 'false', ...storeArgs], /"msg":"incognito listening","url":"([^"]+)"/);
       servers.push(s);
       const t0 = performance.now();
       const requests = await seed(s.url, size);
@@ -312,12 +323,12 @@ try {
         // One request first: a case that fails would only measure errors.
         const res = await fetch(s.url + r.path, { method: 'POST', headers: r.headers, body: r.bodies[0] });
         if (!res.ok) throw new Error(`${name} on ${store} answered ${res.status}: ${await res.text()}`);
-        const script = path.join(tmp, `${store}-${size}-${o.cases.indexOf(name)}.lua`);
+        const script = path.join(tmp, `${build.label}${store}-${size}-${o.cases.indexOf(name)}.lua`);
         fs.writeFileSync(script, luaScript(r));
         cases[name] = { script, url: s.url + r.path };
       }
-      console.error(`${store}, ${size} users a pool: ${s.url}, seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-      targets.push({ store, size, cases });
+      console.error(`${build.label ? `${build.label}: ` : ''}${store}, ${size} users a pool: ${s.url}, seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      targets.push({ build: build.label, store, size, cases });
     }
   }
   const results = new Map(); // `${case}|${store}|${size}` → [{ rps, p99, bad }]
@@ -329,10 +340,10 @@ try {
       const order = targets.map((_, i) => targets[(i + round) % targets.length]);
       for (const t of order) {
         const r = await runWrk(t.cases[name].url, t.cases[name].script);
-        const key = `${name}|${t.store}|${t.size}`;
+        const key = `${rowName(name, t.build)}|${t.store}|${t.size}`;
         if (!results.has(key)) results.set(key, []);
         results.get(key).push(r);
-        console.error(`round ${round + 1}: ${name}, ${t.store}, ${t.size}: ${fmt(r.rps)}/s p99 ${r.p99.toFixed(1)} ms${r.bad ? `, ${r.bad} failed` : ''}`);
+        console.error(`round ${round + 1}: ${rowName(name, t.build)}, ${t.store}, ${t.size}: ${fmt(r.rps)}/s p99 ${r.p99.toFixed(1)} ms${r.bad ? `, ${r.bad} failed` : ''}`);
       }
     }
   }
@@ -351,7 +362,8 @@ try {
   console.log(`| ${head.join(' | ')} |`);
   console.log(`| --- | ${head.slice(1).map(() => '---:').join(' | ')} |`);
   const med = (name, store, size) => median(results.get(`${name}|${store}|${size}`).map((r) => r.rps));
-  for (const name of o.cases) {
+  const rows = o.cases.flatMap((name) => o.builds.map((b) => rowName(name, b.label)));
+  for (const name of rows) {
     const cells = [name];
     for (const size of sizes) {
       for (const store of o.stores) {
@@ -368,7 +380,9 @@ try {
   const ceilings = [
     ['REFRESH_TOKEN_AUTH', 2],
     ['token: client_credentials', 1],
-  ].filter(([name]) => o.cases.includes(name));
+  ]
+    .filter(([name]) => o.cases.includes(name))
+    .flatMap(([name, k]) => o.builds.map((b) => [rowName(name, b.label), k]));
   if (ceilings.length) {
     console.log(`\nToken paths against RS256 signing alone (${fmt(signRate)}/s; goal ≥ 0.80):`);
     for (const [name, k] of ceilings) {

@@ -330,6 +330,43 @@ for (const backend of await backends()) {
         assert.equal((await member('lone', ['f-unranked']))['cognito:preferred_role'], ROLE);
         assert.equal((await member('unranked', ['e-unranked', 'f-unranked']))['cognito:preferred_role'], undefined);
       });
+
+      it('REFRESH_TOKEN_AUTH: the groups at the time of the refresh, by name, in both tokens; none once the user has left them', async () => {
+        const p = await pool();
+        const { UserPoolClient } = await send(
+          new CreateUserPoolClientCommand({ UserPoolId: p, ClientName: 'app', ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] }),
+        );
+        await group(p, 'z-last', { RoleArn: ROLE2, Precedence: 2 });
+        await group(p, 'a-first', { RoleArn: ROLE, Precedence: 1 });
+        await group(p, 'm-plain');
+        await user(p, 'refresher');
+        await send(new AdminSetUserPasswordCommand({ UserPoolId: p, Username: 'refresher', Password: PASSWORD, Permanent: true }));
+        await add(p, 'refresher', 'z-last');
+        const signedIn = await send(
+          new InitiateAuthCommand({ ClientId: UserPoolClient.ClientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'refresher', PASSWORD } }),
+        );
+        const RefreshToken = signedIn.AuthenticationResult.RefreshToken;
+        assert.deepEqual(decodeJwt(signedIn.AuthenticationResult.IdToken)['cognito:groups'], ['z-last']);
+        const refresh = async () => {
+          const r = await send(new InitiateAuthCommand({ ClientId: UserPoolClient.ClientId, AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: RefreshToken } }));
+          return { id: decodeJwt(r.AuthenticationResult.IdToken), access: decodeJwt(r.AuthenticationResult.AccessToken) };
+        };
+        // Groups joined after the sign-in show in the refreshed tokens, by name, with their roles.
+        await add(p, 'refresher', 'm-plain');
+        await add(p, 'refresher', 'a-first');
+        const three = await refresh();
+        assert.deepEqual(three.id['cognito:groups'], ['a-first', 'm-plain', 'z-last']);
+        assert.deepEqual(three.access['cognito:groups'], ['a-first', 'm-plain', 'z-last']);
+        assert.deepEqual(three.id['cognito:roles'], [ROLE, ROLE2]);
+        assert.equal(three.id['cognito:preferred_role'], ROLE);
+        // Without groups: no group claims at all.
+        for (const g of ['a-first', 'm-plain', 'z-last']) await send(new AdminRemoveUserFromGroupCommand({ UserPoolId: p, Username: 'refresher', GroupName: g }));
+        const none = await refresh();
+        for (const claim of ['cognito:groups', 'cognito:roles', 'cognito:preferred_role']) {
+          assert.equal(none.id[claim], undefined, claim);
+          assert.equal(none.access[claim], undefined, claim);
+        }
+      });
     });
 
     describe('pagination', () => {

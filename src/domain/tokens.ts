@@ -7,7 +7,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { SignJWT, decodeJwt, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import type { Config } from '../config.js';
 import { errors } from '../protocol/errors.js';
-import type { ClientRecord, PoolRecord, Store, UserRecord } from '../store/types.js';
+import type { ClientRecord, GroupRecord, PoolRecord, Store, UserRecord } from '../store/types.js';
 import type { TokenFamily } from '../store/repos/tokens.js';
 import { validitySeconds } from './client-settings.js';
 import { isTrue } from './attributes.js';
@@ -98,7 +98,11 @@ export function scopedAttributes(client: ClientRecord, attrs: Record<string, str
  */
 export async function groupClaims(store: Store, user: UserRecord): Promise<Record<string, unknown>> {
   // A prepared read (store/repos/reads.ts): one round trip, batched with other requests' on PostgreSQL.
-  const groups = await store.reads.groupsOfUser(user.poolId, user.usernameKey);
+  return claimsOfGroups(await store.reads.groupsOfUser(user.poolId, user.usernameKey));
+}
+
+/** groupClaims of a user's groups already read (by name, as groupsOfUser reads them). */
+export function claimsOfGroups(groups: readonly GroupRecord[]): Record<string, unknown> {
   if (!groups.length) return {};
   const out: Record<string, unknown> = { 'cognito:groups': groups.map((g) => g.name) };
   const withRoles = groups.filter((g) => g.roleArn);

@@ -10,14 +10,18 @@ import type { ClientRecord, PoolRecord } from '../store/types.js';
 import { offDomain, type HostedRequest } from './http.js';
 
 export type ClientAuth =
-  | { ok: true; client: ClientRecord; pool: PoolRecord; secretGiven: boolean }
+  | { ok: true; client: ClientRecord; pool: PoolRecord; secretGiven: boolean; resourceScopes?: Set<string> }
   | { ok: false; error: 'invalid_request' | 'invalid_client'; description: string };
 
 function formDecode(s: string): string {
   return decodeURIComponent(s.replace(/\+/g, ' '));
 }
 
-export async function authenticateClient(ctx: Ctx, req: HostedRequest): Promise<ClientAuth> {
+/**
+ * `withScopes`: also the custom scopes of the client's pool's resource servers (`resourceScopes`),
+ * read with the client in one statement (client_credentials).
+ */
+export async function authenticateClient(ctx: Ctx, req: HostedRequest, opts: { withScopes?: boolean } = {}): Promise<ClientAuth> {
   let id: string | undefined;
   let secret: string | undefined;
   const header = req.headers.authorization;
@@ -39,7 +43,8 @@ export async function authenticateClient(ctx: Ctx, req: HostedRequest): Promise<
     secret = req.form.get('client_secret') ?? undefined;
   }
   if (!id) return { ok: false, error: 'invalid_request', description: 'client_id is required (in the body, or with the secret in an Authorization: Basic header).' };
-  const found = /^[\w+]+$/.test(id) && id.length <= 128 ? await ctx.store.reads.clientWithPool(id) : undefined;
+  const valid = /^[\w+]+$/.test(id) && id.length <= 128;
+  const found = !valid ? undefined : opts.withScopes ? await ctx.store.reads.clientWithPoolAndScopes(id) : await ctx.store.reads.clientWithPool(id);
   if (!found || offDomain(req, found.pool.id)) return { ok: false, error: 'invalid_client', description: 'Client authentication failed.' };
   const { client } = found;
   if (client.secrets.length === 0) {

@@ -44,7 +44,7 @@ export async function token(ctx: Ctx, req: HostedRequest): Promise<HostedRespons
   const grant = req.form.get('grant_type');
   if (!grant) return oauthError('invalid_request', 'grant_type is required.');
   if (grant !== 'authorization_code' && grant !== 'refresh_token' && grant !== 'client_credentials') return oauthError('unsupported_grant_type');
-  const auth = await authenticateClient(ctx, req);
+  const auth = await authenticateClient(ctx, req, { withScopes: grant === 'client_credentials' });
   if (!auth.ok) return oauthError(auth.error, auth.description);
   const { client, pool } = auth;
   const flows = client.settings.AllowedOAuthFlows ?? [];
@@ -112,7 +112,8 @@ export async function token(ctx: Ctx, req: HostedRequest): Promise<HostedRespons
   }
   if (client.secret === null) return oauthError('invalid_client', 'client_credentials needs a client with a secret.');
   if (!oauthClient || !flows.includes('client_credentials')) return oauthError('unauthorized_client');
-  const existing = await ctx.store.resourceServers.scopesOf(pool.id);
+  // The pool's resource servers' scopes, read with the client.
+  const existing = auth.resourceScopes ?? (await ctx.store.resourceServers.scopesOf(pool.id));
   const allowed = (client.settings.AllowedOAuthScopes ?? []).filter((s) => !STANDARD_SCOPES.has(s) && existing.has(s));
   const requested = req.form.get('scope');
   const scopes = requested === null || requested.trim() === '' ? allowed : [...new Set(requested.split(/\s+/).filter(Boolean))].filter((s) => allowed.includes(s));

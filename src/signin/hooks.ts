@@ -19,9 +19,9 @@
  *   verifyAuthChallengeResponse  its ANSWER (VerifyAuthChallengeResponse_Authentication)
  * Event shapes: shared/reference/signin-extensions.md.
  */
-import { ADMIN_SCOPE, groupClaims } from '../domain/tokens.js';
+import { ADMIN_SCOPE, claimsOfGroups, groupClaims } from '../domain/tokens.js';
 import type { Ctx } from '../operations/context.js';
-import type { ClientRecord, PoolRecord, UserRecord } from '../store/types.js';
+import type { ClientRecord, GroupRecord, PoolRecord, UserRecord } from '../store/types.js';
 import { runTrigger, userAttributes } from '../triggers/catalog.js';
 import { migrateUser } from '../triggers/user-migration.js';
 import { createAuthChallenge, defineAuthChallenge, verifyAuthChallengeResponse } from '../triggers/custom-auth.js';
@@ -47,7 +47,8 @@ export interface SignInHooks {
   userMigration(h: { ctx: Ctx; pool: PoolRecord; client: ClientRecord; name: string; password: string }): Promise<UserRecord | undefined>;
   preAuthentication(h: HookContext & { channel: Channel; validationData?: Params }): Promise<void>;
   postAuthentication(h: HookContext & { channel: Channel; factors: Factor[] }): Promise<void>;
-  preTokenGeneration(h: HookContext & { source: TokenGenerationSource; scopes: string[] | null }): Promise<TokenInputs>;
+  /** `groups`: the user's groups when already read with the user (refresh.ts), else read here. */
+  preTokenGeneration(h: HookContext & { source: TokenGenerationSource; scopes: string[] | null; groups?: readonly GroupRecord[] }): Promise<TokenInputs>;
   defineAuthChallenge: typeof defineAuthChallenge;
   createAuthChallenge: typeof createAuthChallenge;
   verifyAuthChallengeResponse: typeof verifyAuthChallengeResponse;
@@ -78,8 +79,8 @@ export const hooks: SignInHooks = {
     });
     void factors;
   },
-  async preTokenGeneration({ ctx, pool, client, user, source, scopes }) {
-    const groups = await groupClaims(ctx.store, user);
+  async preTokenGeneration({ ctx, pool, client, user, source, scopes, groups: read }) {
+    const groups = read ? claimsOfGroups(read) : await groupClaims(ctx.store, user);
     const overrides = await preTokenGeneration(ctx, pool, client, user, source, groups, scopes ?? [ADMIN_SCOPE]);
     return { groups, ...(overrides ? { overrides } : {}) };
   },

@@ -23,7 +23,8 @@ export async function refreshAuth(
   /** The DEVICE_KEY (DeviceKey) sent with the refresh token. */
   deviceKey?: string,
 ): Promise<{ user: UserRecord; tokens: object }> {
-  const found = await ctx.store.reads.refresh(hashToken(token));
+  // With the user's groups (the tokens' claims) in the same statement.
+  const found = await ctx.store.reads.refreshAndGroups(hashToken(token));
   if (!found || found.family.clientId !== client.id) throw errors.notAuthorized('Invalid Refresh Token');
   // A sign-in bound to a device (device tracking) refreshes only with that device's key: "With
   // device tracking, these tokens are linked to a single device. If a refresh token is used on any
@@ -43,7 +44,7 @@ export async function refreshAuth(
   if (found.token.expiresAt <= ctx.now) throw errors.notAuthorized('Refresh Token has expired');
   if (bar === 'reset-required') throw errors.passwordResetRequired('Password reset required for the user');
   // PreTokenGeneration runs before the refresh token rotates: a function that fails leaves it as it was.
-  const inputs = await hooks.preTokenGeneration({ ctx, pool, client, user, source: 'TokenGeneration_RefreshTokens', scopes: family.scopes });
+  const inputs = await hooks.preTokenGeneration({ ctx, pool, client, user, source: 'TokenGeneration_RefreshTokens', scopes: family.scopes, groups: found.groups });
   let RefreshToken: string | undefined;
   if (rotate) {
     const replaced = found.token.replacedAt;

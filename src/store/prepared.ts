@@ -35,7 +35,8 @@ export interface PreparedRead {
 }
 
 /**
- * A read written with `?` placeholders (and no `?` anywhere else: no string literal holds one);
+ * A read written with `?` placeholders (and no `?` anywhere else: no string literal holds one; no
+ * table alias `r`, which the batched form (see batched) gives its parameters' rows);
  * `pgSql`, the same read as PostgreSQL should run it when that differs (the same parameters). Every
  * parameter is text (or null): PostgreSQL batches reads by passing each parameter as a text[].
  */
@@ -118,31 +119,56 @@ interface PgPool {
 export const MAX_BATCH = 16;
 
 /**
+ * How many statements of one kind of read may be on their way to PostgreSQL at once (see pgRunner);
+ * `INCOGNITO_PG_READS_IN_FLIGHT` overrides it (for measurements).
+ */
+export const MAX_IN_FLIGHT = Number(process.env.INCOGNITO_PG_READS_IN_FLIGHT) || 2;
+
+/**
  * PostgreSQL outside transactions: a named statement, prepared by each pooled connection once.
  * Reads of the same kind asked for in the same turn of the event loop (concurrent requests) go
  * together as one statement (see batched), so that one round trip serves them all: on a busy
  * server, the round trips (a write and a wake-up of a backend each) were most of the cost. A read
- * alone runs as itself, one turn later. `batch: false` runs every read alone (for comparisons).
+ * alone runs as itself, one turn later.
+ *
+ * At most `inFlight` statements of one kind are on their way at once: reads asked for meanwhile
+ * wait for one of them to come back and then go together, so that under load the batches grow
+ * with the load instead of each turn's few reads taking a round trip (and a connection) of their
+ * own. Profiled (bench/wrk-reads.mjs, AdminGetUser and GetUser): the system calls writing the
+ * queries to PostgreSQL's sockets were a tenth of the server's time, and each wakes a backend.
+ * Without load a read never waits for another. `batch: false` runs every read alone (for comparisons).
  */
-export function pgRunner(pool: PgPool, opts: { batch?: boolean } = {}): ReadRunner {
+export function pgRunner(pool: PgPool, opts: { batch?: boolean; inFlight?: number } = {}): ReadRunner {
   const single = <R>(q: PreparedRead, params: readonly unknown[]) =>
     pool.query({ name: q.name, text: q.pg, values: [...params] }).then((r) => r.rows as R[]);
   if (opts.batch === false) return single;
-  const queues = new Map<PreparedRead, Pending[]>();
+  const limit = Math.max(1, opts.inFlight ?? MAX_IN_FLIGHT);
+  const kinds = new Map<PreparedRead, { waiting: Pending[]; inFlight: number }>();
+  const pending = new Set<PreparedRead>();
   let scheduled = false;
+  const send = (q: PreparedRead) => {
+    const k = kinds.get(q)!;
+    while (k.waiting.length > 0 && k.inFlight < limit) {
+      const list = k.waiting.splice(0, MAX_BATCH);
+      k.inFlight++;
+      runBatch(pool, q, list, single, () => {
+        k.inFlight--;
+        send(q);
+      });
+    }
+  };
   const flush = () => {
     scheduled = false;
-    const all = [...queues];
-    queues.clear();
-    for (const [q, list] of all) {
-      for (let i = 0; i < list.length; i += MAX_BATCH) runBatch(pool, q, list.slice(i, i + MAX_BATCH), single);
-    }
+    const qs = [...pending];
+    pending.clear();
+    for (const q of qs) send(q);
   };
   return <R>(q: PreparedRead, params: readonly unknown[]) =>
     new Promise<R[]>((resolve, reject) => {
-      let list = queues.get(q);
-      if (!list) queues.set(q, (list = []));
-      list.push({ params, resolve: resolve as (rows: unknown[]) => void, reject });
+      let k = kinds.get(q);
+      if (!k) kinds.set(q, (k = { waiting: [], inFlight: 0 }));
+      k.waiting.push({ params, resolve: resolve as (rows: unknown[]) => void, reject });
+      pending.add(q);
       if (!scheduled) {
         scheduled = true;
         setImmediate(flush);
@@ -174,16 +200,27 @@ export function batched(q: PreparedRead): { name: string; text: string } {
   return b;
 }
 
-function runBatch(pool: PgPool, q: PreparedRead, list: Pending[], single: <R>(q: PreparedRead, params: readonly unknown[]) => Promise<R[]>): void {
+/** Runs the reads of one kind as one statement; `done` once it has come back (answered or failed). */
+function runBatch(pool: PgPool, q: PreparedRead, list: Pending[], single: <R>(q: PreparedRead, params: readonly unknown[]) => Promise<R[]>, done: () => void): void {
   if (list.length === 1) {
     const [one] = list;
-    single(q, one!.params).then(one!.resolve, one!.reject);
+    single(q, one!.params).then(
+      (rows) => {
+        done();
+        one!.resolve(rows);
+      },
+      (e) => {
+        done();
+        one!.reject(e);
+      },
+    );
     return;
   }
   const b = batched(q);
   const values = list[0]!.params.map((_, k) => list.map((p) => p.params[k]));
   pool.query({ name: b.name, text: b.text, values }).then(
     (r) => {
+      done();
       const out: unknown[][] = list.map(() => []);
       for (const row of r.rows as Record<string, unknown>[]) {
         const { batch_i, ...rest } = row;
@@ -192,6 +229,9 @@ function runBatch(pool: PgPool, q: PreparedRead, list: Pending[], single: <R>(q:
       list.forEach((p, i) => p.resolve(out[i]!));
     },
     // One bad read must not fail the others: run each alone, so each gets its own answer or error.
-    () => list.forEach((p) => single(q, p.params).then(p.resolve, p.reject)),
+    () => {
+      done();
+      list.forEach((p) => single(q, p.params).then(p.resolve, p.reject));
+    },
   );
 }

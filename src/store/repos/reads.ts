@@ -74,6 +74,24 @@ const POOL_AND_PROFILE = preparedRead(
 );
 
 /**
+ * As POOL_AND_PROFILE, and the holder of one alias (or username attribute) of the name, without
+ * credentials, in the same statement: AdminGetUser in a pool whose users may be named by an alias
+ * (an email-as-username pool, looked up by email, took two statements one after the other: a round
+ * trip each on PostgreSQL, a turn of the event loop each on SQLite). The alias by every column of
+ * user_aliases' primary key (see USER_BY_ALIAS; tests/query-plans.test.ts shows each lookup
+ * entering its primary key). Always one row when the pool exists. Parameters: username key, alias
+ * kind, alias value key, pool id.
+ */
+const POOL_PROFILE_AND_ALIAS = preparedRead(
+  'pool_profile_and_alias_v1',
+  `SELECT p.created_at AS p_created_at, ${columns('u', PROFILE_COLUMNS)}, a.kind AS via, ${columns('au', PROFILE_COLUMNS, 'a_')}
+     FROM user_pools p LEFT JOIN users u ON u.pool_id = p.id AND u.username_key = ?
+     LEFT JOIN user_aliases a ON a.pool_id = p.id AND a.kind = ? AND a.value_key = ?
+     LEFT JOIN users au ON au.pool_id = a.pool_id AND au.username_key = a.username_key
+    WHERE p.id = ?`,
+);
+
+/**
  * The user holding one alias (or username attribute): its kind and value key. Equality on every
  * column of user_aliases' primary key, so that the primary key is the only index a planner can
  * sensibly use, with or without statistics: with IN lists instead, PostgreSQL planned a table
@@ -95,6 +113,20 @@ const CLIENT_WITH_POOL = preparedRead(
   'client_with_pool_v2',
   `SELECT ${columns('c', CLIENT_COLUMNS)}, ${columns('p', POOL_COLUMNS, 'p_')}
      FROM user_pool_clients c JOIN user_pools p ON p.id = c.pool_id
+    WHERE c.id = ?`,
+);
+
+/**
+ * A client with its pool and the pool's resource servers (their identifiers and scopes), one row a
+ * resource server (one with null resource-server columns when the pool has none): the token
+ * endpoint's client_credentials grant, which read the scopes with a second statement after the
+ * client. A pool has a few resource servers (Cognito allows 25). Parameter: client id.
+ */
+const CLIENT_POOL_SCOPES = preparedRead(
+  'client_pool_scopes_v1',
+  `SELECT ${columns('c', CLIENT_COLUMNS)}, ${columns('p', POOL_COLUMNS, 'p_')}, rs.identifier AS r_identifier, rs.scopes AS r_scopes
+     FROM user_pool_clients c JOIN user_pools p ON p.id = c.pool_id
+     LEFT JOIN resource_servers rs ON rs.pool_id = c.pool_id
     WHERE c.id = ?`,
 );
 
@@ -124,6 +156,30 @@ const REFRESH = preparedRead(
 );
 
 /**
+ * As REFRESH, with the groups of the sign-in's user, one row a group (one row with null group columns
+ * when there is none), by name: REFRESH_TOKEN_AUTH and the refresh_token grant mint tokens with the
+ * groups' claims, which took a second statement after this one (a round trip on PostgreSQL). Each
+ * group by its primary key as in GROUPS_OF_USER (on PostgreSQL in a subquery the planner cannot
+ * merge into a join). Parameter: token hash.
+ */
+const REFRESH_GROUP_COLUMNS = `g.name AS g_name, g.description AS g_description, g.role_arn AS g_role_arn, g.precedence AS g_precedence,
+    g.created_at AS g_created_at, g.updated_at AS g_updated_at`;
+const REFRESH_AND_GROUPS_FROM = `SELECT t.token_hash AS t_token_hash, t.created_at AS t_created_at, t.expires_at AS t_expires_at, t.replaced_at AS t_replaced_at,
+          ${columns('f', FAMILY_COLUMNS, 'f_')}, ${columns('u', USER_COLUMNS, 'u_')}, ${REFRESH_GROUP_COLUMNS}
+     FROM refresh_tokens t JOIN token_families f ON f.origin_jti = t.origin_jti
+     JOIN users u ON u.pool_id = f.pool_id AND u.username_key = f.username_key
+     LEFT JOIN group_members m ON m.pool_id = f.pool_id AND m.username_key = f.username_key`;
+const REFRESH_AND_GROUPS = preparedRead(
+  'refresh_and_groups_v1',
+  `${REFRESH_AND_GROUPS_FROM}
+     LEFT JOIN groups g ON g.pool_id = m.pool_id AND g.name = m.group_name
+    WHERE t.token_hash = ? ORDER BY m.group_name`,
+  `${REFRESH_AND_GROUPS_FROM}
+     LEFT JOIN LATERAL (SELECT * FROM groups WHERE pool_id = m.pool_id AND name = m.group_name OFFSET 0) g ON true
+    WHERE t.token_hash = ? ORDER BY m.group_name`,
+);
+
+/**
  * A user's groups, by name (the cognito:groups claim of every token minted). Each group by its
  * primary key, in a subquery the planner cannot merge into a join (OFFSET 0): on a table without
  * statistics PostgreSQL otherwise read every group of the pool. Parameters: pool id, username key.
@@ -142,7 +198,7 @@ const GROUPS_OF_USER = preparedRead(
 );
 
 /** The hot reads by name, for tests/query-plans.test.ts (EXPLAIN of each). */
-export const HOT_READS = { POOL_AND_USERS, POOL_AND_PROFILE, USER_BY_ALIAS, USER_BY_KEY, USER_BY_SUB, CLIENT_WITH_POOL, ACCESS, REFRESH, GROUPS_OF_USER } as const;
+export const HOT_READS = { POOL_AND_USERS, POOL_AND_PROFILE, POOL_PROFILE_AND_ALIAS, USER_BY_ALIAS, USER_BY_KEY, USER_BY_SUB, CLIENT_WITH_POOL, CLIENT_POOL_SCOPES, ACCESS, REFRESH, REFRESH_AND_GROUPS, GROUPS_OF_USER } as const;
 
 /** A user a name may refer to: `via` '' = by its username key, else the alias kind; `viaKey` the key that matched. */
 export interface UserCandidate {
@@ -197,6 +253,24 @@ export class ReadRepo {
     return { poolCreatedAt: Number(r.p_created_at), user: r.username_key === null ? undefined : toUserProfile(r) };
   }
 
+  /**
+   * As poolAndProfile, and the holder of one alias of the name (its kind and value key) without
+   * credentials, both read in one statement.
+   */
+  async poolProfileAndAlias(
+    poolId: string,
+    usernameKey: string,
+    alias: { kind: string; valueKey: string },
+  ): Promise<{ poolCreatedAt: number; user: UserProfile | undefined; byAlias: UserProfile | undefined } | undefined> {
+    const [r] = await this.run<Record<string, unknown>>(POOL_PROFILE_AND_ALIAS, [usernameKey, alias.kind, alias.valueKey, poolId]);
+    if (!r) return undefined;
+    return {
+      poolCreatedAt: Number(r.p_created_at),
+      user: r.username_key === null ? undefined : toUserProfile(r as unknown as ProfileRow),
+      byAlias: r.via === null || r.a_username_key === null ? undefined : toUserProfile(unprefix<ProfileRow>(r, 'a_', PROFILE_COLUMNS)),
+    };
+  }
+
   async userByKey(poolId: string, usernameKey: string): Promise<UserRecord | undefined> {
     const rows = await this.run<Database['users']>(USER_BY_KEY, [poolId, usernameKey]);
     return rows[0] && toUser(rows[0]);
@@ -223,6 +297,22 @@ export class ReadRepo {
     return r && { client: toClient(r), pool: toPoolFromPrefixed(r) };
   }
 
+  /**
+   * The client and its pool, with the custom scopes of the pool's resource servers
+   * (`identifier/ScopeName`, what ResourceServerRepo.scopesOf gives), in one statement.
+   */
+  async clientWithPoolAndScopes(clientId: string): Promise<{ client: ClientRecord; pool: PoolRecord; resourceScopes: Set<string> } | undefined> {
+    const rows = await this.run<Database['user_pool_clients'] & PoolColumns & { r_identifier: string | null; r_scopes: string | null }>(CLIENT_POOL_SCOPES, [clientId]);
+    const r = rows[0];
+    if (!r) return undefined;
+    const resourceScopes = new Set<string>();
+    for (const s of rows) {
+      if (s.r_identifier === null || s.r_scopes === null) continue;
+      for (const scope of JSON.parse(s.r_scopes) as { ScopeName: string }[]) resourceScopes.add(`${s.r_identifier}/${scope.ScopeName}`);
+    }
+    return { client: toClient(r), pool: toPoolFromPrefixed(r), resourceScopes };
+  }
+
   /** Every group of a user, by name (the groups claim of tokens). */
   async groupsOfUser(poolId: string, usernameKey: string): Promise<GroupRecord[]> {
     return (await this.run<Database['groups']>(GROUPS_OF_USER, [poolId, usernameKey])).map(toGroup);
@@ -243,6 +333,44 @@ export class ReadRepo {
       },
       family,
       user: toUser(unprefix(r, 'u_', USER_COLUMNS)),
+    };
+  }
+
+  /**
+   * As refresh, with the groups of the sign-in's user by name (what groupsOfUser reads), in one
+   * statement.
+   */
+  async refreshAndGroups(tokenHash: string): Promise<{ token: RefreshTokenRecord; family: TokenFamily; user: UserRecord; groups: GroupRecord[] } | undefined> {
+    const rows = await this.run<Record<string, unknown>>(REFRESH_AND_GROUPS, [tokenHash]);
+    const [r] = rows;
+    if (!r) return undefined;
+    const family = toFamily(unprefix(r, 'f_', FAMILY_COLUMNS));
+    const groups: GroupRecord[] = [];
+    for (const g of rows) {
+      if (g.g_name === null) continue;
+      groups.push(
+        toGroup({
+          pool_id: family.poolId,
+          name: g.g_name as string,
+          description: g.g_description as string | null,
+          role_arn: g.g_role_arn as string | null,
+          precedence: g.g_precedence as number | null,
+          created_at: g.g_created_at as number,
+          updated_at: g.g_updated_at as number,
+        }),
+      );
+    }
+    return {
+      token: {
+        tokenHash: r.t_token_hash as string,
+        originJti: family.originJti,
+        createdAt: Number(r.t_created_at),
+        expiresAt: Number(r.t_expires_at),
+        replacedAt: r.t_replaced_at === null ? null : Number(r.t_replaced_at),
+      },
+      family,
+      user: toUser(unprefix(r, 'u_', USER_COLUMNS)),
+      groups,
     };
   }
 
