@@ -84,7 +84,7 @@ export function sqliteRunner(
   connection: { readonly inTransaction: boolean },
   prepare: (sql: string) => SqliteStatement,
   db: Db,
-): ReadRunner & { flushNow(): void } {
+): ReadRunner & { flushNow(): void; queued(): number } {
   const viaKysely = kyselyRunner(db, 'sqlite');
   let queue: (Pending & { q: PreparedRead })[] = [];
   const flushNow = () => {
@@ -107,7 +107,7 @@ export function sqliteRunner(
       if (queue.length === 0) setImmediate(flushNow);
       queue.push({ q, params, resolve: resolve as (rows: unknown[]) => void, reject });
     });
-  return Object.assign(run, { flushNow });
+  return Object.assign(run, { flushNow, queued: () => queue.length });
 }
 
 interface PgPool {
@@ -124,7 +124,7 @@ export const MAX_BATCH = 16;
  * server, the round trips (a write and a wake-up of a backend each) were most of the cost. A read
  * alone runs as itself, one turn later. `batch: false` runs every read alone (for comparisons).
  */
-export function pgRunner(pool: PgPool, opts: { batch?: boolean } = {}): ReadRunner {
+export function pgRunner(pool: PgPool, opts: { batch?: boolean } = {}): ReadRunner & { queued?(): number } {
   const single = <R>(q: PreparedRead, params: readonly unknown[]) =>
     pool.query({ name: q.name, text: q.pg, values: [...params] }).then((r) => r.rows as R[]);
   if (opts.batch === false) return single;
@@ -138,7 +138,7 @@ export function pgRunner(pool: PgPool, opts: { batch?: boolean } = {}): ReadRunn
       for (let i = 0; i < list.length; i += MAX_BATCH) runBatch(pool, q, list.slice(i, i + MAX_BATCH), single);
     }
   };
-  return <R>(q: PreparedRead, params: readonly unknown[]) =>
+  const run = <R>(q: PreparedRead, params: readonly unknown[]) =>
     new Promise<R[]>((resolve, reject) => {
       let list = queues.get(q);
       if (!list) queues.set(q, (list = []));
@@ -148,6 +148,12 @@ export function pgRunner(pool: PgPool, opts: { batch?: boolean } = {}): ReadRunn
         setImmediate(flush);
       }
     });
+  const queued = () => {
+    let n = 0;
+    for (const l of queues.values()) n += l.length;
+    return n;
+  };
+  return Object.assign(run, { queued });
 }
 
 const batchedText = new Map<string, { name: string; text: string }>();
