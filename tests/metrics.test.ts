@@ -12,6 +12,7 @@ import path from 'node:path';
 import {
   AdminConfirmSignUpCommand,
   AdminGetUserCommand,
+  CreateResourceServerCommand,
   CreateUserImportJobCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
@@ -177,6 +178,43 @@ for (const backend of await backends()) {
       await expectError(send(new InitiateAuthCommand({ ClientId: UserPoolClient.ClientId, AuthFlow: 'NOT_A_FLOW' as never, AuthParameters: { USERNAME: 'ned' } })), 'InvalidParameterException');
       const last = await scrape();
       assert.ok(!last.some((s) => s.labels.step === 'NOT_A_FLOW'));
+    });
+    it('the token endpoint: client_credentials tokens and its requests by route and status', async () => {
+      const send = t.cognito.send.bind(t.cognito) as (c: unknown) => Promise<any>;
+      const { UserPool } = await send(new CreateUserPoolCommand({ PoolName: 'metrics-m2m' }));
+      const pool = UserPool.Id as string;
+      await send(new CreateResourceServerCommand({ UserPoolId: pool, Identifier: 'api', Name: 'api', Scopes: [{ ScopeName: 'read', ScopeDescription: 'read' }] }));
+      const { UserPoolClient } = await send(
+        new CreateUserPoolClientCommand({
+          UserPoolId: pool,
+          ClientName: 'm2m',
+          GenerateSecret: true,
+          AllowedOAuthFlowsUserPoolClient: true,
+          AllowedOAuthFlows: ['client_credentials'],
+          AllowedOAuthScopes: ['api/read'],
+          SupportedIdentityProviders: ['COGNITO'],
+        }),
+      );
+      const token = (secret: string) =>
+        fetch(`${t.url}/oauth2/token`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: 'Basic ' + Buffer.from(`${UserPoolClient.ClientId}:${secret}`).toString('base64') },
+          body: new URLSearchParams({ grant_type: 'client_credentials' }),
+        });
+      const before = await scrape();
+      const ok = await token(UserPoolClient.ClientSecret);
+      assert.equal(ok.status, 200);
+      assert.ok(((await ok.json()) as { access_token?: string }).access_token);
+      const refused = await token('not-the-secret');
+      assert.equal(refused.status, 400);
+      await refused.text();
+      const now = await scrape();
+      const delta = (name: string, labels: Record<string, string>) => value(now, name, labels) - value(before, name, labels);
+      assert.equal(delta('incognito_tokens_issued_total', { kind: 'access', grant: 'client_credentials' }), 1);
+      assert.equal(delta('incognito_tokens_issued_total', { kind: 'id', grant: 'client_credentials' }), 0);
+      assert.equal(delta('incognito_requests_total', { operation: 'POST /oauth2/token', outcome: '200' }), 1);
+      assert.equal(delta('incognito_requests_total', { operation: 'POST /oauth2/token', outcome: '400' }), 1);
+      assert.equal(delta('incognito_request_duration_seconds_count', { operation: 'POST /oauth2/token' }), 2);
     });
   });
 
