@@ -14,7 +14,9 @@
 //     [--rounds 3] [--seconds 5] [--connections 32] [--threads 1] [--users 100] [--tokens 20]
 //     [--no-ceiling] [--builds before=/path/to/old/dist/src/cli.js,after=dist/src/cli.js]
 //     [--node-args "--cpu-prof --cpu-prof-dir=/tmp/prof"] [--server-args "--log-requests true"]
-// --builds compares command lines (e.g. a build of another commit) under the same conditions.
+// --builds compares command lines (e.g. a build of another commit) under the same conditions; a
+// build's own server arguments follow its path after spaces, e.g. to compare a setting:
+//   --builds "metrics-on=dist/src/cli.js --metrics true,metrics-off=dist/src/cli.js --metrics false"
 // PostgreSQL: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test), one scratch schema a server.
 import { spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -40,8 +42,8 @@ const o = {
   ceiling: !args.includes('--no-ceiling'),
   builds: opt('--builds', `current=${path.join(here, '../dist/src/cli.js')}`)
     .split(',')
-    .map((b) => b.split('='))
-    .map(([name, cli]) => ({ name, cli: path.resolve(cli) })),
+    .map((b) => [b.slice(0, b.indexOf('=')), ...b.slice(b.indexOf('=') + 1).split(' ').filter(Boolean)])
+    .map(([name, cli, ...buildArgs]) => ({ name, cli: path.resolve(cli), args: buildArgs })),
   nodeArgs: (opt('--node-args', '') || '').split(' ').filter(Boolean),
   serverArgs: (opt('--server-args', '') || '').split(' ').filter(Boolean),
 };
@@ -278,7 +280,7 @@ try {
         storeArgs.push('--database-url', DATABASE_URL, '--database-schema', schema);
       }
       const s = await startProcess(
-        [...o.nodeArgs, build.cli, '--port', '0', '--log-requests', 'false', '--console-messages', 'false', ...storeArgs, ...o.serverArgs],
+        [...o.nodeArgs, build.cli, '--port', '0', '--log-requests', 'false', '--console-messages', 'false', ...storeArgs, ...o.serverArgs, ...build.args],
         /"msg":"incognito listening","url":"([^"]+)"/,
       );
       servers.push(s);

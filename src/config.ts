@@ -29,6 +29,8 @@ export interface Config {
   consoleMessages: boolean;
   /** Serve the outbox at GET /_incognito/messages (codes included). */
   messagesEndpoint: boolean;
+  /** Serve GET /metrics (Prometheus text format; src/metrics.ts). */
+  metrics: boolean;
   /** SMTP server for EMAIL messages; unset = no email is sent (outbox and console only). */
   smtpHost: string | undefined;
   smtpPort: number;
@@ -86,6 +88,7 @@ export const defaults: Config = {
   maxBodyBytes: 1024 * 1024,
   consoleMessages: true,
   messagesEndpoint: true,
+  metrics: true,
   smtpHost: undefined,
   smtpPort: 587,
   smtpSecure: false,
@@ -129,6 +132,7 @@ export const settings: Setting[] = [
   { key: 'maxBodyBytes', flag: '--max-body-bytes', env: 'INCOGNITO_MAX_BODY_BYTES', kind: 'int', help: 'largest accepted request body' },
   { key: 'consoleMessages', flag: '--console-messages', env: 'INCOGNITO_CONSOLE_MESSAGES', kind: 'bool', help: 'print each message, code included, on stderr (development)' },
   { key: 'messagesEndpoint', flag: '--messages-endpoint', env: 'INCOGNITO_MESSAGES_ENDPOINT', kind: 'bool', help: 'serve the outbox, codes included, at GET /_incognito/messages' },
+  { key: 'metrics', flag: '--metrics', env: 'INCOGNITO_METRICS', kind: 'bool', help: 'serve Prometheus metrics at GET /metrics (behind the access keys when they are configured)' },
   { key: 'smtpHost', flag: '--smtp-host', env: 'INCOGNITO_SMTP_HOST', kind: 'string', help: 'SMTP server for EMAIL messages (unset: no email is sent)' },
   { key: 'smtpPort', flag: '--smtp-port', env: 'INCOGNITO_SMTP_PORT', kind: 'int', help: 'SMTP port' },
   { key: 'smtpSecure', flag: '--smtp-secure', env: 'INCOGNITO_SMTP_SECURE', kind: 'bool', help: 'implicit TLS (usually port 465); false: STARTTLS when offered' },

@@ -5,7 +5,8 @@
  *   GET /health     for load balancers: 200 when the database answers
  *   GET /_incognito/messages   the outbox: messages incognito "sent" (delivery/http.ts)
  *   GET /_incognito/imports/<jobId>/log   an import job's log (imports/http.ts)
- *     (with access keys configured, both need one: HTTP Basic or SigV4, and the key's policy; src/iam)
+ *   GET /metrics    Prometheus metrics (metrics.ts), unless --metrics false
+ *     (with access keys configured, these three need one: HTTP Basic or SigV4, and the key's policy; src/iam)
  *   /oauth2/*, /login, /logout, ...  the hosted OAuth2/OIDC endpoints and pages (oauth/router.ts)
  *   GET /<poolId>/.well-known/*      JWKS and discovery (oauth/well-known.ts)
  *   GET /confirmUser   the sign-up confirmation link of CONFIRM_WITH_LINK pools (oauth/confirm-user.ts)
@@ -38,6 +39,7 @@ import { loadKeys, type KeyRing } from './iam/keys.js';
 import { authorizeAdmin, type AdminAuth } from './iam/access.js';
 import { poolArn, regionOfPoolId } from './domain/ids.js';
 import { Quotas } from './quotas.js';
+import { Metrics } from './metrics.js';
 
 const CORS_HEADERS = {
   'Access-Control-Allow-Origin': '*',
@@ -86,6 +88,11 @@ export class ListenError extends StartupError {
     );
   }
 }
+
+/** Where the metrics are served (Prometheus's default path). */
+export const METRICS_PATH = '/metrics';
+/** The import log's route in the metrics (its path holds the job id). */
+const IMPORT_LOG_ROUTE = 'GET /_incognito/imports/{jobId}/log';
 
 const LISTEN_ERRORS = new Set(['EADDRINUSE', 'EACCES', 'EADDRNOTAVAIL']);
 
@@ -180,17 +187,19 @@ export async function startServer(config: Config, existingStore?: Store, options
     if (!existingStore) await store.close();
     throw e;
   }
-  const delivery = createDelivery(config, store);
+  const metrics = config.metrics ? new Metrics(store) : undefined;
+  const delivery = createDelivery(config, store, metrics ? { metrics } : {});
   // A SQLite store belongs to this one process: claims left by a previous (crashed) run are void.
   if (store.kind === 'sqlite') await store.imports.releaseAll();
   const runner = new ImportRunner(store, {
     ...DEFAULT_RUNNER_OPTIONS,
     ...(config.logRequests ? { log: (jobId: string, lines: string[]) => lines.forEach((line) => log({ msg: 'import', jobId, line })) } : {}),
     onError: logError,
+    ...(metrics ? { metrics } : {}),
     ...runnerOptions,
   });
   // publicUrl is known once the server listens (port 0 picks one); set below, before any request.
-  const services = { store, delivery, config, secrets, keys: new SigningKeys(secrets), imports: runner, publicUrl: '', clock, accessKeys, ...(config.quotas === 'cognito' ? { quotas: new Quotas() } : {}) };
+  const services = { store, delivery, config, secrets, keys: new SigningKeys(secrets), imports: runner, publicUrl: '', clock, accessKeys, ...(config.quotas === 'cognito' ? { quotas: new Quotas() } : {}), ...(metrics ? { metrics } : {}) };
 
   /** Authenticates an admin endpoint's request (a no-op without access keys); `poolId` picks the resource. */
   const admin = (req: http.IncomingMessage, url: string, action: string, poolId: string | undefined): Promise<AdminAuth> =>
@@ -246,11 +255,23 @@ export async function startServer(config: Config, existingStore?: Store, options
       return;
     }
 
+    if (req.method === 'GET' && path === METRICS_PATH && metrics) {
+      const a = await admin(req, url, 'incognito:GetMetrics', undefined);
+      if (!a.ok) {
+        send(res, a.status, a.headers, a.body);
+        logGet(path, a.status, started, 'GET', a.key?.name);
+        return;
+      }
+      send(res, 200, { 'Content-Type': metrics.contentType, 'Cache-Control': 'no-store' }, await metrics.scrape());
+      logGet(path, 200, started, 'GET', a.key?.name);
+      return;
+    }
+
     if (req.method === 'GET' && path.includes('/.well-known/')) {
       const r = await wellKnown(services, path);
       if (r) {
         send(res, r.status, { 'Content-Type': 'application/json', 'Cache-Control': r.status === 200 ? 'public, max-age=300' : 'no-store' }, r.body);
-        logGet(path, r.status, started);
+        logGet(path, r.status, started, 'GET', undefined, path.endsWith('/jwks.json') ? 'GET /{poolId}/.well-known/jwks.json' : 'GET /{poolId}/.well-known/*');
         return;
       }
     }
@@ -259,7 +280,7 @@ export async function startServer(config: Config, existingStore?: Store, options
       const r = await handleHosted(services, req, path, url, config.region);
       res.writeHead(r.status, { ...CORS_HEADERS, ...r.headers, 'Content-Length': Buffer.byteLength(r.body) });
       res.end(r.body);
-      logGet(path, r.status, started, req.method);
+      logGet(path, r.status, started, req.method, undefined, `${req.method ?? 'GET'} ${path}`);
       return;
     }
 
@@ -281,7 +302,7 @@ export async function startServer(config: Config, existingStore?: Store, options
       }
       // A refused upload may leave body bytes unread: close the connection rather than read them.
       send(res, r.status, { 'Content-Type': 'application/json', ...(r.status !== 200 ? { Connection: 'close' } : {}) }, r.body);
-      logGet(path, r.status, started, 'PUT');
+      logGet(path, r.status, started, 'PUT', undefined, `PUT ${UPLOAD_PATH}*`);
       return;
     }
 
@@ -292,12 +313,12 @@ export async function startServer(config: Config, existingStore?: Store, options
       const a = await admin(req, url, 'incognito:GetImportLog', job?.poolId);
       if (!a.ok) {
         send(res, a.status, a.headers, a.body);
-        logGet(path, a.status, started, 'GET', a.key?.name);
+        logGet(path, a.status, started, 'GET', a.key?.name, IMPORT_LOG_ROUTE);
         return;
       }
       const r = await importLog(store, url);
       send(res, r.status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }, r.body);
-      logGet(path, r.status, started, 'GET', a.key?.name);
+      logGet(path, r.status, started, 'GET', a.key?.name, IMPORT_LOG_ROUTE);
       return;
     }
 
@@ -330,6 +351,8 @@ export async function startServer(config: Config, existingStore?: Store, options
       const headers: Record<string, string> = { 'Content-Type': contentType, 'x-amzn-RequestId': r.requestId };
       if (r.errorType) headers['x-amzn-ErrorType'] = `${r.errorType}:`;
       send(res, r.status, headers, r.body);
+      const ms = performance.now() - started;
+      metrics?.request(r.operation ?? 'unknown', r.errorType ?? 'ok', ms / 1000);
       if (config.logRequests) {
         log({
           requestId: r.requestId,
@@ -340,7 +363,7 @@ export async function startServer(config: Config, existingStore?: Store, options
           ...(r.key !== undefined ? { key: r.key } : {}),
           status: r.status,
           error: r.errorType,
-          ms: Math.round((performance.now() - started) * 100) / 100,
+          ms: Math.round(ms * 100) / 100,
         });
       }
       return;
@@ -349,8 +372,14 @@ export async function startServer(config: Config, existingStore?: Store, options
     send(res, 404, { 'Content-Type': 'application/json' }, JSON.stringify({ __type: 'UnknownOperationException', message: `No route for ${req.method} ${path}.` }));
   }
 
-  function logGet(path: string, status: number, started: number, method = 'GET', key?: string): void {
-    if (config.logRequests) log({ method, path, status, ...(key !== undefined ? { key } : {}), ms: Math.round((performance.now() - started) * 100) / 100 });
+  /**
+   * The log line and the metrics of a request outside the JSON API; `route`: the path's group in
+   * the metrics (paths holding ids are grouped), by default the method and path.
+   */
+  function logGet(path: string, status: number, started: number, method = 'GET', key?: string, route?: string): void {
+    const ms = performance.now() - started;
+    metrics?.request(route ?? `${method} ${path}`, String(status), ms / 1000);
+    if (config.logRequests) log({ method, path, status, ...(key !== undefined ? { key } : {}), ms: Math.round(ms * 100) / 100 });
   }
 
   // Requests being handled, so close() can let them finish before the store goes away.

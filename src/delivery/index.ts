@@ -22,6 +22,8 @@ export interface DeliveryOptions {
   write?: (line: string) => void;
   /** SMTP tuning (tests shorten the bounds). */
   smtp?: SmtpOptions;
+  /** Counts each message delivered (src/metrics.ts). */
+  metrics?: { messageSent(medium: string, kind: string): void };
 }
 
 const stderrWrite = (line: string): void => {
@@ -60,6 +62,7 @@ export function createDelivery(config: Config, store: Store, opts: DeliveryOptio
         code: msg.code ?? null,
         createdAt,
       });
+      opts.metrics?.messageSent(msg.medium, msg.kind);
       if (config.consoleMessages) {
         try {
           write(consoleLine(msg));

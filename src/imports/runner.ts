@@ -44,6 +44,11 @@ export interface RunnerOptions {
   /** Writes a job's log lines to the server log (undefined: not written). */
   log?: (jobId: string, lines: string[]) => void;
   onError: (msg: string, e: unknown) => void;
+  /** Counts users decided and jobs ended (src/metrics.ts); undefined with --metrics false. */
+  metrics?: {
+    importUsersDecided(counts: { imported: number; skipped: number; failed: number }): void;
+    importJobEnded(status: string, seconds: number | undefined): void;
+  };
 }
 
 export const DEFAULT_RUNNER_OPTIONS: Omit<RunnerOptions, 'onError'> = {
@@ -135,6 +140,8 @@ export class ImportRunner {
   private closing = false;
   /** Rows per transaction, adapted to batchMs as transactions are timed. */
   private batchRows = 200;
+  /** When this node began running each job (for the job duration metric). */
+  private readonly began = new Map<string, number>();
 
   constructor(private readonly store: Store, private readonly opts: RunnerOptions) {}
 
@@ -173,6 +180,15 @@ export class ImportRunner {
   }
 
   private async run(job: ImportJob): Promise<void> {
+    this.began.set(job.jobId, performance.now());
+    try {
+      await this.runClaimed(job);
+    } finally {
+      this.began.delete(job.jobId);
+    }
+  }
+
+  private async runClaimed(job: ImportJob): Promise<void> {
     const { store } = this;
     const pool = await store.pools.get(job.poolId);
     if (!pool) return;
@@ -457,6 +473,7 @@ export class ImportRunner {
       if (e instanceof ClaimLost) return false;
       throw e;
     }
+    this.opts.metrics?.importUsersDecided({ imported: next.imported - counts.imported, skipped: next.skipped - counts.skipped, failed: next.failed - counts.failed });
     Object.assign(counts, next);
     return true;
   }
@@ -494,6 +511,8 @@ export class ImportRunner {
       return true;
     });
     if (!done) return;
+    const began = this.began.get(job.jobId);
+    this.opts.metrics?.importJobEnded(status, began === undefined ? undefined : (performance.now() - began) / 1000);
     if (lines.length) this.opts.log?.(job.jobId, lines.map((l) => l.message));
     await this.store.imports.deleteFile(job.jobId);
   }

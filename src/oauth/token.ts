@@ -127,5 +127,6 @@ export async function token(ctx: Ctx, req: HostedRequest): Promise<HostedRespons
     throw e;
   }
   const t = await mintClientToken(ctx, pool, client, scopes, ctx.now, overrides);
+  ctx.metrics?.tokensIssued('client_credentials', { access: true });
   return json(200, t);
 }

@@ -6,6 +6,7 @@ import type { Secrets } from '../domain/secrets.js';
 import type { SigningKeys } from '../domain/keys.js';
 import type { Caller } from '../domain/auth-events.js';
 import type { Quotas } from '../quotas.js';
+import type { Metrics } from '../metrics.js';
 
 export interface Ctx {
   store: Store;
@@ -34,6 +35,8 @@ export interface Ctx {
   caller?: Caller;
   /** The request quotas (--quotas cognito), for the hosted token endpoint's own categories. */
   quotas?: Quotas;
+  /** The server's metrics (src/metrics.ts); absent with --metrics false. */
+  metrics?: Metrics;
   /** Epoch milliseconds at the start of the request. */
   now: number;
 }

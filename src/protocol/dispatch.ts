@@ -17,6 +17,7 @@ import { hasSignature, invalidSignature, verifySigV4 } from '../iam/sigv4.js';
 import { authorize, resourceOf } from '../iam/access.js';
 import { callerFromInput, type Caller } from '../domain/auth-events.js';
 import type { Quotas } from '../quotas.js';
+import type { Metrics } from '../metrics.js';
 
 const TARGET_PREFIX = 'AWSCognitoIdentityProviderService.';
 
@@ -113,6 +114,8 @@ export interface Services {
   accessKeys?: KeyRing | undefined;
   /** The request quotas of --quotas cognito (src/quotas.ts); absent when off. */
   quotas?: Quotas;
+  /** The server's metrics (src/metrics.ts); absent with --metrics false. */
+  metrics?: Metrics;
 }
 
 /** The X-Amz-Target of a presigned URL (@smithy/signature-v4's presign moves x-amz-* headers into the query). */
@@ -186,6 +189,7 @@ export async function handleApi(req: ApiRequest, services: Services, log: (e: un
       keys: services.keys,
       imports: services.imports,
       publicUrl: services.publicUrl,
+      ...(services.metrics ? { metrics: services.metrics } : {}),
       region,
       requestId,
       caller: callerFromInput(req.caller, input),

@@ -60,6 +60,7 @@ export async function issueTokens(
     if (hasFailures(user)) await clearFailures(tx, pool, user);
   });
   const minted = await mintTokens(ctx, pool, client, user, { originJti, authTime, scopes: grant?.scopes ?? null, deviceKey }, { now: ctx.now, ...inputs, ...(grant?.nonce !== undefined ? { nonce: grant.nonce } : {}) });
+  ctx.metrics?.tokensIssued('sign_in', { id: minted.IdToken !== undefined, access: true, refresh: true });
   return { ...minted, RefreshToken: refresh.token } as AuthenticationResult;
 }
 

@@ -10,6 +10,7 @@ import type { Ctx } from '../operations/context.js';
 import type { ClientRecord, PoolRecord, UserExtra, UserRecord } from '../store/types.js';
 import { hidesUsers } from '../domain/client-settings.js';
 import { signInFailed } from './events.js';
+import { because } from './metrics.js';
 
 export type Bar = 'disabled' | 'unconfirmed' | 'reset-required' | 'locked';
 
@@ -47,14 +48,14 @@ export const incorrect = () => errors.notAuthorized('Incorrect username or passw
 export function gate(client: ClientRecord, user: UserRecord, now: number | undefined): void {
   switch (signInBar(user, now)) {
     case 'disabled':
-      throw errors.notAuthorized('User is disabled.');
+      throw because(errors.notAuthorized('User is disabled.'), 'disabled');
     case 'unconfirmed':
-      throw errors.userNotConfirmed('User is not confirmed.');
+      throw because(errors.userNotConfirmed('User is not confirmed.'), 'unconfirmed');
     case 'reset-required':
-      if (hidesUsers(client)) throw incorrect();
-      throw errors.passwordResetRequired('Password reset required for the user');
+      if (hidesUsers(client)) throw because(incorrect(), 'reset_required');
+      throw because(errors.passwordResetRequired('Password reset required for the user'), 'reset_required');
     case 'locked':
-      throw errors.notAuthorized('Password attempts exceeded');
+      throw because(errors.notAuthorized('Password attempts exceeded'), 'locked');
     case undefined:
       return;
   }
@@ -63,7 +64,7 @@ export function gate(client: ClientRecord, user: UserRecord, now: number | undef
 /** Counts a wrong proof (in its own transaction, the row locked) and answers it as a wrong password. */
 export async function failed(ctx: Ctx, pool: PoolRecord, user: UserRecord): Promise<never> {
   await countFailure(ctx, pool, user);
-  throw incorrect();
+  throw because(incorrect(), 'wrong_password');
 }
 
 /**

@@ -18,6 +18,7 @@ import { customAnswer, customAsk, customStart, withStep } from './custom.js';
 import { deviceSrpStart, deviceSrpVerify, namedDevice, openDeviceSrpSession } from './device.js';
 import { newPasswordFactor, param, passwordFactor, srpStart, srpVerify } from './factors.js';
 import { requireFlow, unsupportedFlow } from './flows.js';
+import { recordStep } from './metrics.js';
 import { codeFactor, selectFactor, setupFactor } from './mfa.js';
 import { incorrect } from './gate.js';
 import { nextStep, type Ask } from './policy.js';
@@ -47,7 +48,11 @@ export interface StartRequest {
   parameters: Params | undefined;
 }
 
-export async function start(ctx: Ctx, pool: PoolRecord, client: ClientRecord, req: StartRequest): Promise<Outcome> {
+export function start(ctx: Ctx, pool: PoolRecord, client: ClientRecord, req: StartRequest): Promise<Outcome> {
+  return recordStep(ctx, req.channel, req.flow, () => startFlow(ctx, pool, client, req));
+}
+
+async function startFlow(ctx: Ctx, pool: PoolRecord, client: ClientRecord, req: StartRequest): Promise<Outcome> {
   const { channel, side, flow, parameters } = req;
   if (channel === 'hosted') {
     if (flow !== 'USER_PASSWORD_AUTH') throw new Error(`sign-in engine: the hosted pages do not start ${flow}`);
@@ -92,7 +97,11 @@ export interface AnswerRequest {
 }
 
 /** Verifies the answer to the challenge its session waits for, then asks the policy what is next. */
-export async function answer(ctx: Ctx, pool: PoolRecord, client: ClientRecord, req: AnswerRequest): Promise<Outcome> {
+export function answer(ctx: Ctx, pool: PoolRecord, client: ClientRecord, req: AnswerRequest): Promise<Outcome> {
+  return recordStep(ctx, req.channel, req.challengeName, () => answerChallenge(ctx, pool, client, req));
+}
+
+async function answerChallenge(ctx: Ctx, pool: PoolRecord, client: ClientRecord, req: AnswerRequest): Promise<Outcome> {
   const { channel } = req;
   switch (req.challengeName) {
     case 'PASSWORD_VERIFIER': {

@@ -64,6 +64,7 @@ export async function refreshAuth(
     RefreshToken = next.token;
   }
   const minted = await mintTokens(ctx, pool, client, user, family, { now: ctx.now, ...inputs });
+  ctx.metrics?.tokensIssued('refresh', { id: minted.IdToken !== undefined, access: true, refresh: RefreshToken !== undefined });
   return { user, tokens: { ...minted, ...(RefreshToken ? { RefreshToken } : {}) } };
 }
 

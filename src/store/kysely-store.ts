@@ -6,7 +6,7 @@
 import { CompiledQuery, type Kysely } from 'kysely';
 import type { Db } from './db.js';
 import type { Database } from './schema.js';
-import type { Store } from './types.js';
+import type { DbStats, Store } from './types.js';
 import type { SqliteRows } from './bulk.js';
 import { PoolRepo } from './repos/pools.js';
 import { ClientRepo } from './repos/clients.js';
@@ -47,13 +47,15 @@ export class KyselyStore implements Store {
   readonly authEvents: AuthEventRepo;
   readonly identityProviders: IdentityProviderRepo;
   readonly reads: ReadRepo;
+  /** PostgreSQL: the pool's counts (set by store/postgres). */
+  poolCounts?: () => { total: number; idle: number; waiting: number };
 
   /** `run` runs the prepared reads (store/prepared.ts); by default through Kysely's connection handling. */
   constructor(
     readonly kind: 'sqlite' | 'postgres',
     private readonly db: Db,
     private readonly onClose: () => Promise<void> = async () => {},
-    private readonly run: ReadRunner & { flushNow?(): void } = kyselyRunner(db, kind),
+    private readonly run: ReadRunner & { flushNow?(): void; queued?(): number } = kyselyRunner(db, kind),
     /** SQLite: runs a prepared statement for many rows on the connection (bulk.ts). */
     private readonly sqliteRows?: SqliteRows,
   ) {
@@ -99,6 +101,10 @@ export class KyselyStore implements Store {
 
   async ping(): Promise<void> {
     await this.db.selectFrom('user_pools').select('id').limit(1).execute();
+  }
+
+  dbStats(): DbStats {
+    return { ...this.poolCounts?.(), queuedReads: this.run.queued?.() ?? 0 };
   }
 
   close(): Promise<void> {

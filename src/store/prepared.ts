@@ -85,7 +85,7 @@ export function sqliteRunner(
   connection: { readonly inTransaction: boolean },
   prepare: (sql: string) => SqliteStatement,
   db: Db,
-): ReadRunner & { flushNow(): void } {
+): ReadRunner & { flushNow(): void; queued(): number } {
   const viaKysely = kyselyRunner(db, 'sqlite');
   let queue: (Pending & { q: PreparedRead })[] = [];
   const flushNow = () => {
@@ -108,7 +108,7 @@ export function sqliteRunner(
       if (queue.length === 0) setImmediate(flushNow);
       queue.push({ q, params, resolve: resolve as (rows: unknown[]) => void, reject });
     });
-  return Object.assign(run, { flushNow });
+  return Object.assign(run, { flushNow, queued: () => queue.length });
 }
 
 interface PgPool {
@@ -138,7 +138,7 @@ export const MAX_IN_FLIGHT = Number(process.env.INCOGNITO_PG_READS_IN_FLIGHT) ||
  * queries to PostgreSQL's sockets were a tenth of the server's time, and each wakes a backend.
  * Without load a read never waits for another. `batch: false` runs every read alone (for comparisons).
  */
-export function pgRunner(pool: PgPool, opts: { batch?: boolean; inFlight?: number } = {}): ReadRunner {
+export function pgRunner(pool: PgPool, opts: { batch?: boolean; inFlight?: number } = {}): ReadRunner & { queued?(): number } {
   const single = <R>(q: PreparedRead, params: readonly unknown[]) =>
     pool.query({ name: q.name, text: q.pg, values: [...params] }).then((r) => r.rows as R[]);
   if (opts.batch === false) return single;
@@ -163,7 +163,7 @@ export function pgRunner(pool: PgPool, opts: { batch?: boolean; inFlight?: numbe
     pending.clear();
     for (const q of qs) send(q);
   };
-  return <R>(q: PreparedRead, params: readonly unknown[]) =>
+  const run = <R>(q: PreparedRead, params: readonly unknown[]) =>
     new Promise<R[]>((resolve, reject) => {
       let k = kinds.get(q);
       if (!k) kinds.set(q, (k = { waiting: [], inFlight: 0 }));
@@ -174,6 +174,12 @@ export function pgRunner(pool: PgPool, opts: { batch?: boolean; inFlight?: numbe
         setImmediate(flush);
       }
     });
+  const queued = () => {
+    let n = 0;
+    for (const k of kinds.values()) n += k.waiting.length;
+    return n;
+  };
+  return Object.assign(run, { queued });
 }
 
 const batchedText = new Map<string, { name: string; text: string }>();

@@ -199,6 +199,16 @@ export interface MessageRecord {
   createdAt: number;
 }
 
+/** What the database connections are doing now. */
+export interface DbStats {
+  /** PostgreSQL: the pool's connections open, idle, and the queries waiting for one. */
+  total?: number;
+  idle?: number;
+  waiting?: number;
+  /** Reads queued for the next batch (store/prepared.ts). */
+  queuedReads: number;
+}
+
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   /**
@@ -209,6 +219,8 @@ export interface Store {
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
   ping(): Promise<void>;
   close(): Promise<void>;
+  /** The connections' state, for the metrics (src/metrics.ts); undefined inside a transaction. */
+  dbStats?(): DbStats;
 
   readonly pools: PoolRepo;
   readonly clients: ClientRepo;

@@ -49,5 +49,7 @@ export async function openPostgres(url: string, schema?: string): Promise<Kysely
   await migrate(db, 'postgres', schema);
   // The prepared reads (store/prepared.ts) use the same connections, so the same custom plans: a
   // generic plan cached while a table was small outlives its growth (docs/decisions.md).
-  return new KyselyStore('postgres', db, () => db.destroy(), pgRunner(pool));
+  const store = new KyselyStore('postgres', db, () => db.destroy(), pgRunner(pool));
+  store.poolCounts = () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount });
+  return store;
 }
