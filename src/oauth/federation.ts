@@ -28,6 +28,7 @@ import { checkAuthorize, complete, type AuthorizeRequest } from './authorize.js'
 import { clearCookie, cookie, page, redirect, withParams, type HostedRequest, type HostedResponse } from './http.js';
 import { errorPage, esc, layout } from './pages.js';
 import { startSession } from './session.js';
+import { startSaml } from './saml.js';
 
 const STATE_SECONDS = 600;
 const BIND_COOKIE = 'incognito_idp';
@@ -112,7 +113,7 @@ export async function startFederation(ctx: Ctx, req: HostedRequest, ar: Authoriz
   const fail = (description: string) => redirect(withParams(ar.redirectUri, { error: 'invalid_request', error_description: description, state: ar.state }));
   const p = await ctx.store.identityProviders.get(ar.pool.id, name);
   if (!p || !(ar.client.settings.SupportedIdentityProviders ?? []).includes(name)) return fail(`The identity provider ${name} is not one of the client's SupportedIdentityProviders.`);
-  if (p.type === 'SAML') return fail(`Sign-in through the SAML identity provider ${name} is not available in this version of incognito.`);
+  if (p.type === 'SAML') return startSaml(ctx, req, ar, p);
   let configured: Awaited<ReturnType<typeof configFor>>;
   try {
     configured = await configFor(ctx, p);
