@@ -176,11 +176,16 @@ function instant(v: string | null | undefined): number | undefined {
  * server's clock, the Recipient and InResponseTo of the bearer confirmation, the Response's
  * Destination. Returns the assertion's ID and when it stops being valid (to keep it for replays).
  */
-function checkAssertion(ctx: Ctx, responseXml: string, assertionXml: string, acs: string, requestId: string | undefined): { id: string; until: number } {
+function checkAssertion(ctx: Ctx, responseXml: string, assertionXml: string, acs: string, requestId: string | undefined, encrypted: boolean): { id: string; until: number } {
   const parser = new DOMParser({ errorHandler: { warning: () => undefined, error: () => undefined } });
   const response = parser.parseFromString(responseXml, 'text/xml').documentElement;
   const assertion = parser.parseFromString(assertionXml, 'text/xml').documentElement;
   if (!response || !assertion) throw new Error('the response cannot be read');
+  if (encrypted) {
+    // EncryptedResponses: the IdP must encrypt (a plain assertion would have been readable on the way).
+    const direct = (ns: string, name: string) => Array.from({ length: response.childNodes.length }, (_, i) => response.childNodes[i] as unknown as { namespaceURI: string | null; localName: string | null }).filter((n) => n.namespaceURI === ns && n.localName === name);
+    if (direct(SAML_NS, 'Assertion').length || direct(SAML_NS, 'EncryptedAssertion').length !== 1) throw new Error('the assertion is not encrypted (EncryptedResponses is true)');
+  }
   const destination = response.getAttribute('Destination');
   if (destination && destination !== acs) throw new Error(`the response is for ${destination}, not ${acs} (Destination)`);
   const inResponseTo = response.getAttribute('InResponseTo') || undefined;
@@ -201,8 +206,9 @@ function checkAssertion(ctx: Ctx, responseXml: string, assertionXml: string, acs
     const c = data[i]!;
     const recipient = c.getAttribute('Recipient');
     if (recipient && recipient !== acs) throw new Error(`the assertion is for ${recipient}, not ${acs} (Recipient)`);
+    // The signed assertion's own InResponseTo (when it has one) must be this sign-in's request; an unsolicited one has none.
     const irt = c.getAttribute('InResponseTo') || undefined;
-    if (irt !== inResponseTo && (irt !== undefined || requestId !== undefined)) throw new Error('the assertion does not answer this sign-in\'s request (InResponseTo)');
+    if (irt !== undefined && irt !== requestId) throw new Error('the assertion does not answer this sign-in\'s request (InResponseTo)');
     const nb = instant(c.getAttribute('NotBefore'));
     const na = instant(c.getAttribute('NotOnOrAfter'));
     if (nb !== undefined && now < nb) throw new Error('the assertion is not valid yet (NotBefore)');
@@ -230,7 +236,8 @@ async function firstUse(ctx: Ctx, pool: PoolRecord, clientId: string, p: Identit
 
 /** The provider's claims: NameID as `sub` (the user id), then each attribute by its Name (one value as text, several as a list). */
 function claimsOf(profile: Profile): Record<string, unknown> {
-  const claims: Record<string, unknown> = {};
+  // No prototype: attribute names are the IdP's text (`__proto__` is a name like any other).
+  const claims: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   for (const [k, v] of Object.entries(profile.attributes ?? {})) claims[k] = Array.isArray(v) && v.length === 1 ? v[0] : v;
   if (!profile.nameID) throw new Error('the assertion has no NameID');
   claims.sub = profile.nameID;
@@ -294,11 +301,8 @@ export async function samlResponse(ctx: Ctx, req: HostedRequest): Promise<Hosted
     const cert = await poolCertificate(ctx.store, ctx.secrets, ar.pool, ctx.now);
     const { profile } = await samlFor(p, ar.pool.id, md, cert, acs).validatePostResponseAsync({ SAMLResponse: samlResponseB64 });
     if (!profile) throw new Error('the response carries no assertion');
-    if (p.details.EncryptedResponses === 'true' && !/EncryptedAssertion/.test(Buffer.from(samlResponseB64, 'base64').toString('utf8'))) {
-      throw new Error('the assertion is not encrypted (EncryptedResponses is true)');
-    }
     const responseXml = Buffer.from(samlResponseB64, 'base64').toString('utf8');
-    const checkedAssertion = checkAssertion(ctx, responseXml, profile.getAssertionXml?.() ?? '', acs, st?.requestId);
+    const checkedAssertion = checkAssertion(ctx, responseXml, profile.getAssertionXml?.() ?? '', acs, st?.requestId, p.details.EncryptedResponses === 'true');
     claims = claimsOf(profile);
     if (!(await firstUse(ctx, ar.pool, ar.client.id, p, checkedAssertion.id, checkedAssertion.until))) throw new Error('the assertion was already used (replay)');
   } catch (e) {
