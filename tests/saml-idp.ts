@@ -6,8 +6,8 @@
  * assertion, on the response or not at all, encrypted to a certificate, with any audience,
  * destination, InResponseTo and validity window, so every kind of bad answer can be sent.
  */
-import { randomBytes, verify, X509Certificate } from 'node:crypto';
-import { inflateRawSync } from 'node:zlib';
+import { randomBytes, sign, verify, X509Certificate } from 'node:crypto';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { SignedXml } from 'xml-crypto';
 import xmlenc from 'xml-encryption';
 import { generate } from 'selfsigned';
@@ -25,6 +25,8 @@ export interface AuthnRequestSeen {
   /** The redirect binding's signature: absent, or checked against the certificate given to read(). */
   signature: 'none' | 'valid' | 'invalid';
   sigAlg: string | null;
+  /** The message itself (an AuthnRequest or a LogoutRequest). */
+  xml: string;
 }
 
 export interface ResponseOptions {
@@ -57,6 +59,7 @@ export async function makeSamlIdp(entityId = 'https://idp.example.test/metadata'
     `<md:IDPSSODescriptor WantAuthnRequestsSigned="false" protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">` +
     `<md:KeyDescriptor use="signing"><ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:X509Data><ds:X509Certificate>${certBody}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>` +
     `<md:NameIDFormat>urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress</md:NameIDFormat>` +
+    `<md:SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="https://idp.example.test/slo"/>` +
     `<md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="${sso}/post"/>` +
     `<md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="${sso}"/>` +
     `</md:IDPSSODescriptor></md:EntityDescriptor>`;
@@ -74,7 +77,7 @@ export async function makeSamlIdp(entityId = 'https://idp.example.test/metadata'
       const signed = ['SAMLRequest', 'RelayState', 'SigAlg'].filter((k) => raw[k] !== undefined).map((k) => `${k}=${raw[k]}`).join('&');
       signature = spCertPem && verify('sha256', Buffer.from(signed), spCertPem, Buffer.from(sig, 'base64')) ? 'valid' : 'invalid';
     }
-    return { id: attr('ID'), acs: attr('AssertionConsumerServiceURL'), issuer: /<(?:\w+:)?Issuer[^>]*>([^<]*)</.exec(xml)?.[1] ?? '', relayState: url.searchParams.get('RelayState') ?? '', signature, sigAlg: url.searchParams.get('SigAlg') };
+    return { id: attr('ID'), acs: attr('AssertionConsumerServiceURL'), issuer: /<(?:\w+:)?Issuer[^>]*>([^<]*)</.exec(xml)?.[1] ?? '', relayState: url.searchParams.get('RelayState') ?? '', signature, sigAlg: url.searchParams.get('SigAlg'), xml };
   }
 
   function signAt(xml: string, element: 'Assertion' | 'Response'): string {
@@ -120,5 +123,15 @@ export async function makeSamlIdp(entityId = 'https://idp.example.test/metadata'
     return { SAMLResponse: Buffer.from(xml).toString('base64'), xml };
   }
 
-  return { entityId, sso, metadata, certPem: pems.cert, read, response };
+  /** The IdP's LogoutResponse by HTTP-Redirect to `to` (the SP's /saml2/logout), signed unless `unsigned`. */
+  function logoutResponse(o: { to: string; inResponseTo: string; relayState: string; unsigned?: boolean; status?: string }): string {
+    const xml =
+      `<samlp:LogoutResponse xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_l${randomBytes(16).toString('hex')}" Version="2.0" IssueInstant="${iso(Date.now())}" Destination="${o.to}" InResponseTo="${o.inResponseTo}">` +
+      `<saml:Issuer>${entityId}</saml:Issuer><samlp:Status><samlp:StatusCode Value="${o.status ?? 'urn:oasis:names:tc:SAML:2.0:status:Success'}"/></samlp:Status></samlp:LogoutResponse>`;
+    const signed = `SAMLResponse=${encodeURIComponent(deflateRawSync(Buffer.from(xml)).toString('base64'))}&RelayState=${encodeURIComponent(o.relayState)}&SigAlg=${encodeURIComponent(RSA_SHA256)}`;
+    if (o.unsigned) return `${o.to}?${signed}`;
+    return `${o.to}?${signed}&Signature=${encodeURIComponent(sign('sha256', Buffer.from(signed), pems.private).toString('base64'))}`;
+  }
+
+  return { entityId, sso, slo: 'https://idp.example.test/slo', metadata, certPem: pems.cert, read, response, logoutResponse };
 }

@@ -17,12 +17,14 @@ import {
   GetSigningCertificateCommand,
   ListUsersCommand,
   ListUsersInGroupCommand,
+  UpdateUserPoolClientCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { backends, startTestServer, TestClock, type TestServer } from './harness.js';
 import { FormClient, pageMessage, type PageResult } from './hosted.js';
 import { makeSamlIdp, pemOf, type ResponseOptions } from './saml-idp.js';
 
 const APP = 'https://app.example.com/cb';
+const BYE = 'https://app.example.com/bye';
 
 for (const backend of await backends()) {
   describe(`SAML federation (${backend.name})`, () => {
@@ -275,6 +277,51 @@ for (const backend of await backends()) {
       assert.ok(callback?.searchParams.get('code'), pageMessage(page.html) ?? page.location ?? '');
       const user = await send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'Okta_alice@corp.example' }));
       assert.equal(attrs(user).email, 'alice@corp.example');
+    });
+
+    it('single logout (IDPSignout): /logout sends a signed LogoutRequest for the NameID to the IdP; its signed LogoutResponse goes on to logout_uri', async () => {
+      const { poolId, clientId, spCert } = await samlPool({ IDPSignout: 'true' });
+      await send(new UpdateUserPoolClientCommand({ UserPoolId: poolId, ClientId: clientId, AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthFlows: ['code'], AllowedOAuthScopes: ['openid', 'email', 'profile'], CallbackURLs: [APP], LogoutURLs: [BYE], SupportedIdentityProviders: ['COGNITO', 'Okta'] }));
+      const signIn = async (fc: FormClient) => {
+        const req = await start(fc, clientId);
+        const { callback } = await landed(fc, await post(fc, { SAMLResponse: (await idp.response(base(poolId, { inResponseTo: req.id, nameId: 'erin' }))).SAMLResponse, RelayState: req.relayState }));
+        assert.ok(callback?.searchParams.get('code'));
+      };
+      const fc = new FormClient(t.url);
+      await signIn(fc);
+      const out = await fc.get(`/logout?client_id=${clientId}&logout_uri=${encodeURIComponent(BYE)}`);
+      assert.equal(out.status, 302);
+      assert.ok(out.location?.startsWith(idp.slo + '?'), `to the IdP's logout URL, not ${out.location}`);
+      const lr = idp.read(out.location!, spCert);
+      assert.equal(lr.signature, 'valid', 'the LogoutRequest is signed with the pool key');
+      assert.match(lr.xml, /<(\w+:)?LogoutRequest\b/);
+      assert.match(lr.xml, />erin<\/(\w+:)?NameID>/);
+      // Signed out here already: /oauth2/authorize goes to the IdP again, not straight back.
+      assert.ok((await fc.get(authorizeUrl(clientId))).location?.startsWith(idp.sso));
+      // An unsigned LogoutResponse is refused (an error page); a signed one goes on to logout_uri, once.
+      const unsigned = await fc.get(idp.logoutResponse({ to: `${t.url}/saml2/logout`, inResponseTo: lr.id, relayState: lr.relayState, unsigned: true }));
+      assert.equal(unsigned.status, 400);
+      assert.match(pageMessage(unsigned.html) ?? '', /not signed/);
+      const fc2 = new FormClient(t.url);
+      await signIn(fc2);
+      const out2 = await fc2.get(`/logout?client_id=${clientId}&logout_uri=${encodeURIComponent(BYE)}`);
+      const lr2 = idp.read(out2.location!, spCert);
+      const wrong = await fc2.get(idp.logoutResponse({ to: `${t.url}/saml2/logout`, inResponseTo: '_other', relayState: lr2.relayState }));
+      assert.equal(wrong.status, 400);
+      const fc3 = new FormClient(t.url);
+      await signIn(fc3);
+      const lr3 = idp.read((await fc3.get(`/logout?client_id=${clientId}&logout_uri=${encodeURIComponent(BYE)}`)).location!, spCert);
+      const back = await fc3.get(idp.logoutResponse({ to: `${t.url}/saml2/logout`, inResponseTo: lr3.id, relayState: lr3.relayState }));
+      assert.equal(back.status, 302, pageMessage(back.html));
+      assert.equal(back.location, BYE);
+      assert.equal((await fc3.get(idp.logoutResponse({ to: `${t.url}/saml2/logout`, inResponseTo: lr3.id, relayState: lr3.relayState }))).status, 400, 'once');
+      // Without IDPSignout, /logout signs out locally only.
+      const local = await samlPool();
+      await send(new UpdateUserPoolClientCommand({ UserPoolId: local.poolId, ClientId: local.clientId, AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthFlows: ['code'], AllowedOAuthScopes: ['openid'], CallbackURLs: [APP], LogoutURLs: [BYE], SupportedIdentityProviders: ['Okta'] }));
+      const fc4 = new FormClient(t.url);
+      const req4 = await start(fc4, local.clientId);
+      await landed(fc4, await post(fc4, { SAMLResponse: (await idp.response(base(local.poolId, { inResponseTo: req4.id }))).SAMLResponse, RelayState: req4.relayState }));
+      assert.equal((await fc4.get(`/logout?client_id=${local.clientId}&logout_uri=${encodeURIComponent(BYE)}`)).location, BYE);
     });
 
     it('the pool SP metadata: entity id, ACS URL and the pool certificate', async () => {

@@ -10,6 +10,7 @@
  *   GET|POST /oauth2/idpresponse       federation.ts (an identity provider's answer)
  *   GET|POST /saml2/idpresponse        saml.ts (a SAML identity provider's response)
  *   GET  /saml2/metadata               saml.ts (the pool's SAML service provider metadata)
+ *   GET  /saml2/logout                 saml.ts (the IdP's LogoutResponse, single logout)
  * They are served on this server's own origin; the pool comes from the client id (or the token).
  * A request that comes to a user pool domain's host name must name a client of that domain's pool.
  */
@@ -25,7 +26,7 @@ import { authorize } from './authorize.js';
 import { hostedCtx, json, page, parseCookies, type HostedRequest, type HostedResponse } from './http.js';
 import { login } from './login.js';
 import { idpResponse } from './federation.js';
-import { samlMetadata, samlResponse } from './saml.js';
+import { samlLogoutResponse, samlMetadata, samlResponse } from './saml.js';
 import { logout } from './logout.js';
 import { errorPage } from './pages.js';
 import { revoke } from './revoke.js';
@@ -45,6 +46,7 @@ const ENDPOINTS: Record<string, Endpoint> = {
   // Cognito takes SAML responses of up to 100,000 characters; the form around one is a little more.
   '/saml2/idpresponse': { methods: ['GET', 'POST'], json: false, maxForm: 160 * 1024, run: samlResponse },
   '/saml2/metadata': { methods: ['GET'], json: false, run: samlMetadata },
+  '/saml2/logout': { methods: ['GET'], json: false, run: samlLogoutResponse },
 };
 for (const p of ACCOUNT_PATHS) ENDPOINTS[p] = { methods: ['GET', 'POST'], json: false, run: accountPage };
 
@@ -107,6 +109,7 @@ export async function handleHosted(s: Services, req: http.IncomingMessage, path:
     method,
     path,
     query: new URLSearchParams(q < 0 ? '' : url.slice(q + 1)),
+    rawQuery: q < 0 ? '' : url.slice(q + 1),
     form,
     headers: req.headers,
     cookies: parseCookies(req.headers.cookie),

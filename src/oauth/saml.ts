@@ -26,6 +26,7 @@
  * known good); nothing is written for it.
  */
 import { randomBytes } from 'node:crypto';
+import { inflateRawSync } from 'node:zlib';
 import { SAML, ValidateInResponseTo, type Profile } from '@node-saml/node-saml';
 import { DOMParser } from '@xmldom/xmldom';
 import { isCognitoError } from '../protocol/errors.js';
@@ -40,7 +41,7 @@ import { checkAuthorize, complete, type AuthorizeRequest } from './authorize.js'
 import { idpResponseUrl } from './federation.js';
 import { clearCookie, cookie, page, redirect, withParams, type HostedRequest, type HostedResponse } from './http.js';
 import { errorPage, esc, layout } from './pages.js';
-import { startSession } from './session.js';
+import { endSession, sessionSaml, startSession, type SamlSession } from './session.js';
 
 const STATE_SECONDS = 600;
 const CONTINUE_SECONDS = 300;
@@ -68,6 +69,15 @@ interface SamlContinue {
   params: string;
   binding: string;
   claims: Record<string, unknown>;
+  subject: SamlSession;
+}
+
+/** A single logout under way: where the browser goes once the IdP answers. */
+interface SamlLogoutState {
+  kind: 'SAML-LOGOUT';
+  provider: string;
+  requestId: string;
+  then: string;
 }
 
 /** The pool's SAML service provider entity id (Cognito's). */
@@ -86,7 +96,7 @@ async function metadataOf(p: IdentityProviderRecord): Promise<string> {
 }
 
 /** What the sign-in needs of the IdP's metadata: its entityID, single sign-on URL and signing certificates. */
-export function parseIdpMetadata(xml: string): { entityId?: string; sso?: string; certs: string[] } {
+export function parseIdpMetadata(xml: string): { entityId?: string; sso?: string; slo?: string; certs: string[] } {
   const doc = new DOMParser({ errorHandler: { warning: () => undefined, error: () => undefined } }).parseFromString(xml, 'text/xml');
   const md = 'urn:oasis:names:tc:SAML:2.0:metadata';
   const ds = 'http://www.w3.org/2000/09/xmldsig#';
@@ -99,6 +109,12 @@ export function parseIdpMetadata(xml: string): { entityId?: string; sso?: string
     const s = services[i]!;
     if (s.getAttribute('Binding') === 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect') sso = s.getAttribute('Location') ?? undefined;
   }
+  let slo: string | undefined;
+  const logouts = idp.getElementsByTagNameNS(md, 'SingleLogoutService');
+  for (let i = 0; i < logouts.length; i++) {
+    const s = logouts[i]!;
+    if (s.getAttribute('Binding') === 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect') slo = s.getAttribute('Location') ?? undefined;
+  }
   const certs: string[] = [];
   const keys = idp.getElementsByTagNameNS(md, 'KeyDescriptor');
   for (let i = 0; i < keys.length; i++) {
@@ -107,11 +123,11 @@ export function parseIdpMetadata(xml: string): { entityId?: string; sso?: string
     const c = k.getElementsByTagNameNS(ds, 'X509Certificate');
     for (let j = 0; j < c.length; j++) certs.push((c[j]!.textContent ?? '').replace(/\s+/g, ''));
   }
-  return { entityId: entity?.getAttribute('entityID') ?? undefined, sso, certs: certs.filter(Boolean) };
+  return { entityId: entity?.getAttribute('entityID') ?? undefined, sso, slo, certs: certs.filter(Boolean) };
 }
 
 /** The node-saml service provider for the provider, with the pool's key. Time checks are ours (the injectable clock). */
-function samlFor(p: IdentityProviderRecord, poolId: string, md: ReturnType<typeof parseIdpMetadata>, cert: PoolCertificate, acs: string, requestId?: string): SAML {
+function samlFor(p: IdentityProviderRecord, poolId: string, md: ReturnType<typeof parseIdpMetadata>, cert: PoolCertificate, acs: string, requestId?: string, logout?: boolean): SAML {
   if (!md.certs.length) throw new Error('the metadata has no signing certificate');
   const d = p.details;
   return new SAML({
@@ -121,7 +137,9 @@ function samlFor(p: IdentityProviderRecord, poolId: string, md: ReturnType<typeo
     audience: spEntityId(poolId),
     idpCert: md.certs,
     ...(md.entityId ? { idpIssuer: md.entityId } : {}),
-    ...(d.RequestSigningAlgorithm === 'rsa-sha256' ? { privateKey: cert.privateKey(), signatureAlgorithm: 'sha256' as const } : {}),
+    // LogoutRequests are always signed (the IdP must know the sign-out is ours); AuthnRequests when the provider says.
+    ...(d.RequestSigningAlgorithm === 'rsa-sha256' || logout ? { privateKey: cert.privateKey(), signatureAlgorithm: 'sha256' as const } : {}),
+    ...(md.slo ? { logoutUrl: md.slo } : {}),
     ...(d.EncryptedResponses === 'true' ? { decryptionPvk: cert.privateKey() } : {}),
     // The Response or the Assertion signed (either): node-saml then requires the assertion's when the response's is absent.
     wantAuthnResponseSigned: false,
@@ -251,7 +269,7 @@ const byNameId = (p: IdentityProviderRecord): IdentityProviderRecord => {
 };
 
 /** Ends the sign-in: the user found or made, the hosted session, the code (or tokens) to the client. */
-async function finish(ctx: Ctx, req: HostedRequest, ar: AuthorizeRequest, p: IdentityProviderRecord, claims: Record<string, unknown>): Promise<HostedResponse> {
+async function finish(ctx: Ctx, req: HostedRequest, ar: AuthorizeRequest, p: IdentityProviderRecord, claims: Record<string, unknown>, subject: SamlSession): Promise<HostedResponse> {
   let user;
   try {
     user = (await federatedSignIn(ctx, ar.pool, ar.client, byNameId(p), claims)).user;
@@ -259,7 +277,7 @@ async function finish(ctx: Ctx, req: HostedRequest, ar: AuthorizeRequest, p: Ide
     if (!isCognitoError(e) || e.status !== 400) throw e;
     return redirect(withParams(ar.redirectUri, { error_description: e.message, error: 'invalid_request', state: ar.state }), [clearCookie(req, BIND_COOKIE)]);
   }
-  const s = await startSession(ctx, req, ar.pool, ar.client, user);
+  const s = await startSession(ctx, req, ar.pool, ar.client, user, subject);
   return complete(ctx, ar, user, s.authTime, [s.cookie, clearCookie(req, BIND_COOKIE)]);
 }
 
@@ -296,6 +314,7 @@ export async function samlResponse(ctx: Ctx, req: HostedRequest): Promise<Hosted
   const acs = st ? st.acs : acsUrl(ctx, req);
 
   let claims: Record<string, unknown>;
+  let subject: SamlSession;
   try {
     const md = parseIdpMetadata(await metadataOf(p));
     const cert = await poolCertificate(ctx.store, ctx.secrets, ar.pool, ctx.now);
@@ -304,6 +323,7 @@ export async function samlResponse(ctx: Ctx, req: HostedRequest): Promise<Hosted
     const responseXml = Buffer.from(samlResponseB64, 'base64').toString('utf8');
     const checkedAssertion = checkAssertion(ctx, responseXml, profile.getAssertionXml?.() ?? '', acs, st?.requestId, p.details.EncryptedResponses === 'true');
     claims = claimsOf(profile);
+    subject = { provider: p.name, nameID: profile.nameID, ...(profile.nameIDFormat ? { nameIDFormat: profile.nameIDFormat } : {}), ...(profile.sessionIndex ? { sessionIndex: profile.sessionIndex } : {}) };
     if (!(await firstUse(ctx, ar.pool, ar.client.id, p, checkedAssertion.id, checkedAssertion.until))) throw new Error('the assertion was already used (replay)');
   } catch (e) {
     if (ctx.config.logRequests) log({ level: 'warn', msg: 'SAML response refused', userPoolId: ar.pool.id, provider: p.name, reason: reason(e) });
@@ -316,14 +336,14 @@ export async function samlResponse(ctx: Ctx, req: HostedRequest): Promise<Hosted
       // The IdP's POST comes cross-site, without our SameSite=Lax cookie: the verified answer is kept
       // (sealed, 5 minutes, single use) and the browser comes back for it by GET from this origin.
       const tok = randomBytes(32).toString('base64url');
-      const c: SamlContinue = { kind: 'SAML-CONTINUE', provider: p.name, params: st.params, binding: st.binding, claims };
+      const c: SamlContinue = { kind: 'SAML-CONTINUE', provider: p.name, params: st.params, binding: st.binding, claims, subject };
       await ctx.store.sessions.insert({ id: hashToken(`saml-continue:${tok}`), poolId: ar.pool.id, clientId: ar.client.id, state: ctx.secrets.seal(JSON.stringify(c), SEAL_CONTEXT), expiresAt: ctx.now + CONTINUE_SECONDS * 1000 });
       const again = `/saml2/idpresponse?continue=${tok}`;
       return page(200, layout('Signing in', `<meta http-equiv="refresh" content="0;url=${esc(again)}"><p class="note" role="status" id="message">Signing you in…</p><nav><a href="${esc(again)}">Continue</a></nav>`));
     }
     if (hashToken(bind) !== st.binding) return refused('This sign-in was started in another browser: start it again from the application.');
   }
-  return finish(ctx, req, ar, p, claims);
+  return finish(ctx, req, ar, p, claims, subject);
 }
 
 /** GET /saml2/idpresponse?continue=...: a verified answer taken up in the browser that started the sign-in. */
@@ -344,7 +364,7 @@ async function samlContinue(ctx: Ctx, req: HostedRequest, refused: (text: string
   if ('response' in checked) return checked.response;
   const p = await ctx.store.identityProviders.get(checked.ok.pool.id, c.provider);
   if (!p) return refused(`The identity provider ${c.provider} no longer exists.`);
-  return finish(ctx, req, checked.ok, p, c.claims);
+  return finish(ctx, req, checked.ok, p, c.claims, c.subject);
 }
 
 /** GET /saml2/metadata?client_id=... (or on a pool domain): the pool's SAML service provider metadata. */
@@ -363,3 +383,65 @@ export async function samlMetadata(ctx: Ctx, req: HostedRequest): Promise<Hosted
   return { status: 200, headers: { 'Content-Type': 'application/samlmetadata+xml; charset=utf-8', 'Cache-Control': 'no-store' }, body: xml };
 }
 
+
+/**
+ * Single logout (IDPSignout): when the request's session came through a SAML IdP whose provider has
+ * IDPSignout "true" and whose metadata has an HTTP-Redirect SingleLogoutService, the session is
+ * ended here and the browser sent to the IdP with a signed LogoutRequest; its LogoutResponse at
+ * /saml2/logout sends it on to `then`. Otherwise undefined (the caller signs out locally).
+ */
+export async function samlLogout(ctx: Ctx, req: HostedRequest, pool: PoolRecord, clientId: string, then: string): Promise<HostedResponse | undefined> {
+  const subject = await sessionSaml(ctx, req, pool.id);
+  if (!subject) return undefined;
+  const p = await ctx.store.identityProviders.get(pool.id, subject.provider);
+  if (!p || p.type !== 'SAML' || p.details.IDPSignout !== 'true') return undefined;
+  let url: string;
+  const relay = randomBytes(32).toString('base64url');
+  const requestId = `_${randomBytes(20).toString('hex')}`;
+  try {
+    const md = parseIdpMetadata(await metadataOf(p));
+    if (!md.slo) return undefined;
+    const cert = await poolCertificate(ctx.store, ctx.secrets, pool, ctx.now);
+    const profile = { issuer: spEntityId(pool.id), nameID: subject.nameID, nameIDFormat: subject.nameIDFormat ?? 'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified', ...(subject.sessionIndex ? { sessionIndex: subject.sessionIndex } : {}) } as Profile;
+    url = await samlFor(p, pool.id, md, cert, acsUrl(ctx, req), requestId, true).getLogoutUrlAsync(profile, relay, {});
+  } catch (e) {
+    // The IdP cannot be reached for its metadata: sign out here at least.
+    if (ctx.config.logRequests) log({ level: 'warn', msg: 'SAML single logout skipped', userPoolId: pool.id, provider: p.name, reason: reason(e) });
+    return undefined;
+  }
+  const st: SamlLogoutState = { kind: 'SAML-LOGOUT', provider: p.name, requestId, then };
+  await ctx.store.sessions.insert({ id: hashToken(`saml-logout:${relay}`), poolId: pool.id, clientId, state: ctx.secrets.seal(JSON.stringify(st), SEAL_CONTEXT), expiresAt: ctx.now + STATE_SECONDS * 1000 });
+  return redirect(url, [await endSession(ctx, req, pool.id)]);
+}
+
+/** GET /saml2/logout: the IdP's LogoutResponse (HTTP-Redirect, signed), then on to where /logout was going. */
+export async function samlLogoutResponse(ctx: Ctx, req: HostedRequest): Promise<HostedResponse> {
+  const problem = (text: string) => page(400, errorPage('Sign-out failed', text));
+  const relay = req.query.get('RelayState');
+  if (!req.query.get('SAMLResponse') || !relay) return problem('The identity provider\'s sign-out answer carries no SAMLResponse or RelayState.');
+  const row = await ctx.store.sessions.take(hashToken(`saml-logout:${relay}`));
+  let st: SamlLogoutState | undefined;
+  try {
+    st = row ? (JSON.parse(ctx.secrets.open(row.state, SEAL_CONTEXT).toString('utf8')) as SamlLogoutState) : undefined;
+  } catch {
+    st = undefined;
+  }
+  if (!row || !st || st.kind !== 'SAML-LOGOUT' || row.expiresAt < ctx.now) return problem('This sign-out expired or was already finished. You are signed out of this application.');
+  const p = await ctx.store.identityProviders.get(row.poolId, st.provider);
+  if (!p) return problem(`The identity provider ${st.provider} no longer exists. You are signed out of this application.`);
+  try {
+    if (!req.query.get('Signature')) throw new Error('the LogoutResponse is not signed');
+    const md = parseIdpMetadata(await metadataOf(p));
+    const pool = await ctx.store.pools.get(row.poolId);
+    const cert = await poolCertificate(ctx.store, ctx.secrets, pool!, ctx.now);
+    const container = Object.fromEntries(req.query);
+    await samlFor(p, row.poolId, md, cert, acsUrl(ctx, req)).validateRedirectAsync(container, req.rawQuery ?? req.query.toString());
+    const xml = inflateRawSync(Buffer.from(req.query.get('SAMLResponse')!, 'base64')).toString('utf8');
+    const doc = new DOMParser({ errorHandler: { warning: () => undefined, error: () => undefined } }).parseFromString(xml, 'text/xml').documentElement;
+    if (doc?.getAttribute('InResponseTo') !== st.requestId) throw new Error('the LogoutResponse does not answer this sign-out (InResponseTo)');
+  } catch (e) {
+    if (ctx.config.logRequests) log({ level: 'warn', msg: 'SAML LogoutResponse refused', userPoolId: row.poolId, provider: p.name, reason: reason(e) });
+    return problem(`The sign-out answer of the identity provider ${p.name} was refused (${reason(e)}). You are signed out of this application.`);
+  }
+  return redirect(st.then);
+}
