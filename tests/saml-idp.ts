@@ -80,7 +80,7 @@ export async function makeSamlIdp(entityId = 'https://idp.example.test/metadata'
     return { id: attr('ID'), acs: attr('AssertionConsumerServiceURL'), issuer: /<(?:\w+:)?Issuer[^>]*>([^<]*)</.exec(xml)?.[1] ?? '', relayState: url.searchParams.get('RelayState') ?? '', signature, sigAlg: url.searchParams.get('SigAlg'), xml };
   }
 
-  function signAt(xml: string, element: 'Assertion' | 'Response'): string {
+  function signAt(xml: string, element: 'Assertion' | 'Response' | 'LogoutResponse'): string {
     const sig = new SignedXml({ privateKey: pems.private, publicCert: pems.cert, signatureAlgorithm: RSA_SHA256, canonicalizationAlgorithm: EXC_C14N });
     sig.addReference({ xpath: `/*[local-name(.)='${element}']`, transforms: [ENVELOPED, EXC_C14N], digestAlgorithm: SHA256 });
     sig.computeSignature(xml, { location: { reference: `/*[local-name(.)='${element}']/*[local-name(.)='Issuer']`, action: 'after' } });
@@ -123,15 +123,26 @@ export async function makeSamlIdp(entityId = 'https://idp.example.test/metadata'
     return { SAMLResponse: Buffer.from(xml).toString('base64'), xml };
   }
 
+  /** The IdP's LogoutResponse for the HTTP-POST binding: the form fields, the XML signed unless `unsigned`. */
+  function logoutResponseForm(o: { to: string; inResponseTo: string; relayState: string; unsigned?: boolean; status?: string }): Record<string, string> {
+    const xml = logoutXml(o);
+    return { SAMLResponse: Buffer.from(o.unsigned ? xml : signAt(xml, 'LogoutResponse')).toString('base64'), RelayState: o.relayState };
+  }
+
+  function logoutXml(o: { to: string; inResponseTo: string; status?: string }): string {
+    return (
+      `<samlp:LogoutResponse xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_l${randomBytes(16).toString('hex')}" Version="2.0" IssueInstant="${iso(Date.now())}" Destination="${o.to}" InResponseTo="${o.inResponseTo}">` +
+      `<saml:Issuer>${entityId}</saml:Issuer><samlp:Status><samlp:StatusCode Value="${o.status ?? 'urn:oasis:names:tc:SAML:2.0:status:Success'}"/></samlp:Status></samlp:LogoutResponse>`
+    );
+  }
+
   /** The IdP's LogoutResponse by HTTP-Redirect to `to` (the SP's /saml2/logout), signed unless `unsigned`. */
   function logoutResponse(o: { to: string; inResponseTo: string; relayState: string; unsigned?: boolean; status?: string }): string {
-    const xml =
-      `<samlp:LogoutResponse xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_l${randomBytes(16).toString('hex')}" Version="2.0" IssueInstant="${iso(Date.now())}" Destination="${o.to}" InResponseTo="${o.inResponseTo}">` +
-      `<saml:Issuer>${entityId}</saml:Issuer><samlp:Status><samlp:StatusCode Value="${o.status ?? 'urn:oasis:names:tc:SAML:2.0:status:Success'}"/></samlp:Status></samlp:LogoutResponse>`;
+    const xml = logoutXml(o);
     const signed = `SAMLResponse=${encodeURIComponent(deflateRawSync(Buffer.from(xml)).toString('base64'))}&RelayState=${encodeURIComponent(o.relayState)}&SigAlg=${encodeURIComponent(RSA_SHA256)}`;
     if (o.unsigned) return `${o.to}?${signed}`;
     return `${o.to}?${signed}&Signature=${encodeURIComponent(sign('sha256', Buffer.from(signed), pems.private).toString('base64'))}`;
   }
 
-  return { entityId, sso, slo: 'https://idp.example.test/slo', metadata, certPem: pems.cert, read, response, logoutResponse };
+  return { entityId, sso, slo: 'https://idp.example.test/slo', metadata, certPem: pems.cert, read, response, logoutResponse, logoutResponseForm };
 }

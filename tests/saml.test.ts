@@ -315,6 +315,22 @@ for (const backend of await backends()) {
       assert.equal(back.status, 302, pageMessage(back.html));
       assert.equal(back.location, BYE);
       assert.equal((await fc3.get(idp.logoutResponse({ to: `${t.url}/saml2/logout`, inResponseTo: lr3.id, relayState: lr3.relayState }))).status, 400, 'once');
+      // By HTTP-POST (what Cognito asks of IdPs): unsigned refused, a failure status refused, signed and Success on to logout_uri.
+      const viaPost = async (form: (lr: { id: string; relayState: string }) => Record<string, string>) => {
+        const f = new FormClient(t.url);
+        await signIn(f);
+        const lr = idp.read((await f.get(`/logout?client_id=${clientId}&logout_uri=${encodeURIComponent(BYE)}`)).location!, spCert);
+        return f.request('/saml2/logout', { method: 'POST', body: new URLSearchParams(form(lr)), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      };
+      const to = `${t.url}/saml2/logout`;
+      const unsignedPost = await viaPost((lr) => idp.logoutResponseForm({ to, inResponseTo: lr.id, relayState: lr.relayState, unsigned: true }));
+      assert.equal(unsignedPost.status, 400);
+      assert.match(pageMessage(unsignedPost.html) ?? '', /signature/i);
+      const failed = await viaPost((lr) => idp.logoutResponseForm({ to, inResponseTo: lr.id, relayState: lr.relayState, status: 'urn:oasis:names:tc:SAML:2.0:status:Responder' }));
+      assert.equal(failed.status, 400);
+      const okPost = await viaPost((lr) => idp.logoutResponseForm({ to, inResponseTo: lr.id, relayState: lr.relayState }));
+      assert.equal(okPost.status, 302, pageMessage(okPost.html));
+      assert.equal(okPost.location, BYE);
       // Without IDPSignout, /logout signs out locally only.
       const local = await samlPool();
       await send(new UpdateUserPoolClientCommand({ UserPoolId: local.poolId, ClientId: local.clientId, AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthFlows: ['code'], AllowedOAuthScopes: ['openid'], CallbackURLs: [APP], LogoutURLs: [BYE], SupportedIdentityProviders: ['Okta'] }));

@@ -10,7 +10,7 @@
  *   GET|POST /oauth2/idpresponse       federation.ts (an identity provider's answer)
  *   GET|POST /saml2/idpresponse        saml.ts (a SAML identity provider's response)
  *   GET  /saml2/metadata               saml.ts (the pool's SAML service provider metadata)
- *   GET  /saml2/logout                 saml.ts (the IdP's LogoutResponse, single logout)
+ *   GET|POST /saml2/logout             saml.ts (the IdP's LogoutResponse, single logout)
  * They are served on this server's own origin; the pool comes from the client id (or the token).
  * A request that comes to a user pool domain's host name must name a client of that domain's pool.
  */
@@ -46,7 +46,7 @@ const ENDPOINTS: Record<string, Endpoint> = {
   // Cognito takes SAML responses of up to 100,000 characters; the form around one is a little more.
   '/saml2/idpresponse': { methods: ['GET', 'POST'], json: false, maxForm: 160 * 1024, run: samlResponse },
   '/saml2/metadata': { methods: ['GET'], json: false, run: samlMetadata },
-  '/saml2/logout': { methods: ['GET'], json: false, run: samlLogoutResponse },
+  '/saml2/logout': { methods: ['GET', 'POST'], json: false, maxForm: 160 * 1024, run: samlLogoutResponse },
 };
 for (const p of ACCOUNT_PATHS) ENDPOINTS[p] = { methods: ['GET', 'POST'], json: false, run: accountPage };
 

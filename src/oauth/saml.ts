@@ -414,11 +414,16 @@ export async function samlLogout(ctx: Ctx, req: HostedRequest, pool: PoolRecord,
   return redirect(url, [await endSession(ctx, req, pool.id)]);
 }
 
-/** GET /saml2/logout: the IdP's LogoutResponse (HTTP-Redirect, signed), then on to where /logout was going. */
+/**
+ * GET|POST /saml2/logout: the IdP's LogoutResponse, by HTTP-POST (what Cognito asks of IdPs: the
+ * XML signed) or HTTP-Redirect (the query signed); then on to where /logout was going.
+ */
 export async function samlLogoutResponse(ctx: Ctx, req: HostedRequest): Promise<HostedResponse> {
   const problem = (text: string) => page(400, errorPage('Sign-out failed', text));
-  const relay = req.query.get('RelayState');
-  if (!req.query.get('SAMLResponse') || !relay) return problem('The identity provider\'s sign-out answer carries no SAMLResponse or RelayState.');
+  const fields = req.method === 'POST' ? req.form : req.query;
+  const message = fields.get('SAMLResponse');
+  const relay = fields.get('RelayState');
+  if (!message || !relay) return problem('The identity provider\'s sign-out answer carries no SAMLResponse or RelayState.');
   const row = await ctx.store.sessions.take(hashToken(`saml-logout:${relay}`));
   let st: SamlLogoutState | undefined;
   try {
@@ -428,17 +433,29 @@ export async function samlLogoutResponse(ctx: Ctx, req: HostedRequest): Promise<
   }
   if (!row || !st || st.kind !== 'SAML-LOGOUT' || row.expiresAt < ctx.now) return problem('This sign-out expired or was already finished. You are signed out of this application.');
   const p = await ctx.store.identityProviders.get(row.poolId, st.provider);
-  if (!p) return problem(`The identity provider ${st.provider} no longer exists. You are signed out of this application.`);
+  const pool = await ctx.store.pools.get(row.poolId);
+  if (!p || !pool) return problem(`The identity provider ${st.provider} no longer exists. You are signed out of this application.`);
   try {
-    if (!req.query.get('Signature')) throw new Error('the LogoutResponse is not signed');
     const md = parseIdpMetadata(await metadataOf(p));
-    const pool = await ctx.store.pools.get(row.poolId);
-    const cert = await poolCertificate(ctx.store, ctx.secrets, pool!, ctx.now);
-    const container = Object.fromEntries(req.query);
-    await samlFor(p, row.poolId, md, cert, acsUrl(ctx, req)).validateRedirectAsync(container, req.rawQuery ?? req.query.toString());
-    const xml = inflateRawSync(Buffer.from(req.query.get('SAMLResponse')!, 'base64')).toString('utf8');
+    const cert = await poolCertificate(ctx.store, ctx.secrets, pool, ctx.now);
+    const sp = samlFor(p, pool.id, md, cert, acsUrl(ctx, req));
+    let xml: string;
+    if (req.method === 'POST') {
+      // node-saml requires the signature of a LogoutResponse that comes by POST.
+      const { loggedOut } = await sp.validatePostResponseAsync({ SAMLResponse: message });
+      if (!loggedOut) throw new Error('the answer is not a LogoutResponse');
+      xml = Buffer.from(message, 'base64').toString('utf8');
+    } else {
+      // node-saml takes an unsigned redirect; we do not.
+      if (!req.query.get('Signature')) throw new Error('the LogoutResponse is not signed');
+      await sp.validateRedirectAsync(Object.fromEntries(req.query), req.rawQuery ?? req.query.toString());
+      xml = inflateRawSync(Buffer.from(message, 'base64')).toString('utf8');
+    }
     const doc = new DOMParser({ errorHandler: { warning: () => undefined, error: () => undefined } }).parseFromString(xml, 'text/xml').documentElement;
-    if (doc?.getAttribute('InResponseTo') !== st.requestId) throw new Error('the LogoutResponse does not answer this sign-out (InResponseTo)');
+    if (doc?.localName !== 'LogoutResponse') throw new Error('the answer is not a LogoutResponse');
+    if (doc.getAttribute('InResponseTo') !== st.requestId) throw new Error('the LogoutResponse does not answer this sign-out (InResponseTo)');
+    const status = doc.getElementsByTagNameNS('urn:oasis:names:tc:SAML:2.0:protocol', 'StatusCode')[0]?.getAttribute('Value');
+    if (status !== 'urn:oasis:names:tc:SAML:2.0:status:Success') throw new Error(`the IdP did not sign the user out (${status ?? 'no status'})`);
   } catch (e) {
     if (ctx.config.logRequests) log({ level: 'warn', msg: 'SAML LogoutResponse refused', userPoolId: row.poolId, provider: p.name, reason: reason(e) });
     return problem(`The sign-out answer of the identity provider ${p.name} was refused (${reason(e)}). You are signed out of this application.`);
