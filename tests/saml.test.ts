@@ -340,6 +340,19 @@ for (const backend of await backends()) {
       assert.equal((await fc4.get(`/logout?client_id=${local.clientId}&logout_uri=${encodeURIComponent(BYE)}`)).location, BYE);
     });
 
+    it("the sign-in page's button for the SAML provider starts the same AuthnRequest; idp_identifier finds it too", async () => {
+      const { clientId } = await samlPool();
+      const fc = new FormClient(t.url);
+      const login = await fc.get(`/login?${new URLSearchParams({ client_id: clientId, response_type: 'code', redirect_uri: APP, scope: 'openid' })}`);
+      const href = /<a class="idp" role="button" href="([^"]+)">Continue with Okta<\/a>/.exec(login.html)?.[1]?.replace(/&amp;/g, '&');
+      assert.ok(href, login.html);
+      const r = await fc.get(href);
+      assert.ok(r.location?.startsWith(idp.sso + '?'), `to the IdP, not ${r.location}`);
+      assert.ok(idp.read(r.location!).id);
+      const byId = await new FormClient(t.url).get(`/oauth2/authorize?${new URLSearchParams({ client_id: clientId, response_type: 'code', redirect_uri: APP, scope: 'openid', idp_identifier: 'corp.example' })}`);
+      assert.ok(byId.location?.startsWith(idp.sso + '?'), `idp_identifier: ${byId.location}`);
+    });
+
     it('the pool SP metadata: entity id, ACS URL and the pool certificate', async () => {
       const { poolId, clientId } = await samlPool();
       const cert = (await send(new GetSigningCertificateCommand({ UserPoolId: poolId }))).Certificate as string;
