@@ -11,6 +11,7 @@
  *                       provider's JWKS (jose), userinfo / the attributes URL read where the type
  *                       says; then the sign-in engine (signin/federation.ts) picks the user and
  *                       completes, and the request ends as any hosted sign-in (session, code).
+ * A SAML provider goes to saml.ts instead (startSaml, /saml2/idpresponse).
  * Anything wrong before the client's redirect_uri is known good is an error page; after, an OAuth
  * error redirect to it. Nothing is written for a refused answer.
  */
