@@ -11,6 +11,7 @@
  *                       provider's JWKS (jose), userinfo / the attributes URL read where the type
  *                       says; then the sign-in engine (signin/federation.ts) picks the user and
  *                       completes, and the request ends as any hosted sign-in (session, code).
+ * A SAML provider goes to saml.ts instead (startSaml, /saml2/idpresponse).
  * Anything wrong before the client's redirect_uri is known good is an error page; after, an OAuth
  * error redirect to it. Nothing is written for a refused answer.
  */
@@ -28,6 +29,7 @@ import { checkAuthorize, complete, type AuthorizeRequest } from './authorize.js'
 import { clearCookie, cookie, page, redirect, withParams, type HostedRequest, type HostedResponse } from './http.js';
 import { errorPage, esc, layout } from './pages.js';
 import { startSession } from './session.js';
+import { startSaml } from './saml.js';
 
 const STATE_SECONDS = 600;
 const BIND_COOKIE = 'incognito_idp';
@@ -112,7 +114,7 @@ export async function startFederation(ctx: Ctx, req: HostedRequest, ar: Authoriz
   const fail = (description: string) => redirect(withParams(ar.redirectUri, { error: 'invalid_request', error_description: description, state: ar.state }));
   const p = await ctx.store.identityProviders.get(ar.pool.id, name);
   if (!p || !(ar.client.settings.SupportedIdentityProviders ?? []).includes(name)) return fail(`The identity provider ${name} is not one of the client's SupportedIdentityProviders.`);
-  if (p.type === 'SAML') return fail(`Sign-in through the SAML identity provider ${name} is not available in this version of incognito.`);
+  if (p.type === 'SAML') return startSaml(ctx, req, ar, p);
   let configured: Awaited<ReturnType<typeof configFor>>;
   try {
     configured = await configFor(ctx, p);

@@ -12,6 +12,8 @@ export interface HostedRequest {
   method: string;
   path: string;
   query: URLSearchParams;
+  /** The query string as it came (signatures of the SAML redirect binding are over its own encoding). */
+  rawQuery?: string;
   /** The form body of a POST (application/x-www-form-urlencoded), else empty. */
   form: URLSearchParams;
   headers: Record<string, string | string[] | undefined>;

@@ -2,12 +2,14 @@
  * GET /logout (§3.4): ends the pool's sign-in session (the database row and the cookie), then
  * goes to `logout_uri` (one of the client's LogoutURLs), or, given `redirect_uri` and
  * `response_type`, back to the sign-in page with those parameters. Tokens stay valid: revoking
- * them is /oauth2/revoke's job, as in Cognito.
+ * them is /oauth2/revoke's job, as in Cognito. A session that came through a SAML IdP with
+ * IDPSignout goes by the IdP first (single logout, saml.ts), then on to the same place.
  */
 import type { Ctx } from '../operations/context.js';
 import { offDomain, page, redirect, type HostedRequest, type HostedResponse } from './http.js';
 import { errorPage } from './pages.js';
 import { endSession } from './session.js';
+import { samlLogout } from './saml.js';
 
 const problem = (text: string) => page(400, errorPage('Sign-out failed', text));
 
@@ -24,7 +26,7 @@ export async function logout(ctx: Ctx, req: HostedRequest): Promise<HostedRespon
     if (!(client.settings.LogoutURLs ?? []).includes(logoutUri)) {
       return problem('logout_uri is not one of the client\'s sign-out URLs (LogoutURLs must contain it exactly).');
     }
-    return redirect(logoutUri, [await endSession(ctx, req, pool.id)]);
+    return (await samlLogout(ctx, req, pool, client.id, logoutUri)) ?? redirect(logoutUri, [await endSession(ctx, req, pool.id)]);
   }
   if (redirectUri !== null) {
     const responseType = req.query.get('response_type');
@@ -34,7 +36,7 @@ export async function logout(ctx: Ctx, req: HostedRequest): Promise<HostedRespon
       const v = req.query.get(name);
       if (v !== null) next.set(name, v);
     }
-    return redirect(`/login?${next.toString()}`, [await endSession(ctx, req, pool.id)]);
+    return (await samlLogout(ctx, req, pool, client.id, `/login?${next.toString()}`)) ?? redirect(`/login?${next.toString()}`, [await endSession(ctx, req, pool.id)]);
   }
   return problem('Either logout_uri, or redirect_uri and response_type, is required.');
 }

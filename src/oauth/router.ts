@@ -8,6 +8,9 @@
  *   POST /oauth2/revoke                revoke.ts
  *   GET  /logout                       logout.ts
  *   GET|POST /oauth2/idpresponse       federation.ts (an identity provider's answer)
+ *   GET|POST /saml2/idpresponse        saml.ts (a SAML identity provider's response)
+ *   GET  /saml2/metadata               saml.ts (the pool's SAML service provider metadata)
+ *   GET|POST /saml2/logout             saml.ts (the IdP's LogoutResponse, single logout)
  * They are served on this server's own origin; the pool comes from the client id (or the token).
  * A request that comes to a user pool domain's host name must name a client of that domain's pool.
  */
@@ -23,13 +26,14 @@ import { authorize } from './authorize.js';
 import { hostedCtx, json, page, parseCookies, type HostedRequest, type HostedResponse } from './http.js';
 import { login } from './login.js';
 import { idpResponse } from './federation.js';
+import { samlLogoutResponse, samlMetadata, samlResponse } from './saml.js';
 import { logout } from './logout.js';
 import { errorPage } from './pages.js';
 import { revoke } from './revoke.js';
 import { token } from './token.js';
 import { userInfo } from './userinfo.js';
 
-type Endpoint = { methods: string[]; json: boolean; run: (ctx: ReturnType<typeof hostedCtx>, req: HostedRequest) => Promise<HostedResponse> };
+type Endpoint = { methods: string[]; json: boolean; maxForm?: number; run: (ctx: ReturnType<typeof hostedCtx>, req: HostedRequest) => Promise<HostedResponse> };
 
 const ENDPOINTS: Record<string, Endpoint> = {
   '/oauth2/authorize': { methods: ['GET'], json: false, run: authorize },
@@ -39,6 +43,10 @@ const ENDPOINTS: Record<string, Endpoint> = {
   '/oauth2/revoke': { methods: ['POST'], json: true, run: revoke },
   '/logout': { methods: ['GET'], json: false, run: logout },
   '/oauth2/idpresponse': { methods: ['GET', 'POST'], json: false, run: idpResponse },
+  // Cognito takes SAML responses of up to 100,000 characters; the form around one is a little more.
+  '/saml2/idpresponse': { methods: ['GET', 'POST'], json: false, maxForm: 160 * 1024, run: samlResponse },
+  '/saml2/metadata': { methods: ['GET'], json: false, run: samlMetadata },
+  '/saml2/logout': { methods: ['GET', 'POST'], json: false, maxForm: 160 * 1024, run: samlLogoutResponse },
 };
 for (const p of ACCOUNT_PATHS) ENDPOINTS[p] = { methods: ['GET', 'POST'], json: false, run: accountPage };
 
@@ -46,9 +54,9 @@ for (const p of ACCOUNT_PATHS) ENDPOINTS[p] = { methods: ['GET', 'POST'], json: 
 const MAX_FORM = 64 * 1024;
 
 /** The form of a POST, or undefined when it is over MAX_FORM (read to its end: see body.ts). */
-async function readForm(req: http.IncomingMessage): Promise<URLSearchParams | undefined> {
+async function readForm(req: http.IncomingMessage, max = MAX_FORM): Promise<URLSearchParams | undefined> {
   try {
-    return new URLSearchParams((await readBody(req, MAX_FORM)).toString('utf8'));
+    return new URLSearchParams((await readBody(req, max)).toString('utf8'));
   } catch (e) {
     if (e instanceof BodyTooLarge) return undefined;
     throw e;
@@ -85,11 +93,11 @@ export async function handleHosted(s: Services, req: http.IncomingMessage, path:
   }
   let form = new URLSearchParams();
   if (method === 'POST') {
-    const read = await readForm(req);
+    const read = await readForm(req, endpoint.maxForm);
     if (!read) {
       // As the JSON API answers an oversize body: the status, then the connection is closed.
       const r = endpoint.json
-        ? json(413, { error: 'invalid_request', error_description: `The body is larger than ${MAX_FORM} bytes.` })
+        ? json(413, { error: 'invalid_request', error_description: `The body is larger than ${endpoint.maxForm ?? MAX_FORM} bytes.` })
         : page(413, errorPage('Request too large', 'The form is too large.'));
       r.headers.Connection = 'close';
       return r;
@@ -101,6 +109,7 @@ export async function handleHosted(s: Services, req: http.IncomingMessage, path:
     method,
     path,
     query: new URLSearchParams(q < 0 ? '' : url.slice(q + 1)),
+    rawQuery: q < 0 ? '' : url.slice(q + 1),
     form,
     headers: req.headers,
     cookies: parseCookies(req.headers.cookie),

@@ -25,6 +25,16 @@ interface HostedState {
   /** The user's sub: a user deleted and created again under the same name is someone else. */
   sub: string;
   authTime: number;
+  /** A SAML sign-in's subject at its IdP, for single logout (IDPSignout). */
+  saml?: SamlSession;
+}
+
+/** Who the user is at the SAML IdP of the sign-in (the LogoutRequest names it). */
+export interface SamlSession {
+  provider: string;
+  nameID: string;
+  nameIDFormat?: string;
+  sessionIndex?: string;
 }
 
 export interface CodeState {
@@ -61,14 +71,14 @@ function open(ctx: Ctx, sealed: string): HostedState | CodeState | { kind: strin
 }
 
 /** Starts a sign-in session for the user; returns the Set-Cookie value. */
-export async function startSession(ctx: Ctx, req: HostedRequest, pool: PoolRecord, client: ClientRecord, user: UserRecord): Promise<{ cookie: string; authTime: number }> {
+export async function startSession(ctx: Ctx, req: HostedRequest, pool: PoolRecord, client: ClientRecord, user: UserRecord, saml?: SamlSession): Promise<{ cookie: string; authTime: number }> {
   const value = random();
   const authTime = Math.floor(ctx.now / 1000);
   await ctx.store.sessions.insert({
     id: hashToken(value),
     poolId: pool.id,
     clientId: client.id,
-    state: seal(ctx, { kind: 'HOSTED', usernameKey: user.usernameKey, sub: user.sub, authTime }),
+    state: seal(ctx, { kind: 'HOSTED', usernameKey: user.usernameKey, sub: user.sub, authTime, ...(saml ? { saml } : {}) }),
     expiresAt: ctx.now + SESSION_SECONDS * 1000,
   });
   return { cookie: cookie(req, sessionCookieName(pool.id), value, SESSION_SECONDS), authTime };
@@ -90,6 +100,16 @@ export async function sessionUser(ctx: Ctx, req: HostedRequest, pool: PoolRecord
   // A temporary password set since (FORCE_CHANGE_PASSWORD) ends the session too: the user must choose a new one.
   if (!user || user.sub !== sub || signInBar(user) !== undefined || user.status === 'FORCE_CHANGE_PASSWORD') return undefined;
   return { user, authTime };
+}
+
+/** The SAML subject of the request's live sign-in session in this pool, when it came through a SAML IdP. */
+export async function sessionSaml(ctx: Ctx, req: HostedRequest, poolId: string): Promise<SamlSession | undefined> {
+  const value = req.cookies[sessionCookieName(poolId)];
+  if (!value) return undefined;
+  const rec = await ctx.store.sessions.get(hashToken(value));
+  if (!rec || rec.poolId !== poolId || rec.expiresAt <= ctx.now) return undefined;
+  const state = open(ctx, rec.state);
+  return state?.kind === 'HOSTED' ? (state as HostedState).saml : undefined;
 }
 
 /** Ends the request's sign-in session in this pool (the row, and the cookie). */

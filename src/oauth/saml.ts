@@ -1,0 +1,464 @@
+/**
+ * Federated sign-in through a SAML 2.0 identity provider (issue 16), the protocol side, with
+ * @node-saml/node-saml (signatures, decryption, audience, the AuthnRequest):
+ *
+ *   startSaml          /oauth2/authorize with identity_provider naming a SAML provider (or the
+ *                      button of the sign-in page): an AuthnRequest by HTTP-Redirect to the IdP's
+ *                      single sign-on URL from its metadata, signed (rsa-sha256, the pool's signing
+ *                      key) when RequestSigningAlgorithm says so. Its RelayState is a random value
+ *                      naming the server-side state (auth_sessions, sealed, 10 minutes, single use),
+ *                      bound to the browser by a cookie, as the OIDC state is.
+ *   POST /saml2/idpresponse   the IdP's Response: the signature (of the Response or of the
+ *                      Assertion) against the metadata's certificates, the issuer (the metadata's
+ *                      entityID), Audience = urn:amazon:cognito:sp:<poolId>, Destination and
+ *                      Recipient = this endpoint, NotBefore/NotOnOrAfter against the server's clock
+ *                      (ctx.now, injectable), InResponseTo = the request's ID, the assertion's ID
+ *                      kept until it expires (a replay is refused), an EncryptedAssertion decrypted
+ *                      with the pool's key (EncryptedResponses). NameID is the provider's user id;
+ *                      the attributes are mapped by AttributeMapping. Then the sign-in engine
+ *                      (signin/federation.ts), as for OIDC.
+ *   IdP-initiated      a Response without InResponseTo whose RelayState is the authorize request's
+ *                      parameters (client_id, redirect_uri, response_type, scope, identity_provider
+ *                      or idp_identifier), accepted only when the provider's IDPInit is true.
+ *   GET /saml2/metadata?client_id=...  the pool's service provider metadata (entity id, ACS URL,
+ *                      the signing and encryption certificate).
+ * A refused response is an error page (or an OAuth error redirect once the client's redirect_uri is
+ * known good); nothing is written for it.
+ */
+import { randomBytes } from 'node:crypto';
+import { inflateRawSync } from 'node:zlib';
+import { SAML, ValidateInResponseTo, type Profile } from '@node-saml/node-saml';
+import { DOMParser } from '@xmldom/xmldom';
+import { isCognitoError } from '../protocol/errors.js';
+import { hashToken } from '../domain/tokens.js';
+import { poolCertificate, type PoolCertificate } from '../domain/certificates.js';
+import { openDetails } from '../domain/identity-providers.js';
+import { federatedSignIn } from '../signin/federation.js';
+import { log } from '../log.js';
+import type { Ctx } from '../operations/context.js';
+import type { IdentityProviderRecord, PoolRecord } from '../store/types.js';
+import { checkAuthorize, complete, type AuthorizeRequest } from './authorize.js';
+import { idpResponseUrl } from './federation.js';
+import { clearCookie, cookie, page, redirect, withParams, type HostedRequest, type HostedResponse } from './http.js';
+import { errorPage, esc, layout } from './pages.js';
+import { endSession, sessionSaml, startSession, type SamlSession } from './session.js';
+
+const STATE_SECONDS = 600;
+const CONTINUE_SECONDS = 300;
+const BIND_COOKIE = 'incognito_saml';
+const SEAL_CONTEXT = 'saml-state';
+const SAML_NS = 'urn:oasis:names:tc:SAML:2.0:assertion';
+
+interface SamlState {
+  kind: 'SAML';
+  provider: string;
+  /** The authorization request's parameters (checked again at the answer). */
+  params: string;
+  /** The AuthnRequest's ID: the Response's InResponseTo. */
+  requestId: string;
+  /** Hash of the browser cookie the answer must come back with. */
+  binding: string;
+  /** The ACS URL the request named (Destination and Recipient must be it). */
+  acs: string;
+}
+
+/** A verified answer waiting for the browser to come back by GET with its cookie (see samlResponse). */
+interface SamlContinue {
+  kind: 'SAML-CONTINUE';
+  provider: string;
+  params: string;
+  binding: string;
+  claims: Record<string, unknown>;
+  subject: SamlSession;
+}
+
+/** A single logout under way: where the browser goes once the IdP answers. */
+interface SamlLogoutState {
+  kind: 'SAML-LOGOUT';
+  provider: string;
+  requestId: string;
+  then: string;
+}
+
+/** The pool's SAML service provider entity id (Cognito's). */
+export const spEntityId = (poolId: string) => `urn:amazon:cognito:sp:${poolId}`;
+
+/** The assertion consumer service URL: /saml2/idpresponse beside /oauth2/idpresponse. */
+export const acsUrl = (ctx: Ctx, req: HostedRequest) => idpResponseUrl(ctx, req).replace(/\/oauth2\/idpresponse$/, '/saml2/idpresponse');
+
+/** The IdP's metadata: the stored file, or the MetadataURL fetched now. */
+async function metadataOf(p: IdentityProviderRecord): Promise<string> {
+  const d = p.details;
+  if (d.MetadataFile) return d.MetadataFile;
+  const r = await fetch(d.MetadataURL!, { signal: AbortSignal.timeout(5000) });
+  if (!r.ok) throw new Error(`the metadata URL answered ${r.status}`);
+  return r.text();
+}
+
+/** What the sign-in needs of the IdP's metadata: its entityID, single sign-on URL and signing certificates. */
+export function parseIdpMetadata(xml: string): { entityId?: string; sso?: string; slo?: string; certs: string[] } {
+  const doc = new DOMParser({ errorHandler: { warning: () => undefined, error: () => undefined } }).parseFromString(xml, 'text/xml');
+  const md = 'urn:oasis:names:tc:SAML:2.0:metadata';
+  const ds = 'http://www.w3.org/2000/09/xmldsig#';
+  const entity = doc.getElementsByTagNameNS(md, 'EntityDescriptor')[0];
+  const idp = doc.getElementsByTagNameNS(md, 'IDPSSODescriptor')[0];
+  if (!idp) throw new Error('the metadata has no IDPSSODescriptor');
+  let sso: string | undefined;
+  const services = idp.getElementsByTagNameNS(md, 'SingleSignOnService');
+  for (let i = 0; i < services.length; i++) {
+    const s = services[i]!;
+    if (s.getAttribute('Binding') === 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect') sso = s.getAttribute('Location') ?? undefined;
+  }
+  let slo: string | undefined;
+  const logouts = idp.getElementsByTagNameNS(md, 'SingleLogoutService');
+  for (let i = 0; i < logouts.length; i++) {
+    const s = logouts[i]!;
+    if (s.getAttribute('Binding') === 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect') slo = s.getAttribute('Location') ?? undefined;
+  }
+  const certs: string[] = [];
+  const keys = idp.getElementsByTagNameNS(md, 'KeyDescriptor');
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    if (k.getAttribute('use') === 'encryption') continue;
+    const c = k.getElementsByTagNameNS(ds, 'X509Certificate');
+    for (let j = 0; j < c.length; j++) certs.push((c[j]!.textContent ?? '').replace(/\s+/g, ''));
+  }
+  return { entityId: entity?.getAttribute('entityID') ?? undefined, sso, slo, certs: certs.filter(Boolean) };
+}
+
+/** The node-saml service provider for the provider, with the pool's key. Time checks are ours (the injectable clock). */
+function samlFor(p: IdentityProviderRecord, poolId: string, md: ReturnType<typeof parseIdpMetadata>, cert: PoolCertificate, acs: string, requestId?: string, logout?: boolean): SAML {
+  if (!md.certs.length) throw new Error('the metadata has no signing certificate');
+  const d = p.details;
+  return new SAML({
+    callbackUrl: acs,
+    entryPoint: md.sso,
+    issuer: spEntityId(poolId),
+    audience: spEntityId(poolId),
+    idpCert: md.certs,
+    ...(md.entityId ? { idpIssuer: md.entityId } : {}),
+    // LogoutRequests are always signed (the IdP must know the sign-out is ours); AuthnRequests when the provider says.
+    ...(d.RequestSigningAlgorithm === 'rsa-sha256' || logout ? { privateKey: cert.privateKey(), signatureAlgorithm: 'sha256' as const } : {}),
+    ...(md.slo ? { logoutUrl: md.slo } : {}),
+    ...(d.EncryptedResponses === 'true' ? { decryptionPvk: cert.privateKey() } : {}),
+    // The Response or the Assertion signed (either): node-saml then requires the assertion's when the response's is absent.
+    wantAuthnResponseSigned: false,
+    wantAssertionsSigned: false,
+    acceptedClockSkewMs: -1,
+    validateInResponseTo: ValidateInResponseTo.never,
+    disableRequestedAuthnContext: true,
+    identifierFormat: null,
+    ...(requestId ? { generateUniqueId: () => requestId } : {}),
+  });
+}
+
+/** Starts a sign-in with the SAML provider: the AuthnRequest by redirect, the state kept for the answer. */
+export async function startSaml(ctx: Ctx, req: HostedRequest, ar: AuthorizeRequest, p: IdentityProviderRecord): Promise<HostedResponse> {
+  const fail = (description: string) => redirect(withParams(ar.redirectUri, { error: 'invalid_request', error_description: description, state: ar.state }));
+  let url: string;
+  const relay = randomBytes(32).toString('base64url');
+  const requestId = `_${randomBytes(20).toString('hex')}`;
+  const bind = randomBytes(32).toString('base64url');
+  const acs = acsUrl(ctx, req);
+  try {
+    const md = parseIdpMetadata(await metadataOf(p));
+    if (!md.sso) throw new Error('the metadata has no HTTP-Redirect SingleSignOnService');
+    const cert = await poolCertificate(ctx.store, ctx.secrets, ar.pool, ctx.now);
+    url = await samlFor(p, ar.pool.id, md, cert, acs, requestId).getAuthorizeUrlAsync(relay, undefined, {});
+  } catch (e) {
+    return fail(`The identity provider ${p.name} cannot be used: ${reason(e)}`);
+  }
+  const st: SamlState = { kind: 'SAML', provider: p.name, params: ar.params.toString(), requestId, binding: hashToken(bind), acs };
+  await ctx.store.sessions.insert({
+    id: hashToken(`saml:${relay}`),
+    poolId: ar.pool.id,
+    clientId: ar.client.id,
+    state: ctx.secrets.seal(JSON.stringify(st), SEAL_CONTEXT),
+    expiresAt: ctx.now + STATE_SECONDS * 1000,
+  });
+  return redirect(url, [cookie(req, BIND_COOKIE, bind, STATE_SECONDS)]);
+}
+
+const reason = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/** A SAML dateTime as epoch milliseconds (undefined when absent). */
+function instant(v: string | null | undefined): number | undefined {
+  if (!v) return undefined;
+  const t = Date.parse(v);
+  if (Number.isNaN(t)) throw new Error(`the time ${v} is not a SAML dateTime`);
+  return t;
+}
+
+/**
+ * The checks node-saml leaves to us, on the verified assertion: its validity window against the
+ * server's clock, the Recipient and InResponseTo of the bearer confirmation, the Response's
+ * Destination. Returns the assertion's ID and when it stops being valid (to keep it for replays).
+ */
+function checkAssertion(ctx: Ctx, responseXml: string, assertionXml: string, acs: string, requestId: string | undefined, encrypted: boolean): { id: string; until: number } {
+  const parser = new DOMParser({ errorHandler: { warning: () => undefined, error: () => undefined } });
+  const response = parser.parseFromString(responseXml, 'text/xml').documentElement;
+  const assertion = parser.parseFromString(assertionXml, 'text/xml').documentElement;
+  if (!response || !assertion) throw new Error('the response cannot be read');
+  if (encrypted) {
+    // EncryptedResponses: the IdP must encrypt (a plain assertion would have been readable on the way).
+    const direct = (ns: string, name: string) => Array.from({ length: response.childNodes.length }, (_, i) => response.childNodes[i] as unknown as { namespaceURI: string | null; localName: string | null }).filter((n) => n.namespaceURI === ns && n.localName === name);
+    if (direct(SAML_NS, 'Assertion').length || direct(SAML_NS, 'EncryptedAssertion').length !== 1) throw new Error('the assertion is not encrypted (EncryptedResponses is true)');
+  }
+  const destination = response.getAttribute('Destination');
+  if (destination && destination !== acs) throw new Error(`the response is for ${destination}, not ${acs} (Destination)`);
+  const inResponseTo = response.getAttribute('InResponseTo') || undefined;
+  if (requestId === undefined && inResponseTo) throw new Error('the response answers a request this sign-in did not make (InResponseTo)');
+  if (requestId !== undefined && inResponseTo !== requestId) throw new Error('the response does not answer this sign-in\'s request (InResponseTo)');
+  const now = ctx.now;
+  let until = Number.POSITIVE_INFINITY;
+  const conditions = assertion.getElementsByTagNameNS(SAML_NS, 'Conditions')[0];
+  if (conditions) {
+    const nb = instant(conditions.getAttribute('NotBefore'));
+    const na = instant(conditions.getAttribute('NotOnOrAfter'));
+    if (nb !== undefined && now < nb) throw new Error('the assertion is not valid yet (NotBefore)');
+    if (na !== undefined && now >= na) throw new Error('the assertion has expired (NotOnOrAfter)');
+    if (na !== undefined) until = Math.min(until, na);
+  }
+  const data = assertion.getElementsByTagNameNS(SAML_NS, 'SubjectConfirmationData');
+  for (let i = 0; i < data.length; i++) {
+    const c = data[i]!;
+    const recipient = c.getAttribute('Recipient');
+    if (recipient && recipient !== acs) throw new Error(`the assertion is for ${recipient}, not ${acs} (Recipient)`);
+    // The signed assertion's own InResponseTo (when it has one) must be this sign-in's request; an unsolicited one has none.
+    const irt = c.getAttribute('InResponseTo') || undefined;
+    if (irt !== undefined && irt !== requestId) throw new Error('the assertion does not answer this sign-in\'s request (InResponseTo)');
+    const nb = instant(c.getAttribute('NotBefore'));
+    const na = instant(c.getAttribute('NotOnOrAfter'));
+    if (nb !== undefined && now < nb) throw new Error('the assertion is not valid yet (NotBefore)');
+    if (na !== undefined && now >= na) throw new Error('the assertion has expired (NotOnOrAfter)');
+    if (na !== undefined) until = Math.min(until, na);
+  }
+  const id = assertion.getAttribute('ID');
+  if (!id) throw new Error('the assertion has no ID');
+  // An assertion without an end is kept an hour (longer than any sign-in lasts).
+  return { id, until: Number.isFinite(until) ? until : now + 3_600_000 };
+}
+
+/** Keeps the assertion's ID until it expires; false when it was seen before (a replay). */
+async function firstUse(ctx: Ctx, pool: PoolRecord, clientId: string, p: IdentityProviderRecord, assertionId: string, until: number): Promise<boolean> {
+  const id = hashToken(`saml-assertion:${pool.id}:${p.name}:${assertionId}`);
+  if (await ctx.store.sessions.get(id)) return false;
+  try {
+    await ctx.store.sessions.insert({ id, poolId: pool.id, clientId, state: 'saml-assertion', expiresAt: until });
+    return true;
+  } catch (e) {
+    if (await ctx.store.sessions.get(id)) return false;
+    throw e;
+  }
+}
+
+/** The provider's claims: NameID as `sub` (the user id), then each attribute by its Name (one value as text, several as a list). */
+function claimsOf(profile: Profile): Record<string, unknown> {
+  // No prototype: attribute names are the IdP's text (`__proto__` is a name like any other).
+  const claims: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  for (const [k, v] of Object.entries(profile.attributes ?? {})) claims[k] = Array.isArray(v) && v.length === 1 ? v[0] : v;
+  if (!profile.nameID) throw new Error('the assertion has no NameID');
+  claims.sub = profile.nameID;
+  return claims;
+}
+
+/** The provider with NameID as its user id (a `username` mapping does not apply to SAML users' ids). */
+const byNameId = (p: IdentityProviderRecord): IdentityProviderRecord => {
+  const { username: _ignored, ...mapping } = p.attributeMapping;
+  return { ...p, attributeMapping: mapping };
+};
+
+/** Ends the sign-in: the user found or made, the hosted session, the code (or tokens) to the client. */
+async function finish(ctx: Ctx, req: HostedRequest, ar: AuthorizeRequest, p: IdentityProviderRecord, claims: Record<string, unknown>, subject: SamlSession): Promise<HostedResponse> {
+  let user;
+  try {
+    user = (await federatedSignIn(ctx, ar.pool, ar.client, byNameId(p), claims)).user;
+  } catch (e) {
+    if (!isCognitoError(e) || e.status !== 400) throw e;
+    return redirect(withParams(ar.redirectUri, { error_description: e.message, error: 'invalid_request', state: ar.state }), [clearCookie(req, BIND_COOKIE)]);
+  }
+  const s = await startSession(ctx, req, ar.pool, ar.client, user, subject);
+  return complete(ctx, ar, user, s.authTime, [s.cookie, clearCookie(req, BIND_COOKIE)]);
+}
+
+/** GET|POST /saml2/idpresponse. */
+export async function samlResponse(ctx: Ctx, req: HostedRequest): Promise<HostedResponse> {
+  const refused = (text: string) => page(400, errorPage('Sign-in failed', text), [clearCookie(req, BIND_COOKIE)]);
+  if (req.method === 'GET') return samlContinue(ctx, req, refused);
+  const samlResponseB64 = req.form.get('SAMLResponse');
+  const relay = req.form.get('RelayState') ?? req.form.get('Relaystate');
+  if (!samlResponseB64) return refused('The identity provider\'s answer carries no SAMLResponse.');
+  if (!relay) return refused('The identity provider\'s answer carries no RelayState: start the sign-in again from the application.');
+
+  // SP-initiated: the RelayState names our state. IdP-initiated: it is the authorize request's parameters.
+  const row = await ctx.store.sessions.take(hashToken(`saml:${relay}`));
+  let st: SamlState | undefined;
+  try {
+    st = row ? (JSON.parse(ctx.secrets.open(row.state, SEAL_CONTEXT).toString('utf8')) as SamlState) : undefined;
+  } catch {
+    st = undefined;
+  }
+  if (row && (!st || st.kind !== 'SAML' || row.expiresAt < ctx.now)) return refused('This sign-in expired: start the sign-in again from the application.');
+  const params = st ? new URLSearchParams(st.params) : new URLSearchParams(relay);
+  if (!st && !params.get('client_id')) return refused('This sign-in expired or was already used: start the sign-in again from the application.');
+  const checked = await checkAuthorize(ctx, req, params);
+  if ('response' in checked) return checked.response;
+  const ar = checked.ok;
+  const fail = (description: string) =>
+    redirect(withParams(ar.redirectUri, { error_description: description, error: 'invalid_request', state: ar.state }), [clearCookie(req, BIND_COOKIE)]);
+  const name = st ? st.provider : ar.idp;
+  if (!name) return fail('The RelayState names no identity provider (identity_provider or idp_identifier).');
+  const p = await ctx.store.identityProviders.get(ar.pool.id, name);
+  if (!p || p.type !== 'SAML') return fail(`The identity provider ${name} is not a SAML identity provider of the user pool.`);
+  if (!st && openDetails(ctx.secrets, p).IDPInit !== 'true') return fail(`The identity provider ${p.name} does not allow IdP-initiated sign-in (IDPInit).`);
+  const acs = st ? st.acs : acsUrl(ctx, req);
+
+  let claims: Record<string, unknown>;
+  let subject: SamlSession;
+  try {
+    const md = parseIdpMetadata(await metadataOf(p));
+    const cert = await poolCertificate(ctx.store, ctx.secrets, ar.pool, ctx.now);
+    const { profile } = await samlFor(p, ar.pool.id, md, cert, acs).validatePostResponseAsync({ SAMLResponse: samlResponseB64 });
+    if (!profile) throw new Error('the response carries no assertion');
+    const responseXml = Buffer.from(samlResponseB64, 'base64').toString('utf8');
+    const checkedAssertion = checkAssertion(ctx, responseXml, profile.getAssertionXml?.() ?? '', acs, st?.requestId, p.details.EncryptedResponses === 'true');
+    claims = claimsOf(profile);
+    subject = { provider: p.name, nameID: profile.nameID, ...(profile.nameIDFormat ? { nameIDFormat: profile.nameIDFormat } : {}), ...(profile.sessionIndex ? { sessionIndex: profile.sessionIndex } : {}) };
+    if (!(await firstUse(ctx, ar.pool, ar.client.id, p, checkedAssertion.id, checkedAssertion.until))) throw new Error('the assertion was already used (replay)');
+  } catch (e) {
+    if (ctx.config.logRequests) log({ level: 'warn', msg: 'SAML response refused', userPoolId: ar.pool.id, provider: p.name, reason: reason(e) });
+    return fail(`The SAML response of the identity provider ${p.name} was refused: ${reason(e)}`);
+  }
+
+  if (st) {
+    const bind = req.cookies[BIND_COOKIE];
+    if (!bind) {
+      // The IdP's POST comes cross-site, without our SameSite=Lax cookie: the verified answer is kept
+      // (sealed, 5 minutes, single use) and the browser comes back for it by GET from this origin.
+      const tok = randomBytes(32).toString('base64url');
+      const c: SamlContinue = { kind: 'SAML-CONTINUE', provider: p.name, params: st.params, binding: st.binding, claims, subject };
+      await ctx.store.sessions.insert({ id: hashToken(`saml-continue:${tok}`), poolId: ar.pool.id, clientId: ar.client.id, state: ctx.secrets.seal(JSON.stringify(c), SEAL_CONTEXT), expiresAt: ctx.now + CONTINUE_SECONDS * 1000 });
+      const again = `/saml2/idpresponse?continue=${tok}`;
+      return page(200, layout('Signing in', `<meta http-equiv="refresh" content="0;url=${esc(again)}"><p class="note" role="status" id="message">Signing you in…</p><nav><a href="${esc(again)}">Continue</a></nav>`));
+    }
+    if (hashToken(bind) !== st.binding) return refused('This sign-in was started in another browser: start it again from the application.');
+  }
+  return finish(ctx, req, ar, p, claims, subject);
+}
+
+/** GET /saml2/idpresponse?continue=...: a verified answer taken up in the browser that started the sign-in. */
+async function samlContinue(ctx: Ctx, req: HostedRequest, refused: (text: string) => HostedResponse): Promise<HostedResponse> {
+  const tok = req.query.get('continue');
+  if (!tok) return refused('Identity providers send their SAML response by POST.');
+  const row = await ctx.store.sessions.take(hashToken(`saml-continue:${tok}`));
+  let c: SamlContinue | undefined;
+  try {
+    c = row ? (JSON.parse(ctx.secrets.open(row.state, SEAL_CONTEXT).toString('utf8')) as SamlContinue) : undefined;
+  } catch {
+    c = undefined;
+  }
+  if (!row || !c || c.kind !== 'SAML-CONTINUE' || row.expiresAt < ctx.now) return refused('This sign-in expired or was already used: start the sign-in again from the application.');
+  const bind = req.cookies[BIND_COOKIE];
+  if (!bind || hashToken(bind) !== c.binding) return refused('This sign-in was started in another browser: start it again from the application.');
+  const checked = await checkAuthorize(ctx, req, new URLSearchParams(c.params));
+  if ('response' in checked) return checked.response;
+  const p = await ctx.store.identityProviders.get(checked.ok.pool.id, c.provider);
+  if (!p) return refused(`The identity provider ${c.provider} no longer exists.`);
+  return finish(ctx, req, checked.ok, p, c.claims, c.subject);
+}
+
+/** GET /saml2/metadata?client_id=... (or on a pool domain): the pool's SAML service provider metadata. */
+export async function samlMetadata(ctx: Ctx, req: HostedRequest): Promise<HostedResponse> {
+  const clientId = req.query.get('client_id');
+  const found = clientId && /^[\w+]+$/.test(clientId) && clientId.length <= 128 ? await ctx.store.reads.clientWithPool(clientId) : undefined;
+  const poolId = found ? found.pool.id : req.domainPoolId;
+  if (!poolId || (found && req.domainPoolId !== undefined && req.domainPoolId !== found.pool.id)) {
+    return page(400, errorPage('Something went wrong', 'Name a client of the user pool: /saml2/metadata?client_id=<app client id> (or ask on the pool\'s domain).'));
+  }
+  const pool = found ? found.pool : await ctx.store.pools.get(poolId);
+  if (!pool) return page(400, errorPage('Something went wrong', 'The user pool does not exist.'));
+  const cert = await poolCertificate(ctx.store, ctx.secrets, pool, ctx.now);
+  const sp = new SAML({ callbackUrl: acsUrl(ctx, req), issuer: spEntityId(pool.id), idpCert: 'unused', identifierFormat: null, privateKey: cert.privateKey() });
+  const xml = sp.generateServiceProviderMetadata(cert.pem, cert.pem);
+  return { status: 200, headers: { 'Content-Type': 'application/samlmetadata+xml; charset=utf-8', 'Cache-Control': 'no-store' }, body: xml };
+}
+
+
+/**
+ * Single logout (IDPSignout): when the request's session came through a SAML IdP whose provider has
+ * IDPSignout "true" and whose metadata has an HTTP-Redirect SingleLogoutService, the session is
+ * ended here and the browser sent to the IdP with a signed LogoutRequest; its LogoutResponse at
+ * /saml2/logout sends it on to `then`. Otherwise undefined (the caller signs out locally).
+ */
+export async function samlLogout(ctx: Ctx, req: HostedRequest, pool: PoolRecord, clientId: string, then: string): Promise<HostedResponse | undefined> {
+  const subject = await sessionSaml(ctx, req, pool.id);
+  if (!subject) return undefined;
+  const p = await ctx.store.identityProviders.get(pool.id, subject.provider);
+  if (!p || p.type !== 'SAML' || p.details.IDPSignout !== 'true') return undefined;
+  let url: string;
+  const relay = randomBytes(32).toString('base64url');
+  const requestId = `_${randomBytes(20).toString('hex')}`;
+  try {
+    const md = parseIdpMetadata(await metadataOf(p));
+    if (!md.slo) return undefined;
+    const cert = await poolCertificate(ctx.store, ctx.secrets, pool, ctx.now);
+    const profile = { issuer: spEntityId(pool.id), nameID: subject.nameID, nameIDFormat: subject.nameIDFormat ?? 'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified', ...(subject.sessionIndex ? { sessionIndex: subject.sessionIndex } : {}) } as Profile;
+    url = await samlFor(p, pool.id, md, cert, acsUrl(ctx, req), requestId, true).getLogoutUrlAsync(profile, relay, {});
+  } catch (e) {
+    // The IdP cannot be reached for its metadata: sign out here at least.
+    if (ctx.config.logRequests) log({ level: 'warn', msg: 'SAML single logout skipped', userPoolId: pool.id, provider: p.name, reason: reason(e) });
+    return undefined;
+  }
+  const st: SamlLogoutState = { kind: 'SAML-LOGOUT', provider: p.name, requestId, then };
+  await ctx.store.sessions.insert({ id: hashToken(`saml-logout:${relay}`), poolId: pool.id, clientId, state: ctx.secrets.seal(JSON.stringify(st), SEAL_CONTEXT), expiresAt: ctx.now + STATE_SECONDS * 1000 });
+  return redirect(url, [await endSession(ctx, req, pool.id)]);
+}
+
+/**
+ * GET|POST /saml2/logout: the IdP's LogoutResponse, by HTTP-POST (what Cognito asks of IdPs: the
+ * XML signed) or HTTP-Redirect (the query signed); then on to where /logout was going.
+ */
+export async function samlLogoutResponse(ctx: Ctx, req: HostedRequest): Promise<HostedResponse> {
+  const problem = (text: string) => page(400, errorPage('Sign-out failed', text));
+  const fields = req.method === 'POST' ? req.form : req.query;
+  const message = fields.get('SAMLResponse');
+  const relay = fields.get('RelayState');
+  if (!message || !relay) return problem('The identity provider\'s sign-out answer carries no SAMLResponse or RelayState.');
+  const row = await ctx.store.sessions.take(hashToken(`saml-logout:${relay}`));
+  let st: SamlLogoutState | undefined;
+  try {
+    st = row ? (JSON.parse(ctx.secrets.open(row.state, SEAL_CONTEXT).toString('utf8')) as SamlLogoutState) : undefined;
+  } catch {
+    st = undefined;
+  }
+  if (!row || !st || st.kind !== 'SAML-LOGOUT' || row.expiresAt < ctx.now) return problem('This sign-out expired or was already finished. You are signed out of this application.');
+  const p = await ctx.store.identityProviders.get(row.poolId, st.provider);
+  const pool = await ctx.store.pools.get(row.poolId);
+  if (!p || !pool) return problem(`The identity provider ${st.provider} no longer exists. You are signed out of this application.`);
+  try {
+    const md = parseIdpMetadata(await metadataOf(p));
+    const cert = await poolCertificate(ctx.store, ctx.secrets, pool, ctx.now);
+    const sp = samlFor(p, pool.id, md, cert, acsUrl(ctx, req));
+    let xml: string;
+    if (req.method === 'POST') {
+      // node-saml requires the signature of a LogoutResponse that comes by POST.
+      const { loggedOut } = await sp.validatePostResponseAsync({ SAMLResponse: message });
+      if (!loggedOut) throw new Error('the answer is not a LogoutResponse');
+      xml = Buffer.from(message, 'base64').toString('utf8');
+    } else {
+      // node-saml takes an unsigned redirect; we do not.
+      if (!req.query.get('Signature')) throw new Error('the LogoutResponse is not signed');
+      await sp.validateRedirectAsync(Object.fromEntries(req.query), req.rawQuery ?? req.query.toString());
+      xml = inflateRawSync(Buffer.from(message, 'base64')).toString('utf8');
+    }
+    const doc = new DOMParser({ errorHandler: { warning: () => undefined, error: () => undefined } }).parseFromString(xml, 'text/xml').documentElement;
+    if (doc?.localName !== 'LogoutResponse') throw new Error('the answer is not a LogoutResponse');
+    if (doc.getAttribute('InResponseTo') !== st.requestId) throw new Error('the LogoutResponse does not answer this sign-out (InResponseTo)');
+    const status = doc.getElementsByTagNameNS('urn:oasis:names:tc:SAML:2.0:protocol', 'StatusCode')[0]?.getAttribute('Value');
+    if (status !== 'urn:oasis:names:tc:SAML:2.0:status:Success') throw new Error(`the IdP did not sign the user out (${status ?? 'no status'})`);
+  } catch (e) {
+    if (ctx.config.logRequests) log({ level: 'warn', msg: 'SAML LogoutResponse refused', userPoolId: row.poolId, provider: p.name, reason: reason(e) });
+    return problem(`The sign-out answer of the identity provider ${p.name} was refused (${reason(e)}). You are signed out of this application.`);
+  }
+  return redirect(st.then);
+}

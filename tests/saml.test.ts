@@ -1,0 +1,369 @@
+/**
+ * SAML 2.0 federation through the hosted endpoints, on both stores, against a SAML identity provider
+ * built in the test (tests/saml-idp.ts: xml-crypto signatures, xml-encryption). SP-initiated
+ * (/oauth2/authorize with identity_provider: the AuthnRequest by HTTP-Redirect, signed with the
+ * pool's key when RequestSigningAlgorithm is rsa-sha256; the Response POSTed to /saml2/idpresponse),
+ * IdP-initiated (only with IDPInit), encrypted assertions (EncryptedResponses), the SP metadata, and
+ * every kind of bad response refused with no user written. The server's clock is injected.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { decodeJwt } from 'jose';
+import {
+  AdminGetUserCommand,
+  CreateIdentityProviderCommand,
+  CreateUserPoolClientCommand,
+  CreateUserPoolCommand,
+  GetSigningCertificateCommand,
+  ListUsersCommand,
+  ListUsersInGroupCommand,
+  UpdateUserPoolClientCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { backends, startTestServer, TestClock, type TestServer } from './harness.js';
+import { FormClient, pageMessage, type PageResult } from './hosted.js';
+import { makeSamlIdp, pemOf, type ResponseOptions } from './saml-idp.js';
+
+const APP = 'https://app.example.com/cb';
+const BYE = 'https://app.example.com/bye';
+
+for (const backend of await backends()) {
+  describe(`SAML federation (${backend.name})`, () => {
+    let t: TestServer;
+    let idp: Awaited<ReturnType<typeof makeSamlIdp>>;
+    const clock = new TestClock();
+    const send = (c: any): Promise<any> => t.cognito.send(c);
+    let acs: string;
+
+    before(async () => {
+      idp = await makeSamlIdp();
+      t = await startTestServer(backend, {}, { clock: clock.now });
+      acs = `${t.url}/saml2/idpresponse`;
+    });
+    after(async () => {
+      await t.close();
+    });
+
+    /** A pool with the SAML provider `Okta` (email and name mapped from attributes) and an app client that supports it. */
+    async function samlPool(details: Record<string, string> = {}) {
+      const poolId = (await send(new CreateUserPoolCommand({ PoolName: 'saml' }))).UserPool.Id as string;
+      await send(
+        new CreateIdentityProviderCommand({
+          UserPoolId: poolId,
+          ProviderName: 'Okta',
+          ProviderType: 'SAML',
+          ProviderDetails: { MetadataFile: idp.metadata, ...details },
+          AttributeMapping: { email: 'email', name: 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name' },
+          IdpIdentifiers: ['corp.example'],
+        }),
+      );
+      const client = (
+        await send(
+          new CreateUserPoolClientCommand({
+            UserPoolId: poolId,
+            ClientName: 'app',
+            GenerateSecret: true,
+            AllowedOAuthFlowsUserPoolClient: true,
+            AllowedOAuthFlows: ['code'],
+            AllowedOAuthScopes: ['openid', 'email', 'profile'],
+            CallbackURLs: [APP],
+            SupportedIdentityProviders: ['COGNITO', 'Okta'],
+          }),
+        )
+      ).UserPoolClient;
+      const spCert = pemOf((await send(new GetSigningCertificateCommand({ UserPoolId: poolId }))).Certificate);
+      return { poolId, clientId: client.ClientId as string, clientSecret: client.ClientSecret as string, spCert };
+    }
+
+    const authorizeUrl = (clientId: string, extra: Record<string, string> = {}) =>
+      `/oauth2/authorize?${new URLSearchParams({ client_id: clientId, response_type: 'code', redirect_uri: APP, scope: 'openid email profile', state: 'app-state', identity_provider: 'Okta', ...extra })}`;
+
+    /** SP-initiated: /oauth2/authorize to the IdP's SSO URL; the AuthnRequest it carries. */
+    async function start(fc: FormClient, clientId: string, spCert?: string) {
+      const r = await fc.get(authorizeUrl(clientId));
+      assert.equal(r.status, 302, r.html);
+      assert.ok(r.location?.startsWith(idp.sso + '?'), `to the IdP's SSO URL, not ${r.location}`);
+      return idp.read(r.location!, spCert);
+    }
+
+    const post = (fc: FormClient, fields: Record<string, string>) =>
+      fc.request('/saml2/idpresponse', { method: 'POST', body: new URLSearchParams(fields), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+
+    /** The app's callback a response led to (following this server's redirects), or the page it ended on. */
+    async function landed(fc: FormClient, r: PageResult): Promise<{ callback?: URL; page: PageResult }> {
+      r = await fc.follow(r);
+      if (r.status === 302 && r.location?.startsWith(APP)) return { callback: new URL(r.location), page: r };
+      return { page: r };
+    }
+
+    async function tokensFor(clientId: string, clientSecret: string, code: string) {
+      const res = await fetch(`${t.url}/oauth2/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}` },
+        body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: APP, client_id: clientId }),
+      });
+      assert.equal(res.status, 200, await res.clone().text());
+      return (await res.json()) as { id_token: string; access_token: string };
+    }
+
+    const usersOf = async (poolId: string) => ((await send(new ListUsersCommand({ UserPoolId: poolId }))).Users as any[]).map((u) => u.Username as string);
+    const attrs = (u: any) => Object.fromEntries((u.UserAttributes as any[]).map((a) => [a.Name, a.Value]));
+    const base = (poolId: string, extra: Partial<ResponseOptions> = {}): ResponseOptions => ({
+      acs,
+      audience: `urn:amazon:cognito:sp:${poolId}`,
+      nameId: 'alice@corp.example',
+      attributes: { email: 'alice@corp.example', 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name': 'Alice Liddell' },
+      now: clock.now(),
+      ...extra,
+    });
+
+    /** Refused: an OAuth error at the app's callback (or an error page), and no user in the pool. */
+    async function assertRefused(poolId: string, fc: FormClient, r: PageResult, why: RegExp) {
+      const { callback, page } = await landed(fc, r);
+      if (callback) {
+        assert.equal(callback.searchParams.get('error'), 'invalid_request');
+        assert.equal(callback.searchParams.get('code'), null);
+        assert.match(callback.searchParams.get('error_description') ?? '', why);
+      } else {
+        assert.equal(page.status, 400, page.html);
+        assert.match(pageMessage(page.html) ?? page.html, why);
+      }
+      assert.deepEqual(await usersOf(poolId), []);
+    }
+
+    it('SP-initiated: a signed AuthnRequest to the SSO URL, the signed assertion back; the user EXTERNAL_PROVIDER with identities, group and mapped attributes', async () => {
+      const { poolId, clientId, clientSecret, spCert } = await samlPool({ RequestSigningAlgorithm: 'rsa-sha256' });
+      const fc = new FormClient(t.url);
+      const req = await start(fc, clientId, spCert);
+      assert.equal(req.signature, 'valid', 'the AuthnRequest is signed with the key of GetSigningCertificate');
+      assert.equal(req.sigAlg, 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256');
+      assert.equal(req.issuer, `urn:amazon:cognito:sp:${poolId}`);
+      assert.equal(req.acs, acs);
+      assert.ok(req.id && req.relayState);
+      const { SAMLResponse } = await idp.response(base(poolId, { inResponseTo: req.id }));
+      const { callback, page } = await landed(fc, await post(fc, { SAMLResponse, RelayState: req.relayState }));
+      assert.ok(callback, `back at the app, not: ${page.status} ${pageMessage(page.html) ?? page.location}`);
+      assert.equal(callback.searchParams.get('state'), 'app-state');
+      const id = decodeJwt((await tokensFor(clientId, clientSecret, callback.searchParams.get('code')!)).id_token);
+      assert.equal(id['cognito:username'], 'Okta_alice@corp.example');
+      assert.equal(id.email, 'alice@corp.example');
+      assert.equal(id.name, 'Alice Liddell');
+      assert.deepEqual(id['cognito:groups'], [`${poolId}_Okta`]);
+      const identities = id.identities as any[];
+      assert.deepEqual({ ...identities[0], dateCreated: 'x' }, { userId: 'alice@corp.example', providerName: 'Okta', providerType: 'SAML', issuer: null, primary: 'true', dateCreated: 'x' });
+      const user = await send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'Okta_alice@corp.example' }));
+      assert.equal(user.UserStatus, 'EXTERNAL_PROVIDER');
+      const members = (await send(new ListUsersInGroupCommand({ UserPoolId: poolId, GroupName: `${poolId}_Okta` }))).Users as any[];
+      assert.deepEqual(members.map((u) => u.Username), ['Okta_alice@corp.example']);
+
+      // Again, the Response signed this time (not the assertion), a new name: the same user, its mapped attribute written again.
+      // (A new browser: this one has a hosted session now, and /oauth2/authorize would answer at once.)
+      const fc2 = new FormClient(t.url);
+      const again = await start(fc2, clientId, spCert);
+      const r2 = await idp.response(base(poolId, { inResponseTo: again.id, sign: 'response', attributes: { email: 'alice@corp.example', 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name': 'Alice L.' } }));
+      const second = await landed(fc2, await post(fc2, { SAMLResponse: r2.SAMLResponse, RelayState: again.relayState }));
+      assert.ok(second.callback?.searchParams.get('code'), pageMessage(second.page.html));
+      assert.deepEqual(await usersOf(poolId), ['Okta_alice@corp.example']);
+      assert.equal(attrs(await send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'Okta_alice@corp.example' }))).name, 'Alice L.');
+    });
+
+    it('an unsigned AuthnRequest without RequestSigningAlgorithm; the cross-site POST (no cookie) continues by GET in the browser that started it', async () => {
+      const { poolId, clientId } = await samlPool();
+      const fc = new FormClient(t.url);
+      const req = await start(fc, clientId);
+      assert.equal(req.signature, 'none');
+      const { SAMLResponse } = await idp.response(base(poolId, { inResponseTo: req.id, nameId: 'bob' }));
+      // The IdP's page POSTs from its own site: SameSite=Lax cookies are not sent.
+      const bare = new FormClient(t.url);
+      const r = await post(bare, { SAMLResponse, RelayState: req.relayState });
+      assert.equal(r.status, 200);
+      const next = /url=([^"]+)"/.exec(r.html)?.[1]?.replace(/&amp;/g, '&');
+      assert.ok(next?.startsWith('/saml2/idpresponse?continue='), r.html);
+      // Another browser cannot take it up; the one that started the sign-in can (once).
+      const elsewhere = await bare.get(next!);
+      assert.equal(elsewhere.status, 400);
+      assert.deepEqual(await usersOf(poolId), []);
+      const r2 = await post(bare, { SAMLResponse, RelayState: req.relayState });
+      assert.ok(r2.status === 302 || r2.status === 400, 'a replay of the same POST is refused');
+      const req2 = await start(fc, clientId);
+      const resp2 = await idp.response(base(poolId, { inResponseTo: req2.id, nameId: 'bob' }));
+      const r3 = await post(new FormClient(t.url), { SAMLResponse: resp2.SAMLResponse, RelayState: req2.relayState });
+      const cont = /url=([^"]+)"/.exec(r3.html)![1]!.replace(/&amp;/g, '&');
+      const { callback } = await landed(fc, await fc.get(cont));
+      assert.ok(callback?.searchParams.get('code'));
+      assert.deepEqual(await usersOf(poolId), ['Okta_bob']);
+      assert.equal((await fc.get(cont)).status, 400, 'the continuation is single use');
+    });
+
+    it('refused, no user written: tampered, unsigned, expired, not yet valid, wrong audience, wrong destination, wrong InResponseTo, wrong RelayState, another IdP', async () => {
+      const { poolId, clientId } = await samlPool();
+      const cases: [string, (id: string) => Promise<string>, RegExp][] = [
+        ['tampered', async (id) => {
+          const { xml } = await idp.response(base(poolId, { inResponseTo: id }));
+          return Buffer.from(xml.replace('Alice Liddell', 'Mallory')).toString('base64');
+        }, /signature/i],
+        ['unsigned', async (id) => (await idp.response(base(poolId, { inResponseTo: id, sign: 'none' }))).SAMLResponse, /signature/i],
+        ['expired', async (id) => (await idp.response(base(poolId, { inResponseTo: id, now: clock.now() - 10 * 60_000 }))).SAMLResponse, /expired/],
+        ['not yet valid', async (id) => (await idp.response(base(poolId, { inResponseTo: id, now: clock.now() + 10 * 60_000 }))).SAMLResponse, /not valid yet/],
+        ['wrong audience', async (id) => (await idp.response(base(poolId, { inResponseTo: id, audience: 'urn:amazon:cognito:sp:us-east-1_other' }))).SAMLResponse, /audience/i],
+        ['wrong destination', async (id) => (await idp.response(base(poolId, { inResponseTo: id, destination: 'https://elsewhere.example/saml2/idpresponse' }))).SAMLResponse, /Destination/],
+        ['wrong recipient', async (id) => (await idp.response(base(poolId, { inResponseTo: id, acs: 'https://elsewhere.example/saml2/idpresponse', destination: acs }))).SAMLResponse, /Recipient/],
+        ['wrong InResponseTo', async () => (await idp.response(base(poolId, { inResponseTo: '_not-our-request' }))).SAMLResponse, /InResponseTo/],
+        ['unsolicited (IDPInit false)', async () => (await idp.response(base(poolId))).SAMLResponse, /InResponseTo/],
+      ];
+      for (const [name, make, why] of cases) {
+        const fc = new FormClient(t.url);
+        const req = await start(fc, clientId);
+        await assertRefused(poolId, fc, await post(fc, { SAMLResponse: await make(req.id), RelayState: req.relayState }), why).catch((e) => {
+          throw new Error(`${name}: ${e.message}`);
+        });
+      }
+      // Another IdP's key (same entity id, metadata not trusting it).
+      const other = await makeSamlIdp();
+      const fc = new FormClient(t.url);
+      const req = await start(fc, clientId);
+      await assertRefused(poolId, fc, await post(fc, { SAMLResponse: (await other.response(base(poolId, { inResponseTo: req.id }))).SAMLResponse, RelayState: req.relayState }), /signature/i);
+      // A RelayState that names no sign-in, and none.
+      const good = await idp.response(base(poolId, { inResponseTo: req.id }));
+      const stale = await post(fc, { SAMLResponse: good.SAMLResponse, RelayState: 'made-up' });
+      assert.equal(stale.status, 400);
+      const none = await post(fc, { SAMLResponse: good.SAMLResponse });
+      assert.equal(none.status, 400);
+      assert.match(pageMessage(none.html) ?? '', /RelayState/);
+      // The clock moved on past the assertion's window between the request and the POST.
+      const late = new FormClient(t.url);
+      const lateReq = await start(late, clientId);
+      const lateResp = await idp.response(base(poolId, { inResponseTo: lateReq.id }));
+      clock.advance(6 * 60_000);
+      await assertRefused(poolId, late, await post(late, { SAMLResponse: lateResp.SAMLResponse, RelayState: lateReq.relayState }), /expired/);
+    });
+
+    it('IdP-initiated: accepted only when IDPInit is true, RelayState the authorize parameters; a replayed assertion refused', async () => {
+      const closed = await samlPool();
+      const relay = (clientId: string) => new URLSearchParams({ client_id: clientId, response_type: 'code', redirect_uri: APP, scope: 'openid email', identity_provider: 'Okta' }).toString();
+      const fc = new FormClient(t.url);
+      const unsolicited = await idp.response(base(closed.poolId));
+      await assertRefused(closed.poolId, fc, await post(fc, { SAMLResponse: unsolicited.SAMLResponse, RelayState: relay(closed.clientId) }), /IDPInit/);
+
+      const open = await samlPool({ IDPInit: 'true' });
+      const resp = await idp.response(base(open.poolId, { nameId: 'carol' }));
+      const { callback } = await landed(fc, await post(fc, { SAMLResponse: resp.SAMLResponse, RelayState: relay(open.clientId) }));
+      assert.ok(callback?.searchParams.get('code'), 'a code for the client');
+      const id = decodeJwt((await tokensFor(open.clientId, open.clientSecret, callback!.searchParams.get('code')!)).id_token);
+      assert.equal(id['cognito:username'], 'Okta_carol');
+      // The same assertion again (another browser): refused, and still the one user.
+      const replay = await landed(new FormClient(t.url), await post(new FormClient(t.url), { SAMLResponse: resp.SAMLResponse, RelayState: relay(open.clientId) }));
+      assert.equal(replay.callback?.searchParams.get('error'), 'invalid_request');
+      assert.match(replay.callback?.searchParams.get('error_description') ?? '', /already used/);
+      assert.deepEqual(await usersOf(open.poolId), ['Okta_carol']);
+      // idp_identifier names the provider too; a response answering a request is not unsolicited.
+      const byIdentifier = new URLSearchParams({ client_id: open.clientId, response_type: 'code', redirect_uri: APP, scope: 'openid', idp_identifier: 'corp.example' }).toString();
+      const r2 = await landed(fc, await post(fc, { SAMLResponse: (await idp.response(base(open.poolId, { nameId: 'carol' }))).SAMLResponse, RelayState: byIdentifier }));
+      assert.ok(r2.callback?.searchParams.get('code'));
+      const solicited = await landed(fc, await post(fc, { SAMLResponse: (await idp.response(base(open.poolId, { nameId: 'dave', inResponseTo: '_x' }))).SAMLResponse, RelayState: byIdentifier }));
+      assert.match(solicited.callback?.searchParams.get('error_description') ?? '', /InResponseTo/);
+      assert.deepEqual(await usersOf(open.poolId), ['Okta_carol']);
+    });
+
+    it('EncryptedResponses: the assertion encrypted to the pool certificate (ActiveEncryptionCertificate) is decrypted; a plain one refused', async () => {
+      const { poolId, clientId, spCert } = await samlPool({ EncryptedResponses: 'true' });
+      const fc = new FormClient(t.url);
+      const plain = await start(fc, clientId);
+      await assertRefused(poolId, fc, await post(fc, { SAMLResponse: (await idp.response(base(poolId, { inResponseTo: plain.id }))).SAMLResponse, RelayState: plain.relayState }), /not encrypted/);
+      const req = await start(fc, clientId);
+      const { SAMLResponse, xml } = await idp.response(base(poolId, { inResponseTo: req.id, encryptTo: spCert }));
+      assert.match(xml, /EncryptedAssertion/);
+      assert.doesNotMatch(xml, /alice@corp/);
+      const { callback, page } = await landed(fc, await post(fc, { SAMLResponse, RelayState: req.relayState }));
+      assert.ok(callback?.searchParams.get('code'), pageMessage(page.html) ?? page.location ?? '');
+      const user = await send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'Okta_alice@corp.example' }));
+      assert.equal(attrs(user).email, 'alice@corp.example');
+    });
+
+    it('single logout (IDPSignout): /logout sends a signed LogoutRequest for the NameID to the IdP; its signed LogoutResponse goes on to logout_uri', async () => {
+      const { poolId, clientId, spCert } = await samlPool({ IDPSignout: 'true' });
+      await send(new UpdateUserPoolClientCommand({ UserPoolId: poolId, ClientId: clientId, AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthFlows: ['code'], AllowedOAuthScopes: ['openid', 'email', 'profile'], CallbackURLs: [APP], LogoutURLs: [BYE], SupportedIdentityProviders: ['COGNITO', 'Okta'] }));
+      const signIn = async (fc: FormClient) => {
+        const req = await start(fc, clientId);
+        const { callback } = await landed(fc, await post(fc, { SAMLResponse: (await idp.response(base(poolId, { inResponseTo: req.id, nameId: 'erin' }))).SAMLResponse, RelayState: req.relayState }));
+        assert.ok(callback?.searchParams.get('code'));
+      };
+      const fc = new FormClient(t.url);
+      await signIn(fc);
+      const out = await fc.get(`/logout?client_id=${clientId}&logout_uri=${encodeURIComponent(BYE)}`);
+      assert.equal(out.status, 302);
+      assert.ok(out.location?.startsWith(idp.slo + '?'), `to the IdP's logout URL, not ${out.location}`);
+      const lr = idp.read(out.location!, spCert);
+      assert.equal(lr.signature, 'valid', 'the LogoutRequest is signed with the pool key');
+      assert.match(lr.xml, /<(\w+:)?LogoutRequest\b/);
+      assert.match(lr.xml, />erin<\/(\w+:)?NameID>/);
+      // Signed out here already: /oauth2/authorize goes to the IdP again, not straight back.
+      assert.ok((await fc.get(authorizeUrl(clientId))).location?.startsWith(idp.sso));
+      // An unsigned LogoutResponse is refused (an error page); a signed one goes on to logout_uri, once.
+      const unsigned = await fc.get(idp.logoutResponse({ to: `${t.url}/saml2/logout`, inResponseTo: lr.id, relayState: lr.relayState, unsigned: true }));
+      assert.equal(unsigned.status, 400);
+      assert.match(pageMessage(unsigned.html) ?? '', /not signed/);
+      const fc2 = new FormClient(t.url);
+      await signIn(fc2);
+      const out2 = await fc2.get(`/logout?client_id=${clientId}&logout_uri=${encodeURIComponent(BYE)}`);
+      const lr2 = idp.read(out2.location!, spCert);
+      const wrong = await fc2.get(idp.logoutResponse({ to: `${t.url}/saml2/logout`, inResponseTo: '_other', relayState: lr2.relayState }));
+      assert.equal(wrong.status, 400);
+      const fc3 = new FormClient(t.url);
+      await signIn(fc3);
+      const lr3 = idp.read((await fc3.get(`/logout?client_id=${clientId}&logout_uri=${encodeURIComponent(BYE)}`)).location!, spCert);
+      const back = await fc3.get(idp.logoutResponse({ to: `${t.url}/saml2/logout`, inResponseTo: lr3.id, relayState: lr3.relayState }));
+      assert.equal(back.status, 302, pageMessage(back.html));
+      assert.equal(back.location, BYE);
+      assert.equal((await fc3.get(idp.logoutResponse({ to: `${t.url}/saml2/logout`, inResponseTo: lr3.id, relayState: lr3.relayState }))).status, 400, 'once');
+      // By HTTP-POST (what Cognito asks of IdPs): unsigned refused, a failure status refused, signed and Success on to logout_uri.
+      const viaPost = async (form: (lr: { id: string; relayState: string }) => Record<string, string>) => {
+        const f = new FormClient(t.url);
+        await signIn(f);
+        const lr = idp.read((await f.get(`/logout?client_id=${clientId}&logout_uri=${encodeURIComponent(BYE)}`)).location!, spCert);
+        return f.request('/saml2/logout', { method: 'POST', body: new URLSearchParams(form(lr)), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      };
+      const to = `${t.url}/saml2/logout`;
+      const unsignedPost = await viaPost((lr) => idp.logoutResponseForm({ to, inResponseTo: lr.id, relayState: lr.relayState, unsigned: true }));
+      assert.equal(unsignedPost.status, 400);
+      assert.match(pageMessage(unsignedPost.html) ?? '', /signature/i);
+      const failed = await viaPost((lr) => idp.logoutResponseForm({ to, inResponseTo: lr.id, relayState: lr.relayState, status: 'urn:oasis:names:tc:SAML:2.0:status:Responder' }));
+      assert.equal(failed.status, 400);
+      const okPost = await viaPost((lr) => idp.logoutResponseForm({ to, inResponseTo: lr.id, relayState: lr.relayState }));
+      assert.equal(okPost.status, 302, pageMessage(okPost.html));
+      assert.equal(okPost.location, BYE);
+      // Without IDPSignout, /logout signs out locally only.
+      const local = await samlPool();
+      await send(new UpdateUserPoolClientCommand({ UserPoolId: local.poolId, ClientId: local.clientId, AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthFlows: ['code'], AllowedOAuthScopes: ['openid'], CallbackURLs: [APP], LogoutURLs: [BYE], SupportedIdentityProviders: ['Okta'] }));
+      const fc4 = new FormClient(t.url);
+      const req4 = await start(fc4, local.clientId);
+      await landed(fc4, await post(fc4, { SAMLResponse: (await idp.response(base(local.poolId, { inResponseTo: req4.id }))).SAMLResponse, RelayState: req4.relayState }));
+      assert.equal((await fc4.get(`/logout?client_id=${local.clientId}&logout_uri=${encodeURIComponent(BYE)}`)).location, BYE);
+    });
+
+    it("the sign-in page's button for the SAML provider starts the same AuthnRequest; idp_identifier finds it too", async () => {
+      const { clientId } = await samlPool();
+      const fc = new FormClient(t.url);
+      const login = await fc.get(`/login?${new URLSearchParams({ client_id: clientId, response_type: 'code', redirect_uri: APP, scope: 'openid' })}`);
+      const href = /<a class="idp" role="button" href="([^"]+)">Continue with Okta<\/a>/.exec(login.html)?.[1]?.replace(/&amp;/g, '&');
+      assert.ok(href, login.html);
+      const r = await fc.get(href);
+      assert.ok(r.location?.startsWith(idp.sso + '?'), `to the IdP, not ${r.location}`);
+      assert.ok(idp.read(r.location!).id);
+      const byId = await new FormClient(t.url).get(`/oauth2/authorize?${new URLSearchParams({ client_id: clientId, response_type: 'code', redirect_uri: APP, scope: 'openid', idp_identifier: 'corp.example' })}`);
+      assert.ok(byId.location?.startsWith(idp.sso + '?'), `idp_identifier: ${byId.location}`);
+    });
+
+    it('the pool SP metadata: entity id, ACS URL and the pool certificate', async () => {
+      const { poolId, clientId } = await samlPool();
+      const cert = (await send(new GetSigningCertificateCommand({ UserPoolId: poolId }))).Certificate as string;
+      const res = await fetch(`${t.url}/saml2/metadata?client_id=${clientId}`);
+      assert.equal(res.status, 200);
+      assert.match(res.headers.get('content-type') ?? '', /samlmetadata\+xml/);
+      const xml = await res.text();
+      assert.match(xml, new RegExp(`entityID="urn:amazon:cognito:sp:${poolId}"`));
+      assert.match(xml, new RegExp(`Location="${acs.replace(/[.]/g, '\\.')}"`));
+      assert.ok(xml.replace(/\s+/g, '').includes(cert), 'the certificate of GetSigningCertificate');
+      assert.equal((await fetch(`${t.url}/saml2/metadata`)).status, 400);
+    });
+  });
+}
