@@ -98,6 +98,11 @@ import { AdminUpdateAuthEventFeedback } from './security/AdminUpdateAuthEventFee
 import { UpdateAuthEventFeedback } from './security/UpdateAuthEventFeedback.js';
 import { DescribeRiskConfiguration } from './security/DescribeRiskConfiguration.js';
 import { SetRiskConfiguration } from './security/SetRiskConfiguration.js';
+import { CreateTerms } from './terms/CreateTerms.js';
+import { DescribeTerms } from './terms/DescribeTerms.js';
+import { UpdateTerms } from './terms/UpdateTerms.js';
+import { DeleteTerms } from './terms/DeleteTerms.js';
+import { ListTerms } from './terms/ListTerms.js';
 
 export const operations: Record<string, Handler> = {
   // pools/
@@ -207,4 +212,10 @@ export const operations: Record<string, Handler> = {
   UpdateAuthEventFeedback,
   DescribeRiskConfiguration,
   SetRiskConfiguration,
+  // terms/ (terms documents, linked from the hosted sign-up page)
+  CreateTerms,
+  DescribeTerms,
+  UpdateTerms,
+  DeleteTerms,
+  ListTerms,
 };

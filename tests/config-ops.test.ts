@@ -1,0 +1,143 @@
+/**
+ * The remaining configuration operations through the real SDK, on both stores: terms documents,
+ * log delivery, UI customization and managed login branding; and what the hosted pages make of
+ * them (the terms links on the sign-up page, the CSS and the logo, the branding's colours).
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  CreateTermsCommand,
+  CreateUserPoolClientCommand,
+  DeleteTermsCommand,
+  DeleteUserPoolClientCommand,
+  DescribeTermsCommand,
+  ListTermsCommand,
+  UpdateTermsCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { backends, expectError, startTestServer, type TestServer } from './harness.js';
+import { browserAppClient, FormClient } from './hosted.js';
+
+const CALLBACK = 'https://app.example.com/cb';
+
+for (const backend of await backends()) {
+  describe(`configuration operations (${backend.name})`, () => {
+    let t: TestServer;
+    const send = (c: any): Promise<any> => t.cognito.send(c);
+    before(async () => {
+      t = await startTestServer(backend);
+    });
+    after(() => t.close());
+
+    const app = (name: string) => browserAppClient(t.cognito, name, [CALLBACK], [CALLBACK]);
+    const signupUrl = (clientId: string, extra: Record<string, string> = {}) =>
+      `/signup?${new URLSearchParams({ client_id: clientId, response_type: 'code', redirect_uri: CALLBACK, ...extra })}`;
+
+    describe('terms documents', () => {
+      it('creates, describes, lists, updates and deletes terms as Cognito answers them', async () => {
+        const { poolId, clientId } = await app('terms');
+        const before = Date.now() / 1000 - 5;
+        const { Terms } = await send(
+          new CreateTermsCommand({
+            UserPoolId: poolId,
+            ClientId: clientId,
+            TermsName: 'terms-of-use',
+            TermsSource: 'LINK',
+            Enforcement: 'NONE',
+            Links: { 'cognito:default': 'https://example.com/terms', 'cognito:spanish': 'https://example.com/es/terms' },
+          }),
+        );
+        assert.match(Terms.TermsId, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+        assert.equal(Terms.UserPoolId, poolId);
+        assert.equal(Terms.ClientId, clientId);
+        assert.equal(Terms.TermsName, 'terms-of-use');
+        assert.equal(Terms.TermsSource, 'LINK');
+        assert.equal(Terms.Enforcement, 'NONE');
+        assert.deepEqual(Terms.Links, { 'cognito:default': 'https://example.com/terms', 'cognito:spanish': 'https://example.com/es/terms' });
+        assert.ok(Terms.CreationDate instanceof Date && Terms.CreationDate.getTime() / 1000 > before);
+        assert.equal(Terms.LastModifiedDate.getTime(), Terms.CreationDate.getTime());
+
+        const described = (await send(new DescribeTermsCommand({ UserPoolId: poolId, TermsId: Terms.TermsId }))).Terms;
+        assert.deepEqual(described, Terms);
+
+        // One document of each name per client.
+        await expectError(
+          send(new CreateTermsCommand({ UserPoolId: poolId, ClientId: clientId, TermsName: 'terms-of-use', TermsSource: 'LINK', Enforcement: 'NONE', Links: { 'cognito:default': 'https://example.com/t2' } })),
+          'TermsExistsException',
+          /terms-of-use/,
+        );
+        const pp = (
+          await send(new CreateTermsCommand({ UserPoolId: poolId, ClientId: clientId, TermsName: 'privacy-policy', TermsSource: 'LINK', Enforcement: 'NONE', Links: { 'cognito:default': 'https://example.com/privacy' } }))
+        ).Terms;
+
+        const listed = (await send(new ListTermsCommand({ UserPoolId: poolId }))).Terms;
+        assert.deepEqual(
+          listed.map((x: any) => x.TermsName).sort(),
+          ['privacy-policy', 'terms-of-use'],
+        );
+        for (const x of listed) assert.deepEqual(Object.keys(x).sort(), ['CreationDate', 'Enforcement', 'LastModifiedDate', 'TermsId', 'TermsName']);
+        const first = await send(new ListTermsCommand({ UserPoolId: poolId, MaxResults: 1 }));
+        assert.equal(first.Terms.length, 1);
+        assert.ok(first.NextToken);
+        const second = await send(new ListTermsCommand({ UserPoolId: poolId, MaxResults: 1, NextToken: first.NextToken }));
+        assert.equal(second.Terms.length, 1);
+        assert.equal(second.NextToken, undefined);
+        assert.notEqual(first.Terms[0].TermsId, second.Terms[0].TermsId);
+
+        // Update: what is given changes, the rest is kept; a name the client has is refused.
+        const updated = (await send(new UpdateTermsCommand({ UserPoolId: poolId, TermsId: Terms.TermsId, Links: { 'cognito:default': 'https://example.com/terms-v2' } }))).Terms;
+        assert.deepEqual(updated.Links, { 'cognito:default': 'https://example.com/terms-v2' });
+        assert.equal(updated.TermsName, 'terms-of-use');
+        assert.equal(updated.CreationDate.getTime(), Terms.CreationDate.getTime());
+        await expectError(send(new UpdateTermsCommand({ UserPoolId: poolId, TermsId: Terms.TermsId, TermsName: 'privacy-policy' })), 'TermsExistsException');
+        assert.deepEqual((await send(new DescribeTermsCommand({ UserPoolId: poolId, TermsId: Terms.TermsId }))).Terms.Links, { 'cognito:default': 'https://example.com/terms-v2' });
+
+        await send(new DeleteTermsCommand({ UserPoolId: poolId, TermsId: pp.TermsId }));
+        await expectError(send(new DescribeTermsCommand({ UserPoolId: poolId, TermsId: pp.TermsId })), 'ResourceNotFoundException');
+        await expectError(send(new DeleteTermsCommand({ UserPoolId: poolId, TermsId: pp.TermsId })), 'ResourceNotFoundException');
+        await expectError(send(new UpdateTermsCommand({ UserPoolId: poolId, TermsId: pp.TermsId, Links: { 'cognito:default': 'https://x.example' } })), 'ResourceNotFoundException');
+      });
+
+      it('validates as the model says and checks the pool and the client', async () => {
+        const { poolId, clientId } = await app('terms-validation');
+        const base = { UserPoolId: poolId, ClientId: clientId, TermsSource: 'LINK', Enforcement: 'NONE', Links: { 'cognito:default': 'https://example.com/t' } };
+        await expectError(send(new CreateTermsCommand({ ...base, TermsName: 'terms' } as any)), 'InvalidParameterException', /termsName/);
+        await expectError(send(new CreateTermsCommand({ ...base, TermsName: 'terms-of-use', Links: { 'cognito:klingon': 'https://example.com' } } as any)), 'InvalidParameterException');
+        await expectError(send(new CreateTermsCommand({ ...base, TermsName: 'terms-of-use', TermsSource: 'FILE' } as any)), 'InvalidParameterException', /termsSource/);
+        await expectError(send(new CreateTermsCommand({ ...base, TermsName: 'terms-of-use', ClientId: 'a'.repeat(26) } as any)), 'ResourceNotFoundException');
+        await expectError(send(new CreateTermsCommand({ ...base, TermsName: 'terms-of-use', UserPoolId: 'us-east-1_missing00' } as any)), 'ResourceNotFoundException');
+        await expectError(send(new DescribeTermsCommand({ UserPoolId: poolId, TermsId: 'not-a-uuid' })), 'InvalidParameterException', /termsId/);
+        await expectError(send(new ListTermsCommand({ UserPoolId: poolId, NextToken: 'bogus' })), 'InvalidParameterException');
+        // The terms go with their client.
+        const { Terms } = await send(new CreateTermsCommand({ ...base, TermsName: 'terms-of-use' } as any));
+        await send(new DeleteUserPoolClientCommand({ UserPoolId: poolId, ClientId: clientId }));
+        await expectError(send(new DescribeTermsCommand({ UserPoolId: poolId, TermsId: Terms.TermsId })), 'ResourceNotFoundException');
+      });
+
+      it('links both documents from the hosted sign-up page, in the page language', async () => {
+        const { poolId, clientId } = await app('terms-page');
+        const form = new FormClient(t.url);
+        const base = { UserPoolId: poolId, ClientId: clientId, TermsSource: 'LINK', Enforcement: 'NONE' } as const;
+        await send(new CreateTermsCommand({ ...base, TermsName: 'terms-of-use', Links: { 'cognito:default': 'https://example.com/terms', 'cognito:spanish': 'https://example.com/es/terms' } }));
+        // One document alone is not shown (Cognito shows them once both exist).
+        let page = await form.get(signupUrl(clientId));
+        assert.equal(page.status, 200);
+        assert.doesNotMatch(page.html, /id="terms"/);
+        await send(new CreateTermsCommand({ ...base, TermsName: 'privacy-policy', Links: { 'cognito:default': 'https://example.com/privacy' } }));
+        page = await form.get(signupUrl(clientId));
+        assert.match(page.html, /<a href="https:\/\/example.com\/terms" id="terms-of-use"/);
+        assert.match(page.html, /<a href="https:\/\/example.com\/privacy" id="privacy-policy"/);
+        page = await form.get(signupUrl(clientId, { lang: 'es' }));
+        assert.match(page.html, /<a href="https:\/\/example.com\/es\/terms" id="terms-of-use"/);
+        assert.match(page.html, /<a href="https:\/\/example.com\/privacy" id="privacy-policy"/);
+        // Another client of the pool has none; the sign-in page shows none.
+        const other = (
+          await send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'other', AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthFlows: ['code'], AllowedOAuthScopes: ['openid'], CallbackURLs: [CALLBACK], SupportedIdentityProviders: ['COGNITO'] }))
+        ).UserPoolClient.ClientId;
+        assert.doesNotMatch((await form.get(signupUrl(other))).html, /id="terms"/);
+        const login = await form.get(`/login?${new URLSearchParams({ client_id: clientId, response_type: 'code', redirect_uri: CALLBACK })}`);
+        assert.equal(login.status, 200);
+        assert.doesNotMatch(login.html, /id="terms"/);
+      });
+    });
+  });
+}
