@@ -6,7 +6,13 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  AdminCreateUserCommand,
+  AdminInitiateAuthCommand,
+  AdminSetUserPasswordCommand,
   CreateTermsCommand,
+  CreateUserPoolCommand,
+  GetLogDeliveryConfigurationCommand,
+  SetLogDeliveryConfigurationCommand,
   CreateUserPoolClientCommand,
   DeleteTermsCommand,
   DeleteUserPoolClientCommand,
@@ -137,6 +143,74 @@ for (const backend of await backends()) {
         const login = await form.get(`/login?${new URLSearchParams({ client_id: clientId, response_type: 'code', redirect_uri: CALLBACK })}`);
         assert.equal(login.status, 200);
         assert.doesNotMatch(login.html, /id="terms"/);
+      });
+    });
+
+    describe('log delivery', () => {
+      const CW = { LogGroupArn: 'arn:aws:logs:us-east-1:123456789012:log-group:/aws/cognito/pool' };
+      const pool = async (extra: object = {}) => (await send(new CreateUserPoolCommand({ PoolName: 'logs', ...extra }))).UserPool.Id as string;
+
+      it('stores the configurations and describes them back; none set is an empty list', async () => {
+        const poolId = await pool({ UserPoolTier: 'PLUS' });
+        assert.deepEqual((await send(new GetLogDeliveryConfigurationCommand({ UserPoolId: poolId }))).LogDeliveryConfiguration, { UserPoolId: poolId, LogConfigurations: [] });
+        const configs: any[] = [
+          { LogLevel: 'ERROR', EventSource: 'userNotification', CloudWatchLogsConfiguration: CW },
+          { LogLevel: 'INFO', EventSource: 'userAuthEvents', S3Configuration: { BucketArn: 'arn:aws:s3:::my-pool-logs' } },
+        ];
+        const set = await send(new SetLogDeliveryConfigurationCommand({ UserPoolId: poolId, LogConfigurations: configs }));
+        assert.deepEqual(set.LogDeliveryConfiguration, { UserPoolId: poolId, LogConfigurations: configs });
+        assert.deepEqual((await send(new GetLogDeliveryConfigurationCommand({ UserPoolId: poolId }))).LogDeliveryConfiguration, { UserPoolId: poolId, LogConfigurations: configs });
+        // A full replace: the empty list turns it off.
+        await send(new SetLogDeliveryConfigurationCommand({ UserPoolId: poolId, LogConfigurations: [] }));
+        assert.deepEqual((await send(new GetLogDeliveryConfigurationCommand({ UserPoolId: poolId }))).LogDeliveryConfiguration.LogConfigurations, []);
+      });
+
+      it('refuses what Cognito refuses', async () => {
+        const essentials = await pool();
+        const set = (LogConfigurations: any[], UserPoolId = essentials) => send(new SetLogDeliveryConfigurationCommand({ UserPoolId, LogConfigurations }));
+        await expectError(set([{ LogLevel: 'INFO', EventSource: 'userNotification', CloudWatchLogsConfiguration: CW }]), 'InvalidParameterException', /ERROR/);
+        await expectError(set([{ LogLevel: 'ERROR', EventSource: 'userNotification', S3Configuration: { BucketArn: 'arn:aws:s3:::b' } }]), 'InvalidParameterException', /CloudWatch/);
+        await expectError(set([{ LogLevel: 'ERROR', EventSource: 'userNotification' }]), 'InvalidParameterException', /exactly one destination/);
+        await expectError(
+          set([{ LogLevel: 'ERROR', EventSource: 'userNotification', CloudWatchLogsConfiguration: CW, S3Configuration: { BucketArn: 'arn:aws:s3:::b' } }]),
+          'InvalidParameterException',
+          /exactly one destination/,
+        );
+        await expectError(
+          set([{ LogLevel: 'ERROR', EventSource: 'userNotification', CloudWatchLogsConfiguration: CW }, { LogLevel: 'ERROR', EventSource: 'userNotification', CloudWatchLogsConfiguration: CW }]),
+          'InvalidParameterException',
+          /more than once/,
+        );
+        await expectError(set([{ LogLevel: 'INFO', EventSource: 'userAuthEvents', CloudWatchLogsConfiguration: CW }]), 'FeatureUnavailableInTierException');
+        await expectError(set([{ LogLevel: 'WARN', EventSource: 'userNotification', CloudWatchLogsConfiguration: CW }]), 'InvalidParameterException', /logLevel/);
+        await expectError(set([{ LogLevel: 'ERROR', EventSource: 'userNotification', CloudWatchLogsConfiguration: CW }], 'us-east-1_missing00'), 'ResourceNotFoundException');
+        // Nothing was stored by the refused requests.
+        assert.deepEqual((await send(new GetLogDeliveryConfigurationCommand({ UserPoolId: essentials }))).LogDeliveryConfiguration.LogConfigurations, []);
+      });
+
+      it('writes the auth events of a pool that delivers userAuthEvents to the server log', async (ctx) => {
+        const poolId = await pool({ UserPoolTier: 'PLUS', UserPoolAddOns: { AdvancedSecurityMode: 'AUDIT' } });
+        const clientId = (await send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'app', ExplicitAuthFlows: ['ALLOW_ADMIN_USER_PASSWORD_AUTH'] }))).UserPoolClient.ClientId;
+        await send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'ana', MessageAction: 'SUPPRESS' }));
+        await send(new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: 'ana', Password: 'Passw0rd!long', Permanent: true }));
+        await send(new SetLogDeliveryConfigurationCommand({ UserPoolId: poolId, LogConfigurations: [{ LogLevel: 'INFO', EventSource: 'userAuthEvents', FirehoseConfiguration: { StreamArn: 'arn:aws:firehose:us-east-1:123456789012:deliverystream/x' } }] }));
+        const lines: string[] = [];
+        const write = ctx.mock.method(process.stdout, 'write', (chunk: string | Uint8Array) => {
+          lines.push(String(chunk));
+          return true;
+        });
+        try {
+          await send(new AdminInitiateAuthCommand({ UserPoolId: poolId, ClientId: clientId, AuthFlow: 'ADMIN_USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'ana', PASSWORD: 'Passw0rd!long' } }));
+          await new Promise((r) => setImmediate(r));
+        } finally {
+          write.mock.restore();
+        }
+        const events = lines.join('').split('\n').filter(Boolean).map((l) => JSON.parse(l)).filter((l) => l.msg === 'user auth event');
+        assert.equal(events.length, 1, lines.join(''));
+        assert.equal(events[0].userPoolId, poolId);
+        assert.equal(events[0].eventType, 'SignIn');
+        assert.equal(events[0].eventResponse, 'Pass');
+        assert.match(events[0].eventId, /^[0-9a-f-]{36}$/);
       });
     });
   });

@@ -98,6 +98,8 @@ import { AdminUpdateAuthEventFeedback } from './security/AdminUpdateAuthEventFee
 import { UpdateAuthEventFeedback } from './security/UpdateAuthEventFeedback.js';
 import { DescribeRiskConfiguration } from './security/DescribeRiskConfiguration.js';
 import { SetRiskConfiguration } from './security/SetRiskConfiguration.js';
+import { SetLogDeliveryConfiguration } from './logging/SetLogDeliveryConfiguration.js';
+import { GetLogDeliveryConfiguration } from './logging/GetLogDeliveryConfiguration.js';
 import { CreateTerms } from './terms/CreateTerms.js';
 import { DescribeTerms } from './terms/DescribeTerms.js';
 import { UpdateTerms } from './terms/UpdateTerms.js';
@@ -218,4 +220,7 @@ export const operations: Record<string, Handler> = {
   UpdateTerms,
   DeleteTerms,
   ListTerms,
+  // logging/ (log delivery: stored; the events go to the server log)
+  SetLogDeliveryConfiguration,
+  GetLogDeliveryConfiguration,
 };
