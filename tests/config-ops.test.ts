@@ -11,6 +11,9 @@ import {
   AdminSetUserPasswordCommand,
   CreateTermsCommand,
   CreateUserPoolCommand,
+  CreateUserPoolDomainCommand,
+  GetUICustomizationCommand,
+  SetUICustomizationCommand,
   GetLogDeliveryConfigurationCommand,
   SetLogDeliveryConfigurationCommand,
   CreateUserPoolClientCommand,
@@ -24,6 +27,11 @@ import { backends, expectError, startTestServer, type TestServer } from './harne
 import { browserAppClient, FormClient } from './hosted.js';
 
 const CALLBACK = 'https://app.example.com/cb';
+/** A 1x1 PNG. */
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+/** The first bytes of a GIF. */
+const GIF = Buffer.from('GIF89a\x01\x00\x01\x00', 'latin1');
+let domains = 0;
 
 for (const backend of await backends()) {
   describe(`configuration operations (${backend.name})`, () => {
@@ -211,6 +219,79 @@ for (const backend of await backends()) {
         assert.equal(events[0].eventType, 'SignIn');
         assert.equal(events[0].eventResponse, 'Pass');
         assert.match(events[0].eventId, /^[0-9a-f-]{36}$/);
+      });
+    });
+
+    describe('UI customization', () => {
+      const withDomain = async (name: string) => {
+        const a = await app(name);
+        await send(new CreateUserPoolDomainCommand({ UserPoolId: a.poolId, Domain: `ui-${backend.name}-${process.pid}-${++domains}` }));
+        return a;
+      };
+      const CSS = '.submitButton-customizable { background-color: #8a2be2; }\n.label-customizable{color:#123456}';
+
+      it('stores the pool\'s and a client\'s CSS and logo and describes the one that applies', async () => {
+        const { poolId, clientId } = await withDomain('ui');
+        // Nothing set.
+        assert.deepEqual((await send(new GetUICustomizationCommand({ UserPoolId: poolId }))).UICustomization, { UserPoolId: poolId, ClientId: 'ALL' });
+        const all = (await send(new SetUICustomizationCommand({ UserPoolId: poolId, CSS, ImageFile: PNG }))).UICustomization;
+        assert.equal(all.UserPoolId, poolId);
+        assert.equal(all.ClientId, 'ALL');
+        assert.equal(all.CSS, CSS);
+        assert.match(all.CSSVersion, /^\d{14}$/);
+        assert.equal(all.ImageUrl, `data:image/png;base64,${PNG.toString('base64')}`);
+        assert.ok(all.CreationDate instanceof Date && all.LastModifiedDate instanceof Date);
+        assert.deepEqual((await send(new GetUICustomizationCommand({ UserPoolId: poolId }))).UICustomization, all);
+        // A client without its own gets the pool's.
+        assert.deepEqual((await send(new GetUICustomizationCommand({ UserPoolId: poolId, ClientId: clientId }))).UICustomization, all);
+        const own = (await send(new SetUICustomizationCommand({ UserPoolId: poolId, ClientId: clientId, CSS: '.label-customizable { color: red; }' }))).UICustomization;
+        assert.equal(own.ClientId, clientId);
+        assert.equal(own.ImageUrl, undefined);
+        assert.deepEqual((await send(new GetUICustomizationCommand({ UserPoolId: poolId, ClientId: clientId }))).UICustomization, own);
+        // Both left out: removed, and the client falls back to the pool's again.
+        assert.deepEqual((await send(new SetUICustomizationCommand({ UserPoolId: poolId, ClientId: clientId }))).UICustomization, { UserPoolId: poolId, ClientId: clientId });
+        assert.deepEqual((await send(new GetUICustomizationCommand({ UserPoolId: poolId, ClientId: clientId }))).UICustomization, all);
+        await expectError(send(new GetUICustomizationCommand({ UserPoolId: poolId, ClientId: 'nosuchclient' })), 'ResourceNotFoundException');
+      });
+
+      it('refuses CSS outside the customizable classes, other images, and a pool without a domain', async () => {
+        const noDomain = await app('ui-no-domain');
+        await expectError(send(new SetUICustomizationCommand({ UserPoolId: noDomain.poolId, CSS })), 'InvalidParameterException', /domain/);
+        const { poolId } = await withDomain('ui-refused');
+        const set = (extra: object) => send(new SetUICustomizationCommand({ UserPoolId: poolId, ...extra }));
+        await expectError(set({ CSS: 'body { display: none; }' }), 'InvalidParameterException', /"body" is not one of the customizable classes/);
+        await expectError(set({ CSS: '.label-customizable, h1 { color: red; }' }), 'InvalidParameterException', /"h1"/);
+        await expectError(set({ CSS: '@import "x.css"; .label-customizable { color: red; }' }), 'InvalidParameterException', /at-rules/);
+        await expectError(set({ CSS: '.background-customizable { background: url(https://evil.example/x.png); }' }), 'InvalidParameterException', /url\(\)/);
+        await expectError(set({ CSS: '.label-customizable { color: red; }</style><script>alert(1)</script>' }), 'InvalidParameterException', /< and >/);
+        await expectError(set({ CSS: '.label-customizable { color: red; ' }), 'InvalidParameterException');
+        await expectError(set({ ImageFile: GIF }), 'InvalidParameterException', /PNG or JPEG/);
+        await expectError(set({ ImageFile: Buffer.concat([PNG, Buffer.alloc(101 * 1024)]) }), 'InvalidParameterException', /100 KB/);
+        // Nothing was stored.
+        assert.deepEqual((await send(new GetUICustomizationCommand({ UserPoolId: poolId }))).UICustomization, { UserPoolId: poolId, ClientId: 'ALL' });
+      });
+
+      it('applies the CSS and shows the logo on the hosted pages, per client or for all', async () => {
+        const { poolId, clientId } = await withDomain('ui-pages');
+        const form = new FormClient(t.url);
+        const login = (id: string) => form.get(`/login?${new URLSearchParams({ client_id: id, response_type: 'code', redirect_uri: CALLBACK })}`);
+        let page = await login(clientId);
+        assert.doesNotMatch(page.html, /ui-customization|logo-customizable/);
+        await send(new SetUICustomizationCommand({ UserPoolId: poolId, CSS, ImageFile: PNG }));
+        page = await login(clientId);
+        assert.equal(page.status, 200);
+        const style = /<style id="ui-customization">([\s\S]*?)<\/style>/.exec(page.html)?.[1];
+        assert.ok(style, page.html);
+        assert.match(style, /\.submitButton-customizable,button\[type=submit\]\{ background-color: #8a2be2; \}/);
+        assert.match(style, /\.label-customizable,label\{color:#123456\}/);
+        assert.ok(page.html.indexOf('id="ui-customization"') < page.html.indexOf('</head>'));
+        assert.match(page.html, new RegExp(`<img class="logo-customizable" id="logo" src="data:image/png;base64,${PNG.toString('base64').replace(/[+/=]/g, '\\$&')}"`));
+        // The sign-up page too; a client with its own customization gets its own only.
+        assert.match((await form.get(signupUrl(clientId))).html, /id="ui-customization"/);
+        await send(new SetUICustomizationCommand({ UserPoolId: poolId, ClientId: clientId, CSS: '.label-customizable { color: green; }' }));
+        page = await login(clientId);
+        assert.match(page.html, /\.label-customizable,label\{ color: green; \}/);
+        assert.doesNotMatch(page.html, /8a2be2|id="logo"/);
       });
     });
   });

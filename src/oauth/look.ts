@@ -5,7 +5,8 @@
  * colours where they map onto these pages (CreateManagedLoginBranding). The pages carry Cognito's
  * customizable class names (pages.ts), so a pool's CSS written for Cognito applies here.
  */
-import type { Store, TermsRecord } from '../store/types.js';
+import { logoType } from '../domain/ui-css.js';
+import type { Store, TermsRecord, UiCustomizationRecord } from '../store/types.js';
 import type { HostedRequest, HostedResponse } from './http.js';
 import { esc } from './pages.js';
 
@@ -41,6 +42,43 @@ export function termsNotice(terms: TermsRecord[], lang: string | null): string {
   return `<p class="legalText-customizable terms" id="terms">By signing up, you agree to the <a href="${esc(touUrl)}" id="terms-of-use" target="_blank" rel="noopener">Terms of use</a> and the <a href="${esc(ppUrl)}" id="privacy-policy" target="_blank" rel="noopener">Privacy policy</a>.</p>`;
 }
 
+/**
+ * Cognito's customizable classes and the elements of these pages they style: a pool's CSS, written
+ * for Cognito's pages, reaches ours through this map (each rule keeps its class selector too).
+ */
+const ELEMENTS: Record<string, string> = {
+  '.background-customizable': 'main',
+  '.label-customizable': 'label',
+  '.inputField-customizable': 'input:not([type=hidden])',
+  '.inputField-customizable:focus': 'input:not([type=hidden]):focus',
+  '.submitButton-customizable': 'button[type=submit]',
+  '.submitButton-customizable:hover': 'button[type=submit]:hover',
+  '.errorMessage-customizable': '.alert',
+  '.textDescription-customizable': '.note,.hint',
+  '.redirect-customizable': 'nav a',
+};
+
+/** The pool's CSS (validated by SetUICustomization) with each selector also naming our element. */
+export function pageCss(css: string): string {
+  return css
+    .replace(/\/\*[\s\S]*?\*\//g, ' ')
+    .replace(/([^{}]+)\{/g, (_, selectors: string) => {
+      const list = selectors.split(',').map((x) => x.trim());
+      return `${list.flatMap((x) => (ELEMENTS[x] ? [x, ELEMENTS[x]] : [x])).join(',')}{`;
+    });
+}
+
+/** The banner with the logo, at the top of the page's main element. */
+export function logoBanner(image: string): string {
+  const type = logoType(Buffer.from(image.slice(0, 16), 'base64')) ?? 'image/png';
+  return `<div class="banner-customizable"><img class="logo-customizable" id="logo" src="data:${type};base64,${image}" alt="Logo"></div>`;
+}
+
+/** The UI customization of the client, else the pool's (ALL). */
+async function uiOf(store: Store, poolId: string, clientId: string): Promise<UiCustomizationRecord | undefined> {
+  return (await store.config.getUi(poolId, clientId)) ?? (await store.config.getUi(poolId, 'ALL'));
+}
+
 /** The page with its pool's look, or the page unchanged when it names no client or is not HTML. */
 export async function applyLook(store: Store, req: HostedRequest, res: HostedResponse): Promise<HostedResponse> {
   const type = res.headers['Content-Type'];
@@ -52,7 +90,13 @@ export async function applyLook(store: Store, req: HostedRequest, res: HostedRes
   let body = res.body;
   if (req.path === '/signup') {
     const notice = termsNotice(await store.config.termsOfClient(pool.id, client.id), req.query.get('lang'));
-    if (notice) body = body.replace(/<\/form>/, `${notice}\n</form>`);
+    if (notice) body = body.replace('</form>', () => `${notice}\n</form>`);
   }
+  const ui = await uiOf(store, pool.id, client.id);
+  const styles: string[] = [];
+  if (ui?.image) styles.push('<style>.logo-customizable{display:block;max-width:100%;max-height:178px;margin:0 auto 1rem}</style>');
+  if (ui?.css) styles.push(`<style id="ui-customization">${pageCss(ui.css)}</style>`);
+  if (styles.length) body = body.replace('</head>', () => `${styles.join('\n')}\n</head>`);
+  if (ui?.image) body = body.replace('<main>', () => `<main>\n${logoBanner(ui.image!)}`);
   return body === res.body ? res : { ...res, body };
 }

@@ -100,6 +100,8 @@ import { DescribeRiskConfiguration } from './security/DescribeRiskConfiguration.
 import { SetRiskConfiguration } from './security/SetRiskConfiguration.js';
 import { SetLogDeliveryConfiguration } from './logging/SetLogDeliveryConfiguration.js';
 import { GetLogDeliveryConfiguration } from './logging/GetLogDeliveryConfiguration.js';
+import { SetUICustomization } from './branding/SetUICustomization.js';
+import { GetUICustomization } from './branding/GetUICustomization.js';
 import { CreateTerms } from './terms/CreateTerms.js';
 import { DescribeTerms } from './terms/DescribeTerms.js';
 import { UpdateTerms } from './terms/UpdateTerms.js';
@@ -223,4 +225,7 @@ export const operations: Record<string, Handler> = {
   // logging/ (log delivery: stored; the events go to the server log)
   SetLogDeliveryConfiguration,
   GetLogDeliveryConfiguration,
+  // branding/ (the hosted pages' look: UI customization, managed login branding)
+  SetUICustomization,
+  GetUICustomization,
 };
