@@ -12,6 +12,11 @@ import {
   CreateTermsCommand,
   CreateUserPoolCommand,
   CreateUserPoolDomainCommand,
+  CreateManagedLoginBrandingCommand,
+  DeleteManagedLoginBrandingCommand,
+  DescribeManagedLoginBrandingByClientCommand,
+  DescribeManagedLoginBrandingCommand,
+  UpdateManagedLoginBrandingCommand,
   GetUICustomizationCommand,
   SetUICustomizationCommand,
   GetLogDeliveryConfigurationCommand,
@@ -292,6 +297,97 @@ for (const backend of await backends()) {
         page = await login(clientId);
         assert.match(page.html, /\.label-customizable,label\{ color: green; \}/);
         assert.doesNotMatch(page.html, /8a2be2|id="logo"/);
+      });
+    });
+
+    describe('managed login branding', () => {
+      const SETTINGS = {
+        components: {
+          primaryButton: { lightMode: { defaults: { backgroundColor: 'ff5500ff', textColor: 'ffffffff' }, hover: { backgroundColor: 'cc4400ff' } } },
+          pageBackground: { lightMode: { color: 'eeeeeeff' }, image: { enabled: false } },
+          form: { lightMode: { backgroundColor: 'fafafaff', borderColor: '333333ff' }, location: { horizontal: 'CENTER', vertical: 'CENTER' } },
+          link: { lightMode: { defaults: { textColor: '0000ccff' } } },
+        },
+        categories: { global: { colorSchemeMode: 'LIGHT', spacingDensity: 'REGULAR' } },
+      };
+      const LOGO = { Category: 'FORM_LOGO', ColorMode: 'LIGHT', Extension: 'PNG', Bytes: PNG } as const;
+      const managedApp = async (name: string) => {
+        const a = await browserAppClient(t.cognito, name, [CALLBACK], [CALLBACK], { UserPoolTier: 'ESSENTIALS' });
+        await send(new CreateUserPoolDomainCommand({ UserPoolId: a.poolId, Domain: `ml-${backend.name}-${process.pid}-${++domains}`, ManagedLoginVersion: 2 }));
+        return a;
+      };
+
+      it('creates, describes (by id and by client), updates and deletes a style exactly as given', async () => {
+        const { poolId, clientId } = await managedApp('branding');
+        const created = (await send(new CreateManagedLoginBrandingCommand({ UserPoolId: poolId, ClientId: clientId, Settings: SETTINGS, Assets: [LOGO] }))).ManagedLoginBranding;
+        assert.match(created.ManagedLoginBrandingId, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+        assert.equal(created.UserPoolId, poolId);
+        assert.equal(created.UseCognitoProvidedValues, false);
+        assert.deepEqual(created.Settings, SETTINGS);
+        assert.equal(created.Assets.length, 1);
+        assert.deepEqual({ ...created.Assets[0], Bytes: Buffer.from(created.Assets[0].Bytes) }, { ...LOGO, Bytes: PNG });
+        assert.ok(created.CreationDate instanceof Date);
+        const byId = (await send(new DescribeManagedLoginBrandingCommand({ UserPoolId: poolId, ManagedLoginBrandingId: created.ManagedLoginBrandingId }))).ManagedLoginBranding;
+        assert.deepEqual(byId, created);
+        const byClient = (await send(new DescribeManagedLoginBrandingByClientCommand({ UserPoolId: poolId, ClientId: clientId }))).ManagedLoginBranding;
+        assert.deepEqual(byClient, created);
+        await expectError(send(new CreateManagedLoginBrandingCommand({ UserPoolId: poolId, ClientId: clientId, UseCognitoProvidedValues: true })), 'ManagedLoginBrandingExistsException');
+
+        // Settings replaced, assets kept.
+        const settings2 = { components: { primaryButton: { lightMode: { defaults: { backgroundColor: '00aa00ff' } } } } };
+        const updated = (await send(new UpdateManagedLoginBrandingCommand({ UserPoolId: poolId, ManagedLoginBrandingId: created.ManagedLoginBrandingId, Settings: settings2 }))).ManagedLoginBranding;
+        assert.deepEqual(updated.Settings, settings2);
+        assert.equal(updated.Assets.length, 1);
+        assert.equal(updated.CreationDate.getTime(), created.CreationDate.getTime());
+        // Back to Cognito's defaults: settings and assets go.
+        const defaults = (await send(new UpdateManagedLoginBrandingCommand({ UserPoolId: poolId, ManagedLoginBrandingId: created.ManagedLoginBrandingId, UseCognitoProvidedValues: true }))).ManagedLoginBranding;
+        assert.equal(defaults.UseCognitoProvidedValues, true);
+        assert.equal(defaults.Settings, undefined);
+        assert.deepEqual(defaults.Assets, []);
+
+        await send(new DeleteManagedLoginBrandingCommand({ UserPoolId: poolId, ManagedLoginBrandingId: created.ManagedLoginBrandingId }));
+        await expectError(send(new DescribeManagedLoginBrandingCommand({ UserPoolId: poolId, ManagedLoginBrandingId: created.ManagedLoginBrandingId })), 'ResourceNotFoundException');
+        await expectError(send(new DescribeManagedLoginBrandingByClientCommand({ UserPoolId: poolId, ClientId: clientId })), 'ResourceNotFoundException');
+        await expectError(send(new DeleteManagedLoginBrandingCommand({ UserPoolId: poolId, ManagedLoginBrandingId: created.ManagedLoginBrandingId })), 'ResourceNotFoundException');
+      });
+
+      it('refuses what Cognito refuses', async () => {
+        const { poolId, clientId } = await managedApp('branding-refused');
+        const create = (extra: object) => send(new CreateManagedLoginBrandingCommand({ UserPoolId: poolId, ClientId: clientId, ...extra }));
+        await expectError(create({ UseCognitoProvidedValues: true, Settings: SETTINGS }), 'InvalidParameterException', /UseCognitoProvidedValues/);
+        await expectError(create({ Assets: [LOGO, LOGO] }), 'InvalidParameterException', /twice/);
+        await expectError(create({ Assets: [{ ...LOGO, Category: 'HEADER' }] }), 'InvalidParameterException', /category/i);
+        await expectError(create({ Settings: ['not', 'an', 'object'] }), 'InvalidParameterException', /Settings/);
+        await expectError(create({ ClientId: 'nosuchclient' }), 'ResourceNotFoundException');
+        await expectError(send(new DescribeManagedLoginBrandingCommand({ UserPoolId: poolId, ManagedLoginBrandingId: 'nope' })), 'InvalidParameterException', /managedLoginBrandingId/);
+        await expectError(send(new UpdateManagedLoginBrandingCommand({ ManagedLoginBrandingId: '6f9a2a3e-1b2c-4d5e-8f90-123456789abc' })), 'InvalidParameterException', /UserPoolId/);
+        await expectError(send(new UpdateManagedLoginBrandingCommand({ UserPoolId: poolId, ManagedLoginBrandingId: '6f9a2a3e-1b2c-4d5e-8f90-123456789abc', Settings: {} })), 'ResourceNotFoundException');
+        // Nothing was stored.
+        await expectError(send(new DescribeManagedLoginBrandingByClientCommand({ UserPoolId: poolId, ClientId: clientId })), 'ResourceNotFoundException');
+      });
+
+      it('applies the colours and the logo to the pages of a managed login domain', async () => {
+        const { poolId, clientId } = await managedApp('branding-pages');
+        const form = new FormClient(t.url);
+        const login = () => form.get(`/login?${new URLSearchParams({ client_id: clientId, response_type: 'code', redirect_uri: CALLBACK })}`);
+        assert.doesNotMatch((await login()).html, /managed-login-branding/);
+        const { ManagedLoginBranding } = await send(new CreateManagedLoginBrandingCommand({ UserPoolId: poolId, ClientId: clientId, Settings: SETTINGS, Assets: [LOGO] }));
+        const page = await login();
+        const css = /<style id="managed-login-branding">([^<]*)<\/style>/.exec(page.html)?.[1];
+        assert.ok(css, page.html);
+        assert.match(css, /button\[type=submit\]\{background:#ff5500ff;color:#ffffffff\}/);
+        assert.match(css, /button\[type=submit\]:hover\{background:#cc4400ff\}/);
+        assert.match(css, /body\{background:#eeeeeeff\}/);
+        assert.match(css, /main\{background:#fafafaff;border:1px solid #333333ff\}/);
+        assert.match(css, /a\{color:#0000ccff\}/);
+        assert.match(page.html, /<img class="logo-customizable" id="logo" src="data:image\/png;base64,/);
+        // A colour that is not one is left out (it never reaches the CSS).
+        await send(new UpdateManagedLoginBrandingCommand({ UserPoolId: poolId, ManagedLoginBrandingId: ManagedLoginBranding.ManagedLoginBrandingId, Settings: { components: { primaryButton: { lightMode: { defaults: { backgroundColor: 'red;}</style><script>' } } } } } }));
+        const after = await login();
+        assert.doesNotMatch(after.html, /<script>/);
+        // The classic UI customization does not apply on a managed login domain.
+        await send(new SetUICustomizationCommand({ UserPoolId: poolId, CSS: '.label-customizable { color: red; }' }));
+        assert.doesNotMatch((await login()).html, /ui-customization/);
       });
     });
   });

@@ -6,7 +6,7 @@
  * customizable class names (pages.ts), so a pool's CSS written for Cognito applies here.
  */
 import { logoType } from '../domain/ui-css.js';
-import type { Store, TermsRecord, UiCustomizationRecord } from '../store/types.js';
+import type { ManagedLoginBrandingRecord, Store, TermsRecord, UiCustomizationRecord } from '../store/types.js';
 import type { HostedRequest, HostedResponse } from './http.js';
 import { esc } from './pages.js';
 
@@ -74,6 +74,52 @@ export function logoBanner(image: string): string {
   return `<div class="banner-customizable"><img class="logo-customizable" id="logo" src="data:${type};base64,${image}" alt="Logo"></div>`;
 }
 
+/** A managed login colour: hex RRGGBB or RRGGBBAA (the branding editor's form), as CSS; else undefined. */
+function colour(v: unknown): string | undefined {
+  return typeof v === 'string' && /^[0-9a-fA-F]{6}(?:[0-9a-fA-F]{2})?$/.test(v) ? `#${v}` : undefined;
+}
+
+function at(o: unknown, ...path: string[]): unknown {
+  let x = o;
+  for (const k of path) x = x !== null && typeof x === 'object' ? (x as Record<string, unknown>)[k] : undefined;
+  return x;
+}
+
+/**
+ * The managed login settings that map onto these pages, light mode: the page background, the
+ * form's background and border, the heading and body text, the primary button (and its hover),
+ * links. Only well-formed colours reach the CSS.
+ */
+export function brandingCss(settings: unknown): string {
+  const c = (...path: string[]) => colour(at(settings, 'components', ...path));
+  const rules: [string, [string, string | undefined][]][] = [
+    ['body', [['background', c('pageBackground', 'lightMode', 'color')], ['color', c('pageText', 'lightMode', 'bodyColor')]]],
+    ['main', [['background', c('form', 'lightMode', 'backgroundColor')], ['border', c('form', 'lightMode', 'borderColor')]]],
+    ['h1', [['color', c('pageText', 'lightMode', 'headingColor')]]],
+    ['button[type=submit]', [['background', c('primaryButton', 'lightMode', 'defaults', 'backgroundColor')], ['color', c('primaryButton', 'lightMode', 'defaults', 'textColor')]]],
+    ['button[type=submit]:hover', [['background', c('primaryButton', 'lightMode', 'hover', 'backgroundColor')], ['color', c('primaryButton', 'lightMode', 'hover', 'textColor')]]],
+    ['a', [['color', c('link', 'lightMode', 'defaults', 'textColor')]]],
+    ['a:hover', [['color', c('link', 'lightMode', 'hover', 'textColor')]]],
+  ];
+  return rules
+    .map(([sel, decls]) => {
+      const set = decls.filter(([, v]) => v !== undefined).map(([p, v]) => (p === 'border' ? `border:1px solid ${v}` : `${p}:${v}`));
+      return set.length ? `${sel}{${set.join(';')}}` : '';
+    })
+    .join('');
+}
+
+const ASSET_TYPES: Record<string, string> = { PNG: 'image/png', JPEG: 'image/jpeg', SVG: 'image/svg+xml', WEBP: 'image/webp', ICO: 'image/x-icon' };
+
+/** The style's logo for the form (FORM_LOGO, else PAGE_HEADER_LOGO; light or dynamic), as a data: URL. */
+export function brandingLogo(b: ManagedLoginBrandingRecord): string | undefined {
+  for (const category of ['FORM_LOGO', 'PAGE_HEADER_LOGO']) {
+    const a = b.assets.find((x) => x.Category === category && x.ColorMode !== 'DARK' && x.Bytes);
+    if (a) return `data:${ASSET_TYPES[a.Extension] ?? 'image/png'};base64,${a.Bytes}`;
+  }
+  return undefined;
+}
+
 /** The UI customization of the client, else the pool's (ALL). */
 async function uiOf(store: Store, poolId: string, clientId: string): Promise<UiCustomizationRecord | undefined> {
   return (await store.config.getUi(poolId, clientId)) ?? (await store.config.getUi(poolId, 'ALL'));
@@ -92,8 +138,22 @@ export async function applyLook(store: Store, req: HostedRequest, res: HostedRes
     const notice = termsNotice(await store.config.termsOfClient(pool.id, client.id), req.query.get('lang'));
     if (notice) body = body.replace('</form>', () => `${notice}\n</form>`);
   }
-  const ui = await uiOf(store, pool.id, client.id);
   const styles: string[] = [];
+  // The look of the pool's domain's version: managed login (2) its branding, else the classic UI customization.
+  const managed = (await store.domains.listForPool(pool.id)).some((d) => d.managedLoginVersion === 2);
+  if (managed) {
+    const b = await store.config.brandingOfClient(pool.id, client.id);
+    if (!b || b.useCognitoProvidedValues) return body === res.body ? res : { ...res, body };
+    const css = brandingCss(b.settings);
+    if (css) body = body.replace('</head>', () => `<style id="managed-login-branding">${css}</style>\n</head>`);
+    const logo = brandingLogo(b);
+    if (logo) {
+      body = body.replace('</head>', () => '<style>.logo-customizable{display:block;max-width:100%;max-height:178px;margin:0 auto 1rem}</style>\n</head>');
+      body = body.replace('<main>', () => `<main>\n<div class="banner-customizable"><img class="logo-customizable" id="logo" src="${esc(logo)}" alt="Logo"></div>`);
+    }
+    return body === res.body ? res : { ...res, body };
+  }
+  const ui = await uiOf(store, pool.id, client.id);
   if (ui?.image) styles.push('<style>.logo-customizable{display:block;max-width:100%;max-height:178px;margin:0 auto 1rem}</style>');
   if (ui?.css) styles.push(`<style id="ui-customization">${pageCss(ui.css)}</style>`);
   if (styles.length) body = body.replace('</head>', () => `${styles.join('\n')}\n</head>`);

@@ -102,6 +102,11 @@ import { SetLogDeliveryConfiguration } from './logging/SetLogDeliveryConfigurati
 import { GetLogDeliveryConfiguration } from './logging/GetLogDeliveryConfiguration.js';
 import { SetUICustomization } from './branding/SetUICustomization.js';
 import { GetUICustomization } from './branding/GetUICustomization.js';
+import { CreateManagedLoginBranding } from './branding/CreateManagedLoginBranding.js';
+import { DescribeManagedLoginBranding } from './branding/DescribeManagedLoginBranding.js';
+import { DescribeManagedLoginBrandingByClient } from './branding/DescribeManagedLoginBrandingByClient.js';
+import { UpdateManagedLoginBranding } from './branding/UpdateManagedLoginBranding.js';
+import { DeleteManagedLoginBranding } from './branding/DeleteManagedLoginBranding.js';
 import { CreateTerms } from './terms/CreateTerms.js';
 import { DescribeTerms } from './terms/DescribeTerms.js';
 import { UpdateTerms } from './terms/UpdateTerms.js';
@@ -228,4 +233,9 @@ export const operations: Record<string, Handler> = {
   // branding/ (the hosted pages' look: UI customization, managed login branding)
   SetUICustomization,
   GetUICustomization,
+  CreateManagedLoginBranding,
+  DescribeManagedLoginBranding,
+  DescribeManagedLoginBrandingByClient,
+  UpdateManagedLoginBranding,
+  DeleteManagedLoginBranding,
 };
