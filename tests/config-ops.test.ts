@@ -12,6 +12,8 @@ import {
   CreateTermsCommand,
   CreateUserPoolCommand,
   CreateUserPoolDomainCommand,
+  DeleteUserPoolCommand,
+  DeleteUserPoolDomainCommand,
   CreateManagedLoginBrandingCommand,
   DeleteManagedLoginBrandingCommand,
   DescribeManagedLoginBrandingByClientCommand,
@@ -389,6 +391,21 @@ for (const backend of await backends()) {
         await send(new SetUICustomizationCommand({ UserPoolId: poolId, CSS: '.label-customizable { color: red; }' }));
         assert.doesNotMatch((await login()).html, /ui-customization/);
       });
+    });
+
+    it('a pool deleted takes its terms, styles, customizations and log configuration with it', async () => {
+      const { poolId, clientId } = await browserAppClient(t.cognito, 'deleted', [CALLBACK], [CALLBACK], { UserPoolTier: 'PLUS' });
+      const domain = `del-${backend.name}-${process.pid}-${++domains}`;
+      await send(new CreateUserPoolDomainCommand({ UserPoolId: poolId, Domain: domain }));
+      await send(new CreateTermsCommand({ UserPoolId: poolId, ClientId: clientId, TermsName: 'terms-of-use', TermsSource: 'LINK', Enforcement: 'NONE', Links: { 'cognito:default': 'https://example.com/t' } }));
+      await send(new CreateManagedLoginBrandingCommand({ UserPoolId: poolId, ClientId: clientId, UseCognitoProvidedValues: true }));
+      await send(new SetUICustomizationCommand({ UserPoolId: poolId, CSS: '.label-customizable { color: red; }' }));
+      await send(new SetUICustomizationCommand({ UserPoolId: poolId, ClientId: clientId, ImageFile: PNG }));
+      await send(new SetLogDeliveryConfigurationCommand({ UserPoolId: poolId, LogConfigurations: [{ LogLevel: 'ERROR', EventSource: 'userNotification', CloudWatchLogsConfiguration: { LogGroupArn: 'arn:aws:logs:us-east-1:123456789012:log-group:x' } }] }));
+      await send(new DeleteUserPoolDomainCommand({ UserPoolId: poolId, Domain: domain }));
+      await send(new DeleteUserPoolCommand({ UserPoolId: poolId }));
+      await expectError(send(new ListTermsCommand({ UserPoolId: poolId })), 'ResourceNotFoundException');
+      await expectError(send(new GetUICustomizationCommand({ UserPoolId: poolId })), 'ResourceNotFoundException');
     });
   });
 }
