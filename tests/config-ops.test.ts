@@ -31,7 +31,8 @@ import {
   UpdateTermsCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { backends, expectError, startTestServer, type TestServer } from './harness.js';
-import { browserAppClient, FormClient } from './hosted.js';
+import type { Browser } from 'playwright-core';
+import { browserAppClient, chromiumSkip, FormClient, launchChromium, screenshots } from './hosted.js';
 
 const CALLBACK = 'https://app.example.com/cb';
 /** A 1x1 PNG. */
@@ -409,3 +410,43 @@ for (const backend of await backends()) {
     });
   });
 }
+
+describe('the pages\' look in Chromium', { skip: chromiumSkip() }, () => {
+  let browser: Browser;
+  before(async () => {
+    browser = await launchChromium();
+  });
+  after(() => browser?.close());
+
+  it('draws the pool\'s CSS, its logo and the terms links', async (tc) => {
+    const [backend] = await backends();
+    const t = await startTestServer(backend!);
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const shot = screenshots(page, tc, 'config-ops-');
+    try {
+      const { poolId, clientId } = await browserAppClient(t.cognito, 'look', [CALLBACK], [CALLBACK]);
+      await t.cognito.send(new CreateUserPoolDomainCommand({ UserPoolId: poolId, Domain: `look-${process.pid}` }));
+      await t.cognito.send(new SetUICustomizationCommand({ UserPoolId: poolId, CSS: '.submitButton-customizable { background-color: #8a2be2; }\n.label-customizable { color: #006400; }', ImageFile: PNG }));
+      for (const TermsName of ['terms-of-use', 'privacy-policy'] as const) {
+        await t.cognito.send(new CreateTermsCommand({ UserPoolId: poolId, ClientId: clientId, TermsName, TermsSource: 'LINK', Enforcement: 'NONE', Links: { 'cognito:default': `https://example.com/${TermsName}` } }));
+      }
+      await page.goto(`${t.url}/signup?${new URLSearchParams({ client_id: clientId, response_type: 'code', redirect_uri: CALLBACK })}`);
+      const look = await page.evaluate(() => {
+        const button = document.querySelector('button[type=submit]')!;
+        const label = document.querySelector('label')!;
+        const logo = document.querySelector('#logo') as HTMLImageElement;
+        const links = [...document.querySelectorAll('#terms a')].map((a) => (a as HTMLAnchorElement).href);
+        return { button: getComputedStyle(button).backgroundColor, label: getComputedStyle(label).color, logo: logo?.complete && logo.naturalWidth, links };
+      });
+      await shot('signup');
+      assert.equal(look.button, 'rgb(138, 43, 226)');
+      assert.equal(look.label, 'rgb(0, 100, 0)');
+      assert.equal(look.logo, 1);
+      assert.deepEqual(look.links, ['https://example.com/terms-of-use', 'https://example.com/privacy-policy']);
+    } finally {
+      await context.close();
+      await t.close();
+    }
+  });
+});
