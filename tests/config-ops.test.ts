@@ -159,6 +159,12 @@ for (const backend of await backends()) {
         const login = await form.get(`/login?${new URLSearchParams({ client_id: clientId, response_type: 'code', redirect_uri: CALLBACK })}`);
         assert.equal(login.status, 200);
         assert.doesNotMatch(login.html, /id="terms"/);
+        // Only web addresses become links; an id in capitals names the same terms.
+        const tou = (await send(new ListTermsCommand({ UserPoolId: poolId }))).Terms.find((x: any) => x.TermsName === 'terms-of-use');
+        await send(new UpdateTermsCommand({ UserPoolId: poolId, TermsId: tou.TermsId.toUpperCase(), Links: { 'cognito:default': 'javascript:alert(1)' } }));
+        page = await form.get(signupUrl(clientId));
+        assert.equal(page.status, 200);
+        assert.doesNotMatch(page.html, /javascript:|id="terms"/);
       });
     });
 

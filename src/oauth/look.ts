@@ -29,7 +29,9 @@ const LANGUAGES: Record<string, string> = {
 /** The link of a terms document for the page's language, else its cognito:default one. */
 export function termsLink(t: TermsRecord, lang: string | null): string | undefined {
   const id = lang ? LANGUAGES[lang.toLowerCase()] : undefined;
-  return (id && t.links[id]) || t.links['cognito:default'];
+  const url = (id && t.links[id]) || t.links['cognito:default'];
+  // Only web addresses become links (a javascript: or data: URL would run or show on a click).
+  return url && /^https?:\/\//i.test(url) ? url : undefined;
 }
 
 /** The sign-up page's sentence with both documents, or '' until the client has both (as Cognito). */
@@ -133,6 +135,8 @@ export async function applyLook(store: Store, req: HostedRequest, res: HostedRes
   const found = await store.reads.clientWithPool(clientId);
   if (!found) return res;
   const { pool, client } = found;
+  // A page served on a user pool domain shows only that pool's look.
+  if (req.domainPoolId !== undefined && req.domainPoolId !== pool.id) return res;
   let body = res.body;
   if (req.path === '/signup') {
     const notice = termsNotice(await store.config.termsOfClient(pool.id, client.id), req.query.get('lang'));

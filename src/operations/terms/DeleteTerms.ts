@@ -5,6 +5,6 @@ import { loadTerms } from './shared.js';
 
 export async function DeleteTerms(input: DeleteTermsRequest, ctx: Ctx) {
   const pool = await loadPool(ctx.store, input.UserPoolId!);
-  if (!(await ctx.store.config.deleteTerms(pool.id, input.TermsId!))) await loadTerms(ctx.store, pool.id, input.TermsId!);
+  if (!(await ctx.store.config.deleteTerms(pool.id, input.TermsId!.toLowerCase()))) await loadTerms(ctx.store, pool.id, input.TermsId!);
   return {};
 }

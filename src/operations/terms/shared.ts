@@ -13,7 +13,7 @@ export const termsExists = (clientId: string, name: string) =>
   errors.termsExists(`App client ${clientId} already has terms documents named ${name}: update them (UpdateTerms) or delete them first.`);
 
 export async function loadTerms(store: Store, poolId: string, termsId: string): Promise<TermsRecord> {
-  const t = await store.config.getTerms(poolId, termsId);
+  const t = await store.config.getTerms(poolId, termsId.toLowerCase());
   // Message ours (unverified).
   if (!t) throw errors.resourceNotFound(`Terms ${termsId} do not exist in user pool ${poolId}.`);
   return t;
