@@ -73,22 +73,25 @@ const CATEGORIES: Record<QuotaCategory, string[]> = {
   UserResourceUpdate: ['AdminForgetDevice', 'AdminUpdateDeviceStatus', 'ConfirmDevice', 'ForgetDevice', 'UpdateDeviceStatus'],
   UserPoolRead: [
     'DescribeUserPool', 'ListUserPools', 'GetUserPoolMfaConfig', 'DescribeRiskConfiguration', 'GetSigningCertificate',
-    'GetCSVHeader', 'DescribeUserImportJob', 'ListUserImportJobs', 'ListTagsForResource',
+    'GetCSVHeader', 'DescribeUserImportJob', 'ListUserImportJobs', 'ListTagsForResource', 'GetUICustomization',
+    'GetLogDeliveryConfiguration',
   ],
   UserPoolUpdate: [
     'UpdateUserPool', 'SetUserPoolMfaConfig', 'AddCustomAttributes', 'SetRiskConfiguration', 'TagResource', 'UntagResource',
-    'CreateUserImportJob', 'StartUserImportJob', 'StopUserImportJob',
+    'CreateUserImportJob', 'StartUserImportJob', 'StopUserImportJob', 'SetUICustomization', 'SetLogDeliveryConfiguration',
   ],
   UserPoolClientRead: ['DescribeUserPoolClient', 'ListUserPoolClients', 'ListUserPoolClientSecrets'],
   UserPoolClientUpdate: ['CreateUserPoolClient', 'UpdateUserPoolClient', 'DeleteUserPoolClient', 'AddUserPoolClientSecret', 'DeleteUserPoolClientSecret'],
   UserPoolResourceRead: [
     'DescribeResourceServer', 'ListResourceServers', 'DescribeUserPoolDomain', 'GetGroup', 'ListGroups',
-    'DescribeIdentityProvider', 'ListIdentityProviders', 'GetIdentityProviderByIdentifier',
+    'DescribeIdentityProvider', 'ListIdentityProviders', 'GetIdentityProviderByIdentifier', 'DescribeTerms', 'ListTerms',
+    'DescribeManagedLoginBranding', 'DescribeManagedLoginBrandingByClient',
   ],
   UserPoolResourceUpdate: [
     'CreateResourceServer', 'UpdateResourceServer', 'DeleteResourceServer', 'CreateUserPoolDomain', 'UpdateUserPoolDomain',
     'DeleteUserPoolDomain', 'CreateGroup', 'UpdateGroup', 'DeleteGroup',
-    'CreateIdentityProvider', 'UpdateIdentityProvider', 'DeleteIdentityProvider',
+    'CreateIdentityProvider', 'UpdateIdentityProvider', 'DeleteIdentityProvider', 'CreateTerms', 'UpdateTerms', 'DeleteTerms',
+    'CreateManagedLoginBranding', 'UpdateManagedLoginBranding', 'DeleteManagedLoginBranding',
   ],
   // The token endpoint's client_credentials grant (oauth/token.ts), not a JSON operation.
   ClientAuthentication: [],

@@ -22,6 +22,7 @@ import { errors } from '../protocol/errors.js';
 import type { Ctx } from '../operations/context.js';
 import type { PoolRecord, UserRecord } from '../store/types.js';
 import type { Secrets } from './secrets.js';
+import { log } from '../log.js';
 
 export type EventType = 'SignIn' | 'SignUp' | 'ForgotPassword' | 'PasswordChange' | 'ResendCode';
 export type EventResponse = 'Pass' | 'Fail' | 'InProgress';
@@ -154,6 +155,11 @@ export async function recordAuthEvent(
     context: { IpAddress: ctx.caller?.ip ?? 'unknown', DeviceName: deviceName(ctx.caller?.userAgent) },
     feedback: null,
   });
+  // A pool that delivers userAuthEvents logs (SetLogDeliveryConfiguration): the event goes to the server log.
+  const logs = (await ctx.store.config.getLogDelivery(pool.id)) as { EventSource?: string }[] | undefined;
+  if (logs?.some((l) => l.EventSource === 'userAuthEvents')) {
+    log({ msg: 'user auth event', eventSource: 'userAuthEvents', userPoolId: pool.id, eventId, eventType: type, eventResponse: response, ipAddress: ctx.caller?.ip ?? 'unknown' });
+  }
   return eventId;
 }
 

@@ -27,6 +27,7 @@ import { hostedCtx, json, page, parseCookies, type HostedRequest, type HostedRes
 import { login } from './login.js';
 import { idpResponse } from './federation.js';
 import { samlLogoutResponse, samlMetadata, samlResponse } from './saml.js';
+import { applyLook } from './look.js';
 import { logout } from './logout.js';
 import { errorPage } from './pages.js';
 import { revoke } from './revoke.js';
@@ -117,7 +118,8 @@ export async function handleHosted(s: Services, req: http.IncomingMessage, path:
     domainPoolId: (await domainOfHost(s, req.headers.host))?.poolId,
   };
   try {
-    return await endpoint.run(hostedCtx(s, region, { ip: req.socket.remoteAddress ?? 'unknown', userAgent: req.headers['user-agent'] }), hreq);
+    const res = await endpoint.run(hostedCtx(s, region, { ip: req.socket.remoteAddress ?? 'unknown', userAgent: req.headers['user-agent'] }), hreq);
+    return endpoint.json ? res : await applyLook(s.store, hreq, res);
   } catch (e) {
     if (isCognitoError(e) && e.status === 400) {
       return endpoint.json ? json(400, { error: 'invalid_request', error_description: e.message }) : page(400, errorPage('Something went wrong', e.message));

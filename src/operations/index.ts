@@ -106,6 +106,20 @@ import { ListIdentityProviders } from './identity-providers/ListIdentityProvider
 import { GetIdentityProviderByIdentifier } from './identity-providers/GetIdentityProviderByIdentifier.js';
 import { AdminLinkProviderForUser } from './identity-providers/AdminLinkProviderForUser.js';
 import { AdminDisableProviderForUser } from './identity-providers/AdminDisableProviderForUser.js';
+import { SetLogDeliveryConfiguration } from './logging/SetLogDeliveryConfiguration.js';
+import { GetLogDeliveryConfiguration } from './logging/GetLogDeliveryConfiguration.js';
+import { SetUICustomization } from './branding/SetUICustomization.js';
+import { GetUICustomization } from './branding/GetUICustomization.js';
+import { CreateManagedLoginBranding } from './branding/CreateManagedLoginBranding.js';
+import { DescribeManagedLoginBranding } from './branding/DescribeManagedLoginBranding.js';
+import { DescribeManagedLoginBrandingByClient } from './branding/DescribeManagedLoginBrandingByClient.js';
+import { UpdateManagedLoginBranding } from './branding/UpdateManagedLoginBranding.js';
+import { DeleteManagedLoginBranding } from './branding/DeleteManagedLoginBranding.js';
+import { CreateTerms } from './terms/CreateTerms.js';
+import { DescribeTerms } from './terms/DescribeTerms.js';
+import { UpdateTerms } from './terms/UpdateTerms.js';
+import { DeleteTerms } from './terms/DeleteTerms.js';
+import { ListTerms } from './terms/ListTerms.js';
 
 export const operations: Record<string, Handler> = {
   // pools/
@@ -224,4 +238,21 @@ export const operations: Record<string, Handler> = {
   UpdateAuthEventFeedback,
   DescribeRiskConfiguration,
   SetRiskConfiguration,
+  // terms/ (terms documents, linked from the hosted sign-up page)
+  CreateTerms,
+  DescribeTerms,
+  UpdateTerms,
+  DeleteTerms,
+  ListTerms,
+  // logging/ (log delivery: stored; the events go to the server log)
+  SetLogDeliveryConfiguration,
+  GetLogDeliveryConfiguration,
+  // branding/ (the hosted pages' look: UI customization, managed login branding)
+  SetUICustomization,
+  GetUICustomization,
+  CreateManagedLoginBranding,
+  DescribeManagedLoginBranding,
+  DescribeManagedLoginBrandingByClient,
+  UpdateManagedLoginBranding,
+  DeleteManagedLoginBranding,
 };

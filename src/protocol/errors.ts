@@ -125,6 +125,8 @@ export const errors = {
   userNotConfirmed: make('UserNotConfirmedException'),
   passwordResetRequired: make('PasswordResetRequiredException'),
   groupExists: make('GroupExistsException'),
+  termsExists: make('TermsExistsException'),
+  managedLoginBrandingExists: make('ManagedLoginBrandingExistsException'),
   unsupportedUserState: make('UnsupportedUserStateException'),
   unauthorized: make('UnauthorizedException'),
   unsupportedTokenType: make('UnsupportedTokenTypeException'),

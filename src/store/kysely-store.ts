@@ -20,6 +20,7 @@ import { TokenRepo } from './repos/tokens.js';
 import { SessionRepo } from './repos/sessions.js';
 import { ImportRepo } from './repos/imports.js';
 import { ResourceServerRepo } from './repos/resource-servers.js';
+import { ConfigRepo } from './repos/config.js';
 import { DomainRepo } from './repos/domains.js';
 import { ReadRepo } from './repos/reads.js';
 import { DeviceRepo } from './repos/devices.js';
@@ -41,6 +42,7 @@ export class KyselyStore implements Store {
   readonly sessions: SessionRepo;
   readonly imports: ImportRepo;
   readonly resourceServers: ResourceServerRepo;
+  readonly config: ConfigRepo;
   readonly domains: DomainRepo;
   readonly devices: DeviceRepo;
   readonly certificates: CertificateRepo;
@@ -76,6 +78,7 @@ export class KyselyStore implements Store {
     this.certificates = new CertificateRepo(db);
     this.authEvents = new AuthEventRepo(db);
     this.identityProviders = new IdentityProviderRepo(db, kind);
+    this.config = new ConfigRepo(db, kind);
     this.reads = new ReadRepo(run);
   }
 

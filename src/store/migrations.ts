@@ -487,6 +487,56 @@ const migrations = (kind: 'sqlite' | 'postgres'): Record<string, Migration> => (
       await db.schema.createIndex('federation_links_by_user').on('federation_links').columns(['pool_id', 'username_key']).execute();
     },
   },
+  '0013_config_ops': {
+    async up(db: Kysely<any>) {
+      // Terms documents (CreateTerms): one per app client and name (terms-of-use, privacy-policy),
+      // its Links a JSON object. They go with the client (and so with the pool).
+      await db.schema
+        .createTable('terms')
+        .addColumn('terms_id', 'text', (c) => c.primaryKey())
+        .addColumn('pool_id', 'text', (c) => c.notNull().references('user_pools.id').onDelete('cascade'))
+        .addColumn('client_id', 'text', (c) => c.notNull().references('user_pool_clients.id').onDelete('cascade'))
+        .addColumn('terms_name', 'text', (c) => c.notNull())
+        .addColumn('terms_source', 'text', (c) => c.notNull())
+        .addColumn('enforcement', 'text', (c) => c.notNull())
+        .addColumn('links', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('terms_client_name').unique().on('terms').columns(['pool_id', 'client_id', 'terms_name']).execute();
+      // SetLogDeliveryConfiguration: the pool's LogConfigurations as JSON.
+      await db.schema
+        .createTable('log_delivery_configurations')
+        .addColumn('pool_id', 'text', (c) => c.primaryKey().references('user_pools.id').onDelete('cascade'))
+        .addColumn('config', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+      // SetUICustomization: the pool's (client_id 'ALL') and each client's CSS and logo (base64).
+      await db.schema
+        .createTable('ui_customizations')
+        .addColumn('pool_id', 'text', (c) => c.notNull().references('user_pools.id').onDelete('cascade'))
+        .addColumn('client_id', 'text', (c) => c.notNull())
+        .addColumn('css', 'text')
+        .addColumn('image', 'text')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('ui_customizations_pk', ['pool_id', 'client_id'])
+        .execute();
+      // CreateManagedLoginBranding: one style per app client, its settings and assets as JSON.
+      await db.schema
+        .createTable('managed_login_brandings')
+        .addColumn('branding_id', 'text', (c) => c.primaryKey())
+        .addColumn('pool_id', 'text', (c) => c.notNull().references('user_pools.id').onDelete('cascade'))
+        .addColumn('client_id', 'text', (c) => c.notNull().references('user_pool_clients.id').onDelete('cascade'))
+        .addColumn('use_cognito_provided_values', 'integer', (c) => c.notNull())
+        .addColumn('settings', 'text')
+        .addColumn('assets', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('managed_login_brandings_client').unique().on('managed_login_brandings').columns(['client_id']).execute();
+    },
+  },
 });
 
 /**

@@ -280,6 +280,45 @@ export interface FederationLinksTable {
   created_at: number;
 }
 
+export interface TermsTable {
+  terms_id: string;
+  pool_id: string;
+  client_id: string;
+  terms_name: string;
+  terms_source: string;
+  enforcement: string;
+  links: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface LogDeliveryConfigurationsTable {
+  pool_id: string;
+  config: string;
+  updated_at: number;
+}
+
+export interface UiCustomizationsTable {
+  pool_id: string;
+  /** 'ALL' for the pool's own. */
+  client_id: string;
+  css: string | null;
+  image: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ManagedLoginBrandingsTable {
+  branding_id: string;
+  pool_id: string;
+  client_id: string;
+  use_cognito_provided_values: number;
+  settings: string | null;
+  assets: string;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
   user_pools: UserPoolsTable;
   user_pool_clients: UserPoolClientsTable;
@@ -306,4 +345,8 @@ export interface Database {
   risk_configurations: RiskConfigurationsTable;
   identity_providers: IdentityProvidersTable;
   federation_links: FederationLinksTable;
+  terms: TermsTable;
+  log_delivery_configurations: LogDeliveryConfigurationsTable;
+  ui_customizations: UiCustomizationsTable;
+  managed_login_brandings: ManagedLoginBrandingsTable;
 }

@@ -17,6 +17,7 @@ import type { TokenRepo } from './repos/tokens.js';
 import type { SessionRepo } from './repos/sessions.js';
 import type { ImportRepo } from './repos/imports.js';
 import type { ResourceServerRepo } from './repos/resource-servers.js';
+import type { ConfigRepo } from './repos/config.js';
 import type { DomainRepo } from './repos/domains.js';
 import type { ReadRepo } from './repos/reads.js';
 import type { UserMfa } from '../domain/mfa.js';
@@ -135,6 +136,45 @@ export interface ResourceServerRecord {
   updatedAt: number;
 }
 
+/** A terms document of an app client (CreateTerms). */
+export interface TermsRecord {
+  termsId: string;
+  poolId: string;
+  clientId: string;
+  /** terms-of-use or privacy-policy: one of each per client. */
+  termsName: string;
+  termsSource: string;
+  enforcement: string;
+  /** Language id (cognito:default, cognito:spanish, ...) to URL. */
+  links: Record<string, string>;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** The UI customization (classic hosted UI) of a pool (clientId 'ALL') or of one client. */
+export interface UiCustomizationRecord {
+  poolId: string;
+  clientId: string;
+  css: string | null;
+  /** The logo, base64. */
+  image: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** A managed login branding style of an app client. Settings and assets as the API gives them. */
+export interface ManagedLoginBrandingRecord {
+  brandingId: string;
+  poolId: string;
+  clientId: string;
+  useCognitoProvidedValues: boolean;
+  settings: unknown;
+  /** AssetType list, Bytes as base64. */
+  assets: { Category: string; ColorMode: string; Extension: string; Bytes?: string; ResourceId?: string }[];
+  createdAt: number;
+  updatedAt: number;
+}
+
 export type DomainKind = 'prefix' | 'custom';
 
 /**
@@ -241,6 +281,8 @@ export interface Store {
   readonly authEvents: AuthEventRepo;
   /** Identity providers and the provider users linked to native users (federation). */
   readonly identityProviders: IdentityProviderRepo;
+  /** Terms, log delivery, UI customization and managed login branding (repos/config.ts). */
+  readonly config: ConfigRepo;
   /** The hot reads as prepared statements: one statement each (repos/reads.ts). */
   readonly reads: ReadRepo;
 }
