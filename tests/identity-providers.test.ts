@@ -13,6 +13,7 @@ import {
   AdminLinkProviderForUserCommand,
   CreateIdentityProviderCommand,
   CreateUserPoolClientCommand,
+  DescribeUserPoolClientCommand,
   CreateUserPoolCommand,
   DeleteIdentityProviderCommand,
   DescribeIdentityProviderCommand,
@@ -231,6 +232,12 @@ for (const backend of await backends()) {
       assert.deepEqual(seen, [...names].sort());
       assert.equal(pages, 3);
       await expectError(send(new ListIdentityProvidersCommand({ UserPoolId: id, NextToken: 'garbage' })), 'InvalidParameterException');
+      // The model allows MaxResults 0 here: refused as its neighbours refuse it, not a server error.
+      await expectError(
+        send(new ListIdentityProvidersCommand({ UserPoolId: id, MaxResults: 0 })),
+        'InvalidParameterException',
+        "1 validation error detected: Value '0' at 'maxResults' failed to satisfy constraint: Member must have value greater than or equal to 1",
+      );
     });
 
     it('SupportedIdentityProviders of a client must name existing providers', async () => {
@@ -248,6 +255,15 @@ for (const backend of await backends()) {
         'InvalidParameterException',
         `The provider Other does not exist for User Pool ${id}`,
       );
+      // Deleting the provider takes it off the clients that list it: the client reads back without it,
+      // and what was read can be written back as it is.
+      const other = (await send(new CreateUserPoolClientCommand({ UserPoolId: id, ClientName: 'd', SupportedIdentityProviders: ['Corp'] }))).UserPoolClient;
+      await send(new DeleteIdentityProviderCommand({ UserPoolId: id, ProviderName: 'Corp' }));
+      const read = (await send(new DescribeUserPoolClientCommand({ UserPoolId: id, ClientId: c.ClientId }))).UserPoolClient;
+      assert.deepEqual(read.SupportedIdentityProviders, ['COGNITO']);
+      await send(new UpdateUserPoolClientCommand({ UserPoolId: id, ClientId: c.ClientId, SupportedIdentityProviders: read.SupportedIdentityProviders }));
+      const emptied = (await send(new DescribeUserPoolClientCommand({ UserPoolId: id, ClientId: other.ClientId }))).UserPoolClient;
+      assert.deepEqual(emptied.SupportedIdentityProviders ?? [], []);
     });
 
     it('AdminLinkProviderForUser / AdminDisableProviderForUser: identities attribute, checks', async () => {

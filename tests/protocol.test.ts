@@ -84,10 +84,10 @@ for (const backend of await backends()) {
     });
 
     it('operations not built yet answer a clear 400 naming them', async () => {
-      const r = await rawCall(t.url, T + 'GetLogDeliveryConfiguration', '{}');
+      const r = await rawCall(t.url, T + 'ListWebAuthnCredentials', '{}');
       assert.equal(r.status, 400);
       assert.equal(r.json.__type, 'UnsupportedOperationException');
-      assert.match(r.json.message, /GetLogDeliveryConfiguration/);
+      assert.match(r.json.message, /ListWebAuthnCredentials/);
     });
 
     it('bodies that are not a JSON object are SerializationException', async () => {

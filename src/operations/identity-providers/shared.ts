@@ -6,7 +6,14 @@ import { describeDetails, openDetails } from '../../domain/identity-providers.js
 import { poolCertificate } from '../../domain/certificates.js';
 
 /** The page size when MaxResults is omitted: the model's maximum, 60. */
-export const pageSize = (max: number | undefined) => max ?? 60;
+/**
+ * The page size: 60 unless given. The model lets MaxResults be 0 here (ListProvidersLimitType, min 0)
+ * where its neighbours start at 1; a page of nothing is refused as theirs are.
+ */
+export const pageSize = (max: number | undefined) => {
+  if (max === 0) throw errors.invalidParameter("1 validation error detected: Value '0' at 'maxResults' failed to satisfy constraint: Member must have value greater than or equal to 1");
+  return max ?? 60;
+};
 
 export const listKind = (poolId: string) => `identity-providers/${poolId}`;
 
