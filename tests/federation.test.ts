@@ -284,6 +284,13 @@ for (const backend of await backends()) {
       assert.equal(id['cognito:username'], 'bob');
       assert.deepEqual((id.identities as any[]).map((x) => x.userId), ['bob-at-corp']);
       assert.deepEqual(await usersOf(poolId), ['bob'], 'no federated user made');
+      // The provider's mapped attributes are written over the linked user's own, as at every federated sign-in.
+      assert.equal(id.email, 'bob-at-corp@corp.example');
+      assert.equal(id.given_name, 'Bob-at-corp');
+      const bob = await send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'bob' }));
+      const attr = (n: string) => bob.UserAttributes.find((a: { Name: string }) => a.Name === n)?.Value;
+      assert.equal(attr('email'), 'bob-at-corp@corp.example');
+      assert.equal(attr('given_name'), 'Bob-at-corp');
     });
 
     it('a link by a mapped attribute (email) signs in as the pool user; AdminDisableProviderForUser ends links and federated users', async () => {

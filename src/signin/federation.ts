@@ -12,12 +12,13 @@
  * Then PostAuthentication and, at the token endpoint, PreTokenGeneration TokenGeneration_HostedAuth.
  */
 import { randomUUID } from 'node:crypto';
-import { errors } from '../protocol/errors.js';
+import { CognitoError, errors } from '../protocol/errors.js';
 import { ConflictError } from '../store/errors.js';
 import type { Ctx } from '../operations/context.js';
 import type { ClientRecord, IdentityProviderRecord, PoolRecord, UserRecord } from '../store/types.js';
 import { checkValues } from '../domain/attributes.js';
 import { usernameKey } from '../domain/users.js';
+import { saveUser } from '../domain/user-writes.js';
 import { SUBJECT_ATTRIBUTE, withIdentity } from '../domain/identity-providers.js';
 import { postConfirmation } from '../account/sign-up.js';
 import { NO_CLIENT, runTrigger } from '../triggers/catalog.js';
@@ -77,7 +78,20 @@ export async function federatedSignIn(ctx: Ctx, pool: PoolRecord, client: Client
   const linked = await linkedUser(ctx, pool, p, id, attrs);
   if (linked) {
     if (!linked.enabled) throw errors.notAuthorized('User is disabled.');
-    return complete(ctx, pool, client, 'hosted', linked, []) as Promise<SignedIn>;
+    // As for a federated user, the provider's mapped attributes are written on every sign-in, over
+    // the linked native user's own (amplify-js#7300: a linked user's attributes are overwritten by
+    // the provider's at each federated sign-in). Its aliases follow (saveUser); a value another
+    // user holds as an alias leaves this user as it was, and the sign-in goes on.
+    const changed = Object.entries(attrs).some(([k, v]) => linked.attributes[k] !== v);
+    if (!changed) return complete(ctx, pool, client, 'hosted', linked, []) as Promise<SignedIn>;
+    const updated: UserRecord = { ...linked, attributes: { ...linked.attributes, ...attrs }, updatedAt: ctx.now };
+    try {
+      await ctx.store.transaction((tx) => saveUser(tx, pool, updated, { now: ctx.now }));
+    } catch (e) {
+      if (!(e instanceof CognitoError && e.type === 'AliasExistsException')) throw e;
+      return complete(ctx, pool, client, 'hosted', linked, []) as Promise<SignedIn>;
+    }
+    return complete(ctx, pool, client, 'hosted', updated, []) as Promise<SignedIn>;
   }
   const username = `${p.name}_${id}`;
   const key = usernameKey(pool, username);
