@@ -12,10 +12,8 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
 import {
   AdminCreateUserCommand,
   AdminDisableUserCommand,
@@ -41,6 +39,7 @@ import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import type { Jwks } from 'aws-jwt-verify/jwk';
 import { giveNavigator, memoryStorage, recordCognitoCalls, totpAt } from './client-fixtures.js';
 import { backends, expectError, startTestServer, TestClock, type TestServer } from './harness.js';
+import { lambdaStandIn } from './lambda-fixtures.js';
 import { SrpClient } from './srp-client.js';
 
 const PASSWORD = 'Correct-Horse-9';
@@ -109,29 +108,6 @@ function eventsOf(dir: string, name: string, poolId: string): any[] {
     .map((r) => r.event);
 }
 
-/** The stand-in Lambda service: each function name answers with what `functions[name]` returns. */
-async function lambdaStandIn() {
-  const calls: { fn: string; event: any }[] = [];
-  const functions: Record<string, (event: any) => unknown> = {};
-  const server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      const m = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/.exec(req.url ?? '');
-      const fnArn = m ? decodeURIComponent(m[1]!) : '';
-      const f = functions[fnArn.split(':')[6] ?? ''];
-      if (req.method !== 'POST' || !f) {
-        res.writeHead(404, { 'content-type': 'application/json', 'x-amzn-errortype': 'ResourceNotFoundException' }).end(JSON.stringify({ Type: 'User', message: `Function not found: ${fnArn}` }));
-        return;
-      }
-      const event = JSON.parse(body);
-      calls.push({ fn: fnArn, event: JSON.parse(body) });
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(f(event)));
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, calls, functions, close: () => new Promise<void>((r) => server.close(() => r())) };
-}
 
 const entry = (challengeName: string, challengeResult: boolean, challengeMetadata: string | null = null) => ({ challengeName, challengeResult, challengeMetadata });
 

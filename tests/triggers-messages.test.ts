@@ -43,6 +43,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { backends, expectError, startTestServer, type TestServer } from './harness.js';
 import { sendersSettled } from '../src/triggers/senders.js';
+import { lambdaStandIn } from './lambda-fixtures.js';
 
 const PASSWORD = 'Correct-Horse-9';
 const FLOWS = ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] as ExplicitAuthFlowsType[];
@@ -140,32 +141,6 @@ const DECRYPTING = `const sdk = createRequire(${JSON.stringify(REPO_PACKAGE)})('
 const { decrypt } = sdk.buildClient(sdk.CommitmentPolicy.REQUIRE_ENCRYPT_ALLOW_DECRYPT);
 const keyring = new sdk.KmsKeyringNode({ keyIds: [${JSON.stringify(KEY_ARN)}] });`;
 
-async function lambdaStandIn() {
-  const calls: { fn: string; event: any; type: string | undefined }[] = [];
-  const functions: Record<string, (event: any) => unknown> = {};
-  const server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      const m = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/.exec(req.url ?? '');
-      const fnArn = decodeURIComponent(m?.[1] ?? '');
-      const name = fnArn.split(':')[6] ?? '';
-      const f = functions[name];
-      if (!m || !f) {
-        res.writeHead(404, { 'content-type': 'application/json', 'x-amzn-errortype': 'ResourceNotFoundException' }).end(JSON.stringify({ Type: 'User', message: `Function not found: ${fnArn}` }));
-        return;
-      }
-      const event = JSON.parse(body);
-      const type = req.headers['x-amz-invocation-type'] as string | undefined;
-      calls.push({ fn: fnArn, event, type });
-      const out = f(event);
-      if (type === 'Event') res.writeHead(202).end();
-      else res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(out));
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, calls, functions, close: () => new Promise<void>((r) => server.close(() => r())) };
-}
 
 interface OutboxMessage {
   kind: string;

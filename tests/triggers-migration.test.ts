@@ -9,10 +9,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
 import {
   AdminCreateUserCommand,
   AdminGetUserCommand,
@@ -34,6 +32,7 @@ import { backends, expectError, startTestServer, type TestServer } from './harne
 import { FormClient, lastCode, pageMessage } from './hosted.js';
 import { SrpClient } from './srp-client.js';
 import { memoryStorage } from './client-fixtures.js';
+import { functionError, lambdaStandIn } from './lambda-fixtures.js';
 
 /** amazon-cognito-identity-js authenticateUser as a promise: the session, or the library's error. */
 function libSignIn(user: CognitoUser, Username: string, Password: string): Promise<CognitoUserSession> {
@@ -91,30 +90,6 @@ async function outbox(base: string, poolId: string): Promise<{ kind: string; med
   return ((await res.json()) as { messages: any[] }).messages;
 }
 
-/** The stand-in Lambda service: each function name answers with what `functions[name]` returns. */
-async function lambdaStandIn() {
-  const calls: { fn: string; event: any }[] = [];
-  const functions: Record<string, (event: any) => { payload: unknown; functionError?: boolean }> = {};
-  const server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      const m = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/.exec(req.url ?? '');
-      const name = m ? decodeURIComponent(m[1]!).split(':')[6]! : '';
-      const f = functions[name];
-      if (req.method !== 'POST' || !f) {
-        res.writeHead(404, { 'content-type': 'application/json', 'x-amzn-errortype': 'ResourceNotFoundException' }).end('{"Type":"User","message":"Function not found"}');
-        return;
-      }
-      const event = JSON.parse(body);
-      calls.push({ fn: decodeURIComponent(m![1]!), event });
-      const out = f(event);
-      res.writeHead(200, { 'content-type': 'application/json', ...(out.functionError ? { 'x-amz-function-error': 'Unhandled' } : {}) }).end(JSON.stringify(out.payload));
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, calls, functions, close: () => new Promise<void>((r) => server.close(() => r())) };
-}
 
 for (const backend of await backends()) {
   describe(`UserMigration (${backend.name})`, () => {
@@ -414,8 +389,8 @@ for (const backend of await backends()) {
     it('through the Lambda Invoke API (--lambda-endpoint): the function at the endpoint migrates, and its error is UserLambdaValidationException', async () => {
       standIn.functions.remoteMigrate = (event) =>
         event.request.password === OLD_PASSWORD
-          ? { payload: { ...event, response: { ...event.response, userAttributes: { email: `${event.userName}@example.com`, email_verified: 'true' }, messageAction: 'SUPPRESS' } } }
-          : { payload: { errorType: 'Error', errorMessage: 'Bad password' }, functionError: true };
+          ? { ...event, response: { ...event.response, userAttributes: { email: `${event.userName}@example.com`, email_verified: 'true' }, messageAction: 'SUPPRESS' } }
+          : functionError({ errorType: 'Error', errorMessage: 'Bad password' });
       const { poolId, clientId } = await pool('remoteMigrate');
       await expectError(signIn(clientId, 'quin', 'nope'), 'UserLambdaValidationException', 'UserMigration failed with error Bad password.');
       assert.ok((await signIn(clientId, 'quin', OLD_PASSWORD)).AuthenticationResult.AccessToken);

@@ -7,10 +7,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
 import {
   AdminCreateUserCommand,
   AdminGetUserCommand,
@@ -40,6 +38,7 @@ import { FormClient, lastCode, pageMessage } from './hosted.js';
 import { DeviceSrpClient, makeDeviceSecret } from './srp-client.js';
 import { invokeTrigger, setWorkerLimits } from '../src/triggers/invoke.js';
 import { ConfigError, loadConfig } from '../src/config.js';
+import { functionError, lambdaStandIn } from './lambda-fixtures.js';
 
 const PASSWORD = 'Correct-Horse-9';
 const FLOWS = ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] as ExplicitAuthFlowsType[];
@@ -69,35 +68,6 @@ function eventsOf(dir: string, name: string): any[] {
     .map((r) => r.event);
 }
 
-/** The stand-in Lambda service: each function name answers with what `functions[name]` returns. */
-async function lambdaStandIn() {
-  const calls: { path: string; fn: string; event: any }[] = [];
-  const functions: Record<string, (event: any) => { payload: unknown; functionError?: boolean }> = {};
-  const server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      const m = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/.exec(req.url ?? '');
-      if (req.method !== 'POST' || !m) {
-        res.writeHead(404, { 'content-type': 'application/json' }).end('{"Type":"User","message":"not found"}');
-        return;
-      }
-      const fnArn = decodeURIComponent(m[1]!);
-      const name = fnArn.split(':')[6]!;
-      const event = JSON.parse(body);
-      calls.push({ path: req.url!, fn: fnArn, event });
-      const f = functions[name];
-      if (!f) {
-        res.writeHead(404, { 'content-type': 'application/json', 'x-amzn-errortype': 'ResourceNotFoundException' }).end(JSON.stringify({ Type: 'User', message: `Function not found: ${fnArn}` }));
-        return;
-      }
-      const out = f(event);
-      res.writeHead(200, { 'content-type': 'application/json', ...(out.functionError ? { 'x-amz-function-error': 'Unhandled' } : {}) }).end(JSON.stringify(out.payload));
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, calls, functions, close: () => new Promise<void>((r) => server.close(() => r())) };
-}
 
 it('configuration: --lambda-dir / INCOGNITO_LAMBDA_DIR (made absolute) and --lambda-endpoint / INCOGNITO_LAMBDA_ENDPOINT (a URL or aws)', () => {
   const c = loadConfig(['--lambda-dir', 'fns', '--lambda-endpoint', 'http://127.0.0.1:3001'], {});
@@ -534,9 +504,10 @@ for (const backend of await backends()) {
 
     describe('through the Lambda Invoke API (--lambda-endpoint)', () => {
       it('PreSignUp and PreTokenGeneration V2 run at the endpoint with the ARN as FunctionName; a function error is UserLambdaValidationException', async () => {
-        standIn.functions.remotePre = (event) => ({ payload: { ...event, response: { autoConfirmUser: true } } });
+        standIn.functions.remotePre = (event) => ({ ...event, response: { autoConfirmUser: true } });
         standIn.functions.remoteToken = (event) => ({
-          payload: { ...event, response: { claimsAndScopeOverrideDetails: { accessTokenGeneration: { claimsToAddOrOverride: { remote: 'yes' } }, idTokenGeneration: { claimsToAddOrOverride: { remote: 'id' } } } } },
+          ...event,
+          response: { claimsAndScopeOverrideDetails: { accessTokenGeneration: { claimsToAddOrOverride: { remote: 'yes' } }, idTokenGeneration: { claimsToAddOrOverride: { remote: 'id' } } } },
         });
         const { poolId, clientId } = await pool({ PreSignUp: arn('remotePre'), PreTokenGenerationConfig: { LambdaArn: arn('remoteToken'), LambdaVersion: 'V2_0' } });
         const r = await send(new SignUpCommand({ ClientId: clientId, Username: 'max', Password: PASSWORD, UserAttributes: [{ Name: 'email', Value: 'max@example.com' }] }));
@@ -550,12 +521,12 @@ for (const backend of await backends()) {
         assert.equal(mine[0]!.path, `/2015-03-31/functions/${encodeURIComponent(arn('remotePre'))}/invocations`);
         assert.equal(mine[1]!.event.version, '2');
 
-        standIn.functions.remoteRefuse = () => ({ payload: { errorType: 'Error', errorMessage: 'denied' }, functionError: true });
+        standIn.functions.remoteRefuse = () => functionError({ errorType: 'Error', errorMessage: 'denied' });
         const p2 = await pool({ PreSignUp: arn('remoteRefuse') });
         await expectError(send(new SignUpCommand({ ClientId: p2.clientId, Username: 'ned', Password: PASSWORD })), 'UserLambdaValidationException', 'PreSignUp failed with error denied.');
         await expectError(send(new AdminGetUserCommand({ UserPoolId: p2.poolId, Username: 'ned' })), 'UserNotFoundException');
 
-        standIn.functions.remoteBad = () => ({ payload: 42 });
+        standIn.functions.remoteBad = () => 42;
         const p3 = await pool({ PreSignUp: arn('remoteBad') });
         await expectError(send(new SignUpCommand({ ClientId: p3.clientId, Username: 'oli', Password: PASSWORD })), 'InvalidLambdaResponseException', 'Unrecognizable lambda output');
         // A function the endpoint does not have.
