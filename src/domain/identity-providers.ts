@@ -222,8 +222,10 @@ async function discoverOidc(d: Record<string, string>): Promise<Record<string, s
         `Unable to contact the OIDC discovery endpoint ${issuer.replace(/\/$/, '')}/.well-known/openid-configuration: give authorize_url, token_url, attributes_url and jwks_uri, or an oidc_issuer that serves it.`,
       );
     }
-    if (typeof doc.issuer === 'string' && doc.issuer.replace(/\/$/, '') !== issuer.replace(/\/$/, '')) {
-      throw errors.invalidParameter(`The discovery document of ${issuer} names another issuer (${doc.issuer}): oidc_issuer must be the provider's issuer exactly.`);
+    // Exactly, a trailing slash included: the ID tokens' iss is compared with oidc_issuer as a
+    // string (OIDC Core 3.1.3.7), so a provider taken here with another issuer could never sign in.
+    if (typeof doc.issuer === 'string' && doc.issuer !== issuer) {
+      throw errors.invalidParameter(`The discovery document of ${issuer} names the issuer ${doc.issuer}: set oidc_issuer to ${doc.issuer} exactly (the ID tokens' iss must match it, a trailing slash included).`);
     }
     const found: Record<string, unknown> = { authorize_url: doc.authorization_endpoint, token_url: doc.token_endpoint, attributes_url: doc.userinfo_endpoint, jwks_uri: doc.jwks_uri };
     for (const k of keys) if (!out[k] && typeof found[k] === 'string') out[k] = found[k] as string;
