@@ -298,6 +298,15 @@ for (const backend of await backends()) {
       }
     });
 
+    it('the provider refusing the code exchange (a wrong client_secret): its error is in the description; no user', async () => {
+      const { poolId, clientId } = await federatedPool({ details: { client_secret: 'not-the-secret' } });
+      op.accounts.next = 'walt';
+      const { callback } = await run(new FormClient(t.url), authorizeUrl(clientId, { identity_provider: 'Corp' }));
+      assert.equal(callback?.searchParams.get('error'), 'invalid_request');
+      assert.match(callback!.searchParams.get('error_description')!, /^The answer of the identity provider Corp was refused: .*invalid_client \(client authentication failed\)/);
+      assert.deepEqual(await usersOf(poolId), []);
+    });
+
     it('oidc_issuer must be the discovered issuer exactly (a trailing slash too): CreateIdentityProvider and UpdateIdentityProvider say which', async () => {
       const poolId = (await send(new CreateUserPoolCommand({ PoolName: 'slash' }))).UserPool.Id as string;
       const details = { client_id: 'incognito', client_secret: 'op-secret', authorize_scopes: 'openid email', attributes_request_method: 'GET' };

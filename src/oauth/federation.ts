@@ -216,6 +216,9 @@ function reason(e: unknown): string {
   let cur: unknown = e;
   for (let depth = 0; cur instanceof Error && depth < 4; depth++) {
     if (!parts.includes(cur.message)) parts.push(cur.message);
+    // The provider's own error (its token endpoint's answer: invalid_client, invalid_grant, ...).
+    const pe = cur as { error?: unknown; error_description?: unknown };
+    if (typeof pe.error === 'string') parts.push(`${pe.error}${typeof pe.error_description === 'string' ? ` (${pe.error_description.slice(0, 200)})` : ''}`);
     const c: unknown = cur.cause;
     if (c && !(c instanceof Error) && typeof c === 'object') {
       const o = c as { claim?: unknown; expected?: unknown; header?: { alg?: unknown }; claims?: Record<string, unknown>; parameters?: unknown };
