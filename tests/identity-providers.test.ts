@@ -157,11 +157,20 @@ for (const backend of await backends()) {
       await expectError(saml('Sso', { MetadataFile: SAML_METADATA, IDPSignout: 'yes' }), 'InvalidParameterException', /"true" or "false"/);
       await expectError(saml('Sso', { MetadataFile: SAML_METADATA, RequestSigningAlgorithm: 'rsa-sha1' }), 'InvalidParameterException', /rsa-sha256/);
       await expectError(saml('Sso', { MetadataURL: `${t.url}/no/metadata/here` }), 'InvalidParameterException', /Could not retrieve/);
+      // Only an HTTP-POST SingleSignOnService: the AuthnRequest could not be sent (Cognito's message).
+      const postOnly = SAML_METADATA.replace('bindings:HTTP-Redirect" Location="https://idp.example.com/sso"', 'bindings:HTTP-POST" Location="https://idp.example.com/sso"');
+      assert.notEqual(postOnly, SAML_METADATA);
+      await expectError(saml('Sso', { MetadataFile: postOnly }), 'InvalidParameterException', 'No SingleSignOn Http redirect binding location found in metadata.');
       const p = await saml('Okta', { MetadataFile: SAML_METADATA, IDPSignout: 'true', EncryptedResponses: 'true', RequestSigningAlgorithm: 'rsa-sha256' });
       assert.equal(p.ProviderDetails.SSORedirectBindingURI, 'https://idp.example.com/sso');
       assert.equal(p.ProviderDetails.SLORedirectBindingURI, 'https://idp.example.com/slo');
       assert.match(p.ProviderDetails.ActiveEncryptionCertificate, /^MII[A-Za-z0-9+/=]+$/);
       assert.deepEqual(p.AttributeMapping, {});
+      await expectError(
+        send(new UpdateIdentityProviderCommand({ UserPoolId: id, ProviderName: 'Okta', ProviderDetails: { MetadataFile: postOnly } })),
+        'InvalidParameterException',
+        'No SingleSignOn Http redirect binding location found in metadata.',
+      );
     });
 
     it('AttributeMapping: pool attributes or username only; never sub', async () => {

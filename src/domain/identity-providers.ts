@@ -238,7 +238,7 @@ async function discoverOidc(d: Record<string, string>): Promise<Record<string, s
 }
 
 /** SAML metadata: the IdP's single sign-on and logout redirect URLs, or an error saying what is wrong. */
-export function samlMetadataEndpoints(xml: string): { sso?: string; slo?: string } {
+export function samlMetadataEndpoints(xml: string): { sso: string; slo?: string } {
   if (!/<(\w+:)?EntityDescriptor[\s>]/.test(xml) || !/<(\w+:)?IDPSSODescriptor[\s>]/.test(xml)) {
     throw errors.invalidParameter('The SAML metadata is not an identity provider EntityDescriptor (an IDPSSODescriptor is needed).');
   }
@@ -250,8 +250,11 @@ export function samlMetadataEndpoints(xml: string): { sso?: string; slo?: string
     return undefined;
   };
   const sso = binding('SingleSignOnService');
+  // Cognito refuses such metadata at Create with this message (ssoready/dummyidp#10, a Cognito
+  // console error for metadata with an HTTP-POST SingleSignOnService only): the AuthnRequest goes by redirect.
+  if (!sso) throw errors.invalidParameter('No SingleSignOn Http redirect binding location found in metadata.');
   const slo = binding('SingleLogoutService');
-  return { ...(sso ? { sso } : {}), ...(slo ? { slo } : {}) };
+  return { sso, ...(slo ? { slo } : {}) };
 }
 
 /**
