@@ -3,5 +3,4 @@ import type { ListUsersRequest } from '@aws-sdk/client-cognito-identity-provider
 import { listUsers } from '../../account/admin-users.js';
 import type { Ctx } from '../context.js';
 
-export { parseFilter } from '../../account/admin-users.js';
 export const ListUsers = (input: ListUsersRequest, ctx: Ctx) => listUsers(input, ctx);
