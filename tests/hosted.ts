@@ -72,7 +72,7 @@ export class FormClient {
 
   /** Follows redirects on this server until a page or a redirect elsewhere. */
   async follow(r: PageResult): Promise<PageResult> {
-    while (r.status === 302 && r.location && new URL(r.location, this.base).origin === new URL(this.base).origin) r = await this.get(r.location);
+    while ((r.status === 302 || r.status === 303) && r.location && new URL(r.location, this.base).origin === new URL(this.base).origin) r = await this.get(r.location);
     return r;
   }
 }
