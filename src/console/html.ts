@@ -62,7 +62,7 @@ section{background:#fff;border-radius:8px;box-shadow:0 1px 3px rgba(0,0,0,.12);p
 .tabs a{padding:.45rem .9rem;text-decoration:none;color:#414d5c;font-weight:600;border-bottom:3px solid transparent;margin-bottom:-2px}
 .tabs a.on{color:#0972d3;border-bottom-color:#0972d3}
 table{width:100%;border-collapse:collapse;font-size:.92rem}
-th,td{text-align:left;padding:.45rem .6rem;border-bottom:1px solid #e9ebed;vertical-align:top;word-break:break-word}
+th,td{text-align:left;padding:.45rem .6rem;border-bottom:1px solid #e9ebed;vertical-align:top;overflow-wrap:break-word}
 th{background:#f8f9fa;color:#414d5c;font-weight:600;white-space:nowrap}
 tr:last-child td{border-bottom:0}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
@@ -80,7 +80,7 @@ form.inline{display:inline}
 .row{display:flex;flex-wrap:wrap;gap:.6rem 1rem;align-items:flex-end}
 .row label{display:flex;flex-direction:column;font-weight:600;font-size:.85rem;color:#414d5c;gap:.2rem}
 .row label.check{flex-direction:row;align-items:center;gap:.35rem;font-weight:500;color:#16191f;padding-bottom:.45rem}
-input[type=text],input[type=password],input[type=email],input[type=tel],select{padding:.42rem .5rem;border:1px solid #8d99a8;border-radius:4px;font:inherit;min-width:12rem;background:#fff}
+input[type=text],input[type=password],input[type=email],input[type=tel],select{padding:.42rem .5rem;border:1px solid #8d99a8;border-radius:4px;font:inherit;font-weight:400;min-width:12rem;background:#fff}
 input:focus,select:focus,button:focus{outline:2px solid #0972d3;outline-offset:1px}
 button{padding:.45rem .95rem;border:1px solid #0972d3;border-radius:4px;background:#0972d3;color:#fff;font:inherit;font-weight:600;cursor:pointer}
 button.secondary{background:#fff;color:#0972d3}button.danger{background:#d91515;border-color:#d91515}

@@ -46,7 +46,8 @@ const PAGE_HEADERS: Record<string, string> = {
   'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   'X-Frame-Options': 'DENY',
   'X-Content-Type-Options': 'nosniff',
-  'Referrer-Policy': 'no-referrer',
+  // Not no-referrer: under it Chromium sends `Origin: null` with the console's own forms, which sameOrigin() refuses.
+  'Referrer-Policy': 'same-origin',
 };
 
 function errorResponse(status: number, title: string, text: string, headers: Record<string, string> = {}): ConsoleResponse {

@@ -203,8 +203,8 @@ const ATTR_LABELS: Record<string, string> = {
   family_name: 'Family name',
   preferred_username: 'Preferred username',
   sub: 'sub',
-  'cognito:user_status': 'Confirmation status (UNCONFIRMED, CONFIRMED, …)',
-  status: 'Enabled / Disabled',
+  'cognito:user_status': 'Confirmation status',
+  status: 'Enabled / Disabled (status)',
 };
 
 /** The search form's values, and the filter they make (empty when no value is given). */
@@ -243,7 +243,7 @@ export async function usersPage(c: ConsoleCall, message?: Flash, values?: URLSea
   const searchForm = html`<form method="get" action="${href(['pools', pool.id, 'users'])}" class="row" id="search" role="search">
 <label>Attribute<select name="attr">${SEARCHABLE_ATTRIBUTES.map((a) => html`<option value="${a}"${a === q.attr ? html` selected` : ''}>${ATTR_LABELS[a] ?? a}</option>`)}</select></label>
 <label>Match<select name="op"><option value="^="${q.op === '^=' ? html` selected` : ''}>starts with (^=)</option><option value="="${q.op === '=' ? html` selected` : ''}>equals (=)</option></select></label>
-<label>Value<input type="text" name="value" value="${q.value}"></label>
+<label>Value<input type="text" name="value" value="${q.value}" placeholder="e.g. CONFIRMED, Enabled, a@…"></label>
 <button type="submit">Search</button>${q.filter || token ? html` <a href="${href(['pools', pool.id, 'users'])}">Clear</a>` : ''}
 </form>${q.filter ? html`<p class="small muted">Filter: <code id="filter">${q.filter}</code></p>` : ''}`;
   const pager = html`<div class="pager">${token ? html`<a href="${href(['pools', pool.id, 'users'], keep)}">← First page</a>` : ''}${
