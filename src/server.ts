@@ -114,7 +114,7 @@ export class OpenAdminError extends StartupError {
   constructor(host: string) {
     super(
       `refusing to listen on ${host}: no access keys are configured, so anyone who can reach this address could call the admin API ` +
-        `(AdminCreateUser, ListUsers, DeleteUserPool, ...) and read /_incognito/messages. Configure keys with INCOGNITO_ACCESS_KEY_ID and ` +
+        `(AdminCreateUser, ListUsers, DeleteUserPool, ...), read /_incognito/messages and use the web console. Configure keys with INCOGNITO_ACCESS_KEY_ID and ` +
         `INCOGNITO_SECRET_ACCESS_KEY, or --credentials-file FILE (see "Running in production" in the README), or add --insecure-admin ` +
         `to listen there without them (development only).`,
     );

@@ -108,7 +108,7 @@ export function flash(m: Flash | undefined): Html {
 }
 
 /** A whole page: the top bar, the breadcrumbs, the title, the message, the content. */
-export function layout(p: { title: string; crumbs?: Crumb[]; message?: Flash; who?: string; content: Part }): string {
+export function layout(p: { title: string; crumbs?: Crumb[]; message?: Flash; who?: string; content: Part; refreshSeconds?: number }): string {
   const crumbs = p.crumbs?.length
     ? html`<nav class="crumbs" aria-label="Breadcrumb">${p.crumbs.map((c, i) => html`${i ? ' / ' : ''}${c.href ? html`<a href="${c.href}">${c.text}</a>` : c.text}`)}</nav>`
     : '';
@@ -117,7 +117,8 @@ export function layout(p: { title: string; crumbs?: Crumb[]; message?: Flash; wh
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${p.title} · incognito console</title>
+${p.refreshSeconds ? html`<meta http-equiv="refresh" content="${p.refreshSeconds}">
+` : ''}<title>${p.title} · incognito console</title>
 <style>${new Html(STYLE)}</style>
 </head>
 <body>

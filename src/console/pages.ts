@@ -15,6 +15,7 @@ import { loadJob } from '../operations/imports/shared.js';
 import { arnOf, loadPool, renderPool } from '../operations/pools/shared.js';
 import { errors, isCognitoError } from '../protocol/errors.js';
 import type { PoolRecord, UserProfile } from '../store/types.js';
+import { ACTIVE_STATUSES } from '../store/repos/imports.js';
 import { badge, enabledBadge, form, href, html, jsonBlock, layout, props, statusBadge, table, when, type Crumb, type Flash, type Html, type Part } from './html.js';
 import type { ConsoleCall, ConsoleResponse } from './routes.js';
 
@@ -54,9 +55,10 @@ const poolsCrumb: Crumb = { text: 'User pools', href: href([]) };
 const poolCrumb = (pool: PoolRecord): Crumb => ({ text: pool.name, href: href(['pools', pool.id]) });
 
 /** A page of a pool: its breadcrumbs and tabs, then the content. */
-function poolLayout(c: ConsoleCall, pool: PoolRecord, tab: string, title: string, content: Part, message?: Flash, extraCrumbs: Crumb[] = []): string {
+function poolLayout(c: ConsoleCall, pool: PoolRecord, tab: string, title: string, content: Part, message?: Flash, extraCrumbs: Crumb[] = [], refreshSeconds?: number): string {
   return layout({
     title,
+    ...(refreshSeconds ? { refreshSeconds } : {}),
     crumbs: [poolsCrumb, poolCrumb(pool), ...extraCrumbs],
     ...(message ? { message } : {}),
     ...(c.who ? { who: c.who } : {}),
@@ -535,6 +537,8 @@ export async function importPage(c: ConsoleCall): Promise<ConsoleResponse> {
       }</section>`,
       undefined,
       [{ text: 'Import jobs', href: href(['pools', pool.id, 'imports']) }, { text: job.jobId }],
+      // A job under way: the page reloads itself every 2 seconds (no script needed).
+      ACTIVE_STATUSES.includes(job.status) ? 2 : undefined,
     ),
   );
 }
