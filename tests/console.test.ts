@@ -320,6 +320,23 @@ for (const backend of await backends()) {
       await t2.close();
     });
 
+    it('--messages-endpoint false: the console shows no outbox either', async () => {
+      const quiet = await startTestServer(backend, { messagesEndpoint: false });
+      try {
+        const { UserPool } = await quiet.cognito.send(new CreateUserPoolCommand({ PoolName: 'quiet' }));
+        await quiet.cognito.send(new AdminCreateUserCommand({ UserPoolId: UserPool!.Id!, Username: 'fay', TemporaryPassword: PASSWORD, DesiredDeliveryMediums: ['EMAIL'], UserAttributes: [{ Name: 'email', Value: 'fay@example.com' }] }));
+        const b = new ConsoleClient(quiet.url);
+        const messages = await b.get(`${C}/pools/${UserPool!.Id}/messages`);
+        assert.equal(messages.status, 200);
+        assert.ok(text(messages.html).includes('The outbox is not served (--messages-endpoint false).'));
+        assert.ok(!messages.html.includes(PASSWORD) && !messages.html.includes('class="code"'));
+        const user = await b.get(`${C}/pools/${UserPool!.Id}/users/fay`);
+        assert.ok(!user.html.includes('Recent messages') && !user.html.includes(PASSWORD));
+      } finally {
+        await quiet.close();
+      }
+    });
+
     it('--console false: 404 for every console path', async () => {
       const off = await startTestServer(backend, { console: false });
       try {

@@ -80,13 +80,13 @@ form.inline{display:inline}
 .row{display:flex;flex-wrap:wrap;gap:.6rem 1rem;align-items:flex-end}
 .row label{display:flex;flex-direction:column;font-weight:600;font-size:.85rem;color:#414d5c;gap:.2rem}
 .row label.check{flex-direction:row;align-items:center;gap:.35rem;font-weight:500;color:#16191f;padding-bottom:.45rem}
-input[type=text],input[type=password],input[type=email],input[type=tel],select{padding:.42rem .5rem;border:1px solid #8d99a8;border-radius:4px;font:inherit;font-weight:400;min-width:12rem;background:#fff}
+input[type=text],input[type=password],input[type=email],input[type=tel],select{padding:.42rem .5rem;border:1px solid #8d99a8;border-radius:4px;font:inherit;font-weight:400;min-width:12rem;height:2.3rem;background:#fff}
 input:focus,select:focus,button:focus{outline:2px solid #0972d3;outline-offset:1px}
 button{padding:.45rem .95rem;border:1px solid #0972d3;border-radius:4px;background:#0972d3;color:#fff;font:inherit;font-weight:600;cursor:pointer}
 button.secondary{background:#fff;color:#0972d3}button.danger{background:#d91515;border-color:#d91515}
 button.link{background:none;border:0;color:#0458a5;padding:0;font-weight:500;text-decoration:underline}
 .actions{display:flex;flex-wrap:wrap;gap:1.2rem}.actions>div{flex:1 1 20rem}
-.pager{display:flex;gap:1rem;margin-top:.8rem}
+.pager{display:flex;gap:1rem;margin-top:.8rem}form.row{margin-bottom:1rem}
 a{color:#0458a5}
 .bar{height:.55rem;background:#e9ebed;border-radius:999px;overflow:hidden;min-width:8rem}.bar span{display:block;height:100%;background:#0972d3}
 footer{text-align:center;font-size:.8rem;color:#5f6b7a;margin:1rem 0 2rem}
