@@ -179,8 +179,10 @@ export async function handleConsole(s: Services, req: http.IncomingMessage, path
     res = await match.r.run(call);
   } catch (e) {
     // A pool, user, group or job that is not there (deleted meanwhile, or a wrong address).
-    if (isCognitoError(e) && e.status === 400) res = errorResponse(e.type.endsWith('NotFoundException') ? 404 : 400, 'Not found', `${e.type}: ${e.message}`);
-    else throw e;
+    if (isCognitoError(e) && e.status === 400) {
+      const missing = e.type.endsWith('NotFoundException');
+      res = errorResponse(missing ? 404 : 400, missing ? 'Not found' : 'Cannot show this page', `${e.type}: ${e.message}`);
+    } else throw e;
   }
   const headers = { ...PAGE_HEADERS, ...res.headers };
   if (setCookie.length) headers['Set-Cookie'] = setCookie[0]!;

@@ -73,7 +73,7 @@ const list = (v: unknown): string => (Array.isArray(v) && v.length ? v.join(', '
 export async function poolsPage(c: ConsoleCall): Promise<ConsoleResponse> {
   const after = c.query.get('after') ?? undefined;
   const pools = await c.s.store.pools.listAll(after, 51);
-  const more = pools.length > 50 ? pools.pop() && pools[pools.length - 1]!.id : undefined;
+  const more = pools.length > 50 ? (pools.pop(), pools[pools.length - 1]!.id) : undefined;
   const rows = await Promise.all(
     pools.map(async (p) => [
       html`<a href="${href(['pools', p.id])}">${p.name}</a>`,
