@@ -168,6 +168,14 @@ for (const backend of await backends()) {
       assert.ok(messages.html.includes(code));
       assert.ok(page.html.includes(code), "the user's page shows its recent messages");
 
+      // Resend (AdminCreateUser RESEND): a new temporary password in a new invitation.
+      const resent = await b.submit(page, {}, formIndex(page, '/resend'));
+      assert.equal(resent.status, 303);
+      assert.equal(pageMessage((await b.follow(resent)).html), 'Invitation sent again, with a new temporary password.');
+      const after = (await (await adminFetch(`${t.url}/_incognito/messages?userPoolId=${poolId}&username=carol`)).json()) as { messages: { kind: string; code: string }[] };
+      assert.deepEqual(after.messages.map((m) => m.kind), ['INVITATION', 'INVITATION']);
+      assert.notEqual(after.messages[0]!.code, outbox.messages[0]!.code);
+
       const again = await b.submit(users, { username: 'carol', email: 'c2@example.com' }, formIndex(users, '/users'));
       assert.equal(again.status, 400);
       assert.equal(pageMessage(again.html), 'UsernameExistsException: User account already exists');

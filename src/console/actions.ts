@@ -96,6 +96,8 @@ export const setPassword = userAction(
   (c) => ({ Password: c.form.get('password') ?? '', Permanent: c.form.get('permanent') === 'on' }),
   (input, c) => adminSetUserPassword(input, c.ctx),
 );
+/** AdminCreateUser with MessageAction RESEND: a new temporary password, the invitation sent again (phone, else email). */
+export const resendInvitation = userAction('AdminCreateUser', 'resent', () => ({ MessageAction: 'RESEND' }), (input, c) => adminCreateUser(input, c.ctx));
 export const confirm = userAction('AdminConfirmSignUp', 'confirmed', () => ({}), (input, c) => adminConfirmSignUp(input, c.ctx));
 export const enable = userAction('AdminEnableUser', 'enabled', () => ({}), (input, c) => adminSetUserEnabled(input.UserPoolId, input.Username, true, c.ctx));
 export const disable = userAction('AdminDisableUser', 'disabled', () => ({}), (input, c) => adminSetUserEnabled(input.UserPoolId, input.Username, false, c.ctx));

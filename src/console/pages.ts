@@ -24,6 +24,7 @@ const ok = (body: string, status = 200): ConsoleResponse => ({ status, headers: 
 /** What the `done` parameter of a redirect after an action says (a fixed set: no text comes from the URL). */
 const DONE: Record<string, string> = {
   created: 'User created.',
+  resent: 'Invitation sent again, with a new temporary password.',
   password: 'Password set.',
   confirmed: 'User confirmed.',
   enabled: 'User enabled.',
@@ -346,6 +347,7 @@ export async function userPage(c: ConsoleCall, message?: Flash, status = 200): P
   )}</div>
 <div><h3>Status</h3><div class="row">
 ${u.status === 'UNCONFIRMED' ? form(href([...base, 'confirm']), c.csrf, html`<button type="submit" class="secondary">Confirm sign-up</button>`, { cls: 'inline', id: 'confirm' }) : ''}
+${u.status === 'FORCE_CHANGE_PASSWORD' ? form(href([...base, 'resend']), c.csrf, html`<button type="submit" class="secondary">Resend invitation</button>`, { cls: 'inline', id: 'resend' }) : ''}
 ${u.enabled
     ? form(href([...base, 'disable']), c.csrf, html`<button type="submit" class="secondary">Disable</button>`, { cls: 'inline', id: 'disable' })
     : form(href([...base, 'enable']), c.csrf, html`<button type="submit" class="secondary">Enable</button>`, { cls: 'inline', id: 'enable' })}

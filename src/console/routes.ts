@@ -68,6 +68,7 @@ export const ROUTES: Route[] = [
   route('POST', 'pools/:pool/users', 'cognito-idp:AdminCreateUser', actions.createUser),
   route('GET', 'pools/:pool/users/:user', 'cognito-idp:AdminGetUser', (c) => pages.userPage(c)),
   route('POST', 'pools/:pool/users/:user/password', 'cognito-idp:AdminSetUserPassword', actions.setPassword),
+  route('POST', 'pools/:pool/users/:user/resend', 'cognito-idp:AdminCreateUser', actions.resendInvitation),
   route('POST', 'pools/:pool/users/:user/confirm', 'cognito-idp:AdminConfirmSignUp', actions.confirm),
   route('POST', 'pools/:pool/users/:user/enable', 'cognito-idp:AdminEnableUser', actions.enable),
   route('POST', 'pools/:pool/users/:user/disable', 'cognito-idp:AdminDisableUser', actions.disable),
