@@ -130,6 +130,7 @@ describe('web console in Chromium', { skip }, () => {
       await page.goto(`${server.url}/_incognito/console/pools/${poolId}/users/mallory`);
       assert.ok((await page.locator('#attributes').textContent())!.includes('<script>alert("owned")</script>'));
       assert.equal(await page.locator('main script').count(), 0);
+      await shot('user-script-as-text');
 
       // Create a user, with an email invitation.
       await page.click('nav.tabs >> text=Users');
