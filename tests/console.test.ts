@@ -215,6 +215,9 @@ for (const backend of await backends()) {
       assert.equal((await get('dave')).Enabled, false);
       page = await b.get(`${C}/pools/${poolId}/users/dave`);
       assert.ok(text(page.html).includes('Disabled'));
+      // The search by status (ListUsers' `status = "Disabled"`) finds the disabled users only.
+      const disabled = await b.get(`${C}/pools/${poolId}/users?attr=status&op=%3D&value=Disabled`);
+      assert.deepEqual([...disabled.html.matchAll(/\/users\/([\w]+)"/g)].map((m) => m[1]), ['dave']);
       assert.equal((await b.submit(page, {}, formIndex(page, '/enable'))).status, 303);
       assert.equal((await get('dave')).Enabled, true);
 
