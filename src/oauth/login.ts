@@ -125,6 +125,9 @@ async function step(ctx: Ctx, req: HostedRequest, ar: AuthorizeRequest, o: Outco
     case 'DEVICE_SRP_AUTH':
     case 'DEVICE_PASSWORD_VERIFIER':
     case 'CUSTOM_CHALLENGE':
+    case 'SELECT_CHALLENGE':
+    case 'SMS_OTP':
+    case 'WEB_AUTHN':
       // The pages sign in by password and name no device, and custom authentication is API-only
       // (as Cognito's hosted pages): the engine never asks these here.
       throw new Error(`hosted login: no page for the ${o.name} challenge`);
