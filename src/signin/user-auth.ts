@@ -86,8 +86,11 @@ export async function userAuthStart(ctx: Ctx, pool: PoolRecord, client: ClientRe
   }
   const user = await findUser(ctx.store, pool, name);
   if (channel === 'api') checkSecretHash(client, p?.SECRET_HASH, [name, user?.username, user?.sub]);
-  if (session !== undefined) return { kind: 'proven', user: await signUpSignIn(ctx, pool, client, channel, session, user), factor: 'SIGN_UP_CODE' };
   if (!user && !hidesUsers(client)) throw errors.userNotFound('User does not exist.');
+  if (session !== undefined) {
+    if (!user) throw incorrect();
+    return { kind: 'proven', user: await signUpSignIn(ctx, pool, client, channel, session, user), factor: 'SIGN_UP_CODE' };
+  }
   const options = await availableFactors(ctx, pool, user);
   // The password flows check the user themselves (the user's state, PreAuthentication, the lockout).
   if (preferred === 'PASSWORD_SRP' && options.includes(preferred)) return { kind: 'outcome', outcome: await srpStart(ctx, pool, client, channel, p) };
@@ -230,12 +233,17 @@ export async function openSignUpSession(ctx: Ctx, pool: PoolRecord, client: Clie
 }
 
 /** InitiateAuth USER_AUTH with a sign-up's Session: the user it was issued for, confirmed, may sign in. */
-async function signUpSignIn(ctx: Ctx, pool: PoolRecord, client: ClientRecord, channel: Channel, session: string, named: UserRecord | undefined): Promise<UserRecord> {
+async function signUpSignIn(ctx: Ctx, pool: PoolRecord, client: ClientRecord, channel: Channel, session: string, named: UserRecord): Promise<UserRecord> {
   const rec = await ctx.store.sessions.take(hashToken(session));
   if (!rec || rec.clientId !== client.id) throw errors.notAuthorized('Invalid session for the user, session can only be used once.');
   if (rec.expiresAt <= ctx.now) throw errors.notAuthorized('Invalid session for the user, session is expired.');
   const state = JSON.parse(ctx.secrets.open(rec.state, SESSION_CONTEXT).toString('utf8')) as SignUpState | { kind?: undefined };
-  if (state.kind !== 'SIGN_UP' || !named || named.usernameKey !== state.usernameKey || named.sub !== state.sub) throw errors.notAuthorized('Invalid session for the user.');
+  if (state.kind !== 'SIGN_UP' || named.usernameKey !== state.usernameKey || named.sub !== state.sub) throw errors.notAuthorized('Invalid session for the user.');
+  if (named.status === 'UNCONFIRMED') {
+    // SignUp's Session, before ConfirmSignUp: still good for when the user is confirmed.
+    await ctx.store.sessions.insert(rec);
+    gate(client, named, ctx.now);
+  }
   await hooks.preAuthentication({ ctx, pool, client, user: named, channel });
   gate(client, named, ctx.now);
   return named;
