@@ -13,6 +13,7 @@ import { decodeJwt } from 'jose';
 import {
   AdminCreateUserCommand,
   AdminInitiateAuthCommand,
+  AdminListUserAuthEventsCommand,
   AdminRespondToAuthChallengeCommand,
   AdminSetUserPasswordCommand,
   AdminUpdateUserAttributesCommand,
@@ -376,6 +377,24 @@ for (const backend of await backends()) {
       const passwordOnly = await pool(['PASSWORD']);
       const c3 = await client(passwordOnly);
       await expectError(send(new SignUpCommand({ ClientId: c3.ClientId, Username: 'x', UserAttributes: [{ Name: 'email', Value: 'x@example.com' }] })), 'InvalidParameterException', /password is required/);
+    });
+
+    it('auth events: a passwordless sign-in and a wrong code are recorded as the first step', async () => {
+      const poolId = await pool(['PASSWORD', 'EMAIL_OTP'], { UserPoolAddOns: { AdvancedSecurityMode: 'AUDIT' } });
+      const { ClientId } = await client(poolId);
+      await user(poolId, 'ava');
+      const e = await userAuth(ClientId, { USERNAME: 'ava', PREFERRED_CHALLENGE: 'EMAIL_OTP' });
+      const sent = await code(poolId, 'ava');
+      await expectError(respond(ClientId, 'EMAIL_OTP', e.Session, { USERNAME: 'ava', EMAIL_OTP_CODE: sent === '000000' ? '111111' : '000000' }), 'CodeMismatchException');
+      assert.ok((await respond(ClientId, 'EMAIL_OTP', e.Session, { USERNAME: 'ava', EMAIL_OTP_CODE: sent })).AuthenticationResult);
+      const events = (await send(new AdminListUserAuthEventsCommand({ UserPoolId: poolId, Username: 'ava' }))).AuthEvents;
+      assert.deepEqual(
+        events.map((x: any) => [x.EventType, x.EventResponse, x.ChallengeResponses]),
+        [
+          ['SignIn', 'Pass', [{ ChallengeName: 'Password', ChallengeResponse: 'Success' }]],
+          ['SignIn', 'Fail', [{ ChallengeName: 'Password', ChallengeResponse: 'Failure' }]],
+        ],
+      );
     });
 
     it('triggers: PreAuthentication, CustomMessage_Authentication with the code, PostAuthentication, once each', async () => {

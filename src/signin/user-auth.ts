@@ -175,7 +175,8 @@ export async function selectChallenge(ctx: Ctx, pool: PoolRecord, client: Client
     case 'PASSWORD_SRP': {
       const A = param(r, 'SRP_A');
       const { pending, parameters, secretBlock, known } = srpChallenge(ctx, pool, user?.username ?? name, user, A);
-      await openSession(ctx, pool, client, { channel, usernameKey: known ? user!.usernameKey : null, proven: [], pending }, secretBlock);
+      const deviceKey = state.deviceKey !== undefined ? { deviceKey: state.deviceKey } : {};
+      await openSession(ctx, pool, client, { channel, usernameKey: known ? user!.usernameKey : null, proven: [], pending, ...deviceKey }, secretBlock);
       return { state, step: { kind: 'outcome', outcome: { kind: 'challenge', name: 'PASSWORD_VERIFIER', parameters, ...(user ? { user } : {}) } } };
     }
     case 'EMAIL_OTP':
