@@ -379,6 +379,23 @@ for (const backend of await backends()) {
       await expectError(send(new SignUpCommand({ ClientId: c3.ClientId, Username: 'x', UserAttributes: [{ Name: 'email', Value: 'x@example.com' }] })), 'InvalidParameterException', /password is required/);
     });
 
+    it('devices: a passwordless sign-in of a pool that tracks devices is given a device; a DEVICE_KEY not the user\'s is refused', async () => {
+      const poolId = await pool(['PASSWORD', 'EMAIL_OTP'], { DeviceConfiguration: { ChallengeRequiredOnNewDevice: false, DeviceOnlyRememberedOnUserPrompt: true } });
+      const { ClientId } = await client(poolId);
+      await user(poolId, 'dev');
+      const e = await userAuth(ClientId, { USERNAME: 'dev', PREFERRED_CHALLENGE: 'EMAIL_OTP' });
+      const done = await respond(ClientId, 'EMAIL_OTP', e.Session, { USERNAME: 'dev', EMAIL_OTP_CODE: await code(poolId, 'dev') });
+      const device = done.AuthenticationResult.NewDeviceMetadata;
+      assert.ok(device?.DeviceKey && device.DeviceGroupKey);
+      assert.equal(decodeJwt(done.AuthenticationResult.AccessToken).device_key, device.DeviceKey);
+      const named = await userAuth(ClientId, { USERNAME: 'dev', PREFERRED_CHALLENGE: 'EMAIL_OTP', DEVICE_KEY: device.DeviceKey });
+      const again = await respond(ClientId, 'EMAIL_OTP', named.Session, { USERNAME: 'dev', EMAIL_OTP_CODE: await code(poolId, 'dev') });
+      assert.equal(again.AuthenticationResult.NewDeviceMetadata, undefined, 'the named device is used, no new one');
+      assert.equal(decodeJwt(again.AuthenticationResult.AccessToken).device_key, device.DeviceKey);
+      const unknown = await userAuth(ClientId, { USERNAME: 'dev', PREFERRED_CHALLENGE: 'EMAIL_OTP', DEVICE_KEY: 'us-east-1_00000000-0000-4000-8000-000000000000' });
+      await expectError(respond(ClientId, 'EMAIL_OTP', unknown.Session, { USERNAME: 'dev', EMAIL_OTP_CODE: await code(poolId, 'dev') }), 'ResourceNotFoundException', 'Device does not exist.');
+    });
+
     it('auth events: a passwordless sign-in and a wrong code are recorded as the first step', async () => {
       const poolId = await pool(['PASSWORD', 'EMAIL_OTP'], { UserPoolAddOns: { AdvancedSecurityMode: 'AUDIT' } });
       const { ClientId } = await client(poolId);
@@ -386,6 +403,7 @@ for (const backend of await backends()) {
       const e = await userAuth(ClientId, { USERNAME: 'ava', PREFERRED_CHALLENGE: 'EMAIL_OTP' });
       const sent = await code(poolId, 'ava');
       await expectError(respond(ClientId, 'EMAIL_OTP', e.Session, { USERNAME: 'ava', EMAIL_OTP_CODE: sent === '000000' ? '111111' : '000000' }), 'CodeMismatchException');
+      clock.advance(1_000); // the events are listed newest first
       assert.ok((await respond(ClientId, 'EMAIL_OTP', e.Session, { USERNAME: 'ava', EMAIL_OTP_CODE: sent })).AuthenticationResult);
       const events = (await send(new AdminListUserAuthEventsCommand({ UserPoolId: poolId, Username: 'ava' }))).AuthEvents;
       assert.deepEqual(
