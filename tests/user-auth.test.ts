@@ -435,6 +435,15 @@ for (const backend of await backends()) {
       const sources = standIn.calls.map((c) => c.event.triggerSource);
       assert.deepEqual(sources, ['PreAuthentication_Authentication', 'CustomMessage_Authentication', 'PostAuthentication_Authentication']);
       assert.equal(standIn.calls[1]!.event.request.codeParameter, '{####}');
+      // PREFERRED_CHALLENGE PASSWORD of a name the pool does not have: its UserMigration function.
+      standIn.functions.migrate = (event) =>
+        event.request.password === 'Old-Password-1'
+          ? { ...event, response: { ...event.response, userAttributes: { email: `${event.userName}@example.com`, email_verified: 'true' }, messageAction: 'SUPPRESS' } }
+          : { ...event, response: { ...event.response, userAttributes: null } };
+      const migrating = await pool(['PASSWORD', 'EMAIL_OTP'], { LambdaConfig: { UserMigration: arn('migrate') } });
+      const mc = await client(migrating);
+      assert.ok((await userAuth(mc.ClientId, { USERNAME: 'olga', PREFERRED_CHALLENGE: 'PASSWORD', PASSWORD: 'Old-Password-1' })).AuthenticationResult);
+      assert.deepEqual((await userAuth(mc.ClientId, { USERNAME: 'olga' })).AvailableChallenges, ['PASSWORD', 'PASSWORD_SRP', 'EMAIL_OTP'], 'migrated with her password and verified email');
       // A password chosen after SELECT_CHALLENGE runs PreAuthentication once, too.
       standIn.calls.length = 0;
       const p = await userAuth(ClientId, { USERNAME: 'tia' });

@@ -21,7 +21,7 @@ import { maskDestination } from '../delivery/mask.js';
 import { CognitoError, errors } from '../protocol/errors.js';
 import type { Ctx } from '../operations/context.js';
 import type { ClientRecord, PoolRecord, UserRecord } from '../store/types.js';
-import { param, provePassword, srpChallenge, srpStart } from './factors.js';
+import { param, passwordFactor, provePassword, srpChallenge, srpStart } from './factors.js';
 import { countFailure, gate, incorrect } from './gate.js';
 import { hooks } from './hooks.js';
 import { hasPasskey, passkeyChallenge, passkeyVerify } from './passkey.js';
@@ -86,18 +86,19 @@ export async function userAuthStart(ctx: Ctx, pool: PoolRecord, client: ClientRe
   }
   const user = await findUser(ctx.store, pool, name);
   if (channel === 'api') checkSecretHash(client, p?.SECRET_HASH, [name, user?.username, user?.sub]);
+  // PASSWORD in the request: the password flow's own checks (the user's state, PreAuthentication,
+  // the lockout), and for a name the pool does not have, its UserMigration function.
+  if (preferred === 'PASSWORD' && session === undefined && (!user || user.passwordHash)) {
+    return { kind: 'proven', user: await passwordFactor(ctx, pool, client, channel, p), factor: 'PASSWORD' };
+  }
   if (!user && !hidesUsers(client)) throw errors.userNotFound('User does not exist.');
   if (session !== undefined) {
     if (!user) throw incorrect();
     return { kind: 'proven', user: await signUpSignIn(ctx, pool, client, channel, session, user), factor: 'SIGN_UP_CODE' };
   }
   const options = await availableFactors(ctx, pool, user);
-  // The password flows check the user themselves (the user's state, PreAuthentication, the lockout).
+  // SRP checks the user itself (the user's state, PreAuthentication, the lockout at the proof).
   if (preferred === 'PASSWORD_SRP' && options.includes(preferred)) return { kind: 'outcome', outcome: await srpStart(ctx, pool, client, channel, p) };
-  if (preferred === 'PASSWORD' && options.includes(preferred)) {
-    const proven = await provePassword(ctx, pool, client, channel, name, param(p, 'PASSWORD'), user);
-    return { kind: 'proven', user: proven, factor: 'PASSWORD' };
-  }
   if (user) {
     await hooks.preAuthentication({ ctx, pool, client, user, channel });
     gate(client, user, ctx.now);
