@@ -5,7 +5,7 @@
  * signed in, starts the browser session and goes back to the callback.
  */
 import { isCognitoError, type CognitoError } from '../protocol/errors.js';
-import { answer, missingRequired, setupAssociate, setupVerify, start, type Outcome } from '../signin/index.js';
+import { answer, missingRequired, poolFirstFactors, setupAssociate, setupVerify, start, type Outcome } from '../signin/index.js';
 import type { Ctx } from '../operations/context.js';
 import type { PoolRecord } from '../store/types.js';
 import { checkAuthorize, complete, pageUrl, type AuthorizeRequest } from './authorize.js';
@@ -23,6 +23,9 @@ export function usernameLabel(pool: PoolRecord): string {
   if (ua.includes('phone_number')) return 'Phone number';
   return 'Username';
 }
+
+/** Whether the pages offer sign-in with a code by email: the pool allows EMAIL_OTP as a first factor. */
+const offersEmailCode = (pool: PoolRecord): boolean => poolFirstFactors(pool).includes('EMAIL_OTP');
 
 export const selfSignUp = (pool: PoolRecord) => !pool.settings.AdminCreateUserConfig?.AllowAdminCreateUserOnly;
 
@@ -51,6 +54,9 @@ export function loginPage(req: HostedRequest, ar: AuthorizeRequest, message?: Me
   const links: [string, string][] = [['Forgot your password?', pageUrl('/forgotPassword', ar)]];
   if (selfSignUp(ar.pool)) links.push(['Sign up', pageUrl('/signup', ar)]);
   const hint = username ?? ar.params.get('login_hint') ?? undefined;
+  // A pool that allows EMAIL_OTP as a first factor: a second button signs in with a code by email
+  // (choice-based sign-in, USER_AUTH, in the engine), the password left empty.
+  const emailCode = offersEmailCode(ar.pool);
   return page(
     status,
     formPage({
@@ -59,9 +65,16 @@ export function loginPage(req: HostedRequest, ar: AuthorizeRequest, message?: Me
       csrf: csrf.token,
       fields: [
         { name: 'username', label: usernameLabel(ar.pool), autocomplete: 'username', ...(hint ? { value: hint } : {}) },
-        { name: 'password', label: 'Password', type: 'password', autocomplete: 'current-password' },
+        {
+          name: 'password',
+          label: 'Password',
+          type: 'password',
+          autocomplete: 'current-password',
+          ...(emailCode ? { required: false, hint: 'Or leave it empty and sign in with a code we email you.' } : {}),
+        },
       ],
       submit: 'Sign in',
+      ...(emailCode ? { choices: { name: 'method', options: [['password', 'Sign in'], ['email_code', 'Email me a sign-in code']] as [string, string][] } } : {}),
       ...(message ? { message } : {}),
       links,
       ...(federated(ar).length ? { intro: providerButtons(ar) } : {}),
@@ -124,7 +137,12 @@ async function step(ctx: Ctx, req: HostedRequest, ar: AuthorizeRequest, o: Outco
     case 'PASSWORD_VERIFIER':
     case 'DEVICE_SRP_AUTH':
     case 'DEVICE_PASSWORD_VERIFIER':
+    case 'SELECT_CHALLENGE':
+      // The email-code button for an account that has no verified email to send it to.
+      return loginPage(req, ar, { kind: 'error', text: 'We cannot email a sign-in code to this account. Sign in with your password.' }, o.user?.username, 400);
     case 'CUSTOM_CHALLENGE':
+    case 'SMS_OTP':
+    case 'WEB_AUTHN':
       // The pages sign in by password and name no device, and custom authentication is API-only
       // (as Cognito's hosted pages): the engine never asks these here.
       throw new Error(`hosted login: no page for the ${o.name} challenge`);
@@ -203,10 +221,14 @@ export async function login(ctx: Ctx, req: HostedRequest): Promise<HostedRespons
 
   const username = f('username').trim();
   const password = f('password');
-  if (!username || !password) return loginPage(req, ar, { kind: 'error', text: 'Enter your username and password.' }, username, 400);
+  const byEmail = f('method') === 'email_code' && offersEmailCode(ar.pool);
+  if (byEmail && !username) return loginPage(req, ar, { kind: 'error', text: 'Enter your username to get a sign-in code.' }, username, 400);
+  if (!byEmail && (!username || !password)) return loginPage(req, ar, { kind: 'error', text: 'Enter your username and password.' }, username, 400);
   let o: Outcome;
   try {
-    o = await start(ctx, ar.pool, ar.client, { channel: 'hosted', side: 'client', flow: 'USER_PASSWORD_AUTH', parameters: { USERNAME: username, PASSWORD: password } });
+    o = byEmail
+      ? await start(ctx, ar.pool, ar.client, { channel: 'hosted', side: 'client', flow: 'USER_AUTH', parameters: { USERNAME: username, PREFERRED_CHALLENGE: 'EMAIL_OTP' } })
+      : await start(ctx, ar.pool, ar.client, { channel: 'hosted', side: 'client', flow: 'USER_PASSWORD_AUTH', parameters: { USERNAME: username, PASSWORD: password } });
   } catch (e) {
     if (!isCognitoError(e)) throw e;
     if (e.type === 'UserNotConfirmedException') {
