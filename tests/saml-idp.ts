@@ -160,7 +160,7 @@ export async function makeSamlIdp(entityId = 'https://idp.example.test/metadata'
     const id = o.id ?? `_q${randomBytes(16).toString('hex')}`;
     const now = o.now ?? Date.now();
     const xml =
-      `<samlp:LogoutRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="${id}" Version="2.0" IssueInstant="${iso(now)}" Destination="${o.to}"${o.validMs === undefined ? '' : ` NotOnOrAfter="${iso(now + o.validMs)}"`}>` +
+      `<samlp:LogoutRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="${id}" Version="2.0" IssueInstant="${iso(now)}" Destination="${o.destination ?? o.to}"${o.validMs === undefined ? '' : ` NotOnOrAfter="${iso(now + o.validMs)}"`}>` +
       `<saml:Issuer>${o.issuer ?? entityId}</saml:Issuer>` +
       `<saml:NameID Format="urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress">${xmlText(o.nameId)}</saml:NameID>` +
       (o.sessionIndex ? `<samlp:SessionIndex>${xmlText(o.sessionIndex)}</samlp:SessionIndex>` : '') +
@@ -231,6 +231,8 @@ export async function makeSamlIdp(entityId = 'https://idp.example.test/metadata'
 export interface LogoutRequestOptions {
   /** The SP's single logout URL (its /saml2/logout). */
   to: string;
+  /** The Destination attribute, when not `to`. */
+  destination?: string;
   nameId: string;
   sessionIndex?: string;
   relayState?: string;
@@ -317,7 +319,7 @@ export async function startSamlIdp(opts: { host?: string; entityId?: string } = 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
     const url = new URL(req.url ?? '/', base);
     if (req.method === 'GET' && url.pathname === '/metadata') {
-      extra.metadataFetches++;
+      served.metadataFetches++;
       return void res.writeHead(200, { 'content-type': 'application/samlmetadata+xml' }).end(idp.metadata);
     }
     if (req.method === 'GET' && url.pathname === '/sso') {
@@ -363,5 +365,6 @@ export async function startSamlIdp(opts: { host?: string; entityId?: string } = 
     html(res, page('Not found', '<p>Not found.</p>'), 404);
   }
 
-  return Object.assign(idp, extra);
+  const served = Object.assign(idp, extra);
+  return served;
 }

@@ -39,7 +39,7 @@ import { hashToken } from '../domain/tokens.js';
 import { poolCertificate, type PoolCertificate } from '../domain/certificates.js';
 import { openDetails } from '../domain/identity-providers.js';
 import { federatedSignIn } from '../signin/federation.js';
-import { idpMetadata, withIdpMetadata, type IdpMetadata } from './saml-metadata.js';
+import { idpMetadata, withIdpMetadata, type IdpMetadata } from '../domain/saml-metadata.js';
 import { log } from '../log.js';
 import type { Ctx } from '../operations/context.js';
 import type { IdentityProviderRecord, PoolRecord } from '../store/types.js';

@@ -2,6 +2,7 @@ import type { UpdateIdentityProviderRequest } from '@aws-sdk/client-cognito-iden
 import type { Ctx } from '../context.js';
 import { loadPool } from '../pools/shared.js';
 import { checkDetails, checkMapping, openDetails, sealDetails } from '../../domain/identity-providers.js';
+import { forgetIdpMetadata } from '../../domain/saml-metadata.js';
 import { checkIdentifiers, loadProvider, providerNotFound, renderProvider } from './shared.js';
 
 /**
@@ -32,5 +33,6 @@ export async function UpdateIdentityProvider(input: UpdateIdentityProviderReques
     if (!(await tx.identityProviders.update(next))) throw providerNotFound(pool.id, p.name);
     return next;
   });
+  forgetIdpMetadata(pool.id, updated.name);
   return { IdentityProvider: await renderProvider(ctx, pool, updated) };
 }

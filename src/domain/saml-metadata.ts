@@ -5,8 +5,8 @@
  *
  *   lifetime     the metadata's own cacheDuration (xs:duration) or validUntil (xs:dateTime) on its
  *                root element, the sooner of them, at most 24 hours; else 6 hours.
- *   refreshed    when the lifetime is over; when the provider changes (UpdateIdentityProvider: the
- *                cache key holds the provider's LastModifiedDate); and once when a signature does not
+ *   refreshed    when the lifetime is over; when the provider changes (UpdateIdentityProvider drops
+ *                it here, and the cache key holds the provider's LastModifiedDate for other nodes); and once when a signature does not
  *                verify with the kept certificates (`refresh`), since the IdP may have rolled its
  *                keys over. A forced refresh is made at most once a minute per provider, so that
  *                bad signatures cannot make the server fetch at each request.
@@ -136,6 +136,16 @@ export async function idpMetadata(ctx: Ctx, p: IdentityProviderRecord, opts: { f
     if (cache.get(key) === entry) cache.delete(key);
   });
   return { md: (await value).md, fresh: true };
+}
+
+/**
+ * Drops what this process keeps of the provider's metadata (UpdateIdentityProvider,
+ * DeleteIdentityProvider); other nodes see the provider's new LastModifiedDate in the cache key.
+ */
+export function forgetIdpMetadata(poolId: string, name: string): void {
+  const prefix = `${poolId}\u0000${name}\u0000`;
+  for (const k of cache.keys()) if (k.startsWith(prefix)) cache.delete(k);
+  for (const k of forced.keys()) if (k.startsWith(prefix)) forced.delete(k);
 }
 
 /**
