@@ -3,8 +3,8 @@
  * (tests/saml-idp.ts startSamlIdp: a sign-in page, and a page that auto-POSTs the signed Response
  * as real IdPs do). The IdP is on `localhost`, the server on 127.0.0.1: another site, so the
  * Response comes back by a cross-site POST, as in production.
- *   SP-initiated: the app's authorization request, the hosted page's "Continue with CorpSAML"
- *   button, the signed AuthnRequest to the IdP, its sign-in page, the auto-POST to
+ *   SP-initiated: the app's authorization request, the hosted page's corporate email box (the
+ *   provider's IdpIdentifiers hold the email's domain), the signed AuthnRequest to the IdP, its sign-in page, the auto-POST to
  *   /saml2/idpresponse, the app's callback with a code, the tokens.
  *   IdP-initiated (IDPInit): the IdP's portal, the app's tile, the unsolicited Response, the app's
  *   callback with a code.
@@ -46,6 +46,7 @@ describe('SAML federation in Chromium', { skip }, () => {
             ProviderType: 'SAML',
             ProviderDetails: { MetadataURL: idp.metadataUrl, IDPInit: 'true', IDPSignout: 'true', RequestSigningAlgorithm: 'rsa-sha256' },
             AttributeMapping: { email: 'email', name: 'name' },
+            IdpIdentifiers: ['idp.example'],
           }),
         );
         const client = (
@@ -80,7 +81,9 @@ describe('SAML federation in Chromium', { skip }, () => {
         await page.goto(`${server.url}/oauth2/authorize?${new URLSearchParams({ ...authorize, state: 'sp-state' })}`);
         await page.getByRole('button', { name: 'Continue with CorpSAML' }).waitFor();
         await shot('sign-in-page');
-        await page.getByRole('button', { name: 'Continue with CorpSAML' }).click();
+        // The corporate email box (the provider has IdpIdentifiers): its domain picks the provider.
+        await page.getByLabel('Corporate email').fill('pat@idp.example');
+        await page.getByRole('button', { name: 'Sign in with your corporate ID' }).click();
         await page.waitForURL(`${idp.base}/sso?**`);
         const authnRequest = idp.read(page.url(), spCert);
         assert.equal(authnRequest.signature, 'valid', 'the AuthnRequest is signed with the pool certificate (RequestSigningAlgorithm)');

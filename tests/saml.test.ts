@@ -497,7 +497,7 @@ for (const backend of await backends()) {
       assert.equal(durationMs('-PT1H'), undefined);
     });
 
-    it("the sign-in page's button for the SAML provider starts the same AuthnRequest; idp_identifier finds it too", async () => {
+    it("the sign-in page's button for the SAML provider starts the same AuthnRequest; idp_identifier finds it too, and the page's corporate email box", async () => {
       const { clientId } = await samlPool();
       const fc = new FormClient(t.url);
       const login = await fc.get(`/login?${new URLSearchParams({ client_id: clientId, response_type: 'code', redirect_uri: APP, scope: 'openid' })}`);
@@ -508,6 +508,28 @@ for (const backend of await backends()) {
       assert.ok(idp.read(r.location!).id);
       const byId = await new FormClient(t.url).get(`/oauth2/authorize?${new URLSearchParams({ client_id: clientId, response_type: 'code', redirect_uri: APP, scope: 'openid', idp_identifier: 'corp.example' })}`);
       assert.ok(byId.location?.startsWith(idp.sso + '?'), `idp_identifier: ${byId.location}`);
+      // The provider has IdpIdentifiers: the page asks for a corporate email, whose domain picks the provider (as Cognito's hosted UI).
+      assert.match(login.html, /<form method="get" action="\/login" class="corporate">/);
+      assert.match(login.html, /name="corporate_email" type="email"/);
+      const query = { client_id: clientId, response_type: 'code', redirect_uri: APP, scope: 'openid', state: 's' };
+      const byEmail = await fc.get(`/login?${new URLSearchParams({ ...query, corporate_email: 'Alice@Corp.Example' })}`);
+      assert.equal(byEmail.status, 302);
+      const next = new URL(byEmail.location!, t.url);
+      assert.equal(next.pathname, '/oauth2/authorize');
+      assert.equal(next.searchParams.get('idp_identifier'), 'corp.example');
+      assert.equal(next.searchParams.get('state'), 's');
+      assert.ok((await fc.get(byEmail.location!)).location?.startsWith(idp.sso + '?'));
+      const unknown = await fc.get(`/login?${new URLSearchParams({ ...query, corporate_email: 'bob@elsewhere.example' })}`);
+      assert.equal(unknown.status, 400);
+      assert.match(pageMessage(unknown.html) ?? '', /elsewhere\.example/);
+      const notEmail = await fc.get(`/login?${new URLSearchParams({ ...query, corporate_email: 'bob' })}`);
+      assert.equal(notEmail.status, 400);
+      assert.match(pageMessage(notEmail.html) ?? '', /corporate email/);
+      // Without identifiers, no box.
+      const plain = await samlPool();
+      await send(new UpdateIdentityProviderCommand({ UserPoolId: plain.poolId, ProviderName: 'Okta', IdpIdentifiers: [] }));
+      const plainLogin = await fc.get(`/login?${new URLSearchParams({ ...query, client_id: plain.clientId })}`);
+      assert.doesNotMatch(plainLogin.html, /corporate_email/);
     });
 
     it('the pool SP metadata: entity id, ACS URL and the pool certificate', async () => {
