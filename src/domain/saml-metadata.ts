@@ -34,6 +34,8 @@ const MAX_ENTRIES = 10_000;
 interface Entry {
   /** The fetch under way or done. */
   value: Promise<{ md: IdpMetadata; until: number; fetchedAt: number }>;
+  /** Until when it may be used, once fetched (undefined while the fetch is under way). */
+  until?: number;
 }
 
 const cache = new Map<string, Entry>();
@@ -112,9 +114,10 @@ export async function idpMetadata(ctx: Ctx, p: IdentityProviderRecord, opts: { f
   const url = d.MetadataURL!;
   const key = keyOf(p);
   const kept = cache.get(key);
-  if (kept && !opts.force) {
+  // Decided before any await, so that sign-ins at the same moment share one fetch.
+  if (kept && !opts.force && (kept.until === undefined || kept.until > ctx.now)) {
     const v = await kept.value.catch(() => undefined);
-    if (v && v.until > ctx.now) return { md: v.md, fresh: false };
+    if (v) return { md: v.md, fresh: false };
   }
   const now = ctx.now;
   const value = download(url).then(
@@ -128,6 +131,12 @@ export async function idpMetadata(ctx: Ctx, p: IdentityProviderRecord, opts: { f
     },
   );
   const entry: Entry = { value };
+  void value.then(
+    (v) => {
+      entry.until = v.until;
+    },
+    () => undefined,
+  );
   if (cache.size >= MAX_ENTRIES) cache.clear();
   // Older versions of this provider (before an update) are dropped.
   for (const k of cache.keys()) if (k !== key && k.startsWith(`${p.poolId}\u0000${p.name}\u0000`)) cache.delete(k);
