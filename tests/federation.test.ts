@@ -355,11 +355,24 @@ for (const backend of await backends()) {
           SourceUser: { ProviderName: 'Corp', ProviderAttributeName: 'email', ProviderAttributeValue: 'erin.w@corp.example' },
         }),
       );
+      // A link by attribute not used yet is named by that attribute and value.
+      const other = { ProviderName: 'Corp', ProviderAttributeName: 'email', ProviderAttributeValue: 'erin.other@corp.example' };
+      await send(new AdminLinkProviderForUserCommand({ UserPoolId: poolId, DestinationUser: { ProviderName: 'Cognito', ProviderAttributeValue: 'erin' }, SourceUser: other }));
+      await send(new AdminDisableProviderForUserCommand({ UserPoolId: poolId, User: other }));
+      assert.deepEqual(JSON.parse(attrs(await send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'erin' }))).identities).map((x: any) => x.userId), ['erin.w@corp.example']);
       op.accounts.next = 'erin.w';
       let r = await run(new FormClient(t.url), authorizeUrl(clientId, { identity_provider: 'Corp' }));
-      assert.equal(decodeJwt((await tokensFor(clientId, clientSecret, r.callback!.searchParams.get('code')!)).id_token)['cognito:username'], 'erin');
-      // Unlinked: the provider user is a federated user of its own from then on.
+      const erinToken = decodeJwt((await tokensFor(clientId, clientSecret, r.callback!.searchParams.get('code')!)).id_token);
+      assert.equal(erinToken['cognito:username'], 'erin');
+      // Once it has signed in, the linked identity is the provider's subject (the API reference of
+      // AdminDisableProviderForUser: then Cognito_Subject and the subject name it, not the linked attribute).
+      assert.deepEqual((erinToken.identities as any[]).map((x) => [x.providerName, x.userId]), [['Corp', 'erin.w']]);
       await send(new AdminDisableProviderForUserCommand({ UserPoolId: poolId, User: { ProviderName: 'Corp', ProviderAttributeName: 'email', ProviderAttributeValue: 'erin.w@corp.example' } }));
+      r = await run(new FormClient(t.url), authorizeUrl(clientId, { identity_provider: 'Corp' }));
+      assert.equal(decodeJwt((await tokensFor(clientId, clientSecret, r.callback!.searchParams.get('code')!)).id_token)['cognito:username'], 'erin', 'the attribute no longer names the link');
+      // Unlinked: the provider user is a federated user of its own from then on.
+      await send(new AdminDisableProviderForUserCommand({ UserPoolId: poolId, User: { ProviderName: 'Corp', ProviderAttributeName: 'Cognito_Subject', ProviderAttributeValue: 'erin.w' } }));
+      assert.equal(attrs(await send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'erin' }))).identities, undefined);
       r = await run(new FormClient(t.url), authorizeUrl(clientId, { identity_provider: 'Corp' }));
       assert.equal(decodeJwt((await tokensFor(clientId, clientSecret, r.callback!.searchParams.get('code')!)).id_token)['cognito:username'], 'Corp_erin.w');
       // Disabled: that federated user can no longer sign in.
