@@ -492,6 +492,8 @@ for (const backend of await backends()) {
       assert.equal(keepUntil(md(' cacheDuration="PT3H" validUntil="2026-01-01T02:00:00Z"'), now), now + 2 * 3_600_000);
       assert.equal(keepUntil(md(' validUntil="2025-12-31T00:00:00Z"'), now), now, 'expired metadata is not kept');
       assert.equal(keepUntil(md(' cacheDuration="soon"'), now), now + 6 * 3_600_000);
+      const wrapped = `<md:EntitiesDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" cacheDuration="PT5H"><md:EntityDescriptor entityID="x" cacheDuration="PT2H"/></md:EntitiesDescriptor>`;
+      assert.equal(keepUntil(wrapped, now), now + 2 * 3_600_000, 'the EntityDescriptor inside an EntitiesDescriptor counts too');
       assert.equal(durationMs('P1DT2H3M4.5S'), ((26 * 60 + 3) * 60 + 4.5) * 1000);
       assert.equal(durationMs('PT'), undefined);
       assert.equal(durationMs('-PT1H'), undefined);

@@ -84,16 +84,24 @@ export function durationMs(v: string): number | undefined {
   return ((((n(y) * 365 + n(mo) * 30 + n(d)) * 24 + n(h)) * 60 + n(mi)) * 60 + n(s)) * 1000;
 }
 
-/** Until when metadata fetched at `now` may be kept: its cacheDuration / validUntil (root element), else 6 hours; at most 24. */
+/**
+ * Until when metadata fetched at `now` may be kept: the soonest of its cacheDuration / validUntil
+ * (on the root element, and on the EntityDescriptor when the root is an EntitiesDescriptor), else
+ * 6 hours; at most 24.
+ */
 export function keepUntil(xml: string, now: number): number {
-  const root = new DOMParser({ errorHandler: { warning: () => undefined, error: () => undefined } }).parseFromString(xml, 'text/xml').documentElement;
+  const doc = new DOMParser({ errorHandler: { warning: () => undefined, error: () => undefined } }).parseFromString(xml, 'text/xml');
+  const root = doc.documentElement;
+  const entity = doc.getElementsByTagNameNS('urn:oasis:names:tc:SAML:2.0:metadata', 'EntityDescriptor')[0];
   let until: number | undefined;
-  const cacheDuration = root?.getAttribute('cacheDuration');
-  const ms = cacheDuration ? durationMs(cacheDuration) : undefined;
-  if (ms !== undefined) until = now + ms;
-  const validUntil = root?.getAttribute('validUntil');
-  const t = validUntil ? Date.parse(validUntil) : NaN;
-  if (!Number.isNaN(t)) until = Math.min(until ?? t, t);
+  for (const el of entity && entity !== root ? [root, entity] : [root]) {
+    const cacheDuration = el?.getAttribute('cacheDuration');
+    const ms = cacheDuration ? durationMs(cacheDuration) : undefined;
+    if (ms !== undefined) until = Math.min(until ?? now + ms, now + ms);
+    const validUntil = el?.getAttribute('validUntil');
+    const t = validUntil ? Date.parse(validUntil) : NaN;
+    if (!Number.isNaN(t)) until = Math.min(until ?? t, t);
+  }
   return Math.max(now, Math.min(until ?? now + DEFAULT_MS, now + MAX_MS));
 }
 
