@@ -20,7 +20,8 @@ import {
   UpdateIdentityProviderCommand,
   UpdateUserPoolClientCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { backends, startTestServer, TestClock, type TestServer } from './harness.js';
+import { backends, expectError, startTestServer, TestClock, type TestServer } from './harness.js';
+import { generate } from 'selfsigned';
 import { FormClient, pageMessage, type PageResult } from './hosted.js';
 import { makeSamlIdp, pemOf, startSamlIdp, type ResponseOptions } from './saml-idp.js';
 import { durationMs, keepUntil } from '../src/domain/saml-metadata.js';
@@ -480,6 +481,22 @@ for (const backend of await backends()) {
       } finally {
         await served.close().catch(() => undefined);
       }
+    });
+
+    it('CreateIdentityProvider: the metadata\'s signing certificate must not be expired (one current one is enough), nor longer than 4096 characters', async () => {
+      const poolId = (await send(new CreateUserPoolCommand({ PoolName: 'saml-certs' }))).UserPool.Id as string;
+      const body = (pem: string) => pem.replace(/-----(BEGIN|END) CERTIFICATE-----/g, '').replace(/\s+/g, '');
+      const now = clock.now();
+      const old = await generate([{ name: 'commonName', value: 'old.example.test' }], { keySize: 2048, algorithm: 'sha256', notBeforeDate: new Date(now - 2 * 365 * 86_400_000), notAfterDate: new Date(now - 86_400_000) });
+      const current = body(idp.certPem);
+      const withCerts = (...certs: string[]) =>
+        idp.metadata.replace(/<md:KeyDescriptor use="signing">[\s\S]*?<\/md:KeyDescriptor>/, certs.map((c) => `<md:KeyDescriptor use="signing"><ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:X509Data><ds:X509Certificate>${c}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>`).join(''));
+      const create = (ProviderName: string, MetadataFile: string) => send(new CreateIdentityProviderCommand({ UserPoolId: poolId, ProviderName, ProviderType: 'SAML', ProviderDetails: { MetadataFile } }));
+      await expectError(create('Old', withCerts(body(old.cert))), 'InvalidParameterException', /expired/);
+      await expectError(create('Long', withCerts('A'.repeat(4097))), 'InvalidParameterException', /4096/);
+      await expectError(create('Junk', withCerts('bm90IGEgY2VydA==')), 'InvalidParameterException', /X\.509/);
+      await create('Rollover', withCerts(body(old.cert), current));
+      await expectError(send(new UpdateIdentityProviderCommand({ UserPoolId: poolId, ProviderName: 'Rollover', ProviderDetails: { MetadataFile: withCerts(body(old.cert)) } })), 'InvalidParameterException', /expired/);
     });
 
     it('the metadata lifetime: cacheDuration and validUntil (the sooner), else 6 hours, at most 24', () => {

@@ -17,7 +17,7 @@ export async function UpdateIdentityProvider(input: UpdateIdentityProviderReques
     const opened = openDetails(ctx.secrets, current);
     const given = { ...input.ProviderDetails };
     for (const k of ['client_secret', 'private_key']) if (given[k] === undefined && opened[k] !== undefined) given[k] = opened[k]!;
-    details = sealDetails(ctx.secrets, pool.id, current.name, await checkDetails(current.type, given));
+    details = sealDetails(ctx.secrets, pool.id, current.name, await checkDetails(current.type, given, ctx.now));
   }
   const mapping = input.AttributeMapping ? checkMapping(input.AttributeMapping, pool.settings) : undefined;
   const updated = await ctx.store.transaction(async (tx) => {
