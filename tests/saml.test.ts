@@ -264,6 +264,9 @@ for (const backend of await backends()) {
       assert.ok(r2.callback?.searchParams.get('code'));
       const solicited = await landed(fc, await post(fc, { SAMLResponse: (await idp.response(base(open.poolId, { nameId: 'dave', inResponseTo: '_x' }))).SAMLResponse, RelayState: byIdentifier }));
       assert.match(solicited.callback?.searchParams.get('error_description') ?? '', /InResponseTo/);
+      // Issued more than 6 minutes ago (though still within its validity window): refused, as Cognito's guide says.
+      const stale = await landed(fc, await post(fc, { SAMLResponse: (await idp.response(base(open.poolId, { nameId: 'erin', now: clock.now() - 7 * 60_000, validMs: 30 * 60_000 }))).SAMLResponse, RelayState: byIdentifier }));
+      assert.match(stale.callback?.searchParams.get('error_description') ?? '', /6 minutes/);
       assert.deepEqual(await usersOf(open.poolId), ['Okta_carol']);
     });
 

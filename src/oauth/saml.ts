@@ -51,6 +51,8 @@ import { endSession, sessionCookieName, sessionSaml, startSession, type SamlSess
 
 const STATE_SECONDS = 600;
 const CONTINUE_SECONDS = 300;
+/** How old an IdP-initiated assertion may be. */
+const UNSOLICITED_MS = 6 * 60_000;
 const BIND_COOKIE = 'incognito_saml';
 const SEAL_CONTEXT = 'saml-state';
 const SAML_NS = 'urn:oasis:names:tc:SAML:2.0:assertion';
@@ -176,6 +178,12 @@ function checkAssertion(ctx: Ctx, responseXml: string, assertionXml: string, acs
   if (requestId === undefined && inResponseTo) throw new Error('the response answers a request this sign-in did not make (InResponseTo)');
   if (requestId !== undefined && inResponseTo !== requestId) throw new Error('the response does not answer this sign-in\'s request (InResponseTo)');
   const now = ctx.now;
+  if (requestId === undefined) {
+    // IdP-initiated: Cognito's guide ("Using IdP-initiated SAML sign-in") asks that the assertion
+    // "must have been issued within the previous 6 minutes".
+    const issued = instant(assertion.getAttribute('IssueInstant'));
+    if (issued === undefined || now - issued > UNSOLICITED_MS || issued - now > UNSOLICITED_MS) throw new Error('an IdP-initiated assertion must have been issued within the previous 6 minutes (IssueInstant)');
+  }
   let until = Number.POSITIVE_INFINITY;
   const conditions = assertion.getElementsByTagNameNS(SAML_NS, 'Conditions')[0];
   if (conditions) {
