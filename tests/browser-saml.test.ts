@@ -58,7 +58,8 @@ describe('SAML federation in Chromium', { skip }, () => {
               AllowedOAuthFlows: ['code'],
               AllowedOAuthScopes: ['openid', 'email', 'profile'],
               CallbackURLs: [`${app.url}/callback`],
-              SupportedIdentityProviders: ['COGNITO', 'CorpSAML'],
+              // IDPInit: the client supports SAML providers only (Cognito's rule), so the page has no password form.
+              SupportedIdentityProviders: ['CorpSAML'],
             }),
           )
         ).UserPoolClient;

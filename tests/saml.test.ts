@@ -69,7 +69,8 @@ for (const backend of await backends()) {
             AllowedOAuthFlows: ['code'],
             AllowedOAuthScopes: ['openid', 'email', 'profile'],
             CallbackURLs: [APP],
-            SupportedIdentityProviders: ['COGNITO', 'Okta'],
+            // A client of an IdP-initiated SAML provider supports SAML providers only (Cognito's rule).
+            SupportedIdentityProviders: details.IDPInit === 'true' ? ['Okta'] : ['COGNITO', 'Okta'],
           }),
         )
       ).UserPoolClient;
@@ -247,7 +248,21 @@ for (const backend of await backends()) {
       const unsolicited = await idp.response(base(closed.poolId));
       await assertRefused(closed.poolId, fc, await post(fc, { SAMLResponse: unsolicited.SAMLResponse, RelayState: relay(closed.clientId) }), /IDPInit/);
 
+      // With IDPInit, a client of the provider may not also support COGNITO or a non-SAML provider (Cognito's guide).
+      await expectError(
+        send(new CreateUserPoolClientCommand({ UserPoolId: closed.poolId, ClientName: 'mixed', SupportedIdentityProviders: ['COGNITO', 'Okta'] })).then(() =>
+          send(new UpdateIdentityProviderCommand({ UserPoolId: closed.poolId, ProviderName: 'Okta', ProviderDetails: { MetadataFile: idp.metadata, IDPInit: 'true' } })),
+        ),
+        'InvalidParameterException',
+        /IDPInit.*COGNITO/,
+      );
       const open = await samlPool({ IDPInit: 'true' });
+      await expectError(send(new CreateUserPoolClientCommand({ UserPoolId: open.poolId, ClientName: 'mixed', SupportedIdentityProviders: ['Okta', 'COGNITO'] })), 'InvalidParameterException', /only SAML providers, not COGNITO/);
+      await expectError(
+        send(new UpdateUserPoolClientCommand({ UserPoolId: open.poolId, ClientId: open.clientId, SupportedIdentityProviders: ['COGNITO', 'Okta'] })),
+        'InvalidParameterException',
+        /IDPInit/,
+      );
       const resp = await idp.response(base(open.poolId, { nameId: 'carol' }));
       const { callback } = await landed(fc, await post(fc, { SAMLResponse: resp.SAMLResponse, RelayState: relay(open.clientId) }));
       assert.ok(callback?.searchParams.get('code'), 'a code for the client');

@@ -2,6 +2,7 @@ import type { UpdateIdentityProviderRequest } from '@aws-sdk/client-cognito-iden
 import type { Ctx } from '../context.js';
 import { loadPool } from '../pools/shared.js';
 import { checkDetails, checkMapping, openDetails, sealDetails } from '../../domain/identity-providers.js';
+import { checkIdpInitiatedAlone } from '../../domain/client-settings.js';
 import { forgetIdpMetadata } from '../../domain/saml-metadata.js';
 import { checkIdentifiers, loadProvider, providerNotFound, renderProvider } from './shared.js';
 
@@ -30,6 +31,17 @@ export async function UpdateIdentityProvider(input: UpdateIdentityProviderReques
       ...(input.IdpIdentifiers ? { idpIdentifiers: checkIdentifiers(input.IdpIdentifiers, await tx.identityProviders.all(pool.id), p.name) } : {}),
       updatedAt: ctx.now,
     };
+    if (next.type === 'SAML' && next.details.IDPInit === 'true') {
+      // No client that supports it may then support a non-SAML provider (or COGNITO).
+      const all = await tx.identityProviders.all(pool.id);
+      const ctxFor = { samlProviders: new Set(all.filter((x) => x.type === 'SAML').map((x) => x.name)), idpInitiated: new Set([next.name]) };
+      for (let after: string | undefined; ; ) {
+        const clients = await tx.clients.list(pool.id, after, 500);
+        for (const c of clients) checkIdpInitiatedAlone(c.settings.SupportedIdentityProviders ?? [], ctxFor);
+        if (clients.length < 500) break;
+        after = clients[clients.length - 1]!.id;
+      }
+    }
     if (!(await tx.identityProviders.update(next))) throw providerNotFound(pool.id, p.name);
     return next;
   });
