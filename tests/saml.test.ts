@@ -424,6 +424,12 @@ for (const backend of await backends()) {
       assert.equal(await live(b.fc), false);
       assert.equal(await live(c.fc), false);
 
+      // Not a LogoutRequest at all: a page that says so.
+      for (const junk of ['bm90IHhtbA==', Buffer.from('<samlp:AuthnRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="_x"/>').toString('base64')]) {
+        const r = await browser.request('/saml2/logout', { method: 'POST', body: new URLSearchParams({ SAMLRequest: junk }), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+        assert.equal(r.status, 400);
+        assert.match(pageMessage(r.html) ?? '', /cannot be read/);
+      }
       // A user with no session known here: nothing to end, a page that says so.
       const nobody = await browser.get(idp.logoutRequest({ to: slo, nameId: 'nobody', now }).url);
       assert.equal(nobody.status, 200);
