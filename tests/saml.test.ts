@@ -430,6 +430,11 @@ for (const backend of await backends()) {
         assert.equal(r.status, 400);
         assert.match(pageMessage(r.html) ?? '', /cannot be read/);
       }
+      // A deflated message that would inflate past 1 MB (a zip bomb) is refused before it is read.
+      const bomb = (await import('node:zlib')).deflateRawSync(Buffer.alloc(2_000_000, 0x20)).toString('base64');
+      const bombed = await browser.get(`/saml2/logout?${new URLSearchParams({ SAMLRequest: bomb, SigAlg: 'x', Signature: 'x' })}`);
+      assert.equal(bombed.status, 400);
+      assert.match(pageMessage(bombed.html) ?? '', /cannot be read/);
       // A user with no session known here: nothing to end, a page that says so.
       const nobody = await browser.get(idp.logoutRequest({ to: slo, nameId: 'nobody', now }).url);
       assert.equal(nobody.status, 200);

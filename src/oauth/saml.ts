@@ -51,6 +51,8 @@ import { endSession, sessionCookieName, sessionSaml, startSession, type SamlSess
 
 const STATE_SECONDS = 600;
 const CONTINUE_SECONDS = 300;
+/** The most a deflated (HTTP-Redirect) SAML message may inflate to: no zip bombs. */
+const MAX_INFLATED = 1_000_000;
 /** How old an IdP-initiated assertion may be. */
 const UNSOLICITED_MS = 6 * 60_000;
 const BIND_COOKIE = 'incognito_saml';
@@ -421,10 +423,11 @@ export async function samlLogoutResponse(ctx: Ctx, req: HostedRequest): Promise<
         if (!loggedOut) throw new Error('the answer is not a LogoutResponse');
         return Buffer.from(message, 'base64').toString('utf8');
       }
-      // node-saml takes an unsigned redirect; we do not.
+      // node-saml takes an unsigned redirect; we do not. Inflated here first, bounded (node-saml's is not).
       if (!req.query.get('Signature')) throw new Error('the LogoutResponse is not signed');
+      const inflated = inflateRawSync(Buffer.from(message, 'base64'), { maxOutputLength: MAX_INFLATED }).toString('utf8');
       await sp.validateRedirectAsync(Object.fromEntries(req.query), req.rawQuery ?? req.query.toString());
-      return inflateRawSync(Buffer.from(message, 'base64')).toString('utf8');
+      return inflated;
     });
     const doc = new DOMParser({ errorHandler: { warning: () => undefined, error: () => undefined } }).parseFromString(xml, 'text/xml').documentElement;
     if (doc?.localName !== 'LogoutResponse') throw new Error('the answer is not a LogoutResponse');
@@ -522,7 +525,7 @@ async function samlLogoutRequest(ctx: Ctx, req: HostedRequest): Promise<HostedRe
   let peek: ReturnType<typeof peekLogoutRequest>;
   try {
     const raw = Buffer.from(message, 'base64');
-    peek = peekLogoutRequest((req.method === 'POST' ? raw : inflateRawSync(raw)).toString('utf8'));
+    peek = peekLogoutRequest((req.method === 'POST' ? raw : inflateRawSync(raw, { maxOutputLength: MAX_INFLATED })).toString('utf8'));
   } catch (e) {
     return problem(`The identity provider's sign-out request cannot be read (${reason(e)}).`);
   }
