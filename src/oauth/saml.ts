@@ -254,7 +254,7 @@ async function finish(ctx: Ctx, req: HostedRequest, ar: AuthorizeRequest, p: Ide
     return redirect(withParams(ar.redirectUri, { error_description: e.message, error: 'invalid_request', state: ar.state }), [clearCookie(req, BIND_COOKIE)]);
   }
   const s = await startSession(ctx, req, ar.pool, ar.client, user, subject);
-  await indexSession(ctx, ar.pool.id, ar.client.id, subject, s.id, s.expiresAt);
+  await indexSession(ctx, ar.pool.id, ar.client.id, user.usernameKey, subject, s.id, s.expiresAt);
   return complete(ctx, ar, user, s.authTime, [s.cookie, clearCookie(req, BIND_COOKIE)]);
 }
 
@@ -469,10 +469,12 @@ function openSlo(ctx: Ctx, sealed: string): SloIndex | undefined {
 }
 
 /** Adds the new hosted session to the IdP user's list (entries past their keep time dropped). */
-async function indexSession(ctx: Ctx, poolId: string, clientId: string, subject: SamlSession, session: string, sessionEnds: number): Promise<void> {
+async function indexSession(ctx: Ctx, poolId: string, clientId: string, usernameKey: string, subject: SamlSession, session: string, sessionEnds: number): Promise<void> {
   if (!subject.idp) return;
   const id = sloKey(subject.idp, subject.nameID);
   await ctx.store.transaction(async (tx) => {
+    // The user's row locked: two sign-ins of the same user at once add their entries one after the other.
+    await tx.users.get(poolId, usernameKey, { forUpdate: true });
     const row = await tx.sessions.get(id);
     const kept = (row && openSlo(ctx, row.state)?.entries) || [];
     const entries = [...kept.filter((e) => e.sessionEnds + SLO_KEEP_MS > ctx.now), { poolId, clientId, provider: subject.provider, session, ...(subject.sessionIndex ? { sessionIndex: subject.sessionIndex } : {}), sessionEnds }].slice(-SLO_MAX_ENTRIES);
