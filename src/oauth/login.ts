@@ -9,7 +9,7 @@ import { answer, missingRequired, poolFirstFactors, setupAssociate, setupVerify,
 import type { Ctx } from '../operations/context.js';
 import type { PoolRecord } from '../store/types.js';
 import { checkAuthorize, complete, pageUrl, type AuthorizeRequest } from './authorize.js';
-import { page, type HostedRequest, type HostedResponse } from './http.js';
+import { page, redirect, type HostedRequest, type HostedResponse } from './http.js';
 import { attributeLabel, esc, formPage, layout, type Field, type Message } from './pages.js';
 import { csrfToken, csrfValid, startSession } from './session.js';
 import { forgotPasswordStarted, confirmPage } from './account.js';
@@ -45,10 +45,38 @@ function providerButtons(ar: AuthorizeRequest): string {
   return `<div class="providers">${links.join('\n')}</div>`;
 }
 
+/**
+ * When a provider of the client has IdpIdentifiers: a box for the user's corporate email, whose
+ * domain picks the provider (Cognito's hosted UI does the same: "SAML identity provider names and
+ * identifiers"). A GET form back to /login with the request's parameters (the pages run no script).
+ */
+function emailDomainForm(ar: AuthorizeRequest): string {
+  if (!ar.byEmailDomain) return '';
+  const params = new URLSearchParams(ar.params);
+  params.delete('idp_identifier');
+  params.delete('identity_provider');
+  const hidden = [...params].map(([k, v]) => `<input type="hidden" name="${esc(k)}" value="${esc(v)}">`).join('');
+  return `<form method="get" action="/login" class="corporate">${hidden}<label for="f_corporate_email">Corporate email</label><input id="f_corporate_email" name="corporate_email" type="email" autocomplete="email" required><button type="submit">Sign in with your corporate ID</button></form>`;
+}
+
+/** GET /login?corporate_email=...: on to the provider whose IdpIdentifiers hold the email's domain. */
+async function byEmailDomain(ctx: Ctx, req: HostedRequest, ar: AuthorizeRequest, email: string): Promise<HostedResponse> {
+  const at = email.lastIndexOf('@');
+  const domain = at > 0 ? email.slice(at + 1).trim().toLowerCase() : '';
+  if (!domain) return loginPage(req, ar, { kind: 'error', text: 'Enter your corporate email address (name@company.example).' }, undefined, 400);
+  const supported = ar.client.settings.SupportedIdentityProviders ?? [];
+  const p = (await ctx.store.identityProviders.all(ar.pool.id)).find((x) => supported.includes(x.name) && x.idpIdentifiers.some((i) => i.toLowerCase() === domain));
+  if (!p) return loginPage(req, ar, { kind: 'error', text: `No identity provider of this application signs in ${domain} addresses.` }, undefined, 400);
+  const params = new URLSearchParams(ar.params);
+  params.delete('identity_provider');
+  params.set('idp_identifier', domain);
+  return redirect(`/oauth2/authorize?${params.toString()}`);
+}
+
 export function loginPage(req: HostedRequest, ar: AuthorizeRequest, message?: Message, username?: string, status = 200): HostedResponse {
   if (!(ar.client.settings.SupportedIdentityProviders ?? []).includes('COGNITO')) {
     // No password form: the client signs users in through its identity providers only.
-    return page(status, layout('Sign in', `${message ? `<p class="alert" role="alert" id="message">${esc(message.text)}</p>` : ''}${providerButtons(ar)}`));
+    return page(status, layout('Sign in', `${message ? `<p class="alert" role="alert" id="message">${esc(message.text)}</p>` : ''}${emailDomainForm(ar)}${providerButtons(ar)}`));
   }
   const csrf = csrfToken(req);
   const links: [string, string][] = [['Forgot your password?', pageUrl('/forgotPassword', ar)]];
@@ -77,7 +105,7 @@ export function loginPage(req: HostedRequest, ar: AuthorizeRequest, message?: Me
       ...(emailCode ? { choices: { name: 'method', options: [['password', 'Sign in'], ['email_code', 'Email me a sign-in code']] as [string, string][] } } : {}),
       ...(message ? { message } : {}),
       links,
-      ...(federated(ar).length ? { intro: providerButtons(ar) } : {}),
+      ...(federated(ar).length ? { intro: emailDomainForm(ar) + providerButtons(ar) } : {}),
     }),
     csrf.setCookie,
   );
@@ -163,7 +191,10 @@ export async function login(ctx: Ctx, req: HostedRequest): Promise<HostedRespons
   const checked = await checkAuthorize(ctx, req);
   if ('response' in checked) return checked.response;
   const ar = checked.ok;
-  if (req.method === 'GET') return loginPage(req, ar);
+  if (req.method === 'GET') {
+    const email = req.query.get('corporate_email');
+    return email !== null && ar.byEmailDomain ? byEmailDomain(ctx, req, ar, email) : loginPage(req, ar);
+  }
   if (!(ar.client.settings.SupportedIdentityProviders ?? []).includes('COGNITO')) {
     return loginPage(req, ar, { kind: 'error', text: 'This application signs users in through its identity providers only.' }, undefined, 400);
   }
