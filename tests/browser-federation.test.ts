@@ -5,13 +5,13 @@
  * /oauth2/idpresponse, then to the app's callback with a code; the code is exchanged and the tokens
  * are the federated user's. Screenshots of the sign-in page and of the app after the callback go to
  * test-output/screenshots/ (their paths are printed as test diagnostics).
- * Then Amplify v6 in the page: `signInWithRedirect({ provider: { custom: 'Corp' } })` against the
+ * Then Amplify v6 in the page (on both stores): `signInWithRedirect({ provider: { custom: 'Corp' } })` against the
  * HTTPS listener (Amplify builds https://<oauth.domain> URLs), the provider, and back: Amplify
  * completes the code exchange itself and `fetchAuthSession` holds the federated user's tokens.
  * Amplify has no browser bundle: the test bundles a small entry with esbuild.
  * Without /usr/bin/chromium the suite is skipped, except under CI, where it fails.
  */
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -26,7 +26,7 @@ import { CLI } from './process.js';
 import type { Browser } from 'playwright-core';
 import { decodeJwt } from 'jose';
 import { CreateIdentityProviderCommand, CreateUserPoolClientCommand, CreateUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
-import { backends, startTestServer, type TestServer } from './harness.js';
+import { backends, startTestServer, type Backend, type TestServer } from './harness.js';
 import { callbackServer, chromiumSkip, launchChromium, screenshots } from './hosted.js';
 import { startOidcProvider } from './idp-fixtures.js';
 
@@ -103,13 +103,8 @@ describe('federated sign-in in Chromium', { skip }, () => {
   });
 
   it('Amplify v6 signInWithRedirect({ provider: { custom: "Corp" } }) completes in the browser', async (t) => {
-    const [backend] = await backends();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'incognito-amplify-fed-'));
     await promisify(execFile)(process.execPath, [CLI, 'cert', '--out', dir]);
-    const server: TestServer = await startTestServer(backend!, { tlsCert: path.join(dir, 'cert.pem'), tlsKey: path.join(dir, 'key.pem'), httpsPort: 0 });
-    const httpsPort = new URL(server.server.httpsUrl!).port;
-    const domain = `localhost:${httpsPort}`;
-    const op = await startOidcProvider({ clientId: 'incognito', clientSecret: 'op-secret', redirectUri: `https://${domain}/oauth2/idpresponse` });
     // The app: Amplify bundled for the browser, one page that configures it and signs in with Corp.
     const entry = `import { Amplify } from 'aws-amplify';
 import { signInWithRedirect, fetchAuthSession, getCurrentUser } from 'aws-amplify/auth';
@@ -125,6 +120,19 @@ window.amplifyApp = { Amplify, signInWithRedirect, fetchAuthSession, getCurrentU
       define: { 'process.env.NODE_ENV': '"production"', global: 'window' },
     });
     const js = bundle.outputFiles[0]!.text;
+    try {
+      for (const backend of await backends()) await amplifyRun(t, backend, dir, js);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  /** One run of the Amplify app against a server on `backend` (HTTPS listener, the OpenID provider, the app's page). */
+  async function amplifyRun(t: TestContext, backend: Backend, dir: string, js: string) {
+    const server: TestServer = await startTestServer(backend, { tlsCert: path.join(dir, 'cert.pem'), tlsKey: path.join(dir, 'key.pem'), httpsPort: 0 });
+    const httpsPort = new URL(server.server.httpsUrl!).port;
+    const domain = `localhost:${httpsPort}`;
+    const op = await startOidcProvider({ clientId: 'incognito', clientSecret: 'op-secret', redirectUri: `https://${domain}/oauth2/idpresponse` });
     let appUrl = '';
     let cfg = {};
     const appServer = http.createServer((req, res) => {
@@ -185,7 +193,7 @@ getCurrentUser().then(async (u) => {
       op.accounts.next = 'heidi';
       const context = await browser.newContext({ ignoreHTTPSErrors: true });
       const page = await context.newPage();
-      const shot = screenshots(page, t, 'federation-amplify-');
+      const shot = screenshots(page, t, `federation-amplify-${backend.name}-`);
       await page.goto(`${appUrl}/`);
       await page.waitForFunction(() => (window as any).app?.signedOut === true);
       await page.getByRole('button', { name: 'Sign in with Corp' }).click();
@@ -203,7 +211,6 @@ getCurrentUser().then(async (u) => {
       await new Promise<void>((r) => appServer.close(() => r()));
       await op.close();
       await server.close();
-      fs.rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }
 });

@@ -16,17 +16,21 @@ import {
   AdminCreateUserCommand,
   AdminDisableProviderForUserCommand,
   AdminGetUserCommand,
+  AdminInitiateAuthCommand,
   AdminLinkProviderForUserCommand,
   AdminSetUserPasswordCommand,
   CreateIdentityProviderCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
+  InitiateAuthCommand,
   ListUsersCommand,
   ListUsersInGroupCommand,
+  RespondToAuthChallengeCommand,
   UpdateIdentityProviderCommand,
   UpdateUserPoolCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { backends, startTestServer, type TestServer } from './harness.js';
+import { backends, expectError, startTestServer, type TestServer } from './harness.js';
+import { SrpClient } from './srp-client.js';
 import { FormClient, pageMessage, type PageResult } from './hosted.js';
 import { startGoogleStandIn, startOidcProvider } from './idp-fixtures.js';
 
@@ -408,6 +412,54 @@ for (const backend of await backends()) {
       assert.equal(attr('given_name'), 'Bob-at-corp');
     });
 
+    it('AdminDisableProviderForUser with ProviderName Cognito: the password no longer signs the native user in (API, SRP, hosted page); its linked provider still does', async () => {
+      const { poolId, clientId, clientSecret } = await federatedPool();
+      const api = (await send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'api', ExplicitAuthFlows: ['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] }))).UserPoolClient.ClientId as string;
+      await send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'gina', MessageAction: 'SUPPRESS' }));
+      await send(new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: 'gina', Password: PASSWORD, Permanent: true }));
+      await send(
+        new AdminLinkProviderForUserCommand({
+          UserPoolId: poolId,
+          DestinationUser: { ProviderName: 'Cognito', ProviderAttributeValue: 'gina' },
+          SourceUser: { ProviderName: 'Corp', ProviderAttributeName: 'Cognito_Subject', ProviderAttributeValue: 'gina-at-corp' },
+        }),
+      );
+      const byPassword = (password = PASSWORD) => send(new AdminInitiateAuthCommand({ UserPoolId: poolId, ClientId: api, AuthFlow: 'ADMIN_USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'gina', PASSWORD: password } }));
+      assert.ok((await byPassword()).AuthenticationResult?.IdToken, 'signs in with the password before');
+      const disable = (User: Record<string, string>) => send(new AdminDisableProviderForUserCommand({ UserPoolId: poolId, User: User as any }));
+      await expectError(disable({ ProviderName: 'Cognito', ProviderAttributeName: 'email', ProviderAttributeValue: 'gina' }), 'InvalidParameterException', /Cognito_Subject/);
+      await expectError(disable({ ProviderName: 'Cognito', ProviderAttributeName: 'Cognito_Subject', ProviderAttributeValue: 'nobody' }), 'UserNotFoundException');
+      await disable({ ProviderName: 'Cognito', ProviderAttributeName: 'Cognito_Subject', ProviderAttributeValue: 'gina' });
+      await disable({ ProviderName: 'Cognito', ProviderAttributeName: 'Cognito_Subject', ProviderAttributeValue: 'gina' }); // again: no change
+      const gina = await send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'gina' }));
+      assert.equal(gina.Enabled, true, 'the user is not disabled, only its password sign-in');
+      assert.deepEqual(JSON.parse(attrs(gina).identities).map((x: any) => x.userId), ['gina-at-corp'], 'its links stay');
+      await expectError(byPassword(), 'NotAuthorizedException', /Password sign-in is disabled/);
+      await expectError(byPassword('Wrong-Horse-9'), 'NotAuthorizedException', 'Incorrect username or password.');
+      await expectError(send(new InitiateAuthCommand({ ClientId: api, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'gina', PASSWORD } })), 'NotAuthorizedException', /Password sign-in is disabled/);
+      const srp = new SrpClient(poolId);
+      const challenge = await send(new InitiateAuthCommand({ ClientId: api, AuthFlow: 'USER_SRP_AUTH', AuthParameters: { USERNAME: 'gina', SRP_A: srp.A } }));
+      await expectError(
+        send(new RespondToAuthChallengeCommand({ ClientId: api, ChallengeName: 'PASSWORD_VERIFIER', ChallengeResponses: srp.respond(challenge.ChallengeParameters, PASSWORD) })),
+        'NotAuthorizedException',
+        /Password sign-in is disabled/,
+      );
+      // The hosted page's password form: refused with the reason, no code.
+      const fc = new FormClient(t.url);
+      const login = await fc.get(`/login?${new URLSearchParams({ client_id: clientId, response_type: 'code', redirect_uri: APP, scope: 'openid', state: 's' })}`);
+      const refused = await fc.submit(login, { username: 'gina', password: PASSWORD });
+      assert.equal(refused.status, 400, refused.location ?? '');
+      assert.match(pageMessage(refused.html) ?? '', /Password sign-in is disabled/);
+      // The linked provider signs the same user in.
+      op.accounts.next = 'gina-at-corp';
+      const { callback } = await run(new FormClient(t.url), authorizeUrl(clientId, { identity_provider: 'Corp' }));
+      assert.equal(decodeJwt((await tokensFor(clientId, clientSecret, callback!.searchParams.get('code')!)).id_token)['cognito:username'], 'gina');
+      // A federated user is named by its own provider, not as Cognito's.
+      op.accounts.next = 'hal';
+      await run(new FormClient(t.url), authorizeUrl(clientId, { identity_provider: 'Corp' }));
+      await expectError(disable({ ProviderName: 'Cognito', ProviderAttributeName: 'Cognito_Subject', ProviderAttributeValue: 'Corp_hal' }), 'InvalidParameterException', /name its provider/);
+    });
+
     it('a link by a mapped attribute (email) signs in as the pool user; AdminDisableProviderForUser ends links and federated users', async () => {
       const { poolId, clientId, clientSecret } = await federatedPool();
       await send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'erin', MessageAction: 'SUPPRESS' }));
@@ -418,11 +470,24 @@ for (const backend of await backends()) {
           SourceUser: { ProviderName: 'Corp', ProviderAttributeName: 'email', ProviderAttributeValue: 'erin.w@corp.example' },
         }),
       );
+      // A link by attribute not used yet is named by that attribute and value.
+      const other = { ProviderName: 'Corp', ProviderAttributeName: 'email', ProviderAttributeValue: 'erin.other@corp.example' };
+      await send(new AdminLinkProviderForUserCommand({ UserPoolId: poolId, DestinationUser: { ProviderName: 'Cognito', ProviderAttributeValue: 'erin' }, SourceUser: other }));
+      await send(new AdminDisableProviderForUserCommand({ UserPoolId: poolId, User: other }));
+      assert.deepEqual(JSON.parse(attrs(await send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'erin' }))).identities).map((x: any) => x.userId), ['erin.w@corp.example']);
       op.accounts.next = 'erin.w';
       let r = await run(new FormClient(t.url), authorizeUrl(clientId, { identity_provider: 'Corp' }));
-      assert.equal(decodeJwt((await tokensFor(clientId, clientSecret, r.callback!.searchParams.get('code')!)).id_token)['cognito:username'], 'erin');
-      // Unlinked: the provider user is a federated user of its own from then on.
+      const erinToken = decodeJwt((await tokensFor(clientId, clientSecret, r.callback!.searchParams.get('code')!)).id_token);
+      assert.equal(erinToken['cognito:username'], 'erin');
+      // Once it has signed in, the linked identity is the provider's subject (the API reference of
+      // AdminDisableProviderForUser: then Cognito_Subject and the subject name it, not the linked attribute).
+      assert.deepEqual((erinToken.identities as any[]).map((x) => [x.providerName, x.userId]), [['Corp', 'erin.w']]);
       await send(new AdminDisableProviderForUserCommand({ UserPoolId: poolId, User: { ProviderName: 'Corp', ProviderAttributeName: 'email', ProviderAttributeValue: 'erin.w@corp.example' } }));
+      r = await run(new FormClient(t.url), authorizeUrl(clientId, { identity_provider: 'Corp' }));
+      assert.equal(decodeJwt((await tokensFor(clientId, clientSecret, r.callback!.searchParams.get('code')!)).id_token)['cognito:username'], 'erin', 'the attribute no longer names the link');
+      // Unlinked: the provider user is a federated user of its own from then on.
+      await send(new AdminDisableProviderForUserCommand({ UserPoolId: poolId, User: { ProviderName: 'Corp', ProviderAttributeName: 'Cognito_Subject', ProviderAttributeValue: 'erin.w' } }));
+      assert.equal(attrs(await send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'erin' }))).identities, undefined);
       r = await run(new FormClient(t.url), authorizeUrl(clientId, { identity_provider: 'Corp' }));
       assert.equal(decodeJwt((await tokensFor(clientId, clientSecret, r.callback!.searchParams.get('code')!)).id_token)['cognito:username'], 'Corp_erin.w');
       // Disabled: that federated user can no longer sign in.

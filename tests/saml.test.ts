@@ -17,11 +17,14 @@ import {
   GetSigningCertificateCommand,
   ListUsersCommand,
   ListUsersInGroupCommand,
+  UpdateIdentityProviderCommand,
   UpdateUserPoolClientCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { backends, startTestServer, TestClock, type TestServer } from './harness.js';
+import { backends, expectError, startTestServer, TestClock, type TestServer } from './harness.js';
+import { generate } from 'selfsigned';
 import { FormClient, pageMessage, type PageResult } from './hosted.js';
-import { makeSamlIdp, pemOf, type ResponseOptions } from './saml-idp.js';
+import { makeSamlIdp, pemOf, startSamlIdp, type ResponseOptions } from './saml-idp.js';
+import { durationMs, keepUntil } from '../src/domain/saml-metadata.js';
 
 const APP = 'https://app.example.com/cb';
 const BYE = 'https://app.example.com/bye';
@@ -66,7 +69,8 @@ for (const backend of await backends()) {
             AllowedOAuthFlows: ['code'],
             AllowedOAuthScopes: ['openid', 'email', 'profile'],
             CallbackURLs: [APP],
-            SupportedIdentityProviders: ['COGNITO', 'Okta'],
+            // A client of an IdP-initiated SAML provider supports SAML providers only (Cognito's rule).
+            SupportedIdentityProviders: details.IDPInit === 'true' ? ['Okta'] : ['COGNITO', 'Okta'],
           }),
         )
       ).UserPoolClient;
@@ -244,7 +248,21 @@ for (const backend of await backends()) {
       const unsolicited = await idp.response(base(closed.poolId));
       await assertRefused(closed.poolId, fc, await post(fc, { SAMLResponse: unsolicited.SAMLResponse, RelayState: relay(closed.clientId) }), /IDPInit/);
 
+      // With IDPInit, a client of the provider may not also support COGNITO or a non-SAML provider (Cognito's guide).
+      await expectError(
+        send(new CreateUserPoolClientCommand({ UserPoolId: closed.poolId, ClientName: 'mixed', SupportedIdentityProviders: ['COGNITO', 'Okta'] })).then(() =>
+          send(new UpdateIdentityProviderCommand({ UserPoolId: closed.poolId, ProviderName: 'Okta', ProviderDetails: { MetadataFile: idp.metadata, IDPInit: 'true' } })),
+        ),
+        'InvalidParameterException',
+        /IDPInit.*COGNITO/,
+      );
       const open = await samlPool({ IDPInit: 'true' });
+      await expectError(send(new CreateUserPoolClientCommand({ UserPoolId: open.poolId, ClientName: 'mixed', SupportedIdentityProviders: ['Okta', 'COGNITO'] })), 'InvalidParameterException', /only SAML providers, not COGNITO/);
+      await expectError(
+        send(new UpdateUserPoolClientCommand({ UserPoolId: open.poolId, ClientId: open.clientId, SupportedIdentityProviders: ['COGNITO', 'Okta'] })),
+        'InvalidParameterException',
+        /IDPInit/,
+      );
       const resp = await idp.response(base(open.poolId, { nameId: 'carol' }));
       const { callback } = await landed(fc, await post(fc, { SAMLResponse: resp.SAMLResponse, RelayState: relay(open.clientId) }));
       assert.ok(callback?.searchParams.get('code'), 'a code for the client');
@@ -261,6 +279,9 @@ for (const backend of await backends()) {
       assert.ok(r2.callback?.searchParams.get('code'));
       const solicited = await landed(fc, await post(fc, { SAMLResponse: (await idp.response(base(open.poolId, { nameId: 'dave', inResponseTo: '_x' }))).SAMLResponse, RelayState: byIdentifier }));
       assert.match(solicited.callback?.searchParams.get('error_description') ?? '', /InResponseTo/);
+      // Issued more than 6 minutes ago (though still within its validity window): refused, as Cognito's guide says.
+      const stale = await landed(fc, await post(fc, { SAMLResponse: (await idp.response(base(open.poolId, { nameId: 'erin', now: clock.now() - 7 * 60_000, validMs: 30 * 60_000 }))).SAMLResponse, RelayState: byIdentifier }));
+      assert.match(stale.callback?.searchParams.get('error_description') ?? '', /6 minutes/);
       assert.deepEqual(await usersOf(open.poolId), ['Okta_carol']);
     });
 
@@ -340,7 +361,191 @@ for (const backend of await backends()) {
       assert.equal((await fc4.get(`/logout?client_id=${local.clientId}&logout_uri=${encodeURIComponent(BYE)}`)).location, BYE);
     });
 
-    it("the sign-in page's button for the SAML provider starts the same AuthnRequest; idp_identifier finds it too", async () => {
+    it('IdP-initiated single logout (IDPSignout): the IdP\'s signed LogoutRequest ends the user\'s sessions from it (its SessionIndex\'s when named) and gets a signed LogoutResponse; bad ones refused', async () => {
+      const { poolId, clientId, spCert } = await samlPool({ IDPSignout: 'true' });
+      const slo = `${t.url}/saml2/logout`;
+      const signIn = async (nameId: string) => {
+        const fc = new FormClient(t.url);
+        const req = await start(fc, clientId);
+        const r = await idp.response(base(poolId, { inResponseTo: req.id, nameId }));
+        const { callback } = await landed(fc, await post(fc, { SAMLResponse: r.SAMLResponse, RelayState: req.relayState }));
+        assert.ok(callback?.searchParams.get('code'));
+        return { fc, sessionIndex: r.sessionIndex };
+      };
+      /** Whether the browser's hosted session is live: /oauth2/authorize answers the app at once, else goes to the IdP. */
+      const live = async (fc: FormClient) => {
+        const r = await fc.get(authorizeUrl(clientId));
+        assert.equal(r.status, 302);
+        return r.location!.startsWith(APP);
+      };
+      const a = await signIn('frank');
+      const b = await signIn('frank');
+      assert.ok((await live(a.fc)) && (await live(b.fc)));
+      const browser = new FormClient(t.url);
+      const refused = async (url: string, why: RegExp) => {
+        const r = await browser.get(url);
+        assert.equal(r.status, 400, r.location ?? '');
+        assert.match(pageMessage(r.html) ?? '', why);
+      };
+      const now = clock.now();
+      await refused(idp.logoutRequest({ to: slo, nameId: 'frank', now, unsigned: true }).url, /not signed/);
+      const impostor = await makeSamlIdp(idp.entityId);
+      await refused(impostor.logoutRequest({ to: slo, nameId: 'frank', now }).url, /signature/i);
+      await refused(idp.logoutRequest({ to: slo, destination: 'https://elsewhere.example/saml2/logout', nameId: 'frank', now }).url, /Destination/);
+      await refused(idp.logoutRequest({ to: slo, nameId: 'frank', now: now - 10 * 60_000 }).url, /IssueInstant/);
+      await refused(idp.logoutRequest({ to: slo, nameId: 'frank', now, validMs: -1000 }).url, /NotOnOrAfter|IssueInstant|expired/);
+      assert.ok((await live(a.fc)) && (await live(b.fc)), 'nothing ended by a refused request');
+
+      // By HTTP-Redirect, naming the first sign-in's SessionIndex: that session ends, the other stays.
+      const first = idp.logoutRequest({ to: slo, nameId: 'frank', sessionIndex: a.sessionIndex, relayState: 'idp-state', now });
+      const answer = await browser.get(first.url);
+      assert.equal(answer.status, 302, pageMessage(answer.html));
+      assert.ok(answer.location?.startsWith(idp.slo + '?'), `to the IdP's SingleLogoutService, not ${answer.location}`);
+      const lr = idp.readLogoutResponse(answer.location!, spCert);
+      assert.equal(lr.signature, 'valid', 'signed with the pool certificate');
+      assert.equal(lr.inResponseTo, first.id);
+      assert.equal(lr.status, 'urn:oasis:names:tc:SAML:2.0:status:Success');
+      assert.equal(lr.relayState, 'idp-state');
+      assert.match(lr.xml, new RegExp(`<saml:Issuer>urn:amazon:cognito:sp:${poolId}</saml:Issuer>`));
+      assert.equal(await live(a.fc), false, 'the named session ended');
+      assert.equal(await live(b.fc), true, 'the other session stays');
+      await refused(first.url, /already used/);
+
+      // By HTTP-POST (the XML signed), without SessionIndex: every session of the user from this IdP ends.
+      const c = await signIn('frank');
+      const unsignedPost = idp.logoutRequestForm({ to: slo, nameId: 'frank', now, unsigned: true });
+      const r = await browser.request('/saml2/logout', { method: 'POST', body: new URLSearchParams(unsignedPost.fields), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      assert.equal(r.status, 400);
+      assert.match(pageMessage(r.html) ?? '', /signature/i);
+      const form = idp.logoutRequestForm({ to: slo, nameId: 'frank', now });
+      const posted = await browser.request('/saml2/logout', { method: 'POST', body: new URLSearchParams(form.fields), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      assert.equal(posted.status, 302, pageMessage(posted.html));
+      assert.equal(idp.readLogoutResponse(posted.location!, spCert).inResponseTo, form.id);
+      assert.equal(await live(b.fc), false);
+      assert.equal(await live(c.fc), false);
+
+      // Not a LogoutRequest at all: a page that says so.
+      for (const junk of ['bm90IHhtbA==', Buffer.from('<samlp:AuthnRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="_x"/>').toString('base64')]) {
+        const r = await browser.request('/saml2/logout', { method: 'POST', body: new URLSearchParams({ SAMLRequest: junk }), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+        assert.equal(r.status, 400);
+        assert.match(pageMessage(r.html) ?? '', /cannot be read/);
+      }
+      // A deflated message that would inflate past 1 MB (a zip bomb) is refused before it is read.
+      const bomb = (await import('node:zlib')).deflateRawSync(Buffer.alloc(2_000_000, 0x20)).toString('base64');
+      const bombed = await browser.get(`/saml2/logout?${new URLSearchParams({ SAMLRequest: bomb, SigAlg: 'x', Signature: 'x' })}`);
+      assert.equal(bombed.status, 400);
+      assert.match(pageMessage(bombed.html) ?? '', /cannot be read/);
+      // A user with no session known here: nothing to end, a page that says so.
+      const nobody = await browser.get(idp.logoutRequest({ to: slo, nameId: 'nobody', now }).url);
+      assert.equal(nobody.status, 200);
+      assert.match(pageMessage(nobody.html) ?? '', /signed out/);
+
+      // A provider without IDPSignout does not take sign-out requests.
+      const closed = await samlPool();
+      const fc = new FormClient(t.url);
+      const req = await start(fc, closed.clientId);
+      await landed(fc, await post(fc, { SAMLResponse: (await idp.response(base(closed.poolId, { inResponseTo: req.id, nameId: 'gus' }))).SAMLResponse, RelayState: req.relayState }));
+      await refused(idp.logoutRequest({ to: slo, nameId: 'gus', now }).url, /IDPSignout/);
+    });
+
+    it('a MetadataURL\'s metadata is kept, not fetched at each sign-in: 6 hours, or its cacheDuration; fetched again on UpdateIdentityProvider and once when a signature fails (key rollover)', async () => {
+      const served = await startSamlIdp();
+      try {
+        const poolId = (await send(new CreateUserPoolCommand({ PoolName: 'saml-url' }))).UserPool.Id as string;
+        await send(new CreateIdentityProviderCommand({ UserPoolId: poolId, ProviderName: 'Url', ProviderType: 'SAML', ProviderDetails: { MetadataURL: served.metadataUrl }, AttributeMapping: { email: 'email' } }));
+        const clientId = (
+          await send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'app', AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthFlows: ['code'], AllowedOAuthScopes: ['openid'], CallbackURLs: [APP], SupportedIdentityProviders: ['Url'] }))
+        ).UserPoolClient.ClientId as string;
+        const fetched = served.metadataFetches;
+        assert.ok(fetched >= 1, 'CreateIdentityProvider reads the metadata');
+        /** One SP-initiated sign-in answered by `signer` (the served IdP unless given); whether it came back with a code. */
+        const signIn = async (signer: { response: typeof served.response } = served) => {
+          const fc = new FormClient(t.url);
+          const r = await fc.get(`/oauth2/authorize?${new URLSearchParams({ client_id: clientId, response_type: 'code', redirect_uri: APP, scope: 'openid', identity_provider: 'Url' })}`);
+          assert.ok(r.location?.startsWith(served.sso + '?'), r.location ?? r.html);
+          const req = served.read(r.location!);
+          const resp = await signer.response({ acs, audience: `urn:amazon:cognito:sp:${poolId}`, nameId: 'ida', attributes: { email: 'ida@idp.example' }, now: clock.now(), inResponseTo: req.id });
+          const { callback } = await landed(fc, await post(fc, { SAMLResponse: resp.SAMLResponse, RelayState: req.relayState }));
+          return !!callback?.searchParams.get('code');
+        };
+        assert.ok(await signIn());
+        assert.equal(served.metadataFetches, fetched + 1, 'the first sign-in fetches it');
+        assert.ok(await signIn());
+        assert.ok(await signIn());
+        assert.equal(served.metadataFetches, fetched + 1, 'later sign-ins use the kept copy');
+        clock.advance(6 * 3_600_000 + 1000);
+        assert.ok(await signIn());
+        assert.equal(served.metadataFetches, fetched + 2, 'after 6 hours it is fetched again');
+
+        // Key rollover: the IdP signs with a new key; the kept certificate fails, the metadata is fetched once more and the new one verifies.
+        await served.rotateKeys();
+        assert.ok(await signIn(), 'signed with the new key');
+        assert.equal(served.metadataFetches, fetched + 3);
+        assert.ok(await signIn());
+        assert.equal(served.metadataFetches, fetched + 3);
+        // A wrong signature makes at most one fetch a minute.
+        clock.advance(2 * 60_000);
+        const impostor = await makeSamlIdp(served.entityId);
+        assert.equal(await signIn(impostor), false);
+        assert.equal(served.metadataFetches, fetched + 4, 'fetched once to look for a new key');
+        assert.equal(await signIn(impostor), false);
+        assert.equal(served.metadataFetches, fetched + 4, 'not again within the minute');
+
+        // cacheDuration (PT1H) is respected; UpdateIdentityProvider fetches again (its check, then the next sign-in).
+        served.entityAttributes = ' cacheDuration="PT1H"';
+        await send(new UpdateIdentityProviderCommand({ UserPoolId: poolId, ProviderName: 'Url', ProviderDetails: { MetadataURL: served.metadataUrl } }));
+        const updated = served.metadataFetches;
+        assert.deepEqual(await Promise.all([signIn(), signIn(), signIn()]), [true, true, true]);
+        assert.equal(served.metadataFetches, updated + 1, 'an update drops the kept copy; sign-ins at the same moment share one fetch');
+        clock.advance(30 * 60_000);
+        assert.ok(await signIn());
+        assert.equal(served.metadataFetches, updated + 1);
+        clock.advance(31 * 60_000);
+        assert.ok(await signIn());
+        assert.equal(served.metadataFetches, updated + 2, 'fetched again after its cacheDuration');
+        // The metadata URL down: the kept copy is used.
+        clock.advance(2 * 3_600_000);
+        await served.close();
+        assert.ok(await signIn(), 'signs in with the kept copy while the URL is down');
+      } finally {
+        await served.close().catch(() => undefined);
+      }
+    });
+
+    it('CreateIdentityProvider: the metadata\'s signing certificate must not be expired (one current one is enough), nor longer than 4096 characters', async () => {
+      const poolId = (await send(new CreateUserPoolCommand({ PoolName: 'saml-certs' }))).UserPool.Id as string;
+      const body = (pem: string) => pem.replace(/-----(BEGIN|END) CERTIFICATE-----/g, '').replace(/\s+/g, '');
+      const now = clock.now();
+      const old = await generate([{ name: 'commonName', value: 'old.example.test' }], { keySize: 2048, algorithm: 'sha256', notBeforeDate: new Date(now - 2 * 365 * 86_400_000), notAfterDate: new Date(now - 86_400_000) });
+      const current = body(idp.certPem);
+      const withCerts = (...certs: string[]) =>
+        idp.metadata.replace(/<md:KeyDescriptor use="signing">[\s\S]*?<\/md:KeyDescriptor>/, certs.map((c) => `<md:KeyDescriptor use="signing"><ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:X509Data><ds:X509Certificate>${c}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>`).join(''));
+      const create = (ProviderName: string, MetadataFile: string) => send(new CreateIdentityProviderCommand({ UserPoolId: poolId, ProviderName, ProviderType: 'SAML', ProviderDetails: { MetadataFile } }));
+      await expectError(create('Old', withCerts(body(old.cert))), 'InvalidParameterException', /expired/);
+      await expectError(create('Long', withCerts('A'.repeat(4097))), 'InvalidParameterException', /4096/);
+      await expectError(create('Junk', withCerts('bm90IGEgY2VydA==')), 'InvalidParameterException', /X\.509/);
+      await create('Rollover', withCerts(body(old.cert), current));
+      await expectError(send(new UpdateIdentityProviderCommand({ UserPoolId: poolId, ProviderName: 'Rollover', ProviderDetails: { MetadataFile: withCerts(body(old.cert)) } })), 'InvalidParameterException', /expired/);
+    });
+
+    it('the metadata lifetime: cacheDuration and validUntil (the sooner), else 6 hours, at most 24', () => {
+      const now = Date.parse('2026-01-01T00:00:00Z');
+      const md = (attrs: string) => `<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="x"${attrs}/>`;
+      assert.equal(keepUntil(md(''), now), now + 6 * 3_600_000);
+      assert.equal(keepUntil(md(' cacheDuration="PT1H30M"'), now), now + 90 * 60_000);
+      assert.equal(keepUntil(md(' cacheDuration="P7D"'), now), now + 24 * 3_600_000);
+      assert.equal(keepUntil(md(' validUntil="2026-01-01T02:00:00Z"'), now), now + 2 * 3_600_000);
+      assert.equal(keepUntil(md(' cacheDuration="PT3H" validUntil="2026-01-01T02:00:00Z"'), now), now + 2 * 3_600_000);
+      assert.equal(keepUntil(md(' validUntil="2025-12-31T00:00:00Z"'), now), now, 'expired metadata is not kept');
+      assert.equal(keepUntil(md(' cacheDuration="soon"'), now), now + 6 * 3_600_000);
+      const wrapped = `<md:EntitiesDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" cacheDuration="PT5H"><md:EntityDescriptor entityID="x" cacheDuration="PT2H"/></md:EntitiesDescriptor>`;
+      assert.equal(keepUntil(wrapped, now), now + 2 * 3_600_000, 'the EntityDescriptor inside an EntitiesDescriptor counts too');
+      assert.equal(durationMs('P1DT2H3M4.5S'), ((26 * 60 + 3) * 60 + 4.5) * 1000);
+      assert.equal(durationMs('PT'), undefined);
+      assert.equal(durationMs('-PT1H'), undefined);
+    });
+
+    it("the sign-in page's button for the SAML provider starts the same AuthnRequest; idp_identifier finds it too, and the page's corporate email box", async () => {
       const { clientId } = await samlPool();
       const fc = new FormClient(t.url);
       const login = await fc.get(`/login?${new URLSearchParams({ client_id: clientId, response_type: 'code', redirect_uri: APP, scope: 'openid' })}`);
@@ -351,6 +556,28 @@ for (const backend of await backends()) {
       assert.ok(idp.read(r.location!).id);
       const byId = await new FormClient(t.url).get(`/oauth2/authorize?${new URLSearchParams({ client_id: clientId, response_type: 'code', redirect_uri: APP, scope: 'openid', idp_identifier: 'corp.example' })}`);
       assert.ok(byId.location?.startsWith(idp.sso + '?'), `idp_identifier: ${byId.location}`);
+      // The provider has IdpIdentifiers: the page asks for a corporate email, whose domain picks the provider (as Cognito's hosted UI).
+      assert.match(login.html, /<form method="get" action="\/login" class="corporate">/);
+      assert.match(login.html, /name="corporate_email" type="email"/);
+      const query = { client_id: clientId, response_type: 'code', redirect_uri: APP, scope: 'openid', state: 's' };
+      const byEmail = await fc.get(`/login?${new URLSearchParams({ ...query, corporate_email: 'Alice@Corp.Example' })}`);
+      assert.equal(byEmail.status, 302);
+      const next = new URL(byEmail.location!, t.url);
+      assert.equal(next.pathname, '/oauth2/authorize');
+      assert.equal(next.searchParams.get('idp_identifier'), 'corp.example');
+      assert.equal(next.searchParams.get('state'), 's');
+      assert.ok((await fc.get(byEmail.location!)).location?.startsWith(idp.sso + '?'));
+      const unknown = await fc.get(`/login?${new URLSearchParams({ ...query, corporate_email: 'bob@elsewhere.example' })}`);
+      assert.equal(unknown.status, 400);
+      assert.match(pageMessage(unknown.html) ?? '', /elsewhere\.example/);
+      const notEmail = await fc.get(`/login?${new URLSearchParams({ ...query, corporate_email: 'bob' })}`);
+      assert.equal(notEmail.status, 400);
+      assert.match(pageMessage(notEmail.html) ?? '', /corporate email/);
+      // Without identifiers, no box.
+      const plain = await samlPool();
+      await send(new UpdateIdentityProviderCommand({ UserPoolId: plain.poolId, ProviderName: 'Okta', IdpIdentifiers: [] }));
+      const plainLogin = await fc.get(`/login?${new URLSearchParams({ ...query, client_id: plain.clientId })}`);
+      assert.doesNotMatch(plainLogin.html, /corporate_email/);
     });
 
     it('the pool SP metadata: entity id, ACS URL and the pool certificate', async () => {
@@ -362,6 +589,7 @@ for (const backend of await backends()) {
       const xml = await res.text();
       assert.match(xml, new RegExp(`entityID="urn:amazon:cognito:sp:${poolId}"`));
       assert.match(xml, new RegExp(`Location="${acs.replace(/[.]/g, '\\.')}"`));
+      assert.match(xml, new RegExp(`<SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="${t.url.replace(/[.]/g, '\\.')}/saml2/logout"`));
       assert.ok(xml.replace(/\s+/g, '').includes(cert), 'the certificate of GetSigningCertificate');
       assert.equal((await fetch(`${t.url}/saml2/metadata`)).status, 400);
     });

@@ -50,6 +50,9 @@ export interface PoolContext {
   customScopes: Set<string>;
   /** Names of the pool's identity providers (besides COGNITO). */
   providers: Set<string>;
+  /** Of them, the SAML providers, and those with IDPInit "true" (IdP-initiated sign-in). */
+  samlProviders?: Set<string>;
+  idpInitiated?: Set<string>;
 }
 
 /** Token lifetimes in seconds, as they apply to tokens the client issues. */
@@ -209,6 +212,20 @@ function attributeList(
   return unique;
 }
 
+/**
+ * Cognito's guide ("Using IdP-initiated SAML sign-in"): "you can't add non-SAML IdPs, including the
+ * user pool itself, to any app client that uses a SAML provider with IdP-initiated sign-in".
+ * The message is ours.
+ */
+export function checkIdpInitiatedAlone(list: string[], pool: Pick<PoolContext, 'samlProviders' | 'idpInitiated'>): void {
+  const initiated = list.find((p) => pool.idpInitiated?.has(p));
+  if (initiated === undefined) return;
+  const other = list.find((p) => !pool.samlProviders?.has(p));
+  if (other !== undefined) {
+    throw errors.invalidParameter(`The SAML provider ${initiated} allows IdP-initiated sign-in (IDPInit), so an app client that supports it can support only SAML providers, not ${other}.`);
+  }
+}
+
 /** The full settings of a client from a Create or Update request (omitted fields get defaults). */
 export function buildClientSettings(
   input: ClientInput,
@@ -221,6 +238,7 @@ export function buildClientSettings(
       throw errors.invalidParameter(`The provider ${p} does not exist for User Pool ${pool.poolId}`);
     }
   }
+  checkIdpInitiatedAlone(input.SupportedIdentityProviders ?? [], pool);
   if (input.EnablePropagateAdditionalUserContextData && !hasSecret) {
     throw errors.invalidParameter('EnablePropagateAdditionalUserContextData can only be enabled for clients that have a client secret.');
   }

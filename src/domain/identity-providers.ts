@@ -13,11 +13,13 @@
  *   Facebook         client_id, client_secret, authorize_scopes, api_version
  *   SignInWithApple  client_id, team_id, key_id, private_key, authorize_scopes
  */
+import { X509Certificate } from 'node:crypto';
 import net from 'node:net';
 import { errors } from '../protocol/errors.js';
 import { parseFederationEndpoints } from '../config.js';
 import type { IdentityProviderRecord, IdentityProviderType } from '../store/types.js';
 import type { Secrets } from './secrets.js';
+import { parseIdpMetadata } from './saml-metadata.js';
 import { attributeNames, type PoolSettings } from './pool-settings.js';
 
 export const SOCIAL_TYPES = ['Google', 'Facebook', 'SignInWithApple', 'LoginWithAmazon'] as const;
@@ -258,10 +260,33 @@ export function samlMetadataEndpoints(xml: string): { sso: string; slo?: string 
 }
 
 /**
+ * The metadata's signing certificates, as Cognito's "Things to know about SAML IdPs" states them:
+ * each at most 4,096 characters, and not expired when the provider is configured (one that is
+ * valid now is enough: metadata in a key rollover lists the old certificate beside the new one).
+ * Metadata without a certificate is taken (placeholder metadata in infrastructure code); its
+ * sign-ins are refused with the reason.
+ */
+function checkSigningCertificates(certs: string[], now: number): void {
+  if (!certs.length) return;
+  let valid = false;
+  for (const c of certs) {
+    if (c.length > 4096) throw errors.invalidParameter('A signing certificate of the SAML metadata is longer than 4096 characters.');
+    let cert: X509Certificate;
+    try {
+      cert = new X509Certificate(Buffer.from(c, 'base64'));
+    } catch {
+      throw errors.invalidParameter('A signing certificate of the SAML metadata is not an X.509 certificate (base64 DER).');
+    }
+    if (now <= Date.parse(cert.validTo)) valid = true;
+  }
+  if (!valid) throw errors.invalidParameter('The signing certificate of the SAML metadata has expired: give the metadata with a current certificate.');
+}
+
+/**
  * ProviderDetails of a Create or Update request checked for the type, and completed: the OIDC
  * endpoints discovered, the SAML metadata fetched. Returns what is stored (secrets still plain).
  */
-export async function checkDetails(type: IdentityProviderType, given: Record<string, string>): Promise<Record<string, string>> {
+export async function checkDetails(type: IdentityProviderType, given: Record<string, string>, now: number): Promise<Record<string, string>> {
   const allowed = new Set(ALLOWED_KEYS[type]);
   for (const k of Object.keys(given)) {
     if (!allowed.has(k) || (COMPUTED_KEYS.has(k) && type !== 'OIDC')) {
@@ -303,6 +328,7 @@ export async function checkDetails(type: IdentityProviderType, given: Record<str
         if (xml === undefined) throw errors.invalidParameter(`Could not retrieve the SAML metadata from ${d.MetadataURL}.`);
       }
       const e = samlMetadataEndpoints(xml!);
+      checkSigningCertificates(parseIdpMetadata(xml!).certs, now);
       if (e.sso) d.SSORedirectBindingURI = e.sso;
       if (e.slo) d.SLORedirectBindingURI = e.slo;
       return d;

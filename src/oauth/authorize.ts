@@ -30,6 +30,8 @@ export interface AuthorizeRequest {
    * `idp_identifier` names), when it is not COGNITO.
    */
   idp?: string;
+  /** Whether a provider of the client has IdpIdentifiers: the sign-in page then asks for a corporate email. */
+  byEmailDomain?: boolean;
 }
 
 /** The parameters an authorization request carries from /oauth2/authorize to /login and the other pages. */
@@ -96,16 +98,18 @@ export async function checkAuthorize(ctx: Ctx, req: HostedRequest, params: URLSe
   const idp = params.get('identity_provider');
   const identifier = params.get('idp_identifier');
   let federate: string | undefined;
+  const providers = supported.some((n) => n !== 'COGNITO') ? await ctx.store.identityProviders.all(pool.id) : [];
+  const byEmailDomain = providers.some((x) => supported.includes(x.name) && x.idpIdentifiers.length > 0);
   if (idp === 'COGNITO') {
     if (!supported.includes('COGNITO')) return fail('unauthorized_client', 'The client does not list COGNITO in its SupportedIdentityProviders.');
   } else if (idp !== null) {
-    if (!supported.includes(idp) || !(await ctx.store.identityProviders.get(pool.id, idp))) {
+    if (!supported.includes(idp) || !providers.some((x) => x.name === idp)) {
       return fail('invalid_request', `The identity provider ${idp} is not one of the client's SupportedIdentityProviders.`);
     }
     federate = idp;
   } else if (identifier !== null) {
     const wanted = identifier.toLowerCase();
-    const p = (await ctx.store.identityProviders.all(pool.id)).find((x) => supported.includes(x.name) && x.idpIdentifiers.some((i) => i.toLowerCase() === wanted));
+    const p = providers.find((x) => supported.includes(x.name) && x.idpIdentifiers.some((i) => i.toLowerCase() === wanted));
     if (!p) return fail('invalid_request', `No identity provider of the client has the identifier ${identifier}.`);
     federate = p.name;
   }
@@ -136,6 +140,7 @@ export async function checkAuthorize(ctx: Ctx, req: HostedRequest, params: URLSe
       ...(challenge !== null ? { codeChallenge: challenge } : {}),
       params: carried,
       ...(federate !== undefined ? { idp: federate } : {}),
+      ...(byEmailDomain ? { byEmailDomain } : {}),
     },
   };
 }

@@ -5,11 +5,11 @@
  * signed in, starts the browser session and goes back to the callback.
  */
 import { isCognitoError, type CognitoError } from '../protocol/errors.js';
-import { answer, missingRequired, setupAssociate, setupVerify, start, type Outcome } from '../signin/index.js';
+import { answer, missingRequired, poolFirstFactors, setupAssociate, setupVerify, start, type Outcome } from '../signin/index.js';
 import type { Ctx } from '../operations/context.js';
 import type { PoolRecord } from '../store/types.js';
 import { checkAuthorize, complete, pageUrl, type AuthorizeRequest } from './authorize.js';
-import { page, type HostedRequest, type HostedResponse } from './http.js';
+import { page, redirect, type HostedRequest, type HostedResponse } from './http.js';
 import { attributeLabel, esc, formPage, layout, type Field, type Message } from './pages.js';
 import { csrfToken, csrfValid, startSession } from './session.js';
 import { forgotPasswordStarted, confirmPage } from './account.js';
@@ -23,6 +23,9 @@ export function usernameLabel(pool: PoolRecord): string {
   if (ua.includes('phone_number')) return 'Phone number';
   return 'Username';
 }
+
+/** Whether the pages offer sign-in with a code by email: the pool allows EMAIL_OTP as a first factor. */
+const offersEmailCode = (pool: PoolRecord): boolean => poolFirstFactors(pool).includes('EMAIL_OTP');
 
 export const selfSignUp = (pool: PoolRecord) => !pool.settings.AdminCreateUserConfig?.AllowAdminCreateUserOnly;
 
@@ -42,15 +45,46 @@ function providerButtons(ar: AuthorizeRequest): string {
   return `<div class="providers">${links.join('\n')}</div>`;
 }
 
+/**
+ * When a provider of the client has IdpIdentifiers: a box for the user's corporate email, whose
+ * domain picks the provider (Cognito's hosted UI does the same: "SAML identity provider names and
+ * identifiers"). A GET form back to /login with the request's parameters (the pages run no script).
+ */
+function emailDomainForm(ar: AuthorizeRequest): string {
+  if (!ar.byEmailDomain) return '';
+  const params = new URLSearchParams(ar.params);
+  params.delete('idp_identifier');
+  params.delete('identity_provider');
+  const hidden = [...params].map(([k, v]) => `<input type="hidden" name="${esc(k)}" value="${esc(v)}">`).join('');
+  return `<form method="get" action="/login" class="corporate">${hidden}<label for="f_corporate_email">Corporate email</label><input id="f_corporate_email" name="corporate_email" type="email" autocomplete="email" required><button type="submit">Sign in with your corporate ID</button></form>`;
+}
+
+/** GET /login?corporate_email=...: on to the provider whose IdpIdentifiers hold the email's domain. */
+async function byEmailDomain(ctx: Ctx, req: HostedRequest, ar: AuthorizeRequest, email: string): Promise<HostedResponse> {
+  const at = email.lastIndexOf('@');
+  const domain = at > 0 ? email.slice(at + 1).trim().toLowerCase() : '';
+  if (!domain) return loginPage(req, ar, { kind: 'error', text: 'Enter your corporate email address (name@company.example).' }, undefined, 400);
+  const supported = ar.client.settings.SupportedIdentityProviders ?? [];
+  const p = (await ctx.store.identityProviders.all(ar.pool.id)).find((x) => supported.includes(x.name) && x.idpIdentifiers.some((i) => i.toLowerCase() === domain));
+  if (!p) return loginPage(req, ar, { kind: 'error', text: `No identity provider of this application signs in ${domain} addresses.` }, undefined, 400);
+  const params = new URLSearchParams(ar.params);
+  params.delete('identity_provider');
+  params.set('idp_identifier', domain);
+  return redirect(`/oauth2/authorize?${params.toString()}`);
+}
+
 export function loginPage(req: HostedRequest, ar: AuthorizeRequest, message?: Message, username?: string, status = 200): HostedResponse {
   if (!(ar.client.settings.SupportedIdentityProviders ?? []).includes('COGNITO')) {
     // No password form: the client signs users in through its identity providers only.
-    return page(status, layout('Sign in', `${message ? `<p class="alert" role="alert" id="message">${esc(message.text)}</p>` : ''}${providerButtons(ar)}`));
+    return page(status, layout('Sign in', `${message ? `<p class="alert" role="alert" id="message">${esc(message.text)}</p>` : ''}${emailDomainForm(ar)}${providerButtons(ar)}`));
   }
   const csrf = csrfToken(req);
   const links: [string, string][] = [['Forgot your password?', pageUrl('/forgotPassword', ar)]];
   if (selfSignUp(ar.pool)) links.push(['Sign up', pageUrl('/signup', ar)]);
   const hint = username ?? ar.params.get('login_hint') ?? undefined;
+  // A pool that allows EMAIL_OTP as a first factor: a second button signs in with a code by email
+  // (choice-based sign-in, USER_AUTH, in the engine), the password left empty.
+  const emailCode = offersEmailCode(ar.pool);
   return page(
     status,
     formPage({
@@ -59,12 +93,19 @@ export function loginPage(req: HostedRequest, ar: AuthorizeRequest, message?: Me
       csrf: csrf.token,
       fields: [
         { name: 'username', label: usernameLabel(ar.pool), autocomplete: 'username', ...(hint ? { value: hint } : {}) },
-        { name: 'password', label: 'Password', type: 'password', autocomplete: 'current-password' },
+        {
+          name: 'password',
+          label: 'Password',
+          type: 'password',
+          autocomplete: 'current-password',
+          ...(emailCode ? { required: false, hint: 'Or leave it empty and sign in with a code we email you.' } : {}),
+        },
       ],
       submit: 'Sign in',
+      ...(emailCode ? { choices: { name: 'method', options: [['password', 'Sign in'], ['email_code', 'Email me a sign-in code']] as [string, string][] } } : {}),
       ...(message ? { message } : {}),
       links,
-      ...(federated(ar).length ? { intro: providerButtons(ar) } : {}),
+      ...(federated(ar).length ? { intro: emailDomainForm(ar) + providerButtons(ar) } : {}),
     }),
     csrf.setCookie,
   );
@@ -124,7 +165,12 @@ async function step(ctx: Ctx, req: HostedRequest, ar: AuthorizeRequest, o: Outco
     case 'PASSWORD_VERIFIER':
     case 'DEVICE_SRP_AUTH':
     case 'DEVICE_PASSWORD_VERIFIER':
+    case 'SELECT_CHALLENGE':
+      // The email-code button for an account that has no verified email to send it to.
+      return loginPage(req, ar, { kind: 'error', text: 'We cannot email a sign-in code to this account. Sign in with your password.' }, o.user?.username, 400);
     case 'CUSTOM_CHALLENGE':
+    case 'SMS_OTP':
+    case 'WEB_AUTHN':
       // The pages sign in by password and name no device, and custom authentication is API-only
       // (as Cognito's hosted pages): the engine never asks these here.
       throw new Error(`hosted login: no page for the ${o.name} challenge`);
@@ -145,7 +191,10 @@ export async function login(ctx: Ctx, req: HostedRequest): Promise<HostedRespons
   const checked = await checkAuthorize(ctx, req);
   if ('response' in checked) return checked.response;
   const ar = checked.ok;
-  if (req.method === 'GET') return loginPage(req, ar);
+  if (req.method === 'GET') {
+    const email = req.query.get('corporate_email');
+    return email !== null && ar.byEmailDomain ? byEmailDomain(ctx, req, ar, email) : loginPage(req, ar);
+  }
   if (!(ar.client.settings.SupportedIdentityProviders ?? []).includes('COGNITO')) {
     return loginPage(req, ar, { kind: 'error', text: 'This application signs users in through its identity providers only.' }, undefined, 400);
   }
@@ -203,10 +252,14 @@ export async function login(ctx: Ctx, req: HostedRequest): Promise<HostedRespons
 
   const username = f('username').trim();
   const password = f('password');
-  if (!username || !password) return loginPage(req, ar, { kind: 'error', text: 'Enter your username and password.' }, username, 400);
+  const byEmail = f('method') === 'email_code' && offersEmailCode(ar.pool);
+  if (byEmail && !username) return loginPage(req, ar, { kind: 'error', text: 'Enter your username to get a sign-in code.' }, username, 400);
+  if (!byEmail && (!username || !password)) return loginPage(req, ar, { kind: 'error', text: 'Enter your username and password.' }, username, 400);
   let o: Outcome;
   try {
-    o = await start(ctx, ar.pool, ar.client, { channel: 'hosted', side: 'client', flow: 'USER_PASSWORD_AUTH', parameters: { USERNAME: username, PASSWORD: password } });
+    o = byEmail
+      ? await start(ctx, ar.pool, ar.client, { channel: 'hosted', side: 'client', flow: 'USER_AUTH', parameters: { USERNAME: username, PREFERRED_CHALLENGE: 'EMAIL_OTP' } })
+      : await start(ctx, ar.pool, ar.client, { channel: 'hosted', side: 'client', flow: 'USER_PASSWORD_AUTH', parameters: { USERNAME: username, PASSWORD: password } });
   } catch (e) {
     if (!isCognitoError(e)) throw e;
     if (e.type === 'UserNotConfirmedException') {

@@ -21,7 +21,12 @@
  *                      parameters (client_id, redirect_uri, response_type, scope, identity_provider
  *                      or idp_identifier), accepted only when the provider's IDPInit is true.
  *   GET /saml2/metadata?client_id=...  the pool's service provider metadata (entity id, ACS URL,
- *                      the signing and encryption certificate).
+ *                      the single logout URL, the signing and encryption certificate).
+ *   Single logout      SP-initiated (/logout, IDPSignout: a signed LogoutRequest to the IdP, its
+ *                      LogoutResponse at /saml2/logout) and IdP-initiated (the IdP's signed
+ *                      LogoutRequest at /saml2/logout ends the user's hosted sessions from that IdP
+ *                      and is answered with a signed LogoutResponse).
+ * The IdP's metadata (a MetadataURL's) is kept, not fetched at each sign-in: saml-metadata.ts.
  * A refused response is an error page (or an OAuth error redirect once the client's redirect_uri is
  * known good); nothing is written for it.
  */
@@ -34,6 +39,7 @@ import { hashToken } from '../domain/tokens.js';
 import { poolCertificate, type PoolCertificate } from '../domain/certificates.js';
 import { openDetails } from '../domain/identity-providers.js';
 import { federatedSignIn } from '../signin/federation.js';
+import { idpMetadata, withIdpMetadata, type IdpMetadata } from '../domain/saml-metadata.js';
 import { log } from '../log.js';
 import type { Ctx } from '../operations/context.js';
 import type { IdentityProviderRecord, PoolRecord } from '../store/types.js';
@@ -41,10 +47,14 @@ import { checkAuthorize, complete, type AuthorizeRequest } from './authorize.js'
 import { idpResponseUrl } from './federation.js';
 import { clearCookie, cookie, page, redirect, withParams, type HostedRequest, type HostedResponse } from './http.js';
 import { errorPage, esc, layout } from './pages.js';
-import { endSession, sessionSaml, startSession, type SamlSession } from './session.js';
+import { endSession, sessionCookieName, sessionSaml, startSession, type SamlSession } from './session.js';
 
 const STATE_SECONDS = 600;
 const CONTINUE_SECONDS = 300;
+/** The most a deflated (HTTP-Redirect) SAML message may inflate to: no zip bombs. */
+const MAX_INFLATED = 1_000_000;
+/** How old an IdP-initiated assertion may be. */
+const UNSOLICITED_MS = 6 * 60_000;
 const BIND_COOKIE = 'incognito_saml';
 const SEAL_CONTEXT = 'saml-state';
 const SAML_NS = 'urn:oasis:names:tc:SAML:2.0:assertion';
@@ -86,48 +96,8 @@ export const spEntityId = (poolId: string) => `urn:amazon:cognito:sp:${poolId}`;
 /** The assertion consumer service URL: /saml2/idpresponse beside /oauth2/idpresponse. */
 export const acsUrl = (ctx: Ctx, req: HostedRequest) => idpResponseUrl(ctx, req).replace(/\/oauth2\/idpresponse$/, '/saml2/idpresponse');
 
-/** The IdP's metadata: the stored file, or the MetadataURL fetched now. */
-async function metadataOf(p: IdentityProviderRecord): Promise<string> {
-  const d = p.details;
-  if (d.MetadataFile) return d.MetadataFile;
-  const r = await fetch(d.MetadataURL!, { signal: AbortSignal.timeout(5000) });
-  if (!r.ok) throw new Error(`the metadata URL answered ${r.status}`);
-  return r.text();
-}
-
-/** What the sign-in needs of the IdP's metadata: its entityID, single sign-on URL and signing certificates. */
-export function parseIdpMetadata(xml: string): { entityId?: string; sso?: string; slo?: string; certs: string[] } {
-  const doc = new DOMParser({ errorHandler: { warning: () => undefined, error: () => undefined } }).parseFromString(xml, 'text/xml');
-  const md = 'urn:oasis:names:tc:SAML:2.0:metadata';
-  const ds = 'http://www.w3.org/2000/09/xmldsig#';
-  const entity = doc.getElementsByTagNameNS(md, 'EntityDescriptor')[0];
-  const idp = doc.getElementsByTagNameNS(md, 'IDPSSODescriptor')[0];
-  if (!idp) throw new Error('the metadata has no IDPSSODescriptor');
-  let sso: string | undefined;
-  const services = idp.getElementsByTagNameNS(md, 'SingleSignOnService');
-  for (let i = 0; i < services.length; i++) {
-    const s = services[i]!;
-    if (s.getAttribute('Binding') === 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect') sso = s.getAttribute('Location') ?? undefined;
-  }
-  let slo: string | undefined;
-  const logouts = idp.getElementsByTagNameNS(md, 'SingleLogoutService');
-  for (let i = 0; i < logouts.length; i++) {
-    const s = logouts[i]!;
-    if (s.getAttribute('Binding') === 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect') slo = s.getAttribute('Location') ?? undefined;
-  }
-  const certs: string[] = [];
-  const keys = idp.getElementsByTagNameNS(md, 'KeyDescriptor');
-  for (let i = 0; i < keys.length; i++) {
-    const k = keys[i]!;
-    if (k.getAttribute('use') === 'encryption') continue;
-    const c = k.getElementsByTagNameNS(ds, 'X509Certificate');
-    for (let j = 0; j < c.length; j++) certs.push((c[j]!.textContent ?? '').replace(/\s+/g, ''));
-  }
-  return { entityId: entity?.getAttribute('entityID') ?? undefined, sso, slo, certs: certs.filter(Boolean) };
-}
-
 /** The node-saml service provider for the provider, with the pool's key. Time checks are ours (the injectable clock). */
-function samlFor(p: IdentityProviderRecord, poolId: string, md: ReturnType<typeof parseIdpMetadata>, cert: PoolCertificate, acs: string, requestId?: string, logout?: boolean): SAML {
+function samlFor(p: IdentityProviderRecord, poolId: string, md: IdpMetadata, cert: PoolCertificate, acs: string, requestId?: string, logout?: boolean): SAML {
   if (!md.certs.length) throw new Error('the metadata has no signing certificate');
   const d = p.details;
   return new SAML({
@@ -161,7 +131,7 @@ export async function startSaml(ctx: Ctx, req: HostedRequest, ar: AuthorizeReque
   const bind = randomBytes(32).toString('base64url');
   const acs = acsUrl(ctx, req);
   try {
-    const md = parseIdpMetadata(await metadataOf(p));
+    const { md } = await idpMetadata(ctx, p);
     if (!md.sso) throw new Error('the metadata has no HTTP-Redirect SingleSignOnService');
     const cert = await poolCertificate(ctx.store, ctx.secrets, ar.pool, ctx.now);
     url = await samlFor(p, ar.pool.id, md, cert, acs, requestId).getAuthorizeUrlAsync(relay, undefined, {});
@@ -210,6 +180,12 @@ function checkAssertion(ctx: Ctx, responseXml: string, assertionXml: string, acs
   if (requestId === undefined && inResponseTo) throw new Error('the response answers a request this sign-in did not make (InResponseTo)');
   if (requestId !== undefined && inResponseTo !== requestId) throw new Error('the response does not answer this sign-in\'s request (InResponseTo)');
   const now = ctx.now;
+  if (requestId === undefined) {
+    // IdP-initiated: Cognito's guide ("Using IdP-initiated SAML sign-in") asks that the assertion
+    // "must have been issued within the previous 6 minutes".
+    const issued = instant(assertion.getAttribute('IssueInstant'));
+    if (issued === undefined || now - issued > UNSOLICITED_MS || issued - now > UNSOLICITED_MS) throw new Error('an IdP-initiated assertion must have been issued within the previous 6 minutes (IssueInstant)');
+  }
   let until = Number.POSITIVE_INFINITY;
   const conditions = assertion.getElementsByTagNameNS(SAML_NS, 'Conditions')[0];
   if (conditions) {
@@ -278,6 +254,7 @@ async function finish(ctx: Ctx, req: HostedRequest, ar: AuthorizeRequest, p: Ide
     return redirect(withParams(ar.redirectUri, { error_description: e.message, error: 'invalid_request', state: ar.state }), [clearCookie(req, BIND_COOKIE)]);
   }
   const s = await startSession(ctx, req, ar.pool, ar.client, user, subject);
+  await indexSession(ctx, ar.pool.id, ar.client.id, user.usernameKey, subject, s.id, s.expiresAt);
   return complete(ctx, ar, user, s.authTime, [s.cookie, clearCookie(req, BIND_COOKIE)]);
 }
 
@@ -316,14 +293,13 @@ export async function samlResponse(ctx: Ctx, req: HostedRequest): Promise<Hosted
   let claims: Record<string, unknown>;
   let subject: SamlSession;
   try {
-    const md = parseIdpMetadata(await metadataOf(p));
     const cert = await poolCertificate(ctx.store, ctx.secrets, ar.pool, ctx.now);
-    const { profile } = await samlFor(p, ar.pool.id, md, cert, acs).validatePostResponseAsync({ SAMLResponse: samlResponseB64 });
+    const { profile, md } = await withIdpMetadata(ctx, p, async (md) => ({ ...(await samlFor(p, ar.pool.id, md, cert, acs).validatePostResponseAsync({ SAMLResponse: samlResponseB64 })), md }));
     if (!profile) throw new Error('the response carries no assertion');
     const responseXml = Buffer.from(samlResponseB64, 'base64').toString('utf8');
     const checkedAssertion = checkAssertion(ctx, responseXml, profile.getAssertionXml?.() ?? '', acs, st?.requestId, p.details.EncryptedResponses === 'true');
     claims = claimsOf(profile);
-    subject = { provider: p.name, nameID: profile.nameID, ...(profile.nameIDFormat ? { nameIDFormat: profile.nameIDFormat } : {}), ...(profile.sessionIndex ? { sessionIndex: profile.sessionIndex } : {}) };
+    subject = { provider: p.name, nameID: profile.nameID, ...(md.entityId ? { idp: md.entityId } : {}), ...(profile.nameIDFormat ? { nameIDFormat: profile.nameIDFormat } : {}), ...(profile.sessionIndex ? { sessionIndex: profile.sessionIndex } : {}) };
     if (!(await firstUse(ctx, ar.pool, ar.client.id, p, checkedAssertion.id, checkedAssertion.until))) throw new Error('the assertion was already used (replay)');
   } catch (e) {
     if (ctx.config.logRequests) log({ level: 'warn', msg: 'SAML response refused', userPoolId: ar.pool.id, provider: p.name, reason: reason(e) });
@@ -378,7 +354,8 @@ export async function samlMetadata(ctx: Ctx, req: HostedRequest): Promise<Hosted
   const pool = found ? found.pool : await ctx.store.pools.get(poolId);
   if (!pool) return page(400, errorPage('Something went wrong', 'The user pool does not exist.'));
   const cert = await poolCertificate(ctx.store, ctx.secrets, pool, ctx.now);
-  const sp = new SAML({ callbackUrl: acsUrl(ctx, req), issuer: spEntityId(pool.id), idpCert: 'unused', identifierFormat: null, privateKey: cert.privateKey() });
+  const acs = acsUrl(ctx, req);
+  const sp = new SAML({ callbackUrl: acs, logoutCallbackUrl: acs.replace(/\/saml2\/idpresponse$/, '/saml2/logout'), issuer: spEntityId(pool.id), idpCert: 'unused', identifierFormat: null, privateKey: cert.privateKey() });
   const xml = sp.generateServiceProviderMetadata(cert.pem, cert.pem);
   return { status: 200, headers: { 'Content-Type': 'application/samlmetadata+xml; charset=utf-8', 'Cache-Control': 'no-store' }, body: xml };
 }
@@ -399,7 +376,7 @@ export async function samlLogout(ctx: Ctx, req: HostedRequest, pool: PoolRecord,
   const relay = randomBytes(32).toString('base64url');
   const requestId = `_${randomBytes(20).toString('hex')}`;
   try {
-    const md = parseIdpMetadata(await metadataOf(p));
+    const { md } = await idpMetadata(ctx, p);
     if (!md.slo) return undefined;
     const cert = await poolCertificate(ctx.store, ctx.secrets, pool, ctx.now);
     const profile = { issuer: spEntityId(pool.id), nameID: subject.nameID, nameIDFormat: subject.nameIDFormat ?? 'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified', ...(subject.sessionIndex ? { sessionIndex: subject.sessionIndex } : {}) } as Profile;
@@ -421,6 +398,7 @@ export async function samlLogout(ctx: Ctx, req: HostedRequest, pool: PoolRecord,
 export async function samlLogoutResponse(ctx: Ctx, req: HostedRequest): Promise<HostedResponse> {
   const problem = (text: string) => page(400, errorPage('Sign-out failed', text));
   const fields = req.method === 'POST' ? req.form : req.query;
+  if (fields.get('SAMLRequest')) return samlLogoutRequest(ctx, req);
   const message = fields.get('SAMLResponse');
   const relay = fields.get('RelayState');
   if (!message || !relay) return problem('The identity provider\'s sign-out answer carries no SAMLResponse or RelayState.');
@@ -436,21 +414,21 @@ export async function samlLogoutResponse(ctx: Ctx, req: HostedRequest): Promise<
   const pool = await ctx.store.pools.get(row.poolId);
   if (!p || !pool) return problem(`The identity provider ${st.provider} no longer exists. You are signed out of this application.`);
   try {
-    const md = parseIdpMetadata(await metadataOf(p));
     const cert = await poolCertificate(ctx.store, ctx.secrets, pool, ctx.now);
-    const sp = samlFor(p, pool.id, md, cert, acsUrl(ctx, req));
-    let xml: string;
-    if (req.method === 'POST') {
-      // node-saml requires the signature of a LogoutResponse that comes by POST.
-      const { loggedOut } = await sp.validatePostResponseAsync({ SAMLResponse: message });
-      if (!loggedOut) throw new Error('the answer is not a LogoutResponse');
-      xml = Buffer.from(message, 'base64').toString('utf8');
-    } else {
-      // node-saml takes an unsigned redirect; we do not.
+    const xml = await withIdpMetadata(ctx, p, async (md) => {
+      const sp = samlFor(p, pool.id, md, cert, acsUrl(ctx, req));
+      if (req.method === 'POST') {
+        // node-saml requires the signature of a LogoutResponse that comes by POST.
+        const { loggedOut } = await sp.validatePostResponseAsync({ SAMLResponse: message });
+        if (!loggedOut) throw new Error('the answer is not a LogoutResponse');
+        return Buffer.from(message, 'base64').toString('utf8');
+      }
+      // node-saml takes an unsigned redirect; we do not. Inflated here first, bounded (node-saml's is not).
       if (!req.query.get('Signature')) throw new Error('the LogoutResponse is not signed');
+      const inflated = inflateRawSync(Buffer.from(message, 'base64'), { maxOutputLength: MAX_INFLATED }).toString('utf8');
       await sp.validateRedirectAsync(Object.fromEntries(req.query), req.rawQuery ?? req.query.toString());
-      xml = inflateRawSync(Buffer.from(message, 'base64')).toString('utf8');
-    }
+      return inflated;
+    });
     const doc = new DOMParser({ errorHandler: { warning: () => undefined, error: () => undefined } }).parseFromString(xml, 'text/xml').documentElement;
     if (doc?.localName !== 'LogoutResponse') throw new Error('the answer is not a LogoutResponse');
     if (doc.getAttribute('InResponseTo') !== st.requestId) throw new Error('the LogoutResponse does not answer this sign-out (InResponseTo)');
@@ -461,4 +439,167 @@ export async function samlLogoutResponse(ctx: Ctx, req: HostedRequest): Promise<
     return problem(`The sign-out answer of the identity provider ${p.name} was refused (${reason(e)}). You are signed out of this application.`);
   }
   return redirect(st.then);
+}
+
+/**
+ * IdP-initiated single logout. Each hosted session that came through a SAML IdP is listed under
+ * the IdP's entity id and the user's NameID (a row of auth_sessions, sealed): an IdP's
+ * LogoutRequest names both, and may come by a cross-site POST that carries none of our cookies.
+ * An entry is kept a day past its session's end, so that a late LogoutRequest still finds the
+ * provider to verify it with and to answer.
+ */
+interface SloIndex {
+  kind: 'SAML-SLO';
+  entries: { poolId: string; clientId: string; provider: string; session: string; sessionIndex?: string; sessionEnds: number }[];
+}
+
+const SLO_KEEP_MS = 24 * 3_600_000;
+const SLO_MAX_ENTRIES = 20;
+/** How far a LogoutRequest's IssueInstant may be from the server's clock. */
+const LOGOUT_REQUEST_SKEW_MS = 5 * 60_000;
+const sloKey = (idp: string, nameID: string) => hashToken(`saml-slo:${idp}\u0000${nameID}`);
+
+function openSlo(ctx: Ctx, sealed: string): SloIndex | undefined {
+  try {
+    const v = JSON.parse(ctx.secrets.open(sealed, SEAL_CONTEXT).toString('utf8')) as SloIndex;
+    return v.kind === 'SAML-SLO' ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Adds the new hosted session to the IdP user's list (entries past their keep time dropped). */
+async function indexSession(ctx: Ctx, poolId: string, clientId: string, usernameKey: string, subject: SamlSession, session: string, sessionEnds: number): Promise<void> {
+  if (!subject.idp) return;
+  const id = sloKey(subject.idp, subject.nameID);
+  await ctx.store.transaction(async (tx) => {
+    // The user's row locked: two sign-ins of the same user at once add their entries one after the other.
+    await tx.users.get(poolId, usernameKey, { forUpdate: true });
+    const row = await tx.sessions.get(id);
+    const kept = (row && openSlo(ctx, row.state)?.entries) || [];
+    const entries = [...kept.filter((e) => e.sessionEnds + SLO_KEEP_MS > ctx.now), { poolId, clientId, provider: subject.provider, session, ...(subject.sessionIndex ? { sessionIndex: subject.sessionIndex } : {}), sessionEnds }].slice(-SLO_MAX_ENTRIES);
+    const state: SloIndex = { kind: 'SAML-SLO', entries };
+    await tx.sessions.put({ id, poolId, clientId, state: ctx.secrets.seal(JSON.stringify(state), SEAL_CONTEXT), expiresAt: Math.max(...entries.map((e) => e.sessionEnds)) + SLO_KEEP_MS });
+  });
+}
+
+/** The parts of a LogoutRequest read before its signature is checked (to find whose it is). */
+function peekLogoutRequest(xml: string): { issuer: string; nameID: string; id: string; destination?: string; issueInstant?: number; notOnOrAfter?: number; sessionIndexes: string[] } {
+  const doc = new DOMParser({ errorHandler: { warning: () => undefined, error: () => undefined } }).parseFromString(xml, 'text/xml').documentElement;
+  if (!doc || doc.localName !== 'LogoutRequest' || doc.namespaceURI !== 'urn:oasis:names:tc:SAML:2.0:protocol') throw new Error('the message is not a LogoutRequest');
+  const child = (ns: string, name: string) => {
+    const all = doc.getElementsByTagNameNS(ns, name);
+    return all.length ? (all[0]!.textContent ?? '').trim() : undefined;
+  };
+  const issuer = child(SAML_NS, 'Issuer');
+  const nameID = child(SAML_NS, 'NameID');
+  if (!issuer) throw new Error('the LogoutRequest has no Issuer');
+  if (!nameID) throw new Error('the LogoutRequest has no NameID (an EncryptedID is not supported)');
+  const id = doc.getAttribute('ID');
+  if (!id) throw new Error('the LogoutRequest has no ID');
+  const indexes = doc.getElementsByTagNameNS('urn:oasis:names:tc:SAML:2.0:protocol', 'SessionIndex');
+  return {
+    issuer,
+    nameID,
+    id,
+    ...(doc.getAttribute('Destination') ? { destination: doc.getAttribute('Destination')! } : {}),
+    ...(doc.getAttribute('IssueInstant') ? { issueInstant: instant(doc.getAttribute('IssueInstant')) } : {}),
+    ...(doc.getAttribute('NotOnOrAfter') ? { notOnOrAfter: instant(doc.getAttribute('NotOnOrAfter')) } : {}),
+    sessionIndexes: Array.from({ length: indexes.length }, (_, i) => (indexes[i]!.textContent ?? '').trim()).filter(Boolean),
+  };
+}
+
+/**
+ * GET|POST /saml2/logout with a SAMLRequest: the IdP's LogoutRequest (IdP-initiated single logout,
+ * when the provider's IDPSignout is true). Its signature (the XML's by POST, the query's by
+ * HTTP-Redirect) is checked with the provider's metadata, its Destination, IssueInstant (5 minutes
+ * either way) and NotOnOrAfter with the server's clock, its ID used once. The user's hosted sessions
+ * that came through this IdP (those of its SessionIndex when it names one) are ended; the IdP gets
+ * a LogoutResponse (Success), signed with the pool's key, by HTTP-Redirect to its
+ * SingleLogoutService, with the RelayState it sent.
+ */
+async function samlLogoutRequest(ctx: Ctx, req: HostedRequest): Promise<HostedResponse> {
+  const problem = (text: string, status = 400) => page(status, errorPage('Sign-out failed', text));
+  const fields = req.method === 'POST' ? req.form : req.query;
+  const message = fields.get('SAMLRequest')!;
+  const relay = fields.get('RelayState') ?? undefined;
+  const slo = acsUrl(ctx, req).replace(/\/saml2\/idpresponse$/, '/saml2/logout');
+  let peek: ReturnType<typeof peekLogoutRequest>;
+  try {
+    const raw = Buffer.from(message, 'base64');
+    peek = peekLogoutRequest((req.method === 'POST' ? raw : inflateRawSync(raw, { maxOutputLength: MAX_INFLATED })).toString('utf8'));
+  } catch (e) {
+    return problem(`The identity provider's sign-out request cannot be read (${reason(e)}).`);
+  }
+  const row = await ctx.store.sessions.get(sloKey(peek.issuer, peek.nameID));
+  const index = row ? openSlo(ctx, row.state) : undefined;
+  if (!index?.entries.length) {
+    return page(200, layout('Signed out', '<p class="note" role="status" id="message">No sign-in of yours through this identity provider is known here: you are signed out of this application.</p>'));
+  }
+  // The providers the user signed in through with this IdP (usually one).
+  const candidates = [...new Map(index.entries.map((e) => [`${e.poolId}\u0000${e.provider}`, e])).values()];
+  let verified: { pool: PoolRecord; p: IdentityProviderRecord; md: IdpMetadata; cert: PoolCertificate } | undefined;
+  let why = 'no identity provider of this user accepts it';
+  for (const c of candidates) {
+    const [p, pool] = await Promise.all([ctx.store.identityProviders.get(c.poolId, c.provider), ctx.store.pools.get(c.poolId)]);
+    if (!p || !pool || p.type !== 'SAML') continue;
+    if (openDetails(ctx.secrets, p).IDPSignout !== 'true') {
+      why = `the identity provider ${p.name} does not allow sign-out (IDPSignout is not true)`;
+      continue;
+    }
+    try {
+      const cert = await poolCertificate(ctx.store, ctx.secrets, pool, ctx.now);
+      const md = await withIdpMetadata(ctx, p, async (md) => {
+        const sp = samlFor(p, pool.id, md, cert, acsUrl(ctx, req));
+        if (req.method === 'POST') await sp.validatePostRequestAsync({ SAMLRequest: message });
+        else {
+          // node-saml takes an unsigned redirect; we do not.
+          if (!req.query.get('Signature') || !req.query.get('SigAlg')) throw new Error('the LogoutRequest is not signed');
+          await sp.validateRedirectAsync(Object.fromEntries(req.query), req.rawQuery ?? req.query.toString());
+        }
+        return md;
+      });
+      verified = { pool, p, md, cert };
+      break;
+    } catch (e) {
+      why = reason(e);
+    }
+  }
+  const log_ = (text: string) => ctx.config.logRequests && log({ level: 'warn', msg: 'SAML LogoutRequest refused', issuer: peek.issuer, reason: text });
+  if (!verified) {
+    log_(why);
+    return problem(`The identity provider's sign-out request was refused (${why}).`);
+  }
+  const { pool, p, md, cert } = verified;
+  const refuse = (text: string) => {
+    log_(text);
+    return problem(`The sign-out request of the identity provider ${p.name} was refused (${text}).`);
+  };
+  if (peek.destination && peek.destination !== slo) return refuse(`it is for ${peek.destination}, not ${slo} (Destination)`);
+  if (peek.issueInstant === undefined || Math.abs(ctx.now - peek.issueInstant) > LOGOUT_REQUEST_SKEW_MS) return refuse('it was not issued in the last 5 minutes (IssueInstant)');
+  if (peek.notOnOrAfter !== undefined && ctx.now >= peek.notOnOrAfter) return refuse('it has expired (NotOnOrAfter)');
+  const once = hashToken(`saml-logout-request:${pool.id}:${p.name}:${peek.id}`);
+  if (await ctx.store.sessions.get(once)) return refuse('it was already used (replay)');
+  await ctx.store.sessions.insert({ id: once, poolId: pool.id, clientId: index.entries[0]!.clientId, state: 'saml-logout-request', expiresAt: ctx.now + 2 * LOGOUT_REQUEST_SKEW_MS }).catch(() => undefined);
+
+  // End the sessions: of this provider's pool, the SessionIndex's when named.
+  const ends = (e: SloIndex['entries'][number]) => e.poolId === pool.id && e.provider === p.name && (!peek.sessionIndexes.length || (e.sessionIndex !== undefined && peek.sessionIndexes.includes(e.sessionIndex)));
+  const ended = await ctx.store.transaction(async (tx) => {
+    const now = await tx.sessions.get(sloKey(peek.issuer, peek.nameID));
+    const current = (now && openSlo(ctx, now.state)?.entries) || [];
+    for (const e of current.filter(ends)) await tx.sessions.delete(e.session);
+    const rest = current.filter((e) => !ends(e));
+    if (!rest.length) await tx.sessions.delete(sloKey(peek.issuer, peek.nameID));
+    else {
+      const state: SloIndex = { kind: 'SAML-SLO', entries: rest };
+      await tx.sessions.put({ id: sloKey(peek.issuer, peek.nameID), poolId: rest[0]!.poolId, clientId: rest[0]!.clientId, state: ctx.secrets.seal(JSON.stringify(state), SEAL_CONTEXT), expiresAt: Math.max(...rest.map((e) => e.sessionEnds)) + SLO_KEEP_MS });
+    }
+    return new Set(current.filter(ends).map((e) => e.session));
+  });
+  // This browser's session cookie goes too when its session was one of them (a cross-site POST carries none).
+  const mine = req.cookies[sessionCookieName(pool.id)];
+  const cookies = mine && ended.has(hashToken(mine)) ? [clearCookie(req, sessionCookieName(pool.id))] : [];
+  if (!md.slo) return page(200, layout('Signed out', '<p class="note" role="status" id="message">You are signed out of this application.</p>'), cookies);
+  const url = await samlFor(p, pool.id, md, cert, acsUrl(ctx, req), undefined, true).getLogoutResponseUrlAsync({ ID: peek.id, issuer: peek.issuer, nameID: peek.nameID } as Profile, relay ?? '', {}, true);
+  return redirect(url, cookies);
 }

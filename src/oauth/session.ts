@@ -32,6 +32,8 @@ interface HostedState {
 /** Who the user is at the SAML IdP of the sign-in (the LogoutRequest names it). */
 export interface SamlSession {
   provider: string;
+  /** The IdP's entity id (its metadata's entityID): with nameID, how an IdP's LogoutRequest finds the session. */
+  idp?: string;
   nameID: string;
   nameIDFormat?: string;
   sessionIndex?: string;
@@ -71,7 +73,7 @@ function open(ctx: Ctx, sealed: string): HostedState | CodeState | { kind: strin
 }
 
 /** Starts a sign-in session for the user; returns the Set-Cookie value. */
-export async function startSession(ctx: Ctx, req: HostedRequest, pool: PoolRecord, client: ClientRecord, user: UserRecord, saml?: SamlSession): Promise<{ cookie: string; authTime: number }> {
+export async function startSession(ctx: Ctx, req: HostedRequest, pool: PoolRecord, client: ClientRecord, user: UserRecord, saml?: SamlSession): Promise<{ cookie: string; authTime: number; id: string; expiresAt: number }> {
   const value = random();
   const authTime = Math.floor(ctx.now / 1000);
   await ctx.store.sessions.insert({
@@ -81,7 +83,7 @@ export async function startSession(ctx: Ctx, req: HostedRequest, pool: PoolRecor
     state: seal(ctx, { kind: 'HOSTED', usernameKey: user.usernameKey, sub: user.sub, authTime, ...(saml ? { saml } : {}) }),
     expiresAt: ctx.now + SESSION_SECONDS * 1000,
   });
-  return { cookie: cookie(req, sessionCookieName(pool.id), value, SESSION_SECONDS), authTime };
+  return { cookie: cookie(req, sessionCookieName(pool.id), value, SESSION_SECONDS), authTime, id: hashToken(value), expiresAt: ctx.now + SESSION_SECONDS * 1000 };
 }
 
 /**

@@ -17,6 +17,7 @@ import { lockUser, saveUser } from '../domain/user-writes.js';
 import type { ClientRecord, PoolRecord, UserRecord } from '../store/types.js';
 import { namedDevice } from './device.js';
 import { failed, gate, incorrect } from './gate.js';
+import { because } from './metrics.js';
 import { hooks } from './hooks.js';
 import { migrates } from '../triggers/user-migration.js';
 import { openSession, takeSession, type Pending, type SignInState } from './session.js';
@@ -33,16 +34,27 @@ export function param(p: Params | undefined, name: string): string {
  * The password sign-in's checks: the user's state (disabled, unconfirmed, reset required, locked
  * out), the password, the failure count. Returns the user whose password it is.
  */
-export async function provePassword(ctx: Ctx, pool: PoolRecord, client: ClientRecord, channel: Channel, name: string, password: string, found: UserRecord | undefined): Promise<UserRecord> {
+export async function provePassword(
+  ctx: Ctx,
+  pool: PoolRecord,
+  client: ClientRecord,
+  channel: Channel,
+  name: string,
+  password: string,
+  found: UserRecord | undefined,
+  /** preAuthenticated: PreAuthentication already ran for this sign-in (USER_AUTH's SELECT_CHALLENGE). */
+  opts: { preAuthenticated?: boolean } = {},
+): Promise<UserRecord> {
   if (!found) {
     if (!hidesUsers(client)) throw errors.userNotFound('User does not exist.');
     await checkNobodysPassword(password);
     throw incorrect();
   }
   const user = found;
-  await hooks.preAuthentication({ ctx, pool, client, user, channel });
+  if (!opts.preAuthenticated) await hooks.preAuthentication({ ctx, pool, client, user, channel });
   gate(client, user, ctx.now);
   if (!user.passwordHash || !(await verifyPassword(user.passwordHash, password))) return failed(ctx, pool, user);
+  passwordAllowed(user);
   if (!user.srpVerifier) {
     // Users whose password was set before SRP existed get their verifier at their next sign-in.
     // Only the verifier is written, on the locked row re-read: the copy read before the (slow)
@@ -55,6 +67,16 @@ export async function provePassword(ctx: Ctx, pool: PoolRecord, client: ClientRe
     return { ...user, srpVerifier };
   }
   return user;
+}
+
+/**
+ * A user whose own sign-in AdminDisableProviderForUser (ProviderName Cognito) turned off: the right
+ * password is refused (checked after it, so only its holder learns why). Message ours (unverified).
+ */
+function passwordAllowed(user: UserRecord): void {
+  if (user.extra.passwordSignInDisabledAt !== undefined) {
+    throw because(errors.notAuthorized('Password sign-in is disabled for this user: sign in with a linked identity provider.'), 'disabled');
+  }
 }
 
 /** USER_PASSWORD_AUTH / ADMIN_USER_PASSWORD_AUTH and the hosted login form: the password in the request. */
@@ -164,6 +186,7 @@ export async function srpVerify(ctx: Ctx, pool: PoolRecord, client: ClientRecord
     verifyPasswordClaim({ poolId: pool.id, userIdForSrp: p.userIdForSrp, verifier: p.verifier, A: p.A, B: p.B, b: p.b, secretBlock, timestamp, signature });
   // The verifier must still be the user's: a password changed since the challenge does not pass.
   if (!ok || openVerifier(ctx.secrets, user)?.verifier !== p.verifier) return failed(ctx, pool, user);
+  passwordAllowed(user);
   return { state, user, restore };
 }
 

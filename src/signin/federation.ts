@@ -19,7 +19,7 @@ import type { ClientRecord, IdentityProviderRecord, PoolRecord, UserRecord } fro
 import { checkValues } from '../domain/attributes.js';
 import { usernameKey } from '../domain/users.js';
 import { saveUser } from '../domain/user-writes.js';
-import { SUBJECT_ATTRIBUTE, withIdentity } from '../domain/identity-providers.js';
+import { identitiesOf, SUBJECT_ATTRIBUTE, withIdentity, withoutIdentity } from '../domain/identity-providers.js';
 import { postConfirmation } from '../account/sign-up.js';
 import { NO_CLIENT, runTrigger } from '../triggers/catalog.js';
 import { complete } from './complete.js';
@@ -84,14 +84,33 @@ export function providerUserId(p: IdentityProviderRecord, claims: Record<string,
 /** The group every user of a provider is in: `<poolId>_<ProviderName>`, made with the provider's first user. */
 export const providerGroup = (pool: PoolRecord, p: IdentityProviderRecord) => `${pool.id}_${p.name}`;
 
-/** The native user a provider user is linked to, if any (by Cognito_Subject, else by a mapped attribute's value). */
+/**
+ * The native user a provider user is linked to, if any (by Cognito_Subject, else by a mapped
+ * attribute's value). A link by an attribute becomes a link by the provider's user id at its first
+ * sign-in: the AdminDisableProviderForUser reference says that once the linked identity has signed
+ * in, it is named by Cognito_Subject and the subject (the SAML NameID), no longer by the values it
+ * was linked with. The user's `identities` entry follows (its userId, the subject).
+ */
 async function linkedUser(ctx: Ctx, pool: PoolRecord, p: IdentityProviderRecord, id: string, attrs: Record<string, string>): Promise<UserRecord | undefined> {
-  let link = await ctx.store.identityProviders.getLink(pool.id, p.name, SUBJECT_ATTRIBUTE, id);
-  if (!link) {
-    const others = (await ctx.store.identityProviders.linksOf(pool.id, p.name)).filter((l) => l.attributeName !== SUBJECT_ATTRIBUTE);
-    link = others.find((l) => attrs[l.attributeName] !== undefined && attrs[l.attributeName] === l.attributeValue);
+  const bySubject = await ctx.store.identityProviders.getLink(pool.id, p.name, SUBJECT_ATTRIBUTE, id);
+  if (bySubject) return ctx.store.users.get(pool.id, bySubject.usernameKey);
+  const others = (await ctx.store.identityProviders.linksOf(pool.id, p.name)).filter((l) => l.attributeName !== SUBJECT_ATTRIBUTE);
+  const link = others.find((l) => attrs[l.attributeName] !== undefined && attrs[l.attributeName] === l.attributeValue);
+  if (!link) return undefined;
+  try {
+    await ctx.store.transaction(async (tx) => {
+      const u = await tx.users.get(pool.id, link.usernameKey, { forUpdate: true });
+      if (!u || !(await tx.identityProviders.unlink(pool.id, p.name, link.attributeName, link.attributeValue))) return;
+      await tx.identityProviders.link({ poolId: pool.id, providerName: p.name, attributeName: SUBJECT_ATTRIBUTE, attributeValue: id, usernameKey: u.usernameKey, createdAt: ctx.now });
+      const before = identitiesOf(u.attributes).find((x) => x.providerName === p.name && x.userId === link.attributeValue);
+      const entry = { providerName: p.name, providerType: p.type, issuer: null, primary: 'false', dateCreated: String(ctx.now), ...before, userId: id };
+      await saveUser(tx, pool, { ...u, attributes: withIdentity(withoutIdentity(u.attributes, p.name, link.attributeValue), entry), updatedAt: ctx.now }, { now: ctx.now });
+    });
+  } catch (e) {
+    // Another sign-in of the same provider user converted it meanwhile: its link is the one.
+    if (!(e instanceof ConflictError)) throw e;
   }
-  return link && ctx.store.users.get(pool.id, link.usernameKey);
+  return ctx.store.users.get(pool.id, link.usernameKey);
 }
 
 /**

@@ -61,6 +61,11 @@ export interface UserExtra {
    * ones (AttributesRequireVerificationBeforeUpdate; domain/attribute-updates.ts).
    */
   pendingAttributes?: Record<string, string>;
+  /**
+   * When AdminDisableProviderForUser disabled the user's own (Cognito) sign-in, epoch milliseconds:
+   * the password no longer signs the user in; linked providers still do.
+   */
+  passwordSignInDisabledAt?: number;
 }
 
 export interface UserRecord {

@@ -10,7 +10,16 @@ import { epochSeconds } from '../context.js';
  * resource servers as they are now (`<identifier>/<ScopeName>`) and its identity providers.
  */
 export async function poolContext(store: Store, pool: PoolRecord): Promise<PoolContext> {
-  return { poolId: pool.id, settings: pool.settings, customScopes: await store.resourceServers.scopesOf(pool.id), providers: await store.identityProviders.names(pool.id) };
+  const providers = await store.identityProviders.names(pool.id);
+  const saml = providers.size ? (await store.identityProviders.all(pool.id)).filter((p) => p.type === 'SAML') : [];
+  return {
+    poolId: pool.id,
+    settings: pool.settings,
+    customScopes: await store.resourceServers.scopesOf(pool.id),
+    providers,
+    samlProviders: new Set(saml.map((p) => p.name)),
+    idpInitiated: new Set(saml.filter((p) => p.details.IDPInit === 'true').map((p) => p.name)),
+  };
 }
 
 /** UserPoolClientType as Create/Describe/Update return it. */

@@ -19,7 +19,7 @@ export async function CreateIdentityProvider(input: CreateIdentityProviderReques
   const pool = await loadPool(ctx.store, input.UserPoolId!);
   checkProviderName(name, type);
   const mapping = checkMapping({ ...defaultMapping(type), ...(input.AttributeMapping ?? {}) }, pool.settings);
-  const details = await checkDetails(type, input.ProviderDetails ?? {});
+  const details = await checkDetails(type, input.ProviderDetails ?? {}, ctx.now);
   const p: IdentityProviderRecord = {
     poolId: pool.id,
     name,

@@ -1,6 +1,7 @@
 import type { DeleteIdentityProviderRequest } from '@aws-sdk/client-cognito-identity-provider';
 import type { Ctx } from '../context.js';
 import { loadPool } from '../pools/shared.js';
+import { forgetIdpMetadata } from '../../domain/saml-metadata.js';
 import { providerNotFound } from './shared.js';
 
 /**
@@ -29,5 +30,6 @@ export async function DeleteIdentityProvider(input: DeleteIdentityProviderReques
     return true;
   });
   if (!gone) throw providerNotFound(pool.id, name);
+  forgetIdpMetadata(pool.id, name);
   return {};
 }
