@@ -279,7 +279,8 @@ function checkSigningCertificates(certs: string[], now: number): void {
     }
     if (now <= Date.parse(cert.validTo)) valid = true;
   }
-  if (!valid) throw errors.invalidParameter('The signing certificate of the SAML metadata has expired: give the metadata with a current certificate.');
+  // Cognito's message (hashicorp/terraform-provider-aws#36912: "InvalidParameterException: Signing certificates are expired").
+  if (!valid) throw errors.invalidParameter('Signing certificates are expired');
 }
 
 /**
