@@ -263,11 +263,11 @@ export function samlMetadataEndpoints(xml: string): { sso: string; slo?: string 
  * The metadata's signing certificates, as Cognito's "Things to know about SAML IdPs" states them:
  * each at most 4,096 characters, and not expired when the provider is configured (one that is
  * valid now is enough: metadata in a key rollover lists the old certificate beside the new one).
- * Metadata without a certificate is taken (placeholder metadata in infrastructure code); its
- * sign-ins are refused with the reason.
+ * Metadata without a certificate is refused too: no response of the IdP could ever be verified
+ * (found by the acceptance pass: it was taken, and every sign-in failed later).
  */
 function checkSigningCertificates(certs: string[], now: number): void {
-  if (!certs.length) return;
+  if (!certs.length) throw errors.invalidParameter('The SAML metadata has no signing certificate (an X509Certificate in a KeyDescriptor of the IDPSSODescriptor): no response of the IdP could be verified.');
   let valid = false;
   for (const c of certs) {
     if (c.length > 4096) throw errors.invalidParameter('A signing certificate of the SAML metadata is longer than 4096 characters.');
