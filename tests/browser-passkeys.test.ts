@@ -16,8 +16,6 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import {
   AdminCreateUserCommand,
@@ -28,7 +26,7 @@ import {
   SetUserPoolMfaConfigCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { backends, startTestServer, type TestServer } from './harness.js';
-import { callbackServer, chromiumSkip, launchChromium, screenshots } from './hosted.js';
+import { bundleForBrowser, callbackServer, chromiumSkip, launchChromium, screenshots } from './hosted.js';
 
 const PASSWORD = 'Correct-Horse-9';
 const skip = chromiumSkip();
@@ -64,16 +62,7 @@ describe('passkeys in Chromium', { skip }, () => {
     const entry = `import { Amplify } from 'aws-amplify';
 import { signIn, fetchAuthSession, associateWebAuthnCredential, listWebAuthnCredentials, deleteWebAuthnCredential } from 'aws-amplify/auth';
 window.amplifyApp = { Amplify, signIn, fetchAuthSession, associateWebAuthnCredential, listWebAuthnCredentials, deleteWebAuthnCredential };`;
-    const bundle = await build({
-      stdin: { contents: entry, resolveDir: fileURLToPath(new URL('../..', import.meta.url)), loader: 'js' },
-      bundle: true,
-      format: 'iife',
-      platform: 'browser',
-      write: false,
-      logLevel: 'silent',
-      define: { 'process.env.NODE_ENV': '"production"', global: 'window' },
-    });
-    amplifyJs = bundle.outputFiles[0]!.text;
+    amplifyJs = await bundleForBrowser(entry);
   });
   after(() => browser?.close());
 
