@@ -103,10 +103,12 @@ for (const backend of await backends()) {
     };
 
     describe('WebAuthnConfiguration', () => {
-      it('GetUserPoolMfaConfig shows preferred user verification before any is set, and what SetUserPoolMfaConfig sets', async () => {
+      it('GetUserPoolMfaConfig shows no WebAuthnConfiguration before one is set, then what SetUserPoolMfaConfig sets', async () => {
         const { poolId } = await setup({ webAuthn: null });
         const before = await send(new GetUserPoolMfaConfigCommand({ UserPoolId: poolId }));
-        assert.deepEqual(before.WebAuthnConfiguration, { UserVerification: 'preferred' });
+        assert.equal(before.WebAuthnConfiguration, undefined);
+        const uvOnly = await send(new SetUserPoolMfaConfigCommand({ UserPoolId: poolId, WebAuthnConfiguration: {} }));
+        assert.deepEqual(uvOnly.WebAuthnConfiguration, { UserVerification: 'preferred' });
         const set = await send(
           new SetUserPoolMfaConfigCommand({ UserPoolId: poolId, WebAuthnConfiguration: { RelyingPartyId: 'auth.example.com', UserVerification: 'required' } }),
         );

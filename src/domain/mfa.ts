@@ -123,7 +123,7 @@ export function renderPoolMfaConfig(settings: PoolSettings): GetUserPoolMfaConfi
     SoftwareTokenMfaConfiguration: { Enabled: f.softwareToken },
     ...(f.email ? { EmailMfaConfiguration: f.email } : {}),
     MfaConfiguration: settings.MfaConfiguration ?? 'OFF',
-    WebAuthnConfiguration: renderWebAuthnConfig(settings),
+    ...renderWebAuthnConfig(settings),
   };
 }
 

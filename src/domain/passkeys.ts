@@ -79,9 +79,9 @@ export function applyWebAuthnConfig(settings: PoolSettings, input: WebAuthnConfi
   };
 }
 
-/** GetUserPoolMfaConfig's WebAuthnConfiguration: what was set, UserVerification preferred by default. */
-export function renderWebAuthnConfig(settings: PoolSettings): WebAuthnConfigurationType {
-  return settings.WebAuthnConfiguration ?? { UserVerification: 'preferred' };
+/** GetUserPoolMfaConfig's WebAuthnConfiguration: what SetUserPoolMfaConfig set (UserVerification preferred by default), absent before. */
+export function renderWebAuthnConfig(settings: PoolSettings): { WebAuthnConfiguration?: WebAuthnConfigurationType } {
+  return settings.WebAuthnConfiguration ? { WebAuthnConfiguration: settings.WebAuthnConfiguration } : {};
 }
 
 export const userVerificationOf = (pool: PoolRecord): UserVerification => (pool.settings.WebAuthnConfiguration?.UserVerification ?? 'preferred') as UserVerification;
