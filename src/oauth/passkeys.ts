@@ -4,6 +4,7 @@
  *   POST /passkeys/add                             the authenticator's answer; back to redirect_uri
  *   GET  /passkeys/webauthn.js                     @simplewebauthn/browser's browser build
  *   GET  /passkeys/add.js                          the page's own script
+ *   GET  /passkeys/signin.js                       the passkey step of the sign-in page (login.ts)
  * The user must have a live sign-in session of the hosted pages for the client's pool (session.ts);
  * redirect_uri must be one of the client's callback URLs. The ceremony is the one of the API
  * (domain/passkeys.ts startRegistration / completeRegistration): the same options, challenge
@@ -21,7 +22,7 @@ import { offDomain, page, redirect, single, type HostedRequest, type HostedRespo
 import { esc, errorPage, layout, type Message } from './pages.js';
 import { csrfToken, csrfValid, sessionUser } from './session.js';
 
-export const PASSKEY_PATHS = ['/passkeys/add', '/passkeys/webauthn.js', '/passkeys/add.js'] as const;
+export const PASSKEY_PATHS = ['/passkeys/add', '/passkeys/webauthn.js', '/passkeys/add.js', '/passkeys/signin.js'] as const;
 
 /** The browser build of @simplewebauthn/browser (UMD: the global SimpleWebAuthnBrowser), read once. */
 let browserBundle: string | undefined;
@@ -54,7 +55,30 @@ const ADD_SCRIPT = `(function () {
 })();
 `;
 
-/** The pages' headers, with scripts of this origin allowed (the two above). */
+/**
+ * The sign-in page's passkey step: navigator.credentials.get through the library with the
+ * challenge's CREDENTIAL_REQUEST_OPTIONS, the assertion posted with the form (the engine's WEB_AUTHN
+ * answer). It starts at once (the user chose "Sign in with a passkey"); the button tries again.
+ */
+const SIGNIN_SCRIPT = `(function () {
+  var form = document.getElementById('passkey-form');
+  var status = document.getElementById('passkey-status');
+  var options = JSON.parse(document.getElementById('passkey-options').textContent);
+  function show(text) { status.textContent = text; status.hidden = false; }
+  function go() {
+    var lib = window.SimpleWebAuthnBrowser;
+    if (!lib || !lib.browserSupportsWebAuthn()) { show('This browser cannot use passkeys.'); return; }
+    lib.startAuthentication({ optionsJSON: options }).then(function (credential) {
+      form.elements.credential.value = JSON.stringify(credential);
+      form.submit();
+    }, function (e) { show('The passkey was not used: ' + ((e && e.message) || e)); });
+  }
+  document.getElementById('use-passkey').addEventListener('click', function (ev) { ev.preventDefault(); go(); });
+  go();
+})();
+`;
+
+/** The pages' headers, with scripts of this origin allowed (the ones above). */
 const HEADERS = {
   'Content-Type': 'text/html; charset=utf-8',
   'Cache-Control': 'no-store',
@@ -72,6 +96,7 @@ const script = (body: string): HostedResponse => ({
 export async function passkeyPage(ctx: Ctx, req: HostedRequest): Promise<HostedResponse> {
   if (req.path === '/passkeys/webauthn.js') return script(webauthnScript());
   if (req.path === '/passkeys/add.js') return script(ADD_SCRIPT);
+  if (req.path === '/passkeys/signin.js') return script(SIGNIN_SCRIPT);
   const params = req.method === 'POST' ? req.form : req.query;
   const target = await checkTarget(ctx, req, params);
   if ('response' in target) return target.response;
@@ -117,17 +142,14 @@ async function addPage(
     if (!isCognitoError(e) || e.status !== 400) throw e;
     return page(400, errorPage('Passkeys are not available', e.message));
   }
-  const csrf = csrfToken(req);
-  // JSON in a data block: `<` escaped so no text of the options can close the element.
-  const json = JSON.stringify(options).replace(/</g, '\\u003c');
-  const note = message ? `<p class="alert" role="alert" id="message">${esc(message.text)}</p>` : '';
-  const body = layout(
+  return scriptedPage(
+    req,
     'Add a passkey',
-    `${note}<p>Sign in next time with your fingerprint, face or device screen lock instead of a password: save a passkey for <strong>${esc(user.username)}</strong> on this device.</p>
-<p class="alert" role="alert" id="passkey-status" hidden></p>
-<script type="application/json" id="passkey-options">${json}</script>
+    status,
+    (csrf) => `${note(message)}<p>Sign in next time with your fingerprint, face or device screen lock instead of a password: save a passkey for <strong>${esc(user.username)}</strong> on this device.</p>
+${optionsBlock(JSON.stringify(options))}
 <form id="passkey-form" method="post" action="/passkeys/add">
-<input type="hidden" name="_csrf" value="${esc(csrf.token)}">
+<input type="hidden" name="_csrf" value="${esc(csrf)}">
 <input type="hidden" name="client_id" value="${esc(client.id)}">
 <input type="hidden" name="redirect_uri" value="${esc(redirectUri)}">
 <input type="hidden" name="credential" value="">
@@ -137,8 +159,19 @@ async function addPage(
 <script src="/passkeys/webauthn.js"></script>
 <script src="/passkeys/add.js"></script>`,
   );
-  return { status, headers: { ...HEADERS, ...(csrf.setCookie.length ? { 'Set-Cookie': csrf.setCookie } : {}) }, body };
 }
+
+/** A page of this module: its title, the CSRF token its form carries, scripts of this origin allowed. */
+function scriptedPage(req: HostedRequest, title: string, status: number, content: (csrf: string) => string): HostedResponse {
+  const csrf = csrfToken(req);
+  return { status, headers: { ...HEADERS, ...(csrf.setCookie.length ? { 'Set-Cookie': csrf.setCookie } : {}) }, body: layout(title, content(csrf.token)) };
+}
+
+const note = (m: Message | undefined) => (m ? `<p class="alert" role="alert" id="message">${esc(m.text)}</p>` : '');
+
+/** The options as a JSON data block (`<` escaped: no text of them can close the element), and the place for the script's errors. */
+const optionsBlock = (json: string) =>
+  `<p class="alert" role="alert" id="passkey-status" hidden></p>\n<script type="application/json" id="passkey-options">${json.replace(/</g, '\\u003c')}</script>`;
 
 /** client_id and redirect_uri: a client of the domain's pool, and one of its callback URLs. */
 async function checkTarget(
@@ -159,4 +192,39 @@ async function checkTarget(
     return fail("redirect_mismatch: the redirect_uri is not one of the client's callback URLs (CallbackURLs must contain it exactly).");
   }
   return { pool: found.pool, client: found.client, redirectUri };
+}
+
+/**
+ * The WEB_AUTHN step of the hosted sign-in (login.ts): the challenge's request options and the
+ * form that posts the assertion back to /login with the engine's session. `action`: the sign-in
+ * page's URL with the authorization request's parameters.
+ */
+export function passkeySignInPage(
+  req: HostedRequest,
+  action: string,
+  session: string,
+  requestOptions: string,
+  username: string,
+  cancel: string,
+  message?: Message,
+  status = 200,
+): HostedResponse {
+  return scriptedPage(
+    req,
+    'Sign in with a passkey',
+    status,
+    (csrf) => `${note(message)}<p>Use the passkey saved for <strong>${esc(username)}</strong>: your fingerprint, face or device screen lock.</p>
+${optionsBlock(requestOptions)}
+<form id="passkey-form" method="post" action="${esc(action)}">
+<input type="hidden" name="_csrf" value="${esc(csrf)}">
+<input type="hidden" name="_action" value="webauthn">
+<input type="hidden" name="session" value="${esc(session)}">
+<input type="hidden" name="username" value="${esc(username)}">
+<input type="hidden" name="credential" value="">
+<button type="submit" id="use-passkey">Use my passkey</button>
+</form>
+<nav><a href="${esc(cancel)}" id="other-way">Sign in another way</a></nav>
+<script src="/passkeys/webauthn.js"></script>
+<script src="/passkeys/signin.js"></script>`,
+  );
 }
