@@ -16,7 +16,7 @@ import {
   type RegistrationResponseJSON,
 } from '@simplewebauthn/server';
 import { decodeAttestationObject, decodeClientDataJSON, parseAuthenticatorData } from '@simplewebauthn/server/helpers';
-import { errors, type CognitoError } from '../protocol/errors.js';
+import { errors, isCognitoError, type CognitoError } from '../protocol/errors.js';
 import type { ClientRecord, PoolRecord, Store, UserRecord } from '../store/types.js';
 import type { WebAuthnCredentialRecord } from '../store/repos/webauthn.js';
 import type { PoolSettings } from './pool-settings.js';
@@ -173,7 +173,7 @@ const sha256 = (s: string | Uint8Array) => createHash('sha256').update(s).digest
 export const userHandleOf = (user: Pick<UserRecord, 'sub'>) => b64url(Buffer.from(user.sub, 'utf8'));
 
 /** ListWebAuthnCredentials' entry. */
-export function describeCredential(c: WebAuthnCredentialRecord): WebAuthnCredentialDescription & { CreatedAt: number } {
+export function describeCredential(c: WebAuthnCredentialRecord): Omit<WebAuthnCredentialDescription, 'CreatedAt'> & { CreatedAt: number } {
   return {
     CredentialId: c.credentialId,
     FriendlyCredentialName: c.friendlyName,
@@ -181,7 +181,7 @@ export function describeCredential(c: WebAuthnCredentialRecord): WebAuthnCredent
     ...(c.attachment ? { AuthenticatorAttachment: c.attachment } : {}),
     AuthenticatorTransports: c.transports,
     CreatedAt: c.createdAt / 1000,
-  } as WebAuthnCredentialDescription & { CreatedAt: number };
+  };
 }
 
 /** The name a new passkey gets: its provider's, for the well-known ones (by AAGUID), else a generic one. */
@@ -454,7 +454,7 @@ export async function verifyAssertion(
     if (!v.verified) throw refused('its signature does not verify.');
     info = v.authenticationInfo;
   } catch (e) {
-    if ((e as CognitoError).type) throw e;
+    if (isCognitoError(e)) throw e;
     const text = e instanceof Error ? e.message : String(e);
     if (/counter/i.test(text)) throw refused('its signature counter did not increase (the authenticator may have been cloned).');
     if (/user verification|could not be verified/i.test(text)) throw refused('the user pool requires user verification, and the authenticator did not verify the user.');
