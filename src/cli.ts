@@ -69,6 +69,7 @@ async function main(): Promise<void> {
     store: server.store.kind,
     ...(server.store.kind === 'sqlite' ? { dataDir: config.dataDir } : {}),
     region: config.region,
+    ...(config.console ? { console: `${server.url}/_incognito/console` } : {}),
     ...(config.lambdaDir ? { lambdaDir: config.lambdaDir } : {}),
     ...(config.lambdaEndpoint ? { lambdaEndpoint: config.lambdaEndpoint } : {}),
     // The names of the access keys admin operations need (never a secret); none = development, open.

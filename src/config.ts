@@ -31,6 +31,8 @@ export interface Config {
   messagesEndpoint: boolean;
   /** Serve GET /metrics (Prometheus text format; src/metrics.ts). */
   metrics: boolean;
+  /** Serve the web console at /_incognito/console (src/console). */
+  console: boolean;
   /** SMTP server for EMAIL messages; unset = no email is sent (outbox and console only). */
   smtpHost: string | undefined;
   smtpPort: number;
@@ -89,6 +91,7 @@ export const defaults: Config = {
   consoleMessages: true,
   messagesEndpoint: true,
   metrics: true,
+  console: true,
   smtpHost: undefined,
   smtpPort: 587,
   smtpSecure: false,
@@ -133,6 +136,7 @@ export const settings: Setting[] = [
   { key: 'consoleMessages', flag: '--console-messages', env: 'INCOGNITO_CONSOLE_MESSAGES', kind: 'bool', help: 'print each message, code included, on stderr (development)' },
   { key: 'messagesEndpoint', flag: '--messages-endpoint', env: 'INCOGNITO_MESSAGES_ENDPOINT', kind: 'bool', help: 'serve the outbox, codes included, at GET /_incognito/messages' },
   { key: 'metrics', flag: '--metrics', env: 'INCOGNITO_METRICS', kind: 'bool', help: 'serve Prometheus metrics at GET /metrics (behind the access keys when they are configured)' },
+  { key: 'console', flag: '--console', env: 'INCOGNITO_CONSOLE', kind: 'bool', help: 'serve the web console at /_incognito/console (behind the access keys when they are configured)' },
   { key: 'smtpHost', flag: '--smtp-host', env: 'INCOGNITO_SMTP_HOST', kind: 'string', help: 'SMTP server for EMAIL messages (unset: no email is sent)' },
   { key: 'smtpPort', flag: '--smtp-port', env: 'INCOGNITO_SMTP_PORT', kind: 'int', help: 'SMTP port' },
   { key: 'smtpSecure', flag: '--smtp-secure', env: 'INCOGNITO_SMTP_SECURE', kind: 'bool', help: 'implicit TLS (usually port 465); false: STARTTLS when offered' },

@@ -6,7 +6,8 @@
  *   GET /_incognito/messages   the outbox: messages incognito "sent" (delivery/http.ts)
  *   GET /_incognito/imports/<jobId>/log   an import job's log (imports/http.ts)
  *   GET /metrics    Prometheus metrics (metrics.ts), unless --metrics false
- *     (with access keys configured, these three need one: HTTP Basic or SigV4, and the key's policy; src/iam)
+ *   GET|POST /_incognito/console/...   the web console (console/index.ts), unless --console false
+ *     (with access keys configured, these four need one: HTTP Basic or SigV4, and the key's policy; src/iam)
  *   /oauth2/*, /login, /logout, ...  the hosted OAuth2/OIDC endpoints and pages (oauth/router.ts)
  *   GET /<poolId>/.well-known/*      JWKS and discovery (oauth/well-known.ts)
  *   GET /confirmUser   the sign-up confirmation link of CONFIRM_WITH_LINK pools (oauth/confirm-user.ts)
@@ -40,6 +41,7 @@ import { authorizeAdmin, type AdminAuth } from './iam/access.js';
 import { poolArn, regionOfPoolId } from './domain/ids.js';
 import { Quotas } from './quotas.js';
 import { Metrics } from './metrics.js';
+import { handleConsole, isConsolePath } from './console/index.js';
 
 const CORS_HEADERS = {
   'Access-Control-Allow-Origin': '*',
@@ -91,6 +93,8 @@ export class ListenError extends StartupError {
 
 /** Where the metrics are served (Prometheus's default path). */
 export const METRICS_PATH = '/metrics';
+/** The console's route in the metrics (its paths hold pool ids and usernames). */
+const CONSOLE_ROUTE = '/_incognito/console/*';
 /** The import log's route in the metrics (its path holds the job id). */
 const IMPORT_LOG_ROUTE = 'GET /_incognito/imports/{jobId}/log';
 
@@ -110,7 +114,7 @@ export class OpenAdminError extends StartupError {
   constructor(host: string) {
     super(
       `refusing to listen on ${host}: no access keys are configured, so anyone who can reach this address could call the admin API ` +
-        `(AdminCreateUser, ListUsers, DeleteUserPool, ...) and read /_incognito/messages. Configure keys with INCOGNITO_ACCESS_KEY_ID and ` +
+        `(AdminCreateUser, ListUsers, DeleteUserPool, ...), read /_incognito/messages and use the web console. Configure keys with INCOGNITO_ACCESS_KEY_ID and ` +
         `INCOGNITO_SECRET_ACCESS_KEY, or --credentials-file FILE (see "Running in production" in the README), or add --insecure-admin ` +
         `to listen there without them (development only).`,
     );
@@ -264,6 +268,15 @@ export async function startServer(config: Config, existingStore?: Store, options
       }
       send(res, 200, { 'Content-Type': metrics.contentType, 'Cache-Control': 'no-store' }, await metrics.scrape());
       logGet(path, 200, started, 'GET', a.key?.name);
+      return;
+    }
+
+    if (config.console && isConsolePath(path)) {
+      const r = await handleConsole(services, req, path, url);
+      res.writeHead(r.status, { ...r.headers, 'Content-Length': Buffer.byteLength(r.body) });
+      res.end(r.body);
+      // The path only: the query may hold a search value.
+      logGet(path, r.status, started, req.method, r.key, `${req.method ?? 'GET'} ${CONSOLE_ROUTE}`);
       return;
     }
 

@@ -185,7 +185,7 @@ describe('the admin API on an address others can reach', () => {
     assert.equal(
       r.stderr,
       'incognito: refusing to listen on 0.0.0.0: no access keys are configured, so anyone who can reach this address could call the admin API ' +
-        '(AdminCreateUser, ListUsers, DeleteUserPool, ...) and read /_incognito/messages. Configure keys with INCOGNITO_ACCESS_KEY_ID and ' +
+        '(AdminCreateUser, ListUsers, DeleteUserPool, ...), read /_incognito/messages and use the web console. Configure keys with INCOGNITO_ACCESS_KEY_ID and ' +
         'INCOGNITO_SECRET_ACCESS_KEY, or --credentials-file FILE (see "Running in production" in the README), or add --insecure-admin ' +
         'to listen there without them (development only).\n',
     );

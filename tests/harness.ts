@@ -246,3 +246,22 @@ export class TestClock {
     this.t = ms;
   }
 }
+
+/** Collects what log() writes to stdout until restore(). */
+export function captureStdout(): { lines(): Record<string, unknown>[]; restore(): void } {
+  const original = process.stdout.write;
+  let out = '';
+  process.stdout.write = ((chunk: any, ...rest: any[]) => {
+    out += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString();
+    const cb = rest.find((x) => typeof x === 'function');
+    if (cb) cb();
+    return true;
+  }) as typeof process.stdout.write;
+  return {
+    // (The test runner's own messages to its parent go through stdout too: take the log's JSON lines out of them.)
+    lines: () => out.split('\n').flatMap((l) => (l.includes('{"time"') ? [JSON.parse(l.slice(l.indexOf('{"time"')))] : [])),
+    restore: () => {
+      process.stdout.write = original;
+    },
+  };
+}

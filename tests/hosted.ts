@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import type { TestContext } from 'node:test';
+import { after, before, describe, it, type TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -19,7 +19,7 @@ import {
   type CognitoIdentityProviderClient,
   type CreateUserPoolCommandInput,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { adminFetch } from './harness.js';
+import { adminFetch, backends, type Backend } from './harness.js';
 
 export interface PageResult {
   status: number;
@@ -74,7 +74,7 @@ export class FormClient {
 
   /** Follows redirects on this server until a page or a redirect elsewhere. */
   async follow(r: PageResult): Promise<PageResult> {
-    while (r.status === 302 && r.location && new URL(r.location, this.base).origin === new URL(this.base).origin) r = await this.get(r.location);
+    while ((r.status === 302 || r.status === 303) && r.location && new URL(r.location, this.base).origin === new URL(this.base).origin) r = await this.get(r.location);
     return r;
   }
 }
@@ -119,6 +119,23 @@ export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/**
+ * A browser suite: `title` in headless Chromium (skipped as chromiumSkip says), `scenario` run as a
+ * subtest once per store, with one browser for all of them.
+ */
+export function chromiumSuite(title: string, scenario: (t: TestContext, backend: Backend, browser: Browser) => Promise<void>): void {
+  describe(title, { skip: chromiumSkip() }, () => {
+    let browser: Browser;
+    before(async () => {
+      browser = await launchChromium();
+    });
+    after(() => browser?.close());
+    it('runs on each store', async (tc) => {
+      for (const backend of await backends()) await tc.test(backend.name, (t) => scenario(t, backend, browser));
+    });
   });
 }
 

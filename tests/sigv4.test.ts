@@ -29,7 +29,7 @@ import {
 import { SignatureV4 } from '@smithy/signature-v4';
 import { defaults } from '../src/config.js';
 import { startServer, type RunningServer } from '../src/server.js';
-import { backends, expectError, rawCall, signRequest, startTestServer, type TestServer } from './harness.js';
+import { backends, captureStdout, expectError, rawCall, signRequest, startTestServer, type TestServer } from './harness.js';
 import { Sha256 } from './sha256.js';
 
 const ACCOUNT = defaults.accountId;
@@ -43,25 +43,6 @@ const MISMATCH =
   'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.';
 const arnOf = (poolId: string) => `arn:aws:cognito-idp:${poolId.split('_')[0]}:${ACCOUNT}:userpool/${poolId}`;
 const TARGET = (op: string) => `AWSCognitoIdentityProviderService.${op}`;
-
-/** Collects what log() writes to stdout until restore(). */
-function captureStdout(): { lines(): Record<string, unknown>[]; restore(): void } {
-  const original = process.stdout.write;
-  let out = '';
-  process.stdout.write = ((chunk: any, ...rest: any[]) => {
-    out += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString();
-    const cb = rest.find((x) => typeof x === 'function');
-    if (cb) cb();
-    return true;
-  }) as typeof process.stdout.write;
-  return {
-    // (The test runner's own messages to its parent go through stdout too: take the log's JSON lines out of them.)
-    lines: () => out.split('\n').flatMap((l) => (l.includes('{"time"') ? [JSON.parse(l.slice(l.indexOf('{"time"')))] : [])),
-    restore: () => {
-      process.stdout.write = original;
-    },
-  };
-}
 
 for (const backend of await backends()) {
   describe(`SigV4 and policies (${backend.name})`, () => {

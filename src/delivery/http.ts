@@ -56,7 +56,7 @@ export async function listMessages(store: Store, rawUrl: string): Promise<Messag
  * The username the outbox records a name's messages under: the user's own username when the name
  * finds a user (as AdminGetUser would), else the name as given (a deleted user's messages stay).
  */
-async function outboxName(store: Store, poolId: string, name: string): Promise<string> {
+export async function outboxName(store: Store, poolId: string, name: string): Promise<string> {
   const pool = await store.pools.get(poolId);
   const user = pool ? await findUser(store, pool, name) : undefined;
   return user?.username ?? name;

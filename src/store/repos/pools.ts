@@ -91,4 +91,11 @@ export class PoolRepo {
     return rows.map(toPool);
   }
 
+  /** Pools of every region, by id (the web console's list). */
+  async listAll(afterId: string | undefined, limit: number): Promise<PoolRecord[]> {
+    let q = this.db.selectFrom('user_pools').selectAll();
+    if (afterId !== undefined) q = q.where('id', '>', afterId);
+    const rows = await q.orderBy('id').limit(limit).execute();
+    return rows.map(toPool);
+  }
 }
