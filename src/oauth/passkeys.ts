@@ -142,36 +142,46 @@ async function addPage(
     if (!isCognitoError(e) || e.status !== 400) throw e;
     return page(400, errorPage('Passkeys are not available', e.message));
   }
-  return scriptedPage(
-    req,
-    'Add a passkey',
-    status,
-    (csrf) => `${note(message)}<p>Sign in next time with your fingerprint, face or device screen lock instead of a password: save a passkey for <strong>${esc(user.username)}</strong> on this device.</p>
-${optionsBlock(JSON.stringify(options))}
-<form id="passkey-form" method="post" action="/passkeys/add">
-<input type="hidden" name="_csrf" value="${esc(csrf)}">
-<input type="hidden" name="client_id" value="${esc(client.id)}">
-<input type="hidden" name="redirect_uri" value="${esc(redirectUri)}">
-<input type="hidden" name="credential" value="">
-<button type="submit" id="add-passkey">Add a passkey</button>
-</form>
-<nav><a href="${esc(redirectUri)}" id="skip">Not now</a></nav>
-<script src="/passkeys/webauthn.js"></script>
-<script src="/passkeys/add.js"></script>`,
-  );
+  return ceremonyPage(req, status, {
+    title: 'Add a passkey',
+    intro: `${note(message)}<p>Sign in next time with your fingerprint, face or device screen lock instead of a password: save a passkey for <strong>${esc(user.username)}</strong> on this device.</p>`,
+    options: JSON.stringify(options),
+    action: '/passkeys/add',
+    hidden: { client_id: client.id, redirect_uri: redirectUri },
+    button: ['add-passkey', 'Add a passkey'],
+    link: ['skip', redirectUri, 'Not now'],
+    script: '/passkeys/add.js',
+  });
 }
 
-/** A page of this module: its title, the CSRF token its form carries, scripts of this origin allowed. */
-function scriptedPage(req: HostedRequest, title: string, status: number, content: (csrf: string) => string): HostedResponse {
+/**
+ * A page of this module: the options for the script, the form it posts the browser's answer with
+ * (CSRF token, hidden fields, `credential` filled by the script), a link away, and the scripts;
+ * scripts of this origin allowed.
+ */
+function ceremonyPage(
+  req: HostedRequest,
+  status: number,
+  p: { title: string; intro: string; options: string; action: string; hidden: Record<string, string>; button: [id: string, label: string]; link: [id: string, href: string, text: string]; script: string },
+): HostedResponse {
   const csrf = csrfToken(req);
-  return { status, headers: { ...HEADERS, ...(csrf.setCookie.length ? { 'Set-Cookie': csrf.setCookie } : {}) }, body: layout(title, content(csrf.token)) };
+  const hidden = Object.entries({ _csrf: csrf.token, ...p.hidden, credential: '' })
+    .map(([k, v]) => `<input type="hidden" name="${esc(k)}" value="${esc(v)}">`)
+    .join('\n');
+  const body = `${p.intro}
+<p class="alert" role="alert" id="passkey-status" hidden></p>
+<script type="application/json" id="passkey-options">${p.options.replace(/</g, '\\u003c')}</script>
+<form id="passkey-form" method="post" action="${esc(p.action)}">
+${hidden}
+<button type="submit" id="${p.button[0]}">${esc(p.button[1])}</button>
+</form>
+<nav><a href="${esc(p.link[1])}" id="${p.link[0]}">${esc(p.link[2])}</a></nav>
+<script src="/passkeys/webauthn.js"></script>
+<script src="${p.script}"></script>`;
+  return { status, headers: { ...HEADERS, ...(csrf.setCookie.length ? { 'Set-Cookie': csrf.setCookie } : {}) }, body: layout(p.title, body) };
 }
 
 const note = (m: Message | undefined) => (m ? `<p class="alert" role="alert" id="message">${esc(m.text)}</p>` : '');
-
-/** The options as a JSON data block (`<` escaped: no text of them can close the element), and the place for the script's errors. */
-const optionsBlock = (json: string) =>
-  `<p class="alert" role="alert" id="passkey-status" hidden></p>\n<script type="application/json" id="passkey-options">${json.replace(/</g, '\\u003c')}</script>`;
 
 /** client_id and redirect_uri: a client of the domain's pool, and one of its callback URLs. */
 async function checkTarget(
@@ -209,22 +219,14 @@ export function passkeySignInPage(
   message?: Message,
   status = 200,
 ): HostedResponse {
-  return scriptedPage(
-    req,
-    'Sign in with a passkey',
-    status,
-    (csrf) => `${note(message)}<p>Use the passkey saved for <strong>${esc(username)}</strong>: your fingerprint, face or device screen lock.</p>
-${optionsBlock(requestOptions)}
-<form id="passkey-form" method="post" action="${esc(action)}">
-<input type="hidden" name="_csrf" value="${esc(csrf)}">
-<input type="hidden" name="_action" value="webauthn">
-<input type="hidden" name="session" value="${esc(session)}">
-<input type="hidden" name="username" value="${esc(username)}">
-<input type="hidden" name="credential" value="">
-<button type="submit" id="use-passkey">Use my passkey</button>
-</form>
-<nav><a href="${esc(cancel)}" id="other-way">Sign in another way</a></nav>
-<script src="/passkeys/webauthn.js"></script>
-<script src="/passkeys/signin.js"></script>`,
-  );
+  return ceremonyPage(req, status, {
+    title: 'Sign in with a passkey',
+    intro: `${note(message)}<p>Use the passkey saved for <strong>${esc(username)}</strong>: your fingerprint, face or device screen lock.</p>`,
+    options: requestOptions,
+    action,
+    hidden: { _action: 'webauthn', session, username },
+    button: ['use-passkey', 'Use my passkey'],
+    link: ['other-way', cancel, 'Sign in another way'],
+    script: '/passkeys/signin.js',
+  });
 }
