@@ -60,8 +60,8 @@ describe('passkeys in Chromium', { skip }, () => {
   before(async () => {
     browser = await launchChromium();
     const entry = `import { Amplify } from 'aws-amplify';
-import { signIn, fetchAuthSession, associateWebAuthnCredential, listWebAuthnCredentials, deleteWebAuthnCredential } from 'aws-amplify/auth';
-window.amplifyApp = { Amplify, signIn, fetchAuthSession, associateWebAuthnCredential, listWebAuthnCredentials, deleteWebAuthnCredential };`;
+import { signIn, signOut, fetchAuthSession, associateWebAuthnCredential, listWebAuthnCredentials, deleteWebAuthnCredential } from 'aws-amplify/auth';
+window.amplifyApp = { Amplify, signIn, signOut, fetchAuthSession, associateWebAuthnCredential, listWebAuthnCredentials, deleteWebAuthnCredential };`;
     amplifyJs = await bundleForBrowser(entry);
   });
   after(() => browser?.close());
@@ -76,7 +76,7 @@ window.amplifyApp = { Amplify, signIn, fetchAuthSession, associateWebAuthnCreden
 <style>body{font-family:sans-serif;margin:2em}pre{background:#f4f4f4;padding:1em;white-space:pre-wrap;word-break:break-all}</style></head>
 <body><h1>Passkeys app</h1><p id="status">Not signed in</p><pre id="out"></pre>
 <script>
-const { Amplify, signIn, fetchAuthSession, associateWebAuthnCredential, listWebAuthnCredentials, deleteWebAuthnCredential } = window.amplifyApp;
+const { Amplify, signIn, signOut, fetchAuthSession, associateWebAuthnCredential, listWebAuthnCredentials, deleteWebAuthnCredential } = window.amplifyApp;
 Amplify.configure(${JSON.stringify(cfg)});
 const $ = (id) => document.getElementById(id);
 const show = (list) => { $('out').textContent = JSON.stringify(list, null, 2); };
@@ -85,6 +85,13 @@ window.app = {
     const r = await signIn({ username, password, options: { authFlowType: 'USER_PASSWORD_AUTH' } });
     $('status').textContent = r.isSignedIn ? 'Signed in as ' + username : 'Step: ' + r.nextStep.signInStep;
     return r.isSignedIn;
+  },
+  async signInWithPasskey(username) {
+    await signOut();
+    const r = await signIn({ username, options: { authFlowType: 'USER_AUTH', preferredChallenge: 'WEB_AUTHN' } });
+    const s = await fetchAuthSession();
+    $('status').textContent = r.isSignedIn ? 'Signed in with a passkey as ' + s.tokens.accessToken.payload.username : 'Step: ' + r.nextStep.signInStep;
+    return { isSignedIn: r.isSignedIn, username: s.tokens && s.tokens.accessToken.payload.username };
   },
   async register() { await associateWebAuthnCredential(); const l = await listWebAuthnCredentials(); show(l.credentials); $('status').textContent = 'Passkeys: ' + l.credentials.length; return l; },
   async list() { const l = await listWebAuthnCredentials(); show(l.credentials); return l; },
@@ -95,7 +102,7 @@ window.app = {
       await new Promise<void>((r) => appServer.listen(0, '127.0.0.1', r));
       const appUrl = `http://localhost:${(appServer.address() as AddressInfo).port}`;
       try {
-        const { poolId, clientId } = await passkeyPool(server, { ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] });
+        const { poolId, clientId } = await passkeyPool(server, { ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] });
         cfg = { Auth: { Cognito: { userPoolId: poolId, userPoolClientId: clientId, userPoolEndpoint: server.url } } };
         const context = await browser.newContext();
         const page = await context.newPage();
@@ -118,6 +125,12 @@ window.app = {
         assert.equal(Buffer.from(held[0]!.credentialId, 'base64').toString('base64url'), c.credentialId);
         assert.equal(held[0]!.rpId, 'localhost');
         assert.equal(held[0]!.isResidentCredential, true);
+        // Signed out, then in again with the passkey: USER_AUTH, preferredChallenge WEB_AUTHN.
+        const signCount = held[0]!.signCount;
+        assert.deepEqual(await page.evaluate((u) => (window as any).app.signInWithPasskey(u), 'pat'), { isSignedIn: true, username: 'pat' });
+        await page.getByText('Signed in with a passkey as pat').waitFor();
+        await shot('signed-in-with-passkey');
+        assert.equal((await authenticator.credentials())[0]!.signCount, signCount + 1, 'the authenticator signed once');
         const removed = await page.evaluate((id) => (window as any).app.remove(id), c.credentialId);
         await page.getByText('Passkeys: 0').waitFor();
         await shot('removed');
@@ -130,14 +143,14 @@ window.app = {
     }
   });
 
-  it('hosted pages: signed in, /passkeys/add creates a passkey with the first-party script and returns to the app', async (t) => {
+  it('hosted pages: signed in, /passkeys/add creates a passkey with the first-party script; the sign-in page signs in with it', async (t) => {
     for (const backend of await backends()) {
       const server = await startTestServer(backend);
       const app = await callbackServer();
       try {
         const local = server.url.replace('127.0.0.1', 'localhost');
         const callback = `${app.url}/callback`;
-        const { clientId } = await passkeyPool(server, {
+        const { poolId, clientId } = await passkeyPool(server, {
           AllowedOAuthFlowsUserPoolClient: true,
           AllowedOAuthFlows: ['code'],
           AllowedOAuthScopes: ['openid', 'aws.cognito.signin.user.admin'],
@@ -161,7 +174,7 @@ window.app = {
         await page.goto(`${local}/oauth2/authorize?${new URLSearchParams({ client_id: clientId, response_type: 'code', redirect_uri: callback, scope: 'openid aws.cognito.signin.user.admin' })}`);
         await page.getByLabel('Username').fill('pat');
         await page.getByLabel('Password').fill(PASSWORD);
-        await page.getByRole('button', { name: 'Sign in' }).click();
+        await page.getByRole('button', { name: 'Sign in', exact: true }).click();
         await page.waitForURL(`${callback}?**`);
         // The passkey page, then the authenticator.
         await page.goto(add);
@@ -195,6 +208,28 @@ window.app = {
         await page.locator('#passkey-status').waitFor({ state: 'visible' });
         await shot('already-registered');
         assert.match(await page.locator('#passkey-status').innerText(), /No passkey was created/);
+        // A new visit without the session: the sign-in page offers the passkey, which signs in.
+        await context.clearCookies();
+        await page.goto(`${local}/oauth2/authorize?${new URLSearchParams({ client_id: clientId, response_type: 'code', redirect_uri: callback, scope: 'openid' })}`);
+        await page.getByLabel('Username').fill('pat');
+        await shot('sign-in-page');
+        const hits = app.hits.length;
+        const signCount = held[0]!.signCount;
+        await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+        await page.waitForURL(`${callback}?**`);
+        assert.equal(app.hits.length, hits + 1);
+        assert.ok(app.hits.at(-1)!.get('code'));
+        assert.equal((await authenticator.credentials())[0]!.signCount, signCount + 1, 'the authenticator signed once');
+        assert.deepEqual(errors, []);
+        // A user without a passkey who asks for one is told to use the password.
+        await context.clearCookies();
+        await server.cognito.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'quinn', MessageAction: 'SUPPRESS' }));
+        await server.cognito.send(new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: 'quinn', Password: PASSWORD, Permanent: true }));
+        await page.goto(`${local}/oauth2/authorize?${new URLSearchParams({ client_id: clientId, response_type: 'code', redirect_uri: callback, scope: 'openid' })}`);
+        await page.getByLabel('Username').fill('quinn');
+        await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+        await page.getByText('This account has no passkey yet').waitFor();
+        await shot('no-passkey');
         await context.close();
       } finally {
         await app.close();

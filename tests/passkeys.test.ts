@@ -12,6 +12,8 @@ import assert from 'node:assert/strict';
 import {
   AdminCreateUserCommand,
   AdminDeleteUserCommand,
+  AdminInitiateAuthCommand,
+  AdminRespondToAuthChallengeCommand,
   AdminSetUserPasswordCommand,
   CompleteWebAuthnRegistrationCommand,
   CreateUserPoolClientCommand,
@@ -24,6 +26,7 @@ import {
   GetUserPoolMfaConfigCommand,
   InitiateAuthCommand,
   ListWebAuthnCredentialsCommand,
+  RespondToAuthChallengeCommand,
   SetUserPoolMfaConfigCommand,
   StartWebAuthnRegistrationCommand,
   UpdateUserPoolCommand,
@@ -64,7 +67,7 @@ for (const backend of await backends()) {
             new CreateUserPoolClientCommand({
               UserPoolId: poolId,
               ClientName,
-              ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+              ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', ...(opts.tier === 'LITE' ? [] : ['ALLOW_USER_AUTH' as const]), 'ALLOW_REFRESH_TOKEN_AUTH'],
               ...(opts.callbacks
                 ? { CallbackURLs: opts.callbacks, AllowedOAuthFlows: ['code'], AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthScopes: ['openid'], SupportedIdentityProviders: ['COGNITO'] }
                 : {}),
@@ -409,6 +412,53 @@ for (const backend of await backends()) {
         await assert.rejects(passkeyVerify(ctxOf(), pool, client, user, c2.challenge, '{'), (e: any) => e.type === 'InvalidParameterException');
         // After every refusal, the right answer still works.
         await passkeyVerify(ctxOf(), pool, client, user, c2.challenge, JSON.stringify(auth.get(c2.options, id)));
+      });
+
+      it('through USER_AUTH: PREFERRED_CHALLENGE and SELECT_CHALLENGE, the admin flow, a replayed assertion refused', async () => {
+        const s = await setup();
+        const token = await s.user('pia');
+        const { id, auth } = await s.register(token);
+        const { user } = await records(s.poolId, 'pia');
+        const userAuth = (AuthParameters: Record<string, string>) => send(new InitiateAuthCommand({ ClientId: s.clientId, AuthFlow: 'USER_AUTH', AuthParameters }));
+        const respond = (ChallengeName: string, Session: string, ChallengeResponses: Record<string, string>) =>
+          send(new RespondToAuthChallengeCommand({ ClientId: s.clientId, ChallengeName: ChallengeName as any, Session, ChallengeResponses }));
+        const w = await userAuth({ USERNAME: 'pia', PREFERRED_CHALLENGE: 'WEB_AUTHN' });
+        assert.equal(w.ChallengeName, 'WEB_AUTHN');
+        assert.deepEqual(Object.keys(w.ChallengeParameters), ['CREDENTIAL_REQUEST_OPTIONS']);
+        const options = JSON.parse(w.ChallengeParameters.CREDENTIAL_REQUEST_OPTIONS);
+        assert.deepEqual(options.allowCredentials, [{ id, type: 'public-key', transports: ['internal'] }]);
+        const answer = JSON.stringify(auth.get(options));
+        const done = await respond('WEB_AUTHN', w.Session, { USERNAME: 'pia', CREDENTIAL: answer });
+        assert.ok(done.AuthenticationResult.AccessToken);
+        assert.equal((await t.server.store.webauthn.get(s.poolId, user.usernameKey, id))!.signCount, 1);
+        // The same assertion in a new sign-in: another challenge, and a counter that did not move.
+        const w2 = await userAuth({ USERNAME: 'pia', PREFERRED_CHALLENGE: 'WEB_AUTHN' });
+        await expectError(respond('WEB_AUTHN', w2.Session, { USERNAME: 'pia', CREDENTIAL: answer }), 'NotAuthorizedException', /another challenge/);
+        // SELECT_CHALLENGE offers it; the answer WEB_AUTHN asks for the passkey.
+        const select = await userAuth({ USERNAME: 'pia' });
+        assert.equal(select.ChallengeName, 'SELECT_CHALLENGE');
+        assert.ok(select.AvailableChallenges.includes('WEB_AUTHN'));
+        const w3 = await respond('SELECT_CHALLENGE', select.Session, { USERNAME: 'pia', ANSWER: 'WEB_AUTHN' });
+        assert.equal(w3.ChallengeName, 'WEB_AUTHN');
+        const opts3 = JSON.parse(w3.ChallengeParameters.CREDENTIAL_REQUEST_OPTIONS);
+        assert.ok((await respond('WEB_AUTHN', w3.Session, { USERNAME: 'pia', CREDENTIAL: JSON.stringify(auth.get(opts3)) })).AuthenticationResult.IdToken);
+        // The admin flow.
+        const a = await send(new AdminInitiateAuthCommand({ UserPoolId: s.poolId, ClientId: s.clientId, AuthFlow: 'USER_AUTH', AuthParameters: { USERNAME: 'pia', PREFERRED_CHALLENGE: 'WEB_AUTHN' } }));
+        assert.equal(a.ChallengeName, 'WEB_AUTHN');
+        const adminDone = await send(
+          new AdminRespondToAuthChallengeCommand({
+            UserPoolId: s.poolId,
+            ClientId: s.clientId,
+            ChallengeName: 'WEB_AUTHN',
+            Session: a.Session,
+            ChallengeResponses: { USERNAME: 'pia', CREDENTIAL: JSON.stringify(auth.get(JSON.parse(a.ChallengeParameters.CREDENTIAL_REQUEST_OPTIONS))) },
+          }),
+        );
+        assert.ok(adminDone.AuthenticationResult.AccessToken);
+        assert.equal((await t.server.store.webauthn.get(s.poolId, user.usernameKey, id))!.signCount, 3);
+        // Deleted, the passkey is no longer offered.
+        await send(new DeleteWebAuthnCredentialCommand({ AccessToken: done.AuthenticationResult.AccessToken, CredentialId: id }));
+        assert.equal((await userAuth({ USERNAME: 'pia', PREFERRED_CHALLENGE: 'WEB_AUTHN' })).ChallengeName, 'SELECT_CHALLENGE');
       });
 
       it('an authenticator that keeps no counter (always 0) signs in again and again', async () => {

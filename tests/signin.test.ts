@@ -96,8 +96,11 @@ for (const backend of await backends()) {
       // A NEW_PASSWORD_REQUIRED session answered as a custom challenge (CUSTOM_AUTH, issue 14): refused too.
       const np3 = await passwordAuth('skip', TEMPORARY);
       await expectError(respond('CUSTOM_CHALLENGE', { USERNAME: 'skip', ANSWER: 'x' }, np3.Session), 'NotAuthorizedException', 'Invalid session for the user.');
+      // A NEW_PASSWORD_REQUIRED session answered as USER_AUTH's choice of first factor: refused too.
+      const np4 = await passwordAuth('skip', TEMPORARY);
+      await expectError(respond('SELECT_CHALLENGE', { USERNAME: 'skip', ANSWER: 'PASSWORD', PASSWORD: TEMPORARY }, np4.Session), 'NotAuthorizedException', 'Invalid session for the user.');
       // A challenge the engine never issues.
-      await expectError(respond('SELECT_CHALLENGE', { USERNAME: 'skip', ANSWER: 'PASSWORD' }, np.Session), 'InvalidParameterException', /does not issue the SELECT_CHALLENGE challenge/);
+      await expectError(respond('ADMIN_NO_SRP_AUTH', { USERNAME: 'skip' }, np.Session), 'InvalidParameterException', /does not issue the ADMIN_NO_SRP_AUTH challenge/);
     });
 
     it("a hosted page's session cannot be answered through the API, nor an API session on the page", async () => {

@@ -19,6 +19,7 @@ import type { ClientRecord, PoolRecord, UserRecord } from '../store/types.js';
 import { NO_CLIENT, runTrigger, userAttributes } from '../triggers/catalog.js';
 import { replyBoolean } from '../triggers/reply.js';
 import { hidesUsers, notFound, simulated, userForClient } from './shared.js';
+import { allowsUserAuth, openSignUpSession, poolFirstFactors } from '../signin/index.js';
 
 /** PostConfirmation_ConfirmSignUp / _ConfirmForgotPassword, after the write (a failing function does not undo it). */
 export async function postConfirmation(ctx: Ctx, pool: PoolRecord, clientId: string, user: UserRecord, source: 'PostConfirmation_ConfirmSignUp' | 'PostConfirmation_ConfirmForgotPassword') {
@@ -60,13 +61,17 @@ export async function signUp(ctx: Ctx, client: ClientRecord, pool: PoolRecord, i
   if (pool.settings.AdminCreateUserConfig?.AllowAdminCreateUserOnly) {
     throw errors.notAuthorized('SignUp is not permitted for this user pool');
   }
-  if (input.Password === undefined) throw errors.invalidParameter('A password is required to sign up in this user pool.');
+  // Without a password only where users can sign in without one: a pool whose AllowedFirstAuthFactors
+  // has a passwordless factor (SignUp's Password: "Users can sign up without a password when your user
+  // pool supports passwordless sign-in with email or SMS OTPs").
+  const passwordless = poolFirstFactors(pool).some((f) => f === 'EMAIL_OTP' || f === 'SMS_OTP');
+  if (input.Password === undefined && !passwordless) throw errors.invalidParameter('A password is required to sign up in this user pool.');
   const given = toMap(input.UserAttributes);
   checkClientMayWrite(Object.keys(given), client.settings, pool.settings);
   const { username, sub, attrs } = newUsername(pool, input.Username!, given);
   checkValues(attrs, pool.settings);
   checkRequired(attrs, pool.settings);
-  checkPassword(input.Password, pool.settings);
+  if (input.Password !== undefined) checkPassword(input.Password, pool.settings);
   if (input.ClientMetadata) ctx.clientMetadata = input.ClientMetadata;
   const auto = await preSignUp(ctx, pool, 'PreSignUp_SignUp', client.id, username, attrs, input.ValidationData);
   // autoVerifyEmail / autoVerifyPhone mark an attribute the user has as verified.
@@ -81,7 +86,9 @@ export async function signUp(ctx: Ctx, client: ClientRecord, pool: PoolRecord, i
     status: auto.autoConfirmUser ? 'CONFIRMED' : 'UNCONFIRMED',
     enabled: true,
     attributes,
-    ...(await passwordFields(ctx.secrets, pool, username, input.Password, ctx.now)),
+    ...(input.Password !== undefined
+      ? await passwordFields(ctx.secrets, pool, username, input.Password, ctx.now)
+      : { passwordHash: null, srpVerifier: null, passwordUpdatedAt: null }),
     mfa: {},
     extra: {},
     createdAt: ctx.now,
@@ -92,13 +99,21 @@ export async function signUp(ctx: Ctx, client: ClientRecord, pool: PoolRecord, i
   if (auto.autoConfirmUser) {
     // Confirmed by PreSignUp: no code, and PostConfirmation runs as for a confirmation.
     await postConfirmation(ctx, pool, client.id, user, 'PostConfirmation_ConfirmSignUp');
-    return { UserConfirmed: true, UserSub: sub };
+    return { UserConfirmed: true, UserSub: sub, ...(await signUpSession(ctx, pool, client, user)) };
   }
   const channel = signUpChannel(pool, user);
-  if (!channel) return { UserConfirmed: false, UserSub: sub };
+  if (!channel) return { UserConfirmed: false, UserSub: sub, ...(await signUpSession(ctx, pool, client, user)) };
   const code = await issueCode(ctx.store, pool.id, user.usernameKey, 'SIGN_UP', ctx.now);
   const details = await sendCode(ctx, pool, user, channel, 'SIGN_UP', code, { clientId: client.id, link: { publicUrl: ctx.publicUrl, clientId: client.id } });
-  return { UserConfirmed: false, CodeDeliveryDetails: details, UserSub: sub };
+  return { UserConfirmed: false, CodeDeliveryDetails: details, UserSub: sub, ...(await signUpSession(ctx, pool, client, user)) };
+}
+
+/**
+ * The Session SignUp and ConfirmSignUp return to an app client that allows USER_AUTH: InitiateAuth
+ * USER_AUTH with it signs the user in once confirmed, without another factor (signin/user-auth.ts).
+ */
+async function signUpSession(ctx: Ctx, pool: PoolRecord, client: ClientRecord, user: UserRecord): Promise<{ Session?: string }> {
+  return allowsUserAuth(client) ? { Session: await openSignUpSession(ctx, pool, client, user) } : {};
 }
 
 /**
@@ -109,7 +124,7 @@ export async function confirmSignUpRequest(ctx: Ctx, client: ClientRecord, pool:
   const user = await userForClient(ctx.store, client, pool, input.Username!, input.SecretHash);
   if (input.ClientMetadata) ctx.clientMetadata = input.ClientMetadata;
   await confirmSignUp(ctx, client, pool, user, input.ConfirmationCode!, input.ForceAliasCreation ?? false);
-  return {};
+  return signUpSession(ctx, pool, client, user!);
 }
 
 /**

@@ -202,7 +202,34 @@ function buildMutable(input: MutableInput): PoolSettings {
     out.AccountRecoverySetting = input.AccountRecoverySetting;
   }
   out.UserPoolTier = input.UserPoolTier ?? 'ESSENTIALS';
+  checkSignInPolicy(out);
   return out;
+}
+
+/**
+ * Policies.SignInPolicy.AllowedFirstAuthFactors, the first factors of choice-based sign-in
+ * (USER_AUTH): PASSWORD always (checked above), each factor once; the passwordless ones need the
+ * ESSENTIALS or PLUS tier (FeatureUnavailableInTierException), and somewhere to send their codes:
+ * EMAIL_OTP the pool's email through Amazon SES (EmailSendingAccount DEVELOPER, as email MFA),
+ * SMS_OTP an SmsConfiguration. Messages ours (docs/decisions.md, "Choice-based sign-in").
+ */
+function checkSignInPolicy(out: PoolSettings): void {
+  const policy = out.Policies?.SignInPolicy;
+  const factors = policy?.AllowedFirstAuthFactors;
+  if (!policy || !factors) return;
+  policy.AllowedFirstAuthFactors = dedupe(factors);
+  const passwordless = factors.filter((f) => f !== 'PASSWORD');
+  if (passwordless.length && out.UserPoolTier === 'LITE') {
+    throw errors.featureUnavailableInTier(`AllowedFirstAuthFactors ${passwordless.join(', ')} require the ESSENTIALS or PLUS user pool tier.`);
+  }
+  if (factors.includes('EMAIL_OTP') && out.EmailConfiguration?.EmailSendingAccount !== 'DEVELOPER') {
+    throw errors.invalidParameter(
+      'The EMAIL_OTP first factor requires the user pool to send email with Amazon SES: set EmailConfiguration.EmailSendingAccount to DEVELOPER.',
+    );
+  }
+  if (factors.includes('SMS_OTP') && !out.SmsConfiguration?.SnsCallerArn) {
+    throw errors.invalidParameter('The SMS_OTP first factor requires an SmsConfiguration (SnsCallerArn) to send its codes with.');
+  }
 }
 
 function dedupe<T>(xs: T[]): T[] {

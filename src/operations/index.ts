@@ -58,6 +58,7 @@ import { GetTokensFromRefreshToken } from './auth/GetTokensFromRefreshToken.js';
 import { RevokeToken } from './auth/RevokeToken.js';
 import { AdminUserGlobalSignOut } from './auth/AdminUserGlobalSignOut.js';
 import { GetUser } from './self/GetUser.js';
+import { GetUserAuthFactors } from './self/GetUserAuthFactors.js';
 import { UpdateUserAttributes } from './self/UpdateUserAttributes.js';
 import { DeleteUser } from './self/DeleteUser.js';
 import { DeleteUserAttributes } from './self/DeleteUserAttributes.js';
@@ -188,6 +189,7 @@ export const operations: Record<string, Handler> = {
   AdminUserGlobalSignOut,
   // self/ (operations authorized by the user's access token)
   GetUser,
+  GetUserAuthFactors,
   UpdateUserAttributes,
   DeleteUser,
   DeleteUserAttributes,

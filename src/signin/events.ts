@@ -8,7 +8,12 @@ import type { Ctx } from '../operations/context.js';
 import type { PoolRecord, UserRecord } from '../store/types.js';
 import type { Factor } from './types.js';
 
-const PASSWORD_FACTORS = new Set<Factor>(['PASSWORD', 'SRP', 'NEW_PASSWORD']);
+/**
+ * The first factors, recorded as the Password challenge: the event's ChallengeName has only
+ * Password and Mfa, so USER_AUTH's passwordless first factors (a code, a passkey, the sign-up
+ * code) are recorded there too, as their failures are (gate.ts countFailure).
+ */
+const PASSWORD_FACTORS = new Set<Factor>(['PASSWORD', 'SRP', 'NEW_PASSWORD', 'FIRST_EMAIL_OTP', 'FIRST_SMS_OTP', 'WEB_AUTHN', 'SIGN_UP_CODE']);
 const MFA_FACTORS = new Set<Factor>(['SOFTWARE_TOKEN_MFA', 'SMS_MFA', 'EMAIL_OTP']);
 
 /** A sign-in that ended with every step passed: the factors it proved, as Cognito's challenge responses. */

@@ -33,14 +33,24 @@ export function param(p: Params | undefined, name: string): string {
  * The password sign-in's checks: the user's state (disabled, unconfirmed, reset required, locked
  * out), the password, the failure count. Returns the user whose password it is.
  */
-export async function provePassword(ctx: Ctx, pool: PoolRecord, client: ClientRecord, channel: Channel, name: string, password: string, found: UserRecord | undefined): Promise<UserRecord> {
+export async function provePassword(
+  ctx: Ctx,
+  pool: PoolRecord,
+  client: ClientRecord,
+  channel: Channel,
+  name: string,
+  password: string,
+  found: UserRecord | undefined,
+  /** preAuthenticated: PreAuthentication already ran for this sign-in (USER_AUTH's SELECT_CHALLENGE). */
+  opts: { preAuthenticated?: boolean } = {},
+): Promise<UserRecord> {
   if (!found) {
     if (!hidesUsers(client)) throw errors.userNotFound('User does not exist.');
     await checkNobodysPassword(password);
     throw incorrect();
   }
   const user = found;
-  await hooks.preAuthentication({ ctx, pool, client, user, channel });
+  if (!opts.preAuthenticated) await hooks.preAuthentication({ ctx, pool, client, user, channel });
   gate(client, user, ctx.now);
   if (!user.passwordHash || !(await verifyPassword(user.passwordHash, password))) return failed(ctx, pool, user);
   if (!user.srpVerifier) {

@@ -3,7 +3,7 @@ import { DEFAULT_EXPLICIT_AUTH_FLOWS } from '../domain/client-settings.js';
 import { errors } from '../protocol/errors.js';
 import type { ClientRecord } from '../store/types.js';
 
-export type ClientFlow = 'USER_PASSWORD_AUTH' | 'ADMIN_USER_PASSWORD_AUTH' | 'USER_SRP_AUTH' | 'REFRESH_TOKEN_AUTH' | 'CUSTOM_AUTH';
+export type ClientFlow = 'USER_PASSWORD_AUTH' | 'ADMIN_USER_PASSWORD_AUTH' | 'USER_SRP_AUTH' | 'REFRESH_TOKEN_AUTH' | 'CUSTOM_AUTH' | 'USER_AUTH';
 
 function allows(client: ClientRecord, flow: ClientFlow): boolean {
   const flows = new Set<string>(client.settings.ExplicitAuthFlows ?? DEFAULT_EXPLICIT_AUTH_FLOWS);
@@ -21,7 +21,15 @@ function allows(client: ClientRecord, flow: ClientFlow): boolean {
     case 'CUSTOM_AUTH':
       // Before the ALLOW_ values, custom authentication was always on (CUSTOM_AUTH_FLOW_ONLY made it the only one).
       return flows.has('ALLOW_CUSTOM_AUTH') || legacy;
+    case 'USER_AUTH':
+      // Choice-based sign-in came after the ALLOW_ values: only ALLOW_USER_AUTH turns it on.
+      return flows.has('ALLOW_USER_AUTH');
   }
+}
+
+/** Whether the client allows choice-based sign-in (USER_AUTH): ConfirmSignUp then returns a Session to sign in with. */
+export function allowsUserAuth(client: ClientRecord): boolean {
+  return allows(client, 'USER_AUTH');
 }
 
 const NOT_ENABLED: Record<ClientFlow, string> = {
@@ -31,13 +39,15 @@ const NOT_ENABLED: Record<ClientFlow, string> = {
   REFRESH_TOKEN_AUTH: 'Refresh Token flow not enabled for this client',
   // Ours, in the words of its neighbours (no source quotes Cognito's).
   CUSTOM_AUTH: 'Custom auth flow not enabled for this client',
+  // Ours, in the same words.
+  USER_AUTH: 'USER_AUTH flow not enabled for this client',
 };
 
 export function requireFlow(client: ClientRecord, flow: ClientFlow): void {
   if (!allows(client, flow)) throw errors.invalidParameter(NOT_ENABLED[flow]);
 }
 
-/** USER_AUTH needs what incognito does not have yet (passwordless factors, passkeys). */
+/** A flow name the model has that the engine does not start. */
 export function unsupportedFlow(flow: string): never {
   throw errors.unsupportedOperation(`incognito does not support the ${flow} flow yet.`);
 }

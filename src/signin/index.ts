@@ -25,6 +25,7 @@ import { nextStep, type Ask } from './policy.js';
 import { refreshAuth, refreshSecretCheck } from './refresh.js';
 import { openSession, type CustomFlow } from './session.js';
 import type { Channel, Factor, Outcome, Params } from './types.js';
+import { selectChallenge, userAuthStart, webAuthnAnswer, type FirstStep } from './user-auth.js';
 
 export type { Challenge, Channel, Factor, Outcome, Params, SignedIn } from './types.js';
 export { issueTokens, type AuthenticationResult, type Grant } from './complete.js';
@@ -35,6 +36,8 @@ export { signInBar } from './gate.js';
 export { missingRequired } from './factors.js';
 export { SESSION_CONTEXT } from './session.js';
 export { setupAssociate, setupVerify } from './mfa.js';
+export { allowsUserAuth } from './flows.js';
+export { availableFactors, openSignUpSession, poolFirstFactors } from './user-auth.js';
 
 export interface StartRequest {
   channel: Channel;
@@ -46,6 +49,8 @@ export interface StartRequest {
   /** InitiateAuth is the client side, AdminInitiateAuth the admin side (API channel). */
   side: 'client' | 'admin';
   parameters: Params | undefined;
+  /** USER_AUTH: the Session SignUp or ConfirmSignUp returned (sign-in straight after sign-up). */
+  session?: string;
 }
 
 export function start(ctx: Ctx, pool: PoolRecord, client: ClientRecord, req: StartRequest): Promise<Outcome> {
@@ -55,6 +60,8 @@ export function start(ctx: Ctx, pool: PoolRecord, client: ClientRecord, req: Sta
 async function startFlow(ctx: Ctx, pool: PoolRecord, client: ClientRecord, req: StartRequest): Promise<Outcome> {
   const { channel, side, flow, parameters } = req;
   if (channel === 'hosted') {
+    // The pages offer choice-based sign-in (an email code) where the pool allows it, whatever the client's ExplicitAuthFlows.
+    if (flow === 'USER_AUTH') return firstStep(ctx, pool, client, channel, [], await userAuthStart(ctx, pool, client, channel, parameters, undefined));
     if (flow !== 'USER_PASSWORD_AUTH') throw new Error(`sign-in engine: the hosted pages do not start ${flow}`);
     return proceed(ctx, pool, client, channel, await passwordFactor(ctx, pool, client, channel, parameters), ['PASSWORD']);
   }
@@ -84,8 +91,24 @@ async function startFlow(ctx: Ctx, pool: PoolRecord, client: ClientRecord, req: 
       const r = await refreshAuth(ctx, pool, client, param(parameters, 'REFRESH_TOKEN'), refreshSecretCheck(client, parameters), undefined, parameters?.DEVICE_KEY);
       return { kind: 'signedIn', user: r.user, factors: [], tokens: r.tokens };
     }
+    case 'USER_AUTH':
+      // Choice-based sign-in: the first factor the user picks (user-auth.ts), then the policy as for every flow.
+      requireFlow(client, 'USER_AUTH');
+      return firstStep(ctx, pool, client, channel, [], await userAuthStart(ctx, pool, client, channel, parameters, req.session), namedDevice(pool, channel, parameters));
     default:
       return unsupportedFlow(flow);
+  }
+}
+
+/** What a USER_AUTH step led to: a first factor proven (the policy goes on), a challenge to ask, or the SRP step's challenge. */
+function firstStep(ctx: Ctx, pool: PoolRecord, client: ClientRecord, channel: Channel, proven: Factor[], step: FirstStep, deviceKey?: string): Promise<Outcome> {
+  switch (step.kind) {
+    case 'proven':
+      return proceed(ctx, pool, client, channel, step.user, [...proven, step.factor], deviceKey);
+    case 'ask':
+      return challenge(ctx, pool, client, channel, step.user, proven, step.ask, deviceKey);
+    case 'outcome':
+      return Promise.resolve(step.outcome);
   }
 }
 
@@ -131,9 +154,30 @@ async function answerChallenge(ctx: Ctx, pool: PoolRecord, client: ClientRecord,
       const { state, user } = await deviceSrpVerify(ctx, pool, client, channel, req.session, req.responses);
       return proceed(ctx, pool, client, channel, user, [...state.proven, 'DEVICE'], state.deviceKey, state.custom);
     }
-    case 'SOFTWARE_TOKEN_MFA':
-    case 'SMS_MFA':
+    case 'SELECT_CHALLENGE':
+    case 'PASSWORD':
+    case 'PASSWORD_SRP': {
+      // USER_AUTH's choice of first factor; PASSWORD and PASSWORD_SRP also as direct answers to its session.
+      const named = req.challengeName === 'SELECT_CHALLENGE' ? undefined : req.challengeName;
+      const { state, step } = await selectChallenge(ctx, pool, client, channel, req.session, req.responses, named);
+      return firstStep(ctx, pool, client, channel, state.proven, step, state.deviceKey);
+    }
+    case 'SMS_OTP': {
+      const { state, user } = await codeFactor(ctx, pool, client, channel, 'SMS_OTP', req.session, req.responses);
+      return proceed(ctx, pool, client, channel, user, [...state.proven, 'FIRST_SMS_OTP'], state.deviceKey);
+    }
+    case 'WEB_AUTHN': {
+      const { state, user } = await webAuthnAnswer(ctx, pool, client, channel, req.session, req.responses);
+      return proceed(ctx, pool, client, channel, user, [...state.proven, 'WEB_AUTHN'], state.deviceKey);
+    }
     case 'EMAIL_OTP': {
+      const { state, user } = await codeFactor(ctx, pool, client, channel, 'EMAIL_OTP', req.session, req.responses);
+      // The first factor of USER_AUTH, or MFA after a password.
+      if (state.pending.challenge === 'EMAIL_OTP' && state.pending.first) return proceed(ctx, pool, client, channel, user, [...state.proven, 'FIRST_EMAIL_OTP'], state.deviceKey);
+      return proceed(ctx, pool, client, channel, user, [...state.proven, 'EMAIL_OTP'], state.deviceKey, withStep(state.custom, 'EMAIL_OTP'));
+    }
+    case 'SOFTWARE_TOKEN_MFA':
+    case 'SMS_MFA': {
       const { state, user } = await codeFactor(ctx, pool, client, channel, req.challengeName, req.session, req.responses);
       // The next step (DEVICE_SRP_AUTH, the only one an MFA answer can lead to) keeps the session's
       // value: amazon-cognito-identity-js answers it with the session it sent the code with
@@ -203,5 +247,6 @@ async function challenge(
     ask.name === 'DEVICE_SRP_AUTH' && deviceKey !== undefined && user
       ? await openDeviceSrpSession(ctx, pool, client, { ...state, usernameKey: user.usernameKey, deviceKey })
       : await openSession(ctx, pool, client, { ...state, ...(deviceKey !== undefined ? { deviceKey } : {}) }, ask.session);
-  return { kind: 'challenge', name: ask.name, parameters: ask.parameters, session, ...(user ? { user } : {}) };
+  const available = ask.pending.challenge === 'SELECT_CHALLENGE' ? { available: ask.pending.options } : {};
+  return { kind: 'challenge', name: ask.name, parameters: ask.parameters, session, ...(user ? { user } : {}), ...available };
 }

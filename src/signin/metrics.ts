@@ -39,6 +39,11 @@ const STEPS = new Set([
   'SELECT_MFA_TYPE',
   'MFA_SETUP',
   'CUSTOM_CHALLENGE',
+  'SELECT_CHALLENGE',
+  'SMS_OTP',
+  'WEB_AUTHN',
+  'PASSWORD',
+  'PASSWORD_SRP',
 ]);
 
 function resultOf(e: unknown): string {

@@ -87,7 +87,8 @@ export async function codeFactor(
   pool: PoolRecord,
   client: ClientRecord,
   channel: Channel,
-  factor: MfaFactor,
+  /** SMS_OTP, and EMAIL_OTP with `first` in its session: USER_AUTH's passwordless first factors (user-auth.ts). */
+  factor: MfaFactor | 'SMS_OTP',
   session: string | undefined,
   r: Params | undefined,
 ): Promise<{ state: SignInState; user: UserRecord }> {
@@ -113,13 +114,14 @@ export async function codeFactor(
       if (!(e instanceof CognitoError) || e.type !== 'CodeMismatchException') throw e;
       ok = false;
     }
-  } else if (pending.challenge === 'SMS_MFA' || pending.challenge === 'EMAIL_OTP') {
+  } else if (pending.challenge === 'SMS_MFA' || pending.challenge === 'EMAIL_OTP' || pending.challenge === 'SMS_OTP') {
     ok = checkMfaCode(ctx, user, pending, code);
   } else {
     throw errors.notAuthorized('Invalid session for the user.');
   }
   if (!ok) {
-    await countFailure(ctx, pool, user, 'Mfa');
+    // A first factor's wrong code is a failed first step, not a failed MFA after a password.
+    await countFailure(ctx, pool, user, 'first' in pending && pending.first ? 'Password' : 'Mfa');
     await restore();
     throw mfaCodeMismatch();
   }

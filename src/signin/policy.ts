@@ -36,6 +36,8 @@ export interface Ask {
   session?: string;
 }
 
+const PASSWORDLESS = new Set<Factor>(['FIRST_EMAIL_OTP', 'FIRST_SMS_OTP', 'WEB_AUTHN', 'SIGN_UP_CODE']);
+
 /** The password passed in this sign-in (in the request, or by SRP). */
 const passwordProven = (s: SignInSoFar): boolean => s.proven.includes('PASSWORD') || s.proven.includes('SRP');
 
@@ -49,9 +51,11 @@ export interface Check {
 export const policy: readonly Check[] = [
   {
     name: 'first_factor',
-    description: 'The user proved the password (in the request, or by SRP), or the sign-in is a custom one (custom_challenge decides it).',
+    description:
+      'The user proved the password (in the request, or by SRP), or a passwordless first factor of USER_AUTH (a code by email or SMS, a passkey, ' +
+      'the sign-up code), or the sign-in is a custom one (custom_challenge decides it). MFA follows only the password (the mfa check).',
     ask(s) {
-      if (passwordProven(s) || s.custom || s.proven.includes('CUSTOM_CHALLENGE')) return undefined;
+      if (passwordProven(s) || s.custom || s.proven.includes('CUSTOM_CHALLENGE') || s.proven.some((f) => PASSWORDLESS.has(f))) return undefined;
       throw new Error('sign-in policy: no first factor was proven');
     },
   },

@@ -25,7 +25,12 @@ export type Pending =
   | { challenge: 'SOFTWARE_TOKEN_MFA' }
   /** A code sent by SMS or email: its salted keyed hash (never the code) and when it expires. */
   | { challenge: 'SMS_MFA'; codeHash: string; expiresAt: number }
-  | { challenge: 'EMAIL_OTP'; codeHash: string; expiresAt: number }
+  | { challenge: 'EMAIL_OTP'; codeHash: string; expiresAt: number; first?: true }
+  /** USER_AUTH's passwordless first factors (user-auth.ts). first: the code is the first factor, not MFA. */
+  | { challenge: 'SMS_OTP'; codeHash: string; expiresAt: number; first: true }
+  | { challenge: 'WEB_AUTHN'; webauthnChallenge: string }
+  /** USER_AUTH without PREFERRED_CHALLENGE: the first factors offered (AvailableChallenges). */
+  | { challenge: 'SELECT_CHALLENGE'; options: string[] }
   | { challenge: 'SELECT_MFA_TYPE'; options: MfaFactor[] }
   /**
    * MFA_SETUP moves through AssociateSoftwareToken (associate -> verify) and VerifySoftwareToken

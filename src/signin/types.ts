@@ -20,7 +20,14 @@ export type Params = Record<string, string>;
  * during the sign-in, MFA_SETUP, counts as SOFTWARE_TOKEN_MFA). CUSTOM_CHALLENGE is a custom
  * sign-in (CUSTOM_AUTH) whose DefineAuthChallenge said issueTokens.
  */
-export type Factor = 'PASSWORD' | 'SRP' | 'NEW_PASSWORD' | 'DEVICE' | 'CUSTOM_CHALLENGE' | MfaFactor;
+export type Factor = 'PASSWORD' | 'SRP' | 'NEW_PASSWORD' | 'DEVICE' | 'CUSTOM_CHALLENGE' | MfaFactor | PasswordlessFactor;
+
+/**
+ * The passwordless first factors of a choice-based sign-in (USER_AUTH, user-auth.ts): a code sent
+ * by email (EMAIL_OTP as the first factor, not as MFA) or SMS, a passkey, or the code a user just
+ * confirmed their sign-up with (the Session ConfirmSignUp returned).
+ */
+export type PasswordlessFactor = 'FIRST_EMAIL_OTP' | 'FIRST_SMS_OTP' | 'WEB_AUTHN' | 'SIGN_UP_CODE';
 
 /** The challenges the engine asks (ChallengeNameType values). */
 export type ChallengeName =
@@ -31,6 +38,9 @@ export type ChallengeName =
   | 'MFA_SETUP'
   | 'SELECT_MFA_TYPE'
   | 'CUSTOM_CHALLENGE'
+  | 'SELECT_CHALLENGE'
+  | 'SMS_OTP'
+  | 'WEB_AUTHN'
   | MfaFactor;
 
 /** A step the user still has to take: the challenge, its public parameters, and how to answer it. */
@@ -45,6 +55,8 @@ export interface Challenge {
   session?: string;
   /** The user being signed in, for a page to render the step (undefined for an unknown user). */
   user?: UserRecord;
+  /** SELECT_CHALLENGE: the first factors the user may choose (the response's AvailableChallenges). */
+  available?: string[];
 }
 
 /** The end of a sign-in. On the API, with its tokens; on the hosted pages, the page starts its session. */

@@ -10,5 +10,5 @@ export async function AdminInitiateAuth(input: AdminInitiateAuthRequest, ctx: Ct
   if (input.ClientMetadata) ctx.signInValidationData = input.ClientMetadata;
   const pool = await loadPool(ctx.store, input.UserPoolId!);
   const client = await loadClient(ctx.store, pool.id, input.ClientId!);
-  return toWire(await start(ctx, pool, client, { channel: 'api', side: 'admin', flow: input.AuthFlow!, parameters: input.AuthParameters }));
+  return toWire(await start(ctx, pool, client, { channel: 'api', side: 'admin', flow: input.AuthFlow!, parameters: input.AuthParameters, ...(input.Session !== undefined ? { session: input.Session } : {}) }));
 }

@@ -8,5 +8,5 @@ import { toWire } from './wire.js';
 export async function InitiateAuth(input: InitiateAuthRequest, ctx: Ctx) {
   if (input.ClientMetadata) ctx.signInValidationData = input.ClientMetadata;
   const { client, pool } = await loadClientAndPool(ctx.store, input.ClientId!);
-  return toWire(await start(ctx, pool, client, { channel: 'api', side: 'client', flow: input.AuthFlow!, parameters: input.AuthParameters }));
+  return toWire(await start(ctx, pool, client, { channel: 'api', side: 'client', flow: input.AuthFlow!, parameters: input.AuthParameters, ...(input.Session !== undefined ? { session: input.Session } : {}) }));
 }

@@ -1,0 +1,252 @@
+/**
+ * Choice-based sign-in (USER_AUTH): the first factor the user picks, from those the pool allows
+ * (Policies.SignInPolicy.AllowedFirstAuthFactors) and the user has: the password (sent, PASSWORD,
+ * or proven by SRP, PASSWORD_SRP), a code by email (EMAIL_OTP) or SMS (SMS_OTP) to a verified
+ * address, a passkey (WEB_AUTHN, through passkey.ts), or the code the user just confirmed their
+ * sign-up with (the Session ConfirmSignUp returned). This module only decides and asks the first
+ * factor; what follows (NEW_PASSWORD_REQUIRED, MFA after a password, the device, completion) is the
+ * engine's policy, as for every other flow.
+ *
+ * Facts and choices: docs/decisions.md, "Choice-based sign-in (USER_AUTH)".
+ */
+import { randomBytes } from 'node:crypto';
+import { isTrue } from '../domain/attributes.js';
+import { hidesUsers } from '../domain/client-settings.js';
+import { sendMfaCode } from '../domain/mfa.js';
+import { checkNobodysPassword } from '../domain/passwords.js';
+import { checkSecretHash } from '../domain/secret-hash.js';
+import { hashToken } from '../domain/tokens.js';
+import { findUser } from '../domain/users.js';
+import { maskDestination } from '../delivery/mask.js';
+import { CognitoError, errors } from '../protocol/errors.js';
+import type { Ctx } from '../operations/context.js';
+import type { ClientRecord, PoolRecord, UserRecord } from '../store/types.js';
+import { param, passwordFactor, provePassword, srpChallenge, srpStart } from './factors.js';
+import { countFailure, gate, incorrect } from './gate.js';
+import { hooks } from './hooks.js';
+import { hasPasskey, passkeyChallenge, passkeyVerify } from './passkey.js';
+import type { Ask } from './policy.js';
+import { newSessionToken, openSession, SESSION_CONTEXT, takeSession, type SignInState } from './session.js';
+import type { Challenge, Channel, Factor, Params } from './types.js';
+
+/** The first factors USER_AUTH can offer, in the order AvailableChallenges lists them. */
+export const FIRST_FACTORS = ['PASSWORD', 'PASSWORD_SRP', 'EMAIL_OTP', 'SMS_OTP', 'WEB_AUTHN'] as const;
+export type FirstFactor = (typeof FIRST_FACTORS)[number];
+
+/** What starting or choosing a first factor leads to: a factor proven, a challenge to ask, or the SRP step (its own session). */
+export type FirstStep =
+  | { kind: 'proven'; user: UserRecord; factor: Factor }
+  | { kind: 'ask'; user: UserRecord | undefined; ask: Ask }
+  | { kind: 'outcome'; outcome: Challenge };
+
+/** The pool's AllowedFirstAuthFactors (PASSWORD alone when it sets none). */
+export function poolFirstFactors(pool: PoolRecord): string[] {
+  return pool.settings.Policies?.SignInPolicy?.AllowedFirstAuthFactors ?? ['PASSWORD'];
+}
+
+/**
+ * The first factors this user can choose: the pool's AllowedFirstAuthFactors that the user has (a
+ * password; a verified email or phone; a passkey). In a pool where MFA is required (ON), only the
+ * password: a passwordless first factor would skip the MFA every sign-in must pass (Cognito makes
+ * passkeys available under required MFA only with passkey MFA, WebAuthnMfaSettingsType). `user`
+ * undefined: a name that is nobody's (PreventUserExistenceErrors), offered what a user could have.
+ */
+export async function availableFactors(
+  ctx: Ctx,
+  pool: PoolRecord,
+  user: UserRecord | undefined,
+  /** configured: what the user has set up, whatever MFA requires (GetUserAuthFactors' ConfiguredUserAuthFactors). */
+  opts: { configured?: boolean } = {},
+): Promise<FirstFactor[]> {
+  const allowed = new Set(poolFirstFactors(pool));
+  const mfaOn = !opts.configured && (pool.settings.MfaConfiguration ?? 'OFF') === 'ON';
+  const out: FirstFactor[] = [];
+  if (!user || user.passwordHash) out.push('PASSWORD', 'PASSWORD_SRP');
+  if (mfaOn) return out;
+  if (allowed.has('EMAIL_OTP') && (!user || (user.attributes.email && isTrue(user.attributes.email_verified)))) out.push('EMAIL_OTP');
+  if (allowed.has('SMS_OTP') && (!user || (user.attributes.phone_number && isTrue(user.attributes.phone_number_verified)))) out.push('SMS_OTP');
+  if (allowed.has('WEB_AUTHN') && user && (await hasPasskey(ctx, pool, user))) out.push('WEB_AUTHN');
+  return out;
+}
+
+const isFirstFactor = (v: string): v is FirstFactor => (FIRST_FACTORS as readonly string[]).includes(v);
+
+/**
+ * InitiateAuth / AdminInitiateAuth USER_AUTH. With the Session of SignUp or ConfirmSignUp: signed in
+ * by the sign-up code. With PREFERRED_CHALLENGE the user can use: that factor at once (PASSWORD with
+ * the PASSWORD parameter, PASSWORD_SRP with SRP_A, a code sent, a passkey's options). Otherwise
+ * (none, or one the user does not have): SELECT_CHALLENGE with AvailableChallenges.
+ */
+export async function userAuthStart(ctx: Ctx, pool: PoolRecord, client: ClientRecord, channel: Channel, p: Params | undefined, session: string | undefined): Promise<FirstStep> {
+  const name = param(p, 'USERNAME');
+  const preferred = p?.PREFERRED_CHALLENGE;
+  if (preferred !== undefined && !isFirstFactor(preferred)) {
+    // Message ours.
+    throw errors.invalidParameter(`PREFERRED_CHALLENGE must be one of ${FIRST_FACTORS.join(', ')}; '${preferred}' is not.`);
+  }
+  const user = await findUser(ctx.store, pool, name);
+  if (channel === 'api') checkSecretHash(client, p?.SECRET_HASH, [name, user?.username, user?.sub]);
+  // PASSWORD in the request: the password flow's own checks (the user's state, PreAuthentication,
+  // the lockout), and for a name the pool does not have, its UserMigration function.
+  if (preferred === 'PASSWORD' && session === undefined && (!user || user.passwordHash)) {
+    return { kind: 'proven', user: await passwordFactor(ctx, pool, client, channel, p), factor: 'PASSWORD' };
+  }
+  if (!user && !hidesUsers(client)) throw errors.userNotFound('User does not exist.');
+  if (session !== undefined) {
+    if (!user) throw incorrect();
+    return { kind: 'proven', user: await signUpSignIn(ctx, pool, client, channel, session, user), factor: 'SIGN_UP_CODE' };
+  }
+  const options = await availableFactors(ctx, pool, user);
+  // SRP checks the user itself (the user's state, PreAuthentication, the lockout at the proof).
+  if (preferred === 'PASSWORD_SRP' && options.includes(preferred)) return { kind: 'outcome', outcome: await srpStart(ctx, pool, client, channel, p) };
+  if (user) {
+    await hooks.preAuthentication({ ctx, pool, client, user, channel });
+    gate(client, user, ctx.now);
+  }
+  if (options.length === 0) {
+    // Message ours: nothing to sign in with (a passwordless user whose address is not verified, say).
+    throw errors.notAuthorized('The user has no sign-in method that this user pool allows.');
+  }
+  if ((preferred === 'EMAIL_OTP' || preferred === 'SMS_OTP' || preferred === 'WEB_AUTHN') && options.includes(preferred)) {
+    return { kind: 'ask', user, ask: await askFirstFactor(ctx, pool, client, user, name, preferred) };
+  }
+  return { kind: 'ask', user, ask: { name: 'SELECT_CHALLENGE', parameters: {}, pending: { challenge: 'SELECT_CHALLENGE', options } } };
+}
+
+/** The challenge of a passwordless first factor (its code sent now), or of a nobody's name, one that fails like a wrong code. */
+async function askFirstFactor(ctx: Ctx, pool: PoolRecord, client: ClientRecord, user: UserRecord | undefined, name: string, factor: 'EMAIL_OTP' | 'SMS_OTP' | 'WEB_AUTHN'): Promise<Ask> {
+  if (factor === 'WEB_AUTHN') {
+    if (!user) throw incorrect();
+    const { parameters, challenge } = await passkeyChallenge(ctx, pool, client, user);
+    return { name: 'WEB_AUTHN', parameters: { ...parameters }, pending: { challenge: 'WEB_AUTHN', webauthnChallenge: challenge } };
+  }
+  const medium = factor === 'EMAIL_OTP' ? 'EMAIL' : 'SMS';
+  let codeHash: string;
+  let expiresAt: number;
+  let destination: string;
+  if (user) {
+    const sent = await sendMfaCode(ctx, pool, user, medium, client.id);
+    ({ codeHash, expiresAt } = sent);
+    destination = sent.deliveryDetails.Destination!;
+  } else {
+    // Nobody's name (PreventUserExistenceErrors): a code that nothing matches, to a plausible address.
+    codeHash = `${randomBytes(12).toString('base64url')}.${randomBytes(32).toString('base64url')}`;
+    expiresAt = ctx.now + 3 * 60_000;
+    destination = maskDestination(medium, medium === 'EMAIL' ? (name.includes('@') ? name : `${name}@example.com`) : '+10000000000');
+  }
+  return {
+    name: factor,
+    parameters: { CODE_DELIVERY_DELIVERY_MEDIUM: medium, CODE_DELIVERY_DESTINATION: destination },
+    pending: factor === 'EMAIL_OTP' ? { challenge: 'EMAIL_OTP', codeHash, expiresAt, first: true } : { challenge: 'SMS_OTP', codeHash, expiresAt, first: true },
+  };
+}
+
+/**
+ * RespondToAuthChallenge SELECT_CHALLENGE: ANSWER is one of the factors offered, with what it
+ * needs (PASSWORD, or SRP_A for PASSWORD_SRP). Also the direct answers PASSWORD and PASSWORD_SRP
+ * (ChallengeName PASSWORD / PASSWORD_SRP with the SELECT_CHALLENGE session): the same choice.
+ */
+export async function selectChallenge(ctx: Ctx, pool: PoolRecord, client: ClientRecord, channel: Channel, session: string | undefined, r: Params | undefined, named?: 'PASSWORD' | 'PASSWORD_SRP'): Promise<{ state: SignInState; step: FirstStep }> {
+  if (!session) throw errors.invalidParameter('Missing required parameter Session');
+  const answer = named ?? param(r, 'ANSWER');
+  const { state, restore } = await takeSession(ctx, client, channel, session, 'SELECT_CHALLENGE');
+  const user = state.usernameKey === null ? undefined : await ctx.store.users.get(pool.id, state.usernameKey);
+  if (state.usernameKey !== null && !user) throw incorrect();
+  try {
+    if (!isFirstFactor(answer) || !state.pending.options.includes(answer)) {
+      // Message ours: the choices are those the challenge offered.
+      throw errors.invalidParameter(`ANSWER must be one of the challenges offered (AvailableChallenges): ${state.pending.options.join(', ')}.`);
+    }
+    if (channel === 'api') checkSecretHash(client, r?.SECRET_HASH, [r?.USERNAME, user?.username, user?.sub]);
+  } catch (e) {
+    if (e instanceof CognitoError) await restore();
+    throw e;
+  }
+  const name = r?.USERNAME ?? user?.username ?? '';
+  switch (answer) {
+    case 'PASSWORD': {
+      const password = param(r, 'PASSWORD');
+      if (!user) {
+        await checkNobodysPassword(password);
+        throw incorrect();
+      }
+      // PreAuthentication ran when the sign-in started.
+      return { state, step: { kind: 'proven', user: await provePassword(ctx, pool, client, channel, name, password, user, { preAuthenticated: true }), factor: 'PASSWORD' } };
+    }
+    case 'PASSWORD_SRP': {
+      const A = param(r, 'SRP_A');
+      const { pending, parameters, secretBlock, known } = srpChallenge(ctx, pool, user?.username ?? name, user, A);
+      const deviceKey = state.deviceKey !== undefined ? { deviceKey: state.deviceKey } : {};
+      await openSession(ctx, pool, client, { channel, usernameKey: known ? user!.usernameKey : null, proven: [], pending, ...deviceKey }, secretBlock);
+      return { state, step: { kind: 'outcome', outcome: { kind: 'challenge', name: 'PASSWORD_VERIFIER', parameters, ...(user ? { user } : {}) } } };
+    }
+    case 'EMAIL_OTP':
+    case 'SMS_OTP':
+    case 'WEB_AUTHN':
+      if (user) gate(client, user, ctx.now);
+      return { state, step: { kind: 'ask', user, ask: await askFirstFactor(ctx, pool, client, user, name, answer) } };
+  }
+}
+
+/** WEB_AUTHN answered: the CREDENTIAL (an assertion) verified by the passkey module; a wrong one counts toward the lockout. */
+export async function webAuthnAnswer(ctx: Ctx, pool: PoolRecord, client: ClientRecord, channel: Channel, session: string | undefined, r: Params | undefined): Promise<{ state: SignInState; user: UserRecord }> {
+  if (!session) throw errors.invalidParameter('Missing required parameter Session');
+  const { state } = await takeSession(ctx, client, channel, session, 'WEB_AUTHN');
+  const user = state.usernameKey === null ? undefined : await ctx.store.users.get(pool.id, state.usernameKey);
+  if (!user) throw incorrect();
+  if (channel === 'api') checkSecretHash(client, r?.SECRET_HASH, [r?.USERNAME, user.username, user.sub]);
+  gate(client, user, ctx.now);
+  try {
+    await passkeyVerify(ctx, pool, client, user, state.pending.webauthnChallenge, r?.CREDENTIAL);
+  } catch (e) {
+    if (e instanceof CognitoError && e.type === 'NotAuthorizedException') await countFailure(ctx, pool, user);
+    throw e;
+  }
+  return { state, user };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sign-in straight after sign-up
+// ---------------------------------------------------------------------------------------------
+
+/** The sealed state of a sign-up's session (auth_sessions, beside the sign-in steps'). */
+interface SignUpState {
+  kind: 'SIGN_UP';
+  usernameKey: string;
+  sub: string;
+}
+
+/**
+ * The Session SignUp and ConfirmSignUp return when the app client allows USER_AUTH: InitiateAuth
+ * USER_AUTH with it signs the confirmed user in without another factor (the confirmation code was
+ * the first), once, within the client's AuthSessionValidity, with the same client.
+ */
+export async function openSignUpSession(ctx: Ctx, pool: PoolRecord, client: ClientRecord, user: Pick<UserRecord, 'usernameKey' | 'sub'>): Promise<string> {
+  const token = newSessionToken();
+  const state: SignUpState = { kind: 'SIGN_UP', usernameKey: user.usernameKey, sub: user.sub };
+  await ctx.store.sessions.insert({
+    id: hashToken(token),
+    poolId: pool.id,
+    clientId: client.id,
+    state: ctx.secrets.seal(JSON.stringify(state), SESSION_CONTEXT),
+    expiresAt: ctx.now + (client.settings.AuthSessionValidity ?? 3) * 60_000,
+  });
+  return token;
+}
+
+/** InitiateAuth USER_AUTH with a sign-up's Session: the user it was issued for, confirmed, may sign in. */
+async function signUpSignIn(ctx: Ctx, pool: PoolRecord, client: ClientRecord, channel: Channel, session: string, named: UserRecord): Promise<UserRecord> {
+  const rec = await ctx.store.sessions.take(hashToken(session));
+  if (!rec || rec.clientId !== client.id) throw errors.notAuthorized('Invalid session for the user, session can only be used once.');
+  if (rec.expiresAt <= ctx.now) throw errors.notAuthorized('Invalid session for the user, session is expired.');
+  const state = JSON.parse(ctx.secrets.open(rec.state, SESSION_CONTEXT).toString('utf8')) as SignUpState | { kind?: undefined };
+  if (state.kind !== 'SIGN_UP' || named.usernameKey !== state.usernameKey || named.sub !== state.sub) throw errors.notAuthorized('Invalid session for the user.');
+  if (named.status === 'UNCONFIRMED') {
+    // SignUp's Session, before ConfirmSignUp: still good for when the user is confirmed.
+    await ctx.store.sessions.insert(rec);
+    gate(client, named, ctx.now);
+  }
+  await hooks.preAuthentication({ ctx, pool, client, user: named, channel });
+  gate(client, named, ctx.now);
+  return named;
+}
