@@ -3,8 +3,8 @@
  *   GET  /passkeys/add?client_id=…&redirect_uri=…   the page ("Add a passkey", or "Not now")
  *   POST /passkeys/add                             the authenticator's answer; back to redirect_uri
  *   GET  /passkeys/webauthn.js                     @simplewebauthn/browser's browser build
- *   GET  /passkeys/add.js                          the page's own script
- *   GET  /passkeys/signin.js                       the passkey step of the sign-in page (login.ts)
+ *   GET  /passkeys/passkey.js                      the script of this page and of the sign-in page's
+ *                                                  passkey step (passkeySignInPage, for login.ts)
  * The user must have a live sign-in session of the hosted pages for the client's pool (session.ts);
  * redirect_uri must be one of the client's callback URLs. The ceremony is the one of the API
  * (domain/passkeys.ts startRegistration / completeRegistration): the same options, challenge
@@ -22,7 +22,7 @@ import { offDomain, page, redirect, single, type HostedRequest, type HostedRespo
 import { esc, errorPage, layout, type Message } from './pages.js';
 import { csrfToken, csrfValid, sessionUser } from './session.js';
 
-export const PASSKEY_PATHS = ['/passkeys/add', '/passkeys/webauthn.js', '/passkeys/add.js', '/passkeys/signin.js'] as const;
+export const PASSKEY_PATHS = ['/passkeys/add', '/passkeys/webauthn.js', '/passkeys/passkey.js'] as const;
 
 /** The browser build of @simplewebauthn/browser (UMD: the global SimpleWebAuthnBrowser), read once. */
 let browserBundle: string | undefined;
@@ -35,46 +35,27 @@ function webauthnScript(): string {
 }
 
 /**
- * The page's script: on "Add a passkey", navigator.credentials.create through the library with the
- * options the page carries, then the answer posted with the form. Failures are shown on the page.
+ * The pages' script. The form's data-ceremony says which: `create` (add a passkey: on the button,
+ * navigator.credentials.create through the library) or `get` (the sign-in step: at once, since the
+ * user just chose "Sign in with a passkey", and again on the button; navigator.credentials.get).
+ * The browser's answer is posted with the form; failures are shown on the page.
  */
-const ADD_SCRIPT = `(function () {
+const PAGE_SCRIPT = `(function () {
   var form = document.getElementById('passkey-form');
   var status = document.getElementById('passkey-status');
   var options = JSON.parse(document.getElementById('passkey-options').textContent);
-  function show(text) { status.textContent = text; status.hidden = false; }
-  document.getElementById('add-passkey').addEventListener('click', function (ev) {
-    ev.preventDefault();
-    var lib = window.SimpleWebAuthnBrowser;
-    if (!lib || !lib.browserSupportsWebAuthn()) { show('This browser cannot create passkeys.'); return; }
-    lib.startRegistration({ optionsJSON: options }).then(function (credential) {
-      form.elements.credential.value = JSON.stringify(credential);
-      form.submit();
-    }, function (e) { show('No passkey was created: ' + ((e && e.message) || e)); });
-  });
-})();
-`;
-
-/**
- * The sign-in page's passkey step: navigator.credentials.get through the library with the
- * challenge's CREDENTIAL_REQUEST_OPTIONS, the assertion posted with the form (the engine's WEB_AUTHN
- * answer). It starts at once (the user chose "Sign in with a passkey"); the button tries again.
- */
-const SIGNIN_SCRIPT = `(function () {
-  var form = document.getElementById('passkey-form');
-  var status = document.getElementById('passkey-status');
-  var options = JSON.parse(document.getElementById('passkey-options').textContent);
+  var create = form.dataset.ceremony === 'create';
   function show(text) { status.textContent = text; status.hidden = false; }
   function go() {
     var lib = window.SimpleWebAuthnBrowser;
     if (!lib || !lib.browserSupportsWebAuthn()) { show('This browser cannot use passkeys.'); return; }
-    lib.startAuthentication({ optionsJSON: options }).then(function (credential) {
+    (create ? lib.startRegistration : lib.startAuthentication)({ optionsJSON: options }).then(function (credential) {
       form.elements.credential.value = JSON.stringify(credential);
       form.submit();
-    }, function (e) { show('The passkey was not used: ' + ((e && e.message) || e)); });
+    }, function (e) { show((create ? 'No passkey was created: ' : 'The passkey was not used: ') + ((e && e.message) || e)); });
   }
-  document.getElementById('use-passkey').addEventListener('click', function (ev) { ev.preventDefault(); go(); });
-  go();
+  form.addEventListener('submit', function (ev) { ev.preventDefault(); go(); });
+  if (!create) go();
 })();
 `;
 
@@ -95,8 +76,7 @@ const script = (body: string): HostedResponse => ({
 
 export async function passkeyPage(ctx: Ctx, req: HostedRequest): Promise<HostedResponse> {
   if (req.path === '/passkeys/webauthn.js') return script(webauthnScript());
-  if (req.path === '/passkeys/add.js') return script(ADD_SCRIPT);
-  if (req.path === '/passkeys/signin.js') return script(SIGNIN_SCRIPT);
+  if (req.path === '/passkeys/passkey.js') return script(PAGE_SCRIPT);
   const params = req.method === 'POST' ? req.form : req.query;
   const target = await checkTarget(ctx, req, params);
   if ('response' in target) return target.response;
@@ -150,7 +130,7 @@ async function addPage(
     hidden: { client_id: client.id, redirect_uri: redirectUri },
     button: ['add-passkey', 'Add a passkey'],
     link: ['skip', redirectUri, 'Not now'],
-    script: '/passkeys/add.js',
+    ceremony: 'create',
   });
 }
 
@@ -162,7 +142,7 @@ async function addPage(
 function ceremonyPage(
   req: HostedRequest,
   status: number,
-  p: { title: string; intro: string; options: string; action: string; hidden: Record<string, string>; button: [id: string, label: string]; link: [id: string, href: string, text: string]; script: string },
+  p: { title: string; intro: string; options: string; action: string; hidden: Record<string, string>; button: [id: string, label: string]; link: [id: string, href: string, text: string]; ceremony: 'create' | 'get' },
 ): HostedResponse {
   const csrf = csrfToken(req);
   const hidden = Object.entries({ _csrf: csrf.token, ...p.hidden, credential: '' })
@@ -171,13 +151,13 @@ function ceremonyPage(
   const body = `${p.intro}
 <p class="alert" role="alert" id="passkey-status" hidden></p>
 <script type="application/json" id="passkey-options">${p.options.replace(/</g, '\\u003c')}</script>
-<form id="passkey-form" method="post" action="${esc(p.action)}">
+<form id="passkey-form" method="post" action="${esc(p.action)}" data-ceremony="${p.ceremony}">
 ${hidden}
 <button type="submit" id="${p.button[0]}">${esc(p.button[1])}</button>
 </form>
 <nav><a href="${esc(p.link[1])}" id="${p.link[0]}">${esc(p.link[2])}</a></nav>
 <script src="/passkeys/webauthn.js"></script>
-<script src="${p.script}"></script>`;
+<script src="/passkeys/passkey.js"></script>`;
   return { status, headers: { ...HEADERS, ...(csrf.setCookie.length ? { 'Set-Cookie': csrf.setCookie } : {}) }, body: layout(p.title, body) };
 }
 
@@ -227,6 +207,6 @@ export function passkeySignInPage(
     hidden: { _action: 'webauthn', session, username },
     button: ['use-passkey', 'Use my passkey'],
     link: ['other-way', cancel, 'Sign in another way'],
-    script: '/passkeys/signin.js',
+    ceremony: 'get',
   });
 }
