@@ -34,6 +34,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { backends, expectError, startTestServer, TestClock, type TestServer } from './harness.js';
 import { SoftAuthenticator } from './webauthn-authenticator.js';
+import { FormClient, pageMessage } from './hosted.js';
 import { hasPasskey, passkeyChallenge, passkeyVerify } from '../src/signin/passkey.js';
 import type { Ctx } from '../src/operations/context.js';
 
@@ -339,6 +340,61 @@ for (const backend of await backends()) {
         assert.equal((await t.server.store.webauthn.count(s.poolId, user.usernameKey)), 1);
         await send(new DeleteUserPoolCommand({ UserPoolId: s.poolId }));
         assert.equal((await t.server.store.webauthn.count(s.poolId, user.usernameKey)), 0);
+      });
+    });
+
+    describe('the hosted /passkeys/add page (HTTP)', () => {
+      it('checks the client, the callback and the session; registers with the page\'s options; refuses a bad origin and a missing CSRF token', async () => {
+        const callback = 'https://app.example.net/callback';
+        const s = await setup({ callbacks: [callback] });
+        await s.user('uma');
+        const browser = new FormClient(t.url);
+        const add = `/passkeys/add?${new URLSearchParams({ client_id: s.clientId, redirect_uri: callback })}`;
+        assert.equal((await browser.get('/passkeys/add')).status, 400);
+        const mismatch = await browser.get(`/passkeys/add?${new URLSearchParams({ client_id: s.clientId, redirect_uri: 'https://app.example.net/other' })}`);
+        assert.equal(mismatch.status, 400);
+        assert.match(pageMessage(mismatch.html)!, /redirect_mismatch/);
+        assert.equal((await browser.get(`/passkeys/add?${new URLSearchParams({ client_id: 'nosuchclient', redirect_uri: callback })}`)).status, 400);
+        assert.equal((await browser.get(add)).status, 401, 'not signed in');
+        // Sign in on the hosted page (its session cookie), then the passkey page.
+        const login = await browser.follow(await browser.get(`/oauth2/authorize?${new URLSearchParams({ client_id: s.clientId, response_type: 'code', redirect_uri: callback })}`));
+        assert.match(login.html, /Sign in with a passkey/);
+        const signedIn = await browser.submit(login, { username: 'uma', password: PASSWORD, method: 'password' });
+        assert.equal(signedIn.status, 302);
+        assert.ok(signedIn.location!.startsWith(`${callback}?code=`));
+        const page = await browser.get(add);
+        assert.equal(page.status, 200);
+        assert.match(page.headers.get('content-security-policy')!, /script-src 'self'/);
+        const optionsOf = (html: string) => JSON.parse(/<script type="application\/json" id="passkey-options">([\s\S]*?)<\/script>/.exec(html)![1]!);
+        const options = optionsOf(page.html);
+        assert.equal(options.rp.id, 'localhost');
+        assert.equal(options.user.name, 'uma');
+        // The browser's answer from another origin: refused, said on the page.
+        const auth = new SoftAuthenticator(t.url);
+        const bad = await browser.submit(page, { credential: JSON.stringify(auth.create(options, { origin: 'https://evil.example' })) });
+        assert.equal(bad.status, 400);
+        assert.match(pageMessage(bad.html)!, /origin https:\/\/evil\.example is not allowed/);
+        // Without the form's CSRF token: refused.
+        const again = await browser.get(add);
+        const forged = await browser.request('/passkeys/add', {
+          method: 'POST',
+          body: new URLSearchParams({ client_id: s.clientId, redirect_uri: callback, credential: JSON.stringify(auth.create(optionsOf(again.html))) }),
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        });
+        assert.equal(forged.status, 403);
+        // The page's own options, answered from this server's origin: stored, back to the app.
+        const fresh = await browser.get(add);
+        const done = await browser.submit(fresh, { credential: JSON.stringify(auth.create(optionsOf(fresh.html))) });
+        assert.equal(done.status, 302);
+        assert.equal(done.location, callback);
+        const { user } = await records(s.poolId, 'uma');
+        assert.equal(await t.server.store.webauthn.count(s.poolId, user.usernameKey), 1);
+        // The scripts.
+        const lib = await browser.get('/passkeys/webauthn.js');
+        assert.equal(lib.status, 200);
+        assert.match(lib.headers.get('content-type')!, /^text\/javascript/);
+        assert.match(lib.html, /SimpleWebAuthnBrowser/);
+        assert.match((await browser.get('/passkeys/passkey.js')).html, /startRegistration/);
       });
     });
 

@@ -151,7 +151,7 @@ function ceremonyPage(
   const body = `${p.intro}
 <p class="alert" role="alert" id="passkey-status" hidden></p>
 <script type="application/json" id="passkey-options">${p.options.replace(/</g, '\\u003c')}</script>
-<form id="passkey-form" method="post" action="${esc(p.action)}" data-ceremony="${p.ceremony}">
+<form method="post" action="${esc(p.action)}" id="passkey-form" data-ceremony="${p.ceremony}">
 ${hidden}
 <button type="submit" id="${p.button[0]}">${esc(p.button[1])}</button>
 </form>
