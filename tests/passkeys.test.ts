@@ -512,6 +512,13 @@ for (const backend of await backends()) {
         );
         assert.ok(adminDone.AuthenticationResult.AccessToken);
         assert.equal((await t.server.store.webauthn.get(s.poolId, user.usernameKey, id))!.signCount, 3);
+        // A passkey of another relying party ID than the pool's now is not offered; back, it is.
+        await send(new SetUserPoolMfaConfigCommand({ UserPoolId: s.poolId, WebAuthnConfiguration: { RelyingPartyId: 'auth.example.com', UserVerification: 'required' } }));
+        const moved = await userAuth({ USERNAME: 'pia', PREFERRED_CHALLENGE: 'WEB_AUTHN' });
+        assert.equal(moved.ChallengeName, 'SELECT_CHALLENGE');
+        assert.ok(!moved.AvailableChallenges.includes('WEB_AUTHN'));
+        await send(new SetUserPoolMfaConfigCommand({ UserPoolId: s.poolId, WebAuthnConfiguration: { RelyingPartyId: 'localhost', UserVerification: 'required' } }));
+        assert.equal((await userAuth({ USERNAME: 'pia', PREFERRED_CHALLENGE: 'WEB_AUTHN' })).ChallengeName, 'WEB_AUTHN');
         // Deleted, the passkey is no longer offered.
         await send(new DeleteWebAuthnCredentialCommand({ AccessToken: done.AuthenticationResult.AccessToken, CredentialId: id }));
         assert.equal((await userAuth({ USERNAME: 'pia', PREFERRED_CHALLENGE: 'WEB_AUTHN' })).ChallengeName, 'SELECT_CHALLENGE');

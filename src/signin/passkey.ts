@@ -7,14 +7,21 @@
  * CONTRACT between the USER_AUTH engine and the passkey store: keep these three signatures.
  */
 import type { Ctx } from '../operations/context.js';
-import { authenticationOptions, passkeysEnabled, verifyAssertion } from '../domain/passkeys.js';
+import { authenticationOptions, MAX_PASSKEYS_PER_USER, passkeysEnabled, relyingPartyIdOf, verifyAssertion } from '../domain/passkeys.js';
 import { errors } from '../protocol/errors.js';
 import type { ClientRecord, PoolRecord, UserRecord } from '../store/types.js';
 
-/** Whether the user has at least one registered passkey (WEB_AUTHN is then an available first factor). */
+/**
+ * Whether the user has at least one registered passkey it can use now (WEB_AUTHN is then an
+ * available first factor): the pool offers passkeys, and a passkey was registered for the pool's
+ * current relying party ID (one made for an earlier RP ID, or a domain since deleted, cannot answer).
+ */
 export async function hasPasskey(ctx: Ctx, pool: PoolRecord, user: UserRecord): Promise<boolean> {
   if (!passkeysEnabled(pool)) return false;
-  return (await ctx.store.webauthn.list(pool.id, user.usernameKey, undefined, 1)).length > 0;
+  const creds = await ctx.store.webauthn.list(pool.id, user.usernameKey, undefined, MAX_PASSKEYS_PER_USER);
+  if (!creds.length) return false;
+  const rpId = await relyingPartyIdOf(ctx.store, pool);
+  return creds.some((c) => c.rpId === rpId);
 }
 
 /**
