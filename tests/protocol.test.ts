@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { CreateUserPoolCommand, DescribeUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { backends, rawCall, startTestServer, type TestServer } from './harness.js';
+import { operations as implemented } from '../src/operations/index.js';
+import { operations as model } from '../src/protocol/model.generated.js';
 
 const T = 'AWSCognitoIdentityProviderService.';
 
@@ -83,11 +85,13 @@ for (const backend of await backends()) {
       assert.equal(r.json.__type, 'UnknownOperationException');
     });
 
-    it('operations not built yet answer a clear 400 naming them', async () => {
-      const r = await rawCall(t.url, T + 'ListWebAuthnCredentials', '{}');
+    // The first operation of the model not built yet, if one is left.
+    const unbuilt = Object.keys(model).find((op) => !Object.hasOwn(implemented, op));
+    it('operations not built yet answer a clear 400 naming them', { skip: unbuilt ? false : 'every operation of the model is built' }, async () => {
+      const r = await rawCall(t.url, T + unbuilt, '{}');
       assert.equal(r.status, 400);
       assert.equal(r.json.__type, 'UnsupportedOperationException');
-      assert.match(r.json.message, /ListWebAuthnCredentials/);
+      assert.match(r.json.message, new RegExp(unbuilt!));
     });
 
     it('bodies that are not a JSON object are SerializationException', async () => {
