@@ -20,14 +20,12 @@ import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { CLI } from './process.js';
 import type { Browser } from 'playwright-core';
 import { decodeJwt } from 'jose';
 import { CreateIdentityProviderCommand, CreateUserPoolClientCommand, CreateUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { backends, startTestServer, type Backend, type TestServer } from './harness.js';
-import { callbackServer, chromiumSkip, launchChromium, screenshots } from './hosted.js';
+import { bundleForBrowser, callbackServer, chromiumSkip, launchChromium, screenshots } from './hosted.js';
 import { startOidcProvider } from './idp-fixtures.js';
 
 const skip = chromiumSkip();
@@ -110,16 +108,7 @@ describe('federated sign-in in Chromium', { skip }, () => {
 import { signInWithRedirect, fetchAuthSession, getCurrentUser } from 'aws-amplify/auth';
 import { Hub } from 'aws-amplify/utils';
 window.amplifyApp = { Amplify, signInWithRedirect, fetchAuthSession, getCurrentUser, Hub };`;
-    const bundle = await build({
-      stdin: { contents: entry, resolveDir: fileURLToPath(new URL('../..', import.meta.url)), loader: 'js' },
-      bundle: true,
-      format: 'iife',
-      platform: 'browser',
-      write: false,
-      logLevel: 'silent',
-      define: { 'process.env.NODE_ENV': '"production"', global: 'window' },
-    });
-    const js = bundle.outputFiles[0]!.text;
+    const js = await bundleForBrowser(entry);
     try {
       for (const backend of await backends()) await amplifyRun(t, backend, dir, js);
     } finally {

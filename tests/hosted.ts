@@ -10,6 +10,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import {
   CreateUserPoolClientCommand,
@@ -196,4 +198,21 @@ export async function callbackServer(): Promise<{ url: string; hits: URLSearchPa
     hits,
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
+}
+
+/**
+ * A browser script (IIFE) of `entry`, a module that imports packages of this repository (Amplify
+ * has no browser bundle of its own): what the browser tests serve to their pages.
+ */
+export async function bundleForBrowser(entry: string): Promise<string> {
+  const bundle = await build({
+    stdin: { contents: entry, resolveDir: fileURLToPath(new URL('../..', import.meta.url)), loader: 'js' },
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    write: false,
+    logLevel: 'silent',
+    define: { 'process.env.NODE_ENV': '"production"', global: 'window' },
+  });
+  return bundle.outputFiles[0]!.text;
 }

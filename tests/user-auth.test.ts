@@ -8,7 +8,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash, createHmac, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { decodeJwt } from 'jose';
 import {
   AdminCreateUserCommand,
@@ -34,12 +34,12 @@ import {
   VerifySoftwareTokenCommand,
   type ExplicitAuthFlowsType,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { operations } from '../src/operations/index.js';
 import { totpAt as totp } from './client-fixtures.js';
 import { backends, expectError, startTestServer, TestClock, type TestServer } from './harness.js';
 import { lastCode } from './hosted.js';
 import { lambdaStandIn } from './lambda-fixtures.js';
 import { SrpClient } from './srp-client.js';
+import { SoftAuthenticator } from './webauthn-authenticator.js';
 
 const PASSWORD = 'Correct-Horse-9';
 const FLOWS = ['ALLOW_USER_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] as ExplicitAuthFlowsType[];
@@ -457,82 +457,16 @@ for (const backend of await backends()) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// WEB_AUTHN: the engine's passkey paths, with a software authenticator (ES256, "none" attestation)
-// registering through StartWebAuthnRegistration / CompleteWebAuthnRegistration. They run once the
-// passkey operations are registered (the passkeys branch); until then no user has a passkey and
-// WEB_AUTHN is never offered (checked above). RP_ID / ORIGIN: what the pool's WebAuthnConfiguration
-// names and the passkey module accepts; adjust here if that module checks origins differently.
+// WEB_AUTHN: the engine's passkey paths, with the software authenticator of
+// tests/webauthn-authenticator.ts registering through StartWebAuthnRegistration /
+// CompleteWebAuthnRegistration (tests/passkeys.test.ts has the passkey module's own checks).
 // ---------------------------------------------------------------------------------------------
 
 const RP_ID = 'localhost';
 const ORIGIN = 'https://localhost';
-const b64u = (b: Uint8Array | string) => Buffer.from(b).toString('base64url');
-
-/** The smallest CBOR encoder a WebAuthn attestation needs: unsigned and negative integers, byte and text strings, maps. */
-function cbor(v: unknown): Buffer {
-  const head = (major: number, n: number): Buffer => {
-    if (n < 24) return Buffer.from([(major << 5) | n]);
-    if (n < 256) return Buffer.from([(major << 5) | 24, n]);
-    const b = Buffer.alloc(3);
-    b[0] = (major << 5) | 25;
-    b.writeUInt16BE(n, 1);
-    return b;
-  };
-  if (typeof v === 'number') return v >= 0 ? head(0, v) : head(1, -1 - v);
-  if (typeof v === 'string') return Buffer.concat([head(3, Buffer.byteLength(v)), Buffer.from(v)]);
-  if (v instanceof Uint8Array) return Buffer.concat([head(2, v.length), Buffer.from(v)]);
-  if (v instanceof Map) return Buffer.concat([head(5, v.size), ...[...v].flatMap(([k, x]) => [cbor(k), cbor(x)])]);
-  const entries = Object.entries(v as Record<string, unknown>);
-  return Buffer.concat([head(5, entries.length), ...entries.flatMap(([k, x]) => [cbor(k), cbor(x)])]);
-}
-
-/** A platform authenticator in software: one P-256 credential, its signature counter. */
-class SoftAuthenticator {
-  readonly keys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  readonly id = randomBytes(16);
-  private count = 0;
-  private rpHash = createHash('sha256').update(RP_ID).digest();
-
-  /** A RegistrationResponseJSON for PublicKeyCredentialCreationOptionsJSON `options`. */
-  register(options: { challenge: string }): Record<string, unknown> {
-    const jwk = this.keys.publicKey.export({ format: 'jwk' });
-    const cose = cbor(new Map<number, unknown>([[1, 2], [3, -7], [-1, 1], [-2, Buffer.from(jwk.x!, 'base64url')], [-3, Buffer.from(jwk.y!, 'base64url')]]));
-    const len = Buffer.alloc(2);
-    len.writeUInt16BE(this.id.length);
-    const authData = Buffer.concat([this.rpHash, Buffer.from([0x45]), Buffer.alloc(4), Buffer.alloc(16), len, this.id, cose]);
-    const clientData = JSON.stringify({ type: 'webauthn.create', challenge: options.challenge, origin: ORIGIN, crossOrigin: false });
-    return {
-      id: b64u(this.id),
-      rawId: b64u(this.id),
-      type: 'public-key',
-      response: { clientDataJSON: b64u(clientData), attestationObject: b64u(cbor({ fmt: 'none', attStmt: {}, authData })), transports: ['internal'] },
-      clientExtensionResults: {},
-      authenticatorAttachment: 'platform',
-    };
-  }
-
-  /** An AuthenticationResponseJSON for PublicKeyCredentialRequestOptionsJSON `options` (the counter moves on). */
-  assert(options: { challenge: string }, userHandle?: string): Record<string, unknown> {
-    const counter = Buffer.alloc(4);
-    counter.writeUInt32BE(++this.count);
-    const authData = Buffer.concat([this.rpHash, Buffer.from([0x05]), counter]);
-    const clientData = JSON.stringify({ type: 'webauthn.get', challenge: options.challenge, origin: ORIGIN, crossOrigin: false });
-    const signature = sign('sha256', Buffer.concat([authData, createHash('sha256').update(clientData).digest()]), this.keys.privateKey);
-    return {
-      id: b64u(this.id),
-      rawId: b64u(this.id),
-      type: 'public-key',
-      response: { clientDataJSON: b64u(clientData), authenticatorData: b64u(authData), signature: b64u(signature), ...(userHandle ? { userHandle } : {}) },
-      clientExtensionResults: {},
-      authenticatorAttachment: 'platform',
-    };
-  }
-}
-
-const passkeysLanded = 'StartWebAuthnRegistration' in operations;
 
 for (const backend of await backends()) {
-  describe(`USER_AUTH with WEB_AUTHN (${backend.name})`, { skip: passkeysLanded ? false : 'the passkey operations are not registered yet (passkeys branch)' }, () => {
+  describe(`USER_AUTH with WEB_AUTHN (${backend.name})`, () => {
     let t: TestServer;
     const send = (c: any): Promise<any> => t.cognito.send(c);
     before(async () => {
@@ -550,9 +484,9 @@ for (const backend of await backends()) {
       await send(new AdminSetUserPasswordCommand({ UserPoolId, Username: 'kim', Password: PASSWORD, Permanent: true }));
       const signedIn = await send(new InitiateAuthCommand({ ClientId, AuthFlow: 'USER_AUTH', AuthParameters: { USERNAME: 'kim', PREFERRED_CHALLENGE: 'PASSWORD', PASSWORD } }));
       const AccessToken = signedIn.AuthenticationResult.AccessToken;
-      const authenticator = new SoftAuthenticator();
+      const authenticator = new SoftAuthenticator(ORIGIN);
       const started = await send(new StartWebAuthnRegistrationCommand({ AccessToken }));
-      await send(new CompleteWebAuthnRegistrationCommand({ AccessToken, Credential: authenticator.register(started.CredentialCreationOptions) as any }));
+      await send(new CompleteWebAuthnRegistrationCommand({ AccessToken, Credential: authenticator.create(started.CredentialCreationOptions) }));
       assert.deepEqual((await send(new GetUserAuthFactorsCommand({ AccessToken }))).ConfiguredUserAuthFactors, ['PASSWORD', 'WEB_AUTHN']);
 
       const select = await send(new InitiateAuthCommand({ ClientId, AuthFlow: 'USER_AUTH', AuthParameters: { USERNAME: 'kim' } }));
@@ -562,14 +496,14 @@ for (const backend of await backends()) {
       const options = JSON.parse(w.ChallengeParameters.CREDENTIAL_REQUEST_OPTIONS);
       assert.equal(options.rpId, RP_ID);
       const done = await send(
-        new RespondToAuthChallengeCommand({ ClientId, ChallengeName: 'WEB_AUTHN', Session: w.Session, ChallengeResponses: { USERNAME: 'kim', CREDENTIAL: JSON.stringify(authenticator.assert(options)) } }),
+        new RespondToAuthChallengeCommand({ ClientId, ChallengeName: 'WEB_AUTHN', Session: w.Session, ChallengeResponses: { USERNAME: 'kim', CREDENTIAL: JSON.stringify(authenticator.get(options)) } }),
       );
       assert.ok(done.AuthenticationResult?.AccessToken, 'a passkey signs in, MFA not asked');
 
       // An assertion for another challenge is refused.
       const again = await send(new InitiateAuthCommand({ ClientId, AuthFlow: 'USER_AUTH', AuthParameters: { USERNAME: 'kim', PREFERRED_CHALLENGE: 'WEB_AUTHN' } }));
       assert.equal(again.ChallengeName, 'WEB_AUTHN');
-      const stale = authenticator.assert({ challenge: b64u(randomBytes(32)) });
+      const stale = authenticator.get(JSON.parse(again.ChallengeParameters.CREDENTIAL_REQUEST_OPTIONS), undefined, { challenge: randomBytes(32).toString('base64url') });
       await assert.rejects(
         send(new RespondToAuthChallengeCommand({ ClientId, ChallengeName: 'WEB_AUTHN', Session: again.Session, ChallengeResponses: { USERNAME: 'kim', CREDENTIAL: JSON.stringify(stale) } })),
         (e: Error) => e.name === 'NotAuthorizedException' || e.name.startsWith('WebAuthn'),

@@ -34,6 +34,7 @@ import { deliveryDetails, type Channel } from './notify.js';
 import { checkTotp, newTotpSecret, openTotpSecret, sealTotpSecret } from './totp.js';
 import { isTrue } from './attributes.js';
 import { saveUser } from './user-writes.js';
+import { applyWebAuthnConfig, renderWebAuthnConfig } from './passkeys.js';
 
 // ---------------------------------------------------------------------------------------------
 // Types
@@ -122,6 +123,7 @@ export function renderPoolMfaConfig(settings: PoolSettings): GetUserPoolMfaConfi
     SoftwareTokenMfaConfiguration: { Enabled: f.softwareToken },
     ...(f.email ? { EmailMfaConfiguration: f.email } : {}),
     MfaConfiguration: settings.MfaConfiguration ?? 'OFF',
+    ...renderWebAuthnConfig(settings),
   };
 }
 
@@ -168,7 +170,8 @@ const IAM_ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
  *  - email MFA needs the ESSENTIALS or PLUS tier and the pool sending its email through Amazon SES
  *    (EmailConfiguration.EmailSendingAccount DEVELOPER).
  * The SMS template and configuration are also the pool's SmsAuthenticationMessage and
- * SmsConfiguration (DescribeUserPool shows them).
+ * SmsConfiguration (DescribeUserPool shows them). WebAuthnConfiguration (passkeys) is not an MFA
+ * factor here: the pool keeps it when the request omits it (domain/passkeys.ts applyWebAuthnConfig).
  */
 export function applyPoolMfaConfig(settings: PoolSettings, input: Omit<SetUserPoolMfaConfigRequest, 'UserPoolId'>): PoolSettings {
   const mode = input.MfaConfiguration ?? 'OFF';
@@ -200,8 +203,10 @@ export function applyPoolMfaConfig(settings: PoolSettings, input: Omit<SetUserPo
       );
     }
   }
+  const webAuthn = applyWebAuthnConfig(settings, input.WebAuthnConfiguration);
   const out: PoolSettings = {
     ...settings,
+    ...(webAuthn ? { WebAuthnConfiguration: webAuthn } : {}),
     MfaConfiguration: mode,
     MfaFactors: {
       sms: !!sms,

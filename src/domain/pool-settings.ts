@@ -9,6 +9,7 @@ import type {
   SchemaAttributeType,
   UpdateUserPoolRequest,
   UserPoolType,
+  WebAuthnConfigurationType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { errors } from '../protocol/errors.js';
 import { createdPoolMfa, updatedPoolMfa } from './mfa.js';
@@ -36,7 +37,11 @@ export type PoolSettings = Omit<
   | 'CustomDomain'
   | 'UserPoolTags'
   | 'Status'
-> & { MfaFactors?: PoolMfaFactors };
+> & {
+  MfaFactors?: PoolMfaFactors;
+  /** SetUserPoolMfaConfig's WebAuthnConfiguration (domain/passkeys.ts): GetUserPoolMfaConfig shows it, DescribeUserPool does not. */
+  WebAuthnConfiguration?: WebAuthnConfigurationType;
+};
 
 const str = (name: string, min = '0', max = '2048'): SchemaAttributeType => ({
   Name: name,
@@ -366,6 +371,7 @@ export function updatePoolSettings(current: PoolSettings, input: UpdateUserPoolR
   if (current.UsernameAttributes !== undefined) settings.UsernameAttributes = current.UsernameAttributes;
   if (current.UsernameConfiguration !== undefined) settings.UsernameConfiguration = current.UsernameConfiguration;
   settings.MfaFactors = updatedPoolMfa(current, settings);
+  if (current.WebAuthnConfiguration) settings.WebAuthnConfiguration = current.WebAuthnConfiguration;
   return settings;
 }
 

@@ -9,6 +9,8 @@ import { answer, missingRequired, poolFirstFactors, setupAssociate, setupVerify,
 import type { Ctx } from '../operations/context.js';
 import type { PoolRecord } from '../store/types.js';
 import { checkAuthorize, complete, pageUrl, type AuthorizeRequest } from './authorize.js';
+import { passkeysEnabled } from '../domain/passkeys.js';
+import { passkeySignInPage } from './passkeys.js';
 import { page, redirect, type HostedRequest, type HostedResponse } from './http.js';
 import { attributeLabel, esc, formPage, layout, type Field, type Message } from './pages.js';
 import { csrfToken, csrfValid, startSession } from './session.js';
@@ -26,6 +28,9 @@ export function usernameLabel(pool: PoolRecord): string {
 
 /** Whether the pages offer sign-in with a code by email: the pool allows EMAIL_OTP as a first factor. */
 const offersEmailCode = (pool: PoolRecord): boolean => poolFirstFactors(pool).includes('EMAIL_OTP');
+
+/** Whether the pages offer sign-in with a passkey: the pool allows WEB_AUTHN as a first factor (and its tier passkeys). */
+const offersPasskey = (pool: PoolRecord): boolean => poolFirstFactors(pool).includes('WEB_AUTHN') && passkeysEnabled(pool);
 
 export const selfSignUp = (pool: PoolRecord) => !pool.settings.AdminCreateUserConfig?.AllowAdminCreateUserOnly;
 
@@ -85,6 +90,10 @@ export function loginPage(req: HostedRequest, ar: AuthorizeRequest, message?: Me
   // A pool that allows EMAIL_OTP as a first factor: a second button signs in with a code by email
   // (choice-based sign-in, USER_AUTH, in the engine), the password left empty.
   const emailCode = offersEmailCode(ar.pool);
+  // And one that signs in with a passkey (USER_AUTH WEB_AUTHN: the next page runs the ceremony).
+  const passkey = offersPasskey(ar.pool);
+  const others: [string, string][] = [...(emailCode ? [['email_code', 'Email me a sign-in code'] as [string, string]] : []), ...(passkey ? [['passkey', 'Sign in with a passkey'] as [string, string]] : [])];
+  const hintText = emailCode && passkey ? 'Or leave it empty and sign in with a code we email you, or with a passkey.' : emailCode ? 'Or leave it empty and sign in with a code we email you.' : 'Or leave it empty and sign in with a passkey.';
   return page(
     status,
     formPage({
@@ -98,11 +107,11 @@ export function loginPage(req: HostedRequest, ar: AuthorizeRequest, message?: Me
           label: 'Password',
           type: 'password',
           autocomplete: 'current-password',
-          ...(emailCode ? { required: false, hint: 'Or leave it empty and sign in with a code we email you.' } : {}),
+          ...(others.length ? { required: false, hint: hintText } : {}),
         },
       ],
       submit: 'Sign in',
-      ...(emailCode ? { choices: { name: 'method', options: [['password', 'Sign in'], ['email_code', 'Email me a sign-in code']] as [string, string][] } } : {}),
+      ...(others.length ? { choices: { name: 'method', options: [['password', 'Sign in'], ...others] } } : {}),
       ...(message ? { message } : {}),
       links,
       ...(federated(ar).length ? { intro: emailDomainForm(ar) + providerButtons(ar) } : {}),
@@ -136,7 +145,7 @@ function newPasswordPage(req: HostedRequest, ar: AuthorizeRequest, session: stri
 const err = (e: CognitoError): Message => ({ kind: 'error', text: e.message });
 
 /** The page for the engine's outcome: the next challenge's page, or the sign-in's end. */
-async function step(ctx: Ctx, req: HostedRequest, ar: AuthorizeRequest, o: Outcome): Promise<HostedResponse> {
+async function step(ctx: Ctx, req: HostedRequest, ar: AuthorizeRequest, o: Outcome, chosen?: 'email_code' | 'passkey'): Promise<HostedResponse> {
   if (o.kind === 'signedIn') {
     const s = await startSession(ctx, req, ar.pool, ar.client, o.user);
     return complete(ctx, ar, o.user, s.authTime, [s.cookie]);
@@ -166,11 +175,18 @@ async function step(ctx: Ctx, req: HostedRequest, ar: AuthorizeRequest, o: Outco
     case 'DEVICE_SRP_AUTH':
     case 'DEVICE_PASSWORD_VERIFIER':
     case 'SELECT_CHALLENGE':
-      // The email-code button for an account that has no verified email to send it to.
-      return loginPage(req, ar, { kind: 'error', text: 'We cannot email a sign-in code to this account. Sign in with your password.' }, o.user?.username, 400);
+      // The email-code or passkey button for an account without a verified email, or without a passkey.
+      return loginPage(
+        req,
+        ar,
+        { kind: 'error', text: chosen === 'passkey' ? 'This account has no passkey yet. Sign in with your password.' : 'We cannot email a sign-in code to this account. Sign in with your password.' },
+        o.user?.username,
+        400,
+      );
+    case 'WEB_AUTHN':
+      return passkeySignInPage(req, pageUrl('/login', ar), session, o.parameters.CREDENTIAL_REQUEST_OPTIONS ?? '{}', o.user?.username ?? '', pageUrl('/login', ar));
     case 'CUSTOM_CHALLENGE':
     case 'SMS_OTP':
-    case 'WEB_AUTHN':
       // The pages sign in by password and name no device, and custom authentication is API-only
       // (as Cognito's hosted pages): the engine never asks these here.
       throw new Error(`hosted login: no page for the ${o.name} challenge`);
@@ -238,6 +254,15 @@ export async function login(ctx: Ctx, req: HostedRequest): Promise<HostedRespons
       }
       return step(ctx, req, ar, o);
     }
+    case 'webauthn': {
+      let o: Outcome;
+      try {
+        o = await respond('WEB_AUTHN', { USERNAME: f('username'), CREDENTIAL: f('credential') });
+      } catch (e) {
+        return failedStep(req, ar, e, (m) => loginPage(req, ar, m, f('username'), 400));
+      }
+      return step(ctx, req, ar, o);
+    }
     case 'mfa_setup': {
       let o: Outcome;
       try {
@@ -253,13 +278,16 @@ export async function login(ctx: Ctx, req: HostedRequest): Promise<HostedRespons
   const username = f('username').trim();
   const password = f('password');
   const byEmail = f('method') === 'email_code' && offersEmailCode(ar.pool);
+  const byPasskey = f('method') === 'passkey' && offersPasskey(ar.pool);
   if (byEmail && !username) return loginPage(req, ar, { kind: 'error', text: 'Enter your username to get a sign-in code.' }, username, 400);
-  if (!byEmail && (!username || !password)) return loginPage(req, ar, { kind: 'error', text: 'Enter your username and password.' }, username, 400);
+  if (byPasskey && !username) return loginPage(req, ar, { kind: 'error', text: 'Enter your username to sign in with a passkey.' }, username, 400);
+  if (!byEmail && !byPasskey && (!username || !password)) return loginPage(req, ar, { kind: 'error', text: 'Enter your username and password.' }, username, 400);
   let o: Outcome;
   try {
-    o = byEmail
-      ? await start(ctx, ar.pool, ar.client, { channel: 'hosted', side: 'client', flow: 'USER_AUTH', parameters: { USERNAME: username, PREFERRED_CHALLENGE: 'EMAIL_OTP' } })
-      : await start(ctx, ar.pool, ar.client, { channel: 'hosted', side: 'client', flow: 'USER_PASSWORD_AUTH', parameters: { USERNAME: username, PASSWORD: password } });
+    o =
+      byEmail || byPasskey
+        ? await start(ctx, ar.pool, ar.client, { channel: 'hosted', side: 'client', flow: 'USER_AUTH', parameters: { USERNAME: username, PREFERRED_CHALLENGE: byEmail ? 'EMAIL_OTP' : 'WEB_AUTHN' } })
+        : await start(ctx, ar.pool, ar.client, { channel: 'hosted', side: 'client', flow: 'USER_PASSWORD_AUTH', parameters: { USERNAME: username, PASSWORD: password } });
   } catch (e) {
     if (!isCognitoError(e)) throw e;
     if (e.type === 'UserNotConfirmedException') {
@@ -268,5 +296,5 @@ export async function login(ctx: Ctx, req: HostedRequest): Promise<HostedRespons
     if (e.type === 'PasswordResetRequiredException') return forgotPasswordStarted(ctx, req, ar, username, 'Your password must be reset.');
     return loginPage(req, ar, err(e), username, 400);
   }
-  return step(ctx, req, ar, o);
+  return step(ctx, req, ar, o, byEmail ? 'email_code' : byPasskey ? 'passkey' : undefined);
 }

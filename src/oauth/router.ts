@@ -11,6 +11,7 @@
  *   GET|POST /saml2/idpresponse        saml.ts (a SAML identity provider's response)
  *   GET  /saml2/metadata               saml.ts (the pool's SAML service provider metadata)
  *   GET|POST /saml2/logout             saml.ts (the IdP's LogoutResponse, single logout)
+ *   GET|POST /passkeys/add, GET /passkeys/*.js   passkeys.ts (register a passkey, signed in)
  * They are served on this server's own origin; the pool comes from the client id (or the token).
  * A request that comes to a user pool domain's host name must name a client of that domain's pool.
  */
@@ -28,6 +29,7 @@ import { login } from './login.js';
 import { idpResponse } from './federation.js';
 import { samlLogoutResponse, samlMetadata, samlResponse } from './saml.js';
 import { applyLook } from './look.js';
+import { PASSKEY_PATHS, passkeyPage } from './passkeys.js';
 import { logout } from './logout.js';
 import { errorPage } from './pages.js';
 import { revoke } from './revoke.js';
@@ -50,6 +52,7 @@ const ENDPOINTS: Record<string, Endpoint> = {
   '/saml2/logout': { methods: ['GET', 'POST'], json: false, maxForm: 160 * 1024, run: samlLogoutResponse },
 };
 for (const p of ACCOUNT_PATHS) ENDPOINTS[p] = { methods: ['GET', 'POST'], json: false, run: accountPage };
+for (const p of PASSKEY_PATHS) ENDPOINTS[p] = { methods: p === '/passkeys/add' ? ['GET', 'POST'] : ['GET'], json: false, run: passkeyPage };
 
 /** Form bodies are small: 64 KiB is plenty for any of these. */
 const MAX_FORM = 64 * 1024;

@@ -70,6 +70,10 @@ import { AssociateSoftwareToken } from './self/AssociateSoftwareToken.js';
 import { VerifySoftwareToken } from './self/VerifySoftwareToken.js';
 import { SetUserMFAPreference } from './self/SetUserMFAPreference.js';
 import { SetUserSettings } from './self/SetUserSettings.js';
+import { StartWebAuthnRegistration } from './passkeys/StartWebAuthnRegistration.js';
+import { CompleteWebAuthnRegistration } from './passkeys/CompleteWebAuthnRegistration.js';
+import { ListWebAuthnCredentials } from './passkeys/ListWebAuthnCredentials.js';
+import { DeleteWebAuthnCredential } from './passkeys/DeleteWebAuthnCredential.js';
 import { GetCSVHeader } from './imports/GetCSVHeader.js';
 import { CreateUserImportJob } from './imports/CreateUserImportJob.js';
 import { DescribeUserImportJob } from './imports/DescribeUserImportJob.js';
@@ -197,6 +201,10 @@ export const operations: Record<string, Handler> = {
   VerifySoftwareToken,
   SetUserMFAPreference,
   SetUserSettings,
+  StartWebAuthnRegistration,
+  CompleteWebAuthnRegistration,
+  ListWebAuthnCredentials,
+  DeleteWebAuthnCredential,
   // imports/ (user import jobs from CSV; the runner is src/imports/runner.ts)
   GetCSVHeader,
   CreateUserImportJob,

@@ -141,6 +141,13 @@ export const errors = {
   duplicateProvider: make('DuplicateProviderException'),
   unsupportedIdentityProvider: make('UnsupportedIdentityProviderException'),
   missingAuthenticationToken: make('MissingAuthenticationTokenException'),
+  webAuthnChallengeNotFound: make('WebAuthnChallengeNotFoundException'),
+  webAuthnClientMismatch: make('WebAuthnClientMismatchException'),
+  webAuthnConfigurationMissing: make('WebAuthnConfigurationMissingException'),
+  webAuthnCredentialNotSupported: make('WebAuthnCredentialNotSupportedException'),
+  webAuthnNotEnabled: make('WebAuthnNotEnabledException'),
+  webAuthnOriginNotAllowed: make('WebAuthnOriginNotAllowedException'),
+  webAuthnRelyingPartyMismatch: make('WebAuthnRelyingPartyMismatchException'),
 } as const;
 
 export function isCognitoError(e: unknown): e is CognitoError {

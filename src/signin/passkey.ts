@@ -5,15 +5,23 @@
  * the user's stored credentials (src/domain/passkeys.ts, @simplewebauthn/server).
  *
  * CONTRACT between the USER_AUTH engine and the passkey store: keep these three signatures.
- * Until the passkey store lands, no user has a passkey, so the engine never offers WEB_AUTHN.
  */
 import type { Ctx } from '../operations/context.js';
+import { authenticationOptions, MAX_PASSKEYS_PER_USER, passkeysEnabled, relyingPartyIdOf, verifyAssertion } from '../domain/passkeys.js';
 import { errors } from '../protocol/errors.js';
 import type { ClientRecord, PoolRecord, UserRecord } from '../store/types.js';
 
-/** Whether the user has at least one registered passkey (WEB_AUTHN is then an available first factor). */
-export async function hasPasskey(_ctx: Ctx, _pool: PoolRecord, _user: UserRecord): Promise<boolean> {
-  return false;
+/**
+ * Whether the user has at least one registered passkey it can use now (WEB_AUTHN is then an
+ * available first factor): the pool offers passkeys, and a passkey was registered for the pool's
+ * current relying party ID (one made for an earlier RP ID, or a domain since deleted, cannot answer).
+ */
+export async function hasPasskey(ctx: Ctx, pool: PoolRecord, user: UserRecord): Promise<boolean> {
+  if (!passkeysEnabled(pool)) return false;
+  const creds = await ctx.store.webauthn.list(pool.id, user.usernameKey, undefined, MAX_PASSKEYS_PER_USER);
+  if (!creds.length) return false;
+  const rpId = await relyingPartyIdOf(ctx.store, pool);
+  return creds.some((c) => c.rpId === rpId);
 }
 
 /**
@@ -23,28 +31,33 @@ export async function hasPasskey(_ctx: Ctx, _pool: PoolRecord, _user: UserRecord
  * session and hands back to passkeyVerify.
  */
 export async function passkeyChallenge(
-  _ctx: Ctx,
-  _pool: PoolRecord,
+  ctx: Ctx,
+  pool: PoolRecord,
   _client: ClientRecord,
-  _user: UserRecord,
+  user: UserRecord,
 ): Promise<{ parameters: { CREDENTIAL_REQUEST_OPTIONS: string }; challenge: string }> {
-  throw errors.unsupportedOperation('incognito does not support passkeys yet.');
+  if (!passkeysEnabled(pool)) {
+    // Message ours: the engine offers WEB_AUTHN only when hasPasskey says so; a pool changed since gets this.
+    throw errors.invalidParameter('Passkey sign-in (WEB_AUTHN) is not enabled for this user pool.');
+  }
+  const { options, challenge } = await authenticationOptions(ctx.store, pool, user);
+  return { parameters: { CREDENTIAL_REQUEST_OPTIONS: JSON.stringify(options) }, challenge };
 }
 
 /**
  * Verifies the CREDENTIAL answer (an AuthenticationResponseJSON as a JSON string) against the
  * challenge and the user's credentials (origin, RP ID, user verification as the pool asks, the
  * signature counter); updates the credential's counter and last use. Throws Cognito's error
- * (NotAuthorizedException for a wrong or unknown credential, the WebAuthn* exceptions where the
- * model names them).
+ * (NotAuthorizedException for a wrong or unknown credential, with the reason; RespondToAuthChallenge
+ * names no WebAuthn exception).
  */
 export async function passkeyVerify(
-  _ctx: Ctx,
-  _pool: PoolRecord,
-  _client: ClientRecord,
-  _user: UserRecord,
-  _challenge: string,
-  _credential: string | undefined,
+  ctx: Ctx,
+  pool: PoolRecord,
+  client: ClientRecord,
+  user: UserRecord,
+  challenge: string,
+  credential: string | undefined,
 ): Promise<void> {
-  throw errors.unsupportedOperation('incognito does not support passkeys yet.');
+  await verifyAssertion(ctx, pool, client, user, challenge, credential);
 }

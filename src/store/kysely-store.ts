@@ -27,6 +27,7 @@ import { DeviceRepo } from './repos/devices.js';
 import { CertificateRepo } from './repos/certificates.js';
 import { AuthEventRepo } from './repos/auth-events.js';
 import { IdentityProviderRepo } from './repos/identity-providers.js';
+import { WebAuthnRepo } from './repos/webauthn.js';
 import { batched, kyselyRunner, type PreparedRead, type ReadRunner } from './prepared.js';
 
 export class KyselyStore implements Store {
@@ -48,6 +49,7 @@ export class KyselyStore implements Store {
   readonly certificates: CertificateRepo;
   readonly authEvents: AuthEventRepo;
   readonly identityProviders: IdentityProviderRepo;
+  readonly webauthn: WebAuthnRepo;
   readonly reads: ReadRepo;
   /** PostgreSQL: the pool's counts (set by store/postgres). */
   poolCounts?: () => { total: number; idle: number; waiting: number };
@@ -78,6 +80,7 @@ export class KyselyStore implements Store {
     this.certificates = new CertificateRepo(db);
     this.authEvents = new AuthEventRepo(db);
     this.identityProviders = new IdentityProviderRepo(db, kind);
+    this.webauthn = new WebAuthnRepo(db, kind);
     this.config = new ConfigRepo(db, kind);
     this.reads = new ReadRepo(run);
   }

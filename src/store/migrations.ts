@@ -537,6 +537,34 @@ const migrations = (kind: 'sqlite' | 'postgres'): Record<string, Migration> => (
       await db.schema.createIndex('managed_login_brandings_client').unique().on('managed_login_brandings').columns(['client_id']).execute();
     },
   },
+  '0014_webauthn_credentials': {
+    async up(db: Kysely<any>) {
+      const binary = kind === 'postgres' ? sql`collate "C"` : sql``;
+      // Passkeys (WebAuthn credentials, CompleteWebAuthnRegistration): one row per credential of a
+      // user. credential_id is the base64url credential ID, unique in the pool (an authenticator's
+      // credential belongs to one user); public_key the base64url COSE public key (not a secret);
+      // sign_count the last signature counter seen; transports a JSON array. They go with the user
+      // (foreign key, ON DELETE CASCADE) and so with the pool.
+      await db.schema
+        .createTable('webauthn_credentials')
+        .addColumn('pool_id', 'text', (c) => c.notNull())
+        .addColumn('username_key', 'text', (c) => c.notNull())
+        .addColumn('credential_id', 'text', (c) => c.notNull().modifyEnd(binary))
+        .addColumn('public_key', 'text', (c) => c.notNull())
+        .addColumn('sign_count', 'bigint', (c) => c.notNull())
+        .addColumn('transports', 'text', (c) => c.notNull())
+        .addColumn('friendly_name', 'text', (c) => c.notNull())
+        .addColumn('attachment', 'text')
+        .addColumn('rp_id', 'text', (c) => c.notNull())
+        .addColumn('user_verified', 'integer', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('last_used_at', 'bigint')
+        .addPrimaryKeyConstraint('webauthn_credentials_pk', ['pool_id', 'username_key', 'credential_id'])
+        .addForeignKeyConstraint('webauthn_credentials_user', ['pool_id', 'username_key'], 'users', ['pool_id', 'username_key'], (c) => c.onDelete('cascade'))
+        .execute();
+      await db.schema.createIndex('webauthn_credentials_id').unique().on('webauthn_credentials').columns(['pool_id', 'credential_id']).execute();
+    },
+  },
 });
 
 /**

@@ -319,6 +319,28 @@ export interface ManagedLoginBrandingsTable {
   updated_at: number;
 }
 
+/** A passkey of a user (CompleteWebAuthnRegistration; 0014). */
+export interface WebauthnCredentialsTable {
+  pool_id: string;
+  username_key: string;
+  /** base64url credential ID. */
+  credential_id: string;
+  /** base64url COSE public key. */
+  public_key: string;
+  /** The last signature counter accepted (0: the authenticator keeps none). */
+  sign_count: number;
+  /** JSON array of AuthenticatorTransport names. */
+  transports: string;
+  friendly_name: string;
+  /** 'platform' | 'cross-platform', when the browser said. */
+  attachment: string | null;
+  rp_id: string;
+  /** 1 when the registration verified the user. */
+  user_verified: number;
+  created_at: number;
+  last_used_at: number | null;
+}
+
 export interface Database {
   user_pools: UserPoolsTable;
   user_pool_clients: UserPoolClientsTable;
@@ -349,4 +371,5 @@ export interface Database {
   log_delivery_configurations: LogDeliveryConfigurationsTable;
   ui_customizations: UiCustomizationsTable;
   managed_login_brandings: ManagedLoginBrandingsTable;
+  webauthn_credentials: WebauthnCredentialsTable;
 }

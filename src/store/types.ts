@@ -25,6 +25,7 @@ import type { DeviceRepo } from './repos/devices.js';
 import type { CertificateRepo } from './repos/certificates.js';
 import type { AuthEventRepo } from './repos/auth-events.js';
 import type { IdentityProviderRepo } from './repos/identity-providers.js';
+import type { WebAuthnRepo } from './repos/webauthn.js';
 
 export interface PoolRecord {
   id: string;
@@ -286,6 +287,8 @@ export interface Store {
   readonly authEvents: AuthEventRepo;
   /** Identity providers and the provider users linked to native users (federation). */
   readonly identityProviders: IdentityProviderRepo;
+  /** Passkeys (WebAuthn credentials) of users. */
+  readonly webauthn: WebAuthnRepo;
   /** Terms, log delivery, UI customization and managed login branding (repos/config.ts). */
   readonly config: ConfigRepo;
   /** The hot reads as prepared statements: one statement each (repos/reads.ts). */

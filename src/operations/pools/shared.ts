@@ -23,8 +23,8 @@ export const arnOf = (pool: PoolRecord, ctx: Ctx) => poolArn(pool.region, ctx.co
 export function renderPool(pool: PoolRecord, ctx: Ctx, userCount = 0, domains: DomainRecord[] = []): object {
   const prefix = domains.find((d) => d.kind === 'prefix');
   const custom = domains.find((d) => d.kind === 'custom');
-  // MfaFactors is not a member of UserPoolType: GetUserPoolMfaConfig shows it.
-  const { SchemaAttributes, MfaFactors: _, ...rest } = pool.settings;
+  // MfaFactors and WebAuthnConfiguration are not members of UserPoolType: GetUserPoolMfaConfig shows them.
+  const { SchemaAttributes, MfaFactors: _, WebAuthnConfiguration: _w, ...rest } = pool.settings;
   return {
     Id: pool.id,
     Name: pool.name,
