@@ -26,6 +26,7 @@ import {
   ListUsersCommand,
   ListUsersInGroupCommand,
   RespondToAuthChallengeCommand,
+  UpdateIdentityProviderCommand,
   UpdateUserPoolCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { backends, expectError, startTestServer, type TestServer } from './harness.js';
@@ -35,6 +36,7 @@ import { startGoogleStandIn, startOidcProvider } from './idp-fixtures.js';
 
 const APP = 'https://app.example.com/cb';
 const PASSWORD = 'Correct-Horse-9';
+const HS_SECRET = 'op-secret-hs-0123456789abcdef0123456789abcdef';
 const arn = (name: string) => `arn:aws:lambda:us-east-1:123456789012:function:${name}`;
 
 for (const backend of await backends()) {
@@ -51,7 +53,15 @@ for (const backend of await backends()) {
       google = await startGoogleStandIn({ clientId: 'g-client.apps.googleusercontent.com', clientSecret: 'g-secret', apple: { clientId: 'com.example.app', teamId: 'TEAM123456', keyId: 'KEY1234567', publicKey: apple.publicKey } });
       lambdaDir = fs.mkdtempSync(path.join(os.tmpdir(), 'incognito-fed-lambda-'));
       t = await startTestServer(backend, { federationEndpoints: `Google=${google.base},Facebook=${google.base},LoginWithAmazon=${google.base},SignInWithApple=${google.base}`, lambdaDir });
-      op = await startOidcProvider({ clientId: 'incognito', clientSecret: 'op-secret', redirectUri: `${t.url}/oauth2/idpresponse` });
+      op = await startOidcProvider({
+        clientId: 'incognito',
+        clientSecret: 'op-secret',
+        redirectUri: `${t.url}/oauth2/idpresponse`,
+        more: [
+          { clientId: 'incognito-es', clientSecret: 'op-secret-es', idTokenAlg: 'ES256' },
+          { clientId: 'incognito-hs', clientSecret: HS_SECRET, idTokenAlg: 'HS256' },
+        ],
+      });
     });
     after(async () => {
       await op.close();
@@ -61,7 +71,7 @@ for (const backend of await backends()) {
     });
 
     /** A pool with the OIDC provider `Corp` (email and given_name mapped) and an app client that supports it (and COGNITO). */
-    async function federatedPool(opts: { providers?: string[]; pool?: Record<string, unknown>; details?: Record<string, string> } = {}) {
+    async function federatedPool(opts: { providers?: string[]; pool?: Record<string, unknown>; details?: Record<string, string>; mapping?: Record<string, string> } = {}) {
       const poolId = (await send(new CreateUserPoolCommand({ PoolName: 'federated', ...opts.pool }))).UserPool.Id as string;
       await send(
         new CreateIdentityProviderCommand({
@@ -69,7 +79,7 @@ for (const backend of await backends()) {
           ProviderName: 'Corp',
           ProviderType: 'OIDC',
           ProviderDetails: { client_id: 'incognito', client_secret: 'op-secret', authorize_scopes: 'openid email profile', attributes_request_method: 'GET', oidc_issuer: op.issuer, ...opts.details },
-          AttributeMapping: { email: 'email', given_name: 'given_name' },
+          AttributeMapping: { email: 'email', given_name: 'given_name', ...opts.mapping },
           IdpIdentifiers: ['corp.example'],
         }),
       );
@@ -268,8 +278,113 @@ for (const backend of await backends()) {
       op.accounts.next = 'ivan';
       const { callback } = await run(new FormClient(t.url), authorizeUrl(clientId, { identity_provider: 'Corp', scope: 'openid' }));
       assert.equal(callback?.searchParams.get('error'), 'invalid_request');
-      assert.match(callback!.searchParams.get('error_description')!, /refused/);
+      // The cause is said, not only openid-client's "invalid response encountered": the ID token's iss and the one expected.
+      assert.equal(
+        callback!.searchParams.get('error_description'),
+        `The answer of the identity provider Corp was refused: invalid response encountered: unexpected "iss" (issuer) response parameter value: the answer's iss is "${op.issuer}", expected "${op.issuer}/elsewhere"`,
+      );
       assert.deepEqual(await usersOf(poolId), []);
+    });
+
+    it('ID tokens signed with ES256 (the provider\'s EC key) or HS256 (the client secret) are verified and accepted, as Cognito takes HMAC-SHA, ECDSA and RSA', async () => {
+      for (const [clientId, clientSecret, who] of [
+        ['incognito-es', 'op-secret-es', 'esther'],
+        ['incognito-hs', HS_SECRET, 'hugo'],
+      ] as const) {
+        const { poolId, clientId: app, clientSecret: appSecret } = await federatedPool({ details: { client_id: clientId, client_secret: clientSecret } });
+        op.accounts.next = who;
+        const { callback } = await run(new FormClient(t.url), authorizeUrl(app, { identity_provider: 'Corp' }));
+        assert.ok(callback?.searchParams.get('code'), `${clientId}: ${callback?.href}`);
+        const id = decodeJwt((await tokensFor(app, appSecret, callback!.searchParams.get('code')!)).id_token);
+        assert.equal(id['cognito:username'], `Corp_${who}`);
+        assert.equal(id.email, `${who}@corp.example`);
+        assert.deepEqual(await usersOf(poolId), [`Corp_${who}`]);
+      }
+    });
+
+    it('the provider refusing the code exchange (a wrong client_secret): its error is in the description; no user', async () => {
+      const { poolId, clientId } = await federatedPool({ details: { client_secret: 'not-the-secret' } });
+      op.accounts.next = 'walt';
+      const { callback } = await run(new FormClient(t.url), authorizeUrl(clientId, { identity_provider: 'Corp' }));
+      assert.equal(callback?.searchParams.get('error'), 'invalid_request');
+      assert.match(callback!.searchParams.get('error_description')!, /^The answer of the identity provider Corp was refused: .*invalid_client \(client authentication failed\)/);
+      assert.deepEqual(await usersOf(poolId), []);
+    });
+
+    it('oidc_issuer must be the discovered issuer exactly (a trailing slash too): CreateIdentityProvider and UpdateIdentityProvider say which', async () => {
+      const poolId = (await send(new CreateUserPoolCommand({ PoolName: 'slash' }))).UserPool.Id as string;
+      const details = { client_id: 'incognito', client_secret: 'op-secret', authorize_scopes: 'openid email', attributes_request_method: 'GET' };
+      await assert.rejects(
+        send(new CreateIdentityProviderCommand({ UserPoolId: poolId, ProviderName: 'Slash', ProviderType: 'OIDC', ProviderDetails: { ...details, oidc_issuer: `${op.issuer}/` } })),
+        (e: any) => e.name === 'InvalidParameterException' && e.message.includes(`names the issuer ${op.issuer}: set oidc_issuer to ${op.issuer} exactly`),
+      );
+      await send(new CreateIdentityProviderCommand({ UserPoolId: poolId, ProviderName: 'Slash', ProviderType: 'OIDC', ProviderDetails: { ...details, oidc_issuer: op.issuer } }));
+      await assert.rejects(
+        send(new UpdateIdentityProviderCommand({ UserPoolId: poolId, ProviderName: 'Slash', ProviderDetails: { ...details, oidc_issuer: `${op.issuer}/` } })),
+        (e: any) => e.name === 'InvalidParameterException' && /set oidc_issuer to/.test(e.message),
+      );
+    });
+
+    it('two sign-ins started in one browser each finish (one binding cookie per sign-in); a refused one leaves the other going', async () => {
+      const { clientId, clientSecret } = await federatedPool();
+      op.accounts.next = 'tabby';
+      let fc = new FormClient(t.url);
+      const toProvider = async (state: string) => (await fc.get(authorizeUrl(clientId, { identity_provider: 'Corp', state }))).location!;
+      const a = await toProvider('tab-a');
+      const b = await toProvider('tab-b');
+      const ra = await run(fc, a);
+      assert.equal(ra.callback?.searchParams.get('state'), 'tab-a', ra.callback?.href ?? pageMessage(ra.final.html));
+      assert.ok(ra.callback!.searchParams.get('code'));
+      const rb = await run(fc, b);
+      assert.equal(rb.callback?.searchParams.get('state'), 'tab-b', rb.callback?.href ?? pageMessage(rb.final.html));
+      assert.equal(decodeJwt((await tokensFor(clientId, clientSecret, rb.callback!.searchParams.get('code')!)).id_token)['cognito:username'], 'Corp_tabby');
+      // Another browser (this one has a hosted session now): C refused (the provider says no), then D, started before it, still finishes.
+      fc = new FormClient(t.url);
+      const c = await toProvider('tab-c');
+      const d = await toProvider('tab-d');
+      const refused = await fc.get(`/oauth2/idpresponse?${new URLSearchParams({ error: 'access_denied', state: new URL(c).searchParams.get('state')! })}`);
+      assert.equal(refused.status, 302, pageMessage(refused.html));
+      assert.equal(new URL(refused.location!).searchParams.get('state'), 'tab-c');
+      const rd = await run(fc, d);
+      assert.equal(rd.callback?.searchParams.get('state'), 'tab-d', rd.callback?.href ?? pageMessage(rd.final.html));
+      assert.ok(rd.callback!.searchParams.get('code'));
+    });
+
+    it('a provider user id that makes a username Cognito\'s API cannot name (a space, more than 128 characters) is refused at the callback; no user', async () => {
+      const { poolId, clientId } = await federatedPool();
+      op.accounts.known.set('Jane Doe', { sub: 'Jane Doe', email: 'jane@corp.example' });
+      op.accounts.known.set('x'.repeat(124), { sub: 'x'.repeat(124), email: 'long@corp.example' });
+      op.accounts.known.set('x'.repeat(123), { sub: 'x'.repeat(123), email: 'long@corp.example' });
+      for (const [who, message] of [
+        ['Jane Doe', "1 validation error detected: Value at 'userName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+"],
+        ['x'.repeat(124), "1 validation error detected: Value at 'userName' failed to satisfy constraint: Member must have length less than or equal to 128"],
+      ] as const) {
+        op.accounts.next = who;
+        const { callback } = await run(new FormClient(t.url), authorizeUrl(clientId, { identity_provider: 'Corp' }));
+        assert.equal(callback?.searchParams.get('error'), 'invalid_request');
+        assert.equal(callback?.searchParams.get('error_description'), message);
+      }
+      assert.deepEqual(await usersOf(poolId), []);
+      // 128 characters exactly: made, and the admin API reaches it.
+      op.accounts.next = 'x'.repeat(123);
+      const { callback } = await run(new FormClient(t.url), authorizeUrl(clientId, { identity_provider: 'Corp' }));
+      assert.ok(callback?.searchParams.get('code'), callback?.href);
+      const u = await send(new AdminGetUserCommand({ UserPoolId: poolId, Username: `Corp_${'x'.repeat(123)}` }));
+      assert.equal(u.Username.length, 128);
+    });
+
+    it('a multi-valued claim is written as Cognito writes it: [a, b] (no JSON)', async () => {
+      const { poolId, clientId, clientSecret } = await federatedPool({ pool: { Schema: [{ Name: 'groups', AttributeDataType: 'String', Mutable: true }] }, mapping: { 'custom:groups': 'groups' } });
+      op.accounts.known.set('gwen', { sub: 'gwen', email: 'gwen@corp.example', groups: ['admins', 'dev ops', 'qa'] });
+      op.accounts.next = 'gwen';
+      try {
+        const { callback } = await run(new FormClient(t.url), authorizeUrl(clientId, { identity_provider: 'Corp' }));
+        const id = decodeJwt((await tokensFor(clientId, clientSecret, callback!.searchParams.get('code')!)).id_token);
+        assert.equal(id['custom:groups'], '[admins, dev ops, qa]');
+      } finally {
+        op.accounts.known.delete('gwen');
+      }
+      assert.equal(attrs(await send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'Corp_gwen' })))['custom:groups'], '[admins, dev ops, qa]');
     });
 
     it('a native user linked to the provider user signs in as that user', async () => {
@@ -577,6 +692,24 @@ for (const backend of await backends()) {
         // The same answer again: used.
         r = await fc.get(refresh);
         assert.equal(r.status, 400);
+      });
+
+      it('an ID token signed with HS256 is verified with the client secret: accepted with it, refused with another; no user then', async () => {
+        const { poolId, clientId } = await googlePool();
+        google.state.mode = 'hs256';
+        try {
+          const ok = await run(new FormClient(t.url), authorizeUrl(clientId, { identity_provider: 'Google', scope: 'openid email' }));
+          assert.ok(ok.callback?.searchParams.get('code'), ok.callback?.href);
+          assert.deepEqual(await usersOf(poolId), ['Google_1234567890']);
+          const other = await googlePool();
+          google.state.mode = 'hs256-other-secret';
+          const { callback } = await run(new FormClient(t.url), authorizeUrl(other.clientId, { identity_provider: 'Google', scope: 'openid email' }));
+          assert.equal(callback?.searchParams.get('error'), 'invalid_request');
+          assert.equal(callback?.searchParams.get('error_description'), 'The answer of the identity provider Google was refused: signature verification failed');
+          assert.deepEqual(await usersOf(other.poolId), []);
+        } finally {
+          google.state.mode = 'ok';
+        }
       });
 
       for (const mode of ['wrong-audience', 'wrong-issuer', 'expired', 'bad-signature', 'wrong-nonce'] as const) {

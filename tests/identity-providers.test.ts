@@ -5,6 +5,7 @@
  * AttributeMapping, IdpIdentifiers, names; SupportedIdentityProviders of clients; linking.
  */
 import { after, before, describe, it } from 'node:test';
+import { generate } from 'selfsigned';
 import assert from 'node:assert/strict';
 import {
   AdminCreateUserCommand,
@@ -35,9 +36,13 @@ describe('--federation-endpoints', () => {
   });
 });
 
+/** The IdP's signing certificate (metadata without one is refused). */
+const IDP_CERT = (await generate([{ name: 'commonName', value: 'idp.example.com' }], { keySize: 2048, algorithm: 'sha256' })).cert.replace(/-----(BEGIN|END) CERTIFICATE-----|\s+/g, '');
+const SIGNING_KEY = `<md:KeyDescriptor use="signing"><ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:X509Data><ds:X509Certificate>${IDP_CERT}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>`;
 const SAML_METADATA = `<?xml version="1.0"?>
 <md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="https://idp.example.com/saml">
   <md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">
+    ${SIGNING_KEY}
     <md:SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="https://idp.example.com/slo"/>
     <md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="https://idp.example.com/sso"/>
   </md:IDPSSODescriptor>
@@ -157,11 +162,24 @@ for (const backend of await backends()) {
       await expectError(saml('Sso', { MetadataFile: SAML_METADATA, IDPSignout: 'yes' }), 'InvalidParameterException', /"true" or "false"/);
       await expectError(saml('Sso', { MetadataFile: SAML_METADATA, RequestSigningAlgorithm: 'rsa-sha1' }), 'InvalidParameterException', /rsa-sha256/);
       await expectError(saml('Sso', { MetadataURL: `${t.url}/no/metadata/here` }), 'InvalidParameterException', /Could not retrieve/);
+      // Only an HTTP-POST SingleSignOnService: the AuthnRequest could not be sent (Cognito's message).
+      const postOnly = SAML_METADATA.replace('bindings:HTTP-Redirect" Location="https://idp.example.com/sso"', 'bindings:HTTP-POST" Location="https://idp.example.com/sso"');
+      assert.notEqual(postOnly, SAML_METADATA);
+      await expectError(saml('Sso', { MetadataFile: postOnly }), 'InvalidParameterException', 'No SingleSignOn Http redirect binding location found in metadata.');
+      // No signing certificate: no response could ever be verified.
+      const noCert = SAML_METADATA.replace(SIGNING_KEY, '');
+      assert.notEqual(noCert, SAML_METADATA);
+      await expectError(saml('Sso', { MetadataFile: noCert }), 'InvalidParameterException', /no signing certificate/);
       const p = await saml('Okta', { MetadataFile: SAML_METADATA, IDPSignout: 'true', EncryptedResponses: 'true', RequestSigningAlgorithm: 'rsa-sha256' });
       assert.equal(p.ProviderDetails.SSORedirectBindingURI, 'https://idp.example.com/sso');
       assert.equal(p.ProviderDetails.SLORedirectBindingURI, 'https://idp.example.com/slo');
       assert.match(p.ProviderDetails.ActiveEncryptionCertificate, /^MII[A-Za-z0-9+/=]+$/);
       assert.deepEqual(p.AttributeMapping, {});
+      await expectError(
+        send(new UpdateIdentityProviderCommand({ UserPoolId: id, ProviderName: 'Okta', ProviderDetails: { MetadataFile: postOnly } })),
+        'InvalidParameterException',
+        'No SingleSignOn Http redirect binding location found in metadata.',
+      );
     });
 
     it('AttributeMapping: pool attributes or username only; never sub', async () => {

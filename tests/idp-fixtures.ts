@@ -32,12 +32,18 @@ const close = (server: http.Server) =>
     server.close(() => r());
   });
 
+/** A private signing key as a JWK for oidc-provider's jwks. */
+async function signingKey(alg: 'RS256' | 'ES256', kid: string) {
+  const { privateKey } = await generateKeyPair(alg, { extractable: true });
+  return { ...(await exportJWK(privateKey)), kid, alg, use: 'sig' };
+}
+
 /**
  * An oidc-provider with one confidential client (`clientId`, `clientSecret`, client_secret_post)
  * whose redirect URI is `redirectUri`. Its interactions finish at once: login as `accounts.next`
  * (set by the test), consent to the scopes asked.
  */
-export async function startOidcProvider(opts: { clientId: string; clientSecret: string; redirectUri: string }) {
+export async function startOidcProvider(opts: { clientId: string; clientSecret: string; redirectUri: string; more?: { clientId: string; clientSecret: string; idTokenAlg: 'RS256' | 'ES256' | 'HS256' }[] }) {
   const accounts = { next: 'alice', known: new Map<string, Account>() };
   let provider!: Provider;
   const { server, base } = await listen(async (req, res) => {
@@ -69,12 +75,24 @@ export async function startOidcProvider(opts: { clientId: string; clientSecret: 
         grant_types: ['authorization_code'],
         response_types: ['code'],
       },
+      // Other clients whose ID tokens are signed otherwise (ES256 with the provider's EC key, HS256 with the client secret).
+      ...(opts.more ?? []).map((c) => ({
+        client_id: c.clientId,
+        client_secret: c.clientSecret,
+        redirect_uris: [opts.redirectUri],
+        token_endpoint_auth_method: 'client_secret_post' as const,
+        grant_types: ['authorization_code'],
+        response_types: ['code' as const],
+        id_token_signed_response_alg: c.idTokenAlg,
+      })),
     ],
+    jwks: { keys: [await signingKey('RS256', 'rs-1'), await signingKey('ES256', 'es-1')] },
+    enabledJWA: { idTokenSigningAlgValues: ['RS256', 'ES256', 'HS256'] },
     async findAccount(_ctx, id) {
       const a = accounts.known.get(id) ?? { sub: id, email: `${id}@corp.example`, email_verified: true, given_name: id[0]!.toUpperCase() + id.slice(1) };
       return { accountId: id, claims: async () => ({ ...a, sub: id }) };
     },
-    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['given_name', 'family_name'] },
+    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['given_name', 'family_name', 'groups'] },
     // The scopes' claims in the ID token too (Cognito's mapping reads the ID token and userinfo).
     conformIdTokenClaims: false,
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
@@ -87,7 +105,7 @@ export async function startOidcProvider(opts: { clientId: string; clientSecret: 
   return { issuer: base, accounts, provider, close: () => close(server) };
 }
 
-export type StandInMode = 'ok' | 'wrong-audience' | 'wrong-issuer' | 'expired' | 'bad-signature' | 'wrong-nonce';
+export type StandInMode = 'ok' | 'wrong-audience' | 'wrong-issuer' | 'expired' | 'bad-signature' | 'wrong-nonce' | 'hs256' | 'hs256-other-secret';
 
 /**
  * Google's endpoints on one base URL: /o/oauth2/v2/auth (answers at once for `user`, as if signed
@@ -199,13 +217,14 @@ export async function startGoogleStandIn(opts: { clientId: string; clientSecret:
       const now = Math.floor(Date.now() / 1000);
       const m = state.mode;
       const idToken = await new SignJWT({ ...c.user, ...(c.nonce ? { nonce: m === 'wrong-nonce' ? 'another' : c.nonce } : {}) })
-        .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+        .setProtectedHeader(m.startsWith('hs256') ? { alg: 'HS256' } : { alg: 'RS256', kid: 'k1' })
         .setIssuer(m === 'wrong-issuer' ? 'https://evil.example' : base)
         .setAudience(m === 'wrong-audience' ? 'someone-else' : opts.clientId)
         .setSubject(c.user.sub)
         .setIssuedAt(m === 'expired' ? now - 7200 : now)
         .setExpirationTime(m === 'expired' ? now - 3600 : now + 3600)
-        .sign(m === 'bad-signature' ? other.privateKey : privateKey);
+        // HS256: signed with the client secret (OIDC Core 10.1), or with another one.
+        .sign(m === 'hs256' ? new TextEncoder().encode(opts.clientSecret) : m === 'hs256-other-secret' ? new TextEncoder().encode(`${opts.clientSecret}-not`) : m === 'bad-signature' ? other.privateKey : privateKey);
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ access_token: randomBytes(16).toString('hex'), token_type: 'Bearer', expires_in: 3600, id_token: idToken }));
       return;
     }

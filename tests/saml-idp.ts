@@ -44,7 +44,14 @@ export interface ResponseOptions {
   sign?: 'assertion' | 'response' | 'none';
   /** PEM certificate to encrypt the assertion to (EncryptedAssertion). */
   encryptTo?: string;
-  destination?: string;
+  /** The Response's Destination (the ACS URL when absent; null: none). */
+  destination?: string | null;
+  /** The bearer SubjectConfirmationData's Recipient (the ACS URL when absent; null: none). */
+  recipient?: string | null;
+  /** The Issuer of the Response and of the Assertion (the IdP's entity id when absent). */
+  issuer?: string;
+  /** The Response's top-level StatusCode (Success when absent). */
+  status?: string;
   assertionId?: string;
   /** The AuthnStatement's SessionIndex (a random one when absent); a LogoutRequest names it. */
   sessionIndex?: string;
@@ -107,9 +114,9 @@ export async function makeSamlIdp(entityId = 'https://idp.example.test/metadata'
       .join('');
     let assertion =
       `<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="${o.assertionId ?? `_a${randomBytes(16).toString('hex')}`}" Version="2.0" IssueInstant="${iso(o.now)}">` +
-      `<saml:Issuer>${entityId}</saml:Issuer>` +
+      `<saml:Issuer>${xmlText(o.issuer ?? entityId)}</saml:Issuer>` +
       `<saml:Subject><saml:NameID Format="urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress">${xmlText(o.nameId)}</saml:NameID>` +
-      `<saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer"><saml:SubjectConfirmationData${irt} NotOnOrAfter="${iso(o.now + valid)}" Recipient="${o.acs}"/></saml:SubjectConfirmation></saml:Subject>` +
+      `<saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer"><saml:SubjectConfirmationData${irt} NotOnOrAfter="${iso(o.now + valid)}"${o.recipient === null ? '' : ` Recipient="${o.recipient ?? o.acs}"`}/></saml:SubjectConfirmation></saml:Subject>` +
       `<saml:Conditions NotBefore="${iso(o.now - 60_000)}" NotOnOrAfter="${iso(o.now + valid)}"><saml:AudienceRestriction><saml:Audience>${xmlText(o.audience)}</saml:Audience></saml:AudienceRestriction></saml:Conditions>` +
       `<saml:AuthnStatement AuthnInstant="${iso(o.now)}" SessionIndex="${sessionIndex}"><saml:AuthnContext><saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement>` +
       (attributes ? `<saml:AttributeStatement>${attributes}</saml:AttributeStatement>` : '') +
@@ -126,8 +133,8 @@ export async function makeSamlIdp(entityId = 'https://idp.example.test/metadata'
       assertion = `<saml:EncryptedAssertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion">${encrypted}</saml:EncryptedAssertion>`;
     }
     let xml =
-      `<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_r${randomBytes(16).toString('hex')}" Version="2.0" IssueInstant="${iso(o.now)}" Destination="${o.destination ?? o.acs}"${irt}>` +
-      `<saml:Issuer>${entityId}</saml:Issuer><samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>` +
+      `<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_r${randomBytes(16).toString('hex')}" Version="2.0" IssueInstant="${iso(o.now)}"${o.destination === null ? '' : ` Destination="${o.destination ?? o.acs}"`}${irt}>` +
+      `<saml:Issuer>${xmlText(o.issuer ?? entityId)}</saml:Issuer><samlp:Status><samlp:StatusCode Value="${o.status ?? 'urn:oasis:names:tc:SAML:2.0:status:Success'}"/></samlp:Status>` +
       assertion +
       `</samlp:Response>`;
     if (o.sign === 'response') xml = signAt(xml, 'Response');

@@ -22,6 +22,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { backends, expectError, startTestServer, TestClock, type TestServer } from './harness.js';
 import { generate } from 'selfsigned';
+import { DOMParser } from '@xmldom/xmldom';
 import { FormClient, pageMessage, type PageResult } from './hosted.js';
 import { makeSamlIdp, pemOf, startSamlIdp, type ResponseOptions } from './saml-idp.js';
 import { durationMs, keepUntil } from '../src/domain/saml-metadata.js';
@@ -47,15 +48,15 @@ for (const backend of await backends()) {
     });
 
     /** A pool with the SAML provider `Okta` (email and name mapped from attributes) and an app client that supports it. */
-    async function samlPool(details: Record<string, string> = {}) {
-      const poolId = (await send(new CreateUserPoolCommand({ PoolName: 'saml' }))).UserPool.Id as string;
+    async function samlPool(details: Record<string, string> = {}, opts: { pool?: Record<string, unknown>; mapping?: Record<string, string> } = {}) {
+      const poolId = (await send(new CreateUserPoolCommand({ PoolName: 'saml', ...opts.pool }))).UserPool.Id as string;
       await send(
         new CreateIdentityProviderCommand({
           UserPoolId: poolId,
           ProviderName: 'Okta',
           ProviderType: 'SAML',
           ProviderDetails: { MetadataFile: idp.metadata, ...details },
-          AttributeMapping: { email: 'email', name: 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name' },
+          AttributeMapping: { email: 'email', name: 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name', ...opts.mapping },
           IdpIdentifiers: ['corp.example'],
         }),
       );
@@ -521,11 +522,11 @@ for (const backend of await backends()) {
       const withCerts = (...certs: string[]) =>
         idp.metadata.replace(/<md:KeyDescriptor use="signing">[\s\S]*?<\/md:KeyDescriptor>/, certs.map((c) => `<md:KeyDescriptor use="signing"><ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:X509Data><ds:X509Certificate>${c}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>`).join(''));
       const create = (ProviderName: string, MetadataFile: string) => send(new CreateIdentityProviderCommand({ UserPoolId: poolId, ProviderName, ProviderType: 'SAML', ProviderDetails: { MetadataFile } }));
-      await expectError(create('Old', withCerts(body(old.cert))), 'InvalidParameterException', /expired/);
+      await expectError(create('Old', withCerts(body(old.cert))), 'InvalidParameterException', 'Signing certificates are expired');
       await expectError(create('Long', withCerts('A'.repeat(4097))), 'InvalidParameterException', /4096/);
       await expectError(create('Junk', withCerts('bm90IGEgY2VydA==')), 'InvalidParameterException', /X\.509/);
       await create('Rollover', withCerts(body(old.cert), current));
-      await expectError(send(new UpdateIdentityProviderCommand({ UserPoolId: poolId, ProviderName: 'Rollover', ProviderDetails: { MetadataFile: withCerts(body(old.cert)) } })), 'InvalidParameterException', /expired/);
+      await expectError(send(new UpdateIdentityProviderCommand({ UserPoolId: poolId, ProviderName: 'Rollover', ProviderDetails: { MetadataFile: withCerts(body(old.cert)) } })), 'InvalidParameterException', 'Signing certificates are expired');
     });
 
     it('the metadata lifetime: cacheDuration and validUntil (the sooner), else 6 hours, at most 24', () => {
@@ -580,17 +581,137 @@ for (const backend of await backends()) {
       assert.doesNotMatch(plainLogin.html, /corporate_email/);
     });
 
-    it('the pool SP metadata: entity id, ACS URL and the pool certificate', async () => {
+    it('refused, no user written: another issuer, a non-Success status, a signed response without Destination, no Recipient; an unsigned response without Destination is fine', async () => {
+      const { poolId, clientId, clientSecret } = await samlPool();
+      const cases: [string, Partial<ResponseOptions>, string][] = [
+        // Signed with the IdP's own key, but saying it is another IdP (several providers may trust one certificate).
+        ['another issuer', { issuer: 'https://evil.example/idp' }, `the assertion is issued by https://evil.example/idp, not ${idp.entityId} (Issuer, the metadata's entityID)`],
+        ['a Responder status', { status: 'urn:oasis:names:tc:SAML:2.0:status:Responder' }, 'the identity provider did not sign the user in (status Responder)'],
+        ['a signed response without Destination', { sign: 'response', destination: null }, 'the signed response has no Destination'],
+        ['no Recipient', { recipient: null }, "the assertion's bearer SubjectConfirmationData has no Recipient"],
+      ];
+      for (const [name, extra, why] of cases) {
+        const fc = new FormClient(t.url);
+        const req = await start(fc, clientId);
+        const r = await post(fc, { SAMLResponse: (await idp.response(base(poolId, { inResponseTo: req.id, ...extra }))).SAMLResponse, RelayState: req.relayState });
+        const { callback } = await landed(fc, r);
+        assert.equal(callback?.searchParams.get('error_description'), `The SAML response of the identity provider Okta was refused: ${why}`, name);
+        assert.deepEqual(await usersOf(poolId), [], name);
+      }
+      // Destination is required of a signed Response only (bindings 3.5.5.2): the assertion signed, none on the Response, taken.
+      const fc = new FormClient(t.url);
+      const req = await start(fc, clientId);
+      const { callback } = await landed(fc, await post(fc, { SAMLResponse: (await idp.response(base(poolId, { inResponseTo: req.id, destination: null }))).SAMLResponse, RelayState: req.relayState }));
+      assert.equal(decodeJwt((await tokensFor(clientId, clientSecret, callback!.searchParams.get('code')!)).id_token)['cognito:username'], 'Okta_alice@corp.example');
+    });
+
+    it('one IdP-initiated assertion is used once, whichever provider of the pool trusting that IdP it is posted for', async () => {
+      const { poolId, clientId } = await samlPool({ IDPInit: 'true' });
+      await send(new CreateIdentityProviderCommand({ UserPoolId: poolId, ProviderName: 'Okta2', ProviderType: 'SAML', ProviderDetails: { MetadataFile: idp.metadata, IDPInit: 'true' }, AttributeMapping: { email: 'email' } }));
+      await send(new UpdateUserPoolClientCommand({ UserPoolId: poolId, ClientId: clientId, AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthFlows: ['code'], AllowedOAuthScopes: ['openid', 'email', 'profile'], CallbackURLs: [APP], SupportedIdentityProviders: ['Okta', 'Okta2'] }));
+      const relay = (provider: string) => new URLSearchParams({ client_id: clientId, response_type: 'code', redirect_uri: APP, scope: 'openid email', identity_provider: provider }).toString();
+      const resp = await idp.response(base(poolId, { nameId: 'cross' }));
+      const first = await landed(new FormClient(t.url), await post(new FormClient(t.url), { SAMLResponse: resp.SAMLResponse, RelayState: relay('Okta') }));
+      assert.ok(first.callback?.searchParams.get('code'));
+      const fc = new FormClient(t.url);
+      const second = await landed(fc, await post(fc, { SAMLResponse: resp.SAMLResponse, RelayState: relay('Okta2') }));
+      assert.equal(second.callback?.searchParams.get('error_description'), 'The SAML response of the identity provider Okta2 was refused: the assertion was already used (replay)');
+      assert.deepEqual(await usersOf(poolId), ['Okta_cross']);
+    });
+
+    it('two SAML sign-ins started in one browser each finish (one binding cookie per sign-in); a refused one leaves the other going', async () => {
+      const { poolId, clientId } = await samlPool();
+      let fc = new FormClient(t.url);
+      const a = await start(fc, clientId);
+      const b = await start(fc, clientId);
+      for (const req of [a, b]) {
+        const { callback, page } = await landed(fc, await post(fc, { SAMLResponse: (await idp.response(base(poolId, { inResponseTo: req.id, nameId: 'tabby' }))).SAMLResponse, RelayState: req.relayState }));
+        assert.ok(callback?.searchParams.get('code'), pageMessage(page.html) ?? page.location ?? '');
+      }
+      // Another browser: C refused (a response of another audience), D started before it still finishes.
+      fc = new FormClient(t.url);
+      const c = await start(fc, clientId);
+      const d = await start(fc, clientId);
+      const refused = await landed(fc, await post(fc, { SAMLResponse: (await idp.response(base(poolId, { inResponseTo: c.id, audience: 'urn:amazon:cognito:sp:us-east-1_other' }))).SAMLResponse, RelayState: c.relayState }));
+      assert.equal(refused.callback?.searchParams.get('error'), 'invalid_request');
+      const { callback, page } = await landed(fc, await post(fc, { SAMLResponse: (await idp.response(base(poolId, { inResponseTo: d.id, nameId: 'tabby' }))).SAMLResponse, RelayState: d.relayState }));
+      assert.ok(callback?.searchParams.get('code'), pageMessage(page.html) ?? page.location ?? '');
+      // The cross-site POST (no cookie at all) of one of two sign-ins continues by GET in the browser with its own cookie.
+      fc = new FormClient(t.url);
+      const e = await start(fc, clientId);
+      await start(fc, clientId);
+      const bare = await post(new FormClient(t.url), { SAMLResponse: (await idp.response(base(poolId, { inResponseTo: e.id, nameId: 'tabby' }))).SAMLResponse, RelayState: e.relayState });
+      const again = /http-equiv="refresh" content="0;url=([^"]+)"/.exec(bare.html)![1]!.replace(/&amp;/g, '&');
+      const cont = await landed(fc, await fc.get(again));
+      assert.ok(cont.callback?.searchParams.get('code'), pageMessage(cont.page.html) ?? cont.page.location ?? '');
+      assert.deepEqual(await usersOf(poolId), ['Okta_tabby']);
+    });
+
+    it('a multi-valued attribute is written as Cognito writes it ([a, b]); a NameID that makes a username the API cannot name is refused', async () => {
+      const { poolId, clientId, clientSecret } = await samlPool({}, { pool: { Schema: [{ Name: 'groups', AttributeDataType: 'String', Mutable: true }] }, mapping: { 'custom:groups': 'groups' } });
+      let fc = new FormClient(t.url);
+      let req = await start(fc, clientId);
+      const { callback } = await landed(fc, await post(fc, { SAMLResponse: (await idp.response(base(poolId, { inResponseTo: req.id, attributes: { email: 'g@corp.example', groups: ['admins', 'dev ops', 'qa'] } }))).SAMLResponse, RelayState: req.relayState }));
+      const id = decodeJwt((await tokensFor(clientId, clientSecret, callback!.searchParams.get('code')!)).id_token);
+      assert.equal(id['custom:groups'], '[admins, dev ops, qa]');
+      assert.equal(attrs(await send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'Okta_alice@corp.example' })))['custom:groups'], '[admins, dev ops, qa]');
+      for (const [nameId, why] of [
+        ['Jane Doe', 'Member must satisfy regular expression pattern'],
+        ['x'.repeat(200), 'Member must have length less than or equal to 128'],
+      ] as const) {
+        fc = new FormClient(t.url);
+        req = await start(fc, clientId);
+        const r = await landed(fc, await post(fc, { SAMLResponse: (await idp.response(base(poolId, { inResponseTo: req.id, nameId }))).SAMLResponse, RelayState: req.relayState }));
+        assert.equal(r.callback?.searchParams.get('error'), 'invalid_request');
+        assert.equal(r.callback?.searchParams.get('error_description'), `1 validation error detected: Value at 'userName' failed to satisfy constraint: ${why}${why.includes('pattern') ? ': [\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+' : ''}`);
+      }
+      assert.deepEqual(await usersOf(poolId), ['Okta_alice@corp.example']);
+    });
+
+    it('the pool SP metadata: entity id, ACS URL, the certificate for signing (and encryption when a provider decrypts), single logout, NameID formats, AuthnRequestsSigned as the providers sign', async () => {
       const { poolId, clientId } = await samlPool();
       const cert = (await send(new GetSigningCertificateCommand({ UserPoolId: poolId }))).Certificate as string;
-      const res = await fetch(`${t.url}/saml2/metadata?client_id=${clientId}`);
-      assert.equal(res.status, 200);
-      assert.match(res.headers.get('content-type') ?? '', /samlmetadata\+xml/);
-      const xml = await res.text();
-      assert.match(xml, new RegExp(`entityID="urn:amazon:cognito:sp:${poolId}"`));
-      assert.match(xml, new RegExp(`Location="${acs.replace(/[.]/g, '\\.')}"`));
-      assert.match(xml, new RegExp(`<SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="${t.url.replace(/[.]/g, '\\.')}/saml2/logout"`));
-      assert.ok(xml.replace(/\s+/g, '').includes(cert), 'the certificate of GetSigningCertificate');
+      const MD = 'urn:oasis:names:tc:SAML:2.0:metadata';
+      const read = async (query: string) => {
+        const res = await fetch(`${t.url}/saml2/metadata?${query}`);
+        assert.equal(res.status, 200, query);
+        assert.match(res.headers.get('content-type') ?? '', /samlmetadata\+xml/);
+        const doc = new DOMParser().parseFromString(await res.text(), 'text/xml');
+        const sp = doc.getElementsByTagNameNS(MD, 'SPSSODescriptor')[0]!;
+        const all = (name: string) => Array.from({ length: sp.getElementsByTagNameNS(MD, name).length }, (_, i) => sp.getElementsByTagNameNS(MD, name)[i]!);
+        return {
+          entityId: doc.documentElement!.getAttribute('entityID'),
+          signed: sp.getAttribute('AuthnRequestsSigned'),
+          wantSigned: sp.getAttribute('WantAssertionsSigned'),
+          keys: all('KeyDescriptor').map((k) => `${k.getAttribute('use')}:${(k.textContent ?? '').replace(/\s+/g, '') === cert}`),
+          slo: all('SingleLogoutService').map((e) => `${e.getAttribute('Binding')!.replace(/.*:/, '')} ${e.getAttribute('Location')}`),
+          nameIdFormats: all('NameIDFormat').map((e) => e.textContent),
+          acs: all('AssertionConsumerService').map((e) => `${e.getAttribute('Binding')!.replace(/.*:/, '')} ${e.getAttribute('Location')}`),
+        };
+      };
+      const plain = await read(`client_id=${clientId}`);
+      assert.deepEqual(plain, {
+        entityId: `urn:amazon:cognito:sp:${poolId}`,
+        signed: 'false',
+        wantSigned: 'true',
+        keys: ['signing:true'],
+        slo: [`HTTP-Redirect ${t.url}/saml2/logout`, `HTTP-POST ${t.url}/saml2/logout`],
+        nameIdFormats: ['urn:oasis:names:tc:SAML:2.0:nameid-format:persistent', 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress', 'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified'],
+        acs: [`HTTP-POST ${acs}`],
+      });
+      // A second provider that signs its requests and wants encrypted responses: per provider, and for the client's providers together.
+      await send(new CreateIdentityProviderCommand({ UserPoolId: poolId, ProviderName: 'Signer', ProviderType: 'SAML', ProviderDetails: { MetadataFile: idp.metadata, RequestSigningAlgorithm: 'rsa-sha256', EncryptedResponses: 'true' } }));
+      const signer = await read(`client_id=${clientId}&identity_provider=Signer`);
+      assert.equal(signer.signed, 'true');
+      assert.deepEqual(signer.keys, ['signing:true', 'encryption:true']);
+      assert.equal((await read(`client_id=${clientId}&identity_provider=Okta`)).signed, 'false');
+      await send(new UpdateUserPoolClientCommand({ UserPoolId: poolId, ClientId: clientId, AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthFlows: ['code'], AllowedOAuthScopes: ['openid'], CallbackURLs: [APP], SupportedIdentityProviders: ['Okta', 'Signer'] }));
+      const both = await read(`client_id=${clientId}`);
+      assert.equal(both.signed, 'false', 'Okta does not sign: an IdP enforcing the flag would refuse its requests');
+      assert.deepEqual(both.keys, ['signing:true', 'encryption:true']);
+      await send(new UpdateIdentityProviderCommand({ UserPoolId: poolId, ProviderName: 'Okta', ProviderDetails: { MetadataFile: idp.metadata, RequestSigningAlgorithm: 'rsa-sha256' } }));
+      assert.equal((await read(`client_id=${clientId}`)).signed, 'true');
+      assert.equal((await fetch(`${t.url}/saml2/metadata?client_id=${clientId}&identity_provider=Nope`)).status, 400);
       assert.equal((await fetch(`${t.url}/saml2/metadata`)).status, 400);
     });
   });

@@ -224,8 +224,10 @@ async function discoverOidc(d: Record<string, string>): Promise<Record<string, s
         `Unable to contact the OIDC discovery endpoint ${issuer.replace(/\/$/, '')}/.well-known/openid-configuration: give authorize_url, token_url, attributes_url and jwks_uri, or an oidc_issuer that serves it.`,
       );
     }
-    if (typeof doc.issuer === 'string' && doc.issuer.replace(/\/$/, '') !== issuer.replace(/\/$/, '')) {
-      throw errors.invalidParameter(`The discovery document of ${issuer} names another issuer (${doc.issuer}): oidc_issuer must be the provider's issuer exactly.`);
+    // Exactly, a trailing slash included: the ID tokens' iss is compared with oidc_issuer as a
+    // string (OIDC Core 3.1.3.7), so a provider taken here with another issuer could never sign in.
+    if (typeof doc.issuer === 'string' && doc.issuer !== issuer) {
+      throw errors.invalidParameter(`The discovery document of ${issuer} names the issuer ${doc.issuer}: set oidc_issuer to ${doc.issuer} exactly (the ID tokens' iss must match it, a trailing slash included).`);
     }
     const found: Record<string, unknown> = { authorize_url: doc.authorization_endpoint, token_url: doc.token_endpoint, attributes_url: doc.userinfo_endpoint, jwks_uri: doc.jwks_uri };
     for (const k of keys) if (!out[k] && typeof found[k] === 'string') out[k] = found[k] as string;
@@ -238,7 +240,7 @@ async function discoverOidc(d: Record<string, string>): Promise<Record<string, s
 }
 
 /** SAML metadata: the IdP's single sign-on and logout redirect URLs, or an error saying what is wrong. */
-export function samlMetadataEndpoints(xml: string): { sso?: string; slo?: string } {
+export function samlMetadataEndpoints(xml: string): { sso: string; slo?: string } {
   if (!/<(\w+:)?EntityDescriptor[\s>]/.test(xml) || !/<(\w+:)?IDPSSODescriptor[\s>]/.test(xml)) {
     throw errors.invalidParameter('The SAML metadata is not an identity provider EntityDescriptor (an IDPSSODescriptor is needed).');
   }
@@ -250,19 +252,22 @@ export function samlMetadataEndpoints(xml: string): { sso?: string; slo?: string
     return undefined;
   };
   const sso = binding('SingleSignOnService');
+  // Cognito refuses such metadata at Create with this message (ssoready/dummyidp#10, a Cognito
+  // console error for metadata with an HTTP-POST SingleSignOnService only): the AuthnRequest goes by redirect.
+  if (!sso) throw errors.invalidParameter('No SingleSignOn Http redirect binding location found in metadata.');
   const slo = binding('SingleLogoutService');
-  return { ...(sso ? { sso } : {}), ...(slo ? { slo } : {}) };
+  return { sso, ...(slo ? { slo } : {}) };
 }
 
 /**
  * The metadata's signing certificates, as Cognito's "Things to know about SAML IdPs" states them:
  * each at most 4,096 characters, and not expired when the provider is configured (one that is
  * valid now is enough: metadata in a key rollover lists the old certificate beside the new one).
- * Metadata without a certificate is taken (placeholder metadata in infrastructure code); its
- * sign-ins are refused with the reason.
+ * Metadata without a certificate is refused too: no response of the IdP could ever be verified
+ * (found by the acceptance pass: it was taken, and every sign-in failed later).
  */
 function checkSigningCertificates(certs: string[], now: number): void {
-  if (!certs.length) return;
+  if (!certs.length) throw errors.invalidParameter('The SAML metadata has no signing certificate (an X509Certificate in a KeyDescriptor of the IDPSSODescriptor): no response of the IdP could be verified.');
   let valid = false;
   for (const c of certs) {
     if (c.length > 4096) throw errors.invalidParameter('A signing certificate of the SAML metadata is longer than 4096 characters.');
@@ -274,7 +279,8 @@ function checkSigningCertificates(certs: string[], now: number): void {
     }
     if (now <= Date.parse(cert.validTo)) valid = true;
   }
-  if (!valid) throw errors.invalidParameter('The signing certificate of the SAML metadata has expired: give the metadata with a current certificate.');
+  // Cognito's message (hashicorp/terraform-provider-aws#36912: "InvalidParameterException: Signing certificates are expired").
+  if (!valid) throw errors.invalidParameter('Signing certificates are expired');
 }
 
 /**

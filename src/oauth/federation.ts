@@ -15,9 +15,8 @@
  * Anything wrong before the client's redirect_uri is known good is an error page; after, an OAuth
  * error redirect to it. Nothing is written for a refused answer.
  */
-import { createRemoteJWKSet, importPKCS8, jwtVerify, SignJWT } from 'jose';
+import { createRemoteJWKSet, decodeProtectedHeader, importPKCS8, jwtVerify, SignJWT } from 'jose';
 import * as oidc from 'openid-client';
-import { randomBytes } from 'node:crypto';
 import { isCognitoError } from '../protocol/errors.js';
 import { hashToken } from '../domain/tokens.js';
 import { openDetails, providerEndpoints, type ProviderEndpoints } from '../domain/identity-providers.js';
@@ -26,12 +25,14 @@ import { log } from '../log.js';
 import type { Ctx } from '../operations/context.js';
 import type { IdentityProviderRecord } from '../store/types.js';
 import { checkAuthorize, complete, type AuthorizeRequest } from './authorize.js';
-import { clearCookie, cookie, page, redirect, withParams, type HostedRequest, type HostedResponse } from './http.js';
+import { page, redirect, withParams, type HostedRequest, type HostedResponse } from './http.js';
+import { bindingMatches, bindingOf, clearBinding, newBinding } from './binding.js';
 import { errorPage, esc, layout } from './pages.js';
 import { startSession } from './session.js';
 import { startSaml } from './saml.js';
 
 const STATE_SECONDS = 600;
+/** The binding cookies' prefix: one cookie per sign-in, named after its state (binding.ts). */
 const BIND_COOKIE = 'incognito_idp';
 const SEAL_CONTEXT = 'idp-state';
 
@@ -47,6 +48,14 @@ interface FederationState {
   /** The redirect URI sent to the provider (the code exchange repeats it). */
   redirectUri: string;
 }
+
+/**
+ * The ID token signing algorithms a provider may use, as Cognito: "Only signs ID tokens with
+ * HMAC-SHA, ECDSA, or RSA algorithms" (cognito-user-pools-oidc-idp.html). HMAC tokens are verified
+ * with the client secret (OIDC Core 10.1), the others with the provider's JWKS.
+ */
+const ID_TOKEN_ALGS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'HS256', 'HS384', 'HS512'];
+const HMAC_ALGS = new Set(['HS256', 'HS384', 'HS512']);
 
 /** The types whose answer carries an ID token (OIDC, and the social providers that are OpenID providers). */
 const withIdToken = (p: IdentityProviderRecord) => p.type === 'OIDC' || p.type === 'Google' || p.type === 'SignInWithApple';
@@ -87,6 +96,8 @@ async function configFor(ctx: Ctx, p: IdentityProviderRecord): Promise<{ config:
     token_endpoint: e.tokenUrl,
     ...(e.attributesUrl ? { userinfo_endpoint: e.attributesUrl } : {}),
     ...(e.jwksUri ? { jwks_uri: e.jwksUri } : {}),
+    // Without it openid-client takes RS256 only; the signature itself is checked in providerClaims.
+    id_token_signing_alg_values_supported: ID_TOKEN_ALGS,
   };
   const secret = p.type === 'SignInWithApple' ? await appleClientSecret(ctx, d, e) : d.client_secret;
   const config = new oidc.Configuration(
@@ -126,9 +137,9 @@ export async function startFederation(ctx: Ctx, req: HostedRequest, ar: Authoriz
   const state = oidc.randomState();
   const nonce = oidc.randomNonce();
   const codeVerifier = oidc.randomPKCECodeVerifier();
-  const bind = randomBytes(32).toString('base64url');
+  const bind = newBinding(req, BIND_COOKIE, state, STATE_SECONDS);
   const redirectUri = idpResponseUrl(ctx, req);
-  const st: FederationState = { kind: 'IDP', provider: p.name, params: ar.params.toString(), nonce, codeVerifier, binding: hashToken(bind), redirectUri };
+  const st: FederationState = { kind: 'IDP', provider: p.name, params: ar.params.toString(), nonce, codeVerifier, binding: bind.hash, redirectUri };
   await ctx.store.sessions.insert({
     id: hashToken(`idp:${state}`),
     poolId: ar.pool.id,
@@ -147,7 +158,7 @@ export async function startFederation(ctx: Ctx, req: HostedRequest, ar: Authoriz
     // Apple sends the name and email scopes' answer only by form_post.
     ...(p.type === 'SignInWithApple' ? { response_mode: 'form_post' } : {}),
   };
-  return redirect(oidc.buildAuthorizationUrl(config, params).href, [cookie(req, BIND_COOKIE, bind, STATE_SECONDS)]);
+  return redirect(oidc.buildAuthorizationUrl(config, params).href, [bind.setCookie]);
 }
 
 /** The provider's claims about the user: the verified ID token's, then userinfo's (or the attributes URL's). */
@@ -163,13 +174,16 @@ async function providerClaims(ctx: Ctx, p: IdentityProviderRecord, answer: URLSe
   });
   let claims: Record<string, unknown> = {};
   if (idToken) {
-    // openid-client checked iss, aud, nonce and the times; the signature is checked here, against the provider's keys.
-    if (!e.jwksUri) throw new Error('the provider has no jwks_uri to verify its ID token with');
-    const { payload } = await jwtVerify(tokens.id_token!, createRemoteJWKSet(new URL(e.jwksUri)), {
-      issuer: config.serverMetadata().issuer,
-      audience: d.client_id!,
-      currentDate: new Date(ctx.now),
-    });
+    // openid-client checked iss, aud, nonce and the times; the signature is checked here: an HMAC
+    // one with the client secret, any other against the provider's keys (its JWKS).
+    const { alg } = decodeProtectedHeader(tokens.id_token!);
+    const hmac = alg !== undefined && HMAC_ALGS.has(alg);
+    if (hmac && !d.client_secret) throw new Error(`the ID token is signed with ${alg} (the client secret) but the provider has no client_secret`);
+    if (!hmac && !e.jwksUri) throw new Error('the provider has no jwks_uri to verify its ID token with');
+    const options = { issuer: config.serverMetadata().issuer, audience: d.client_id!, currentDate: new Date(ctx.now) };
+    const { payload } = hmac
+      ? await jwtVerify(tokens.id_token!, new TextEncoder().encode(d.client_secret!), { ...options, algorithms: [alg!] })
+      : await jwtVerify(tokens.id_token!, createRemoteJWKSet(new URL(e.jwksUri!)), { ...options, algorithms: ID_TOKEN_ALGS.filter((a) => !HMAC_ALGS.has(a)) });
     if (payload.nonce !== st.nonce) throw new Error('the ID token is for another sign-in (nonce)');
     claims = { ...payload };
   }
@@ -191,16 +205,41 @@ async function providerClaims(ctx: Ctx, p: IdentityProviderRecord, answer: URLSe
   return claims;
 }
 
-/** Why a provider's answer was refused, for the error description (the library's message, without stack). */
-const reason = (e: unknown) => (e instanceof Error ? e.message : String(e));
+/**
+ * Why a provider's answer was refused, for the error description: the library's message and the
+ * causes under it (openid-client says "invalid response encountered", its cause says what: an
+ * unexpected "alg", an "iss" that is not the configured issuer, ...), with the value expected and
+ * the one received when the cause gives them. No stack, no token.
+ */
+function reason(e: unknown): string {
+  const parts: string[] = [];
+  let cur: unknown = e;
+  for (let depth = 0; cur instanceof Error && depth < 4; depth++) {
+    if (!parts.includes(cur.message)) parts.push(cur.message);
+    // The provider's own error (its token endpoint's answer: invalid_client, invalid_grant, ...).
+    const pe = cur as { error?: unknown; error_description?: unknown };
+    if (typeof pe.error === 'string') parts.push(`${pe.error}${typeof pe.error_description === 'string' ? ` (${pe.error_description.slice(0, 200)})` : ''}`);
+    const c: unknown = cur.cause;
+    if (c && !(c instanceof Error) && typeof c === 'object') {
+      const o = c as { claim?: unknown; expected?: unknown; header?: { alg?: unknown }; claims?: Record<string, unknown>; parameters?: unknown };
+      // The issuer and audience are configuration, safe to show; a nonce is not.
+      if ((o.claim === 'iss' || o.claim === 'aud') && o.claims && typeof o.expected === 'string') parts.push(`the ID token's ${o.claim} is ${JSON.stringify(o.claims[o.claim as string])}, expected ${JSON.stringify(o.expected)}`);
+      else if (o.parameters instanceof URLSearchParams && o.parameters.get('iss') !== null && typeof o.expected === 'string') parts.push(`the answer's iss is ${JSON.stringify(o.parameters.get('iss'))}, expected ${JSON.stringify(o.expected)}`);
+      else if (o.header && typeof o.header.alg === 'string') parts.push(`the ID token is signed with ${o.header.alg}${o.expected !== undefined ? `, expected ${JSON.stringify(o.expected)}` : ''}`);
+    }
+    cur = c;
+  }
+  return parts.length ? parts.join(': ') : String(e);
+}
 
 /** GET|POST /oauth2/idpresponse: the provider's answer. */
 export async function idpResponse(ctx: Ctx, req: HostedRequest): Promise<HostedResponse> {
   const answer = req.method === 'POST' ? req.form : req.query;
   const state = answer.get('state');
-  const refused = (text: string) => page(400, errorPage('Sign-in failed', text), [clearCookie(req, BIND_COOKIE)]);
-  if (!state) return refused("The identity provider's answer carries no state: start the sign-in again from the application.");
-  if (req.method === 'POST' && !req.cookies[BIND_COOKIE]) {
+  if (!state) return page(400, errorPage('Sign-in failed', "The identity provider's answer carries no state: start the sign-in again from the application."));
+  // Only this sign-in's binding cookie is cleared: another sign-in of the browser goes on.
+  const refused = (text: string) => page(400, errorPage('Sign-in failed', text), [clearBinding(req, BIND_COOKIE, state)]);
+  if (req.method === 'POST' && !bindingOf(req, BIND_COOKIE, state)) {
     // A form_post answer (Sign in with Apple) comes cross-site, without our SameSite=Lax cookie: the
     // browser is sent on to the same answer by GET from this origin, which carries it. No script needed.
     const again = `/oauth2/idpresponse?${answer.toString()}`;
@@ -216,13 +255,12 @@ export async function idpResponse(ctx: Ctx, req: HostedRequest): Promise<HostedR
   if (!row || !st || st.kind !== 'IDP' || row.expiresAt < ctx.now) {
     return refused('This sign-in expired or was already used: start the sign-in again from the application.');
   }
-  const bind = req.cookies[BIND_COOKIE];
-  if (!bind || hashToken(bind) !== st.binding) return refused('This sign-in was started in another browser: start it again from the application.');
+  if (!bindingMatches(req, BIND_COOKIE, state, st.binding)) return refused('This sign-in was started in another browser: start it again from the application.');
   const checked = await checkAuthorize(ctx, req, new URLSearchParams(st.params));
   if ('response' in checked) return checked.response;
   const ar = checked.ok;
   const fail = (error: string, description: string) =>
-    redirect(withParams(ar.redirectUri, { error_description: description, error, state: ar.state }), [clearCookie(req, BIND_COOKIE)]);
+    redirect(withParams(ar.redirectUri, { error_description: description, error, state: ar.state }), [clearBinding(req, BIND_COOKIE, state)]);
   const providerError = answer.get('error');
   if (providerError) return fail(providerError === 'access_denied' ? 'access_denied' : 'invalid_request', answer.get('error_description') ?? providerError);
   const p = await ctx.store.identityProviders.get(ar.pool.id, st.provider);
@@ -243,5 +281,5 @@ export async function idpResponse(ctx: Ctx, req: HostedRequest): Promise<HostedR
     return fail('invalid_request', e.message);
   }
   const s = await startSession(ctx, req, ar.pool, ar.client, user);
-  return complete(ctx, ar, user, s.authTime, [s.cookie, clearCookie(req, BIND_COOKIE)]);
+  return complete(ctx, ar, user, s.authTime, [s.cookie, clearBinding(req, BIND_COOKIE, state)]);
 }

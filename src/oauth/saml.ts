@@ -45,7 +45,10 @@ import type { Ctx } from '../operations/context.js';
 import type { IdentityProviderRecord, PoolRecord } from '../store/types.js';
 import { checkAuthorize, complete, type AuthorizeRequest } from './authorize.js';
 import { idpResponseUrl } from './federation.js';
-import { clearCookie, cookie, page, redirect, withParams, type HostedRequest, type HostedResponse } from './http.js';
+import { clearCookie, page, redirect, withParams, type HostedRequest, type HostedResponse } from './http.js';
+import { bindingMatches, bindingOf, clearBinding, newBinding } from './binding.js';
+import { checkResponseEnvelope } from './saml-response.js';
+import { spMetadataXml } from './sp-metadata.js';
 import { errorPage, esc, layout } from './pages.js';
 import { endSession, sessionCookieName, sessionSaml, startSession, type SamlSession } from './session.js';
 
@@ -55,6 +58,7 @@ const CONTINUE_SECONDS = 300;
 const MAX_INFLATED = 1_000_000;
 /** How old an IdP-initiated assertion may be. */
 const UNSOLICITED_MS = 6 * 60_000;
+/** The binding cookies' prefix: one cookie per sign-in, named after its RelayState (binding.ts). */
 const BIND_COOKIE = 'incognito_saml';
 const SEAL_CONTEXT = 'saml-state';
 const SAML_NS = 'urn:oasis:names:tc:SAML:2.0:assertion';
@@ -77,6 +81,8 @@ interface SamlContinue {
   kind: 'SAML-CONTINUE';
   provider: string;
   params: string;
+  /** The sign-in's RelayState: its binding cookie's name comes from it. */
+  relay: string;
   binding: string;
   claims: Record<string, unknown>;
   subject: SamlSession;
@@ -128,7 +134,7 @@ export async function startSaml(ctx: Ctx, req: HostedRequest, ar: AuthorizeReque
   let url: string;
   const relay = randomBytes(32).toString('base64url');
   const requestId = `_${randomBytes(20).toString('hex')}`;
-  const bind = randomBytes(32).toString('base64url');
+  const bind = newBinding(req, BIND_COOKIE, relay, STATE_SECONDS);
   const acs = acsUrl(ctx, req);
   try {
     const { md } = await idpMetadata(ctx, p);
@@ -138,7 +144,7 @@ export async function startSaml(ctx: Ctx, req: HostedRequest, ar: AuthorizeReque
   } catch (e) {
     return fail(`The identity provider ${p.name} cannot be used: ${reason(e)}`);
   }
-  const st: SamlState = { kind: 'SAML', provider: p.name, params: ar.params.toString(), requestId, binding: hashToken(bind), acs };
+  const st: SamlState = { kind: 'SAML', provider: p.name, params: ar.params.toString(), requestId, binding: bind.hash, acs };
   await ctx.store.sessions.insert({
     id: hashToken(`saml:${relay}`),
     poolId: ar.pool.id,
@@ -146,7 +152,7 @@ export async function startSaml(ctx: Ctx, req: HostedRequest, ar: AuthorizeReque
     state: ctx.secrets.seal(JSON.stringify(st), SEAL_CONTEXT),
     expiresAt: ctx.now + STATE_SECONDS * 1000,
   });
-  return redirect(url, [cookie(req, BIND_COOKIE, bind, STATE_SECONDS)]);
+  return redirect(url, [bind.setCookie]);
 }
 
 const reason = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -215,9 +221,13 @@ function checkAssertion(ctx: Ctx, responseXml: string, assertionXml: string, acs
   return { id, until: Number.isFinite(until) ? until : now + 3_600_000 };
 }
 
-/** Keeps the assertion's ID until it expires; false when it was seen before (a replay). */
-async function firstUse(ctx: Ctx, pool: PoolRecord, clientId: string, p: IdentityProviderRecord, assertionId: string, until: number): Promise<boolean> {
-  const id = hashToken(`saml-assertion:${pool.id}:${p.name}:${assertionId}`);
+/**
+ * Keeps the assertion's ID until it expires; false when it was seen before (a replay). Keyed by
+ * the IdP that issued it (its checked Issuer) and its ID, not by the provider: one IdP-initiated
+ * response posted for two providers of the pool that trust the same IdP is used once.
+ */
+async function firstUse(ctx: Ctx, pool: PoolRecord, clientId: string, issuer: string, assertionId: string, until: number): Promise<boolean> {
+  const id = hashToken(`saml-assertion:${pool.id}:${issuer}\u0000${assertionId}`);
   if (await ctx.store.sessions.get(id)) return false;
   try {
     await ctx.store.sessions.insert({ id, poolId: pool.id, clientId, state: 'saml-assertion', expiresAt: until });
@@ -245,22 +255,24 @@ const byNameId = (p: IdentityProviderRecord): IdentityProviderRecord => {
 };
 
 /** Ends the sign-in: the user found or made, the hosted session, the code (or tokens) to the client. */
-async function finish(ctx: Ctx, req: HostedRequest, ar: AuthorizeRequest, p: IdentityProviderRecord, claims: Record<string, unknown>, subject: SamlSession): Promise<HostedResponse> {
+async function finish(ctx: Ctx, req: HostedRequest, ar: AuthorizeRequest, p: IdentityProviderRecord, claims: Record<string, unknown>, subject: SamlSession, relay: string | undefined): Promise<HostedResponse> {
+  // Only this sign-in's binding cookie is cleared (an IdP-initiated one has none): another sign-in of the browser goes on.
+  const clear = relay !== undefined ? [clearBinding(req, BIND_COOKIE, relay)] : [];
   let user;
   try {
     user = (await federatedSignIn(ctx, ar.pool, ar.client, byNameId(p), claims)).user;
   } catch (e) {
     if (!isCognitoError(e) || e.status !== 400) throw e;
-    return redirect(withParams(ar.redirectUri, { error_description: e.message, error: 'invalid_request', state: ar.state }), [clearCookie(req, BIND_COOKIE)]);
+    return redirect(withParams(ar.redirectUri, { error_description: e.message, error: 'invalid_request', state: ar.state }), clear);
   }
   const s = await startSession(ctx, req, ar.pool, ar.client, user, subject);
   await indexSession(ctx, ar.pool.id, ar.client.id, user.usernameKey, subject, s.id, s.expiresAt);
-  return complete(ctx, ar, user, s.authTime, [s.cookie, clearCookie(req, BIND_COOKIE)]);
+  return complete(ctx, ar, user, s.authTime, [s.cookie, ...clear]);
 }
 
 /** GET|POST /saml2/idpresponse. */
 export async function samlResponse(ctx: Ctx, req: HostedRequest): Promise<HostedResponse> {
-  const refused = (text: string) => page(400, errorPage('Sign-in failed', text), [clearCookie(req, BIND_COOKIE)]);
+  const refused = (text: string, cookies: string[] = []) => page(400, errorPage('Sign-in failed', text), cookies);
   if (req.method === 'GET') return samlContinue(ctx, req, refused);
   const samlResponseB64 = req.form.get('SAMLResponse');
   const relay = req.form.get('RelayState') ?? req.form.get('Relaystate');
@@ -281,8 +293,9 @@ export async function samlResponse(ctx: Ctx, req: HostedRequest): Promise<Hosted
   const checked = await checkAuthorize(ctx, req, params);
   if ('response' in checked) return checked.response;
   const ar = checked.ok;
-  const fail = (description: string) =>
-    redirect(withParams(ar.redirectUri, { error_description: description, error: 'invalid_request', state: ar.state }), [clearCookie(req, BIND_COOKIE)]);
+  // A refusal ends this sign-in's binding only (SP-initiated; an IdP-initiated one has none).
+  const clear = st ? [clearBinding(req, BIND_COOKIE, relay)] : [];
+  const fail = (description: string) => redirect(withParams(ar.redirectUri, { error_description: description, error: 'invalid_request', state: ar.state }), clear);
   const name = st ? st.provider : ar.idp;
   if (!name) return fail('The RelayState names no identity provider (identity_provider or idp_identifier).');
   const p = await ctx.store.identityProviders.get(ar.pool.id, name);
@@ -297,33 +310,35 @@ export async function samlResponse(ctx: Ctx, req: HostedRequest): Promise<Hosted
     const { profile, md } = await withIdpMetadata(ctx, p, async (md) => ({ ...(await samlFor(p, ar.pool.id, md, cert, acs).validatePostResponseAsync({ SAMLResponse: samlResponseB64 })), md }));
     if (!profile) throw new Error('the response carries no assertion');
     const responseXml = Buffer.from(samlResponseB64, 'base64').toString('utf8');
-    const checkedAssertion = checkAssertion(ctx, responseXml, profile.getAssertionXml?.() ?? '', acs, st?.requestId, p.details.EncryptedResponses === 'true');
+    const assertionXml = profile.getAssertionXml?.() ?? '';
+    // The status, the issuer (the metadata's entityID), Destination and Recipient present: saml-response.ts.
+    const { issuer } = checkResponseEnvelope(responseXml, assertionXml, md.entityId);
+    const checkedAssertion = checkAssertion(ctx, responseXml, assertionXml, acs, st?.requestId, p.details.EncryptedResponses === 'true');
     claims = claimsOf(profile);
     subject = { provider: p.name, nameID: profile.nameID, ...(md.entityId ? { idp: md.entityId } : {}), ...(profile.nameIDFormat ? { nameIDFormat: profile.nameIDFormat } : {}), ...(profile.sessionIndex ? { sessionIndex: profile.sessionIndex } : {}) };
-    if (!(await firstUse(ctx, ar.pool, ar.client.id, p, checkedAssertion.id, checkedAssertion.until))) throw new Error('the assertion was already used (replay)');
+    if (!(await firstUse(ctx, ar.pool, ar.client.id, issuer, checkedAssertion.id, checkedAssertion.until))) throw new Error('the assertion was already used (replay)');
   } catch (e) {
     if (ctx.config.logRequests) log({ level: 'warn', msg: 'SAML response refused', userPoolId: ar.pool.id, provider: p.name, reason: reason(e) });
     return fail(`The SAML response of the identity provider ${p.name} was refused: ${reason(e)}`);
   }
 
   if (st) {
-    const bind = req.cookies[BIND_COOKIE];
-    if (!bind) {
+    if (!bindingOf(req, BIND_COOKIE, relay)) {
       // The IdP's POST comes cross-site, without our SameSite=Lax cookie: the verified answer is kept
       // (sealed, 5 minutes, single use) and the browser comes back for it by GET from this origin.
       const tok = randomBytes(32).toString('base64url');
-      const c: SamlContinue = { kind: 'SAML-CONTINUE', provider: p.name, params: st.params, binding: st.binding, claims, subject };
+      const c: SamlContinue = { kind: 'SAML-CONTINUE', provider: p.name, params: st.params, relay, binding: st.binding, claims, subject };
       await ctx.store.sessions.insert({ id: hashToken(`saml-continue:${tok}`), poolId: ar.pool.id, clientId: ar.client.id, state: ctx.secrets.seal(JSON.stringify(c), SEAL_CONTEXT), expiresAt: ctx.now + CONTINUE_SECONDS * 1000 });
       const again = `/saml2/idpresponse?continue=${tok}`;
       return page(200, layout('Signing in', `<meta http-equiv="refresh" content="0;url=${esc(again)}"><p class="note" role="status" id="message">Signing you in…</p><nav><a href="${esc(again)}">Continue</a></nav>`));
     }
-    if (hashToken(bind) !== st.binding) return refused('This sign-in was started in another browser: start it again from the application.');
+    if (!bindingMatches(req, BIND_COOKIE, relay, st.binding)) return refused('This sign-in was started in another browser: start it again from the application.', clear);
   }
-  return finish(ctx, req, ar, p, claims, subject);
+  return finish(ctx, req, ar, p, claims, subject, st ? relay : undefined);
 }
 
 /** GET /saml2/idpresponse?continue=...: a verified answer taken up in the browser that started the sign-in. */
-async function samlContinue(ctx: Ctx, req: HostedRequest, refused: (text: string) => HostedResponse): Promise<HostedResponse> {
+async function samlContinue(ctx: Ctx, req: HostedRequest, refused: (text: string, cookies?: string[]) => HostedResponse): Promise<HostedResponse> {
   const tok = req.query.get('continue');
   if (!tok) return refused('Identity providers send their SAML response by POST.');
   const row = await ctx.store.sessions.take(hashToken(`saml-continue:${tok}`));
@@ -334,16 +349,23 @@ async function samlContinue(ctx: Ctx, req: HostedRequest, refused: (text: string
     c = undefined;
   }
   if (!row || !c || c.kind !== 'SAML-CONTINUE' || row.expiresAt < ctx.now) return refused('This sign-in expired or was already used: start the sign-in again from the application.');
-  const bind = req.cookies[BIND_COOKIE];
-  if (!bind || hashToken(bind) !== c.binding) return refused('This sign-in was started in another browser: start it again from the application.');
+  if (typeof c.relay !== 'string' || !bindingMatches(req, BIND_COOKIE, c.relay, c.binding)) {
+    return refused('This sign-in was started in another browser: start it again from the application.', typeof c.relay === 'string' ? [clearBinding(req, BIND_COOKIE, c.relay)] : []);
+  }
   const checked = await checkAuthorize(ctx, req, new URLSearchParams(c.params));
   if ('response' in checked) return checked.response;
   const p = await ctx.store.identityProviders.get(checked.ok.pool.id, c.provider);
   if (!p) return refused(`The identity provider ${c.provider} no longer exists.`);
-  return finish(ctx, req, checked.ok, p, c.claims, c.subject);
+  return finish(ctx, req, checked.ok, p, c.claims, c.subject, c.relay);
 }
 
-/** GET /saml2/metadata?client_id=... (or on a pool domain): the pool's SAML service provider metadata. */
+/**
+ * GET /saml2/metadata?client_id=... (or on a pool domain), optionally &identity_provider=<name>:
+ * the pool's SAML service provider metadata (sp-metadata.ts), for the SAML providers it is for:
+ * the one named, else the client's (its SupportedIdentityProviders), else, on a pool domain with
+ * no client, the pool's. AuthnRequestsSigned says whether those providers sign their requests, an
+ * encryption key is listed when one of them has EncryptedResponses.
+ */
 export async function samlMetadata(ctx: Ctx, req: HostedRequest): Promise<HostedResponse> {
   const clientId = req.query.get('client_id');
   const found = clientId && /^[\w+]+$/.test(clientId) && clientId.length <= 128 ? await ctx.store.reads.clientWithPool(clientId) : undefined;
@@ -353,10 +375,28 @@ export async function samlMetadata(ctx: Ctx, req: HostedRequest): Promise<Hosted
   }
   const pool = found ? found.pool : await ctx.store.pools.get(poolId);
   if (!pool) return page(400, errorPage('Something went wrong', 'The user pool does not exist.'));
+  const named = req.query.get('identity_provider');
+  let providers: IdentityProviderRecord[];
+  if (named) {
+    const p = await ctx.store.identityProviders.get(pool.id, named);
+    if (!p || p.type !== 'SAML') return page(400, errorPage('Something went wrong', `${named} is not a SAML identity provider of the user pool.`));
+    providers = [p];
+  } else if (found) {
+    const names = (found.client.settings.SupportedIdentityProviders ?? []).filter((n) => n !== 'COGNITO');
+    providers = (await Promise.all(names.map((n) => ctx.store.identityProviders.get(pool.id, n)))).filter((p): p is IdentityProviderRecord => !!p && p.type === 'SAML');
+  } else {
+    providers = (await ctx.store.identityProviders.list(pool.id, undefined, 1000)).filter((p) => p.type === 'SAML');
+  }
   const cert = await poolCertificate(ctx.store, ctx.secrets, pool, ctx.now);
   const acs = acsUrl(ctx, req);
-  const sp = new SAML({ callbackUrl: acs, logoutCallbackUrl: acs.replace(/\/saml2\/idpresponse$/, '/saml2/logout'), issuer: spEntityId(pool.id), idpCert: 'unused', identifierFormat: null, privateKey: cert.privateKey() });
-  const xml = sp.generateServiceProviderMetadata(cert.pem, cert.pem);
+  const xml = spMetadataXml({
+    entityId: spEntityId(pool.id),
+    acs,
+    slo: acs.replace(/\/saml2\/idpresponse$/, '/saml2/logout'),
+    certificate: cert.pem,
+    authnRequestsSigned: providers.length > 0 && providers.every((p) => p.details.RequestSigningAlgorithm === 'rsa-sha256'),
+    encryption: providers.some((p) => p.details.EncryptedResponses === 'true'),
+  });
   return { status: 200, headers: { 'Content-Type': 'application/samlmetadata+xml; charset=utf-8', 'Cache-Control': 'no-store' }, body: xml };
 }
 

@@ -28,12 +28,39 @@ import type { SignedIn } from './types.js';
 /** The provider attribute that names its user when the mapping does not say (Cognito's defaults). */
 const ID_ATTRIBUTE: Record<string, string> = { OIDC: 'sub', Google: 'sub', SignInWithApple: 'sub', Facebook: 'id', LoginWithAmazon: 'user_id', SAML: 'sub' };
 
-/** A claim as an attribute value: strings as they are, booleans and numbers as text, anything else as JSON. */
+/**
+ * A claim as an attribute value: strings as they are, booleans and numbers as text; a list (a
+ * multi-valued SAML attribute, an array claim) as Cognito writes it, `[a, b]` (brackets, ", ",
+ * no quotes: oauth2-proxy#1765 shows "custom:groups": "[test-group-two, test-group-one]" in a
+ * Cognito ID token); anything else as JSON.
+ */
 function text(v: unknown): string | undefined {
   if (v === undefined || v === null) return undefined;
   if (typeof v === 'string') return v;
   if (typeof v === 'boolean' || typeof v === 'number') return String(v);
+  if (Array.isArray(v)) return `[${v.map((x) => text(x) ?? 'null').join(', ')}]`;
   return JSON.stringify(v);
+}
+
+/** Cognito's Username constraints (the API reference's): 1 to 128 characters of letters, marks, symbols, numbers, punctuation. */
+const USERNAME_PATTERN = /^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$/u;
+
+/**
+ * A federated user's username must be one the admin API can name afterwards (AdminGetUser,
+ * AdminDisableUser, AdminDeleteUser validate Username), so a provider user id that would make
+ * `<ProviderName>_<id>` longer than 128 characters or put a space in it is refused, with the
+ * validation error Cognito gives at the callback for it (dexidp/dex#3816: a sub longer than
+ * 128 - "Value at 'userName' failed to satisfy constraint: Member must have length less than or
+ * equal to 128"). Nothing is written.
+ */
+function checkUsername(username: string): void {
+  const problems: string[] = [];
+  if (username.length > 128) problems.push('Member must have length less than or equal to 128');
+  if (!USERNAME_PATTERN.test(username)) problems.push('Member must satisfy regular expression pattern: [\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+');
+  if (problems.length) {
+    const n = problems.length;
+    throw errors.invalidParameter(`${n} validation error${n > 1 ? 's' : ''} detected: ${problems.map((x) => `Value at 'userName' failed to satisfy constraint: ${x}`).join('; ')}`);
+  }
 }
 
 /** The user pool attributes the provider's claims map to (AttributeMapping), `username` apart. */
@@ -113,6 +140,7 @@ export async function federatedSignIn(ctx: Ctx, pool: PoolRecord, client: Client
     return complete(ctx, pool, client, 'hosted', updated, []) as Promise<SignedIn>;
   }
   const username = `${p.name}_${id}`;
+  checkUsername(username);
   const key = usernameKey(pool, username);
   const existing = await ctx.store.users.get(pool.id, key);
   if (existing) {
