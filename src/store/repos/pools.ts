@@ -91,4 +91,11 @@ export class PoolRepo {
     return rows.map(toPool);
   }
 
+  /** A page of the pools of every region, by id (incognito export). */
+  async listAll(afterId: string | undefined, limit: number): Promise<PoolRecord[]> {
+    let q = this.db.selectFrom('user_pools').selectAll();
+    if (afterId !== undefined) q = q.where('id', '>', afterId);
+    const rows = await q.orderBy('id').limit(limit).execute();
+    return rows.map(toPool);
+  }
 }

@@ -1,0 +1,55 @@
+/**
+ * Seed files at start-up (--seed FILE|DIR, repeatable; INCOGNITO_SEED): read them all, then apply
+ * them in order, each file in one transaction. Any problem is a SeedError (a StartupError): the
+ * server does not start, and the file that failed wrote nothing.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { applySeed, type SeedServices, type SeedSummary } from './apply.js';
+import { parseSeed, SeedError, type SeedFile } from './format.js';
+
+export { SeedError } from './format.js';
+export type { SeedServices, SeedSummary } from './apply.js';
+
+const SEED_FILE = /\.(json|ya?ml)$/i;
+
+/** The files the --seed paths name: a file as given, a directory's *.json / *.yaml / *.yml in name order. */
+export function seedFiles(paths: string[]): string[] {
+  const out: string[] = [];
+  for (const p of paths) {
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(p);
+    } catch {
+      throw new SeedError(`--seed ${p}: no such file or directory`);
+    }
+    if (stat.isDirectory()) {
+      const names = fs.readdirSync(p).filter((n) => SEED_FILE.test(n) && fs.statSync(path.join(p, n)).isFile()).sort();
+      out.push(...names.map((n) => path.join(p, n)));
+    } else {
+      out.push(p);
+    }
+  }
+  return out;
+}
+
+/** Reads and parses every file first (a typo in the last one stops the start before the first is applied). */
+export function readSeedFiles(paths: string[]): { name: string; file: SeedFile }[] {
+  return seedFiles(paths).map((name) => {
+    let text: string;
+    try {
+      text = fs.readFileSync(name, 'utf8');
+    } catch (e) {
+      throw new SeedError(`${name}: cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+    return { name, file: parseSeed(name, text) };
+  });
+}
+
+/** Applies the seed files in order; what each changed. */
+export async function applySeeds(services: SeedServices, paths: string[]): Promise<SeedSummary[]> {
+  const files = readSeedFiles(paths);
+  const out: SeedSummary[] = [];
+  for (const { name, file } of files) out.push(await applySeed(services, name, file));
+  return out;
+}
