@@ -1,5 +1,5 @@
 /**
- * Applying a seed file: each file in one transaction, every entry through the API's own validation
+ * Applying a seed file in one transaction (index.ts runs all the files in one), every entry through the API's own validation
  * (the model's input checks, validateInput) and the domain functions the operations use, or the
  * operation handlers themselves where no id is fixed and no trigger would run. A second application
  * of the same file writes nothing; a changed file updates what it names; what it does not name is
@@ -100,7 +100,7 @@ class PoolApplier {
       return await fn();
     } catch (e) {
       if (e instanceof SeedError) throw e;
-      const entry = label !== undefined ? `${where} (${label})` : where;
+      const entry = label ? `${where} (${label})` : where;
       if (isCognitoError(e)) throw new SeedError(`${this.file}: ${entry}: ${e.type}: ${e.message.trimEnd().replace(/\n/g, ' ')}`);
       throw e;
     }

@@ -1,7 +1,7 @@
 /**
  * Seed files at start-up (--seed FILE|DIR, repeatable; INCOGNITO_SEED): read them all, then apply
- * them in order, each file in one transaction. Any problem is a SeedError (a StartupError): the
- * server does not start, and the file that failed wrote nothing.
+ * them in order, all in one transaction. Any problem is a SeedError (a StartupError): the server
+ * does not start, and nothing of any file is written.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -46,10 +46,15 @@ export function readSeedFiles(paths: string[]): { name: string; file: SeedFile }
   });
 }
 
-/** Applies the seed files in order; what each changed. */
+/**
+ * Applies the seed files in order, all in one transaction: a file that fails leaves none of them
+ * applied (the files before it included). What each changed.
+ */
 export async function applySeeds(services: SeedServices, paths: string[]): Promise<SeedSummary[]> {
   const files = readSeedFiles(paths);
-  const out: SeedSummary[] = [];
-  for (const { name, file } of files) out.push(await applySeed(services, name, file));
-  return out;
+  return services.store.transaction(async (tx) => {
+    const out: SeedSummary[] = [];
+    for (const { name, file } of files) out.push(await applySeed({ ...services, store: tx }, name, file));
+    return out;
+  });
 }
