@@ -7,7 +7,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,6 +16,7 @@ import {
   AdminGetUserCommand,
   AdminListGroupsForUserCommand,
   CognitoIdentityProviderClient,
+  DescribeIdentityProviderCommand,
   DescribeResourceServerCommand,
   DescribeUserPoolClientCommand,
   DescribeUserPoolCommand,
@@ -378,6 +379,76 @@ for (const backend of await backends()) {
       } finally {
         await other.cleanup();
       }
+    });
+
+    it('pools that sign in with email, aliases, identity providers, a changed client secret', async () => {
+      const text = (secret: string, given: string) => `
+pools:
+  - Id: us-east-1_seedEmail
+    PoolName: by-email
+    UsernameAttributes: [email]
+    identityProviders:
+      - ProviderName: Google
+        ProviderType: Google
+        ProviderDetails: { client_id: google-id, client_secret: google-secret, authorize_scopes: openid email }
+        AttributeMapping: { email: email, given_name: ${given} }
+    clients:
+      - ClientName: web
+        ClientId: seedemailclient00000000001
+        ClientSecret: ${secret}
+        ExplicitAuthFlows: [ALLOW_USER_PASSWORD_AUTH, ALLOW_REFRESH_TOKEN_AUTH]
+        SupportedIdentityProviders: [COGNITO, Google]
+    users:
+      - Username: ivy@example.com
+        Password: Ivy1234567!
+  - Id: us-east-1_seedAlias
+    PoolName: by-alias
+    AliasAttributes: [email]
+    clients: [{ ClientName: web, ClientId: seedaliasclient00000000001, ExplicitAuthFlows: [ALLOW_USER_PASSWORD_AUTH, ALLOW_REFRESH_TOKEN_AUTH] }]
+    users:
+      - Username: jack
+        Password: Jack1234567!
+        Attributes: { email: jack@example.com, email_verified: "true" }
+`;
+      const first = write('email.yaml', text('a'.repeat(51), 'given_name'));
+      await boot([first]);
+      const auth = (clientId: string, user: string, password: string, secret?: string) =>
+        c.send(
+          new InitiateAuthCommand({
+            AuthFlow: 'USER_PASSWORD_AUTH',
+            ClientId: clientId,
+            AuthParameters: { USERNAME: user, PASSWORD: password, ...(secret ? { SECRET_HASH: createHmac('sha256', secret).update(user + clientId).digest('base64') } : {}) },
+          }),
+        );
+      assert.ok((await auth('seedemailclient00000000001', 'ivy@example.com', 'Ivy1234567!', 'a'.repeat(51))).AuthenticationResult);
+      assert.ok((await auth('seedaliasclient00000000001', 'jack@example.com', 'Jack1234567!')).AuthenticationResult);
+      const ivy = await c.send(new AdminGetUserCommand({ UserPoolId: 'us-east-1_seedEmail', Username: 'ivy@example.com' }));
+      assert.equal(ivy.Username, ivy.UserAttributes!.find((a) => a.Name === 'sub')!.Value, 'the username is the sub');
+      const idp = async () => (await c.send(new DescribeIdentityProviderCommand({ UserPoolId: 'us-east-1_seedEmail', ProviderName: 'Google' }))).IdentityProvider!;
+      const before = { ivy: ivy.UserLastModifiedDate!.getTime(), idp: (await idp()).LastModifiedDate!.getTime() };
+
+      await boot([first]);
+      const again = await c.send(new AdminGetUserCommand({ UserPoolId: 'us-east-1_seedEmail', Username: 'ivy@example.com' }));
+      assert.deepEqual({ ivy: again.UserLastModifiedDate!.getTime(), idp: (await idp()).LastModifiedDate!.getTime() }, before);
+      assert.equal(again.Username, ivy.Username);
+
+      await boot([write('email.yaml', text('b'.repeat(51), 'name'))]);
+      const client = (await c.send(new DescribeUserPoolClientCommand({ UserPoolId: 'us-east-1_seedEmail', ClientId: 'seedemailclient00000000001' }))).UserPoolClient!;
+      assert.equal(client.ClientSecret, 'b'.repeat(51));
+      assert.equal((await idp()).AttributeMapping!.given_name, 'name');
+      assert.ok((await auth('seedemailclient00000000001', 'ivy@example.com', 'Ivy1234567!', 'b'.repeat(51))).AuthenticationResult);
+      await expectError(auth('seedemailclient00000000001', 'ivy@example.com', 'Ivy1234567!', 'a'.repeat(51)), 'NotAuthorizedException');
+
+      // Exported without secrets: no provider secret; with them, the provider's client_secret.
+      await server!.close();
+      server = undefined;
+      const env = { ...process.env, INCOGNITO_MASTER_KEY: masterKey };
+      const out = (extra: string[]) => spawnSync(process.execPath, [CLI, 'export', ...storeArgs(db.settings), '--pool', 'us-east-1_seedEmail', ...extra], { env, encoding: 'utf8' });
+      const plain = out([]);
+      assert.equal(plain.status, 0, plain.stderr);
+      assert.doesNotMatch(plain.stdout, /google-secret/);
+      assert.match(plain.stdout, /Username: ivy@example\.com/);
+      assert.match(out(['--with-secrets']).stdout, /client_secret: google-secret/);
     });
 
     it('the README example: a user signs in with the hard-coded client id, through the real command line', async () => {

@@ -13,7 +13,7 @@ import { poolMfaFactors, renderPoolMfaConfig } from '../domain/mfa.js';
 import { STANDARD_SCHEMA } from '../domain/pool-settings.js';
 import { openVerifier } from '../domain/credentials.js';
 import { openTotpSecret } from '../domain/totp.js';
-import { openDetails } from '../domain/identity-providers.js';
+import { COMPUTED_KEYS, openDetails } from '../domain/identity-providers.js';
 import { allClients, same } from './apply.js';
 import type { SeedFile, SeedPool, SeedUser } from './format.js';
 
@@ -93,6 +93,8 @@ async function exportPool(store: Store, secrets: Secrets, pool: PoolRecord, opts
   if (providers.length) {
     entry.identityProviders = providers.map((p) => {
       const details = openDetails(secrets, p);
+      // What Describe computes is not given back, except an OIDC provider's endpoints (which it takes).
+      for (const k of Object.keys(details)) if (COMPUTED_KEYS.has(k) && p.type !== 'OIDC') delete details[k];
       if (!opts.withSecrets) {
         delete details.client_secret;
         delete details.private_key;
