@@ -13,7 +13,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
+  AdminCreateUserCommand,
   AdminGetUserCommand,
+  AdminUpdateUserAttributesCommand,
   AdminListGroupsForUserCommand,
   CognitoIdentityProviderClient,
   DescribeIdentityProviderCommand,
@@ -225,6 +227,9 @@ for (const backend of await backends()) {
     });
 
     it('a changed file updates what it names and leaves the rest', async () => {
+      // What the file does not name: a user made through the API, an attribute the entry does not list.
+      await c.send(new AdminCreateUserCommand({ UserPoolId: POOL_ID, Username: 'viaapi', MessageAction: 'SUPPRESS' }));
+      await c.send(new AdminUpdateUserAttributesCommand({ UserPoolId: POOL_ID, Username: 'alice', UserAttributes: [{ Name: 'given_name', Value: 'Alice' }] }));
       const before = await snapshot(c);
       const changed = SEED.replace('RequireSymbols: false', 'RequireSymbols: false, MinimumLength: 9'.replace('MinimumLength: 9', 'TemporaryPasswordValidityDays: 3'))
         .replace('Password: Passw0rd1', 'Password: NewPassw0rd')
@@ -246,7 +251,8 @@ for (const backend of await backends()) {
       const rs = await c.send(new DescribeResourceServerCommand({ UserPoolId: POOL_ID, Identifier: 'https://api.example.com' }));
       assert.deepEqual(rs.ResourceServer!.Scopes!.map((s) => s.ScopeName), ['read', 'write']);
       // What the change did not touch stays as it was.
-      for (const u of ['bob', 'carol', 'dave', 'erin']) assert.deepEqual(after.users[u], before.users[u], u);
+      for (const u of ['bob', 'carol', 'dave', 'erin', 'viaapi']) assert.deepEqual(after.users[u], before.users[u], u);
+      assert.equal(alice.UserAttributes!.find((a) => a.Name === 'given_name')?.Value, 'Alice');
       assert.deepEqual(after.api, before.api);
     });
 
@@ -408,7 +414,7 @@ pools:
     users:
       - Username: jack
         Password: Jack1234567!
-        Attributes: { email: jack@example.com, email_verified: "true" }
+        Attributes: { email: jack@example.com, email_verified: true }
 `;
       const first = write('email.yaml', text('a'.repeat(51), 'given_name'));
       await boot([first]);

@@ -26,7 +26,7 @@ import { CreateUserPoolDomain } from '../operations/domains/CreateUserPoolDomain
 import { UpdateUserPoolDomain } from '../operations/domains/UpdateUserPoolDomain.js';
 import { CreateIdentityProvider } from '../operations/identity-providers/CreateIdentityProvider.js';
 import { UpdateIdentityProvider } from '../operations/identity-providers/UpdateIdentityProvider.js';
-import { openDetails } from '../domain/identity-providers.js';
+import { defaultMapping, openDetails } from '../domain/identity-providers.js';
 import { AdminAddUserToGroup } from '../operations/groups/AdminAddUserToGroup.js';
 import { AdminRemoveUserFromGroup } from '../operations/groups/AdminRemoveUserFromGroup.js';
 import { checkMutable, checkRequired, checkValues, toMap } from '../domain/attributes.js';
@@ -222,11 +222,12 @@ class PoolApplier {
     }
     const opened = openDetails(this.s.secrets, current);
     const detailsSame = Object.entries(p.ProviderDetails ?? {}).every(([k, v]) => opened[k] === v);
-    const mappingSame = p.AttributeMapping === undefined || Object.entries(p.AttributeMapping).every(([k, v]) => current.attributeMapping[k] === v);
-    const idsSame = p.IdpIdentifiers === undefined || same(p.IdpIdentifiers, current.idpIdentifiers);
-    if (detailsSame && mappingSame && idsSame) return;
+    // The mapping CreateIdentityProvider would make: the type's default, then the entry's.
+    const mapping = { ...defaultMapping(current.type), ...(p.AttributeMapping ?? {}) };
+    const idsSame = same(p.IdpIdentifiers ?? [], current.idpIdentifiers);
+    if (detailsSame && same(mapping, current.attributeMapping) && idsSame) return;
     const { ProviderType: _, ...update } = input;
-    await UpdateIdentityProvider(update, this.ctx());
+    await UpdateIdentityProvider({ ...update, AttributeMapping: mapping, IdpIdentifiers: p.IdpIdentifiers ?? [] }, this.ctx());
     this.summary.updated++;
   }
 

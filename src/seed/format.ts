@@ -147,8 +147,11 @@ function checkUserOutline(u: Record<string, unknown>, where: string, fail: (wher
   for (const k of ['Confirmed', 'Enabled'] as const) if (u[k] !== undefined && typeof u[k] !== 'boolean') fail(label, `${k} must be true or false`);
   if (u.Attributes !== undefined) {
     if (!isObject(u.Attributes)) fail(label, 'Attributes must be a mapping of attribute name to value');
-    for (const [k, v] of Object.entries(u.Attributes as object)) {
-      if (typeof v !== 'string') fail(label, `Attributes.${k} must be a string (quote it: "${String(v)}")`);
+    const attrs = u.Attributes as Record<string, unknown>;
+    for (const [k, v] of Object.entries(attrs)) {
+      // YAML reads `email_verified: true` and `age: 30` as a boolean and a number: attribute values are their text.
+      if (typeof v === 'boolean' || typeof v === 'number') attrs[k] = String(v);
+      else if (typeof v !== 'string') fail(label, `Attributes.${k} must be a string`);
     }
   }
   if (u.Groups !== undefined && (!Array.isArray(u.Groups) || u.Groups.some((g) => typeof g !== 'string'))) fail(label, 'Groups must be a list of group names');
