@@ -457,6 +457,28 @@ pools:
       assert.match(out(['--with-secrets']).stdout, /client_secret: google-secret/);
     });
 
+    if (backend.name === 'postgres') {
+      it('nodes of one database starting together with the same file: both start, one pool', async () => {
+        await server?.close();
+        server = undefined;
+        const fresh = await backend.fresh();
+        try {
+          const cfg = { ...config([EXAMPLE]), ...fresh.settings };
+          // The schema made first (concurrent CREATE SCHEMA IF NOT EXISTS can collide in PostgreSQL itself).
+          await (await startServer({ ...cfg, seed: [] })).close();
+          const nodes = await Promise.all([startServer(cfg), startServer(cfg), startServer(cfg)]);
+          const c4 = sdk(nodes[0]!.url);
+          const pools = (await c4.send(new ListUserPoolsCommand({ MaxResults: 60 }))).UserPools!;
+          assert.deepEqual(pools.map((p) => p.Id), ['us-east-1_example']);
+          assert.equal((await c4.send(new ListUsersCommand({ UserPoolId: 'us-east-1_example' }))).Users!.length, 1);
+          c4.destroy();
+          for (const n of nodes) await n.close();
+        } finally {
+          await fresh.cleanup();
+        }
+      });
+    }
+
     it('the README example: a user signs in with the hard-coded client id, through the real command line', async () => {
       const fresh = await backend.fresh();
       try {

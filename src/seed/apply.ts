@@ -470,7 +470,7 @@ class PoolApplier {
       if (current.status === 'FORCE_CHANGE_PASSWORD' && !(current.passwordHash !== null && (await verifyPassword(current.passwordHash, u.TemporaryPassword)))) {
         Object.assign(next, await this.passwordOf(u, current.username));
       }
-    } else if (u.PasswordHash !== undefined && u.PasswordHash.Hash !== current.passwordHash) {
+    } else if (u.PasswordHash !== undefined && u.PasswordHash.Hash !== current.passwordHash && (!u.PasswordHash.Temporary || current.status === 'FORCE_CHANGE_PASSWORD')) {
       Object.assign(next, await this.passwordOf(u, current.username), { status: this.statusOf(u) });
     }
     // Confirmed (default true) confirms an unconfirmed user; a confirmed user is never un-confirmed.

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { applySeed, type SeedServices, type SeedSummary } from './apply.js';
 import { parseSeed, SeedError, type SeedFile } from './format.js';
+import { ConflictError, isUniqueViolation } from '../store/errors.js';
 
 export { SeedError } from './format.js';
 export type { SeedServices, SeedSummary } from './apply.js';
@@ -52,9 +53,19 @@ export function readSeedFiles(paths: string[]): { name: string; file: SeedFile }
  */
 export async function applySeeds(services: SeedServices, paths: string[]): Promise<SeedSummary[]> {
   const files = readSeedFiles(paths);
-  return services.store.transaction(async (tx) => {
-    const out: SeedSummary[] = [];
-    for (const { name, file } of files) out.push(await applySeed({ ...services, store: tx }, name, file));
-    return out;
-  });
+  const attempt = () =>
+    services.store.transaction(async (tx) => {
+      const out: SeedSummary[] = [];
+      for (const { name, file } of files) out.push(await applySeed({ ...services, store: tx }, name, file));
+      return out;
+    });
+  // Nodes sharing a PostgreSQL database and starting together with the same files: one inserts a
+  // fixed id first, the other's insert conflicts; applied again, it finds what the first made.
+  for (let tries = 1; ; tries++) {
+    try {
+      return await attempt();
+    } catch (e) {
+      if (!(e instanceof ConflictError || isUniqueViolation(e)) || tries >= 3) throw e;
+    }
+  }
 }
