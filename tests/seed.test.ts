@@ -313,7 +313,10 @@ for (const backend of await backends()) {
 
     it('takes JSON and YAML, and a directory in name order', async () => {
       const dir = fs.mkdtempSync(path.join(tmp, 'dir-'));
-      fs.writeFileSync(path.join(dir, '10-pool.yaml'), `pools:\n  - Id: us-east-1_fromDir\n    PoolName: from-dir\n    groups: [{ GroupName: readers }]\n`);
+      fs.writeFileSync(
+        path.join(dir, '10-pool.yaml'),
+        `pools:\n  - Id: us-east-1_fromDir\n    PoolName: from-dir\n    DeletionProtection: ACTIVE\n    groups: [{ GroupName: readers }]\n`,
+      );
       fs.writeFileSync(
         path.join(dir, '20-users.json'),
         JSON.stringify({ pools: [{ Id: 'us-east-1_fromDir', PoolName: 'from-dir', users: [{ Username: 'henry', Password: 'Henry1234!', Groups: ['readers'] }] }] }),
@@ -324,6 +327,8 @@ for (const backend of await backends()) {
       assert.equal(henry.UserStatus, 'CONFIRMED');
       const groups = await c.send(new AdminListGroupsForUserCommand({ UserPoolId: 'us-east-1_fromDir', Username: 'henry' }));
       assert.deepEqual(groups.Groups!.map((g) => g.GroupName), ['readers']);
+      // The second file's entry names no setting: it refers to the pool, whose settings stay the first file's.
+      assert.equal((await c.send(new DescribeUserPoolCommand({ UserPoolId: 'us-east-1_fromDir' }))).UserPool!.DeletionProtection, 'ACTIVE');
     });
 
     it('export --with-secrets seeds an identical pool: users sign in with their passwords and TOTP', async () => {

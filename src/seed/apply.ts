@@ -35,7 +35,7 @@ import { checkPassword, verifyPassword } from '../domain/passwords.js';
 import { passwordFields } from '../domain/credentials.js';
 import { insertUser, saveUser } from '../domain/user-writes.js';
 import { openTotpSecret, sealTotpSecret } from '../domain/totp.js';
-import { SeedError, type SeedClient, type SeedFile, type SeedPool, type SeedUser } from './format.js';
+import { POOL_COLLECTIONS, SeedError, type SeedClient, type SeedFile, type SeedPool, type SeedUser } from './format.js';
 
 /** What applying a file needs: an operation context without the request (store: the transaction). */
 export type SeedServices = Omit<Ctx, 'store' | 'region' | 'requestId' | 'now'> & { store: Store; now: number };
@@ -168,6 +168,13 @@ class PoolApplier {
       current = named[0] && (await this.tx.pools.get(named[0].id, { forUpdate: true }));
     }
     const { settings, tags } = this.desiredSettings();
+    // An entry that names no setting (only Id / PoolName and lists) refers to the pool: its settings
+    // stay as they are (another file, or the API, gives them).
+    const namesSettings = Object.keys(e).some((k) => k !== 'Id' && k !== 'PoolName' && !(POOL_COLLECTIONS as readonly string[]).includes(k));
+    if (current && !namesSettings) {
+      this.pool = current;
+      return;
+    }
     if (!current) {
       this.pool = { id: e.Id ?? newPoolId(region), region, name: e.PoolName, createdAt: this.s.now, updatedAt: this.s.now, settings, tags };
       await this.tx.pools.insert(this.pool);
