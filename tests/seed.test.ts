@@ -321,8 +321,21 @@ for (const backend of await backends()) {
         path.join(dir, '20-users.json'),
         JSON.stringify({ pools: [{ Id: 'us-east-1_fromDir', PoolName: 'from-dir', users: [{ Username: 'henry', Password: 'Henry1234!', Groups: ['readers'] }] }] }),
       );
+      fs.writeFileSync(path.join(dir, '30-by-name.yml'), `pools:\n  - PoolName: by-name\n    clients: [{ ClientName: app }]\n`);
       fs.writeFileSync(path.join(dir, 'notes.txt'), 'not a seed file');
       await boot([dir]);
+      // A pool and a client without fixed ids are found again by their names at the next start.
+      const byName = async () => {
+        const pools = (await c.send(new ListUserPoolsCommand({ MaxResults: 60 }))).UserPools!.filter((p) => p.Name === 'by-name');
+        assert.equal(pools.length, 1);
+        const { ListUserPoolClientsCommand } = await import('@aws-sdk/client-cognito-identity-provider');
+        const clients = (await c.send(new ListUserPoolClientsCommand({ UserPoolId: pools[0]!.Id }))).UserPoolClients!;
+        assert.equal(clients.length, 1);
+        return [pools[0]!.Id, clients[0]!.ClientId];
+      };
+      const first = await byName();
+      await boot([dir]);
+      assert.deepEqual(await byName(), first);
       const henry = await c.send(new AdminGetUserCommand({ UserPoolId: 'us-east-1_fromDir', Username: 'henry' }));
       assert.equal(henry.UserStatus, 'CONFIRMED');
       const groups = await c.send(new AdminListGroupsForUserCommand({ UserPoolId: 'us-east-1_fromDir', Username: 'henry' }));
