@@ -514,8 +514,8 @@ pools:
         const sub = (await c3.send(new AdminGetUserCommand({ UserPoolId: 'us-east-1_example', Username: 'alice' }))).UserAttributes!.find((a) => a.Name === 'sub')!.Value;
         c3.destroy();
         await kill(child, 'SIGTERM');
-        // Started again with the same file: nothing is created, nothing updated.
-        child = await startCli(args);
+        // Started again with the same file, named by INCOGNITO_SEED this time: nothing is created, nothing updated.
+        child = await startCli([...storeArgs(fresh.settings), '--log-requests', 'false'], { INCOGNITO_SEED: EXAMPLE });
         assert.match(child.output(), /"msg":"seed applied","file":"[^"]*examples\/seed\.yaml","created":0,"updated":0/);
         c3 = sdk(child.url);
         const again = (await c3.send(new AdminGetUserCommand({ UserPoolId: 'us-east-1_example', Username: 'alice' }))).UserAttributes!.find((a) => a.Name === 'sub')!.Value;
