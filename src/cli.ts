@@ -78,11 +78,20 @@ async function exportCommand(argv: string[]): Promise<void> {
   const { exportState, formatSeed } = await import('./seed/export.js');
   let text: string;
   try {
-    const store = await openStore(config);
+    let readOnly = false;
+    const store = await openStore(config).catch(async (e: unknown) => {
+      // A SQLite data directory a running server owns: read it beside the server, read-only.
+      const sqlite = await import('./store/sqlite/index.js');
+      if (!(e instanceof sqlite.DataDirInUseError)) throw e;
+      readOnly = true;
+      return sqlite.openSqliteReader(config.dataDir);
+    });
     try {
       const secrets = new Secrets(loadMasterKey(config));
-      await checkMasterKey(store, secrets);
-      text = formatSeed(await exportState(store, secrets, { ...(poolId !== undefined ? { poolId } : {}), withSecrets }), format, withSecrets);
+      await checkMasterKey(store, secrets, { readOnly });
+      // One read transaction: a consistent picture while the server runs.
+      const state = await store.transaction((tx) => exportState(tx, secrets, { ...(poolId !== undefined ? { poolId } : {}), withSecrets }));
+      text = formatSeed(state, format, withSecrets);
     } finally {
       await store.close();
     }

@@ -499,9 +499,10 @@ pools:
 
     it('the README example: a user signs in with the hard-coded client id, through the real command line', async () => {
       const fresh = await backend.fresh();
+      let child: Awaited<ReturnType<typeof startCli>> | undefined;
       try {
         const args = [...storeArgs(fresh.settings), '--seed', EXAMPLE, '--log-requests', 'false'];
-        let child = await startCli(args);
+        child = await startCli(args);
         assert.match(child.output(), /"msg":"seed applied","file":"[^"]*examples\/seed\.yaml","created":4,"updated":0/);
         let c3 = sdk(child.url);
         const r = await c3.send(
@@ -512,6 +513,12 @@ pools:
         assert.deepEqual(payload['cognito:groups'], ['admins']);
         assert.ok((await srpSignIn(c3, 'us-east-1_example', 'exampleclient0000000000000', 'alice', 'Passw0rd!')).AuthenticationResult);
         const sub = (await c3.send(new AdminGetUserCommand({ UserPoolId: 'us-east-1_example', Username: 'alice' }))).UserAttributes!.find((a) => a.Name === 'sub')!.Value;
+        // Exported while the server runs (a SQLite data directory is read beside its owner).
+        const live = spawnSync(process.execPath, [CLI, 'export', ...storeArgs(fresh.settings), '--format', 'json'], { encoding: 'utf8' });
+        assert.equal(live.status, 0, live.stderr);
+        const exported = JSON.parse(live.stdout).pools[0];
+        assert.equal(exported.Id, 'us-east-1_example');
+        assert.deepEqual(exported.users.map((u: { Username: string; Sub: string }) => [u.Username, u.Sub]), [['alice', sub]]);
         c3.destroy();
         await kill(child, 'SIGTERM');
         // Started again with the same file, named by INCOGNITO_SEED this time: nothing is created, nothing updated.
@@ -528,6 +535,7 @@ pools:
         assert.equal(run.status, 1);
         assert.match(run.stderr.trim(), /^incognito: \S*bad\.yaml: pools\[0\]\.users\[0\] \(zed\): InvalidPasswordException: Password did not conform with policy: [^\n]*$/);
       } finally {
+        if (child) await kill(child, 'SIGTERM');
         await fresh.cleanup();
       }
     });
