@@ -406,7 +406,7 @@ for (const backend of await backends()) {
     });
 
     it('pools that sign in with email, aliases, identity providers, a changed client secret', async () => {
-      const text = (secret: string, given: string) => `
+      const text = (secret: string, given: string, jackEnabled = true) => `
 pools:
   - Id: us-east-1_seedEmail
     PoolName: by-email
@@ -433,6 +433,7 @@ pools:
       - Username: jack
         Password: Jack1234567!
         Attributes: { email: jack@example.com, email_verified: true }
+        Enabled: ${jackEnabled}
 `;
       const first = write('email.yaml', text('a'.repeat(51), 'given_name'));
       await boot([first]);
@@ -445,7 +446,8 @@ pools:
           }),
         );
       assert.ok((await auth('seedemailclient00000000001', 'ivy@example.com', 'Ivy1234567!', 'a'.repeat(51))).AuthenticationResult);
-      assert.ok((await auth('seedaliasclient00000000001', 'jack@example.com', 'Jack1234567!')).AuthenticationResult);
+      const jack = (await auth('seedaliasclient00000000001', 'jack@example.com', 'Jack1234567!')).AuthenticationResult!;
+      assert.ok(jack.RefreshToken);
       const ivy = await c.send(new AdminGetUserCommand({ UserPoolId: 'us-east-1_seedEmail', Username: 'ivy@example.com' }));
       assert.equal(ivy.Username, ivy.UserAttributes!.find((a) => a.Name === 'sub')!.Value, 'the username is the sub');
       const idp = async () => (await c.send(new DescribeIdentityProviderCommand({ UserPoolId: 'us-east-1_seedEmail', ProviderName: 'Google' }))).IdentityProvider!;
@@ -456,7 +458,20 @@ pools:
       assert.deepEqual({ ivy: again.UserLastModifiedDate!.getTime(), idp: (await idp()).LastModifiedDate!.getTime() }, before);
       assert.equal(again.Username, ivy.Username);
 
-      await boot([write('email.yaml', text('b'.repeat(51), 'name'))]);
+      await boot([write('email.yaml', text('b'.repeat(51), 'name', false))]);
+      // Disabled by the file: as AdminDisableUser, the user's refresh tokens stop working.
+      await expectError(
+        c.send(new InitiateAuthCommand({ AuthFlow: 'REFRESH_TOKEN_AUTH', ClientId: 'seedaliasclient00000000001', AuthParameters: { REFRESH_TOKEN: jack.RefreshToken! } })),
+        'NotAuthorizedException',
+      );
+      assert.equal((await c.send(new AdminGetUserCommand({ UserPoolId: 'us-east-1_seedAlias', Username: 'jack' }))).Enabled, false);
+      await boot([write('email.yaml', text('b'.repeat(51), 'name', true))]);
+      // Enabled again: the refresh token stays revoked (AdminEnableUser does not bring sign-ins back).
+      await expectError(
+        c.send(new InitiateAuthCommand({ AuthFlow: 'REFRESH_TOKEN_AUTH', ClientId: 'seedaliasclient00000000001', AuthParameters: { REFRESH_TOKEN: jack.RefreshToken! } })),
+        'NotAuthorizedException',
+      );
+      assert.ok((await auth('seedaliasclient00000000001', 'jack', 'Jack1234567!')).AuthenticationResult);
       const client = (await c.send(new DescribeUserPoolClientCommand({ UserPoolId: 'us-east-1_seedEmail', ClientId: 'seedemailclient00000000001' }))).UserPoolClient!;
       assert.equal(client.ClientSecret, 'b'.repeat(51));
       assert.equal((await idp()).AttributeMapping!.given_name, 'name');

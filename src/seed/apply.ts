@@ -485,6 +485,10 @@ class PoolApplier {
     if (same(next, current)) return { user: current, changed: false };
     next.updatedAt = this.s.now;
     await saveUser(this.tx, pool, next, { now: this.s.now });
+    // As AdminDisableUser: a disabled user's sign-ins are revoked. As AdminSetUserPassword: a new
+    // password voids a pending password-reset code.
+    if (current.enabled && !next.enabled) await this.tx.tokens.revokeUser(pool.id, current.usernameKey, this.s.now);
+    if (next.passwordHash !== current.passwordHash) await this.tx.codes.delete(pool.id, current.usernameKey, 'FORGOT_PASSWORD');
     return { user: next, changed: true };
   }
 }
