@@ -3,7 +3,10 @@
  * `incognito [options]`: starts the server. See --help.
  * `incognito cert [--out DIR] [--host NAME ...]`: writes a self-signed certificate and key for
  * local HTTPS (DIR defaults to ./data/tls).
+ * `incognito export [--pool ID] [--with-secrets] [--format yaml|json] [--out FILE] [store options]`:
+ * writes the store's pools as a seed file (src/seed/export.ts).
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError, helpText, loadConfig } from './config.js';
 import { log, logError } from './log.js';
@@ -33,9 +36,84 @@ async function cert(argv: string[]): Promise<void> {
   console.log(`start with: incognito --tls-cert ${files.cert} --tls-key ${files.key}   (HTTPS on port 9443; browsers will ask you to trust the certificate)`);
 }
 
+const EXPORT_USAGE = 'usage: incognito export [--pool ID] [--with-secrets] [--format yaml|json] [--out FILE] [--data-dir DIR | --database-url URL ...]';
+
+/** `incognito export`: the options of its own, then the server's store options (flags and environment). */
+async function exportCommand(argv: string[]): Promise<void> {
+  let poolId: string | undefined;
+  let withSecrets = false;
+  let format: 'yaml' | 'json' | undefined;
+  let out: string | undefined;
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const v = argv[i + 1];
+    if (a === '--with-secrets') withSecrets = true;
+    else if ((a === '--pool' || a === '--format' || a === '--out') && v !== undefined && !v.startsWith('--')) {
+      if (a === '--pool') poolId = v;
+      else if (a === '--out') out = v;
+      else if (v === 'yaml' || v === 'json') format = v;
+      else fail(`--format takes yaml or json, not '${v}'`);
+      i++;
+    } else if (a === '--pool' || a === '--format' || a === '--out') fail(`${a} needs a value`);
+    else if (a === '--help' || a === '-h') {
+      console.log(EXPORT_USAGE);
+      return;
+    } else rest.push(a);
+  }
+  function fail(why: string): never {
+    console.error(`incognito export: ${why} (${EXPORT_USAGE})`);
+    process.exit(2);
+  }
+  let config;
+  try {
+    config = loadConfig(rest, process.env);
+  } catch (e) {
+    if (e instanceof ConfigError) fail(e.message);
+    throw e;
+  }
+  format ??= out && /\.json$/i.test(out) ? 'json' : 'yaml';
+  const { openStore } = await import('./store/index.js');
+  const { Secrets, loadMasterKey, checkMasterKey } = await import('./domain/secrets.js');
+  const { exportState, formatSeed } = await import('./seed/export.js');
+  let text: string;
+  try {
+    let readOnly = false;
+    const store = await openStore(config).catch(async (e: unknown) => {
+      // A SQLite data directory a running server owns: read it beside the server, read-only.
+      const sqlite = await import('./store/sqlite/index.js');
+      if (!(e instanceof sqlite.DataDirInUseError)) throw e;
+      readOnly = true;
+      return sqlite.openSqliteReader(config.dataDir);
+    });
+    try {
+      const secrets = new Secrets(loadMasterKey(config));
+      await checkMasterKey(store, secrets, { readOnly });
+      // One read transaction: a consistent picture while the server runs.
+      const state = await store.transaction((tx) => exportState(tx, secrets, { ...(poolId !== undefined ? { poolId } : {}), withSecrets }));
+      text = formatSeed(state, format, withSecrets);
+    } finally {
+      await store.close();
+    }
+  } catch (e) {
+    if (e instanceof StartupError || (e instanceof Error && /^there is no user pool/.test(e.message))) {
+      console.error(`incognito export: ${e.message}`);
+      process.exit(1);
+    }
+    throw e;
+  }
+  if (out) {
+    fs.writeFileSync(out, text, { mode: withSecrets ? 0o600 : 0o644 });
+    console.error(`wrote ${out}`);
+  } else {
+    process.stdout.write(text);
+  }
+}
+
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   if (argv[0] === 'cert') return cert(argv.slice(1));
+  if (argv[0] === 'export') return exportCommand(argv.slice(1));
   if (argv.includes('--help') || argv.includes('-h')) {
     console.log(helpText());
     return;

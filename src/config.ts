@@ -75,6 +75,12 @@ export interface Config {
    * `Google=http://127.0.0.1:4000,Facebook=...`. Each of the provider's URLs keeps its path on the new base.
    */
   federationEndpoints: string | undefined;
+  /**
+   * Seed files (or directories of *.json / *.yaml / *.yml, in name order) applied at start-up,
+   * before the first request (src/seed). --seed is repeatable; INCOGNITO_SEED separates paths with
+   * the platform's path separator (`:`; `;` on Windows). Flags replace the environment's list.
+   */
+  seed: string[];
 }
 
 export const defaults: Config = {
@@ -112,6 +118,7 @@ export const defaults: Config = {
   insecureAdmin: false,
   quotas: 'off',
   federationEndpoints: undefined,
+  seed: [],
 };
 
 interface Setting {
@@ -119,7 +126,7 @@ interface Setting {
   flag: string;
   env: string;
   help: string;
-  kind: 'string' | 'int' | 'bool';
+  kind: 'string' | 'int' | 'bool' | 'list';
 }
 
 export const settings: Setting[] = [
@@ -156,6 +163,7 @@ export const settings: Setting[] = [
   { key: 'insecureAdmin', flag: '--insecure-admin', env: 'INCOGNITO_INSECURE_ADMIN', kind: 'bool', help: 'allow a non-loopback --host with no access keys (anyone who reaches the port can call the admin API)' },
   { key: 'quotas', flag: '--quotas', env: 'INCOGNITO_QUOTAS', kind: 'string', help: "request quotas: 'off' (default) or 'cognito' (Cognito's default rates per operation category, TooManyRequestsException; each node counts alone)" },
   { key: 'federationEndpoints', flag: '--federation-endpoints', env: 'INCOGNITO_FEDERATION_ENDPOINTS', kind: 'string', help: "stand-in base URLs of social identity providers: 'Google=http://127.0.0.1:4000,Facebook=...' (tests; each URL keeps its path)" },
+  { key: 'seed', flag: '--seed', env: 'INCOGNITO_SEED', kind: 'list', help: `seed file or directory (JSON or YAML) applied at start-up; repeatable (environment: paths separated by '${path.delimiter}')` },
   { key: 'masterKeyFile', flag: '--master-key-file', env: 'INCOGNITO_MASTER_KEY_FILE', kind: 'string', help: 'file holding the master key (default DATA_DIR/master.key, created on first start)' },
 ];
 
@@ -179,6 +187,7 @@ export function parseFederationEndpoints(text: string): Map<string, string> {
 }
 
 function parseValue(s: Setting, raw: string): unknown {
+  if (s.kind === 'list') return raw.split(path.delimiter).filter(Boolean);
   if (s.kind === 'int') {
     if (!/^\d+$/.test(raw)) throw new ConfigError(`${s.flag} / ${s.env} must be a whole number, got '${raw}'`);
     return Number(raw);
@@ -197,6 +206,8 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
     const v = env[s.env];
     if (v !== undefined && v !== '') cfg[s.key] = parseValue(s, v);
   }
+  // A list flag given on the command line replaces the environment's list; each use adds one.
+  const listsFromFlags = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const eq = arg.indexOf('=');
@@ -211,6 +222,12 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
     }
     let value: string | undefined = eq > 0 ? arg.slice(eq + 1) : argv[++i];
     if (value === undefined) throw new ConfigError(`${s.flag} needs a value`);
+    if (s.kind === 'list') {
+      if (!listsFromFlags.has(s.key)) cfg[s.key] = [];
+      listsFromFlags.add(s.key);
+      (cfg[s.key] as string[]).push(value);
+      continue;
+    }
     cfg[s.key] = parseValue(s, value);
   }
   const c = cfg as unknown as Config;
@@ -248,12 +265,18 @@ export function helpText(): string {
     '',
     'usage: incognito [options]',
     '       incognito cert [--out DIR] [--host NAME ...]   write a self-signed cert.pem and key.pem for local HTTPS (DIR: ./data/tls)',
+    '       incognito export [--pool ID] [--with-secrets] [--format yaml|json] [--out FILE] [store options]',
+    '                                   write the pools as a seed file (stdout by default); store options as the server\'s (--data-dir, --database-url, ...)',
     '',
     'options (each also settable by the environment variable shown):',
   ];
   const envWidth = Math.max(...settings.map((s) => s.env.length));
   for (const s of settings) {
     const d = defaults[s.key];
+    if (Array.isArray(d)) {
+      lines.push(`  ${(s.flag + ' <path>').padEnd(28)} ${s.env.padEnd(envWidth)} ${s.help}`);
+      continue;
+    }
     lines.push(`  ${(s.flag + ' <' + s.kind + '>').padEnd(28)} ${s.env.padEnd(envWidth)} ${s.help}${d !== undefined ? ` (default: ${d})` : ''}`);
   }
   lines.push('  --help                       show this text');

@@ -42,6 +42,7 @@ import { poolArn, regionOfPoolId } from './domain/ids.js';
 import { Quotas } from './quotas.js';
 import { Metrics } from './metrics.js';
 import { handleConsole, isConsolePath } from './console/index.js';
+import { applySeeds } from './seed/index.js';
 
 const CORS_HEADERS = {
   'Access-Control-Allow-Origin': '*',
@@ -204,6 +205,17 @@ export async function startServer(config: Config, existingStore?: Store, options
   });
   // publicUrl is known once the server listens (port 0 picks one); set below, before any request.
   const services = { store, delivery, config, secrets, keys: new SigningKeys(secrets), imports: runner, publicUrl: '', clock, accessKeys, ...(config.quotas === 'cognito' ? { quotas: new Quotas() } : {}), ...(metrics ? { metrics } : {}) };
+
+  // Seed files (--seed) are applied before the server listens: the first request sees them.
+  if (config.seed.length) {
+    try {
+      const { clock: _, accessKeys: _k, quotas: _q, ...seedServices } = services;
+      for (const r of await applySeeds({ ...seedServices, now: clock() }, config.seed)) log({ msg: 'seed applied', file: r.file, created: r.created, updated: r.updated });
+    } catch (e) {
+      if (!existingStore) await store.close();
+      throw e;
+    }
+  }
 
   /** Authenticates an admin endpoint's request (a no-op without access keys); `poolId` picks the resource. */
   const admin = (req: http.IncomingMessage, url: string, action: string, poolId: string | undefined): Promise<AdminAuth> =>

@@ -57,7 +57,7 @@ const REQUIRED_KEYS: Record<IdentityProviderType, string[]> = {
 };
 
 /** The keys Describe computes and shows, never stored from a request (refused in one, except OIDC's endpoints). */
-const COMPUTED_KEYS = new Set(['attributes_url_add_attributes', 'token_request_method', 'ActiveEncryptionCertificate', 'SSORedirectBindingURI', 'SLORedirectBindingURI']);
+export const COMPUTED_KEYS = new Set(['attributes_url_add_attributes', 'token_request_method', 'ActiveEncryptionCertificate', 'SSORedirectBindingURI', 'SLORedirectBindingURI']);
 
 /** The default AttributeMapping Cognito gives a provider: its user's id is the username. */
 export function defaultMapping(type: IdentityProviderType): Record<string, string> {

@@ -81,8 +81,9 @@ const CHECK_TEXT = 'incognito master key';
  * Records a check value on first start; on later starts, refuses a key that does not open it
  * (another key than the one the database's secrets were sealed with).
  */
-export async function checkMasterKey(store: Store, secrets: Secrets): Promise<void> {
-  await store.meta.putIfAbsent('master_key_check', secrets.seal(CHECK_TEXT, CHECK_CONTEXT));
+export async function checkMasterKey(store: Store, secrets: Secrets, opts: { readOnly?: boolean } = {}): Promise<void> {
+  // A read-only store (incognito export beside a running server) is checked, never written.
+  if (!opts.readOnly) await store.meta.putIfAbsent('master_key_check', secrets.seal(CHECK_TEXT, CHECK_CONTEXT));
   const stored = await store.meta.get('master_key_check');
   try {
     if (stored !== undefined && secrets.open(stored, CHECK_CONTEXT).toString() === CHECK_TEXT) return;

@@ -91,7 +91,7 @@ export class PoolRepo {
     return rows.map(toPool);
   }
 
-  /** Pools of every region, by id (the web console's list). */
+  /** A page of the pools of every region, by id (the web console's list, incognito export). */
   async listAll(afterId: string | undefined, limit: number): Promise<PoolRecord[]> {
     let q = this.db.selectFrom('user_pools').selectAll();
     if (afterId !== undefined) q = q.where('id', '>', afterId);

@@ -57,6 +57,9 @@ function withRowMapper(st: Database.Statement): Statement {
  * sharing it. The main database itself is opened in SQLite's normal locking mode, so that the
  * checkpoint worker's connection can reach it.
  */
+/** The data directory is another process's (lockDataDir). */
+export class DataDirInUseError extends StartupError {}
+
 function lockDataDir(dataDir: string): Database.Database {
   const lock = new Database(path.join(dataDir, 'incognito.lock'), { timeout: 0 });
   try {
@@ -67,7 +70,7 @@ function lockDataDir(dataDir: string): Database.Database {
   } catch (e) {
     lock.close();
     if ((e as { code?: string }).code?.startsWith('SQLITE_BUSY')) {
-      throw new StartupError(
+      throw new DataDirInUseError(
         `the database in ${dataDir} is in use by another incognito process (SQLite serves one process; use PostgreSQL for several nodes). ` +
           `Stop that process (Ctrl-C, or kill <pid>), or start this one with a --data-dir of its own (and another --port).`,
       );
@@ -75,6 +78,42 @@ function lockDataDir(dataDir: string): Database.Database {
     throw e;
   }
   return lock;
+}
+
+/** Kysely's view of a better-sqlite3 connection: prepared statements cached by SQL text, rows through withRowMapper. */
+function kyselyDatabase(sqlite: Database.Database) {
+  // Kysely prepares every query anew; cache the prepared statements by SQL text (Kysely runs one
+  // query at a time on this connection, so reusing a statement is safe).
+  const statements = new Map<string, Statement>();
+  return {
+    prepare(sql: string): Statement {
+      let st = statements.get(sql);
+      if (!st) {
+        st = withRowMapper(sqlite.prepare(sql));
+        if (statements.size < 1000) statements.set(sql, st);
+      }
+      return st;
+    },
+    close() {
+      statements.clear();
+      sqlite.close();
+    },
+  };
+}
+
+/**
+ * The database of a data directory, read-only and without its lock: for `incognito export` while
+ * the server that owns the directory runs (WAL lets a reader in beside the writer). No migration
+ * runs; nothing may be written through it.
+ */
+export async function openSqliteReader(dataDir: string): Promise<KyselyStore> {
+  const file = path.join(dataDir, 'incognito.sqlite');
+  if (!fs.existsSync(file)) throw new StartupError(`there is no incognito database in ${dataDir}`);
+  const sqlite = new Database(file, { readonly: true, fileMustExist: true });
+  sqlite.pragma('busy_timeout = 5000');
+  const database = kyselyDatabase(sqlite);
+  const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database }) });
+  return new KyselyStore('sqlite', db, () => db.destroy(), sqliteRunner(sqlite, database.prepare, db));
 }
 
 export async function openSqlite(dataDir: string): Promise<KyselyStore> {
@@ -94,23 +133,7 @@ export async function openSqlite(dataDir: string): Promise<KyselyStore> {
   sqlite.pragma('journal_size_limit = 67108864');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  // Kysely prepares every query anew; cache the prepared statements by SQL text (Kysely runs one
-  // query at a time on this connection, so reusing a statement is safe).
-  const statements = new Map<string, Statement>();
-  const database = {
-    prepare(sql: string): Statement {
-      let st = statements.get(sql);
-      if (!st) {
-        st = withRowMapper(sqlite.prepare(sql));
-        if (statements.size < 1000) statements.set(sql, st);
-      }
-      return st;
-    },
-    close() {
-      statements.clear();
-      sqlite.close();
-    },
-  };
+  const database = kyselyDatabase(sqlite);
   const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database }) });
   let checkpointer: Awaited<ReturnType<typeof startCheckpointer>>;
   try {

@@ -1,0 +1,171 @@
+/**
+ * Seed files: what they hold and how they are read. A seed file is YAML or JSON:
+ *
+ *   pools:
+ *     - Id: us-east-1_example          # optional: the pool's id, fixed (else the pool is found by PoolName)
+ *       PoolName: example              # ...and every other member of CreateUserPool's input
+ *       MfaConfig: {...}               # optional: SetUserPoolMfaConfig's input, less UserPoolId
+ *       resourceServers: [...]         # CreateResourceServer's input, less UserPoolId
+ *       identityProviders: [...]       # CreateIdentityProvider's input, less UserPoolId
+ *       clients: [...]                 # CreateUserPoolClient's input, less UserPoolId, plus ClientId
+ *       domains: [...]                 # CreateUserPoolDomain's input, less UserPoolId
+ *       groups: [...]                  # CreateGroup's input, less UserPoolId
+ *       users: [...]                   # SeedUser below
+ *
+ * Collections are lower-case (they are incognito's), members of Cognito's inputs keep Cognito's
+ * spelling. See README "Seed files and export" and docs/decisions.md.
+ */
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import type {
+  CreateGroupRequest,
+  CreateIdentityProviderRequest,
+  CreateResourceServerRequest,
+  CreateUserPoolClientRequest,
+  CreateUserPoolDomainRequest,
+  CreateUserPoolRequest,
+  SetUserPoolMfaConfigRequest,
+} from '@aws-sdk/client-cognito-identity-provider';
+import type { MfaPreferenceInput } from '../domain/mfa.js';
+import { StartupError } from '../startup-error.js';
+
+type Without<T, K extends keyof T> = Omit<T, K>;
+
+/** The password material `incognito export --with-secrets` writes; only seed files take it, never the API. */
+export interface SeedPasswordHash {
+  /** The argon2id PHC string of the password. */
+  Hash: string;
+  /** The SRP salt and verifier (hex) of the password, for USER_SRP_AUTH; bound to the pool id and username. */
+  SrpSalt: string;
+  SrpVerifier: string;
+  /** A temporary password (the user is FORCE_CHANGE_PASSWORD). */
+  Temporary?: boolean;
+}
+
+export interface SeedUser {
+  Username: string;
+  /** The user's sub, fixed (a UUID); at creation only. Default: a new one. */
+  Sub?: string;
+  /** Attribute name → value (as strings). */
+  Attributes?: Record<string, string>;
+  /** AdminCreateUser's list form of the attributes; merged with Attributes. */
+  UserAttributes?: { Name: string; Value?: string }[];
+  /** A permanent password: the user is CONFIRMED (or UNCONFIRMED with Confirmed false). */
+  Password?: string;
+  /** A temporary password: the user is FORCE_CHANGE_PASSWORD. */
+  TemporaryPassword?: string;
+  PasswordHash?: SeedPasswordHash;
+  /** false: the user is UNCONFIRMED (signed up, not confirmed); only with Password or PasswordHash. Default true. */
+  Confirmed?: boolean;
+  /** Default true. */
+  Enabled?: boolean;
+  /** The groups the user is in: exactly these when given. */
+  Groups?: string[];
+  /** A verified software token (TOTP), its secret in base32. */
+  SoftwareTokenSecret?: string;
+  /** AdminSetUserMFAPreference's input, less UserPoolId and Username. */
+  MfaPreference?: MfaPreferenceInput;
+}
+
+export type SeedClient = Without<CreateUserPoolClientRequest, 'UserPoolId'> & { ClientId?: string };
+
+export type SeedPool = Without<CreateUserPoolRequest, 'PoolName'> & {
+  Id?: string;
+  PoolName: string;
+  MfaConfig?: Without<SetUserPoolMfaConfigRequest, 'UserPoolId'>;
+  resourceServers?: Without<CreateResourceServerRequest, 'UserPoolId'>[];
+  identityProviders?: Without<CreateIdentityProviderRequest, 'UserPoolId'>[];
+  clients?: SeedClient[];
+  domains?: Without<CreateUserPoolDomainRequest, 'UserPoolId'>[];
+  groups?: Without<CreateGroupRequest, 'UserPoolId'>[];
+  users?: SeedUser[];
+};
+
+export interface SeedFile {
+  pools?: SeedPool[];
+}
+
+/** A seed file that cannot be applied: the message names the file and the entry. The server does not start. */
+export class SeedError extends StartupError {}
+
+export const POOL_COLLECTIONS = ['resourceServers', 'identityProviders', 'clients', 'domains', 'groups', 'users'] as const;
+
+const USER_KEYS = new Set([
+  'Username', 'Sub', 'Attributes', 'UserAttributes', 'Password', 'TemporaryPassword', 'PasswordHash', 'Confirmed', 'Enabled', 'Groups',
+  'SoftwareTokenSecret', 'MfaPreference',
+]);
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * The file's text as a SeedFile: YAML (which JSON is a subset of) for .yaml / .yml, JSON for .json.
+ * Checks the outline (collections are lists of objects, a user's own members are known and typed);
+ * the members of Cognito's inputs are checked when applied, by the API's own validation.
+ */
+export function parseSeed(name: string, text: string): SeedFile {
+  let doc: unknown;
+  try {
+    doc = /\.json$/i.test(name) ? JSON.parse(text) : parseYaml(text, { prettyErrors: true });
+  } catch (e) {
+    const why = e instanceof YAMLParseError || e instanceof SyntaxError ? e.message.split('\n')[0] : String(e);
+    throw new SeedError(`${name}: not valid ${/\.json$/i.test(name) ? 'JSON' : 'YAML'}: ${why}`);
+  }
+  if (doc === null || doc === undefined) return {};
+  const fail = (where: string, why: string): never => {
+    throw new SeedError(`${name}: ${where}: ${why}`);
+  };
+  if (!isObject(doc)) fail('the file', 'must be a mapping with a `pools` list');
+  const d = doc as Record<string, unknown>;
+  for (const k of Object.keys(d)) if (k !== 'pools') fail(k, 'unknown top-level key (a seed file holds `pools`)');
+  if (d.pools === undefined || d.pools === null) return {};
+  if (!Array.isArray(d.pools)) fail('pools', 'must be a list');
+  (d.pools as unknown[]).forEach((p, i) => {
+    const where = `pools[${i}]`;
+    if (!isObject(p)) fail(where, 'must be a mapping (CreateUserPool input, plus Id and the lists of clients, users, ...)');
+    const pool = p as Record<string, unknown>;
+    if (typeof pool.PoolName !== 'string' || !pool.PoolName) fail(where, 'PoolName is required');
+    if (pool.Id !== undefined && typeof pool.Id !== 'string') fail(where, 'Id must be a string');
+    for (const c of POOL_COLLECTIONS) {
+      const list = pool[c];
+      if (list === undefined || list === null) continue;
+      if (!Array.isArray(list)) fail(`${where}.${c}`, 'must be a list');
+      (list as unknown[]).forEach((e, j) => {
+        if (!isObject(e)) fail(`${where}.${c}[${j}]`, 'must be a mapping');
+      });
+    }
+    ((pool.users as unknown[] | undefined) ?? []).forEach((u, j) => checkUserOutline(u as Record<string, unknown>, `${where}.users[${j}]`, fail));
+  });
+  return doc as SeedFile;
+}
+
+function checkUserOutline(u: Record<string, unknown>, where: string, fail: (where: string, why: string) => never): void {
+  const label = typeof u.Username === 'string' ? `${where} (${u.Username})` : where;
+  if (typeof u.Username !== 'string' || !u.Username) fail(where, 'Username is required');
+  for (const k of Object.keys(u)) if (!USER_KEYS.has(k)) fail(label, `unknown member ${k} (a user takes ${[...USER_KEYS].join(', ')})`);
+  for (const k of ['Sub', 'Password', 'TemporaryPassword', 'SoftwareTokenSecret'] as const) {
+    if (u[k] !== undefined && typeof u[k] !== 'string') fail(label, `${k} must be a string`);
+  }
+  for (const k of ['Confirmed', 'Enabled'] as const) if (u[k] !== undefined && typeof u[k] !== 'boolean') fail(label, `${k} must be true or false`);
+  if (u.Attributes !== undefined) {
+    if (!isObject(u.Attributes)) fail(label, 'Attributes must be a mapping of attribute name to value');
+    const attrs = u.Attributes as Record<string, unknown>;
+    for (const [k, v] of Object.entries(attrs)) {
+      // YAML reads `email_verified: true` and `age: 30` as a boolean and a number: attribute values are their text.
+      if (typeof v === 'boolean' || typeof v === 'number') attrs[k] = String(v);
+      else if (typeof v !== 'string') fail(label, `Attributes.${k} must be a string`);
+    }
+  }
+  if (u.Groups !== undefined && (!Array.isArray(u.Groups) || u.Groups.some((g) => typeof g !== 'string'))) fail(label, 'Groups must be a list of group names');
+  const passwords = ['Password', 'TemporaryPassword', 'PasswordHash'].filter((k) => u[k] !== undefined);
+  if (passwords.length > 1) fail(label, `give one of Password, TemporaryPassword and PasswordHash, not ${passwords.join(' and ')}`);
+  if (u.PasswordHash !== undefined) {
+    const h = u.PasswordHash as Record<string, unknown>;
+    if (!isObject(h) || typeof h.Hash !== 'string' || typeof h.SrpSalt !== 'string' || typeof h.SrpVerifier !== 'string') {
+      fail(label, 'PasswordHash must be a mapping with Hash, SrpSalt and SrpVerifier (as incognito export --with-secrets writes it)');
+    }
+    if (!/^\$argon2id\$/.test(h.Hash as string)) fail(label, 'PasswordHash.Hash must be an argon2id hash ($argon2id$...)');
+    if (!/^[0-9a-f]+$/i.test(h.SrpSalt as string) || !/^[0-9a-f]+$/i.test(h.SrpVerifier as string)) fail(label, 'PasswordHash.SrpSalt and SrpVerifier must be hex');
+    if (h.Temporary !== undefined && typeof h.Temporary !== 'boolean') fail(label, 'PasswordHash.Temporary must be true or false');
+  }
+  if (u.Confirmed === false && u.TemporaryPassword !== undefined) fail(label, 'a user with a TemporaryPassword is confirmed (FORCE_CHANGE_PASSWORD): drop Confirmed: false');
+  if (u.Confirmed === false && u.Password === undefined && u.PasswordHash === undefined) fail(label, 'an unconfirmed user (Confirmed: false) needs a Password');
+}
