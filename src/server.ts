@@ -42,6 +42,7 @@ import { poolArn, regionOfPoolId } from './domain/ids.js';
 import { Quotas } from './quotas.js';
 import { Metrics } from './metrics.js';
 import { handleConsole, isConsolePath } from './console/index.js';
+import { adminHostNames } from './iam/hosts.js';
 
 const CORS_HEADERS = {
   'Access-Control-Allow-Origin': '*',
@@ -205,6 +206,8 @@ export async function startServer(config: Config, existingStore?: Store, options
   // publicUrl is known once the server listens (port 0 picks one); set below, before any request.
   const services = { store, delivery, config, secrets, keys: new SigningKeys(secrets), imports: runner, publicUrl: '', clock, accessKeys, ...(config.quotas === 'cognito' ? { quotas: new Quotas() } : {}), ...(metrics ? { metrics } : {}) };
 
+  // Without keys, the Host names admin requests may carry besides IP addresses and localhost (iam/hosts.ts).
+  const adminHosts = adminHostNames(config);
   /** Authenticates an admin endpoint's request (a no-op without access keys); `poolId` picks the resource. */
   const admin = (req: http.IncomingMessage, url: string, action: string, poolId: string | undefined): Promise<AdminAuth> =>
     authorizeAdmin(
@@ -214,6 +217,7 @@ export async function startServer(config: Config, existingStore?: Store, options
       action,
       poolId ? poolArn(regionOfPoolId(poolId) ?? config.region, config.accountId, poolId) : '*',
       config.accountId,
+      adminHosts,
     );
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {

@@ -22,6 +22,7 @@ import type { TLSSocket } from 'node:tls';
 import { BodyTooLarge, readBody } from '../body.js';
 import { poolArn, regionOfPoolId } from '../domain/ids.js';
 import { authorize, authorizeAdmin } from '../iam/access.js';
+import { adminHostNames } from '../iam/hosts.js';
 import type { AccessKey } from '../iam/keys.js';
 import { hostedCtx, parseCookies } from '../oauth/http.js';
 import type { Ctx } from '../operations/context.js';
@@ -106,6 +107,7 @@ export async function handleConsole(s: Services, req: http.IncomingMessage, path
     match?.r.action ?? 'cognito-idp:ListUserPools',
     resource(poolId),
     s.config.accountId,
+    adminHostNames(s.config),
   );
   if (!auth.ok) {
     const text = (() => {
