@@ -184,6 +184,41 @@ for (const backend of await backends()) {
       assert.match(pageMessage(badInput.html)!, /^InvalidParameterException: /, 'the service model\'s validation, as the API');
     });
 
+    it('creates a user in a pool that requires other attributes (name): a field for each, and name=value lines for any other', async () => {
+      const { UserPool } = await t.cognito.send(
+        new CreateUserPoolCommand({ PoolName: 'needs-name', Schema: [{ Name: 'name', AttributeDataType: 'String', Required: true, Mutable: true }, { Name: 'plan', AttributeDataType: 'String', Mutable: true }] }),
+      );
+      const id = UserPool!.Id!;
+      const b = new ConsoleClient(t.url);
+      const users = await b.get(`${C}/pools/${id}/users`);
+      assert.ok(users.html.includes('name="attr.name"'), 'a field for the required attribute');
+      assert.ok(users.html.includes('<textarea name="attributes"'), 'a field for other attributes');
+      // Without the required attribute: Cognito's error, nothing created.
+      const missing = await b.submit(users, { username: 'ada', email: 'ada@example.com' }, formIndex(users, '/users'));
+      assert.equal(missing.status, 400);
+      assert.match(pageMessage(missing.html)!, /^InvalidParameterException: Attributes did not conform to the schema: name: The attribute is required\s*$/);
+      // A line that is not name=value: said so, the typed lines kept.
+      const badLine = await b.submit(users, { username: 'ada', 'attr.name': 'Ada Lovelace', attributes: 'given_name=Ada\nLovelace' }, formIndex(users, '/users'));
+      assert.equal(badLine.status, 400);
+      assert.equal(pageMessage(badLine.html), 'InvalidParameterException: Other attributes, line 2 ("Lovelace"): write one attribute a line as name=value, e.g. given_name=Ada.');
+      assert.ok(badLine.html.includes('given_name=Ada\nLovelace</textarea>') && badLine.html.includes('value="Ada Lovelace"'), 'what was typed is kept');
+      // An unknown attribute: Cognito's error.
+      const unknown = await b.submit(users, { username: 'ada', 'attr.name': 'Ada Lovelace', attributes: 'nickname_x=Ada' }, formIndex(users, '/users'));
+      assert.equal(unknown.status, 400);
+      assert.match(pageMessage(unknown.html)!, /^InvalidParameterException: .*nickname_x/);
+      await expectError(t.cognito.send(new AdminGetUserCommand({ UserPoolId: id, Username: 'ada' })), 'UserNotFoundException');
+
+      const made = await b.submit(users, { username: 'ada', email: 'ada@example.com', 'attr.name': 'Ada Lovelace', attributes: 'given_name = Ada\r\n\r\ncustom:plan=pro=max\n' }, formIndex(users, '/users'));
+      assert.equal(made.status, 303, pageMessage(made.html));
+      const u = await t.cognito.send(new AdminGetUserCommand({ UserPoolId: id, Username: 'ada' }));
+      assert.deepEqual(Object.fromEntries(u.UserAttributes!.filter((a) => a.Name !== 'sub').map((a) => [a.Name, a.Value])), {
+        name: 'Ada Lovelace',
+        given_name: 'Ada',
+        'custom:plan': 'pro=max',
+        email: 'ada@example.com',
+      });
+    });
+
     it('sets a password, confirms, disables and enables, adds to and removes from a group, deletes after a confirmation', async () => {
       const b = new ConsoleClient(t.url);
       const get = (name: string) => t.cognito.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: name }));

@@ -54,6 +54,20 @@ export async function createUser(c: ConsoleCall): Promise<ConsoleResponse> {
       if (c.form.get(`${name}_verified`) === 'on') attributes.push({ Name: `${name}_verified`, Value: 'true' });
     }
   }
+  // The pool's other required attributes (their own fields), then free `name=value` lines.
+  for (const [name, value] of c.form) {
+    if (name.startsWith('attr.') && value.trim() !== '') attributes.push({ Name: name.slice(5), Value: value.trim() });
+  }
+  const lines = (c.form.get('attributes') ?? '').split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.trim();
+    if (line === '') continue;
+    const eq = line.indexOf('=');
+    if (eq <= 0) {
+      return usersPage(c, { kind: 'error', text: `InvalidParameterException: Other attributes, line ${i + 1} ("${line}"): write one attribute a line as name=value, e.g. given_name=Ada.` }, c.form, 400);
+    }
+    attributes.push({ Name: line.slice(0, eq).trim(), Value: line.slice(eq + 1).trim() });
+  }
   const mediums = [...(c.form.get('invite_email') === 'on' ? ['EMAIL'] : []), ...(c.form.get('invite_sms') === 'on' ? ['SMS'] : [])];
   const temp = c.form.get('temporary_password') ?? '';
   const input = {

@@ -81,7 +81,9 @@ form.inline{display:inline}
 .row label{display:flex;flex-direction:column;font-weight:600;font-size:.85rem;color:#414d5c;gap:.2rem}
 .row label.check{flex-direction:row;align-items:center;gap:.35rem;font-weight:500;color:#16191f;padding-bottom:.45rem}
 input[type=text],input[type=password],input[type=email],input[type=tel],select{padding:.42rem .5rem;border:1px solid #8d99a8;border-radius:4px;font:inherit;font-weight:400;min-width:12rem;height:2.3rem;background:#fff}
-input:focus,select:focus,button:focus{outline:2px solid #0972d3;outline-offset:1px}
+textarea{padding:.42rem .5rem;border:1px solid #8d99a8;border-radius:4px;font:inherit;font-weight:400;width:100%;max-width:36rem;resize:vertical}
+.row label.wide{flex:1 1 100%}
+input:focus,select:focus,textarea:focus,button:focus{outline:2px solid #0972d3;outline-offset:1px}
 button{padding:.45rem .95rem;border:1px solid #0972d3;border-radius:4px;background:#0972d3;color:#fff;font:inherit;font-weight:600;cursor:pointer}
 button.secondary{background:#fff;color:#0972d3}button.danger{background:#d91515;border-color:#d91515}
 button.link{background:none;border:0;color:#0458a5;padding:0;font-weight:500;text-decoration:underline}

@@ -254,6 +254,8 @@ export async function usersPage(c: ConsoleCall, message?: Flash, values?: URLSea
   }</div>`;
   const v = (name: string) => values?.get(name) ?? '';
   const checked = (name: string, dflt: boolean) => ((values ? values.get(name) === 'on' : dflt) ? html` checked` : '');
+  // Fields for the pool's required attributes besides email and phone (AdminCreateUser refuses a user without them).
+  const required = (pool.settings.SchemaAttributes ?? []).filter((a) => a.Required && a.Name && !['sub', 'email', 'phone_number'].includes(a.Name)).map((a) => a.Name!);
   const create = form(
     href(['pools', pool.id, 'users']),
     c.csrf,
@@ -262,6 +264,9 @@ export async function usersPage(c: ConsoleCall, message?: Flash, values?: URLSea
 <label>Email<input type="email" name="email" value="${v('email')}" autocomplete="off"></label>
 <label>Phone number<input type="tel" name="phone_number" value="${v('phone_number')}" placeholder="+15555550100" autocomplete="off"></label>
 <label>Temporary password<input type="text" name="temporary_password" value="" placeholder="(generated when empty)" autocomplete="off"></label>
+${required.map((name) => html`<label>${ATTR_LABELS[name] ?? name} (required)<input type="text" name="attr.${name}" value="${v(`attr.${name}`)}" required autocomplete="off"></label>`)}
+</div><div class="row">
+<label class="wide">Other attributes, one a line as name=value<textarea name="attributes" rows="3" placeholder="given_name=Ada&#10;custom:plan=pro" autocomplete="off">${v('attributes')}</textarea></label>
 </div><div class="row">
 <label class="check"><input type="checkbox" name="email_verified"${checked('email_verified', true)}> Email verified</label>
 <label class="check"><input type="checkbox" name="phone_number_verified"${checked('phone_number_verified', false)}> Phone verified</label>
