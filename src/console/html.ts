@@ -33,9 +33,23 @@ export function html(strings: TemplateStringsArray, ...values: Part[]): Html {
 /** The console's base path. */
 export const BASE = '/_incognito/console';
 
+/**
+ * A path segment for a value: `.` and `..` (a user or group may be named so) would be taken away by
+ * the browser as dot segments, even percent-encoded (%2E is a dot to the URL parser), so a value
+ * that is a dot segment or starts with `~` gets a `~` in front; segmentValue() takes it off.
+ */
+export function segmentOf(value: string): string {
+  return encodeURIComponent(value === '.' || value === '..' || value.startsWith('~') ? `~${value}` : value);
+}
+
+/** The value of a decoded path segment (segmentOf's inverse). */
+export function segmentValue(decoded: string): string {
+  return decoded.startsWith('~') ? decoded.slice(1) : decoded;
+}
+
 /** A console URL from path segments (each encoded) and an optional query. */
 export function href(segments: readonly string[], query?: Record<string, string | undefined>): string {
-  const path = [BASE, ...segments.map((s) => encodeURIComponent(s))].join('/');
+  const path = [BASE, ...segments.map(segmentOf)].join('/');
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined && v !== '') q.set(k, v);
   const qs = q.toString();

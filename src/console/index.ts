@@ -28,7 +28,7 @@ import { hostedCtx, parseCookies } from '../oauth/http.js';
 import type { Ctx } from '../operations/context.js';
 import type { Services } from '../protocol/dispatch.js';
 import { isCognitoError } from '../protocol/errors.js';
-import { BASE, layout } from './html.js';
+import { BASE, layout, segmentValue } from './html.js';
 import { matchPath, ROUTES, type ConsoleCall, type ConsoleResponse } from './routes.js';
 
 export { BASE as CONSOLE_PATH } from './html.js';
@@ -60,7 +60,7 @@ function segments(path: string): string[] | undefined {
   const rest = path.slice(BASE.length).replace(/^\/+|\/+$/g, '');
   if (rest === '') return [];
   try {
-    return rest.split('/').map((s) => decodeURIComponent(s));
+    return rest.split('/').map((s) => segmentValue(decodeURIComponent(s)));
   } catch {
     return undefined;
   }
