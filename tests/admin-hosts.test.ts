@@ -4,7 +4,8 @@
  * operations answer 403 to a request addressed to a foreign Host name, or sent by a page of a
  * foreign origin; IP addresses, localhost, *.localhost, the --public-url host, --host and
  * --admin-hosts are served; the public operations (SignUp, InitiateAuth) and the hosted endpoints
- * are served whatever the Host. On each store, over raw HTTP (fetch cannot set Host).
+ * are served whatever the Host. And the console's session cookie is Secure when the request came
+ * through an https --public-url. On each store, over raw HTTP (to set Host).
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -133,7 +134,7 @@ for (const backend of await backends()) {
     });
   });
 
-  describe(`admin endpoints without access keys: the --public-url host (${backend.name})`, () => {
+  describe(`admin endpoints without access keys: the --public-url host; the console cookie behind a proxy (${backend.name})`, () => {
     let t: TestServer;
     before(async () => {
       t = await startTestServer(backend, { publicUrl: 'https://auth.dev.example' });
@@ -144,6 +145,16 @@ for (const backend of await backends()) {
       assert.equal((await api(t.url, 'ListUserPools', { MaxResults: 1 }, { host: 'auth.dev.example' })).status, 200);
       assert.equal((await raw(t.url, '/_incognito/console', { host: 'auth.dev.example' })).status, 200);
       assert.equal((await api(t.url, 'ListUserPools', { MaxResults: 1 }, { host: 'dev.example' })).status, 403);
+    });
+
+    it("marks the console's session cookie Secure when the browser came through the https --public-url (a TLS-terminating proxy)", async () => {
+      const proxied = await raw(t.url, '/_incognito/console', { host: 'auth.dev.example' });
+      assert.match(proxied.headers['set-cookie']![0]!, /^incognito_console=[\w-]{43}; Path=\/_incognito\/console; HttpOnly; SameSite=Lax; Secure$/);
+      // Straight to the port over HTTP (no TLS anywhere), and X-Forwarded-Proto alone is not believed.
+      for (const headers of [{ host: `127.0.0.1:${new URL(t.url).port}` } as Record<string, string>, { host: `127.0.0.1:${new URL(t.url).port}`, 'x-forwarded-proto': 'https' }]) {
+        const direct = await raw(t.url, '/_incognito/console', headers);
+        assert.match(direct.headers['set-cookie']![0]!, /; SameSite=Lax$/);
+      }
     });
   });
 }

@@ -91,7 +91,7 @@ for (const backend of await backends()) {
       assert.equal(pools.status, 200);
       assert.match(pools.headers.get('content-type')!, /^text\/html/);
       assert.match(pools.headers.get('content-security-policy')!, /default-src 'none'/);
-      assert.match(pools.headers.get('set-cookie')!, /^incognito_console=[\w-]{43}; Path=\/_incognito\/console; HttpOnly; SameSite=Strict$/);
+      assert.match(pools.headers.get('set-cookie')!, /^incognito_console=[\w-]{43}; Path=\/_incognito\/console; HttpOnly; SameSite=Lax$/);
       assert.ok(pools.html.includes(`href="${C}/pools/${poolId}"`), 'the pool is linked');
 
       const pool = await b.get(`${C}/pools/${poolId}`);

@@ -10,7 +10,7 @@
  *    `cognito-idp:AdminCreateUser`, ...; the outbox `incognito:ListMessages`, import logs
  *    `incognito:GetImportLog`). Without keys incognito only listens on loopback (server.ts).
  *  - Forms carry a CSRF token: an HMAC (master key) of the console's session cookie (random,
- *    HttpOnly, SameSite=Strict, this path only) and the key's id; a POST without it, or with
+ *    HttpOnly, SameSite=Lax, this path only) and the key's id; a POST without it, or with
  *    another, or from another site (Origin, Sec-Fetch-Site), is refused with 403 and changes nothing.
  *  - Every value reaches the page through html`` (escaped); no password hash, SRP verifier, TOTP
  *    secret or client secret is ever shown.
@@ -79,6 +79,21 @@ function sameOrigin(req: http.IncomingMessage): boolean {
   }
 }
 
+/**
+ * Whether the browser reached this request over HTTPS that a proxy terminated: the request is
+ * addressed to the host of an https --public-url. (X-Forwarded-Proto is not read: nothing
+ * configures a trusted proxy, and any client could send it.)
+ */
+function behindTls(s: Services, req: http.IncomingMessage): boolean {
+  const pub = s.config.publicUrl;
+  if (!pub?.startsWith('https://')) return false;
+  try {
+    return new URL(pub).host.toLowerCase() === (req.headers.host ?? '').toLowerCase();
+  } catch {
+    return false;
+  }
+}
+
 /** The CSRF token of a session: bound to the session cookie and the key, keyed with the master key. */
 function csrfFor(s: Services, session: string, key: AccessKey | undefined): string {
   return s.secrets.mac('console-csrf', `${session}\u0000${key?.accessKeyId ?? ''}`).toString('base64url');
@@ -133,8 +148,8 @@ export async function handleConsole(s: Services, req: http.IncomingMessage, path
   const setCookie: string[] = [];
   if (!session || !/^[\w-]{43}$/.test(session)) {
     session = randomBytes(32).toString('base64url');
-    const secure = Boolean((req.socket as TLSSocket).encrypted);
-    setCookie.push(`${SESSION_COOKIE}=${session}; Path=${BASE}; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`);
+    const secure = Boolean((req.socket as TLSSocket).encrypted) || behindTls(s, req);
+    setCookie.push(`${SESSION_COOKIE}=${session}; Path=${BASE}; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`);
   }
   const csrf = csrfFor(s, session, key);
 
