@@ -171,6 +171,9 @@ chromiumSuite('web console in Chromium', async (t: TestContext, backend: Backend
     // The import job: its progress, then its log.
     await page.click('nav.tabs >> text=Import jobs');
     assert.ok((await page.locator('#imports').textContent())!.includes('Succeeded'));
+    // The counts, and the CSV lines read (the header line included, as on the job's page).
+    assert.deepEqual(await page.locator('#imports thead th').allTextContents(), ['Job', 'Job id', 'Status', 'Imported', 'Skipped', 'Failed', 'Lines read', 'Created', 'Completed']);
+    assert.deepEqual((await page.locator('#imports tbody tr td').allTextContents()).slice(3, 7), ['2', '0', '1', '4']);
     await shot('imports');
     await page.click('#imports >> text=legacy users');
     assert.equal(await page.locator('#imported').textContent(), '2');

@@ -28,7 +28,7 @@ import { hostedCtx, parseCookies } from '../oauth/http.js';
 import type { Ctx } from '../operations/context.js';
 import type { Services } from '../protocol/dispatch.js';
 import { isCognitoError } from '../protocol/errors.js';
-import { BASE, layout, segmentValue } from './html.js';
+import { BASE, href, html, layout, segmentValue, type Html } from './html.js';
 import { matchPath, ROUTES, type ConsoleCall, type ConsoleResponse } from './routes.js';
 
 export { BASE as CONSOLE_PATH } from './html.js';
@@ -51,8 +51,17 @@ const PAGE_HEADERS: Record<string, string> = {
   'Referrer-Policy': 'same-origin',
 };
 
-function errorResponse(status: number, title: string, text: string, headers: Record<string, string> = {}): ConsoleResponse {
-  return { status, headers: { ...PAGE_HEADERS, ...headers }, body: layout({ title, message: { kind: 'error', text }, content: '' }) };
+function errorResponse(status: number, title: string, text: string, headers: Record<string, string> = {}, content: Html | '' = ''): ConsoleResponse {
+  return { status, headers: { ...PAGE_HEADERS, ...headers }, body: layout({ title, message: { kind: 'error', text }, content }) };
+}
+
+/** Where a refused page or action leads back to: the user, the pool, the pools list. */
+function deniedLinks(params: Record<string, string>): Html {
+  const links: [string, string][] = [];
+  if (params.pool && params.user) links.push([href(['pools', params.pool, 'users', params.user]), 'Back to the user']);
+  if (params.pool) links.push([href(['pools', params.pool]), 'The pool'], [href(['pools', params.pool, 'users']), 'Its users']);
+  links.push([href([]), 'User pools']);
+  return html`<nav class="row" aria-label="Go to" id="denied-links">${links.map(([to, text]) => html`<a href="${to}">${text}</a>`)}</nav>`;
 }
 
 /** The path after BASE as decoded segments; undefined when a segment is not valid percent-encoding. */
@@ -109,8 +118,10 @@ function csrfValid(expected: string, given: string | null): boolean {
 /** Answers a console request; `key` in the answer names the access key that made it (for the log). */
 export async function handleConsole(s: Services, req: http.IncomingMessage, path: string, url: string): Promise<ConsoleResponse & { key?: string }> {
   const method = req.method ?? 'GET';
+  // HEAD is answered as GET (the server sends no body).
+  const routeMethod = method === 'HEAD' ? 'GET' : method;
   const segs = segments(path);
-  const match = segs && ROUTES.map((r) => ({ r, params: r.method === method ? matchPath(r.pattern, segs) : undefined })).find((x) => x.params);
+  const match = segs && ROUTES.map((r) => ({ r, params: r.method === routeMethod ? matchPath(r.pattern, segs) : undefined })).find((x) => x.params);
   const allowed = segs ? [...new Set(ROUTES.filter((r) => matchPath(r.pattern, segs)).map((r) => r.method))] : [];
   // The route's operation and pool decide what the key must be allowed; an unknown path is checked as the pools list.
   const poolId = match?.params?.pool;
@@ -124,7 +135,9 @@ export async function handleConsole(s: Services, req: http.IncomingMessage, path
     s.config.accountId,
     adminHostNames(s.config),
   );
-  if (!auth.ok) {
+  // A key refused the pools list (ListUserPools) still gets the home page, with the pools it may open.
+  const scoped = !auth.ok && auth.status === 403 && auth.key !== undefined && match?.r.pattern.length === 0 && routeMethod === 'GET';
+  if (!auth.ok && !scoped) {
     const text = (() => {
       try {
         return (JSON.parse(auth.body) as { message: string }).message;
@@ -133,7 +146,10 @@ export async function handleConsole(s: Services, req: http.IncomingMessage, path
       }
     })();
     const wwwAuth = auth.headers['WWW-Authenticate'];
-    return { ...errorResponse(auth.status, auth.status === 401 ? 'Sign in with an access key' : 'Access denied', text, wwwAuth ? { 'WWW-Authenticate': wwwAuth } : {}), ...(auth.key ? { key: auth.key.name } : {}) };
+    return {
+      ...errorResponse(auth.status, auth.status === 401 ? 'Sign in with an access key' : 'Access denied', text, wwwAuth ? { 'WWW-Authenticate': wwwAuth } : {}, auth.status === 403 ? deniedLinks(match?.params ?? {}) : ''),
+      ...(auth.key ? { key: auth.key.name } : {}),
+    };
   }
   const key = auth.key;
   const keyName = key ? { key: key.name } : {};
@@ -181,6 +197,7 @@ export async function handleConsole(s: Services, req: http.IncomingMessage, path
     form,
     csrf,
     who: key?.name,
+    scoped,
     may: (action, id) => {
       if (!key) return true;
       try {
