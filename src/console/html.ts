@@ -97,7 +97,7 @@ form.inline{display:inline}
 .row label{display:flex;flex-direction:column;font-weight:600;font-size:.85rem;color:#414d5c;gap:.2rem}
 .row label.check{flex-direction:row;align-items:center;gap:.35rem;font-weight:500;color:#16191f;padding-bottom:.45rem}
 input[type=text],input[type=password],input[type=email],input[type=tel],select{padding:.42rem .5rem;border:1px solid #8d99a8;border-radius:4px;font:inherit;font-weight:400;min-width:12rem;height:2.3rem;background:#fff}
-textarea{padding:.42rem .5rem;border:1px solid #8d99a8;border-radius:4px;font:inherit;font-weight:400;width:100%;max-width:36rem;resize:vertical}
+textarea{padding:.42rem .5rem;border:1px solid #8d99a8;border-radius:4px;font:inherit;font-weight:400;width:100%;resize:vertical}
 .row label.wide{flex:1 1 100%}
 input:focus,select:focus,textarea:focus,button:focus{outline:2px solid #0972d3;outline-offset:1px}
 button{padding:.45rem .95rem;border:1px solid #0972d3;border-radius:4px;background:#0972d3;color:#fff;font:inherit;font-weight:600;cursor:pointer}
