@@ -68,6 +68,8 @@ export interface Config {
   credentialsFile: string | undefined;
   /** Listen on a non-loopback address without credentials (the admin API open to the network). */
   insecureAdmin: boolean;
+  /** Host names besides IP addresses, localhost, --host and --public-url's that admin requests may be addressed to without keys (src/iam/hosts.ts). */
+  adminHosts: string | undefined;
   /** Request quotas: 'off', or 'cognito' (Cognito's default rates per operation category, per node; src/quotas.ts). */
   quotas: 'off' | 'cognito';
   /**
@@ -116,6 +118,7 @@ export const defaults: Config = {
   secretAccessKey: undefined,
   credentialsFile: undefined,
   insecureAdmin: false,
+  adminHosts: undefined,
   quotas: 'off',
   federationEndpoints: undefined,
   seed: [],
@@ -161,6 +164,7 @@ export const settings: Setting[] = [
   { key: 'secretAccessKey', flag: '--secret-access-key', env: 'INCOGNITO_SECRET_ACCESS_KEY', kind: 'string', help: 'secret access key of --access-key-id (prefer the environment variable)' },
   { key: 'credentialsFile', flag: '--credentials-file', env: 'INCOGNITO_CREDENTIALS_FILE', kind: 'string', help: 'JSON file of access keys: [{"accessKeyId", "secretAccessKey", "name", "policy"}] (policy: an IAM policy document; none = full access)' },
   { key: 'insecureAdmin', flag: '--insecure-admin', env: 'INCOGNITO_INSECURE_ADMIN', kind: 'bool', help: 'allow a non-loopback --host with no access keys (anyone who reaches the port can call the admin API)' },
+  { key: 'adminHosts', flag: '--admin-hosts', env: 'INCOGNITO_ADMIN_HOSTS', kind: 'string', help: 'with no access keys: more host names (comma-separated) the admin endpoints and operations answer, besides IP addresses, localhost, --host and --public-url (DNS rebinding)' },
   { key: 'quotas', flag: '--quotas', env: 'INCOGNITO_QUOTAS', kind: 'string', help: "request quotas: 'off' (default) or 'cognito' (Cognito's default rates per operation category, TooManyRequestsException; each node counts alone)" },
   { key: 'federationEndpoints', flag: '--federation-endpoints', env: 'INCOGNITO_FEDERATION_ENDPOINTS', kind: 'string', help: "stand-in base URLs of social identity providers: 'Google=http://127.0.0.1:4000,Facebook=...' (tests; each URL keeps its path)" },
   { key: 'seed', flag: '--seed', env: 'INCOGNITO_SEED', kind: 'list', help: `seed file or directory (JSON or YAML) applied at start-up; repeatable (environment: paths separated by '${path.delimiter}')` },

@@ -43,6 +43,7 @@ import { Quotas } from './quotas.js';
 import { Metrics } from './metrics.js';
 import { handleConsole, isConsolePath } from './console/index.js';
 import { applySeeds } from './seed/index.js';
+import { adminHostNames } from './iam/hosts.js';
 
 const CORS_HEADERS = {
   'Access-Control-Allow-Origin': '*',
@@ -217,6 +218,8 @@ export async function startServer(config: Config, existingStore?: Store, options
     }
   }
 
+  // Without keys, the Host names admin requests may carry besides IP addresses and localhost (iam/hosts.ts).
+  const adminHosts = adminHostNames(config);
   /** Authenticates an admin endpoint's request (a no-op without access keys); `poolId` picks the resource. */
   const admin = (req: http.IncomingMessage, url: string, action: string, poolId: string | undefined): Promise<AdminAuth> =>
     authorizeAdmin(
@@ -226,6 +229,7 @@ export async function startServer(config: Config, existingStore?: Store, options
       action,
       poolId ? poolArn(regionOfPoolId(poolId) ?? config.region, config.accountId, poolId) : '*',
       config.accountId,
+      adminHosts,
     );
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {

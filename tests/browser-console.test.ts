@@ -4,7 +4,9 @@
  * search → a user; create a user; set a password (a refused one first); disable; add to a group;
  * read the invitation's temporary password on the Messages page; an import job's progress and log;
  * delete a user after the confirmation page. A `<script>` in a user's name stays text (no dialog
- * opens). Screenshots of each page go to test-output/screenshots/console-*.png.
+ * opens). A console link followed from another site keeps the open tab's session. No page is wider
+ * than the window at 390, 1024 and 1280 px. Screenshots of each page go to
+ * test-output/screenshots/console-*.png.
  */
 import type { TestContext } from 'node:test';
 import assert from 'node:assert/strict';
@@ -40,7 +42,18 @@ chromiumSuite('web console in Chromium', async (t: TestContext, backend: Backend
     const cognito = server.cognito;
     const { UserPool } = await cognito.send(new CreateUserPoolCommand({ PoolName: 'Acme customers', AutoVerifiedAttributes: ['email'], AliasAttributes: ['email'] }));
     const poolId = UserPool!.Id!;
-    await cognito.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'web app', ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] }));
+    await cognito.send(
+      new CreateUserPoolClientCommand({
+        UserPoolId: poolId,
+        ClientName: 'web app',
+        ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_USER_PASSWORD_AUTH', 'ALLOW_ADMIN_USER_PASSWORD_AUTH'],
+        AllowedOAuthFlows: ['code'],
+        AllowedOAuthFlowsUserPoolClient: true,
+        AllowedOAuthScopes: ['openid', 'email'],
+        SupportedIdentityProviders: ['COGNITO'],
+        CallbackURLs: ['https://shop.example.com/auth/callback/after-sign-in', 'http://localhost:3000/auth/callback/after-sign-in'],
+      }),
+    );
     await cognito.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'backend', GenerateSecret: true, ExplicitAuthFlows: ['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] }));
     await cognito.send(new CreatePoolGroup(poolId, 'admins', 'Can manage the shop', 1));
     await cognito.send(new CreatePoolGroup(poolId, 'beta-testers', 'See new features first', 10));
@@ -158,6 +171,9 @@ chromiumSuite('web console in Chromium', async (t: TestContext, backend: Backend
     // The import job: its progress, then its log.
     await page.click('nav.tabs >> text=Import jobs');
     assert.ok((await page.locator('#imports').textContent())!.includes('Succeeded'));
+    // The counts, and the CSV lines read (the header line included, as on the job's page).
+    assert.deepEqual(await page.locator('#imports thead th').allTextContents(), ['Job', 'Job id', 'Status', 'Imported', 'Skipped', 'Failed', 'Lines read', 'Created', 'Completed']);
+    assert.deepEqual((await page.locator('#imports tbody tr td').allTextContents()).slice(3, 7), ['2', '0', '1', '4']);
     await shot('imports');
     await page.click('#imports >> text=legacy users');
     assert.equal(await page.locator('#imported').textContent(), '2');
@@ -166,6 +182,44 @@ chromiumSuite('web console in Chromium', async (t: TestContext, backend: Backend
     assert.match(log, /\[SUCCEEDED\] Line Number 2 - The import succeeded\./);
     assert.match(log, /\[FAILED\] Line Number 4/);
     await shot('import-job');
+
+    // A console link followed from another site (a ticket, a chat): the session of the tab already
+    // open stays (SameSite=Lax), so its forms still work.
+    const dianaUrl = `${server.url}/_incognito/console/pools/${poolId}/users/diana`;
+    await page.goto(dianaUrl);
+    await context.route('http://elsewhere.test/**', (r) => r.fulfill({ contentType: 'text/html', body: `<!doctype html><a id="go" href="${dianaUrl}">diana</a>` }));
+    const other = await context.newPage();
+    await other.goto('http://elsewhere.test/ticket');
+    await other.click('#go');
+    await other.waitForURL(dianaUrl);
+    assert.equal(await other.locator('h1').textContent(), 'diana');
+    await other.close();
+    await page.click('#disable button');
+    assert.equal(await page.locator('#message').textContent(), 'User disabled: its sign-ins are revoked.');
+
+    // Each page at a phone's, a small laptop's and a desktop's width: nothing wider than the window
+    // (wide tables scroll inside their cards).
+    const pages: [string, string][] = [
+      ['pools', ''],
+      ['pool', `/pools/${poolId}`],
+      ['users', `/pools/${poolId}/users`],
+      ['user', `/pools/${poolId}/users/diana`],
+      ['groups', `/pools/${poolId}/groups`],
+      ['group', `/pools/${poolId}/groups/beta-testers`],
+      ['messages', `/pools/${poolId}/messages`],
+      ['imports', `/pools/${poolId}/imports`],
+      ['import-job', `/pools/${poolId}/imports/${job.JobId}`],
+    ];
+    for (const width of [390, 1024, 1280]) {
+      await page.setViewportSize({ width, height: 800 });
+      for (const [name, p] of pages) {
+        await page.goto(`${server.url}/_incognito/console${p}`);
+        const [scroll, client] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+        assert.ok(scroll <= client, `${name} at ${width} px: the page is ${scroll} px wide in a ${client} px window`);
+        await shot(`${width}-${name}`);
+      }
+    }
+    await page.setViewportSize({ width: 1280, height: 800 });
 
     // Delete, through the confirmation page.
     await page.goto(`${server.url}/_incognito/console/pools/${poolId}/users/charlie`);

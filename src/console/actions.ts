@@ -2,8 +2,10 @@
  * The console's actions: each builds the request of the Cognito operation it stands for, validates
  * it against the service model as the API does (protocol/validate.ts), and runs the operation's
  * use-case (account/admin-users.ts). Success redirects (303) to the page with a fixed message; a
- * refusal shows the page again with Cognito's error, e.g. a password that breaks the policy:
- * "InvalidPasswordException: Password did not conform with policy: ...".
+ * refusal shows Cognito's error, e.g. a password that breaks the policy: "InvalidPasswordException:
+ * Password did not conform with policy: ...": a refused create on the users page again (400, with
+ * what was typed), a refused action on a user by a redirect to the user's page (reloading it posts
+ * nothing), or on the users page (404) when the user is not there.
  */
 import {
   adminAddUserToGroup,
@@ -19,7 +21,7 @@ import { loadPool } from '../operations/pools/shared.js';
 import { isCognitoError } from '../protocol/errors.js';
 import { validateInput } from '../protocol/validate.js';
 import { href } from './html.js';
-import { usersPage, userPage } from './pages.js';
+import { errorQuery, usersPage } from './pages.js';
 import type { ConsoleCall, ConsoleResponse } from './routes.js';
 
 const seeOther = (location: string): ConsoleResponse => ({ status: 303, headers: { Location: location }, body: '' });
@@ -54,6 +56,20 @@ export async function createUser(c: ConsoleCall): Promise<ConsoleResponse> {
       if (c.form.get(`${name}_verified`) === 'on') attributes.push({ Name: `${name}_verified`, Value: 'true' });
     }
   }
+  // The pool's other required attributes (their own fields), then free `name=value` lines.
+  for (const [name, value] of c.form) {
+    if (name.startsWith('attr.') && value.trim() !== '') attributes.push({ Name: name.slice(5), Value: value.trim() });
+  }
+  const lines = (c.form.get('attributes') ?? '').split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.trim();
+    if (line === '') continue;
+    const eq = line.indexOf('=');
+    if (eq <= 0) {
+      return usersPage(c, { kind: 'error', text: `InvalidParameterException: Other attributes, line ${i + 1} ("${line}"): write one attribute a line as name=value, e.g. given_name=Ada.` }, c.form, 400);
+    }
+    attributes.push({ Name: line.slice(0, eq).trim(), Value: line.slice(eq + 1).trim() });
+  }
   const mediums = [...(c.form.get('invite_email') === 'on' ? ['EMAIL'] : []), ...(c.form.get('invite_sms') === 'on' ? ['SMS'] : [])];
   const temp = c.form.get('temporary_password') ?? '';
   const input = {
@@ -76,6 +92,17 @@ export async function createUser(c: ConsoleCall): Promise<ConsoleResponse> {
   );
 }
 
+/**
+ * A refused action on the user of the path: back (303) to the user's page, which shows why (so a
+ * reload does not post again); when the user is not there (any more), the users page with the
+ * reason, 404, whatever the action.
+ */
+async function refusedOnUser(c: ConsoleCall, text: string): Promise<ConsoleResponse> {
+  const pool = await loadPool(c.s.store, c.params.pool!);
+  if (!(await findUser(c.s.store, pool, c.params.user!))) return usersPage(c, { kind: 'error', text }, undefined, 404);
+  return seeOther(href(['pools', pool.id, 'users', c.params.user!], errorQuery(c, text)));
+}
+
 /** An action on the user of the path: the operation's input, its use-case; back to the user's page. */
 function userAction(operation: string, done: string, extra: (c: ConsoleCall) => Record<string, unknown>, run: (input: any, c: ConsoleCall) => Promise<unknown>) {
   return async (c: ConsoleCall): Promise<ConsoleResponse> => {
@@ -85,7 +112,7 @@ function userAction(operation: string, done: string, extra: (c: ConsoleCall) => 
       input,
       () => run(input, c),
       () => seeOther(href(['pools', c.params.pool!, 'users', c.params.user!], { done })),
-      (text) => userPage(c, { kind: 'error', text }, 400),
+      (text) => refusedOnUser(c, text),
     );
   };
 }
@@ -111,10 +138,6 @@ export async function deleteUser(c: ConsoleCall): Promise<ConsoleResponse> {
     input,
     () => adminDeleteUser(input, c.ctx),
     () => seeOther(href(['pools', input.UserPoolId, 'users'], { done: 'deleted' })),
-    async (text) => {
-      // The user's page when it is still there; else the users page with the reason.
-      const pool = await loadPool(c.s.store, input.UserPoolId);
-      return (await findUser(c.s.store, pool, input.Username)) ? userPage(c, { kind: 'error', text }, 400) : usersPage(c, { kind: 'error', text }, undefined, 400);
-    },
+    (text) => refusedOnUser(c, text),
   );
 }

@@ -33,9 +33,23 @@ export function html(strings: TemplateStringsArray, ...values: Part[]): Html {
 /** The console's base path. */
 export const BASE = '/_incognito/console';
 
+/**
+ * A path segment for a value: `.` and `..` (a user or group may be named so) would be taken away by
+ * the browser as dot segments, even percent-encoded (%2E is a dot to the URL parser), so a value
+ * that is a dot segment or starts with `~` gets a `~` in front; segmentValue() takes it off.
+ */
+export function segmentOf(value: string): string {
+  return encodeURIComponent(value === '.' || value === '..' || value.startsWith('~') ? `~${value}` : value);
+}
+
+/** The value of a decoded path segment (segmentOf's inverse). */
+export function segmentValue(decoded: string): string {
+  return decoded.startsWith('~') ? decoded.slice(1) : decoded;
+}
+
 /** A console URL from path segments (each encoded) and an optional query. */
 export function href(segments: readonly string[], query?: Record<string, string | undefined>): string {
-  const path = [BASE, ...segments.map((s) => encodeURIComponent(s))].join('/');
+  const path = [BASE, ...segments.map(segmentOf)].join('/');
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined && v !== '') q.set(k, v);
   const qs = q.toString();
@@ -62,6 +76,8 @@ section{background:#fff;border-radius:8px;box-shadow:0 1px 3px rgba(0,0,0,.12);p
 .tabs a{padding:.45rem .9rem;text-decoration:none;color:#414d5c;font-weight:600;border-bottom:3px solid transparent;margin-bottom:-2px}
 .tabs a.on{color:#0972d3;border-bottom-color:#0972d3}
 table{width:100%;border-collapse:collapse;font-size:.92rem}
+.table-wrap{overflow-x:auto;max-width:100%;-webkit-overflow-scrolling:touch}
+main,section{min-width:0}
 th,td{text-align:left;padding:.45rem .6rem;border-bottom:1px solid #e9ebed;vertical-align:top;overflow-wrap:break-word}
 th{background:#f8f9fa;color:#414d5c;font-weight:600;white-space:nowrap}
 tr:last-child td{border-bottom:0}
@@ -81,7 +97,9 @@ form.inline{display:inline}
 .row label{display:flex;flex-direction:column;font-weight:600;font-size:.85rem;color:#414d5c;gap:.2rem}
 .row label.check{flex-direction:row;align-items:center;gap:.35rem;font-weight:500;color:#16191f;padding-bottom:.45rem}
 input[type=text],input[type=password],input[type=email],input[type=tel],select{padding:.42rem .5rem;border:1px solid #8d99a8;border-radius:4px;font:inherit;font-weight:400;min-width:12rem;height:2.3rem;background:#fff}
-input:focus,select:focus,button:focus{outline:2px solid #0972d3;outline-offset:1px}
+textarea{padding:.42rem .5rem;border:1px solid #8d99a8;border-radius:4px;font:inherit;font-weight:400;width:100%;resize:vertical}
+.row label.wide{flex:1 1 100%}
+input:focus,select:focus,textarea:focus,button:focus{outline:2px solid #0972d3;outline-offset:1px}
 button{padding:.45rem .95rem;border:1px solid #0972d3;border-radius:4px;background:#0972d3;color:#fff;font:inherit;font-weight:600;cursor:pointer}
 button.secondary{background:#fff;color:#0972d3}button.danger{background:#d91515;border-color:#d91515}
 button.link{background:none;border:0;color:#0458a5;padding:0;font-weight:500;text-decoration:underline}
@@ -89,6 +107,8 @@ button.link{background:none;border:0;color:#0458a5;padding:0;font-weight:500;tex
 .pager{display:flex;gap:1rem;margin-top:.8rem}form.row{margin-bottom:1rem}
 a{color:#0458a5}
 .bar{height:.55rem;background:#e9ebed;border-radius:999px;overflow:hidden;min-width:8rem}.bar span{display:block;height:100%;background:#0972d3}
+input,select,textarea{max-width:100%}
+@media (max-width:40rem){main{padding:0 .75rem;margin-top:1rem}section{padding:.9rem .8rem}header{padding:.6rem .9rem;gap:.4rem 1rem}header .who{margin-left:0}dl.props{grid-template-columns:1fr;gap:.1rem}dl.props dd{margin-bottom:.4rem}.tabs a{padding:.4rem .6rem}}
 footer{text-align:center;font-size:.8rem;color:#5f6b7a;margin:1rem 0 2rem}
 `;
 
@@ -138,8 +158,9 @@ ${p.content}
 export function table(headers: Part[], rows: Part[][], empty = 'None.', opts: { id?: string; numeric?: number[] } = {}): Html {
   if (!rows.length) return html`<p class="muted"${opts.id ? html` id="${opts.id}"` : ''}>${empty}</p>`;
   const num = new Set(opts.numeric ?? []);
-  return html`<table${opts.id ? html` id="${opts.id}"` : ''}><thead><tr>${headers.map((h, i) => html`<th${num.has(i) ? html` class="num"` : ''}>${h}</th>`)}</tr></thead>
-<tbody>${rows.map((r) => html`<tr>${r.map((c, i) => html`<td${num.has(i) ? html` class="num"` : ''}>${c}</td>`)}</tr>\n`)}</tbody></table>`;
+  // In a wrapper that scrolls sideways: a wide table stays inside its card (and the page never scrolls sideways).
+  return html`<div class="table-wrap"><table${opts.id ? html` id="${opts.id}"` : ''}><thead><tr>${headers.map((h, i) => html`<th${num.has(i) ? html` class="num"` : ''}>${h}</th>`)}</tr></thead>
+<tbody>${rows.map((r) => html`<tr>${r.map((c, i) => html`<td${num.has(i) ? html` class="num"` : ''}>${c}</td>`)}</tr>\n`)}</tbody></table></div>`;
 }
 
 /** A definition list of [label, value] pairs (pairs whose value is undefined are left out). */

@@ -10,7 +10,7 @@
  *    `cognito-idp:AdminCreateUser`, ...; the outbox `incognito:ListMessages`, import logs
  *    `incognito:GetImportLog`). Without keys incognito only listens on loopback (server.ts).
  *  - Forms carry a CSRF token: an HMAC (master key) of the console's session cookie (random,
- *    HttpOnly, SameSite=Strict, this path only) and the key's id; a POST without it, or with
+ *    HttpOnly, SameSite=Lax, this path only) and the key's id; a POST without it, or with
  *    another, or from another site (Origin, Sec-Fetch-Site), is refused with 403 and changes nothing.
  *  - Every value reaches the page through html`` (escaped); no password hash, SRP verifier, TOTP
  *    secret or client secret is ever shown.
@@ -22,12 +22,13 @@ import type { TLSSocket } from 'node:tls';
 import { BodyTooLarge, readBody } from '../body.js';
 import { poolArn, regionOfPoolId } from '../domain/ids.js';
 import { authorize, authorizeAdmin } from '../iam/access.js';
+import { adminHostNames } from '../iam/hosts.js';
 import type { AccessKey } from '../iam/keys.js';
 import { hostedCtx, parseCookies } from '../oauth/http.js';
 import type { Ctx } from '../operations/context.js';
 import type { Services } from '../protocol/dispatch.js';
 import { isCognitoError } from '../protocol/errors.js';
-import { BASE, layout } from './html.js';
+import { BASE, href, html, layout, segmentValue, type Html } from './html.js';
 import { matchPath, ROUTES, type ConsoleCall, type ConsoleResponse } from './routes.js';
 
 export { BASE as CONSOLE_PATH } from './html.js';
@@ -50,8 +51,17 @@ const PAGE_HEADERS: Record<string, string> = {
   'Referrer-Policy': 'same-origin',
 };
 
-function errorResponse(status: number, title: string, text: string, headers: Record<string, string> = {}): ConsoleResponse {
-  return { status, headers: { ...PAGE_HEADERS, ...headers }, body: layout({ title, message: { kind: 'error', text }, content: '' }) };
+function errorResponse(status: number, title: string, text: string, headers: Record<string, string> = {}, content: Html | '' = ''): ConsoleResponse {
+  return { status, headers: { ...PAGE_HEADERS, ...headers }, body: layout({ title, message: { kind: 'error', text }, content }) };
+}
+
+/** Where a refused page or action leads back to: the user, the pool, the pools list. */
+function deniedLinks(params: Record<string, string>): Html {
+  const links: [string, string][] = [];
+  if (params.pool && params.user) links.push([href(['pools', params.pool, 'users', params.user]), 'Back to the user']);
+  if (params.pool) links.push([href(['pools', params.pool]), 'The pool'], [href(['pools', params.pool, 'users']), 'Its users']);
+  links.push([href([]), 'User pools']);
+  return html`<nav class="row" aria-label="Go to" id="denied-links">${links.map(([to, text]) => html`<a href="${to}">${text}</a>`)}</nav>`;
 }
 
 /** The path after BASE as decoded segments; undefined when a segment is not valid percent-encoding. */
@@ -59,7 +69,7 @@ function segments(path: string): string[] | undefined {
   const rest = path.slice(BASE.length).replace(/^\/+|\/+$/g, '');
   if (rest === '') return [];
   try {
-    return rest.split('/').map((s) => decodeURIComponent(s));
+    return rest.split('/').map((s) => segmentValue(decodeURIComponent(s)));
   } catch {
     return undefined;
   }
@@ -73,6 +83,21 @@ function sameOrigin(req: http.IncomingMessage): boolean {
   if (origin === undefined) return true;
   try {
     return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Whether the browser reached this request over HTTPS that a proxy terminated: the request is
+ * addressed to the host of an https --public-url. (X-Forwarded-Proto is not read: nothing
+ * configures a trusted proxy, and any client could send it.)
+ */
+function behindTls(s: Services, req: http.IncomingMessage): boolean {
+  const pub = s.config.publicUrl;
+  if (!pub?.startsWith('https://')) return false;
+  try {
+    return new URL(pub).host.toLowerCase() === (req.headers.host ?? '').toLowerCase();
   } catch {
     return false;
   }
@@ -93,8 +118,10 @@ function csrfValid(expected: string, given: string | null): boolean {
 /** Answers a console request; `key` in the answer names the access key that made it (for the log). */
 export async function handleConsole(s: Services, req: http.IncomingMessage, path: string, url: string): Promise<ConsoleResponse & { key?: string }> {
   const method = req.method ?? 'GET';
+  // HEAD is answered as GET (the server sends no body).
+  const routeMethod = method === 'HEAD' ? 'GET' : method;
   const segs = segments(path);
-  const match = segs && ROUTES.map((r) => ({ r, params: r.method === method ? matchPath(r.pattern, segs) : undefined })).find((x) => x.params);
+  const match = segs && ROUTES.map((r) => ({ r, params: r.method === routeMethod ? matchPath(r.pattern, segs) : undefined })).find((x) => x.params);
   const allowed = segs ? [...new Set(ROUTES.filter((r) => matchPath(r.pattern, segs)).map((r) => r.method))] : [];
   // The route's operation and pool decide what the key must be allowed; an unknown path is checked as the pools list.
   const poolId = match?.params?.pool;
@@ -106,8 +133,11 @@ export async function handleConsole(s: Services, req: http.IncomingMessage, path
     match?.r.action ?? 'cognito-idp:ListUserPools',
     resource(poolId),
     s.config.accountId,
+    adminHostNames(s.config),
   );
-  if (!auth.ok) {
+  // A key refused the pools list (ListUserPools) still gets the home page, with the pools it may open.
+  const scoped = !auth.ok && auth.status === 403 && auth.key !== undefined && match?.r.pattern.length === 0 && routeMethod === 'GET';
+  if (!auth.ok && !scoped) {
     const text = (() => {
       try {
         return (JSON.parse(auth.body) as { message: string }).message;
@@ -116,7 +146,10 @@ export async function handleConsole(s: Services, req: http.IncomingMessage, path
       }
     })();
     const wwwAuth = auth.headers['WWW-Authenticate'];
-    return { ...errorResponse(auth.status, auth.status === 401 ? 'Sign in with an access key' : 'Access denied', text, wwwAuth ? { 'WWW-Authenticate': wwwAuth } : {}), ...(auth.key ? { key: auth.key.name } : {}) };
+    return {
+      ...errorResponse(auth.status, auth.status === 401 ? 'Sign in with an access key' : 'Access denied', text, wwwAuth ? { 'WWW-Authenticate': wwwAuth } : {}, auth.status === 403 ? deniedLinks(match?.params ?? {}) : ''),
+      ...(auth.key ? { key: auth.key.name } : {}),
+    };
   }
   const key = auth.key;
   const keyName = key ? { key: key.name } : {};
@@ -131,8 +164,8 @@ export async function handleConsole(s: Services, req: http.IncomingMessage, path
   const setCookie: string[] = [];
   if (!session || !/^[\w-]{43}$/.test(session)) {
     session = randomBytes(32).toString('base64url');
-    const secure = Boolean((req.socket as TLSSocket).encrypted);
-    setCookie.push(`${SESSION_COOKIE}=${session}; Path=${BASE}; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`);
+    const secure = Boolean((req.socket as TLSSocket).encrypted) || behindTls(s, req);
+    setCookie.push(`${SESSION_COOKIE}=${session}; Path=${BASE}; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`);
   }
   const csrf = csrfFor(s, session, key);
 
@@ -164,6 +197,7 @@ export async function handleConsole(s: Services, req: http.IncomingMessage, path
     form,
     csrf,
     who: key?.name,
+    scoped,
     may: (action, id) => {
       if (!key) return true;
       try {

@@ -4,6 +4,7 @@
  * groups, a group's members, the outbox, import jobs and a job's log. Reads go through the store and
  * the domain's render functions; the user search through the ListUsers use-case (account/admin-users.ts).
  */
+import { timingSafeEqual } from 'node:crypto';
 import { filterText, listUsers, SEARCHABLE_ATTRIBUTES } from '../account/admin-users.js';
 import { outboxName } from '../delivery/http.js';
 import { deviceType } from '../domain/devices.js';
@@ -34,9 +35,36 @@ const DONE: Record<string, string> = {
   removed: 'Removed from the group.',
 };
 
+/**
+ * The query that carries a refused action's reason to the page it redirects to: the text and a MAC
+ * of it tied to the session's CSRF token (master key), so a link made elsewhere cannot put words on
+ * a console page.
+ */
+export function errorQuery(c: ConsoleCall, text: string): Record<string, string> {
+  return { error: text, sig: flashSig(c, text) };
+}
+
+function flashSig(c: ConsoleCall, text: string): string {
+  return c.s.secrets.mac('console-flash', `${c.csrf}\u0000${text}`).toString('base64url');
+}
+
 export function doneMessage(c: ConsoleCall): Flash | undefined {
+  const error = c.query.get('error');
+  const sig = c.query.get('sig');
+  if (error && sig) {
+    const a = Buffer.from(flashSig(c, error));
+    const b = Buffer.from(sig);
+    if (a.length === b.length && timingSafeEqual(a, b)) return { kind: 'error', text: error };
+  }
   const d = c.query.get('done');
   return d && Object.hasOwn(DONE, d) ? { kind: 'info', text: DONE[d]! } : undefined;
+}
+
+/** A user's name for a heading: in a pool where an email or phone is the username, that (the username is a UUID there). */
+export function userTitle(pool: PoolRecord, u: UserProfile): string {
+  const by = (pool.settings.UsernameAttributes ?? []) as string[];
+  if (!by.length) return u.username;
+  return (by.includes('email') ? u.attributes.email : undefined) ?? (by.includes('phone_number') ? u.attributes.phone_number : undefined) ?? u.username;
 }
 
 const TABS: [string, string][] = [
@@ -73,8 +101,21 @@ const list = (v: unknown): string => (Array.isArray(v) && v.length ? v.join(', '
 
 export async function poolsPage(c: ConsoleCall): Promise<ConsoleResponse> {
   const after = c.query.get('after') ?? undefined;
-  const pools = await c.s.store.pools.listAll(after, 51);
-  const more = pools.length > 50 ? (pools.pop(), pools[pools.length - 1]!.id) : undefined;
+  const all = await c.s.store.pools.listAll(after, 51);
+  const more = all.length > 50 ? (all.pop(), all[all.length - 1]!.id) : undefined;
+  // A key that may not list the pools sees those whose page it may open (DescribeUserPool) or whose users it may list.
+  const pools = c.scoped ? all.filter((p) => c.may('cognito-idp:DescribeUserPool', p.id) || c.may('cognito-idp:ListUsers', p.id)) : all;
+  if (c.scoped && !pools.length && !more && !after) {
+    return ok(
+      layout({
+        title: 'User pools',
+        ...(c.who ? { who: c.who } : {}),
+        message: { kind: 'error', text: `The key ${c.who ?? ''} may not list the user pools (cognito-idp:ListUserPools), and its policy lets it open none of them (cognito-idp:DescribeUserPool or cognito-idp:ListUsers on a pool's ARN).` },
+        content: html`<section id="no-pools"><p>Ask for a key whose policy allows these actions on the pools you need, or open a pool's address you were given: <code>/_incognito/console/pools/&lt;pool id&gt;</code>.</p></section>`,
+      }),
+      403,
+    );
+  }
   const rows = await Promise.all(
     pools.map(async (p) => [
       html`<a href="${href(['pools', p.id])}">${p.name}</a>`,
@@ -88,7 +129,7 @@ export async function poolsPage(c: ConsoleCall): Promise<ConsoleResponse> {
     layout({
       title: 'User pools',
       ...(c.who ? { who: c.who } : {}),
-      content: html`<section>${table(['Name', 'Pool id', 'Region', 'Users', 'Created'], rows, 'No user pools yet: create one with CreateUserPool (aws cognito-idp create-user-pool --pool-name NAME).', { id: 'pools', numeric: [3] })}
+      content: html`<section>${c.scoped ? html`<p class="note" id="scoped">The key ${c.who ?? ''} may not list every pool (cognito-idp:ListUserPools): these are the pools its policy lets it open.</p>` : ''}${table(['Name', 'Pool id', 'Region', 'Users', 'Created'], rows, c.scoped ? 'None of the pools on this page.' : 'No user pools yet: create one with CreateUserPool (aws cognito-idp create-user-pool --pool-name NAME).', { id: 'pools', numeric: [3] })}
 ${more ? html`<div class="pager"><a href="${href([], { after: more })}">Next page →</a></div>` : ''}</section>`,
     }),
   );
@@ -254,6 +295,8 @@ export async function usersPage(c: ConsoleCall, message?: Flash, values?: URLSea
   }</div>`;
   const v = (name: string) => values?.get(name) ?? '';
   const checked = (name: string, dflt: boolean) => ((values ? values.get(name) === 'on' : dflt) ? html` checked` : '');
+  // Fields for the pool's required attributes besides email and phone (AdminCreateUser refuses a user without them).
+  const required = (pool.settings.SchemaAttributes ?? []).filter((a) => a.Required && a.Name && !['sub', 'email', 'phone_number'].includes(a.Name)).map((a) => a.Name!);
   const create = form(
     href(['pools', pool.id, 'users']),
     c.csrf,
@@ -262,6 +305,9 @@ export async function usersPage(c: ConsoleCall, message?: Flash, values?: URLSea
 <label>Email<input type="email" name="email" value="${v('email')}" autocomplete="off"></label>
 <label>Phone number<input type="tel" name="phone_number" value="${v('phone_number')}" placeholder="+15555550100" autocomplete="off"></label>
 <label>Temporary password<input type="text" name="temporary_password" value="" placeholder="(generated when empty)" autocomplete="off"></label>
+${required.map((name) => html`<label>${ATTR_LABELS[name] ?? name} (required)<input type="text" name="attr.${name}" value="${v(`attr.${name}`)}" required autocomplete="off"></label>`)}
+</div><div class="row">
+<label class="wide">Other attributes, one a line as name=value<textarea name="attributes" rows="3" placeholder="given_name=Ada&#10;custom:plan=pro" autocomplete="off">${v('attributes')}</textarea></label>
 </div><div class="row">
 <label class="check"><input type="checkbox" name="email_verified"${checked('email_verified', true)}> Email verified</label>
 <label class="check"><input type="checkbox" name="phone_number_verified"${checked('phone_number_verified', false)}> Phone verified</label>
@@ -278,7 +324,7 @@ export async function usersPage(c: ConsoleCall, message?: Flash, values?: URLSea
       'users',
       `Users of ${pool.name}`,
       html`<section><h2>Search</h2>${searchForm}${searchError ? html`<p class="alert" role="alert">${searchError.text}</p>` : ''}${table(['Username', 'Email', 'Phone', 'Status', 'Enabled', 'Created'], rows, q.filter ? 'No user matches.' : 'No users yet.', { id: 'users' })}${pager}</section>
-<section><h2>Create a user</h2>${create}</section>`,
+${c.may('cognito-idp:AdminCreateUser', pool.id) ? html`<section><h2>Create a user</h2>${create}</section>` : ''}`,
       message ?? doneMessage(c),
     ),
     status,
@@ -315,14 +361,18 @@ export async function userPage(c: ConsoleCall, message?: Flash, status = 200): P
   const attrs = [['sub', u.sub] as [string, string], ...Object.entries(u.attributes).sort(([a], [b]) => a.localeCompare(b))];
   const attrTable = table(['Attribute', 'Value'], attrs.map(([k, v]) => [html`<code>${k}</code>`, v]), 'No attributes.', { id: 'attributes' });
   const memberOf = new Set(groups.map((g) => g.name));
+  // Only the forms the key may submit (its policy, for this pool); all of them without keys.
+  const may = (op: string) => c.may(`cognito-idp:${op}`, pool.id);
   const groupRows = groups.map((g) => [
     html`<a href="${href(['pools', pool.id, 'groups', g.name])}">${g.name}</a>`,
     g.description ?? '',
     g.precedence === null ? '' : String(g.precedence),
-    form(href([...base, 'groups', 'remove']), c.csrf, html`<input type="hidden" name="group" value="${g.name}"><button type="submit" class="link">Remove</button>`, { cls: 'inline' }),
+    may('AdminRemoveUserFromGroup') ? form(href([...base, 'groups', 'remove']), c.csrf, html`<input type="hidden" name="group" value="${g.name}"><button type="submit" class="link">Remove</button>`, { cls: 'inline' }) : '',
   ]);
   const addable = allGroups.filter((g) => !memberOf.has(g.name));
-  const addForm = addable.length
+  const addForm = !may('AdminAddUserToGroup')
+    ? ''
+    : addable.length
     ? form(
         href([...base, 'groups', 'add']),
         c.csrf,
@@ -336,37 +386,46 @@ export async function userPage(c: ConsoleCall, message?: Flash, status = 200): P
     return [html`<code>${d.deviceKey}</code>`, name, d.status ?? '', when(d.lastAuthenticatedAt), when(d.createdAt)];
   });
   const msgRows = messages.map((m) => [when(m.createdAt), m.kind, m.medium, m.destination, m.code ? html`<span class="code">${m.code}</span>` : '']);
-  const actions = html`<div class="actions">
-<div><h3>Set a password</h3>${form(
-    href([...base, 'password']),
-    c.csrf,
-    html`<div class="row"><label>New password<input type="text" name="password" required autocomplete="off"></label>
+  const statusForms = [
+    u.status === 'UNCONFIRMED' && may('AdminConfirmSignUp') ? form(href([...base, 'confirm']), c.csrf, html`<button type="submit" class="secondary">Confirm sign-up</button>`, { cls: 'inline', id: 'confirm' }) : '',
+    u.status === 'FORCE_CHANGE_PASSWORD' && may('AdminCreateUser') ? form(href([...base, 'resend']), c.csrf, html`<button type="submit" class="secondary">Resend invitation</button>`, { cls: 'inline', id: 'resend' }) : '',
+    u.enabled
+      ? may('AdminDisableUser') ? form(href([...base, 'disable']), c.csrf, html`<button type="submit" class="secondary">Disable</button>`, { cls: 'inline', id: 'disable' }) : ''
+      : may('AdminEnableUser') ? form(href([...base, 'enable']), c.csrf, html`<button type="submit" class="secondary">Enable</button>`, { cls: 'inline', id: 'enable' }) : '',
+    may('AdminDeleteUser') ? html`<a href="${href([...base, 'delete'])}" id="delete">Delete user…</a>` : '',
+  ].filter((f) => f !== '');
+  const passwordForm = may('AdminSetUserPassword')
+    ? html`<div><h3>Set a password</h3>${form(
+        href([...base, 'password']),
+        c.csrf,
+        html`<div class="row"><label>New password<input type="text" name="password" required autocomplete="off"></label>
 <label class="check"><input type="checkbox" name="permanent" checked> Permanent (else temporary: FORCE_CHANGE_PASSWORD)</label>
 <button type="submit">Set password</button></div>`,
-    { id: 'set-password' },
-  )}</div>
-<div><h3>Status</h3><div class="row">
-${u.status === 'UNCONFIRMED' ? form(href([...base, 'confirm']), c.csrf, html`<button type="submit" class="secondary">Confirm sign-up</button>`, { cls: 'inline', id: 'confirm' }) : ''}
-${u.status === 'FORCE_CHANGE_PASSWORD' ? form(href([...base, 'resend']), c.csrf, html`<button type="submit" class="secondary">Resend invitation</button>`, { cls: 'inline', id: 'resend' }) : ''}
-${u.enabled
-    ? form(href([...base, 'disable']), c.csrf, html`<button type="submit" class="secondary">Disable</button>`, { cls: 'inline', id: 'disable' })
-    : form(href([...base, 'enable']), c.csrf, html`<button type="submit" class="secondary">Enable</button>`, { cls: 'inline', id: 'enable' })}
-<a href="${href([...base, 'delete'])}" id="delete">Delete user…</a></div></div>
-</div>`;
+        { id: 'set-password' },
+      )}</div>`
+    : '';
+  const actions =
+    passwordForm || statusForms.length
+      ? html`<section><h2>Actions</h2><div class="actions">
+${passwordForm}
+${statusForms.length ? html`<div><h3>Status</h3><div class="row">
+${statusForms}</div></div>` : ''}
+</div></section>`
+      : html`<section id="read-only"><h2>Actions</h2><p class="muted">The key ${c.who ?? ''} may not change this user (its policy allows none of the administrator's actions on this pool).</p></section>`;
   return ok(
     poolLayout(
       c,
       pool,
       'users',
-      u.username,
+      userTitle(pool, u),
       html`<section><h2>User</h2>${summary}</section>
-<section><h2>Actions</h2>${actions}</section>
+${actions}
 <section><h2>Attributes</h2>${attrTable}</section>
 <section><h2>Groups</h2>${table(['Group', 'Description', 'Precedence', ''], groupRows, 'Not in any group.', { id: 'groups' })}<p></p>${addForm}</section>
 <section><h2>Devices</h2>${table(['Device key', 'Name', 'Remembered', 'Last sign-in', 'Created'], deviceRows, 'No devices.', { id: 'devices' })}</section>
 ${showMessages ? html`<section><h2>Recent messages</h2>${table(['Sent', 'Kind', 'Medium', 'To', 'Code'], msgRows, 'No messages.', { id: 'user-messages' })}</section>` : ''}`,
       message ?? doneMessage(c),
-      [{ text: 'Users', href: href(['pools', pool.id, 'users']) }, { text: u.username }],
+      [{ text: 'Users', href: href(['pools', pool.id, 'users']) }, { text: userTitle(pool, u) }],
     ),
     status,
   );
@@ -381,7 +440,7 @@ export async function deletePage(c: ConsoleCall): Promise<ConsoleResponse> {
       c,
       pool,
       'users',
-      `Delete ${u.username}?`,
+      `Delete ${userTitle(pool, u)}?`,
       html`<section><p>The user <strong>${u.username}</strong> (<code>${u.sub}</code>) is deleted with its attributes, group memberships, devices and sign-ins, as AdminDeleteUser does. This cannot be undone.</p>
 <div class="row">${form(href([...base, 'delete']), c.csrf, html`<button type="submit" class="danger">Delete user</button>`, { cls: 'inline', id: 'confirm-delete' })}<a href="${href(base)}">Cancel</a></div></section>`,
       undefined,
@@ -491,6 +550,7 @@ export async function importsPage(c: ConsoleCall): Promise<ConsoleResponse> {
     String(j.imported),
     String(j.skipped),
     String(j.failed),
+    String(j.linesDone),
     when(j.createdAt),
     when(j.completedAt),
   ]);
@@ -500,7 +560,7 @@ export async function importsPage(c: ConsoleCall): Promise<ConsoleResponse> {
       pool,
       'imports',
       'Import jobs',
-      html`<section>${table(['Job', 'Job id', 'Status', 'Imported', 'Skipped', 'Failed', 'Created', 'Completed'], rows, 'No import jobs (CreateUserImportJob makes one).', { id: 'imports', numeric: [3, 4, 5] })}${
+      html`<section>${table(['Job', 'Job id', 'Status', 'Imported', 'Skipped', 'Failed', 'Lines read', 'Created', 'Completed'], rows, 'No import jobs (CreateUserImportJob makes one).', { id: 'imports', numeric: [3, 4, 5, 6] })}${
         cursor ? html`<div class="pager"><a href="${href(['pools', pool.id, 'imports'], { after: cursor })}">Next page →</a></div>` : ''
       }</section>`,
     ),

@@ -27,6 +27,8 @@ export interface ConsoleCall {
   csrf: string;
   /** The name of the access key in use (none without keys). */
   who: string | undefined;
+  /** The home page for a key its policy refuses ListUserPools: it lists only the pools the key may open. */
+  scoped: boolean;
   /** Whether the key's policy allows `action` on the pool `poolId` (always, without keys). */
   may(action: string, poolId?: string): boolean;
 }

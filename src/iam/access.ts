@@ -7,6 +7,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { poolArn, regionOfPoolId } from '../domain/ids.js';
 import { CognitoError, errors } from '../protocol/errors.js';
 import type { AccessKey, KeyRing } from './keys.js';
+import { openAdminRefusal } from './hosts.js';
 import { evaluate } from './policy.js';
 import { hasSignature, verifySigV4, type SignedRequest } from './sigv4.js';
 
@@ -64,7 +65,7 @@ function basicKey(header: string, keys: KeyRing): AccessKey | undefined {
 
 /**
  * Authenticates and authorizes a request to an admin endpoint: with no keys configured, everyone may
- * (development); otherwise HTTP Basic (`accessKeyId:secretAccessKey`) or a SigV4 signature, and the
+ * (development) whose Host and Origin `openHosts` allow (hosts.ts: DNS rebinding, foreign pages; 403 otherwise); otherwise HTTP Basic (`accessKeyId:secretAccessKey`) or a SigV4 signature, and the
  * key's policy must allow `action` on `resource`.
  */
 export async function authorizeAdmin(
@@ -74,8 +75,12 @@ export async function authorizeAdmin(
   action: string,
   resource: string,
   accountId: string,
+  openHosts?: Set<string>,
 ): Promise<AdminAuth> {
-  if (!keys) return { ok: true, key: undefined };
+  if (!keys) {
+    const why = openHosts && openAdminRefusal(req.headers, openHosts);
+    return why ? refuse(403, 'AccessDeniedException', why) : { ok: true, key: undefined };
+  }
   const authorization = req.headers.authorization;
   let key: AccessKey | undefined;
   if (authorization !== undefined && /^basic /i.test(authorization)) {

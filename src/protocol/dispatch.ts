@@ -15,6 +15,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { AccessKey, KeyRing } from '../iam/keys.js';
 import { hasSignature, invalidSignature, verifySigV4 } from '../iam/sigv4.js';
 import { authorize, resourceOf } from '../iam/access.js';
+import { adminHostNames, openAdminRefusal } from '../iam/hosts.js';
 import { callerFromInput, type Caller } from '../domain/auth-events.js';
 import type { Quotas } from '../quotas.js';
 import type { Metrics } from '../metrics.js';
@@ -163,6 +164,9 @@ export async function handleApi(req: ApiRequest, services: Services, log: (e: un
     // With access keys configured, an operation Cognito authorizes with IAM needs a valid signature;
     // the public ones (authtype none: SignUp, InitiateAuth, GetUser, ...) are served signed or not.
     const keys = services.accessKeys;
+    // Without keys, an admin operation addressed to a foreign Host (DNS rebinding) or from a foreign page is refused (iam/hosts.ts).
+    const refusal = !keys && operationAuth(name) === 'iam' && req.headers ? openAdminRefusal(req.headers, adminHostNames(config)) : undefined;
+    if (refusal) throw new CognitoError('AccessDeniedException', refusal, 403);
     if (keys && operationAuth(name) === 'iam') {
       const signed = { method: req.method ?? 'POST', rawUrl: req.rawUrl ?? '/', headers: req.headers ?? { authorization: req.authorization }, body: req.body };
       if (!hasSignature(signed)) throw errors.missingAuthenticationToken('Missing Authentication Token');
