@@ -9,9 +9,10 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, SqliteDialect } from 'kysely';
 import { migrate } from '../src/store/migrations.js';
 import { openStore } from '../src/store/index.js';
+import { OwnSchemaDialect } from '../src/store/postgres/index.js';
 import { backends } from './harness.js';
 
 for (const backend of await backends()) {
@@ -29,7 +30,7 @@ for (const backend of await backends()) {
           await c.connect();
           await c.query(`create schema if not exists ${databaseSchema}`);
           await c.end();
-          db = new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: databaseUrl, options: `-c search_path=${databaseSchema}` }) }) });
+          db = new Kysely<any>({ dialect: new OwnSchemaDialect({ pool: new pg.Pool({ connectionString: databaseUrl, options: `-c search_path=${databaseSchema}` }) }, databaseSchema) });
         }
         await migrate(db, kind, databaseSchema, '0004_user_import_jobs');
         const now = Date.now();
@@ -106,6 +107,52 @@ for (const backend of await backends()) {
           await store.close();
         }
       } finally {
+        await fresh.cleanup();
+      }
+    });
+
+
+    it('starting reads only its own schema: other schemas created and dropped meanwhile do not fail it', { skip: backend.name !== 'postgres' }, async () => {
+      // Kysely's own introspector read every schema's columns, and a schema dropped during that read
+      // failed the start-up ("schema ... does not exist"; found by an acceptance pass).
+      const fresh = await backend.fresh();
+      const { databaseUrl, databaseSchema } = fresh.settings;
+      const churn = new pg.Client({ connectionString: databaseUrl });
+      await churn.connect();
+      let stop = false;
+      let cycles = 0;
+      const other = `${databaseSchema}_churn`;
+      const loop = (async () => {
+        while (!stop) {
+          await churn.query(`create schema ${other}; create table ${other}.t (a serial, b text, c int); drop schema ${other} cascade`);
+          cycles++;
+        }
+      })();
+      try {
+        for (let i = 0; i < 12; i++) {
+          const store = await openStore({ ...fresh.settings, databaseSchema: `${databaseSchema}_${i}` } as Parameters<typeof openStore>[0]);
+          await store.close();
+        }
+        assert.ok(cycles > 0, 'the other schema came and went while the stores opened');
+        // What the Migrator asks of the introspector is answered from our schema alone.
+        await churn.query(`create schema if not exists ${other}_kept; create table if not exists ${other}_kept.users (a int)`);
+        const pool = new pg.Pool({ connectionString: databaseUrl, options: `-c search_path=${databaseSchema}_0` });
+        const db = new Kysely<any>({ dialect: new OwnSchemaDialect({ pool }, `${databaseSchema}_0`) });
+        try {
+          await migrate(db, 'postgres', `${databaseSchema}_0`);
+          const tables = await db.introspection.getTables({ withInternalKyselyTables: true });
+          assert.ok(tables.some((x) => x.name === 'kysely_migration'));
+          assert.ok(tables.some((x) => x.name === 'users'));
+          assert.deepEqual([...new Set(tables.map((x) => x.schema))], [`${databaseSchema}_0`]);
+        } finally {
+          await db.destroy();
+          await churn.query(`drop schema if exists ${other}_kept cascade`);
+        }
+      } finally {
+        stop = true;
+        await loop;
+        for (let i = 0; i < 12; i++) await churn.query(`drop schema if exists ${databaseSchema}_${i} cascade`);
+        await churn.end();
         await fresh.cleanup();
       }
     });

@@ -577,22 +577,9 @@ export async function migrate(db: Kysely<any>, kind: 'sqlite' | 'postgres', sche
     provider: { getMigrations: async () => migrations(kind) },
     ...(schema ? { migrationTableSchema: schema } : {}),
   });
-  let { error, results } = upTo ? await migrator.migrateTo(upTo) : await migrator.migrateToLatest();
-  // Kysely's Migrator reads the catalog of every schema of the database (has_schema_privilege on each):
-  // another schema dropped meanwhile (another application, a test's cleanup) fails that read with
-  // "schema ... does not exist", though nothing is wrong with ours. Read again.
-  for (let tries = 1; tries < 10 && isOtherSchemaGone(error, schema); tries++) {
-    ({ error, results } = upTo ? await migrator.migrateTo(upTo) : await migrator.migrateToLatest());
-  }
+  const { error, results } = upTo ? await migrator.migrateTo(upTo) : await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
     throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${String((error as Error)?.message ?? error)}`);
   }
-}
-
-/** PostgreSQL's invalid_schema_name (3F000) naming a schema other than ours. */
-function isOtherSchemaGone(error: unknown, schema: string | undefined): boolean {
-  const e = error as { code?: string; message?: string } | undefined;
-  const m = e?.code === '3F000' ? /^schema "(.+)" does not exist$/.exec(e.message ?? '') : null;
-  return !!m && m[1] !== schema;
 }

@@ -1,6 +1,6 @@
 /** PostgreSQL for production and for several nodes on one database, through Kysely's pg dialect. */
 import pg from 'pg';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, sql, type DatabaseIntrospector, type DatabaseMetadata, type SchemaMetadata, type TableMetadata } from 'kysely';
 import type { Database as Tables } from '../schema.js';
 import { migrate } from '../migrations.js';
 import { KyselyStore } from '../kysely-store.js';
@@ -45,11 +45,49 @@ export async function openPostgres(url: string, schema?: string): Promise<Kysely
   const pool = new pg.Pool({ connectionString: url, max: 10, options });
   // An idle connection that dies (database restart) must not crash the process.
   pool.on('error', () => {});
-  const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Tables>({ dialect: new OwnSchemaDialect({ pool }, schema) });
   await migrate(db, 'postgres', schema);
   // The prepared reads (store/prepared.ts) use the same connections, so the same custom plans: a
   // generic plan cached while a table was small outlives its growth (docs/decisions.md).
   const store = new KyselyStore('postgres', db, () => db.destroy(), pgRunner(pool));
   store.poolCounts = () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount });
   return store;
+}
+
+/**
+ * Kysely's PostgreSQL introspector reads the catalog of every schema of the database (with
+ * has_schema_privilege and pg_get_serial_sequence on each column): a schema another application
+ * drops meanwhile fails that read ("schema ... does not exist"), and with it our start-up, though
+ * nothing is wrong with ours (found by an acceptance pass: starting while other schemas of the
+ * database came and went). The Migrator only asks which schemas exist and which tables ours holds,
+ * so this introspector answers exactly that, reading nothing of other schemas' tables.
+ */
+export class OwnSchemaDialect extends PostgresDialect {
+  constructor(
+    config: ConstructorParameters<typeof PostgresDialect>[0],
+    /** The schema named by --database-schema; else the connection's current schema. */
+    private readonly schema: string | undefined,
+  ) {
+    super(config);
+  }
+
+  override createIntrospector(db: Kysely<any>): DatabaseIntrospector {
+    const schema = this.schema;
+    return {
+      async getSchemas(): Promise<SchemaMetadata[]> {
+        const r = await sql<{ nspname: string }>`select nspname from pg_catalog.pg_namespace`.execute(db);
+        return r.rows.map((row) => ({ name: row.nspname }));
+      },
+      async getTables(): Promise<TableMetadata[]> {
+        const r = await sql<{ relname: string; relkind: string }>`
+          select c.relname, c.relkind from pg_catalog.pg_class c
+          join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+          where n.nspname = ${schema ?? sql`current_schema()`} and c.relkind in ('r', 'v', 'p')`.execute(db);
+        return r.rows.map((row) => ({ name: row.relname, ...(schema ? { schema } : {}), isView: row.relkind === 'v', columns: [] }));
+      },
+      async getMetadata(): Promise<DatabaseMetadata> {
+        return { tables: await this.getTables() };
+      },
+    };
+  }
 }
