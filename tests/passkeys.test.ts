@@ -281,7 +281,11 @@ for (const backend of await backends()) {
         await attempt((o) => auth.create(o, { origin: 'http://app.localhost:5173' }));
         await attempt((o) => auth.create(o, { origin: 'https://app.example.net' }));
         await attempt((o) => auth.create(o, { origin: t.url }));
-        assert.equal((await s.list(token)).Credentials.length, 4);
+        // In a cross-origin frame: only inside a top-level page of an allowed origin (WebAuthn L3 §7.1, topOrigin).
+        await expectError(attempt((o) => auth.create(o, { framedIn: 'https://evil.example' })), 'WebAuthnOriginNotAllowedException', /frame inside https:\/\/evil\.example/);
+        await expectError(attempt((o) => auth.create(o, { framedIn: null })), 'WebAuthnOriginNotAllowedException', /frame inside a page of unknown origin/);
+        await attempt((o) => auth.create(o, { framedIn: 'https://app.example.net' }));
+        assert.equal((await s.list(token)).Credentials.length, 5);
       });
 
       it('user verification preferred accepts an authenticator that does not verify the user', async () => {
@@ -452,6 +456,7 @@ for (const backend of await backends()) {
         await refused(passkeyVerify(ctxOf(), pool, client, user, c2.challenge, JSON.stringify(auth.get(c2.options, id, { counter: 1 }))), /counter/);
         await refused(passkeyVerify(ctxOf(), pool, client, user, c2.challenge, JSON.stringify(auth.get(c1.options))), /another challenge/);
         await refused(passkeyVerify(ctxOf(), pool, client, user, c2.challenge, JSON.stringify(auth.get(c2.options, id, { origin: 'https://evil.example' }))), /origin/);
+        await refused(passkeyVerify(ctxOf(), pool, client, user, c2.challenge, JSON.stringify(auth.get(c2.options, id, { framedIn: 'https://evil.example' }))), /frame inside https:\/\/evil\.example/);
         await refused(passkeyVerify(ctxOf(), pool, client, user, c2.challenge, JSON.stringify(auth.get(c2.options, id, { rpId: 'example.com' }))), /relying party/);
         await refused(passkeyVerify(ctxOf(), pool, client, user, c2.challenge, JSON.stringify(auth.get(c2.options, id, { uv: false }))), /user verification/);
         const other = new SoftAuthenticator(ORIGIN);

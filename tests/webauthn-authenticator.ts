@@ -71,7 +71,12 @@ export interface Overrides {
   signWith?: StoredKey;
   /** get(): the user handle to return (default: the credential's). */
   userHandle?: string;
+  /** A ceremony in a cross-origin frame: clientDataJSON crossOrigin true, with this topOrigin (null: none, a Level 2 browser). */
+  framedIn?: string | null;
 }
+
+/** clientDataJSON's frame fields: crossOrigin false, or true with the top page's origin when known. */
+const frame = (o: Overrides) => (o.framedIn === undefined ? { crossOrigin: false } : { crossOrigin: true, ...(o.framedIn === null ? {} : { topOrigin: o.framedIn }) });
 
 export class SoftAuthenticator {
   readonly keys = new Map<string, StoredKey>();
@@ -112,7 +117,7 @@ export class SoftAuthenticator {
     const authData = Buffer.concat([sha256(rpId), Buffer.from([flags]), counterBuf, this.aaguid, idLen, id, coseKey]);
     const attestationObject = cbor(new Map<Cbor, Cbor>([['fmt', 'none'], ['attStmt', new Map()], ['authData', authData]]));
     const clientDataJSON = Buffer.from(
-      JSON.stringify({ type: o.type ?? 'webauthn.create', challenge: o.challenge ?? options.challenge, origin: o.origin ?? this.origin, crossOrigin: false }),
+      JSON.stringify({ type: o.type ?? 'webauthn.create', challenge: o.challenge ?? options.challenge, origin: o.origin ?? this.origin, ...frame(o) }),
     );
     this.keys.set(b64url(id), { id: b64url(id), privateKey, rpId, userHandle: options.user.id, counter });
     return {
@@ -144,7 +149,7 @@ export class SoftAuthenticator {
     counterBuf.writeUInt32BE(key.counter);
     const authData = Buffer.concat([sha256(rpId), Buffer.from([flags]), counterBuf]);
     const clientDataJSON = Buffer.from(
-      JSON.stringify({ type: o.type ?? 'webauthn.get', challenge: o.challenge ?? options.challenge, origin: o.origin ?? this.origin, crossOrigin: false }),
+      JSON.stringify({ type: o.type ?? 'webauthn.get', challenge: o.challenge ?? options.challenge, origin: o.origin ?? this.origin, ...frame(o) }),
     );
     const signature = sign('sha256', Buffer.concat([authData, sha256(clientDataJSON)]), (o.signWith ?? key).privateKey);
     return {

@@ -282,6 +282,7 @@ export async function completeRegistration(
 
   const rpId = await requireRelyingPartyId(ctx.store, pool);
   if (!originAllowed(clientData.origin, rpId, ctx.publicUrl, client)) throw originRefused(clientData.origin, rpId, errors.webAuthnOriginNotAllowed);
+  checkFrame(clientData, rpId, ctx.publicUrl, client, errors.webAuthnOriginNotAllowed);
   let authData: ReturnType<typeof parseAuthenticatorData>;
   try {
     authData = parseAuthenticatorData(decodeAttestationObject(Buffer.from(response.response.attestationObject, 'base64url')).get('authData'));
@@ -427,6 +428,7 @@ export async function verifyAssertion(
   const clientData = clientDataOf(response.response.clientDataJSON, 'webauthn.get');
   if (!sameText(clientData.challenge, challenge)) throw refused('it answers another challenge.');
   if (!originAllowed(clientData.origin, rpId, ctx.publicUrl, client)) throw originRefused(clientData.origin, rpId, errors.notAuthorized);
+  checkFrame(clientData, rpId, ctx.publicUrl, client, errors.notAuthorized);
   let authData: ReturnType<typeof parseAuthenticatorData>;
   try {
     authData = parseAuthenticatorData(Buffer.from(response.response.authenticatorData, 'base64url'));
@@ -495,7 +497,7 @@ function assertionResponse(c: unknown): AuthenticationResponseJSON {
 // ---------------------------------------------------------------------------------------------
 
 function clientDataOf(encoded: string, type: 'webauthn.create' | 'webauthn.get') {
-  let data: { type?: unknown; challenge?: unknown; origin?: unknown };
+  let data: { type?: unknown; challenge?: unknown; origin?: unknown; crossOrigin?: unknown; topOrigin?: unknown };
   try {
     data = decodeClientDataJSON(encoded);
   } catch {
@@ -505,7 +507,37 @@ function clientDataOf(encoded: string, type: 'webauthn.create' | 'webauthn.get')
     // Message ours.
     throw errors.invalidParameter(`The credential response clientDataJSON must be of type ${type}, with a challenge and an origin.`);
   }
-  return { type: data.type, challenge: data.challenge, origin: data.origin };
+  return {
+    type: data.type,
+    challenge: data.challenge,
+    origin: data.origin,
+    crossOrigin: data.crossOrigin === true,
+    ...(typeof data.topOrigin === 'string' ? { topOrigin: data.topOrigin } : {}),
+  };
+}
+
+/**
+ * A ceremony run in a frame that is not same-origin with its ancestors (clientDataJSON crossOrigin
+ * true): accepted only when the top-level page (topOrigin) is itself an origin allowed for the
+ * relying party, as WebAuthn Level 3 §7.1 / §7.2 ask of the relying party ("Verify that the value of
+ * C.topOrigin matches the origin of a page that the Relying Party expects to be sub-framed within").
+ * A cross-origin ceremony without topOrigin (a browser of Level 2) is refused: its top page is unknown.
+ * Otherwise any site could frame an allowed page and have its user make or use a passkey there.
+ */
+function checkFrame(
+  clientData: { crossOrigin: boolean; topOrigin?: string },
+  rpId: string,
+  publicUrl: string,
+  client: Pick<ClientRecord, 'settings'> | undefined,
+  make: (m: string) => CognitoError,
+): void {
+  if (!clientData.crossOrigin) return;
+  if (clientData.topOrigin !== undefined && originAllowed(clientData.topOrigin, rpId, publicUrl, client)) return;
+  // Message ours.
+  throw make(
+    `The passkey ceremony ran in a frame inside ${clientData.topOrigin ?? 'a page of unknown origin'}, which is not allowed for the relying party ${rpId}: ` +
+      'run it in a top-level page on an allowed origin.',
+  );
 }
 
 const originRefused = (origin: string, rpId: string, make: (m: string) => CognitoError) =>
