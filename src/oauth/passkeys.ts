@@ -49,10 +49,23 @@ const PAGE_SCRIPT = `(function () {
   function go() {
     var lib = window.SimpleWebAuthnBrowser;
     if (!lib || !lib.browserSupportsWebAuthn()) { show('This browser cannot use passkeys.'); return; }
+    // A passkey belongs to the relying party ID: a page on another host (an IP address, say) cannot use it.
+    var rpId = create ? options.rp && options.rp.id : options.rpId;
+    var host = location.hostname;
+    if (rpId && host !== rpId && host.slice(-rpId.length - 1) !== '.' + rpId) {
+      show('Passkeys of this user pool belong to ' + rpId + ', and this page is on ' + host + ': open it on ' + rpId +
+        (rpId === 'localhost' ? ' (http://localhost:' + location.port + location.pathname + location.search + ')' : '') + ' to use a passkey.');
+      return;
+    }
     (create ? lib.startRegistration : lib.startAuthentication)({ optionsJSON: options }).then(function (credential) {
       form.elements.credential.value = JSON.stringify(credential);
       form.submit();
-    }, function (e) { show((create ? 'No passkey was created: ' : 'The passkey was not used: ') + ((e && e.message) || e)); });
+    }, function (e) {
+      var why = (e && e.name === 'NotAllowedError') || (e && e.cause && e.cause.name === 'NotAllowedError')
+        ? (create ? 'the prompt was closed, timed out, or this security key cannot store a passkey. Try again, or use another authenticator.' : 'the prompt was closed or timed out. Try again.')
+        : ((e && e.message) || String(e));
+      show((create ? 'No passkey was created: ' : 'The passkey was not used: ') + why);
+    });
   }
   form.addEventListener('submit', function (ev) { ev.preventDefault(); go(); });
   if (!create) go();
