@@ -12,6 +12,8 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { decodeJwt } from 'jose';
 import {
   AdminCreateUserCommand,
+  AdminDisableUserCommand,
+  AdminResetUserPasswordCommand,
   AdminInitiateAuthCommand,
   AdminListUserAuthEventsCommand,
   AdminRespondToAuthChallengeCommand,
@@ -317,20 +319,70 @@ for (const backend of await backends()) {
       await expectError(respond(secret.ClientId, 'SELECT_CHALLENGE', other.Session, { USERNAME: 'tom', ANSWER: 'PASSWORD', PASSWORD, SECRET_HASH: hash('tom') }), 'NotAuthorizedException', /Invalid session/);
     });
 
-    it('unknown users: UserNotFoundException, or under PreventUserExistenceErrors a choice that fails like a wrong answer', async () => {
+    it('unknown users: UserNotFoundException (LEGACY); under PreventUserExistenceErrors a known and an unknown name answer alike', async () => {
       const poolId = await pool();
       const legacy = await client(poolId);
       await expectError(userAuth(legacy.ClientId, { USERNAME: 'ghost' }), 'UserNotFoundException', 'User does not exist.');
       const hiding = await client(poolId, { PreventUserExistenceErrors: 'ENABLED' });
-      const r = await userAuth(hiding.ClientId, { USERNAME: 'ghost@example.com' });
-      assert.equal(r.ChallengeName, 'SELECT_CHALLENGE');
-      assert.deepEqual(r.AvailableChallenges, ['PASSWORD', 'PASSWORD_SRP', 'EMAIL_OTP', 'SMS_OTP']);
-      const e = await respond(hiding.ClientId, 'SELECT_CHALLENGE', r.Session, { USERNAME: 'ghost@example.com', ANSWER: 'EMAIL_OTP' });
+      const H = hiding.ClientId;
+      await user(poolId, 'eve');
+      await user(poolId, 'nophone', { phone: false });
+      await user(poolId, 'off');
+      await send(new AdminDisableUserCommand({ UserPoolId: poolId, Username: 'off' }));
+      await user(poolId, 'reset');
+      await send(new AdminResetUserPasswordCommand({ UserPoolId: poolId, Username: 'reset' }));
+      await send(new SignUpCommand({ ClientId: H, Username: 'pending', Password: PASSWORD, UserAttributes: [{ Name: 'email', Value: 'pending@example.com' }] }));
+      // A passwordless user whose email is not verified: nothing it could use, told nothing at the start.
+      await send(new SignUpCommand({ ClientId: H, Username: 'unreachable', UserAttributes: [{ Name: 'email', Value: 'u@example.com' }] }));
+      await send(new ConfirmSignUpCommand({ ClientId: H, Username: 'unreachable', ConfirmationCode: await lastCode(t.url, poolId, 'unreachable', 'SIGN_UP') }));
+      await send(new AdminUpdateUserAttributesCommand({ UserPoolId: poolId, Username: 'unreachable', UserAttributes: [{ Name: 'email_verified', Value: 'false' }] }));
+      const all = ['PASSWORD', 'PASSWORD_SRP', 'EMAIL_OTP', 'SMS_OTP'];
+      for (const name of ['eve', 'nophone', 'off', 'reset', 'pending', 'unreachable', 'ghost', 'ghost@example.com']) {
+        // The same offer for every name: the pool's factors, whatever the user has or is.
+        const r = await userAuth(H, { USERNAME: name });
+        assert.equal(r.ChallengeName, 'SELECT_CHALLENGE', name);
+        assert.deepEqual(r.AvailableChallenges, all, name);
+        for (const factor of ['EMAIL_OTP', 'SMS_OTP']) {
+          const c = await userAuth(H, { USERNAME: name, PREFERRED_CHALLENGE: factor });
+          assert.equal(c.ChallengeName, factor, `${name} ${factor}`);
+          assert.equal(c.ChallengeParameters.CODE_DELIVERY_DELIVERY_MEDIUM, factor === 'EMAIL_OTP' ? 'EMAIL' : 'SMS');
+        }
+      }
+      // A wrong code: the same error for a user and for nobody, the session kept for another try.
+      for (const name of ['eve', 'nophone', 'ghost']) {
+        const c = await userAuth(H, { USERNAME: name, PREFERRED_CHALLENGE: 'SMS_OTP' });
+        for (let i = 0; i < 2; i++) {
+          await expectError(respond(H, 'SMS_OTP', c.Session, { USERNAME: name, SMS_OTP_CODE: '000000' }), 'CodeMismatchException', 'Invalid code received for user');
+        }
+      }
+      const e = await respond(H, 'SELECT_CHALLENGE', (await userAuth(H, { USERNAME: 'ghost@example.com' })).Session, { USERNAME: 'ghost@example.com', ANSWER: 'EMAIL_OTP' });
       assert.equal(e.ChallengeName, 'EMAIL_OTP');
       assert.equal(e.ChallengeParameters.CODE_DELIVERY_DESTINATION, 'g***@e***');
-      await expectError(respond(hiding.ClientId, 'EMAIL_OTP', e.Session, { USERNAME: 'ghost@example.com', EMAIL_OTP_CODE: '123456' }), 'NotAuthorizedException', 'Incorrect username or password.');
-      const p = await userAuth(hiding.ClientId, { USERNAME: 'ghost@example.com' });
-      await expectError(respond(hiding.ClientId, 'SELECT_CHALLENGE', p.Session, { USERNAME: 'ghost@example.com', ANSWER: 'PASSWORD', PASSWORD }), 'NotAuthorizedException', 'Incorrect username or password.');
+      await expectError(respond(H, 'EMAIL_OTP', e.Session, { USERNAME: 'ghost@example.com', EMAIL_OTP_CODE: '123456' }), 'CodeMismatchException', 'Invalid code received for user');
+      // The simulated phone is the same for a name each time, and not the same for every name.
+      const phone = async (USERNAME: string) => (await userAuth(H, { USERNAME, PREFERRED_CHALLENGE: 'SMS_OTP' })).ChallengeParameters.CODE_DELIVERY_DESTINATION;
+      assert.equal(await phone('ghost'), await phone('ghost'));
+      const phones = new Set([await phone('ghost'), await phone('ghost2'), await phone('ghost3'), await phone('ghost4')]);
+      assert.ok(phones.size > 1, [...phones].join(' '));
+      // The user's state is told at the answer, as USER_SRP_AUTH tells it at PASSWORD_VERIFIER.
+      const off = await userAuth(H, { USERNAME: 'off', PREFERRED_CHALLENGE: 'EMAIL_OTP' });
+      await expectError(respond(H, 'EMAIL_OTP', off.Session, { USERNAME: 'off', EMAIL_OTP_CODE: '123456' }), 'NotAuthorizedException', 'User is disabled.');
+      const pending = await userAuth(H, { USERNAME: 'pending', PREFERRED_CHALLENGE: 'EMAIL_OTP' });
+      await expectError(respond(H, 'EMAIL_OTP', pending.Session, { USERNAME: 'pending', EMAIL_OTP_CODE: '123456' }), 'UserNotConfirmedException');
+      // No code went to the disabled user, the unconfirmed one, or the unverified address.
+      for (const name of ['off', 'pending', 'unreachable']) assert.equal(await lastCode(t.url, poolId, name, 'MFA').catch(() => undefined), undefined, name);
+      // PASSWORD for a user without one, and for nobody: a wrong password.
+      for (const name of ['unreachable', 'ghost']) {
+        await expectError(userAuth(H, { USERNAME: name, PREFERRED_CHALLENGE: 'PASSWORD', PASSWORD }), 'NotAuthorizedException', 'Incorrect username or password.');
+        const p = await userAuth(H, { USERNAME: name });
+        await expectError(respond(H, 'SELECT_CHALLENGE', p.Session, { USERNAME: name, ANSWER: 'PASSWORD', PASSWORD }), 'NotAuthorizedException', 'Incorrect username or password.');
+      }
+      // A user who has the factor still signs in with it.
+      const ok = await userAuth(H, { USERNAME: 'eve', PREFERRED_CHALLENGE: 'EMAIL_OTP' });
+      assert.ok((await respond(H, 'EMAIL_OTP', ok.Session, { USERNAME: 'eve', EMAIL_OTP_CODE: await code(poolId, 'eve') })).AuthenticationResult?.AccessToken);
+      // LEGACY keeps telling the user's state and factors at once.
+      await expectError(userAuth(legacy.ClientId, { USERNAME: 'off' }), 'NotAuthorizedException', 'User is disabled.');
+      assert.deepEqual((await userAuth(legacy.ClientId, { USERNAME: 'nophone' })).AvailableChallenges, ['PASSWORD', 'PASSWORD_SRP', 'EMAIL_OTP']);
     });
 
     it('sign-in after sign-up: SignUp without a password, ConfirmSignUp returns a Session, InitiateAuth USER_AUTH with it, once', async () => {
@@ -508,6 +560,29 @@ for (const backend of await backends()) {
         send(new RespondToAuthChallengeCommand({ ClientId, ChallengeName: 'WEB_AUTHN', Session: again.Session, ChallengeResponses: { USERNAME: 'kim', CREDENTIAL: JSON.stringify(stale) } })),
         (e: Error) => e.name === 'NotAuthorizedException' || e.name.startsWith('WebAuthn'),
       );
+
+      // Under PreventUserExistenceErrors WEB_AUTHN is offered to every name and asked alike: a user
+      // without a passkey and nobody get request options, and kim's passkey is refused for both.
+      const hiding = (await send(new CreateUserPoolClientCommand({ UserPoolId, ClientName: 'hiding', ExplicitAuthFlows: FLOWS, PreventUserExistenceErrors: 'ENABLED' }))).UserPoolClient.ClientId;
+      await send(new AdminCreateUserCommand({ UserPoolId, Username: 'lee', MessageAction: 'SUPPRESS' }));
+      await send(new AdminSetUserPasswordCommand({ UserPoolId, Username: 'lee', Password: PASSWORD, Permanent: true }));
+      for (const name of ['kim', 'lee', 'nobody']) {
+        const s = await send(new InitiateAuthCommand({ ClientId: hiding, AuthFlow: 'USER_AUTH', AuthParameters: { USERNAME: name } }));
+        assert.deepEqual(s.AvailableChallenges, ['PASSWORD', 'PASSWORD_SRP', 'WEB_AUTHN'], name);
+      }
+      for (const name of ['lee', 'nobody']) {
+        const c = await send(new InitiateAuthCommand({ ClientId: hiding, AuthFlow: 'USER_AUTH', AuthParameters: { USERNAME: name, PREFERRED_CHALLENGE: 'WEB_AUTHN' } }));
+        assert.equal(c.ChallengeName, 'WEB_AUTHN', name);
+        const o = JSON.parse(c.ChallengeParameters.CREDENTIAL_REQUEST_OPTIONS);
+        assert.equal(o.rpId, RP_ID);
+        assert.equal(o.allowCredentials.length, 1);
+        const assertion = authenticator.get({ ...o, allowCredentials: [] });
+        await expectError(
+          send(new RespondToAuthChallengeCommand({ ClientId: hiding, ChallengeName: 'WEB_AUTHN', Session: c.Session, ChallengeResponses: { USERNAME: name, CREDENTIAL: JSON.stringify(assertion) } })),
+          'NotAuthorizedException',
+          'The passkey was not accepted: it is not registered for this user.',
+        );
+      }
     });
   });
 }

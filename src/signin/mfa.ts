@@ -95,6 +95,13 @@ export async function codeFactor(
   if (!session) throw errors.invalidParameter('Missing required parameter Session');
   const code = param(r, `${factor}_CODE`);
   const { state, restore } = await takeSession(ctx, client, channel, session, factor);
+  if (state.usernameKey === null && 'first' in state.pending && state.pending.first) {
+    // USER_AUTH's code for a name that is nobody's (PreventUserExistenceErrors): a wrong code, as a
+    // user's would be, the session kept for another try (user-auth.ts, askFirstFactor).
+    if (channel === 'api') checkSecretHash(client, r?.SECRET_HASH, [r?.USERNAME]);
+    await restore();
+    throw mfaCodeMismatch();
+  }
   let user: UserRecord;
   try {
     user = await sessionUser(ctx, pool, client, channel, state, r);
