@@ -20,6 +20,7 @@ import {
   AdminSetUserPasswordCommand,
   AdminUpdateUserAttributesCommand,
   AssociateSoftwareTokenCommand,
+  ChangePasswordCommand,
   CompleteWebAuthnRegistrationCommand,
   ConfirmSignUpCommand,
   CreateUserPoolClientCommand,
@@ -37,7 +38,7 @@ import {
   type ExplicitAuthFlowsType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { totpAt as totp } from './client-fixtures.js';
-import { backends, expectError, startTestServer, TestClock, type TestServer } from './harness.js';
+import { adminFetch, backends, expectError, startTestServer, TestClock, type TestServer } from './harness.js';
 import { lastCode } from './hosted.js';
 import { lambdaStandIn } from './lambda-fixtures.js';
 import { SrpClient } from './srp-client.js';
@@ -383,6 +384,43 @@ for (const backend of await backends()) {
       // LEGACY keeps telling the user's state and factors at once.
       await expectError(userAuth(legacy.ClientId, { USERNAME: 'off' }), 'NotAuthorizedException', 'User is disabled.');
       assert.deepEqual((await userAuth(legacy.ClientId, { USERNAME: 'nophone' })).AvailableChallenges, ['PASSWORD', 'PASSWORD_SRP', 'EMAIL_OTP']);
+    });
+
+    it('passwordless users: AdminCreateUser without (or with a blank) TemporaryPassword, ChangePassword without PreviousPassword', async () => {
+      const poolId = await pool();
+      const { ClientId } = await client(poolId);
+      const email = (name: string) => [
+        { Name: 'email', Value: `${name}@example.com` },
+        { Name: 'email_verified', Value: 'true' },
+      ];
+      const pat = (await send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'pat', UserAttributes: email('pat') }))).User;
+      assert.equal(pat.UserStatus, 'CONFIRMED');
+      const blank = (await send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'bea', TemporaryPassword: '', MessageAction: 'SUPPRESS', UserAttributes: email('bea') }))).User;
+      assert.equal(blank.UserStatus, 'CONFIRMED');
+      // The invitation gives the username and no password.
+      const res = await adminFetch(`${t.url}/_incognito/messages?userPoolId=${poolId}&username=pat`);
+      const { messages } = (await res.json()) as { messages: { kind: string; body: string; code: string | null }[] };
+      const invitation = messages.find((m) => m.kind === 'INVITATION');
+      assert.ok(invitation, JSON.stringify(messages));
+      assert.equal(invitation.body.trim(), 'Your username is pat.');
+      // No password to sign in with (PASSWORD is not offered); the email code signs in.
+      const select = await userAuth(ClientId, { USERNAME: 'pat', PREFERRED_CHALLENGE: 'PASSWORD', PASSWORD });
+      assert.equal(select.ChallengeName, 'SELECT_CHALLENGE');
+      assert.deepEqual(select.AvailableChallenges, ['EMAIL_OTP']);
+      const c = await userAuth(ClientId, { USERNAME: 'pat', PREFERRED_CHALLENGE: 'EMAIL_OTP' });
+      const signedIn = await respond(ClientId, 'EMAIL_OTP', c.Session, { USERNAME: 'pat', EMAIL_OTP_CODE: await code(poolId, 'pat') });
+      const AccessToken = signedIn.AuthenticationResult.AccessToken;
+      // A user without a password sets one without PreviousPassword; then it must be given.
+      await send(new ChangePasswordCommand({ AccessToken, ProposedPassword: PASSWORD }));
+      assert.ok((await userAuth(ClientId, { USERNAME: 'pat', PREFERRED_CHALLENGE: 'PASSWORD', PASSWORD })).AuthenticationResult?.AccessToken);
+      await expectError(send(new ChangePasswordCommand({ AccessToken, ProposedPassword: 'Another-Pass-77' })), 'InvalidParameterException', 'PreviousPassword is required to change the password.');
+      await send(new ChangePasswordCommand({ AccessToken, PreviousPassword: PASSWORD, ProposedPassword: 'Another-Pass-77' }));
+      // A pool without passwordless sign-in still generates a temporary password, blank or omitted.
+      const plain = await pool(['PASSWORD']);
+      for (const TemporaryPassword of [undefined, '']) {
+        const u = (await send(new AdminCreateUserCommand({ UserPoolId: plain, Username: `u${TemporaryPassword ?? 'none'}x`, MessageAction: 'SUPPRESS', ...(TemporaryPassword !== undefined ? { TemporaryPassword } : {}) }))).User;
+        assert.equal(u.UserStatus, 'FORCE_CHANGE_PASSWORD');
+      }
     });
 
     it('sign-in after sign-up: SignUp without a password, ConfirmSignUp returns a Session, InitiateAuth USER_AUTH with it, once', async () => {
