@@ -33,12 +33,13 @@ import {
   SetUserPoolMfaConfigCommand,
   SignUpCommand,
   StartWebAuthnRegistrationCommand,
+  UpdateUserPoolClientCommand,
   UpdateUserPoolCommand,
   VerifySoftwareTokenCommand,
   type ExplicitAuthFlowsType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { totpAt as totp } from './client-fixtures.js';
-import { adminFetch, backends, expectError, startTestServer, TestClock, type TestServer } from './harness.js';
+import { adminFetch, backends, expectError, rawCall, startTestServer, TestClock, type TestServer } from './harness.js';
 import { lastCode } from './hosted.js';
 import { lambdaStandIn } from './lambda-fixtures.js';
 import { SrpClient } from './srp-client.js';
@@ -114,7 +115,7 @@ for (const backend of await backends()) {
       await expectError(
         send(new CreateUserPoolCommand({ PoolName: 'p', UserPoolTier: 'LITE', EmailConfiguration: SES, Policies: { SignInPolicy: { AllowedFirstAuthFactors: ['PASSWORD', 'EMAIL_OTP'] } } })),
         'FeatureUnavailableInTierException',
-        /EMAIL_OTP require the ESSENTIALS or PLUS/,
+        /EMAIL_OTP requires the ESSENTIALS or PLUS/,
       );
       await expectError(
         send(new CreateUserPoolCommand({ PoolName: 'p', Policies: { SignInPolicy: { AllowedFirstAuthFactors: ['PASSWORD', 'EMAIL_OTP'] } } })),
@@ -141,6 +142,25 @@ for (const backend of await backends()) {
       const noFlow = await client(poolId, { ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] });
       await user(poolId, 'nick');
       await expectError(userAuth(noFlow.ClientId, { USERNAME: 'nick' }), 'InvalidParameterException', 'USER_AUTH flow not enabled for this client');
+      // Nor can a pool whose client allows USER_AUTH move down to LITE, until the client no longer does.
+      const essentials = (await send(new CreateUserPoolCommand({ PoolName: 'ess' }))).UserPool.Id as string;
+      const ua = await client(essentials);
+      await expectError(send(new UpdateUserPoolCommand({ UserPoolId: essentials, UserPoolTier: 'LITE' })), 'FeatureUnavailableInTierException', new RegExp(`app client ${ua.ClientId} has it`));
+      assert.equal((await send(new DescribeUserPoolCommand({ UserPoolId: essentials }))).UserPool.UserPoolTier, 'ESSENTIALS');
+      await send(new UpdateUserPoolClientCommand({ UserPoolId: essentials, ClientId: ua.ClientId, ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] }));
+      await send(new UpdateUserPoolCommand({ UserPoolId: essentials, UserPoolTier: 'LITE' }));
+      // SignInPolicy {} is the default, PASSWORD, and is described so; a null USERNAME is a missing one.
+      const empty = (await send(new CreateUserPoolCommand({ PoolName: 'empty', Policies: { SignInPolicy: {} } }))).UserPool;
+      assert.deepEqual(empty.Policies.SignInPolicy, { AllowedFirstAuthFactors: ['PASSWORD'] });
+      assert.deepEqual((await send(new DescribeUserPoolCommand({ UserPoolId: empty.Id }))).UserPool.Policies.SignInPolicy, { AllowedFirstAuthFactors: ['PASSWORD'] });
+      const hiding = await client(poolId, { PreventUserExistenceErrors: 'ENABLED' });
+      const raw = await rawCall(
+        t.url,
+        'AWSCognitoIdentityProviderService.InitiateAuth',
+        JSON.stringify({ ClientId: hiding.ClientId, AuthFlow: 'USER_AUTH', AuthParameters: { USERNAME: null, PREFERRED_CHALLENGE: null } }),
+      );
+      assert.equal(raw.status, 400);
+      assert.deepEqual([raw.json.__type, raw.json.message], ['InvalidParameterException', 'Missing required parameter USERNAME']);
     });
 
     it('SELECT_CHALLENGE: AvailableChallenges, then EMAIL_OTP: wrong code, right code, the session used once', async () => {
@@ -182,6 +202,10 @@ for (const backend of await backends()) {
       assert.ok((await respond(ClientId, 'PASSWORD', s3, { USERNAME: 'pat', PASSWORD })).AuthenticationResult, 'ChallengeName PASSWORD answers the SELECT_CHALLENGE session');
       const srp = new SrpClient(poolId);
       const s4 = (await userAuth(ClientId, { USERNAME: 'pat' })).Session;
+      // An SRP_A that is not one (not hex, or 0 mod N) is refused as USER_SRP_AUTH refuses it, the session kept.
+      for (const SRP_A of ['not-hex', '0']) {
+        await expectError(respond(ClientId, 'SELECT_CHALLENGE', s4, { USERNAME: 'pat', ANSWER: 'PASSWORD_SRP', SRP_A }), 'InvalidParameterException', 'SRP_A is not a valid SRP value.');
+      }
       const v = await respond(ClientId, 'SELECT_CHALLENGE', s4, { USERNAME: 'pat', ANSWER: 'PASSWORD_SRP', SRP_A: srp.A });
       assert.equal(v.ChallengeName, 'PASSWORD_VERIFIER');
       assert.equal(v.ChallengeParameters.USER_ID_FOR_SRP, 'pat');
@@ -198,6 +222,8 @@ for (const backend of await backends()) {
       await expectError(userAuth(ClientId, { USERNAME: 'pia', PREFERRED_CHALLENGE: 'PASSWORD' }), 'InvalidParameterException', 'Missing required parameter PASSWORD');
       await expectError(userAuth(ClientId, { USERNAME: 'pia', PREFERRED_CHALLENGE: 'PASSWORD', PASSWORD: 'nope' }), 'NotAuthorizedException', 'Incorrect username or password.');
       await expectError(userAuth(ClientId, { USERNAME: 'pia', PREFERRED_CHALLENGE: 'CUSTOM' }), 'InvalidParameterException', /PREFERRED_CHALLENGE must be one of/);
+      // A long value is not echoed whole.
+      await assert.rejects(userAuth(ClientId, { USERNAME: 'pia', PREFERRED_CHALLENGE: 'X'.repeat(5000) }), (e: Error) => e.name === 'InvalidParameterException' && e.message.length < 300 && e.message.includes('XXXX…'));
 
       const srp = new SrpClient(poolId);
       const v = await userAuth(ClientId, { USERNAME: 'pia', PREFERRED_CHALLENGE: 'PASSWORD_SRP', SRP_A: srp.A });

@@ -199,7 +199,7 @@ const typedCode = (s: string): string => s.replace(/\s+/g, '');
 /** A step's answer failed: an expired, used or refused session goes back to the sign-in form; else the step's page again. */
 function failedStep(req: HostedRequest, ar: AuthorizeRequest, e: unknown, again: (m: Message) => HostedResponse): HostedResponse {
   if (!isCognitoError(e)) throw e;
-  if (e.type === 'NotAuthorizedException') return loginPage(req, ar, { kind: 'error', text: `${e.message} Please sign in again.` }, undefined, 400);
+  if (e.type === 'NotAuthorizedException') return loginPage(req, ar, { kind: 'error', text: `${/[.!?]$/.test(e.message) ? e.message : `${e.message}.`} Please sign in again.` }, undefined, 400);
   return again(err(e));
 }
 

@@ -26,7 +26,8 @@ import type { Challenge, Channel, Params } from './types.js';
 /** A required member of AuthParameters / ChallengeResponses. */
 export function param(p: Params | undefined, name: string): string {
   const v = p?.[name];
-  if (v === undefined || v === '') throw errors.invalidParameter(`Missing required parameter ${name}`);
+  // null: a JSON null in the map (the model lets map values be null), missing as much as absent.
+  if (v === undefined || v === null || v === '') throw errors.invalidParameter(`Missing required parameter ${name}`);
   return v;
 }
 

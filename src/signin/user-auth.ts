@@ -89,7 +89,7 @@ const isFirstFactor = (v: string): v is FirstFactor => (FIRST_FACTORS as readonl
  */
 export async function userAuthStart(ctx: Ctx, pool: PoolRecord, client: ClientRecord, channel: Channel, p: Params | undefined, session: string | undefined): Promise<FirstStep> {
   const name = param(p, 'USERNAME');
-  const preferred = p?.PREFERRED_CHALLENGE;
+  const preferred = p?.PREFERRED_CHALLENGE ?? undefined;
   if (preferred !== undefined && !isFirstFactor(preferred)) {
     // Message ours; a long value is not echoed whole.
     const shown = preferred.length > 40 ? `${preferred.slice(0, 40)}…` : preferred;
