@@ -412,6 +412,24 @@ for (const backend of await backends()) {
       assert.deepEqual((await userAuth(legacy.ClientId, { USERNAME: 'nophone' })).AvailableChallenges, ['PASSWORD', 'PASSWORD_SRP', 'EMAIL_OTP']);
     });
 
+    it("an answer naming another user than the session's is refused; an alias of the user, or no USERNAME, is not", async () => {
+      const poolId = await pool(['PASSWORD', 'EMAIL_OTP', 'SMS_OTP'], { AliasAttributes: ['email'] });
+      const { ClientId } = await client(poolId);
+      await user(poolId, 'carol');
+      await user(poolId, 'alice');
+      const c = await userAuth(ClientId, { USERNAME: 'carol', PREFERRED_CHALLENGE: 'EMAIL_OTP' });
+      const sent = await code(poolId, 'carol');
+      await expectError(respond(ClientId, 'EMAIL_OTP', c.Session, { USERNAME: 'alice', EMAIL_OTP_CODE: sent }), 'NotAuthorizedException', 'Incorrect username or password.');
+      const again = await userAuth(ClientId, { USERNAME: 'carol', PREFERRED_CHALLENGE: 'EMAIL_OTP' });
+      const byAlias = await respond(ClientId, 'EMAIL_OTP', again.Session, { USERNAME: 'carol@example.com', EMAIL_OTP_CODE: await code(poolId, 'carol') });
+      assert.equal(decodeJwt(byAlias.AuthenticationResult.AccessToken).username, 'carol');
+      const s = await userAuth(ClientId, { USERNAME: 'carol' });
+      await expectError(respond(ClientId, 'SELECT_CHALLENGE', s.Session, { USERNAME: 'alice', ANSWER: 'PASSWORD', PASSWORD }), 'NotAuthorizedException', 'Incorrect username or password.');
+      const bare = await userAuth(ClientId, { USERNAME: 'carol', PREFERRED_CHALLENGE: 'EMAIL_OTP' });
+      const none = await respond(ClientId, 'EMAIL_OTP', bare.Session, { EMAIL_OTP_CODE: await code(poolId, 'carol') });
+      assert.equal(decodeJwt(none.AuthenticationResult.AccessToken).username, 'carol');
+    });
+
     it('passwordless users: AdminCreateUser without (or with a blank) TemporaryPassword, ChangePassword without PreviousPassword', async () => {
       const poolId = await pool();
       const { ClientId } = await client(poolId);

@@ -22,7 +22,7 @@ import { CognitoError, errors } from '../protocol/errors.js';
 import type { Ctx } from '../operations/context.js';
 import type { ClientRecord, PoolRecord, UserRecord } from '../store/types.js';
 import { param, passwordFactor, provePassword, srpChallenge, srpStart } from './factors.js';
-import { countFailure, gate, incorrect, signInBar } from './gate.js';
+import { checkNamedUser, countFailure, gate, incorrect, signInBar } from './gate.js';
 import { hooks } from './hooks.js';
 import { hasPasskey, passkeyChallenge, passkeyVerify } from './passkey.js';
 import { AUTHENTICATION_TIMEOUT_MS, passkeysEnabled, requireRelyingPartyId, userVerificationOf } from '../domain/passkeys.js';
@@ -213,6 +213,7 @@ export async function selectChallenge(ctx: Ctx, pool: PoolRecord, client: Client
     }
     if (answer === 'PASSWORD_SRP' && !isValidA(param(r, 'SRP_A'))) throw errors.invalidParameter('SRP_A is not a valid SRP value.');
     if (channel === 'api') checkSecretHash(client, r?.SECRET_HASH, [r?.USERNAME, user?.username, user?.sub]);
+    if (user) await checkNamedUser(ctx, pool, r, user);
   } catch (e) {
     if (e instanceof CognitoError) await restore();
     throw e;
@@ -262,6 +263,7 @@ export async function webAuthnAnswer(ctx: Ctx, pool: PoolRecord, client: ClientR
   }
   if (!user) throw incorrect();
   if (channel === 'api') checkSecretHash(client, r?.SECRET_HASH, [r?.USERNAME, user.username, user.sub]);
+  await checkNamedUser(ctx, pool, r, user);
   gate(client, user, ctx.now);
   try {
     await passkeyVerify(ctx, pool, client, user, state.pending.webauthnChallenge, r?.CREDENTIAL);
