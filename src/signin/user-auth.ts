@@ -213,11 +213,11 @@ export async function selectChallenge(ctx: Ctx, pool: PoolRecord, client: Client
     }
     if (answer === 'PASSWORD_SRP' && !isValidA(param(r, 'SRP_A'))) throw errors.invalidParameter('SRP_A is not a valid SRP value.');
     if (channel === 'api') checkSecretHash(client, r?.SECRET_HASH, [r?.USERNAME, user?.username, user?.sub]);
-    if (user) await checkNamedUser(ctx, pool, r, user);
   } catch (e) {
     if (e instanceof CognitoError) await restore();
     throw e;
   }
+  if (user) await checkNamedUser(ctx, pool, r, user);
   const name = r?.USERNAME ?? user?.username ?? '';
   switch (answer) {
     case 'PASSWORD': {
