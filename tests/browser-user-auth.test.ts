@@ -13,7 +13,7 @@ import { after, before, describe, it, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
-import { AdminCreateUserCommand, AdminSetUserPasswordCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { AdminCreateUserCommand, AdminSetUserPasswordCommand, CreateUserPoolClientCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { backends, startTestServer, type TestServer } from './harness.js';
 import { browserAppClient, callbackServer, chromiumSkip, lastCode, launchChromium, screenshots } from './hosted.js';
@@ -124,6 +124,47 @@ describe('sign-in with an email code on the hosted pages in Chromium', { skip },
       await page.getByLabel('Password').fill(PASSWORD);
       await Promise.all([page.waitForURL(`${app.url}/callback?**`), submit('Sign in')]);
       assert.equal(app.hits.at(-1)!.get('state'), 'unverified');
+
+      // Under PreventUserExistenceErrors the page answers a user without a verified email, and a
+      // name that is nobody's, as it answers a user with one: the code page, and a wrong code.
+      const hiding = (
+        await cognito.send(
+          new CreateUserPoolClientCommand({
+            UserPoolId: poolId,
+            ClientName: 'hiding',
+            AllowedOAuthFlowsUserPoolClient: true,
+            AllowedOAuthFlows: ['code'],
+            AllowedOAuthScopes: ['openid', 'email', 'profile'],
+            CallbackURLs: [`${app.url}/callback`],
+            SupportedIdentityProviders: ['COGNITO'],
+            PreventUserExistenceErrors: 'ENABLED',
+          }),
+        )
+      ).UserPoolClient!.ClientId!;
+      for (const name of ['ella', 'otto', 'nobody']) {
+        await context.clearCookies();
+        await page.goto(authorizeUrl(hiding, `hidden-${name}`));
+        await page.getByLabel('Username').fill(name);
+        await submit('Email me a sign-in code');
+        assert.equal(await h1(), 'Enter your authentication code', name);
+        await page.getByLabel('Code', { exact: true }).fill('000000');
+        await submit('Sign in');
+        assert.equal(await page.getByRole('alert').textContent(), 'Invalid code received for user', name);
+        if (name === 'otto') await shot('05-hidden-no-verified-email');
+      }
+
+      // A pool that requires MFA signs in by password only: no code button, no "leave it empty".
+      const mfaOn = await browserAppClient(cognito, 'mfa-on', [`${app.url}/callback`], [`${app.url}/signed-out`], {
+        EmailConfiguration: SES,
+        MfaConfiguration: 'ON',
+        SmsConfiguration: { SnsCallerArn: 'arn:aws:iam::123456789012:role/sns', ExternalId: 'incognito' },
+        Policies: { SignInPolicy: { AllowedFirstAuthFactors: ['PASSWORD', 'EMAIL_OTP'] } },
+      });
+      await context.clearCookies();
+      await page.goto(authorizeUrl(mfaOn.clientId, 'mfa-on'));
+      assert.equal(await page.getByRole('button', { name: 'Email me a sign-in code' }).count(), 0);
+      assert.doesNotMatch((await page.content()) ?? '', /leave it empty/);
+      await shot('06-mfa-on');
 
       // A pool without EMAIL_OTP: the password form alone.
       const plain = await browserAppClient(cognito, 'plain', [`${app.url}/callback`], [`${app.url}/signed-out`]);

@@ -123,6 +123,47 @@ for (const backend of await backends()) {
       await expectError(passwordAuth('otto', PASSWORD), 'NotAuthorizedException', 'Incorrect username or password.');
     });
 
+    it('the hosted code page: a lockout meanwhile sends the user back to sign in, with a sentence', async () => {
+      const SES = { EmailSendingAccount: 'DEVELOPER', SourceArn: 'arn:aws:ses:us-east-1:123456789012:identity/example.com', From: 'no-reply@example.com' } as const;
+      const pid = (await send(new CreateUserPoolCommand({ PoolName: 'codes', EmailConfiguration: SES, Policies: { SignInPolicy: { AllowedFirstAuthFactors: ['PASSWORD', 'EMAIL_OTP'] } } })))
+        .UserPool.Id as string;
+      const cid = (
+        await send(
+          new CreateUserPoolClientCommand({
+            UserPoolId: pid,
+            ClientName: 'web',
+            ExplicitAuthFlows: FLOWS,
+            AllowedOAuthFlowsUserPoolClient: true,
+            AllowedOAuthFlows: ['code'],
+            AllowedOAuthScopes: ['openid'],
+            CallbackURLs: [CALLBACK],
+            SupportedIdentityProviders: ['COGNITO'],
+          }),
+        )
+      ).UserPoolClient.ClientId as string;
+      await send(
+        new AdminCreateUserCommand({
+          UserPoolId: pid,
+          Username: 'cody',
+          MessageAction: 'SUPPRESS',
+          UserAttributes: [
+            { Name: 'email', Value: 'cody@example.com' },
+            { Name: 'email_verified', Value: 'true' },
+          ],
+        }),
+      );
+      await send(new AdminSetUserPasswordCommand({ UserPoolId: pid, Username: 'cody', Password: PASSWORD, Permanent: true }));
+      const browser = new FormClient(t.url);
+      const login = await browser.follow(await browser.get(`/oauth2/authorize?${new URLSearchParams({ client_id: cid, response_type: 'code', redirect_uri: CALLBACK })}`));
+      const codePage = await browser.submit(login, { username: 'cody', method: 'email_code' });
+      assert.match(codePage.html, /<h1>Enter your authentication code<\/h1>/);
+      const wrong = (USERNAME: string) => send(new InitiateAuthCommand({ ClientId: cid, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME, PASSWORD: 'Wrong-Password-1' } }));
+      for (let i = 0; i < 5; i++) await expectError(wrong('cody'), 'NotAuthorizedException', 'Incorrect username or password.');
+      const back = await browser.submit(codePage, { code: '123456' });
+      assert.equal(back.status, 400);
+      assert.equal(pageMessage(back.html), 'Password attempts exceeded. Please sign in again.');
+    });
+
     it('the lockout follows the clock: locked after five failures, free again after the lock, count cleared by a sign-in', async () => {
       await send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'lena', MessageAction: 'SUPPRESS' }));
       await send(new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: 'lena', Password: PASSWORD, Permanent: true }));

@@ -12,12 +12,15 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { decodeJwt } from 'jose';
 import {
   AdminCreateUserCommand,
+  AdminDisableUserCommand,
+  AdminResetUserPasswordCommand,
   AdminInitiateAuthCommand,
   AdminListUserAuthEventsCommand,
   AdminRespondToAuthChallengeCommand,
   AdminSetUserPasswordCommand,
   AdminUpdateUserAttributesCommand,
   AssociateSoftwareTokenCommand,
+  ChangePasswordCommand,
   CompleteWebAuthnRegistrationCommand,
   ConfirmSignUpCommand,
   CreateUserPoolClientCommand,
@@ -30,12 +33,13 @@ import {
   SetUserPoolMfaConfigCommand,
   SignUpCommand,
   StartWebAuthnRegistrationCommand,
+  UpdateUserPoolClientCommand,
   UpdateUserPoolCommand,
   VerifySoftwareTokenCommand,
   type ExplicitAuthFlowsType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { totpAt as totp } from './client-fixtures.js';
-import { backends, expectError, startTestServer, TestClock, type TestServer } from './harness.js';
+import { adminFetch, backends, expectError, rawCall, startTestServer, TestClock, type TestServer } from './harness.js';
 import { lastCode } from './hosted.js';
 import { lambdaStandIn } from './lambda-fixtures.js';
 import { SrpClient } from './srp-client.js';
@@ -111,7 +115,7 @@ for (const backend of await backends()) {
       await expectError(
         send(new CreateUserPoolCommand({ PoolName: 'p', UserPoolTier: 'LITE', EmailConfiguration: SES, Policies: { SignInPolicy: { AllowedFirstAuthFactors: ['PASSWORD', 'EMAIL_OTP'] } } })),
         'FeatureUnavailableInTierException',
-        /EMAIL_OTP require the ESSENTIALS or PLUS/,
+        /EMAIL_OTP requires the ESSENTIALS or PLUS/,
       );
       await expectError(
         send(new CreateUserPoolCommand({ PoolName: 'p', Policies: { SignInPolicy: { AllowedFirstAuthFactors: ['PASSWORD', 'EMAIL_OTP'] } } })),
@@ -138,6 +142,25 @@ for (const backend of await backends()) {
       const noFlow = await client(poolId, { ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] });
       await user(poolId, 'nick');
       await expectError(userAuth(noFlow.ClientId, { USERNAME: 'nick' }), 'InvalidParameterException', 'USER_AUTH flow not enabled for this client');
+      // Nor can a pool whose client allows USER_AUTH move down to LITE, until the client no longer does.
+      const essentials = (await send(new CreateUserPoolCommand({ PoolName: 'ess' }))).UserPool.Id as string;
+      const ua = await client(essentials);
+      await expectError(send(new UpdateUserPoolCommand({ UserPoolId: essentials, UserPoolTier: 'LITE' })), 'FeatureUnavailableInTierException', new RegExp(`app client ${ua.ClientId} has it`));
+      assert.equal((await send(new DescribeUserPoolCommand({ UserPoolId: essentials }))).UserPool.UserPoolTier, 'ESSENTIALS');
+      await send(new UpdateUserPoolClientCommand({ UserPoolId: essentials, ClientId: ua.ClientId, ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] }));
+      await send(new UpdateUserPoolCommand({ UserPoolId: essentials, UserPoolTier: 'LITE' }));
+      // SignInPolicy {} is the default, PASSWORD, and is described so; a null USERNAME is a missing one.
+      const empty = (await send(new CreateUserPoolCommand({ PoolName: 'empty', Policies: { SignInPolicy: {} } }))).UserPool;
+      assert.deepEqual(empty.Policies.SignInPolicy, { AllowedFirstAuthFactors: ['PASSWORD'] });
+      assert.deepEqual((await send(new DescribeUserPoolCommand({ UserPoolId: empty.Id }))).UserPool.Policies.SignInPolicy, { AllowedFirstAuthFactors: ['PASSWORD'] });
+      const hiding = await client(poolId, { PreventUserExistenceErrors: 'ENABLED' });
+      const raw = await rawCall(
+        t.url,
+        'AWSCognitoIdentityProviderService.InitiateAuth',
+        JSON.stringify({ ClientId: hiding.ClientId, AuthFlow: 'USER_AUTH', AuthParameters: { USERNAME: null, PREFERRED_CHALLENGE: null } }),
+      );
+      assert.equal(raw.status, 400);
+      assert.deepEqual([raw.json.__type, raw.json.message], ['InvalidParameterException', 'Missing required parameter USERNAME']);
     });
 
     it('SELECT_CHALLENGE: AvailableChallenges, then EMAIL_OTP: wrong code, right code, the session used once', async () => {
@@ -179,6 +202,10 @@ for (const backend of await backends()) {
       assert.ok((await respond(ClientId, 'PASSWORD', s3, { USERNAME: 'pat', PASSWORD })).AuthenticationResult, 'ChallengeName PASSWORD answers the SELECT_CHALLENGE session');
       const srp = new SrpClient(poolId);
       const s4 = (await userAuth(ClientId, { USERNAME: 'pat' })).Session;
+      // An SRP_A that is not one (not hex, or 0 mod N) is refused as USER_SRP_AUTH refuses it, the session kept.
+      for (const SRP_A of ['not-hex', '0']) {
+        await expectError(respond(ClientId, 'SELECT_CHALLENGE', s4, { USERNAME: 'pat', ANSWER: 'PASSWORD_SRP', SRP_A }), 'InvalidParameterException', 'SRP_A is not a valid SRP value.');
+      }
       const v = await respond(ClientId, 'SELECT_CHALLENGE', s4, { USERNAME: 'pat', ANSWER: 'PASSWORD_SRP', SRP_A: srp.A });
       assert.equal(v.ChallengeName, 'PASSWORD_VERIFIER');
       assert.equal(v.ChallengeParameters.USER_ID_FOR_SRP, 'pat');
@@ -195,6 +222,8 @@ for (const backend of await backends()) {
       await expectError(userAuth(ClientId, { USERNAME: 'pia', PREFERRED_CHALLENGE: 'PASSWORD' }), 'InvalidParameterException', 'Missing required parameter PASSWORD');
       await expectError(userAuth(ClientId, { USERNAME: 'pia', PREFERRED_CHALLENGE: 'PASSWORD', PASSWORD: 'nope' }), 'NotAuthorizedException', 'Incorrect username or password.');
       await expectError(userAuth(ClientId, { USERNAME: 'pia', PREFERRED_CHALLENGE: 'CUSTOM' }), 'InvalidParameterException', /PREFERRED_CHALLENGE must be one of/);
+      // A long value is not echoed whole.
+      await assert.rejects(userAuth(ClientId, { USERNAME: 'pia', PREFERRED_CHALLENGE: 'X'.repeat(5000) }), (e: Error) => e.name === 'InvalidParameterException' && e.message.length < 300 && e.message.includes('XXXX…'));
 
       const srp = new SrpClient(poolId);
       const v = await userAuth(ClientId, { USERNAME: 'pia', PREFERRED_CHALLENGE: 'PASSWORD_SRP', SRP_A: srp.A });
@@ -317,20 +346,125 @@ for (const backend of await backends()) {
       await expectError(respond(secret.ClientId, 'SELECT_CHALLENGE', other.Session, { USERNAME: 'tom', ANSWER: 'PASSWORD', PASSWORD, SECRET_HASH: hash('tom') }), 'NotAuthorizedException', /Invalid session/);
     });
 
-    it('unknown users: UserNotFoundException, or under PreventUserExistenceErrors a choice that fails like a wrong answer', async () => {
+    it('unknown users: UserNotFoundException (LEGACY); under PreventUserExistenceErrors a known and an unknown name answer alike', async () => {
       const poolId = await pool();
       const legacy = await client(poolId);
       await expectError(userAuth(legacy.ClientId, { USERNAME: 'ghost' }), 'UserNotFoundException', 'User does not exist.');
       const hiding = await client(poolId, { PreventUserExistenceErrors: 'ENABLED' });
-      const r = await userAuth(hiding.ClientId, { USERNAME: 'ghost@example.com' });
-      assert.equal(r.ChallengeName, 'SELECT_CHALLENGE');
-      assert.deepEqual(r.AvailableChallenges, ['PASSWORD', 'PASSWORD_SRP', 'EMAIL_OTP', 'SMS_OTP']);
-      const e = await respond(hiding.ClientId, 'SELECT_CHALLENGE', r.Session, { USERNAME: 'ghost@example.com', ANSWER: 'EMAIL_OTP' });
+      const H = hiding.ClientId;
+      await user(poolId, 'eve');
+      await user(poolId, 'nophone', { phone: false });
+      await user(poolId, 'off');
+      await send(new AdminDisableUserCommand({ UserPoolId: poolId, Username: 'off' }));
+      await user(poolId, 'reset');
+      await send(new AdminResetUserPasswordCommand({ UserPoolId: poolId, Username: 'reset' }));
+      await send(new SignUpCommand({ ClientId: H, Username: 'pending', Password: PASSWORD, UserAttributes: [{ Name: 'email', Value: 'pending@example.com' }] }));
+      // A passwordless user whose email is not verified: nothing it could use, told nothing at the start.
+      await send(new SignUpCommand({ ClientId: H, Username: 'unreachable', UserAttributes: [{ Name: 'email', Value: 'u@example.com' }] }));
+      await send(new ConfirmSignUpCommand({ ClientId: H, Username: 'unreachable', ConfirmationCode: await lastCode(t.url, poolId, 'unreachable', 'SIGN_UP') }));
+      await send(new AdminUpdateUserAttributesCommand({ UserPoolId: poolId, Username: 'unreachable', UserAttributes: [{ Name: 'email_verified', Value: 'false' }] }));
+      const all = ['PASSWORD', 'PASSWORD_SRP', 'EMAIL_OTP', 'SMS_OTP'];
+      for (const name of ['eve', 'nophone', 'off', 'reset', 'pending', 'unreachable', 'ghost', 'ghost@example.com']) {
+        // The same offer for every name: the pool's factors, whatever the user has or is.
+        const r = await userAuth(H, { USERNAME: name });
+        assert.equal(r.ChallengeName, 'SELECT_CHALLENGE', name);
+        assert.deepEqual(r.AvailableChallenges, all, name);
+        for (const factor of ['EMAIL_OTP', 'SMS_OTP']) {
+          const c = await userAuth(H, { USERNAME: name, PREFERRED_CHALLENGE: factor });
+          assert.equal(c.ChallengeName, factor, `${name} ${factor}`);
+          assert.equal(c.ChallengeParameters.CODE_DELIVERY_DELIVERY_MEDIUM, factor === 'EMAIL_OTP' ? 'EMAIL' : 'SMS');
+        }
+      }
+      // A wrong code: the same error for a user and for nobody, the session kept for another try.
+      for (const name of ['eve', 'nophone', 'ghost']) {
+        const c = await userAuth(H, { USERNAME: name, PREFERRED_CHALLENGE: 'SMS_OTP' });
+        for (let i = 0; i < 2; i++) {
+          await expectError(respond(H, 'SMS_OTP', c.Session, { USERNAME: name, SMS_OTP_CODE: '000000' }), 'CodeMismatchException', 'Invalid code received for user');
+        }
+      }
+      const e = await respond(H, 'SELECT_CHALLENGE', (await userAuth(H, { USERNAME: 'ghost@example.com' })).Session, { USERNAME: 'ghost@example.com', ANSWER: 'EMAIL_OTP' });
       assert.equal(e.ChallengeName, 'EMAIL_OTP');
       assert.equal(e.ChallengeParameters.CODE_DELIVERY_DESTINATION, 'g***@e***');
-      await expectError(respond(hiding.ClientId, 'EMAIL_OTP', e.Session, { USERNAME: 'ghost@example.com', EMAIL_OTP_CODE: '123456' }), 'NotAuthorizedException', 'Incorrect username or password.');
-      const p = await userAuth(hiding.ClientId, { USERNAME: 'ghost@example.com' });
-      await expectError(respond(hiding.ClientId, 'SELECT_CHALLENGE', p.Session, { USERNAME: 'ghost@example.com', ANSWER: 'PASSWORD', PASSWORD }), 'NotAuthorizedException', 'Incorrect username or password.');
+      await expectError(respond(H, 'EMAIL_OTP', e.Session, { USERNAME: 'ghost@example.com', EMAIL_OTP_CODE: '123456' }), 'CodeMismatchException', 'Invalid code received for user');
+      // The simulated phone is the same for a name each time, and not the same for every name.
+      const phone = async (USERNAME: string) => (await userAuth(H, { USERNAME, PREFERRED_CHALLENGE: 'SMS_OTP' })).ChallengeParameters.CODE_DELIVERY_DESTINATION;
+      assert.equal(await phone('ghost'), await phone('ghost'));
+      const phones = new Set([await phone('ghost'), await phone('ghost2'), await phone('ghost3'), await phone('ghost4')]);
+      assert.ok(phones.size > 1, [...phones].join(' '));
+      // The user's state is told at the answer, as USER_SRP_AUTH tells it at PASSWORD_VERIFIER.
+      const off = await userAuth(H, { USERNAME: 'off', PREFERRED_CHALLENGE: 'EMAIL_OTP' });
+      await expectError(respond(H, 'EMAIL_OTP', off.Session, { USERNAME: 'off', EMAIL_OTP_CODE: '123456' }), 'NotAuthorizedException', 'User is disabled.');
+      const pending = await userAuth(H, { USERNAME: 'pending', PREFERRED_CHALLENGE: 'EMAIL_OTP' });
+      await expectError(respond(H, 'EMAIL_OTP', pending.Session, { USERNAME: 'pending', EMAIL_OTP_CODE: '123456' }), 'UserNotConfirmedException');
+      // No code went to the disabled user, the unconfirmed one, or the unverified address.
+      for (const name of ['off', 'pending', 'unreachable']) assert.equal(await lastCode(t.url, poolId, name, 'MFA').catch(() => undefined), undefined, name);
+      // PASSWORD for a user without one, and for nobody: a wrong password.
+      for (const name of ['unreachable', 'ghost']) {
+        await expectError(userAuth(H, { USERNAME: name, PREFERRED_CHALLENGE: 'PASSWORD', PASSWORD }), 'NotAuthorizedException', 'Incorrect username or password.');
+        const p = await userAuth(H, { USERNAME: name });
+        await expectError(respond(H, 'SELECT_CHALLENGE', p.Session, { USERNAME: name, ANSWER: 'PASSWORD', PASSWORD }), 'NotAuthorizedException', 'Incorrect username or password.');
+      }
+      // A user who has the factor still signs in with it.
+      const ok = await userAuth(H, { USERNAME: 'eve', PREFERRED_CHALLENGE: 'EMAIL_OTP' });
+      assert.ok((await respond(H, 'EMAIL_OTP', ok.Session, { USERNAME: 'eve', EMAIL_OTP_CODE: await code(poolId, 'eve') })).AuthenticationResult?.AccessToken);
+      // LEGACY keeps telling the user's state and factors at once.
+      await expectError(userAuth(legacy.ClientId, { USERNAME: 'off' }), 'NotAuthorizedException', 'User is disabled.');
+      assert.deepEqual((await userAuth(legacy.ClientId, { USERNAME: 'nophone' })).AvailableChallenges, ['PASSWORD', 'PASSWORD_SRP', 'EMAIL_OTP']);
+    });
+
+    it("an answer naming another user than the session's is refused; an alias of the user, or no USERNAME, is not", async () => {
+      const poolId = await pool(['PASSWORD', 'EMAIL_OTP', 'SMS_OTP'], { AliasAttributes: ['email'] });
+      const { ClientId } = await client(poolId);
+      await user(poolId, 'carol');
+      await user(poolId, 'alice');
+      const c = await userAuth(ClientId, { USERNAME: 'carol', PREFERRED_CHALLENGE: 'EMAIL_OTP' });
+      const sent = await code(poolId, 'carol');
+      await expectError(respond(ClientId, 'EMAIL_OTP', c.Session, { USERNAME: 'alice', EMAIL_OTP_CODE: sent }), 'NotAuthorizedException', 'Incorrect username or password.');
+      const again = await userAuth(ClientId, { USERNAME: 'carol', PREFERRED_CHALLENGE: 'EMAIL_OTP' });
+      const byAlias = await respond(ClientId, 'EMAIL_OTP', again.Session, { USERNAME: 'carol@example.com', EMAIL_OTP_CODE: await code(poolId, 'carol') });
+      assert.equal(decodeJwt(byAlias.AuthenticationResult.AccessToken).username, 'carol');
+      const s = await userAuth(ClientId, { USERNAME: 'carol' });
+      await expectError(respond(ClientId, 'SELECT_CHALLENGE', s.Session, { USERNAME: 'alice', ANSWER: 'PASSWORD', PASSWORD }), 'NotAuthorizedException', 'Incorrect username or password.');
+      const bare = await userAuth(ClientId, { USERNAME: 'carol', PREFERRED_CHALLENGE: 'EMAIL_OTP' });
+      const none = await respond(ClientId, 'EMAIL_OTP', bare.Session, { EMAIL_OTP_CODE: await code(poolId, 'carol') });
+      assert.equal(decodeJwt(none.AuthenticationResult.AccessToken).username, 'carol');
+    });
+
+    it('passwordless users: AdminCreateUser without (or with a blank) TemporaryPassword, ChangePassword without PreviousPassword', async () => {
+      const poolId = await pool();
+      const { ClientId } = await client(poolId);
+      const email = (name: string) => [
+        { Name: 'email', Value: `${name}@example.com` },
+        { Name: 'email_verified', Value: 'true' },
+      ];
+      const pat = (await send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'pat', UserAttributes: email('pat') }))).User;
+      assert.equal(pat.UserStatus, 'CONFIRMED');
+      const blank = (await send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'bea', TemporaryPassword: '', MessageAction: 'SUPPRESS', UserAttributes: email('bea') }))).User;
+      assert.equal(blank.UserStatus, 'CONFIRMED');
+      // The invitation gives the username and no password.
+      const res = await adminFetch(`${t.url}/_incognito/messages?userPoolId=${poolId}&username=pat`);
+      const { messages } = (await res.json()) as { messages: { kind: string; body: string; code: string | null }[] };
+      const invitation = messages.find((m) => m.kind === 'INVITATION');
+      assert.ok(invitation, JSON.stringify(messages));
+      assert.equal(invitation.body.trim(), 'Your username is pat.');
+      // No password to sign in with (PASSWORD is not offered); the email code signs in.
+      const select = await userAuth(ClientId, { USERNAME: 'pat', PREFERRED_CHALLENGE: 'PASSWORD', PASSWORD });
+      assert.equal(select.ChallengeName, 'SELECT_CHALLENGE');
+      assert.deepEqual(select.AvailableChallenges, ['EMAIL_OTP']);
+      const c = await userAuth(ClientId, { USERNAME: 'pat', PREFERRED_CHALLENGE: 'EMAIL_OTP' });
+      const signedIn = await respond(ClientId, 'EMAIL_OTP', c.Session, { USERNAME: 'pat', EMAIL_OTP_CODE: await code(poolId, 'pat') });
+      const AccessToken = signedIn.AuthenticationResult.AccessToken;
+      // A user without a password sets one without PreviousPassword; then it must be given.
+      await send(new ChangePasswordCommand({ AccessToken, ProposedPassword: PASSWORD }));
+      assert.ok((await userAuth(ClientId, { USERNAME: 'pat', PREFERRED_CHALLENGE: 'PASSWORD', PASSWORD })).AuthenticationResult?.AccessToken);
+      await expectError(send(new ChangePasswordCommand({ AccessToken, ProposedPassword: 'Another-Pass-77' })), 'InvalidParameterException', 'PreviousPassword is required to change the password.');
+      await send(new ChangePasswordCommand({ AccessToken, PreviousPassword: PASSWORD, ProposedPassword: 'Another-Pass-77' }));
+      // A pool without passwordless sign-in still generates a temporary password, blank or omitted.
+      const plain = await pool(['PASSWORD']);
+      for (const TemporaryPassword of [undefined, '']) {
+        const u = (await send(new AdminCreateUserCommand({ UserPoolId: plain, Username: `u${TemporaryPassword ?? 'none'}x`, MessageAction: 'SUPPRESS', ...(TemporaryPassword !== undefined ? { TemporaryPassword } : {}) }))).User;
+        assert.equal(u.UserStatus, 'FORCE_CHANGE_PASSWORD');
+      }
     });
 
     it('sign-in after sign-up: SignUp without a password, ConfirmSignUp returns a Session, InitiateAuth USER_AUTH with it, once', async () => {
@@ -508,6 +642,29 @@ for (const backend of await backends()) {
         send(new RespondToAuthChallengeCommand({ ClientId, ChallengeName: 'WEB_AUTHN', Session: again.Session, ChallengeResponses: { USERNAME: 'kim', CREDENTIAL: JSON.stringify(stale) } })),
         (e: Error) => e.name === 'NotAuthorizedException' || e.name.startsWith('WebAuthn'),
       );
+
+      // Under PreventUserExistenceErrors WEB_AUTHN is offered to every name and asked alike: a user
+      // without a passkey and nobody get request options, and kim's passkey is refused for both.
+      const hiding = (await send(new CreateUserPoolClientCommand({ UserPoolId, ClientName: 'hiding', ExplicitAuthFlows: FLOWS, PreventUserExistenceErrors: 'ENABLED' }))).UserPoolClient.ClientId;
+      await send(new AdminCreateUserCommand({ UserPoolId, Username: 'lee', MessageAction: 'SUPPRESS' }));
+      await send(new AdminSetUserPasswordCommand({ UserPoolId, Username: 'lee', Password: PASSWORD, Permanent: true }));
+      for (const name of ['kim', 'lee', 'nobody']) {
+        const s = await send(new InitiateAuthCommand({ ClientId: hiding, AuthFlow: 'USER_AUTH', AuthParameters: { USERNAME: name } }));
+        assert.deepEqual(s.AvailableChallenges, ['PASSWORD', 'PASSWORD_SRP', 'WEB_AUTHN'], name);
+      }
+      for (const name of ['lee', 'nobody']) {
+        const c = await send(new InitiateAuthCommand({ ClientId: hiding, AuthFlow: 'USER_AUTH', AuthParameters: { USERNAME: name, PREFERRED_CHALLENGE: 'WEB_AUTHN' } }));
+        assert.equal(c.ChallengeName, 'WEB_AUTHN', name);
+        const o = JSON.parse(c.ChallengeParameters.CREDENTIAL_REQUEST_OPTIONS);
+        assert.equal(o.rpId, RP_ID);
+        assert.equal(o.allowCredentials.length, 1);
+        const assertion = authenticator.get({ ...o, allowCredentials: [] });
+        await expectError(
+          send(new RespondToAuthChallengeCommand({ ClientId: hiding, ChallengeName: 'WEB_AUTHN', Session: c.Session, ChallengeResponses: { USERNAME: name, CREDENTIAL: JSON.stringify(assertion) } })),
+          'NotAuthorizedException',
+          'The passkey was not accepted: it is not registered for this user.',
+        );
+      }
     });
   });
 }

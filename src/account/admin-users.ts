@@ -28,6 +28,7 @@ import { decodeToken, encodeToken } from '../operations/pagination.js';
 import { loadPool } from '../operations/pools/shared.js';
 import { loadGroup, MAX_GROUPS_PER_USER } from '../operations/groups/shared.js';
 import { preSignUp } from './sign-up.js';
+import { poolFirstFactors } from '../signin/index.js';
 
 // ---- AdminCreateUser ----
 
@@ -71,17 +72,23 @@ export async function adminCreateUser(input: AdminCreateUserRequest, ctx: Ctx) {
   const { username, sub, attrs } = newUsername(pool, input.Username!, toMap(input.UserAttributes));
   checkValues(attrs, pool.settings);
   checkRequired(attrs, pool.settings);
-  const temp = input.TemporaryPassword ?? temporaryPassword(pool.settings);
-  checkPassword(temp, pool.settings, 'passwordPolicy');
+  // Without TemporaryPassword in a pool with passwordless sign-in, a user without a password
+  // (TemporaryPassword: "If you don't specify a value, Amazon Cognito generates one for you unless
+  // you have passwordless options active for your user pool"), CONFIRMED: only a user with a
+  // password is FORCE_CHANGE_PASSWORD ("if the user has a password, they will be in the
+  // FORCE_CHANGE_PASSWORD state"). Blank is absent (src/protocol/validate.ts).
+  const passwordless = input.TemporaryPassword === undefined && poolFirstFactors(pool).some((f) => f === 'EMAIL_OTP' || f === 'SMS_OTP');
+  const temp = passwordless ? undefined : (input.TemporaryPassword ?? temporaryPassword(pool.settings));
+  if (temp !== undefined) checkPassword(temp, pool.settings, 'passwordPolicy');
   const user: UserRecord = {
     poolId: pool.id,
     username,
     usernameKey: usernameKey(pool, username),
     sub,
-    status: 'FORCE_CHANGE_PASSWORD',
+    status: temp === undefined ? 'CONFIRMED' : 'FORCE_CHANGE_PASSWORD',
     enabled: true,
     attributes: attrs,
-    ...(await passwordFields(ctx.secrets, pool, username, temp, ctx.now)),
+    ...(temp !== undefined ? await passwordFields(ctx.secrets, pool, username, temp, ctx.now) : { passwordHash: null, srpVerifier: null, passwordUpdatedAt: null }),
     mfa: {},
     extra: {},
     createdAt: ctx.now,

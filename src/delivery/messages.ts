@@ -149,7 +149,8 @@ export async function sendMessage(ctx: MessageContext, m: CodeMessage, code: str
     if (handed) return;
   }
   const { template, subject } = await customMessage(ctx, m);
-  if (invitation && template === m.template && !template.includes(CODE_PARAMETER)) {
+  // A passwordless user's invitation (code '') has no password to give: the placeholder is not needed.
+  if (invitation && code !== '' && template === m.template && !template.includes(CODE_PARAMETER)) {
     // The model, for users with passwords: "If your template doesn't have this placeholder, Amazon
     // Cognito doesn't deliver the invitation message"; the fix is to update the template and RESEND.
     log({ level: 'warn', msg: 'invitation not sent: the InviteMessageTemplate has no {####} placeholder', userPoolId: pool.id, medium: m.medium });

@@ -158,13 +158,15 @@ export async function sendInvitation(
   pool: PoolRecord,
   user: Pick<UserRecord, 'username' | 'attributes' | 'sub' | 'status'>,
   mediums: Medium[],
-  temporaryPassword: string,
+  /** undefined: a passwordless user (AdminCreateUser without TemporaryPassword in a passwordless pool): `{####}` is left out, the default text is "Your username is {username}.". */
+  temporaryPassword: string | undefined,
 ): Promise<void> {
   const t = pool.settings.AdminCreateUserConfig?.InviteMessageTemplate ?? {};
+  const fallback = temporaryPassword === undefined ? DEFAULT_WELCOME_MESSAGE : DEFAULT_INVITATION_MESSAGE;
   for (const medium of mediums) {
     const channel = medium === 'EMAIL' ? emailOf(user) : phoneOf(user);
     if (!channel) continue;
-    const template = medium === 'EMAIL' ? t.EmailMessage ?? DEFAULT_INVITATION_MESSAGE : t.SMSMessage ?? DEFAULT_INVITATION_MESSAGE;
+    const template = medium === 'EMAIL' ? t.EmailMessage ?? fallback : t.SMSMessage ?? fallback;
     await sendMessage(
       ctx,
       {
@@ -176,9 +178,9 @@ export async function sendInvitation(
         kind: 'INVITATION',
         clientId: NO_CLIENT,
         template,
-        ...(medium === 'EMAIL' ? { subject: t.EmailSubject ?? DEFAULT_INVITATION_SUBJECT } : {}),
+        ...(medium === 'EMAIL' ? { subject: t.EmailSubject ?? (temporaryPassword === undefined ? DEFAULT_WELCOME_SUBJECT : DEFAULT_INVITATION_SUBJECT) } : {}),
       },
-      temporaryPassword,
+      temporaryPassword ?? '',
     );
   }
 }

@@ -216,11 +216,16 @@ function buildMutable(input: MutableInput): PoolSettings {
 function checkSignInPolicy(out: PoolSettings): void {
   const policy = out.Policies?.SignInPolicy;
   const factors = policy?.AllowedFirstAuthFactors;
-  if (!policy || !factors) return;
+  if (!policy) return;
+  if (!factors) {
+    // SignInPolicy without AllowedFirstAuthFactors (`{}`) is the default: PASSWORD, stored and described so.
+    policy.AllowedFirstAuthFactors = ['PASSWORD'];
+    return;
+  }
   policy.AllowedFirstAuthFactors = dedupe(factors);
   const passwordless = factors.filter((f) => f !== 'PASSWORD');
   if (passwordless.length && out.UserPoolTier === 'LITE') {
-    throw errors.featureUnavailableInTier(`AllowedFirstAuthFactors ${passwordless.join(', ')} require the ESSENTIALS or PLUS user pool tier.`);
+    throw errors.featureUnavailableInTier(`AllowedFirstAuthFactors ${passwordless.join(', ')} ${passwordless.length === 1 ? 'requires' : 'require'} the ESSENTIALS or PLUS user pool tier.`);
   }
   if (factors.includes('EMAIL_OTP') && out.EmailConfiguration?.EmailSendingAccount !== 'DEVELOPER') {
     throw errors.invalidParameter(

@@ -26,11 +26,18 @@ export function usernameLabel(pool: PoolRecord): string {
   return 'Username';
 }
 
-/** Whether the pages offer sign-in with a code by email: the pool allows EMAIL_OTP as a first factor. */
-const offersEmailCode = (pool: PoolRecord): boolean => poolFirstFactors(pool).includes('EMAIL_OTP');
+/**
+ * A pool that requires MFA (ON) signs in by password only: a passwordless first factor would skip
+ * the MFA (the engine offers nothing else there, user-auth.ts availableFactors), so the pages do not
+ * offer the buttons nor "leave it empty".
+ */
+const passwordlessAllowed = (pool: PoolRecord): boolean => (pool.settings.MfaConfiguration ?? 'OFF') !== 'ON';
 
-/** Whether the pages offer sign-in with a passkey: the pool allows WEB_AUTHN as a first factor (and its tier passkeys). */
-const offersPasskey = (pool: PoolRecord): boolean => poolFirstFactors(pool).includes('WEB_AUTHN') && passkeysEnabled(pool);
+/** Whether the pages offer sign-in with a code by email: the pool allows EMAIL_OTP as a first factor (and does not require MFA). */
+const offersEmailCode = (pool: PoolRecord): boolean => passwordlessAllowed(pool) && poolFirstFactors(pool).includes('EMAIL_OTP');
+
+/** Whether the pages offer sign-in with a passkey: the pool allows WEB_AUTHN as a first factor (and its tier passkeys; MFA not required). */
+const offersPasskey = (pool: PoolRecord): boolean => passwordlessAllowed(pool) && poolFirstFactors(pool).includes('WEB_AUTHN') && passkeysEnabled(pool);
 
 export const selfSignUp = (pool: PoolRecord) => !pool.settings.AdminCreateUserConfig?.AllowAdminCreateUserOnly;
 
@@ -199,7 +206,7 @@ const typedCode = (s: string): string => s.replace(/\s+/g, '');
 /** A step's answer failed: an expired, used or refused session goes back to the sign-in form; else the step's page again. */
 function failedStep(req: HostedRequest, ar: AuthorizeRequest, e: unknown, again: (m: Message) => HostedResponse): HostedResponse {
   if (!isCognitoError(e)) throw e;
-  if (e.type === 'NotAuthorizedException') return loginPage(req, ar, { kind: 'error', text: `${e.message} Please sign in again.` }, undefined, 400);
+  if (e.type === 'NotAuthorizedException') return loginPage(req, ar, { kind: 'error', text: `${/[.!?]$/.test(e.message) ? e.message : `${e.message}.`} Please sign in again.` }, undefined, 400);
   return again(err(e));
 }
 

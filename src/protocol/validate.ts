@@ -53,7 +53,18 @@ export function operationAuth(name: string): OperationAuth | undefined {
  * (SerializationException or InvalidParameterException) when invalid; a plain Error for an unknown
  * operation (callers check operationExists first).
  */
+/**
+ * Members the API reference lets be blank where the model's pattern would refuse "": read as
+ * absent. AdminCreateUser TemporaryPassword: "To create a user with no password, omit this
+ * parameter or submit a blank value."
+ */
+const BLANK_MEANS_ABSENT: Record<string, readonly string[]> = { AdminCreateUser: ['TemporaryPassword'] };
+
 export function validateInput(operation: string, input: unknown): void {
+  const blank = BLANK_MEANS_ABSENT[operation];
+  if (blank && input !== null && typeof input === 'object') {
+    for (const member of blank) if ((input as Record<string, unknown>)[member] === '') delete (input as Record<string, unknown>)[member];
+  }
   const validator = operationValidator(operation);
   const errs: string[] = [];
   // Recursion follows the shape tree (no shape of this model is recursive), never the input's own

@@ -21,7 +21,7 @@ import type { ClientRecord, PoolRecord, UserRecord } from '../store/types.js';
 import { hasDefineAuthChallenge, type ChallengeResult } from '../triggers/custom-auth.js';
 import { param, srpChallenge } from './factors.js';
 import { requireFlow } from './flows.js';
-import { gate, incorrect } from './gate.js';
+import { checkNamedUser, gate, incorrect } from './gate.js';
 import { hooks } from './hooks.js';
 import type { Ask } from './policy.js';
 import { takeSession, type CustomFlow, type SignInState } from './session.js';
@@ -138,7 +138,10 @@ export async function customAnswer(
   const user = state.usernameKey === null ? undefined : await ctx.store.users.get(pool.id, state.usernameKey);
   if (state.usernameKey !== null && !user) throw incorrect();
   checkSecretHash(client, r?.SECRET_HASH, [r?.USERNAME, user?.username ?? flow.name, user?.sub]);
-  if (user) gate(client, user, undefined);
+  if (user) {
+    await checkNamedUser(ctx, pool, r, user);
+    gate(client, user, undefined);
+  }
   const ok = await hooks.verifyAuthChallengeResponse({ ctx, pool, client, user, name: flow.name }, state.pending.privateParameters, answer);
   const custom: CustomFlow = { ...flow, history: [...flow.history, { challengeName: 'CUSTOM_CHALLENGE', challengeResult: ok, challengeMetadata: state.pending.metadata }] };
   return { state: { ...state, custom }, user };

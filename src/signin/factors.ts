@@ -16,7 +16,7 @@ import type { Ctx } from '../operations/context.js';
 import { lockUser, saveUser } from '../domain/user-writes.js';
 import type { ClientRecord, PoolRecord, UserRecord } from '../store/types.js';
 import { namedDevice } from './device.js';
-import { failed, gate, incorrect } from './gate.js';
+import { checkNamedUser, failed, gate, incorrect } from './gate.js';
 import { because } from './metrics.js';
 import { hooks } from './hooks.js';
 import { migrates } from '../triggers/user-migration.js';
@@ -26,7 +26,8 @@ import type { Challenge, Channel, Params } from './types.js';
 /** A required member of AuthParameters / ChallengeResponses. */
 export function param(p: Params | undefined, name: string): string {
   const v = p?.[name];
-  if (v === undefined || v === '') throw errors.invalidParameter(`Missing required parameter ${name}`);
+  // null: a JSON null in the map (the model lets map values be null), missing as much as absent.
+  if (v === undefined || v === null || v === '') throw errors.invalidParameter(`Missing required parameter ${name}`);
   return v;
 }
 
@@ -226,6 +227,7 @@ export async function newPasswordFactor(
   const stored = state.usernameKey === null ? undefined : await ctx.store.users.get(pool.id, state.usernameKey);
   if (!stored) throw incorrect();
   if (channel === 'api') checkSecretHash(client, r?.SECRET_HASH, [r?.USERNAME, stored.username, stored.sub]);
+  await checkNamedUser(ctx, pool, r, stored);
   const changes: Record<string, string> = {};
   for (const [k, v] of Object.entries(r ?? {})) if (k.startsWith('userAttributes.')) changes[k.slice('userAttributes.'.length)] = v;
   let fields: Awaited<ReturnType<typeof passwordFields>>;

@@ -9,6 +9,7 @@ import { errors } from '../protocol/errors.js';
 import type { Ctx } from '../operations/context.js';
 import type { ClientRecord, PoolRecord, UserExtra, UserRecord } from '../store/types.js';
 import { hidesUsers } from '../domain/client-settings.js';
+import { findUser } from '../domain/users.js';
 import { signInFailed } from './events.js';
 import { because } from './metrics.js';
 
@@ -39,6 +40,19 @@ export function signInBar(user: UserRecord, now?: number): Bar | undefined {
 }
 
 export const incorrect = () => errors.notAuthorized('Incorrect username or password.');
+
+/**
+ * The USERNAME a challenge's answer names, when it names one, must be the session's user (its
+ * username, an alias of it, or its sub): one user's session cannot be answered in another's name
+ * (RespondToAuthChallenge: "All of the following challenges require USERNAME"). Only compared when
+ * present: the hosted pages, which hold the session themselves, send none, and the SDKs (Amplify v6,
+ * amazon-cognito-identity-js) send it with every answer.
+ */
+export async function checkNamedUser(ctx: Ctx, pool: PoolRecord, r: Record<string, string> | undefined, user: UserRecord): Promise<void> {
+  const named = r?.USERNAME;
+  if (typeof named !== 'string' || named === '' || named === user.username || named === user.sub) return;
+  if ((await findUser(ctx.store, pool, named))?.usernameKey !== user.usernameKey) throw incorrect();
+}
 
 /**
  * The first factor's gate on the API and the pages: disabled, unconfirmed, reset-required (hidden

@@ -21,7 +21,7 @@ import { CognitoError, errors } from '../protocol/errors.js';
 import type { Ctx } from '../operations/context.js';
 import type { ClientRecord, PoolRecord, UserRecord } from '../store/types.js';
 import { param } from './factors.js';
-import { countFailure, gate, incorrect } from './gate.js';
+import { checkNamedUser, countFailure, gate, incorrect } from './gate.js';
 import type { Ask, SignInSoFar } from './policy.js';
 import { openSession, takeSession, type Pending, type SignInState } from './session.js';
 import type { Channel, Factor, Params } from './types.js';
@@ -72,6 +72,7 @@ async function sessionUser(ctx: Ctx, pool: PoolRecord, client: ClientRecord, cha
   const user = state.usernameKey === null ? undefined : await ctx.store.users.get(pool.id, state.usernameKey);
   if (!user) throw incorrect();
   if (channel === 'api') checkSecretHash(client, r?.SECRET_HASH, [r?.USERNAME, user.username, user.sub]);
+  await checkNamedUser(ctx, pool, r, user);
   gate(client, user, ctx.now);
   return user;
 }
@@ -95,6 +96,13 @@ export async function codeFactor(
   if (!session) throw errors.invalidParameter('Missing required parameter Session');
   const code = param(r, `${factor}_CODE`);
   const { state, restore } = await takeSession(ctx, client, channel, session, factor);
+  if (state.usernameKey === null && 'first' in state.pending && state.pending.first) {
+    // USER_AUTH's code for a name that is nobody's (PreventUserExistenceErrors): a wrong code, as a
+    // user's would be, the session kept for another try (user-auth.ts, askFirstFactor).
+    if (channel === 'api') checkSecretHash(client, r?.SECRET_HASH, [r?.USERNAME]);
+    await restore();
+    throw mfaCodeMismatch();
+  }
   let user: UserRecord;
   try {
     user = await sessionUser(ctx, pool, client, channel, state, r);

@@ -22,9 +22,11 @@ import { CognitoError, errors } from '../protocol/errors.js';
 import type { Ctx } from '../operations/context.js';
 import type { ClientRecord, PoolRecord, UserRecord } from '../store/types.js';
 import { param, passwordFactor, provePassword, srpChallenge, srpStart } from './factors.js';
-import { countFailure, gate, incorrect } from './gate.js';
+import { checkNamedUser, countFailure, gate, incorrect, signInBar } from './gate.js';
 import { hooks } from './hooks.js';
 import { hasPasskey, passkeyChallenge, passkeyVerify } from './passkey.js';
+import { AUTHENTICATION_TIMEOUT_MS, passkeysEnabled, requireRelyingPartyId, userVerificationOf } from '../domain/passkeys.js';
+import { isValidA } from '../domain/srp.js';
 import type { Ask } from './policy.js';
 import { newSessionToken, openSession, SESSION_CONTEXT, takeSession, type SignInState } from './session.js';
 import type { Challenge, Channel, Factor, Params } from './types.js';
@@ -49,7 +51,8 @@ export function poolFirstFactors(pool: PoolRecord): string[] {
  * password; a verified email or phone; a passkey). In a pool where MFA is required (ON), only the
  * password: a passwordless first factor would skip the MFA every sign-in must pass (Cognito makes
  * passkeys available under required MFA only with passkey MFA, WebAuthnMfaSettingsType). `user`
- * undefined: a name that is nobody's (PreventUserExistenceErrors), offered what a user could have.
+ * undefined: what any user of the pool could have (the offer under PreventUserExistenceErrors, to
+ * known and unknown names alike, see userAuthStart).
  */
 export async function availableFactors(
   ctx: Ctx,
@@ -65,7 +68,7 @@ export async function availableFactors(
   if (mfaOn) return out;
   if (allowed.has('EMAIL_OTP') && (!user || (user.attributes.email && isTrue(user.attributes.email_verified)))) out.push('EMAIL_OTP');
   if (allowed.has('SMS_OTP') && (!user || (user.attributes.phone_number && isTrue(user.attributes.phone_number_verified)))) out.push('SMS_OTP');
-  if (allowed.has('WEB_AUTHN') && user && (await hasPasskey(ctx, pool, user))) out.push('WEB_AUTHN');
+  if (allowed.has('WEB_AUTHN') && (user ? await hasPasskey(ctx, pool, user) : passkeysEnabled(pool))) out.push('WEB_AUTHN');
   return out;
 }
 
@@ -73,38 +76,48 @@ const isFirstFactor = (v: string): v is FirstFactor => (FIRST_FACTORS as readonl
 
 /**
  * InitiateAuth / AdminInitiateAuth USER_AUTH. With the Session of SignUp or ConfirmSignUp: signed in
- * by the sign-up code. With PREFERRED_CHALLENGE the user can use: that factor at once (PASSWORD with
- * the PASSWORD parameter, PASSWORD_SRP with SRP_A, a code sent, a passkey's options). Otherwise
- * (none, or one the user does not have): SELECT_CHALLENGE with AvailableChallenges.
+ * by the sign-up code. With PREFERRED_CHALLENGE one of the offered factors: that factor at once
+ * (PASSWORD with the PASSWORD parameter, PASSWORD_SRP with SRP_A, a code sent, a passkey's
+ * options). Otherwise (none, or one not offered): SELECT_CHALLENGE with AvailableChallenges.
+ *
+ * What is offered: under PreventUserExistenceErrors (ENABLED) every factor the pool allows, to
+ * every name, known or not, and the user's state (disabled, unconfirmed, reset required, locked
+ * out) is answered at the factor's answer, as USER_SRP_AUTH answers it at PASSWORD_VERIFIER: the
+ * start of a sign-in tells nothing about the name. A factor the user cannot use is asked all the
+ * same (no code sent) and fails like a wrong answer (askFirstFactor). LEGACY: the factors the user
+ * has, the state checked at once (an unknown name is UserNotFoundException already).
  */
 export async function userAuthStart(ctx: Ctx, pool: PoolRecord, client: ClientRecord, channel: Channel, p: Params | undefined, session: string | undefined): Promise<FirstStep> {
   const name = param(p, 'USERNAME');
-  const preferred = p?.PREFERRED_CHALLENGE;
+  const preferred = p?.PREFERRED_CHALLENGE ?? undefined;
   if (preferred !== undefined && !isFirstFactor(preferred)) {
-    // Message ours.
-    throw errors.invalidParameter(`PREFERRED_CHALLENGE must be one of ${FIRST_FACTORS.join(', ')}; '${preferred}' is not.`);
+    // Message ours; a long value is not echoed whole.
+    const shown = preferred.length > 40 ? `${preferred.slice(0, 40)}…` : preferred;
+    throw errors.invalidParameter(`PREFERRED_CHALLENGE must be one of ${FIRST_FACTORS.join(', ')}; '${shown}' is not.`);
   }
+  const hides = hidesUsers(client);
   const user = await findUser(ctx.store, pool, name);
   if (channel === 'api') checkSecretHash(client, p?.SECRET_HASH, [name, user?.username, user?.sub]);
   // PASSWORD in the request: the password flow's own checks (the user's state, PreAuthentication,
-  // the lockout), and for a name the pool does not have, its UserMigration function.
-  if (preferred === 'PASSWORD' && session === undefined && (!user || user.passwordHash)) {
+  // the lockout), and for a name the pool does not have, its UserMigration function. Under
+  // PreventUserExistenceErrors a user without a password gets there too: a wrong password.
+  if (preferred === 'PASSWORD' && session === undefined && (!user || user.passwordHash || hides)) {
     return { kind: 'proven', user: await passwordFactor(ctx, pool, client, channel, p), factor: 'PASSWORD' };
   }
-  if (!user && !hidesUsers(client)) throw errors.userNotFound('User does not exist.');
+  if (!user && !hides) throw errors.userNotFound('User does not exist.');
   if (session !== undefined) {
     if (!user) throw incorrect();
     return { kind: 'proven', user: await signUpSignIn(ctx, pool, client, channel, session, user), factor: 'SIGN_UP_CODE' };
   }
-  const options = await availableFactors(ctx, pool, user);
+  const options = await availableFactors(ctx, pool, hides ? undefined : user);
   // SRP checks the user itself (the user's state, PreAuthentication, the lockout at the proof).
   if (preferred === 'PASSWORD_SRP' && options.includes(preferred)) return { kind: 'outcome', outcome: await srpStart(ctx, pool, client, channel, p) };
   if (user) {
     await hooks.preAuthentication({ ctx, pool, client, user, channel });
-    gate(client, user, ctx.now);
+    if (!hides) gate(client, user, ctx.now);
   }
   if (options.length === 0) {
-    // Message ours: nothing to sign in with (a passwordless user whose address is not verified, say).
+    // Message ours: nothing to sign in with (a passwordless user whose address is not verified, say). LEGACY only.
     throw errors.notAuthorized('The user has no sign-in method that this user pool allows.');
   }
   if ((preferred === 'EMAIL_OTP' || preferred === 'SMS_OTP' || preferred === 'WEB_AUTHN') && options.includes(preferred)) {
@@ -113,31 +126,72 @@ export async function userAuthStart(ctx: Ctx, pool: PoolRecord, client: ClientRe
   return { kind: 'ask', user, ask: { name: 'SELECT_CHALLENGE', parameters: {}, pending: { challenge: 'SELECT_CHALLENGE', options } } };
 }
 
-/** The challenge of a passwordless first factor (its code sent now), or of a nobody's name, one that fails like a wrong code. */
+/**
+ * The challenge of a passwordless first factor: the code sent now, or the passkey's request
+ * options. A name that is nobody's, or (PreventUserExistenceErrors) a user who cannot use the
+ * factor now (no verified address, no passkey, disabled, unconfirmed, reset required, locked out),
+ * gets a challenge that looks the same and that nothing answers: nothing is sent, a code fails
+ * like a wrong code (CodeMismatchException, the session kept for another try), a passkey like one
+ * not registered. The user's state itself is told at the answer (the gate there).
+ */
 async function askFirstFactor(ctx: Ctx, pool: PoolRecord, client: ClientRecord, user: UserRecord | undefined, name: string, factor: 'EMAIL_OTP' | 'SMS_OTP' | 'WEB_AUTHN'): Promise<Ask> {
+  const usable = user !== undefined && signInBar(user, ctx.now) === undefined && (await availableFactors(ctx, pool, user)).includes(factor);
   if (factor === 'WEB_AUTHN') {
-    if (!user) throw incorrect();
-    const { parameters, challenge } = await passkeyChallenge(ctx, pool, client, user);
-    return { name: 'WEB_AUTHN', parameters: { ...parameters }, pending: { challenge: 'WEB_AUTHN', webauthnChallenge: challenge } };
+    if (usable) {
+      const { parameters, challenge } = await passkeyChallenge(ctx, pool, client, user);
+      return { name: 'WEB_AUTHN', parameters: { ...parameters }, pending: { challenge: 'WEB_AUTHN', webauthnChallenge: challenge } };
+    }
+    const { options, challenge } = await simulatedPasskeyOptions(ctx, pool, name);
+    return { name: 'WEB_AUTHN', parameters: { CREDENTIAL_REQUEST_OPTIONS: JSON.stringify(options) }, pending: { challenge: 'WEB_AUTHN', webauthnChallenge: challenge } };
   }
   const medium = factor === 'EMAIL_OTP' ? 'EMAIL' : 'SMS';
   let codeHash: string;
   let expiresAt: number;
   let destination: string;
-  if (user) {
+  if (usable) {
     const sent = await sendMfaCode(ctx, pool, user, medium, client.id);
     ({ codeHash, expiresAt } = sent);
     destination = sent.deliveryDetails.Destination!;
   } else {
-    // Nobody's name (PreventUserExistenceErrors): a code that nothing matches, to a plausible address.
+    // A code that nothing matches, to a plausible address that is the same every time for the name.
     codeHash = `${randomBytes(12).toString('base64url')}.${randomBytes(32).toString('base64url')}`;
     expiresAt = ctx.now + 3 * 60_000;
-    destination = maskDestination(medium, medium === 'EMAIL' ? (name.includes('@') ? name : `${name}@example.com`) : '+10000000000');
+    destination = maskDestination(medium, medium === 'EMAIL' ? (name.includes('@') ? name : `${name}@example.com`) : simulatedPhone(ctx, pool, name));
   }
   return {
     name: factor,
     parameters: { CODE_DELIVERY_DELIVERY_MEDIUM: medium, CODE_DELIVERY_DESTINATION: destination },
     pending: factor === 'EMAIL_OTP' ? { challenge: 'EMAIL_OTP', codeHash, expiresAt, first: true } : { challenge: 'SMS_OTP', codeHash, expiresAt, first: true },
+  };
+}
+
+/** A phone number that is the same every time for a name nobody can get a code for (its last digits vary by name). */
+function simulatedPhone(ctx: Ctx, pool: PoolRecord, name: string): string {
+  const digits = [...ctx.secrets.mac('user-auth-simulated-phone', `${pool.id}\u0000${name}`)].map((b) => String(b % 10)).join('');
+  return `+1${digits.slice(0, 10)}`;
+}
+
+/**
+ * The WEB_AUTHN request options for a name that has no usable passkey: the shape of
+ * authenticationOptions (src/domain/passkeys.ts) with one credential id that is the same every
+ * time for the name and belongs to nobody.
+ */
+async function simulatedPasskeyOptions(ctx: Ctx, pool: PoolRecord, name: string): Promise<{ options: Record<string, unknown>; challenge: string }> {
+  const rpId = await requireRelyingPartyId(ctx.store, pool, errors.invalidUserPoolConfiguration);
+  const challenge = randomBytes(16).toString('base64url');
+  const id = ctx.secrets.mac('user-auth-simulated-passkey', `${pool.id}\u0000${name}`).subarray(0, 32).toString('base64url');
+  return {
+    challenge,
+    options: {
+      hints: [],
+      attestation: 'none',
+      attestationFormats: [],
+      challenge,
+      timeout: AUTHENTICATION_TIMEOUT_MS,
+      rpId,
+      allowCredentials: [{ id, type: 'public-key' }],
+      userVerification: userVerificationOf(pool),
+    },
   };
 }
 
@@ -157,11 +211,13 @@ export async function selectChallenge(ctx: Ctx, pool: PoolRecord, client: Client
       // Message ours: the choices are those the challenge offered.
       throw errors.invalidParameter(`ANSWER must be one of the challenges offered (AvailableChallenges): ${state.pending.options.join(', ')}.`);
     }
+    if (answer === 'PASSWORD_SRP' && !isValidA(param(r, 'SRP_A'))) throw errors.invalidParameter('SRP_A is not a valid SRP value.');
     if (channel === 'api') checkSecretHash(client, r?.SECRET_HASH, [r?.USERNAME, user?.username, user?.sub]);
   } catch (e) {
     if (e instanceof CognitoError) await restore();
     throw e;
   }
+  if (user) await checkNamedUser(ctx, pool, r, user);
   const name = r?.USERNAME ?? user?.username ?? '';
   switch (answer) {
     case 'PASSWORD': {
@@ -183,7 +239,8 @@ export async function selectChallenge(ctx: Ctx, pool: PoolRecord, client: Client
     case 'EMAIL_OTP':
     case 'SMS_OTP':
     case 'WEB_AUTHN':
-      if (user) gate(client, user, ctx.now);
+      // Under PreventUserExistenceErrors the user's state is told at the answer (askFirstFactor).
+      if (user && !hidesUsers(client)) gate(client, user, ctx.now);
       return { state, step: { kind: 'ask', user, ask: await askFirstFactor(ctx, pool, client, user, name, answer) } };
   }
 }
@@ -193,8 +250,20 @@ export async function webAuthnAnswer(ctx: Ctx, pool: PoolRecord, client: ClientR
   if (!session) throw errors.invalidParameter('Missing required parameter Session');
   const { state } = await takeSession(ctx, client, channel, session, 'WEB_AUTHN');
   const user = state.usernameKey === null ? undefined : await ctx.store.users.get(pool.id, state.usernameKey);
+  if (!user && state.usernameKey === null) {
+    // A name that is nobody's (PreventUserExistenceErrors): answered as a passkey the user does not have.
+    const credential = r?.CREDENTIAL;
+    if (credential === undefined || credential === '') throw errors.invalidParameter('CREDENTIAL is required to answer the WEB_AUTHN challenge.');
+    try {
+      JSON.parse(credential);
+    } catch {
+      throw errors.invalidParameter('CREDENTIAL must be the AuthenticationResponseJSON of the passkey, as a JSON string.');
+    }
+    throw errors.notAuthorized('The passkey was not accepted: it is not registered for this user.');
+  }
   if (!user) throw incorrect();
   if (channel === 'api') checkSecretHash(client, r?.SECRET_HASH, [r?.USERNAME, user.username, user.sub]);
+  await checkNamedUser(ctx, pool, r, user);
   gate(client, user, ctx.now);
   try {
     await passkeyVerify(ctx, pool, client, user, state.pending.webauthnChallenge, r?.CREDENTIAL);
