@@ -330,6 +330,12 @@ for (const backend of await backends()) {
           ids.slice(1).sort(),
         );
         await expectError(send(new DeleteWebAuthnCredentialCommand({ AccessToken: token, CredentialId: ids[0] })), 'ResourceNotFoundException');
+        // A long ID is not echoed whole.
+        await assert.rejects(send(new DeleteWebAuthnCredentialCommand({ AccessToken: token, CredentialId: 'x'.repeat(10_000) })), (e: any) => {
+          assert.equal(e.name, 'ResourceNotFoundException');
+          assert.ok(e.message.length < 200, e.message);
+          return true;
+        });
       });
 
       it('the passkeys go with their user and with their pool', async () => {

@@ -8,7 +8,10 @@ export async function DeleteWebAuthnCredential(input: DeleteWebAuthnCredentialRe
   const { pool, user } = await authorize(ctx, input.AccessToken!);
   if (!(await ctx.store.webauthn.delete(pool.id, user.usernameKey, input.CredentialId!))) {
     // Message ours.
-    throw errors.resourceNotFound(`The user has no passkey with the credential ID ${input.CredentialId}.`);
+    throw errors.resourceNotFound(`The user has no passkey with the credential ID ${shortened(input.CredentialId!)}.`);
   }
   return {};
 }
+
+/** A value as a message shows it: at most 100 characters (a credential ID is about 22 to 86). */
+const shortened = (v: string): string => (v.length > 100 ? `${v.slice(0, 100)}…` : v);
