@@ -10,7 +10,7 @@
 import type { Database } from '../schema.js';
 import { preparedRead, type ReadRunner } from '../prepared.js';
 import type { ClientRecord, GroupRecord, PoolRecord, UserProfile, UserRecord } from '../types.js';
-import { toPool } from './pools.js';
+import { POOL_COLUMNS, toPool } from './pools.js';
 import { toClient } from './clients.js';
 import { toGroup } from './groups.js';
 import { toUser, toUserProfile, type ProfileRow } from './users.js';
@@ -34,7 +34,6 @@ const USER_COLUMNS = [
 ] as const;
 /** A user without its credentials (UserProfile). */
 const PROFILE_COLUMNS = USER_COLUMNS.filter((c) => c !== 'password_hash' && c !== 'password_updated_at' && c !== 'srp_verifier');
-const POOL_COLUMNS = ['id', 'region', 'name', 'created_at', 'updated_at', 'settings', 'tags'] as const;
 const CLIENT_COLUMNS = ['id', 'pool_id', 'name', 'secret', 'created_at', 'updated_at', 'settings', 'secrets'] as const;
 const FAMILY_COLUMNS = ['origin_jti', 'pool_id', 'client_id', 'username_key', 'auth_time', 'created_at', 'expires_at', 'revoked_at', 'scopes', 'device_key'] as const;
 
