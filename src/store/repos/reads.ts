@@ -179,6 +179,31 @@ const REFRESH_AND_GROUPS = preparedRead(
 );
 
 /**
+ * The client with its pool (both optional) and, as REFRESH_AND_GROUPS, a refresh token with its
+ * sign-in, user and the user's groups, in one statement: InitiateAuth REFRESH_TOKEN_AUTH read the
+ * client, then the token (two round trips one after the other on PostgreSQL). One row a group (one
+ * row with null group columns when there is none, or null token columns when the token is unknown).
+ * SQLite: the groups in the order the subquery read them (group_members_user, by name; an outer
+ * ORDER BY would sort them in a temporary b-tree). Parameters: client id, token hash.
+ */
+const CLIENT_AND_REFRESH_SELECT = `SELECT ${columns('c', CLIENT_COLUMNS, 'c_')}, ${columns('p', POOL_COLUMNS, 'p_')}, rt.*
+     FROM (SELECT 1 AS one) x
+     LEFT JOIN user_pool_clients c ON c.id = ?
+     LEFT JOIN user_pools p ON p.id = c.pool_id`;
+const CLIENT_AND_REFRESH = preparedRead(
+  'client_and_refresh_v1',
+  `${CLIENT_AND_REFRESH_SELECT}
+     LEFT JOIN (${REFRESH_AND_GROUPS_FROM}
+       LEFT JOIN groups g ON g.pool_id = m.pool_id AND g.name = m.group_name
+      WHERE t.token_hash = ? ORDER BY m.group_name) rt ON 1 = 1`,
+  `${CLIENT_AND_REFRESH_SELECT}
+     LEFT JOIN LATERAL (${REFRESH_AND_GROUPS_FROM}
+       LEFT JOIN LATERAL (SELECT * FROM groups WHERE pool_id = m.pool_id AND name = m.group_name OFFSET 0) g ON true
+      WHERE t.token_hash = ?) rt ON true
+    ORDER BY rt.g_name`,
+);
+
+/**
  * A user's groups, by name (the cognito:groups claim of every token minted). Each group by its
  * primary key, in a subquery the planner cannot merge into a join (OFFSET 0): on a table without
  * statistics PostgreSQL otherwise read every group of the pool. Parameters: pool id, username key.
@@ -197,7 +222,7 @@ const GROUPS_OF_USER = preparedRead(
 );
 
 /** The hot reads by name, for tests/query-plans.test.ts (EXPLAIN of each). */
-export const HOT_READS = { POOL_AND_USERS, POOL_AND_PROFILE, POOL_PROFILE_AND_ALIAS, USER_BY_ALIAS, USER_BY_KEY, USER_BY_SUB, CLIENT_WITH_POOL, CLIENT_POOL_SCOPES, ACCESS, REFRESH, REFRESH_AND_GROUPS, GROUPS_OF_USER } as const;
+export const HOT_READS = { POOL_AND_USERS, POOL_AND_PROFILE, POOL_PROFILE_AND_ALIAS, USER_BY_ALIAS, USER_BY_KEY, USER_BY_SUB, CLIENT_WITH_POOL, CLIENT_POOL_SCOPES, ACCESS, REFRESH, REFRESH_AND_GROUPS, CLIENT_AND_REFRESH, GROUPS_OF_USER } as const;
 
 /** A user a name may refer to: `via` '' = by its username key, else the alias kind; `viaKey` the key that matched. */
 export interface UserCandidate {
@@ -339,39 +364,24 @@ export class ReadRepo {
    * As refresh, with the groups of the sign-in's user by name (what groupsOfUser reads), in one
    * statement.
    */
-  async refreshAndGroups(tokenHash: string): Promise<{ token: RefreshTokenRecord; family: TokenFamily; user: UserRecord; groups: GroupRecord[] } | undefined> {
-    const rows = await this.run<Record<string, unknown>>(REFRESH_AND_GROUPS, [tokenHash]);
+  async refreshAndGroups(tokenHash: string): Promise<RefreshWithGroups | undefined> {
+    return toRefreshWithGroups(await this.run<Record<string, unknown>>(REFRESH_AND_GROUPS, [tokenHash]));
+  }
+
+  /** clientWithPool and refreshAndGroups in one statement (InitiateAuth REFRESH_TOKEN_AUTH). */
+  async clientAndRefresh(clientId: string, tokenHash: string): Promise<{ clientWithPool?: { client: ClientRecord; pool: PoolRecord }; refresh?: RefreshWithGroups }> {
+    const rows = await this.run<Record<string, unknown>>(CLIENT_AND_REFRESH, [clientId, tokenHash]);
     const [r] = rows;
-    if (!r) return undefined;
-    const family = toFamily(unprefix(r, 'f_', FAMILY_COLUMNS));
-    const groups: GroupRecord[] = [];
-    for (const g of rows) {
-      if (g.g_name === null) continue;
-      groups.push(
-        toGroup({
-          pool_id: family.poolId,
-          name: g.g_name as string,
-          description: g.g_description as string | null,
-          role_arn: g.g_role_arn as string | null,
-          precedence: g.g_precedence as number | null,
-          created_at: g.g_created_at as number,
-          updated_at: g.g_updated_at as number,
-        }),
-      );
-    }
+    if (!r) return {};
+    const refresh = r.t_token_hash === null ? undefined : toRefreshWithGroups(rows);
     return {
-      token: {
-        tokenHash: r.t_token_hash as string,
-        originJti: family.originJti,
-        createdAt: Number(r.t_created_at),
-        expiresAt: Number(r.t_expires_at),
-        replacedAt: r.t_replaced_at === null ? null : Number(r.t_replaced_at),
-      },
-      family,
-      user: toUser(unprefix(r, 'u_', USER_COLUMNS)),
-      groups,
+      ...(r.c_id !== null && r.p_id !== null
+        ? { clientWithPool: { client: toClient(unprefix(r, 'c_', CLIENT_COLUMNS)), pool: toPoolFromPrefixed(r as PoolColumns) } }
+        : {}),
+      ...(refresh ? { refresh } : {}),
     };
   }
+
 
   /**
    * What an access token names, in one statement: its client with the client's pool, and its
@@ -398,4 +408,40 @@ function toCandidates(rows: CandidateRow[]): UserCandidate[] {
   const out: UserCandidate[] = [];
   for (const r of rows) if (r.via !== null && r.via_key !== null) out.push({ via: r.via, viaKey: r.via_key, user: toUser(r) });
   return out;
+}
+
+export type RefreshWithGroups = { token: RefreshTokenRecord; family: TokenFamily; user: UserRecord; groups: GroupRecord[] };
+
+/** REFRESH_AND_GROUPS' rows (one a group) as the token, its sign-in, user and groups; undefined without rows. */
+function toRefreshWithGroups(rows: Record<string, unknown>[]): RefreshWithGroups | undefined {
+  const [r] = rows;
+  if (!r) return undefined;
+  const family = toFamily(unprefix(r, 'f_', FAMILY_COLUMNS));
+  const groups: GroupRecord[] = [];
+  for (const g of rows) {
+    if (g.g_name === null) continue;
+    groups.push(
+      toGroup({
+        pool_id: family.poolId,
+        name: g.g_name as string,
+        description: g.g_description as string | null,
+        role_arn: g.g_role_arn as string | null,
+        precedence: g.g_precedence as number | null,
+        created_at: g.g_created_at as number,
+        updated_at: g.g_updated_at as number,
+      }),
+    );
+  }
+  return {
+    token: {
+      tokenHash: r.t_token_hash as string,
+      originJti: family.originJti,
+      createdAt: Number(r.t_created_at),
+      expiresAt: Number(r.t_expires_at),
+      replacedAt: r.t_replaced_at === null ? null : Number(r.t_replaced_at),
+    },
+    family,
+    user: toUser(unprefix(r, 'u_', USER_COLUMNS)),
+    groups,
+  };
 }

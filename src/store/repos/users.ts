@@ -325,13 +325,13 @@ export class UserRepo {
   async list(poolId: string, opts: { filter?: UserFilter; after?: string; limit: number }): Promise<{ users: UserRecord[]; cursor?: string }> {
     const { filter, after, limit } = opts;
     if (!filter) {
-      const rows = (await this.db.executeQuery<Database['users']>(this.unfilteredPage(poolId, after, limit + 1))).rows;
+      const rows = inPageOrder((await this.db.executeQuery<Database['users']>(this.unfilteredPage(poolId, after, limit + 1))).rows);
       const users = rows.slice(0, limit).map(toUser);
       return { users, ...(rows.length > limit ? { cursor: users[users.length - 1]!.usernameKey } : {}) };
     }
     const byKey = this.kind === 'postgres' ? this.keyPage(poolId, filter, after, limit + 1) : undefined;
     if (byKey) {
-      const rows = (await this.db.executeQuery<Database['users']>(byKey)).rows;
+      const rows = inPageOrder((await this.db.executeQuery<Database['users']>(byKey)).rows);
       const users = rows.slice(0, limit).map(toUser);
       return { users, ...(rows.length > limit ? { cursor: JSON.stringify([filter.value, users[users.length - 1]!.usernameKey]) } : {}) };
     }
@@ -366,7 +366,7 @@ export class UserRepo {
       const pool = await getPool();
       return pool && { pool, ...(await this.list(poolId, opts)) };
     }
-    const rows = (await this.db.executeQuery<Record<string, unknown>>(page)).rows;
+    const rows = inPageOrder((await this.db.executeQuery<Record<string, unknown>>(page)).rows);
     if (rows.length === 0) return undefined;
     const pool = toPool(Object.fromEntries(POOL_COLUMNS.map((c) => [c, rows[0]![`p_${c}`]])) as unknown as Database['user_pools']);
     const users = rows.filter((r) => r.username_key !== null).slice(0, limit).map((r) => toUser(r as unknown as Database['users']));
@@ -402,12 +402,14 @@ export class UserRepo {
          UNION ALL
          SELECT ${next('k.key')}, k.n + 1 FROM k WHERE k.key IS NOT NULL AND k.n < $3)`;
     const user = `SELECT * FROM users WHERE pool_id = $1 AND username_key = k.key OFFSET 0`;
-    if (!withPool) return CompiledQuery.raw(`${keys} SELECT u.* FROM k CROSS JOIN LATERAL (${user}) u ORDER BY k.n`, params);
+    // The rows come with their place in the page (page_n), which the caller orders them by (inPageOrder):
+    // an ORDER BY would add a sort to the plan, however small.
+    if (!withPool) return CompiledQuery.raw(`${keys} SELECT k.n AS page_n, u.* FROM k CROSS JOIN LATERAL (${user}) u`, params);
     return CompiledQuery.raw(
       `${keys}
        SELECT ${POOL_COLUMNS.map((c) => `p.${c} AS p_${c}`).join(', ')}, u.*
          FROM user_pools p LEFT JOIN LATERAL (SELECT k.n AS page_n, u.* FROM k CROSS JOIN LATERAL (${user}) u) u ON true
-        WHERE p.id = $1 ORDER BY u.page_n`,
+        WHERE p.id = $1`,
       params,
     );
   }
@@ -488,6 +490,12 @@ export class UserRepo {
     q = unique ? q.orderBy(col) : q.orderBy(col).orderBy('username_key');
     return [{ query: q.limit(n) }];
   }
+}
+
+/** keyPage's rows by their place in the page (`page_n`; a row without one, the pool's alone, first); other rows as they are. */
+function inPageOrder<R>(rows: R[]): R[] {
+  const n = (r: R) => Number((r as { page_n?: unknown }).page_n ?? 0);
+  return rows.length > 1 && (rows[0] as { page_n?: unknown }).page_n !== undefined ? rows.sort((a, b) => n(a) - n(b)) : rows;
 }
 
 /** A row's value of the filtered column, as the cursor holds it. */
