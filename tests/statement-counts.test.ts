@@ -17,8 +17,10 @@ import {
   InitiateAuthCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { backends, rawCall, startTestServer, type TestServer } from './harness.js';
+import { FormClient } from './hosted.js';
 
 const PASSWORD = 'Correct-Horse-9';
+const AUTHORIZATION_CODE_MOST = 99;
 
 /** The statements (their text, shortened) sent while `fn` runs. */
 async function statementsOf(fn: () => Promise<unknown>): Promise<string[]> {
@@ -48,6 +50,10 @@ for (const backend of (await backends()).filter((b) => b.name === 'postgres')) {
     let refreshToken: string;
     let accessToken: string;
     let m2m: { ClientId: string; ClientSecret: string };
+    let web: string;
+    let browser: FormClient;
+    const CALLBACK = 'https://app.example.com/callback';
+    const authorizePath = () => `/oauth2/authorize?${new URLSearchParams({ client_id: web, response_type: 'code', redirect_uri: CALLBACK, scope: 'openid email' })}`;
 
     before(async () => {
       t = await startTestServer(backend);
@@ -81,8 +87,33 @@ for (const backend of (await backends()).filter((b) => b.name === 'postgres')) {
           }),
         )
       ).UserPoolClient;
+      // A user signed in on the hosted login page: its session cookie gets codes from /oauth2/authorize.
+      web = (
+        await send(
+          new CreateUserPoolClientCommand({
+            UserPoolId: plain,
+            ClientName: 'web',
+            AllowedOAuthFlowsUserPoolClient: true,
+            AllowedOAuthFlows: ['code'],
+            AllowedOAuthScopes: ['openid', 'email'],
+            CallbackURLs: [CALLBACK],
+            SupportedIdentityProviders: ['COGNITO'],
+          }),
+        )
+      ).UserPoolClient.ClientId;
+      browser = new FormClient(t.url);
+      const login = await browser.follow(await browser.get(authorizePath()));
+      const back = await browser.submit(login, { username: 'user1', password: PASSWORD });
+      assert.equal(back.status, 302, back.html);
     });
     after(() => t?.close());
+
+    /** A code for the web client, issued through /oauth2/authorize with the session cookie. */
+    const newCode = async () => {
+      const r = await browser.get(authorizePath());
+      assert.equal(r.status, 302, r.html);
+      return new URL(r.location!).searchParams.get('code')!;
+    };
 
     const op = (target: string, body: object) => async () => {
       const r = await rawCall(t.url, `AWSCognitoIdentityProviderService.${target}`, JSON.stringify(body));
@@ -124,7 +155,25 @@ for (const backend of (await backends()).filter((b) => b.name === 'postgres')) {
         report.push(`${what}: ${seen.length} (${seen.join(' | ')})`);
         assert.ok(seen.length <= most, `${what}: ${seen.length} statements, at most ${most} expected:\n${seen.join('\n')}`);
       }
+      // authorization_code: each exchange needs a new code (issued outside the count).
+      const exchange = (code: string) => async () => {
+        const r = await fetch(`${t.url}/oauth2/token`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ grant_type: 'authorization_code', client_id: web, code, redirect_uri: CALLBACK }),
+        });
+        assert.equal(r.status, 200, await r.text());
+      };
+      await exchange(await newCode())();
+      let seen: string[] | undefined;
+      for (let i = 0; i < 3; i++) {
+        const run = exchange(await newCode());
+        const again = await statementsOf(run);
+        if (!seen || again.length < seen.length) seen = again;
+      }
+      report.push(`token: authorization_code: ${seen!.length} (${seen!.join(' | ')})`);
       process.stdout.write(report.map((l) => `# ${l}\n`).join(''));
+      assert.ok(seen!.length <= AUTHORIZATION_CODE_MOST, `authorization_code: ${seen!.length} statements:\n${seen!.join('\n')}`);
     });
   });
 }
