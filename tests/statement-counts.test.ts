@@ -20,7 +20,7 @@ import { backends, rawCall, startTestServer, type TestServer } from './harness.j
 import { FormClient } from './hosted.js';
 
 const PASSWORD = 'Correct-Horse-9';
-const AUTHORIZATION_CODE_MOST = 99;
+const AUTHORIZATION_CODE_MOST = 5;
 
 /** The statements (their text, shortened) sent while `fn` runs. */
 async function statementsOf(fn: () => Promise<unknown>): Promise<string[]> {

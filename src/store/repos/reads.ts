@@ -179,6 +179,23 @@ const REFRESH_AND_GROUPS = preparedRead(
 );
 
 /**
+ * A user by username key with the user's groups by name (as REFRESH_AND_GROUPS, without the token):
+ * the token endpoint's authorization_code grant, which read the groups (the tokens' claims) with a
+ * second statement. Parameters: pool id, username key.
+ */
+const USER_AND_GROUPS_FROM = `SELECT ${columns('u', USER_COLUMNS, 'u_')}, ${REFRESH_GROUP_COLUMNS}
+     FROM users u LEFT JOIN group_members m ON m.pool_id = u.pool_id AND m.username_key = u.username_key`;
+const USER_AND_GROUPS = preparedRead(
+  'user_and_groups_v1',
+  `${USER_AND_GROUPS_FROM}
+     LEFT JOIN groups g ON g.pool_id = m.pool_id AND g.name = m.group_name
+    WHERE u.pool_id = ? AND u.username_key = ? ORDER BY m.group_name`,
+  `${USER_AND_GROUPS_FROM}
+     LEFT JOIN LATERAL (SELECT * FROM groups WHERE pool_id = m.pool_id AND name = m.group_name OFFSET 0) g ON true
+    WHERE u.pool_id = ? AND u.username_key = ? ORDER BY m.group_name`,
+);
+
+/**
  * The client with its pool (both optional) and, as REFRESH_AND_GROUPS, a refresh token with its
  * sign-in, user and the user's groups, in one statement: InitiateAuth REFRESH_TOKEN_AUTH read the
  * client, then the token (two round trips one after the other on PostgreSQL). One row a group (one
@@ -222,7 +239,7 @@ const GROUPS_OF_USER = preparedRead(
 );
 
 /** The hot reads by name, for tests/query-plans.test.ts (EXPLAIN of each). */
-export const HOT_READS = { POOL_AND_USERS, POOL_AND_PROFILE, POOL_PROFILE_AND_ALIAS, USER_BY_ALIAS, USER_BY_KEY, USER_BY_SUB, CLIENT_WITH_POOL, CLIENT_POOL_SCOPES, ACCESS, REFRESH, REFRESH_AND_GROUPS, CLIENT_AND_REFRESH, GROUPS_OF_USER } as const;
+export const HOT_READS = { POOL_AND_USERS, POOL_AND_PROFILE, POOL_PROFILE_AND_ALIAS, USER_BY_ALIAS, USER_BY_KEY, USER_BY_SUB, CLIENT_WITH_POOL, CLIENT_POOL_SCOPES, ACCESS, REFRESH, REFRESH_AND_GROUPS, CLIENT_AND_REFRESH, USER_AND_GROUPS, GROUPS_OF_USER } as const;
 
 /** A user a name may refer to: `via` '' = by its username key, else the alias kind; `viaKey` the key that matched. */
 export interface UserCandidate {
@@ -368,6 +385,13 @@ export class ReadRepo {
     return toRefreshWithGroups(await this.run<Record<string, unknown>>(REFRESH_AND_GROUPS, [tokenHash]));
   }
 
+  /** A user by username key with the user's groups by name, in one statement; undefined when there is no such user. */
+  async userAndGroups(poolId: string, usernameKey: string): Promise<{ user: UserRecord; groups: GroupRecord[] } | undefined> {
+    const rows = await this.run<Record<string, unknown>>(USER_AND_GROUPS, [poolId, usernameKey]);
+    const [r] = rows;
+    return r && { user: toUser(unprefix(r, 'u_', USER_COLUMNS)), groups: groupsOfRows(rows, poolId) };
+  }
+
   /** clientWithPool and refreshAndGroups in one statement (InitiateAuth REFRESH_TOKEN_AUTH). */
   async clientAndRefresh(clientId: string, tokenHash: string): Promise<{ clientWithPool?: { client: ClientRecord; pool: PoolRecord }; refresh?: RefreshWithGroups }> {
     const rows = await this.run<Record<string, unknown>>(CLIENT_AND_REFRESH, [clientId, tokenHash]);
@@ -417,21 +441,6 @@ function toRefreshWithGroups(rows: Record<string, unknown>[]): RefreshWithGroups
   const [r] = rows;
   if (!r) return undefined;
   const family = toFamily(unprefix(r, 'f_', FAMILY_COLUMNS));
-  const groups: GroupRecord[] = [];
-  for (const g of rows) {
-    if (g.g_name === null) continue;
-    groups.push(
-      toGroup({
-        pool_id: family.poolId,
-        name: g.g_name as string,
-        description: g.g_description as string | null,
-        role_arn: g.g_role_arn as string | null,
-        precedence: g.g_precedence as number | null,
-        created_at: g.g_created_at as number,
-        updated_at: g.g_updated_at as number,
-      }),
-    );
-  }
   return {
     token: {
       tokenHash: r.t_token_hash as string,
@@ -442,6 +451,26 @@ function toRefreshWithGroups(rows: Record<string, unknown>[]): RefreshWithGroups
     },
     family,
     user: toUser(unprefix(r, 'u_', USER_COLUMNS)),
-    groups,
+    groups: groupsOfRows(rows, family.poolId),
   };
+}
+
+/** The groups of rows with REFRESH_GROUP_COLUMNS (one a group; null columns: none). */
+function groupsOfRows(rows: Record<string, unknown>[], poolId: string): GroupRecord[] {
+  const groups: GroupRecord[] = [];
+  for (const g of rows) {
+    if (g.g_name === null) continue;
+    groups.push(
+      toGroup({
+        pool_id: poolId,
+        name: g.g_name as string,
+        description: g.g_description as string | null,
+        role_arn: g.g_role_arn as string | null,
+        precedence: g.g_precedence as number | null,
+        created_at: g.g_created_at as number,
+        updated_at: g.g_updated_at as number,
+      }),
+    );
+  }
+  return groups;
 }
