@@ -375,10 +375,10 @@ export class UserRepo {
   }
 
   /**
-   * PostgreSQL: a page read key by key (see unfilteredPage) when the filter allows it: none, or `=`
-   * on a column that is not unique in a pool (an attribute: the page is ordered by username_key,
-   * which follows the value in the column's index); undefined for the others (prefixes, username,
-   * sub, the statuses), which `list` reads through their index in one range. With `withPool`, the
+   * PostgreSQL: a page with its rows' places (page_n), when the filter allows it: none (read key by
+   * key, see unfilteredPage), or `=` on a column that is not unique in a pool (an attribute: the
+   * column's index in username order); undefined for the others (prefixes, username, sub, the
+   * statuses), which `list` reads through filterQueries. With `withPool`, the
    * pool's row (`p_` columns) and the page in one statement, one row with null user columns when the
    * page is empty, none when there is no such pool.
    */
@@ -395,23 +395,28 @@ export class UserRepo {
       from = cursor && cursor[0] === filter.value ? cursor[1] : '';
     }
     const params: unknown[] = [poolId, from, n];
-    const match = col ? ` AND ${col} = $${params.push(filter!.value)}` : '';
-    const next = (after: string) => `(SELECT username_key FROM users WHERE pool_id = $1${match} AND username_key > ${after} ORDER BY username_key LIMIT 1)`;
-    const keys = `WITH RECURSIVE k(key, n) AS (
-         SELECT ${next('$2')}, 1
-         UNION ALL
-         SELECT ${next('k.key')}, k.n + 1 FROM k WHERE k.key IS NOT NULL AND k.n < $3)`;
-    const user = `SELECT * FROM users WHERE pool_id = $1 AND username_key = k.key OFFSET 0`;
     // The rows come with their place in the page (page_n), which the caller orders them by (inPageOrder):
-    // an ORDER BY would add a sort to the plan, however small.
-    if (!withPool) return CompiledQuery.raw(`${keys} SELECT k.n AS page_n, u.* FROM k CROSS JOIN LATERAL (${user}) u`, params);
-    return CompiledQuery.raw(
-      `${keys}
-       SELECT ${POOL_COLUMNS.map((c) => `p.${c} AS p_${c}`).join(', ')}, u.*
-         FROM user_pools p LEFT JOIN LATERAL (SELECT k.n AS page_n, u.* FROM k CROSS JOIN LATERAL (${user}) u) u ON true
-        WHERE p.id = $1`,
-      params,
-    );
+    // an ORDER BY around the lateral joins would add a sort to the plan, however small.
+    let page: string;
+    if (col) {
+      // `=` on an attribute: one range of the column's index, in username order, as `list` read it (a
+      // recursive read key by key was measured at half the rate: bench/compare.mjs, docs/performance.md).
+      // The row number follows the range's order (no sort).
+      params.push(filter!.value);
+      page = `SELECT row_number() OVER (ORDER BY s.username_key) AS page_n, s.* FROM (
+          SELECT * FROM users WHERE pool_id = $1 AND ${col} = $4 AND username_key > $2 ORDER BY username_key LIMIT $3) s`;
+    } else {
+      page = `WITH RECURSIVE k(key, n) AS (
+           SELECT ${nextKey('$2')}, 1
+           UNION ALL
+           SELECT ${nextKey('k.key')}, k.n + 1 FROM k WHERE k.key IS NOT NULL AND k.n < $3)
+         SELECT k.n AS page_n, u.* FROM k CROSS JOIN LATERAL (SELECT * FROM users WHERE pool_id = $1 AND username_key = k.key OFFSET 0) u`;
+    }
+    if (!withPool) return CompiledQuery.raw(page, params);
+    // The pool's columns on the page's first row only (its settings are kilobytes of JSON: on all 61 rows
+    // they were most of the bytes PostgreSQL sent).
+    const first = (c: string) => `CASE WHEN u.page_n IS NULL OR u.page_n = 1 THEN p.${c} END AS p_${c}`;
+    return CompiledQuery.raw(`SELECT ${POOL_COLUMNS.map(first).join(', ')}, u.* FROM user_pools p LEFT JOIN LATERAL (${page}) u ON true WHERE p.id = $1`, params);
   }
 
   /**
@@ -491,6 +496,9 @@ export class UserRepo {
     return [{ query: q.limit(n) }];
   }
 }
+
+/** The next username key of the pool after `after` (PostgreSQL; users_pk in order, one entry). */
+const nextKey = (after: string) => `(SELECT username_key FROM users WHERE pool_id = $1 AND username_key > ${after} ORDER BY username_key LIMIT 1)`;
 
 /** keyPage's rows by their place in the page (`page_n`; a row without one, the pool's alone, first); other rows as they are. */
 function inPageOrder<R>(rows: R[]): R[] {
