@@ -8,12 +8,14 @@
 // --connections) runs each case against every target in turn, --rounds times, the targets
 // interleaved within each case; the table gives medians over the rounds (and every round).
 // Cases: AdminGetUser and GetUser in both pools; ListUsers (60 a page) without filter, `email =`,
-// `given_name =`; InitiateAuth REFRESH_TOKEN_AUTH; POST /oauth2/token client_credentials;
+// `given_name =`; InitiateAuth REFRESH_TOKEN_AUTH; POST /oauth2/token client_credentials and
+// authorization_code (codes are single use: before each run, --codes codes issued through
+// /oauth2/authorize with the hosted session cookie of a user signed in on the login page, not counted);
 // InitiateAuth USER_PASSWORD_AUTH (argon2id: bound by the hash, by design). Also the RS256 signatures
 // a second of one core in this process, the ceiling of the token paths (2 signatures a refresh, 1 a
-// client_credentials token).
+// client_credentials token, 2 an authorization_code exchange: ID and access tokens).
 //   npm run build && node bench/compare.mjs [--sizes 1000,100000] [--rounds 3] [--seconds 5]
-//     [--connections 32] [--signed 20] [--cases AdminGetUser,GetUser,...] [--stores sqlite,postgres]
+//     [--connections 32] [--signed 20] [--codes 12000] [--cases AdminGetUser,GetUser,...] [--stores sqlite,postgres]
 //     [--node-args "--cpu-prof --cpu-prof-dir=/tmp/prof"] (options for the servers' node, e.g. to profile them)
 //     [--builds before=/path/to/old/dist/src/cli.js,after=dist/src/cli.js] (builds side by side in the same
 //     run, each with every store and size, all interleaved; a row a case and build)
@@ -41,6 +43,7 @@ const ALL_CASES = [
   'ListUsers, given_name =',
   'REFRESH_TOKEN_AUTH',
   'token: client_credentials',
+  'token: authorization_code',
   'USER_PASSWORD_AUTH',
 ];
 const o = {
@@ -50,6 +53,7 @@ const o = {
   seconds: Number(opt('--seconds', '5')),
   connections: Number(opt('--connections', '32')),
   signed: Number(opt('--signed', '20')),
+  codes: Number(opt('--codes', '12000')),
   // Cases by the start of their names, separated by ',' (or by ';' when a name holds a comma: 'ListUsers, email =').
   cases: opt('--cases', '') ? opt('--cases', '').split(opt('--cases', '').includes(';') ? ';' : ',').map((c) => ALL_CASES.find((a) => a.startsWith(c.trim()))).filter(Boolean) : ALL_CASES,
   cli: path.join(here, '../dist/src/cli.js'),
@@ -160,6 +164,46 @@ async function importUsers(url, UserPoolId, n, emailAsUsername) {
   }
 }
 
+const CALLBACK = 'https://app.example.com/callback';
+
+/** Signs in on the hosted login page (the form's hidden fields, username, password); the session cookie. */
+async function hostedSignIn(url, authorize, username) {
+  const jar = new Map();
+  const get = async (p, init = {}) => {
+    const res = await fetch(new URL(p, url), { ...init, redirect: 'manual', headers: { ...init.headers, cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') } });
+    for (const c of res.headers.getSetCookie()) {
+      const pair = c.split(';')[0];
+      jar.set(pair.slice(0, pair.indexOf('=')).trim(), pair.slice(pair.indexOf('=') + 1).trim());
+    }
+    return { status: res.status, location: res.headers.get('location'), html: await res.text() };
+  };
+  let page = await get(authorize);
+  while (page.status === 302 || page.status === 303) page = await get(page.location);
+  const form = /<form method="post" action="([^"]*)"[^>]*>([\s\S]*?)<\/form>/.exec(page.html);
+  if (!form) throw new Error(`no login form:\n${page.html}`);
+  const un = (s) => s.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>');
+  const body = new URLSearchParams();
+  for (const m of form[2].matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g)) body.set(un(m[1]), un(m[2]));
+  body.set('username', username);
+  body.set('password', PASSWORD);
+  const back = await get(un(form[1]), { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  if (back.status !== 302 || !back.location?.startsWith(CALLBACK)) throw new Error(`hosted sign-in answered ${back.status} ${back.location}:\n${back.html}`);
+  return [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+}
+
+/** n single-use codes from /oauth2/authorize with the session cookie (8 requests at a time): the case's bodies. */
+async function issueCodes({ url, authorize, cookie, body }, n) {
+  const bodies = [];
+  await parallel(Array.from({ length: n }), 8, async () => {
+    const res = await fetch(url + authorize, { redirect: 'manual', headers: { cookie } });
+    await res.arrayBuffer();
+    const code = res.status === 302 ? new URL(res.headers.get('location')).searchParams.get('code') : null;
+    if (!code) throw new Error(`/oauth2/authorize answered ${res.status} ${res.headers.get('location')}`);
+    bodies.push(body(code));
+  });
+  return bodies;
+}
+
 /** Two pools of n imported users, signed-in users, a machine client: every case's requests. */
 async function seed(url, n) {
   const plain = (await call(url, 'CreateUserPool', { PoolName: 'plain', AliasAttributes: ['email'], AutoVerifiedAttributes: ['email'] })).UserPool.Id;
@@ -195,6 +239,21 @@ async function seed(url, n) {
       list.push({ Username, access: r.AuthenticationResult.AccessToken, refresh: r.AuthenticationResult.RefreshToken });
     }
   });
+  // authorization_code: a web client, and a user signed in on the hosted login page (its session
+  // cookie lets /oauth2/authorize issue codes without the page: issueCodes).
+  const web = (
+    await call(url, 'CreateUserPoolClient', {
+      UserPoolId: plain,
+      ClientName: 'web',
+      AllowedOAuthFlowsUserPoolClient: true,
+      AllowedOAuthFlows: ['code'],
+      AllowedOAuthScopes: ['openid', 'email'],
+      CallbackURLs: [CALLBACK],
+      SupportedIdentityProviders: ['COGNITO'],
+    })
+  ).UserPoolClient.ClientId;
+  const authorize = `/oauth2/authorize?${new URLSearchParams({ client_id: web, response_type: 'code', redirect_uri: CALLBACK, scope: 'openid email' })}`;
+  const cookie = await hostedSignIn(url, authorize, signed.plain[0].Username);
   // Names spread over the pool (the hot rows are not all at one end of the index).
   const spread = (k) => Array.from({ length: 200 }, (_, j) => Math.floor((j * (n - 1)) / 199));
   const target = 'AWSCognitoIdentityProviderService.';
@@ -214,12 +273,19 @@ async function seed(url, n) {
       headers: { 'Content-Type': 'application/x-www-form-urlencoded', Authorization: `Basic ${Buffer.from(`${m2m.ClientId}:${m2m.ClientSecret}`).toString('base64')}` },
       bodies: ['grant_type=client_credentials'],
     },
+    'token: authorization_code': {
+      path: '/oauth2/token',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      // The bodies: issued before each run (issueCodes).
+      codes: { url, authorize, cookie, body: (code) => new URLSearchParams({ grant_type: 'authorization_code', client_id: web, code, redirect_uri: CALLBACK }).toString() },
+      bodies: [],
+    },
     USER_PASSWORD_AUTH: json('InitiateAuth', signed.email.map((s) => ({ ClientId: emailClient, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: s.Username, PASSWORD } }))),
   };
 }
 
 /** The wrk Lua script: the bodies in turn, to one path with its headers; prints one JSON line. */
-function luaScript({ headers, bodies }) {
+function luaScript({ headers, bodies }, once = false) {
   const list = bodies.map((b) => `[==[${b}]==]`).join(',\n');
   return `
 wrk.method = "POST"
@@ -234,7 +300,10 @@ init = function(args)
 end
 request = function()
   i = i + 1
-  if i > #requests then i = 1 end
+  if i > #requests then
+    ${once ? 'wrk.thread:stop()' : ''}
+    i = 1
+  end
   return requests[i]
 end
 done = function(summary, latency, requests)
@@ -321,11 +390,12 @@ try {
       for (const name of o.cases) {
         const r = requests[name];
         // One request first: a case that fails would only measure errors.
-        const res = await fetch(s.url + r.path, { method: 'POST', headers: r.headers, body: r.bodies[0] });
+        const [first] = r.codes ? await issueCodes(r.codes, 1) : r.bodies;
+        const res = await fetch(s.url + r.path, { method: 'POST', headers: r.headers, body: first });
         if (!res.ok) throw new Error(`${name} on ${store} answered ${res.status}: ${await res.text()}`);
         const script = path.join(tmp, `${build.label}${store}-${size}-${o.cases.indexOf(name)}.lua`);
-        fs.writeFileSync(script, luaScript(r));
-        cases[name] = { script, url: s.url + r.path };
+        if (!r.codes) fs.writeFileSync(script, luaScript(r));
+        cases[name] = { script, url: s.url + r.path, request: r };
       }
       console.error(`${build.label ? `${build.label}: ` : ''}${store}, ${size} users a pool: ${s.url}, seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
       targets.push({ build: build.label, store, size, cases });
@@ -339,7 +409,10 @@ try {
       // The targets interleaved, each round in another order.
       const order = targets.map((_, i) => targets[(i + round) % targets.length]);
       for (const t of order) {
-        const r = await runWrk(t.cases[name].url, t.cases[name].script);
+        const c = t.cases[name];
+        // Single-use codes: issued for this run, before it (not counted); wrk stops when they run out.
+        if (c.request.codes) fs.writeFileSync(c.script, luaScript({ ...c.request, bodies: await issueCodes(c.request.codes, o.codes) }, true));
+        const r = await runWrk(c.url, c.script);
         const key = `${rowName(name, t.build)}|${t.store}|${t.size}`;
         if (!results.has(key)) results.set(key, []);
         results.get(key).push(r);
@@ -380,6 +453,7 @@ try {
   const ceilings = [
     ['REFRESH_TOKEN_AUTH', 2],
     ['token: client_credentials', 1],
+    ['token: authorization_code', 2],
   ]
     .filter(([name]) => o.cases.includes(name))
     .flatMap(([name, k]) => o.builds.map((b) => [rowName(name, b.label), k]));

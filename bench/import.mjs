@@ -15,10 +15,13 @@
 // latencies are how long an API request waits for that thread (and, on SQLite, for the one connection).
 // Exit 1 when the job does not end Succeeded with ImportedUsers = --users and no skipped or failed users,
 // when an imported user does not read back as written, or when a probe request fails.
-//   npm run build && node bench/import.mjs [--postgres] [--users 100000] [--aliases] [--no-probe] [--deadline <seconds>]
+// --jobs 2: a second job of --users other users into the same pool after the first (a row each): whether
+// a pool that already holds users imports as fast (issue 21: 2 × 500,000).
+//   npm run build && node bench/import.mjs [--postgres] [--users 100000] [--jobs 1] [--aliases] [--no-probe] [--deadline <seconds>]
 import { benchServer, options, guarded, isStopped, mustCall } from './lib.mjs';
 
-const o = options({ users: ['--users', '100000'], deadline: ['--deadline', ''] });
+const o = options({ users: ['--users', '100000'], deadline: ['--deadline', ''], jobs: ['--jobs', '1'] });
+const jobs = Number(o.jobs);
 const userCount = Number(o.users);
 const aliases = process.argv.includes('--aliases');
 // --no-probe: no AdminGetUser loop during the import (to see what the loop itself costs the import).
@@ -30,7 +33,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 const b = await benchServer(o);
 const must = mustCall(b);
-await guarded(b, 'bench/import.mjs', deadlineMs + 120_000, main);
+await guarded(b, 'bench/import.mjs', jobs * (deadlineMs + 120_000), main);
 
 async function main() {
   const { UserPool } = await must('CreateUserPool', {
@@ -47,16 +50,30 @@ async function main() {
     UserAttributes: [{ Name: 'email', Value: 'probe@example.org' }, { Name: 'email_verified', Value: 'true' }],
   });
 
-  let t = performance.now();
-  const { csv, sample } = makeCsv(CSVHeader, userCount);
-  const generated = (performance.now() - t) / 1000;
-  const mb = (Buffer.byteLength(csv) / 1024 / 1024).toFixed(1);
-
   // The probe alone, before the import (after a warm-up): what "answered promptly" is compared with.
   for (let i = 0; i < 300; i++) await must('AdminGetUser', { UserPoolId, Username: 'probe' });
   const idle = probe(UserPoolId);
   await sleep(1000);
   const idleStats = await idle.stop();
+  const backend = o.postgres ? 'postgres' : 'sqlite';
+  console.log(
+    `incognito import benchmark: ${backend}, ${jobs} job(s) of ${userCount} users into one pool (${CSVHeader.length} columns), ` +
+      `pool with AutoVerifiedAttributes email${aliases ? ' and AliasAttributes email' : ''}, DescribeUserImportJob every 100 ms, node ${process.version}`,
+  );
+  const f = (ms) => ms.toFixed(1);
+  const row = (cells) => console.log(`| ${cells.join(' | ')} |`);
+  row(['step', 'seconds', 'users/s', 'AdminGetUser answered', 'p50 ms', 'p99 ms', 'max ms', 'non-2xx']);
+  row(['---', '---:', '---:', '---:', '---:', '---:', '---:', '---:']);
+  const probeCells = (s) => [s.count, f(s.p50), f(s.p99), f(s.max), s.non2xx];
+  row(['AdminGetUser one after another, alone (1 s before the import)', '1.0', '', ...probeCells(idleStats)]);
+  for (let j = 0; j < jobs && !process.exitCode; j++) await runJob(UserPoolId, CSVHeader, j, { f, row, probeCells, idleStats });
+}
+
+async function runJob(UserPoolId, CSVHeader, j, { f, row, probeCells, idleStats }) {
+  let t = performance.now();
+  const { csv, sample } = makeCsv(CSVHeader, userCount, j * userCount);
+  const generated = (performance.now() - t) / 1000;
+  const mb = (Buffer.byteLength(csv) / 1024 / 1024).toFixed(1);
 
   // 1. CreateUserImportJob → upload → StartUserImportJob → Succeeded.
   const t0 = performance.now();
@@ -92,25 +109,15 @@ async function main() {
   const uploadS = (uploaded - t) / 1000;
   const importS = (tEnd - tStart) / 1000;
   const totalS = (tEnd - t0) / 1000;
-  const backend = o.postgres ? 'postgres' : 'sqlite';
-  console.log(
-    `incognito import benchmark: ${backend}, ${userCount} users, CSV ${mb} MB (${CSVHeader.length} columns, generated in ${generated.toFixed(1)} s), ` +
-      `pool with AutoVerifiedAttributes email${aliases ? ' and AliasAttributes email' : ''}, DescribeUserImportJob every 100 ms, node ${process.version}`,
-  );
-  const f = (ms) => ms.toFixed(1);
-  const row = (cells) => console.log(`| ${cells.join(' | ')} |`);
-  row(['step', 'seconds', 'users/s', 'AdminGetUser answered', 'p50 ms', 'p99 ms', 'max ms', 'non-2xx']);
-  row(['---', '---:', '---:', '---:', '---:', '---:', '---:', '---:']);
-  const probeCells = (s) => [s.count, f(s.p50), f(s.p99), f(s.max), s.non2xx];
-  row(['AdminGetUser one after another, alone (1 s before the import)', '1.0', '', ...probeCells(idleStats)]);
-  row([`upload (PUT ${mb} MB to the PreSignedUrl)`, uploadS.toFixed(2), '', '', '', '', '', '']);
+  const job1 = jobs > 1 ? `job ${j + 1} (${j * userCount} users in the pool before): ` : '';
+  row([`${job1}upload (PUT ${mb} MB to the PreSignedUrl, generated in ${generated.toFixed(1)} s)`, uploadS.toFixed(2), '', '', '', '', '', '']);
   row([
-    `import (StartUserImportJob → Succeeded)${probing ? ', AdminGetUser meanwhile' : ', no AdminGetUser meanwhile (--no-probe)'}`,
+    `${job1}import (StartUserImportJob → Succeeded)${probing ? ', AdminGetUser meanwhile' : ', no AdminGetUser meanwhile (--no-probe)'}`,
     importS.toFixed(2),
     Math.round(userCount / importS),
     ...(probing ? probeCells(duringStats) : ['', '', '', '', '']),
   ]);
-  row(['end to end (CreateUserImportJob → Succeeded)', totalS.toFixed(2), Math.round(userCount / totalS), '', '', '', '', '']);
+  row([`${job1}end to end (CreateUserImportJob → Succeeded)`, totalS.toFixed(2), Math.round(userCount / totalS), '', '', '', '', '']);
 
   const bad = [];
   if (gaveUp) bad.push(`the job was still ${job.Status} after ${(deadlineMs / 1000).toFixed(0)} s`);
@@ -181,7 +188,7 @@ function probe(UserPoolId) {
  * The CSV: every column of the header, realistic values where the pool has the attribute, the rest
  * empty. Also a few users to read back afterwards, with the attributes they must have.
  */
-function makeCsv(header, n) {
+function makeCsv(header, n, offset = 0) {
   const given = ['Emma', 'Liam', 'Olivia', 'Noah', 'Ava', 'Lucas', 'Mia', 'Hugo', 'Léa', 'José', 'Zoë', 'Łukasz', 'Søren', 'Chloé', 'Mateo', 'Aiko', 'Priya', 'Omar', 'Ingrid', 'Yusuf'];
   const family = ['Smith', 'Johnson', 'García', 'Müller', 'Martin', 'Rossi', 'Nowak', 'Dubois', 'Tanaka', 'Kowalski', 'Ødegaard', 'Brown', 'Silva', 'Novák', 'Jensen', 'Patel', "O'Brien", 'Nguyen', 'Schmidt', 'Lopez'];
   const ascii = (s) => s.normalize('NFD').replace(/[^\x20-\x7e]/g, '').replace(/'/g, '').toLowerCase() || 'x';
@@ -192,8 +199,8 @@ function makeCsv(header, n) {
   const col = new Map(header.map((h, i) => [h, i]));
   const lines = [header.join(',')];
   const sample = [];
-  const sampleAt = new Set([0, 9, 10, 30, Math.floor(n / 2), n - 1].filter((i) => i >= 0 && i < n));
-  for (let i = 0; i < n; i++) {
+  const sampleAt = new Set([0, 9, 10, 30, Math.floor(n / 2), n - 1].filter((i) => i >= 0 && i < n).map((i) => i + offset));
+  for (let i = offset; i < offset + n; i++) {
     const g = given[i % given.length];
     const fam = family[Math.floor(i / given.length) % family.length];
     const username = `${ascii(g)}.${ascii(fam)}.${i}`;

@@ -196,7 +196,7 @@ const SEARCHABLE = new Set<string>(SEARCHABLE_ATTRIBUTES);
 const FILTER = /^\s*([\w:]+)\s*(\^?=)\s*"((?:[^"\\]|\\.)*)"\s*$/;
 
 /** `attr = "value"` or `attr ^= "value"` (prefix), Cognito's ListUsers filter language. */
-export function parseFilter(pool: PoolRecord, filter: string | undefined): UserFilter | undefined {
+export function parseFilter(pool: PoolRecord | undefined, filter: string | undefined): UserFilter | undefined {
   if (filter === undefined || filter.trim() === '') return undefined;
   const m = FILTER.exec(filter);
   // Cognito's text for any filter it cannot parse (aws/aws-sdk-php#1088, #1961).
@@ -206,7 +206,10 @@ export function parseFilter(pool: PoolRecord, filter: string | undefined): UserF
     throw errors.invalidParameter(`Invalid search attribute: ${attr}. Searchable: ${[...SEARCHABLE].join(', ')}.`);
   }
   let value = m[3]!.replace(/\\(.)/g, '$1');
-  if (attr === 'username') value = usernameKey(pool, value);
+  if (attr === 'username') {
+    if (!pool) throw new Error('a username filter needs the pool');
+    value = usernameKey(pool, value);
+  }
   // cognito:user_status is case-insensitive (the model's ListUsers.Filter text); statuses are stored upper-case.
   if (attr === 'cognito:user_status') value = value.toUpperCase();
   return { attr, value, prefix: m[2] === '^=' };
@@ -219,12 +222,29 @@ export function filterText(attr: string, prefix: boolean, value: string): string
 
 /** A stable order (by username, or by the filtered value then username), paged through an index. */
 export async function listUsers(input: ListUsersRequest, ctx: Ctx) {
-  const pool = await loadPool(ctx.store, input.UserPoolId!);
-  const filter = parseFilter(pool, input.Filter);
-  const kind = `users/${pool.id}/${input.Filter ?? ''}`;
-  const after = decodeToken(kind, input.PaginationToken, 'PaginationToken');
+  const poolId = input.UserPoolId!;
+  const kind = `users/${poolId}/${input.Filter ?? ''}`;
   const limit = input.Limit || 60;
-  const { users, cursor } = await ctx.store.users.list(pool.id, { filter, after, limit });
+  // The filter and the token read before the pool when they do not depend on it (a filter on username
+  // does: its key follows the pool's case sensitivity), so that the store may read the pool and the
+  // page together (one statement on PostgreSQL). Anything wrong with them is reported after the
+  // pool's existence, as before: the pool first, then the filter, then the token.
+  let early: { filter: UserFilter | undefined; after: string | undefined } | undefined;
+  try {
+    if (!/^\s*username\s*\^?=/.test(input.Filter ?? '')) early = { filter: parseFilter(undefined, input.Filter), after: decodeToken(kind, input.PaginationToken, 'PaginationToken') };
+  } catch {
+    early = undefined;
+  }
+  const found = early && (await ctx.store.users.listWithPool(poolId, { ...early, limit }, () => ctx.store.pools.get(poolId)));
+  if (early && !found) throw errors.resourceNotFound(`User pool ${poolId} does not exist.`);
+  let pool: PoolRecord, users: UserRecord[], cursor: string | undefined;
+  if (found) ({ pool, users, cursor } = found);
+  else {
+    pool = await loadPool(ctx.store, poolId);
+    const filter = parseFilter(pool, input.Filter);
+    const after = decodeToken(kind, input.PaginationToken, 'PaginationToken');
+    ({ users, cursor } = await ctx.store.users.list(pool.id, { filter, after, limit }));
+  }
   const only = input.AttributesToGet ? new Set(input.AttributesToGet) : undefined;
   if (only) checkAttributesToGet(pool, only, users);
   return {

@@ -75,11 +75,13 @@ export async function token(ctx: Ctx, req: HostedRequest): Promise<HostedRespons
       // downgrade; RFC 9700 §2.1.1 says such a request MUST be refused).
       return oauthError('invalid_grant', 'code_verifier was sent, but the authorization request had no code_challenge.');
     }
-    const user = await ctx.store.users.get(pool.id, state.usernameKey);
+    // The user with its groups (the tokens' claims) in one statement.
+    const found = await ctx.store.reads.userAndGroups(pool.id, state.usernameKey);
+    const user = found?.user;
     if (!user || user.sub !== state.sub || signInBar(user) !== undefined) return oauthError('invalid_grant', 'The user can no longer sign in.');
     let issued;
     try {
-      issued = await issueTokens(ctx, pool, client, user, { scopes: state.scopes, authTime: state.authTime, ...(state.nonce !== undefined ? { nonce: state.nonce } : {}) });
+      issued = await issueTokens(ctx, pool, client, user, { scopes: state.scopes, authTime: state.authTime, groups: found.groups, ...(state.nonce !== undefined ? { nonce: state.nonce } : {}) });
     } catch (e) {
       // A PreTokenGeneration function that failed.
       if (isCognitoError(e)) return oauthError('invalid_request', e.message);

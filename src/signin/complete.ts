@@ -8,7 +8,7 @@ import { validitySeconds } from '../domain/client-settings.js';
 import { newDeviceKey, newGroupKey, tracksDevices } from '../domain/devices.js';
 import { mintTokens, newRefreshToken } from '../domain/tokens.js';
 import type { Ctx } from '../operations/context.js';
-import type { ClientRecord, PoolRecord, UserRecord } from '../store/types.js';
+import type { ClientRecord, GroupRecord, PoolRecord, Store, UserRecord } from '../store/types.js';
 import { clearFailures, hasFailures } from './gate.js';
 import { hooks, tokenSource, type TokenGenerationSource } from './hooks.js';
 import { signInPassed } from './events.js';
@@ -20,6 +20,8 @@ export interface Grant {
   nonce?: string;
   /** Epoch seconds of the sign-in (the hosted session's), else now. */
   authTime?: number;
+  /** The user's groups, when the caller read them with the user (the token endpoint); else read here. */
+  groups?: readonly GroupRecord[];
 }
 
 export interface AuthenticationResult {
@@ -47,18 +49,24 @@ export async function issueTokens(
   deviceKey: string | null = null,
 ): Promise<AuthenticationResult> {
   // PreTokenGeneration runs before anything is written: a function that fails leaves no sign-in behind.
-  const inputs = await hooks.preTokenGeneration({ ctx, pool, client, user, source, scopes: grant?.scopes ?? null });
+  const inputs = await hooks.preTokenGeneration({ ctx, pool, client, user, source, scopes: grant?.scopes ?? null, ...(grant?.groups ? { groups: grant.groups } : {}) });
   const originJti = randomUUID();
   const authTime = grant?.authTime ?? Math.floor(ctx.now / 1000);
   const refresh = newRefreshToken();
   const expiresAt = ctx.now + validitySeconds(client.settings).refresh * 1000;
-  await ctx.store.transaction(async (tx) => {
-    await tx.tokens.insertFamily(
+  const insert = (s: Store) =>
+    s.tokens.insertFamily(
       { originJti, poolId: pool.id, clientId: client.id, usernameKey: user.usernameKey, authTime, createdAt: ctx.now, expiresAt, revokedAt: null, scopes: grant?.scopes ?? null, deviceKey },
       { tokenHash: refresh.hash, originJti, createdAt: ctx.now, expiresAt, replacedAt: null },
     );
-    if (hasFailures(user)) await clearFailures(tx, pool, user);
-  });
+  // (insertFamily writes both rows or neither by itself: one statement on PostgreSQL.)
+  if (!hasFailures(user)) await insert(ctx.store);
+  else {
+    await ctx.store.transaction(async (tx) => {
+      await insert(tx);
+      await clearFailures(tx, pool, user);
+    });
+  }
   const minted = await mintTokens(ctx, pool, client, user, { originJti, authTime, scopes: grant?.scopes ?? null, deviceKey }, { now: ctx.now, ...inputs, ...(grant?.nonce !== undefined ? { nonce: grant.nonce } : {}) });
   ctx.metrics?.tokensIssued('sign_in', { id: minted.IdToken !== undefined, access: true, refresh: true });
   return { ...minted, RefreshToken: refresh.token } as AuthenticationResult;

@@ -26,6 +26,7 @@ import { refreshAuth, refreshSecretCheck } from './refresh.js';
 import { openSession, type CustomFlow } from './session.js';
 import type { Channel, Factor, Outcome, Params } from './types.js';
 import { selectChallenge, userAuthStart, webAuthnAnswer, type FirstStep } from './user-auth.js';
+import type { RefreshWithGroups } from '../store/repos/reads.js';
 
 export type { Challenge, Channel, Factor, Outcome, Params, SignedIn } from './types.js';
 export { issueTokens, type AuthenticationResult, type Grant } from './complete.js';
@@ -51,6 +52,8 @@ export interface StartRequest {
   parameters: Params | undefined;
   /** USER_AUTH: the Session SignUp or ConfirmSignUp returned (sign-in straight after sign-up). */
   session?: string;
+  /** REFRESH_TOKEN_AUTH: the refresh token's read, made with the client's (InitiateAuth). */
+  refreshRead?: { tokenHash: string; found: RefreshWithGroups | null };
 }
 
 export function start(ctx: Ctx, pool: PoolRecord, client: ClientRecord, req: StartRequest): Promise<Outcome> {
@@ -88,7 +91,7 @@ async function startFlow(ctx: Ctx, pool: PoolRecord, client: ClientRecord, req: 
       if (client.settings.RefreshTokenRotation?.Feature === 'ENABLED') {
         throw errors.invalidParameter('REFRESH_TOKEN_AUTH is not allowed for clients with refresh token rotation enabled: use GetTokensFromRefreshToken.');
       }
-      const r = await refreshAuth(ctx, pool, client, param(parameters, 'REFRESH_TOKEN'), refreshSecretCheck(client, parameters), undefined, parameters?.DEVICE_KEY);
+      const r = await refreshAuth(ctx, pool, client, param(parameters, 'REFRESH_TOKEN'), refreshSecretCheck(client, parameters), undefined, parameters?.DEVICE_KEY, req.refreshRead);
       return { kind: 'signedIn', user: r.user, factors: [], tokens: r.tokens };
     }
     case 'USER_AUTH':

@@ -9,6 +9,7 @@ import { hashToken, mintTokens, newRefreshToken } from '../domain/tokens.js';
 import { errors } from '../protocol/errors.js';
 import type { Ctx } from '../operations/context.js';
 import type { ClientRecord, PoolRecord, UserRecord } from '../store/types.js';
+import type { RefreshWithGroups } from '../store/repos/reads.js';
 import { signInBar } from './gate.js';
 import { hooks } from './hooks.js';
 import type { Params } from './types.js';
@@ -22,9 +23,12 @@ export async function refreshAuth(
   rotate?: { graceSeconds: number },
   /** The DEVICE_KEY (DeviceKey) sent with the refresh token. */
   deviceKey?: string,
+  /** The token's read, when the caller made it with the client's (InitiateAuth: one statement); null: not found. */
+  read?: { tokenHash: string; found: RefreshWithGroups | null },
 ): Promise<{ user: UserRecord; tokens: object }> {
   // With the user's groups (the tokens' claims) in the same statement.
-  const found = await ctx.store.reads.refreshAndGroups(hashToken(token));
+  const hash = hashToken(token);
+  const found = read && read.tokenHash === hash ? (read.found ?? undefined) : await ctx.store.reads.refreshAndGroups(hash);
   if (!found || found.family.clientId !== client.id) throw errors.notAuthorized('Invalid Refresh Token');
   // A sign-in bound to a device (device tracking) refreshes only with that device's key: "With
   // device tracking, these tokens are linked to a single device. If a refresh token is used on any

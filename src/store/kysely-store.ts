@@ -71,7 +71,7 @@ export class KyselyStore implements Store {
     this.groups = new GroupRepo(db, kind);
     this.meta = new MetaRepo(db);
     this.keys = new KeyRepo(db);
-    this.tokens = new TokenRepo(db);
+    this.tokens = new TokenRepo(db, kind);
     this.sessions = new SessionRepo(db);
     this.imports = new ImportRepo(db, kind, sqliteRows);
     this.resourceServers = new ResourceServerRepo(db, kind);

@@ -11,6 +11,9 @@ import type { PoolRecord } from '../types.js';
  */
 const parsed = new Map<string, { text: string; tags: string; record: PoolRecord }>();
 
+/** The columns of user_pools, named (prepared statements never select `*`: repos/reads.ts). */
+export const POOL_COLUMNS = ['id', 'region', 'name', 'created_at', 'updated_at', 'settings', 'tags'] as const;
+
 export function toPool(r: Database['user_pools']): PoolRecord {
   const hit = parsed.get(r.id);
   if (hit && hit.text === r.settings && hit.tags === r.tags && hit.record.name === r.name && hit.record.updatedAt === Number(r.updated_at)) {

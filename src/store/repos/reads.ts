@@ -10,7 +10,7 @@
 import type { Database } from '../schema.js';
 import { preparedRead, type ReadRunner } from '../prepared.js';
 import type { ClientRecord, GroupRecord, PoolRecord, UserProfile, UserRecord } from '../types.js';
-import { toPool } from './pools.js';
+import { POOL_COLUMNS, toPool } from './pools.js';
 import { toClient } from './clients.js';
 import { toGroup } from './groups.js';
 import { toUser, toUserProfile, type ProfileRow } from './users.js';
@@ -34,7 +34,6 @@ const USER_COLUMNS = [
 ] as const;
 /** A user without its credentials (UserProfile). */
 const PROFILE_COLUMNS = USER_COLUMNS.filter((c) => c !== 'password_hash' && c !== 'password_updated_at' && c !== 'srp_verifier');
-const POOL_COLUMNS = ['id', 'region', 'name', 'created_at', 'updated_at', 'settings', 'tags'] as const;
 const CLIENT_COLUMNS = ['id', 'pool_id', 'name', 'secret', 'created_at', 'updated_at', 'settings', 'secrets'] as const;
 const FAMILY_COLUMNS = ['origin_jti', 'pool_id', 'client_id', 'username_key', 'auth_time', 'created_at', 'expires_at', 'revoked_at', 'scopes', 'device_key'] as const;
 
@@ -180,6 +179,48 @@ const REFRESH_AND_GROUPS = preparedRead(
 );
 
 /**
+ * A user by username key with the user's groups by name (as REFRESH_AND_GROUPS, without the token):
+ * the token endpoint's authorization_code grant, which read the groups (the tokens' claims) with a
+ * second statement. Parameters: pool id, username key.
+ */
+const USER_AND_GROUPS_FROM = `SELECT ${columns('u', USER_COLUMNS, 'u_')}, ${REFRESH_GROUP_COLUMNS}
+     FROM users u LEFT JOIN group_members m ON m.pool_id = u.pool_id AND m.username_key = u.username_key`;
+const USER_AND_GROUPS = preparedRead(
+  'user_and_groups_v1',
+  `${USER_AND_GROUPS_FROM}
+     LEFT JOIN groups g ON g.pool_id = m.pool_id AND g.name = m.group_name
+    WHERE u.pool_id = ? AND u.username_key = ? ORDER BY m.group_name`,
+  `${USER_AND_GROUPS_FROM}
+     LEFT JOIN LATERAL (SELECT * FROM groups WHERE pool_id = m.pool_id AND name = m.group_name OFFSET 0) g ON true
+    WHERE u.pool_id = ? AND u.username_key = ? ORDER BY m.group_name`,
+);
+
+/**
+ * The client with its pool (both optional) and, as REFRESH_AND_GROUPS, a refresh token with its
+ * sign-in, user and the user's groups, in one statement: InitiateAuth REFRESH_TOKEN_AUTH read the
+ * client, then the token (two round trips one after the other on PostgreSQL). One row a group (one
+ * row with null group columns when there is none, or null token columns when the token is unknown).
+ * SQLite: the groups in the order the subquery read them (group_members_user, by name; an outer
+ * ORDER BY would sort them in a temporary b-tree). Parameters: client id, token hash.
+ */
+const CLIENT_AND_REFRESH_SELECT = `SELECT ${columns('c', CLIENT_COLUMNS, 'c_')}, ${columns('p', POOL_COLUMNS, 'p_')}, rt.*
+     FROM (SELECT 1 AS one) x
+     LEFT JOIN user_pool_clients c ON c.id = ?
+     LEFT JOIN user_pools p ON p.id = c.pool_id`;
+const CLIENT_AND_REFRESH = preparedRead(
+  'client_and_refresh_v1',
+  `${CLIENT_AND_REFRESH_SELECT}
+     LEFT JOIN (${REFRESH_AND_GROUPS_FROM}
+       LEFT JOIN groups g ON g.pool_id = m.pool_id AND g.name = m.group_name
+      WHERE t.token_hash = ? ORDER BY m.group_name) rt ON 1 = 1`,
+  `${CLIENT_AND_REFRESH_SELECT}
+     LEFT JOIN LATERAL (${REFRESH_AND_GROUPS_FROM}
+       LEFT JOIN LATERAL (SELECT * FROM groups WHERE pool_id = m.pool_id AND name = m.group_name OFFSET 0) g ON true
+      WHERE t.token_hash = ?) rt ON true
+    ORDER BY rt.g_name`,
+);
+
+/**
  * A user's groups, by name (the cognito:groups claim of every token minted). Each group by its
  * primary key, in a subquery the planner cannot merge into a join (OFFSET 0): on a table without
  * statistics PostgreSQL otherwise read every group of the pool. Parameters: pool id, username key.
@@ -198,7 +239,7 @@ const GROUPS_OF_USER = preparedRead(
 );
 
 /** The hot reads by name, for tests/query-plans.test.ts (EXPLAIN of each). */
-export const HOT_READS = { POOL_AND_USERS, POOL_AND_PROFILE, POOL_PROFILE_AND_ALIAS, USER_BY_ALIAS, USER_BY_KEY, USER_BY_SUB, CLIENT_WITH_POOL, CLIENT_POOL_SCOPES, ACCESS, REFRESH, REFRESH_AND_GROUPS, GROUPS_OF_USER } as const;
+export const HOT_READS = { POOL_AND_USERS, POOL_AND_PROFILE, POOL_PROFILE_AND_ALIAS, USER_BY_ALIAS, USER_BY_KEY, USER_BY_SUB, CLIENT_WITH_POOL, CLIENT_POOL_SCOPES, ACCESS, REFRESH, REFRESH_AND_GROUPS, CLIENT_AND_REFRESH, USER_AND_GROUPS, GROUPS_OF_USER } as const;
 
 /** A user a name may refer to: `via` '' = by its username key, else the alias kind; `viaKey` the key that matched. */
 export interface UserCandidate {
@@ -340,39 +381,31 @@ export class ReadRepo {
    * As refresh, with the groups of the sign-in's user by name (what groupsOfUser reads), in one
    * statement.
    */
-  async refreshAndGroups(tokenHash: string): Promise<{ token: RefreshTokenRecord; family: TokenFamily; user: UserRecord; groups: GroupRecord[] } | undefined> {
-    const rows = await this.run<Record<string, unknown>>(REFRESH_AND_GROUPS, [tokenHash]);
+  async refreshAndGroups(tokenHash: string): Promise<RefreshWithGroups | undefined> {
+    return toRefreshWithGroups(await this.run<Record<string, unknown>>(REFRESH_AND_GROUPS, [tokenHash]));
+  }
+
+  /** A user by username key with the user's groups by name, in one statement; undefined when there is no such user. */
+  async userAndGroups(poolId: string, usernameKey: string): Promise<{ user: UserRecord; groups: GroupRecord[] } | undefined> {
+    const rows = await this.run<Record<string, unknown>>(USER_AND_GROUPS, [poolId, usernameKey]);
     const [r] = rows;
-    if (!r) return undefined;
-    const family = toFamily(unprefix(r, 'f_', FAMILY_COLUMNS));
-    const groups: GroupRecord[] = [];
-    for (const g of rows) {
-      if (g.g_name === null) continue;
-      groups.push(
-        toGroup({
-          pool_id: family.poolId,
-          name: g.g_name as string,
-          description: g.g_description as string | null,
-          role_arn: g.g_role_arn as string | null,
-          precedence: g.g_precedence as number | null,
-          created_at: g.g_created_at as number,
-          updated_at: g.g_updated_at as number,
-        }),
-      );
-    }
+    return r && { user: toUser(unprefix(r, 'u_', USER_COLUMNS)), groups: groupsOfRows(rows, poolId) };
+  }
+
+  /** clientWithPool and refreshAndGroups in one statement (InitiateAuth REFRESH_TOKEN_AUTH). */
+  async clientAndRefresh(clientId: string, tokenHash: string): Promise<{ clientWithPool?: { client: ClientRecord; pool: PoolRecord }; refresh?: RefreshWithGroups }> {
+    const rows = await this.run<Record<string, unknown>>(CLIENT_AND_REFRESH, [clientId, tokenHash]);
+    const [r] = rows;
+    if (!r) return {};
+    const refresh = r.t_token_hash === null ? undefined : toRefreshWithGroups(rows);
     return {
-      token: {
-        tokenHash: r.t_token_hash as string,
-        originJti: family.originJti,
-        createdAt: Number(r.t_created_at),
-        expiresAt: Number(r.t_expires_at),
-        replacedAt: r.t_replaced_at === null ? null : Number(r.t_replaced_at),
-      },
-      family,
-      user: toUser(unprefix(r, 'u_', USER_COLUMNS)),
-      groups,
+      ...(r.c_id !== null && r.p_id !== null
+        ? { clientWithPool: { client: toClient(unprefix(r, 'c_', CLIENT_COLUMNS)), pool: toPoolFromPrefixed(r as PoolColumns) } }
+        : {}),
+      ...(refresh ? { refresh } : {}),
     };
   }
+
 
   /**
    * What an access token names, in one statement: its client with the client's pool, and its
@@ -399,4 +432,45 @@ function toCandidates(rows: CandidateRow[]): UserCandidate[] {
   const out: UserCandidate[] = [];
   for (const r of rows) if (r.via !== null && r.via_key !== null) out.push({ via: r.via, viaKey: r.via_key, user: toUser(r) });
   return out;
+}
+
+export type RefreshWithGroups = { token: RefreshTokenRecord; family: TokenFamily; user: UserRecord; groups: GroupRecord[] };
+
+/** REFRESH_AND_GROUPS' rows (one a group) as the token, its sign-in, user and groups; undefined without rows. */
+function toRefreshWithGroups(rows: Record<string, unknown>[]): RefreshWithGroups | undefined {
+  const [r] = rows;
+  if (!r) return undefined;
+  const family = toFamily(unprefix(r, 'f_', FAMILY_COLUMNS));
+  return {
+    token: {
+      tokenHash: r.t_token_hash as string,
+      originJti: family.originJti,
+      createdAt: Number(r.t_created_at),
+      expiresAt: Number(r.t_expires_at),
+      replacedAt: r.t_replaced_at === null ? null : Number(r.t_replaced_at),
+    },
+    family,
+    user: toUser(unprefix(r, 'u_', USER_COLUMNS)),
+    groups: groupsOfRows(rows, family.poolId),
+  };
+}
+
+/** The groups of rows with REFRESH_GROUP_COLUMNS (one a group; null columns: none). */
+function groupsOfRows(rows: Record<string, unknown>[], poolId: string): GroupRecord[] {
+  const groups: GroupRecord[] = [];
+  for (const g of rows) {
+    if (g.g_name === null) continue;
+    groups.push(
+      toGroup({
+        pool_id: poolId,
+        name: g.g_name as string,
+        description: g.g_description as string | null,
+        role_arn: g.g_role_arn as string | null,
+        precedence: g.g_precedence as number | null,
+        created_at: g.g_created_at as number,
+        updated_at: g.g_updated_at as number,
+      }),
+    );
+  }
+  return groups;
 }

@@ -7,7 +7,8 @@ import type { Db } from '../db.js';
 import { BulkInsert, type SqliteRows } from '../bulk.js';
 import type { Database } from '../schema.js';
 import { ConflictError, isUniqueViolation } from '../errors.js';
-import type { AliasClaim, UserExtra, UserFilter, UserProfile, UserRecord } from '../types.js';
+import type { AliasClaim, PoolRecord, UserExtra, UserFilter, UserProfile, UserRecord } from '../types.js';
+import { POOL_COLUMNS, toPool } from './pools.js';
 import type { UserMfa } from '../../domain/mfa.js';
 
 /** The attributes ListUsers can filter on, besides username, sub and the two statuses: each a column of users. */
@@ -324,9 +325,15 @@ export class UserRepo {
   async list(poolId: string, opts: { filter?: UserFilter; after?: string; limit: number }): Promise<{ users: UserRecord[]; cursor?: string }> {
     const { filter, after, limit } = opts;
     if (!filter) {
-      const rows = (await this.db.executeQuery<Database['users']>(this.unfilteredPage(poolId, after, limit + 1))).rows;
+      const rows = inPageOrder((await this.db.executeQuery<Database['users']>(this.unfilteredPage(poolId, after, limit + 1))).rows);
       const users = rows.slice(0, limit).map(toUser);
       return { users, ...(rows.length > limit ? { cursor: users[users.length - 1]!.usernameKey } : {}) };
+    }
+    const byKey = this.kind === 'postgres' ? this.keyPage(poolId, filter, after, limit + 1) : undefined;
+    if (byKey) {
+      const rows = inPageOrder((await this.db.executeQuery<Database['users']>(byKey)).rows);
+      const users = rows.slice(0, limit).map(toUser);
+      return { users, ...(rows.length > limit ? { cursor: JSON.stringify([filter.value, users[users.length - 1]!.usernameKey]) } : {}) };
     }
     const rows: { value: string | undefined; row: Database['users'] }[] = [];
     for (const { value, query } of this.filterQueries(poolId, filter, after, limit + 1)) {
@@ -339,6 +346,77 @@ export class UserRepo {
       users: page.map((r) => toUser(r.row)),
       ...(rows.length > limit && last ? { cursor: JSON.stringify([last.value ?? sortValue(filter, last.row), last.row.username_key]) } : {}),
     };
+  }
+
+  /**
+   * The pool (its row, as PoolRepo.get reads it) and one page of its users, as `list` gives it: on
+   * PostgreSQL in one statement when the page is read key by key (no filter, or `=` on an attribute
+   * column: keyPage), which took two round trips one after the other (the pool, then the page);
+   * otherwise, and on SQLite (no round trips), the pool and then the page. Undefined when there is no
+   * such pool.
+   */
+  async listWithPool(
+    poolId: string,
+    opts: { filter?: UserFilter; after?: string; limit: number },
+    getPool: () => Promise<PoolRecord | undefined>,
+  ): Promise<{ pool: PoolRecord; users: UserRecord[]; cursor?: string } | undefined> {
+    const { filter, after, limit } = opts;
+    const page = this.kind === 'postgres' ? this.keyPage(poolId, filter, after, limit + 1, true) : undefined;
+    if (!page) {
+      const pool = await getPool();
+      return pool && { pool, ...(await this.list(poolId, opts)) };
+    }
+    const rows = inPageOrder((await this.db.executeQuery<Record<string, unknown>>(page)).rows);
+    if (rows.length === 0) return undefined;
+    const pool = toPool(Object.fromEntries(POOL_COLUMNS.map((c) => [c, rows[0]![`p_${c}`]])) as unknown as Database['user_pools']);
+    const users = rows.filter((r) => r.username_key !== null).slice(0, limit).map((r) => toUser(r as unknown as Database['users']));
+    const more = rows.length > limit && rows[limit]!.username_key !== null;
+    return { pool, users, ...(more ? { cursor: filter ? JSON.stringify([filter.value, users[users.length - 1]!.usernameKey]) : users[users.length - 1]!.usernameKey } : {}) };
+  }
+
+  /**
+   * PostgreSQL: a page with its rows' places (page_n), when the filter allows it: none (read key by
+   * key, see unfilteredPage), or `=` on a column that is not unique in a pool (an attribute: the
+   * column's index in username order); undefined for the others (prefixes, username, sub, the
+   * statuses), which `list` reads through filterQueries. With `withPool`, the
+   * pool's row (`p_` columns) and the page in one statement, one row with null user columns when the
+   * page is empty, none when there is no such pool.
+   */
+  private keyPage(poolId: string, filter: UserFilter | undefined, after: string | undefined, n: number, withPool = false): CompiledQuery<Record<string, unknown>> | undefined {
+    let col: FilterableAttribute | undefined;
+    let from = after ?? '';
+    if (filter) {
+      const c = FILTER_COLUMNS[filter.attr];
+      if (filter.prefix || !c || c === 'username_key' || c === 'sub' || c === 'status') return undefined;
+      col = c;
+      const cursor = after === undefined ? undefined : parseCursor(after);
+      // Every row has the value itself: a cursor past it ends the list, one at it moves username_key on.
+      if (cursor && cursor[0] > filter.value) return undefined; // past the value: an empty page (list)
+      from = cursor && cursor[0] === filter.value ? cursor[1] : '';
+    }
+    const params: unknown[] = [poolId, from, n];
+    // The rows come with their place in the page (page_n), which the caller orders them by (inPageOrder):
+    // an ORDER BY around the lateral joins would add a sort to the plan, however small.
+    let page: string;
+    if (col) {
+      // `=` on an attribute: one range of the column's index, in username order, as `list` read it (a
+      // recursive read key by key was measured at half the rate: bench/compare.mjs, docs/performance.md).
+      // The row number follows the range's order (no sort).
+      params.push(filter!.value);
+      page = `SELECT row_number() OVER (ORDER BY s.username_key) AS page_n, s.* FROM (
+          SELECT * FROM users WHERE pool_id = $1 AND ${col} = $4 AND username_key > $2 ORDER BY username_key LIMIT $3) s`;
+    } else {
+      page = `WITH RECURSIVE k(key, n) AS (
+           SELECT ${nextKey('$2')}, 1
+           UNION ALL
+           SELECT ${nextKey('k.key')}, k.n + 1 FROM k WHERE k.key IS NOT NULL AND k.n < $3)
+         SELECT k.n AS page_n, u.* FROM k CROSS JOIN LATERAL (SELECT * FROM users WHERE pool_id = $1 AND username_key = k.key OFFSET 0) u`;
+    }
+    if (!withPool) return CompiledQuery.raw(page, params);
+    // The pool's columns on the page's first row only (its settings are kilobytes of JSON: on all 61 rows
+    // they were most of the bytes PostgreSQL sent).
+    const first = (c: string) => `CASE WHEN u.page_n IS NULL OR u.page_n = 1 THEN p.${c} END AS p_${c}`;
+    return CompiledQuery.raw(`SELECT ${POOL_COLUMNS.map(first).join(', ')}, u.* FROM user_pools p LEFT JOIN LATERAL (${page}) u ON true WHERE p.id = $1`, params);
   }
 
   /**
@@ -356,24 +434,17 @@ export class UserRepo {
       if (after !== undefined) q = q.where('username_key', '>', after);
       return q.orderBy('username_key').limit(n).compile();
     }
-    return CompiledQuery.raw(
-      `WITH RECURSIVE k(key, n) AS (
-         SELECT (SELECT username_key FROM users WHERE pool_id = $1 AND username_key > $2 ORDER BY username_key LIMIT 1), 1
-         UNION ALL
-         SELECT (SELECT username_key FROM users WHERE pool_id = $1 AND username_key > k.key ORDER BY username_key LIMIT 1), k.n + 1
-           FROM k WHERE k.key IS NOT NULL AND k.n < $3)
-       SELECT u.* FROM k CROSS JOIN LATERAL (SELECT * FROM users WHERE pool_id = $1 AND username_key = k.key OFFSET 0) u ORDER BY k.n`,
-      [poolId, after ?? '', n],
-    );
+    return this.keyPage(poolId, undefined, after, n) as CompiledQuery<Database['users']>;
   }
 
   /**
    * The query plans of a ListUsers page (EXPLAIN QUERY PLAN / EXPLAIN; no filter: the page by
    * username), for tests and diagnosis.
    */
-  async explainList(poolId: string, filter: UserFilter | undefined, after?: string): Promise<string[]> {
+  async explainList(poolId: string, filter: UserFilter | undefined, after?: string, opts: { withPool?: boolean } = {}): Promise<string[]> {
     const out: string[] = [];
-    const compiled = filter ? this.filterQueries(poolId, filter, after, 61).map(({ query }) => query.compile()) : [this.unfilteredPage(poolId, after, 61)];
+    const byKey = this.kind === 'postgres' ? this.keyPage(poolId, filter, after, 61, opts.withPool) : undefined;
+    const compiled = byKey ? [byKey] : filter ? this.filterQueries(poolId, filter, after, 61).map(({ query }) => query.compile()) : [this.unfilteredPage(poolId, after, 61)];
     for (const c of compiled) {
       const r = await this.db.executeQuery<Record<string, unknown>>(CompiledQuery.raw(`${this.kind === 'sqlite' ? 'explain query plan' : 'explain'} ${c.sql}`, [...c.parameters]));
       out.push(r.rows.map((row) => String(row.detail ?? row['QUERY PLAN'])).join('\n'));
@@ -424,6 +495,15 @@ export class UserRepo {
     q = unique ? q.orderBy(col) : q.orderBy(col).orderBy('username_key');
     return [{ query: q.limit(n) }];
   }
+}
+
+/** The next username key of the pool after `after` (PostgreSQL; users_pk in order, one entry). */
+const nextKey = (after: string) => `(SELECT username_key FROM users WHERE pool_id = $1 AND username_key > ${after} ORDER BY username_key LIMIT 1)`;
+
+/** keyPage's rows by their place in the page (`page_n`; a row without one, the pool's alone, first); other rows as they are. */
+function inPageOrder<R>(rows: R[]): R[] {
+  const n = (r: R) => Number((r as { page_n?: unknown }).page_n ?? 0);
+  return rows.length > 1 && (rows[0] as { page_n?: unknown }).page_n !== undefined ? rows.sort((a, b) => n(a) - n(b)) : rows;
 }
 
 /** A row's value of the filtered column, as the cursor holds it. */
