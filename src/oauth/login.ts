@@ -10,6 +10,7 @@ import type { Ctx } from '../operations/context.js';
 import type { PoolRecord } from '../store/types.js';
 import { checkAuthorize, complete, pageUrl, type AuthorizeRequest } from './authorize.js';
 import { passkeysEnabled } from '../domain/passkeys.js';
+import { passkeyIsMfa } from '../domain/mfa.js';
 import { passkeySignInPage } from './passkeys.js';
 import { page, redirect, type HostedRequest, type HostedResponse } from './http.js';
 import { attributeLabel, esc, formPage, layout, type Field, type Message } from './pages.js';
@@ -36,8 +37,12 @@ const passwordlessAllowed = (pool: PoolRecord): boolean => (pool.settings.MfaCon
 /** Whether the pages offer sign-in with a code by email: the pool allows EMAIL_OTP as a first factor (and does not require MFA). */
 const offersEmailCode = (pool: PoolRecord): boolean => passwordlessAllowed(pool) && poolFirstFactors(pool).includes('EMAIL_OTP');
 
-/** Whether the pages offer sign-in with a passkey: the pool allows WEB_AUTHN as a first factor (and its tier passkeys; MFA not required). */
-const offersPasskey = (pool: PoolRecord): boolean => passwordlessAllowed(pool) && poolFirstFactors(pool).includes('WEB_AUTHN') && passkeysEnabled(pool);
+/**
+ * Whether the pages offer sign-in with a passkey: the pool allows WEB_AUTHN as a first factor (and
+ * its tier passkeys), and MFA is not required or passkeys count as MFA (FactorConfiguration
+ * MULTI_FACTOR_WITH_USER_VERIFICATION: the engine then asks user verification).
+ */
+const offersPasskey = (pool: PoolRecord): boolean => (passwordlessAllowed(pool) || passkeyIsMfa(pool)) && poolFirstFactors(pool).includes('WEB_AUTHN') && passkeysEnabled(pool);
 
 export const selfSignUp = (pool: PoolRecord) => !pool.settings.AdminCreateUserConfig?.AllowAdminCreateUserOnly;
 
