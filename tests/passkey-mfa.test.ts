@@ -27,9 +27,11 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { backends, expectError, startTestServer, type TestServer } from './harness.js';
 import { SoftAuthenticator } from './webauthn-authenticator.js';
+import { FormClient, pageMessage } from './hosted.js';
 
 const PASSWORD = 'Correct-Horse-9';
 const ORIGIN = 'http://localhost:3000';
+const CALLBACK = 'https://app.example.net/callback';
 const FLOWS = ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] as const;
 
 for (const backend of await backends()) {
@@ -53,7 +55,17 @@ for (const backend of await backends()) {
       const client = async (hides = false) =>
         (
           await send(
-            new CreateUserPoolClientCommand({ UserPoolId, ClientName: hides ? 'hiding' : 'app', ExplicitAuthFlows: [...FLOWS], ...(hides ? { PreventUserExistenceErrors: 'ENABLED' } : {}) }),
+            new CreateUserPoolClientCommand({
+              UserPoolId,
+              ClientName: hides ? 'hiding' : 'app',
+              ExplicitAuthFlows: [...FLOWS],
+              ...(hides ? { PreventUserExistenceErrors: 'ENABLED' } : {}),
+              CallbackURLs: [CALLBACK],
+              AllowedOAuthFlows: ['code'],
+              AllowedOAuthFlowsUserPoolClient: true,
+              AllowedOAuthScopes: ['openid'],
+              SupportedIdentityProviders: ['COGNITO'],
+            }),
           )
         ).UserPoolClient.ClientId as string;
       const ClientId = await client();
@@ -163,6 +175,40 @@ for (const backend of await backends()) {
           assert.ok((await s.respond('WEB_AUTHN', w.Session, { USERNAME: name, CREDENTIAL: JSON.stringify(auth.get(options)) }, hiding)).AuthenticationResult.AccessToken);
         }
       }
+    });
+
+    it('hosted pages, MFA ON: the passkey button only where passkeys count as MFA; its ceremony asks user verification and signs in without MFA', async () => {
+      const s = await setup('MULTI_FACTOR_WITH_USER_VERIFICATION');
+      const auth = await s.register(await s.user('hugo'), false);
+      await s.mfa('ON');
+      const browser = new FormClient(t.url);
+      const authorize = `/oauth2/authorize?${new URLSearchParams({ client_id: s.ClientId, response_type: 'code', redirect_uri: CALLBACK })}`;
+      const login = await browser.follow(await browser.get(authorize));
+      assert.match(login.html, /Sign in with a passkey/);
+      const ceremony = async () => {
+        const page = await browser.submit(await browser.follow(await browser.get(authorize)), { username: 'hugo', password: '', method: 'passkey' });
+        assert.equal(page.status, 200, page.html);
+        const options = JSON.parse(/<script type="application\/json" id="passkey-options">([^<]*)<\/script>/.exec(page.html)![1]!);
+        assert.equal(options.userVerification, 'required');
+        return { page, options };
+      };
+      // Without user verification: refused, back to the sign-in page with the reason.
+      const first = await ceremony();
+      const refused = await browser.submit(first.page, { credential: JSON.stringify(auth.get(first.options, undefined, { origin: new URL(t.url).origin })) });
+      assert.equal(refused.status, 400);
+      assert.match(pageMessage(refused.html)!, /must verify the user/);
+      // With it: straight to the callback with a code, no MFA page.
+      auth.uv = true;
+      const second = await ceremony();
+      const done = await browser.submit(second.page, { credential: JSON.stringify(auth.get(second.options, undefined, { origin: new URL(t.url).origin })) });
+      assert.equal(done.status, 302, done.html);
+      assert.ok(done.location!.startsWith(`${CALLBACK}?code=`), done.location!);
+      // SINGLE_FACTOR under MFA ON: no passkey button.
+      const single = await setup('SINGLE_FACTOR');
+      await single.mfa('ON');
+      const plain = await browser.follow(await browser.get(`/oauth2/authorize?${new URLSearchParams({ client_id: single.ClientId, response_type: 'code', redirect_uri: CALLBACK })}`));
+      assert.equal(plain.status, 200);
+      assert.doesNotMatch(plain.html, /Sign in with a passkey/);
     });
 
     it('WebAuthnMfaSettings: needs a MULTI_FACTOR_WITH_USER_VERIFICATION pool and another MFA method; kept out of UserMFASettingList', async () => {
