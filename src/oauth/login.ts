@@ -28,9 +28,9 @@ export function usernameLabel(pool: PoolRecord): string {
 }
 
 /**
- * A pool that requires MFA (ON) signs in by password only: a passwordless first factor would skip
- * the MFA (the engine offers nothing else there, user-auth.ts availableFactors), so the pages do not
- * offer the buttons nor "leave it empty".
+ * A pool that requires MFA (ON) signs in by password (or by a passkey where passkeys count as MFA,
+ * offersPasskey): a passwordless code would skip the MFA (the engine offers nothing else there,
+ * user-auth.ts availableFactors), so the pages do not offer those buttons nor "leave it empty".
  */
 const passwordlessAllowed = (pool: PoolRecord): boolean => (pool.settings.MfaConfiguration ?? 'OFF') !== 'ON';
 
