@@ -23,6 +23,7 @@ import type {
   SmsConfigurationType,
   SoftwareTokenMfaSettingsType,
   EmailMfaSettingsType,
+  WebAuthnMfaSettingsType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { CognitoError, errors } from '../protocol/errors.js';
 import { sendMessage, type MessageContext } from '../delivery/messages.js';
@@ -77,6 +78,13 @@ export interface UserMfa {
   preferred?: MfaFactor;
   /** The legacy MFAOptions set with (Admin)SetUserSettings: SMS MFA, the way it was turned on before 2018. */
   mfaOptions?: LegacyMfaOption[];
+  /**
+   * Passkey MFA (WebAuthnMfaSettings Enabled, (Admin)SetUserMFAPreference): the user's passkey
+   * sign-ins must verify the user (UV), and count as MFA where the pool's WebAuthnConfiguration
+   * FactorConfiguration is MULTI_FACTOR_WITH_USER_VERIFICATION. Not an MfaFactor: it is never
+   * preferred, never asked after a password, and not in UserMFASettingList.
+   */
+  webAuthnMfa?: true;
 }
 
 /** The services the functions here need; an operation's Ctx is one. */
@@ -348,6 +356,7 @@ function tidy(m: UserMfa): UserMfa {
   if (m.enabled?.length) out.enabled = inOrder(m.enabled);
   if (m.preferred && out.enabled?.includes(m.preferred)) out.preferred = m.preferred;
   if (m.mfaOptions?.length) out.mfaOptions = m.mfaOptions;
+  if (m.webAuthnMfa) out.webAuthnMfa = true;
   return out;
 }
 
@@ -477,6 +486,7 @@ export interface MfaPreferenceInput {
   SMSMfaSettings?: SMSMfaSettingsType;
   SoftwareTokenMfaSettings?: SoftwareTokenMfaSettingsType;
   EmailMfaSettings?: EmailMfaSettingsType;
+  WebAuthnMfaSettings?: WebAuthnMfaSettingsType;
 }
 
 const noDeliveryConfig = (f: MfaFactor) => errors.invalidParameter(`User does not have delivery config set to turn on ${f}`);
@@ -491,7 +501,12 @@ const noDeliveryConfig = (f: MfaFactor) => errors.invalidParameter(`User does no
  *  - SOFTWARE_TOKEN_MFA before a software token is verified: "User does not have delivery config
  *    set to turn on SOFTWARE_TOKEN_MFA"; SMS_MFA without a phone_number, EMAIL_OTP without an email:
  *    the same message with that factor;
- *  - EMAIL_OTP in a LITE pool: FeatureUnavailableInTierException.
+ *  - EMAIL_OTP in a LITE pool: FeatureUnavailableInTierException;
+ *  - WebAuthnMfaSettings Enabled (passkey MFA): in a LITE pool FeatureUnavailableInTierException;
+ *    in a pool whose WebAuthnConfiguration FactorConfiguration is not
+ *    MULTI_FACTOR_WITH_USER_VERIFICATION, or for a user left with no other MFA method enabled
+ *    (SMS, TOTP or email, "to prevent account lockout", WebAuthnMfaSettingsType): InvalidParameterException
+ *    (messages ours). Turning the last other method off while passkey MFA is on is refused the same way.
  */
 export async function setMfaPreference(
   s: MfaServices,
@@ -519,6 +534,8 @@ export async function setMfaPreference(
     // Message ours.
     throw errors.featureUnavailableInTier('Email MFA requires the ESSENTIALS or PLUS user pool tier.');
   }
+  const passkeyMfa = input.WebAuthnMfaSettings?.Enabled;
+  if (passkeyMfa === true) checkPasskeyMfaPool(pool);
   return updateMfa(s, user, (u) => {
     const enabled = new Set(u.mfa.enabled ?? []);
     let preferred = u.mfa.preferred;
@@ -538,8 +555,36 @@ export async function setMfaPreference(
         if (f === 'SMS_MFA') mfaOptions = undefined;
       }
     }
-    return tidy({ ...u.mfa, enabled: [...enabled], preferred, mfaOptions });
+    const webAuthnMfa = passkeyMfa === undefined ? u.mfa.webAuthnMfa : passkeyMfa || undefined;
+    if (webAuthnMfa && enabled.size === 0 && !mfaOptions?.length) {
+      // Message ours (WebAuthnMfaSettingsType: "The user must also have at least one other MFA method such as SMS, TOTP, or email activated to prevent account lockout").
+      throw errors.invalidParameter(
+        passkeyMfa === true
+          ? 'Passkey MFA (WebAuthnMfaSettings) needs another MFA method enabled for the user first (SMSMfaSettings, SoftwareTokenMfaSettings or EmailMfaSettings), so that the user is not locked out without the passkey.'
+          : 'Passkey MFA (WebAuthnMfaSettings) is enabled for this user and needs another MFA method: turn passkey MFA off (WebAuthnMfaSettings Enabled false) before the last other one.',
+      );
+    }
+    return tidy({ ...u.mfa, enabled: [...enabled], preferred, mfaOptions, webAuthnMfa });
   });
+}
+
+/** Whether passkeys count as MFA in the pool (WebAuthnConfiguration FactorConfiguration MULTI_FACTOR_WITH_USER_VERIFICATION, a tier above LITE). */
+export function passkeyIsMfa(pool: Pick<PoolRecord, 'settings'>): boolean {
+  return pool.settings.UserPoolTier !== 'LITE' && pool.settings.WebAuthnConfiguration?.FactorConfiguration === 'MULTI_FACTOR_WITH_USER_VERIFICATION';
+}
+
+/** WebAuthnMfaSettings Enabled needs a pool where passkeys count as MFA. */
+function checkPasskeyMfaPool(pool: Pick<PoolRecord, 'settings'>): void {
+  if (pool.settings.UserPoolTier === 'LITE') {
+    // Message ours.
+    throw errors.featureUnavailableInTier('Passkey MFA (WebAuthnMfaSettings) requires the ESSENTIALS or PLUS user pool tier.');
+  }
+  if (!passkeyIsMfa(pool)) {
+    // Message ours.
+    throw errors.invalidParameter(
+      'Passkey MFA (WebAuthnMfaSettings) needs the user pool to count passkeys as MFA: set WebAuthnConfiguration.FactorConfiguration to MULTI_FACTOR_WITH_USER_VERIFICATION (SetUserPoolMfaConfig).',
+    );
+  }
 }
 
 /**

@@ -373,9 +373,10 @@ function registrationError(e: unknown): CognitoError {
 /**
  * The CREDENTIAL_REQUEST_OPTIONS of a WEB_AUTHN challenge (PublicKeyCredentialRequestOptionsJSON
  * in Cognito's shape and member order) and its challenge. allowCredentials: the user's passkeys
- * registered for the pool's current relying party ID.
+ * registered for the pool's current relying party ID. userVerification: the pool's, unless `uv`
+ * says otherwise (required, when the passkey is to count as MFA).
  */
-export async function authenticationOptions(store: Store, pool: PoolRecord, user: UserRecord): Promise<{ options: Record<string, unknown>; challenge: string }> {
+export async function authenticationOptions(store: Store, pool: PoolRecord, user: UserRecord, uv: UserVerification = userVerificationOf(pool)): Promise<{ options: Record<string, unknown>; challenge: string }> {
   const rpId = await requireRelyingPartyId(store, pool, errors.invalidUserPoolConfiguration);
   const creds = await store.webauthn.list(pool.id, user.usernameKey, undefined, MAX_PASSKEYS_PER_USER);
   const challenge = b64url(randomBytes(16));
@@ -391,7 +392,7 @@ export async function authenticationOptions(store: Store, pool: PoolRecord, user
       allowCredentials: creds
         .filter((c) => c.rpId === rpId)
         .map((c) => ({ id: c.credentialId, type: 'public-key', ...(c.transports.length ? { transports: c.transports } : {}) })),
-      userVerification: userVerificationOf(pool),
+      userVerification: uv,
     },
   };
 }
@@ -400,7 +401,7 @@ export async function authenticationOptions(store: Store, pool: PoolRecord, user
  * Checks the CREDENTIAL answer (an AuthenticationResponseJSON as a JSON string): the credential is
  * one of the user's for the pool's RP ID, the challenge is the one issued, the origin is allowed,
  * the RP ID hash matches, the signature verifies with the stored key, the user was verified when
- * the pool requires it, and the signature counter moved forward (a counter that does not is a
+ * the pool requires it (or `opts.requireUserVerification`: passkey MFA), and the signature counter moved forward (a counter that does not is a
  * cloned authenticator's: refused). Records the new counter and the time of use. RespondToAuthChallenge
  * names no WebAuthn exception: every refusal is NotAuthorizedException, with the reason.
  */
@@ -411,6 +412,7 @@ export async function verifyAssertion(
   user: UserRecord,
   challenge: string,
   credential: string | undefined,
+  opts: { requireUserVerification?: boolean } = {},
 ): Promise<WebAuthnCredentialRecord> {
   if (credential === undefined || credential === '') throw errors.invalidParameter('CREDENTIAL is required to answer the WEB_AUTHN challenge.');
   let parsed: unknown;
@@ -451,7 +453,7 @@ export async function verifyAssertion(
         counter: stored.signCount,
         transports: stored.transports as AuthenticatorTransportFuture[],
       },
-      requireUserVerification: userVerificationOf(pool) === 'required',
+      requireUserVerification: userVerificationOf(pool) === 'required' || opts.requireUserVerification === true,
     });
     if (!v.verified) throw refused('its signature does not verify.');
     info = v.authenticationInfo;
@@ -459,7 +461,13 @@ export async function verifyAssertion(
     if (isCognitoError(e)) throw e;
     const text = e instanceof Error ? e.message : String(e);
     if (/counter/i.test(text)) throw refused('its signature counter did not increase (the authenticator may have been cloned).');
-    if (/user verification|could not be verified/i.test(text)) throw refused('the user pool requires user verification, and the authenticator did not verify the user.');
+    if (/user verification|could not be verified/i.test(text)) {
+      throw refused(
+        userVerificationOf(pool) === 'required'
+          ? 'the user pool requires user verification, and the authenticator did not verify the user.'
+          : 'a passkey that counts as MFA must verify the user (a PIN or biometric: user verification), and the authenticator did not.',
+      );
+    }
     throw refused(text);
   }
   // The counter only moves forward, once: a replay racing this sign-in finds the counter changed.

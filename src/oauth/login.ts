@@ -10,6 +10,7 @@ import type { Ctx } from '../operations/context.js';
 import type { PoolRecord } from '../store/types.js';
 import { checkAuthorize, complete, pageUrl, type AuthorizeRequest } from './authorize.js';
 import { passkeysEnabled } from '../domain/passkeys.js';
+import { passkeyIsMfa } from '../domain/mfa.js';
 import { passkeySignInPage } from './passkeys.js';
 import { page, redirect, type HostedRequest, type HostedResponse } from './http.js';
 import { attributeLabel, esc, formPage, layout, type Field, type Message } from './pages.js';
@@ -27,17 +28,21 @@ export function usernameLabel(pool: PoolRecord): string {
 }
 
 /**
- * A pool that requires MFA (ON) signs in by password only: a passwordless first factor would skip
- * the MFA (the engine offers nothing else there, user-auth.ts availableFactors), so the pages do not
- * offer the buttons nor "leave it empty".
+ * A pool that requires MFA (ON) signs in by password (or by a passkey where passkeys count as MFA,
+ * offersPasskey): a passwordless code would skip the MFA (the engine offers nothing else there,
+ * user-auth.ts availableFactors), so the pages do not offer those buttons nor "leave it empty".
  */
 const passwordlessAllowed = (pool: PoolRecord): boolean => (pool.settings.MfaConfiguration ?? 'OFF') !== 'ON';
 
 /** Whether the pages offer sign-in with a code by email: the pool allows EMAIL_OTP as a first factor (and does not require MFA). */
 const offersEmailCode = (pool: PoolRecord): boolean => passwordlessAllowed(pool) && poolFirstFactors(pool).includes('EMAIL_OTP');
 
-/** Whether the pages offer sign-in with a passkey: the pool allows WEB_AUTHN as a first factor (and its tier passkeys; MFA not required). */
-const offersPasskey = (pool: PoolRecord): boolean => passwordlessAllowed(pool) && poolFirstFactors(pool).includes('WEB_AUTHN') && passkeysEnabled(pool);
+/**
+ * Whether the pages offer sign-in with a passkey: the pool allows WEB_AUTHN as a first factor (and
+ * its tier passkeys), and MFA is not required or passkeys count as MFA (FactorConfiguration
+ * MULTI_FACTOR_WITH_USER_VERIFICATION: the engine then asks user verification).
+ */
+const offersPasskey = (pool: PoolRecord): boolean => (passwordlessAllowed(pool) || passkeyIsMfa(pool)) && poolFirstFactors(pool).includes('WEB_AUTHN') && passkeysEnabled(pool);
 
 export const selfSignUp = (pool: PoolRecord) => !pool.settings.AdminCreateUserConfig?.AllowAdminCreateUserOnly;
 

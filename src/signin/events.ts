@@ -14,7 +14,7 @@ import type { Factor } from './types.js';
  * code) are recorded there too, as their failures are (gate.ts countFailure).
  */
 const PASSWORD_FACTORS = new Set<Factor>(['PASSWORD', 'SRP', 'NEW_PASSWORD', 'FIRST_EMAIL_OTP', 'FIRST_SMS_OTP', 'WEB_AUTHN', 'SIGN_UP_CODE']);
-const MFA_FACTORS = new Set<Factor>(['SOFTWARE_TOKEN_MFA', 'SMS_MFA', 'EMAIL_OTP']);
+const MFA_FACTORS = new Set<Factor>(['SOFTWARE_TOKEN_MFA', 'SMS_MFA', 'EMAIL_OTP', 'PASSKEY_MFA']);
 
 /** A sign-in that ended with every step passed: the factors it proved, as Cognito's challenge responses. */
 export async function signInPassed(ctx: Ctx, pool: PoolRecord, user: UserRecord, factors: Factor[]): Promise<void> {

@@ -170,8 +170,9 @@ async function answerChallenge(ctx: Ctx, pool: PoolRecord, client: ClientRecord,
       return proceed(ctx, pool, client, channel, user, [...state.proven, 'FIRST_SMS_OTP'], state.deviceKey);
     }
     case 'WEB_AUTHN': {
-      const { state, user } = await webAuthnAnswer(ctx, pool, client, channel, req.session, req.responses);
-      return proceed(ctx, pool, client, channel, user, [...state.proven, 'WEB_AUTHN'], state.deviceKey);
+      const { state, user, mfa } = await webAuthnAnswer(ctx, pool, client, channel, req.session, req.responses);
+      // A passkey that verified the user where passkeys count as MFA: the mfa check is satisfied (PASSKEY_MFA).
+      return proceed(ctx, pool, client, channel, user, [...state.proven, 'WEB_AUTHN', ...(mfa ? (['PASSKEY_MFA'] as const) : [])], state.deviceKey);
     }
     case 'EMAIL_OTP': {
       const { state, user } = await codeFactor(ctx, pool, client, channel, 'EMAIL_OTP', req.session, req.responses);

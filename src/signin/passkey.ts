@@ -28,19 +28,21 @@ export async function hasPasskey(ctx: Ctx, pool: PoolRecord, user: UserRecord): 
  * A new WebAuthn assertion challenge for the user: `parameters` is the challenge's public
  * ChallengeParameters (CREDENTIAL_REQUEST_OPTIONS: the PublicKeyCredentialRequestOptionsJSON as a
  * JSON string, Cognito's shape), `challenge` is the base64url challenge the engine seals in the
- * session and hands back to passkeyVerify.
+ * session and hands back to passkeyVerify. `opts.mfa`: the passkey is to count as MFA, its
+ * options ask for user verification (required) whatever the pool's UserVerification.
  */
 export async function passkeyChallenge(
   ctx: Ctx,
   pool: PoolRecord,
   _client: ClientRecord,
   user: UserRecord,
+  opts: { mfa?: boolean } = {},
 ): Promise<{ parameters: { CREDENTIAL_REQUEST_OPTIONS: string }; challenge: string }> {
   if (!passkeysEnabled(pool)) {
     // Message ours: the engine offers WEB_AUTHN only when hasPasskey says so; a pool changed since gets this.
     throw errors.invalidParameter('Passkey sign-in (WEB_AUTHN) is not enabled for this user pool.');
   }
-  const { options, challenge } = await authenticationOptions(ctx.store, pool, user);
+  const { options, challenge } = await authenticationOptions(ctx.store, pool, user, opts.mfa ? 'required' : undefined);
   return { parameters: { CREDENTIAL_REQUEST_OPTIONS: JSON.stringify(options) }, challenge };
 }
 
@@ -49,7 +51,8 @@ export async function passkeyChallenge(
  * challenge and the user's credentials (origin, RP ID, user verification as the pool asks, the
  * signature counter); updates the credential's counter and last use. Throws Cognito's error
  * (NotAuthorizedException for a wrong or unknown credential, with the reason; RespondToAuthChallenge
- * names no WebAuthn exception).
+ * names no WebAuthn exception). `opts.requireUserVerification`: the assertion must carry the UV
+ * flag whatever the pool's UserVerification (passkey MFA).
  */
 export async function passkeyVerify(
   ctx: Ctx,
@@ -58,6 +61,7 @@ export async function passkeyVerify(
   user: UserRecord,
   challenge: string,
   credential: string | undefined,
+  opts: { requireUserVerification?: boolean } = {},
 ): Promise<void> {
-  await verifyAssertion(ctx, pool, client, user, challenge, credential);
+  await verifyAssertion(ctx, pool, client, user, challenge, credential, opts);
 }

@@ -86,8 +86,10 @@ export const policy: readonly Check[] = [
     description:
       'MFA the pool requires (ON) or the user turned on (OPTIONAL): MFA_SETUP when the user has no factor yet, SELECT_MFA_TYPE with several and none preferred, ' +
       'else the factor (SOFTWARE_TOKEN_MFA, SMS_MFA, EMAIL_OTP); none when a remembered device stands in for it (deviceStandsInForMfa). ' +
-      'Before the device check, as Cognito orders them: the SDKs answer DEVICE_SRP_AUTH after an MFA answer, and expect tokens after DEVICE_PASSWORD_VERIFIER.',
+      'Before the device check, as Cognito orders them: the SDKs answer DEVICE_SRP_AUTH after an MFA answer, and expect tokens after DEVICE_PASSWORD_VERIFIER. ' +
+      'A passkey that verified the user where passkeys count as MFA (PASSKEY_MFA: FactorConfiguration MULTI_FACTOR_WITH_USER_VERIFICATION) satisfies it.',
     async ask(s) {
+      if (s.proven.includes('PASSKEY_MFA')) return undefined;
       // MFA follows the password: a custom sign-in without PASSWORD_VERIFIER asks none (Cognito:
       // "MFA generation is dependent on the password verifier challenge", docs/decisions.md).
       if (!passwordProven(s)) return undefined;

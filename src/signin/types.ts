@@ -20,7 +20,8 @@ export type Params = Record<string, string>;
  * during the sign-in, MFA_SETUP, counts as SOFTWARE_TOKEN_MFA). CUSTOM_CHALLENGE is a custom
  * sign-in (CUSTOM_AUTH) whose DefineAuthChallenge said issueTokens.
  */
-export type Factor = 'PASSWORD' | 'SRP' | 'NEW_PASSWORD' | 'DEVICE' | 'CUSTOM_CHALLENGE' | MfaFactor | PasswordlessFactor;
+/** PASSKEY_MFA: the WEB_AUTHN first factor verified the user where passkeys count as MFA (user-auth.ts passkeyUv). */
+export type Factor = 'PASSWORD' | 'SRP' | 'NEW_PASSWORD' | 'DEVICE' | 'CUSTOM_CHALLENGE' | 'PASSKEY_MFA' | MfaFactor | PasswordlessFactor;
 
 /**
  * The passwordless first factors of a choice-based sign-in (USER_AUTH, user-auth.ts): a code sent

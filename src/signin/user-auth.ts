@@ -12,7 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import { isTrue } from '../domain/attributes.js';
 import { hidesUsers } from '../domain/client-settings.js';
-import { sendMfaCode } from '../domain/mfa.js';
+import { passkeyIsMfa, sendMfaCode } from '../domain/mfa.js';
 import { checkNobodysPassword } from '../domain/passwords.js';
 import { checkSecretHash } from '../domain/secret-hash.js';
 import { hashToken } from '../domain/tokens.js';
@@ -48,9 +48,11 @@ export function poolFirstFactors(pool: PoolRecord): string[] {
 
 /**
  * The first factors this user can choose: the pool's AllowedFirstAuthFactors that the user has (a
- * password; a verified email or phone; a passkey). In a pool where MFA is required (ON), only the
- * password: a passwordless first factor would skip the MFA every sign-in must pass (Cognito makes
- * passkeys available under required MFA only with passkey MFA, WebAuthnMfaSettingsType). `user`
+ * password; a verified email or phone; a passkey). In a pool where MFA is required (ON), the
+ * password, and a passkey only where passkeys count as MFA (WebAuthnConfiguration FactorConfiguration
+ * MULTI_FACTOR_WITH_USER_VERIFICATION: "passkey authentication with user verification satisfies MFA
+ * requirements"), asked and checked with user verification (passkeyUv): a code by email or SMS
+ * would skip the MFA every sign-in must pass. `user`
  * undefined: what any user of the pool could have (the offer under PreventUserExistenceErrors, to
  * known and unknown names alike, see userAuthStart).
  */
@@ -65,11 +67,28 @@ export async function availableFactors(
   const mfaOn = !opts.configured && (pool.settings.MfaConfiguration ?? 'OFF') === 'ON';
   const out: FirstFactor[] = [];
   if (!user || user.passwordHash) out.push('PASSWORD', 'PASSWORD_SRP');
-  if (mfaOn) return out;
+  const passkey = async () => allowed.has('WEB_AUTHN') && (user ? await hasPasskey(ctx, pool, user) : passkeysEnabled(pool));
+  if (mfaOn) {
+    if (passkeyIsMfa(pool) && (await passkey())) out.push('WEB_AUTHN');
+    return out;
+  }
   if (allowed.has('EMAIL_OTP') && (!user || (user.attributes.email && isTrue(user.attributes.email_verified)))) out.push('EMAIL_OTP');
   if (allowed.has('SMS_OTP') && (!user || (user.attributes.phone_number && isTrue(user.attributes.phone_number_verified)))) out.push('SMS_OTP');
-  if (allowed.has('WEB_AUTHN') && (user ? await hasPasskey(ctx, pool, user) : passkeysEnabled(pool))) out.push('WEB_AUTHN');
+  if (await passkey()) out.push('WEB_AUTHN');
   return out;
+}
+
+/**
+ * Whether a passkey sign-in must verify the user (the assertion's UV flag), whatever the pool's
+ * UserVerification preference, and then counts as MFA (`mfa`): in a pool where MFA is required
+ * (ON) and passkeys count as MFA, and for a user who turned passkey MFA on (WebAuthnMfaSettings:
+ * "When activated, the user's passkey authentication requires user verification"). `user`
+ * undefined: what holds for any name (the options under PreventUserExistenceErrors).
+ */
+export function passkeyUv(pool: PoolRecord, user: UserRecord | undefined): { required: boolean; mfa: boolean } {
+  const poolOn = (pool.settings.MfaConfiguration ?? 'OFF') === 'ON' && passkeyIsMfa(pool);
+  const required = poolOn || user?.mfa.webAuthnMfa === true;
+  return { required, mfa: required && passkeyIsMfa(pool) };
 }
 
 const isFirstFactor = (v: string): v is FirstFactor => (FIRST_FACTORS as readonly string[]).includes(v);
@@ -138,7 +157,8 @@ async function askFirstFactor(ctx: Ctx, pool: PoolRecord, client: ClientRecord, 
   const usable = user !== undefined && signInBar(user, ctx.now) === undefined && (await availableFactors(ctx, pool, user)).includes(factor);
   if (factor === 'WEB_AUTHN') {
     if (usable) {
-      const { parameters, challenge } = await passkeyChallenge(ctx, pool, client, user);
+      // Under PreventUserExistenceErrors the options ask what they ask of any name.
+      const { parameters, challenge } = await passkeyChallenge(ctx, pool, client, user, { mfa: passkeyUv(pool, hidesUsers(client) ? undefined : user).required });
       return { name: 'WEB_AUTHN', parameters: { ...parameters }, pending: { challenge: 'WEB_AUTHN', webauthnChallenge: challenge } };
     }
     const { options, challenge } = await simulatedPasskeyOptions(ctx, pool, name);
@@ -190,7 +210,7 @@ async function simulatedPasskeyOptions(ctx: Ctx, pool: PoolRecord, name: string)
       timeout: AUTHENTICATION_TIMEOUT_MS,
       rpId,
       allowCredentials: [{ id, type: 'public-key' }],
-      userVerification: userVerificationOf(pool),
+      userVerification: passkeyUv(pool, undefined).required ? 'required' : userVerificationOf(pool),
     },
   };
 }
@@ -245,8 +265,11 @@ export async function selectChallenge(ctx: Ctx, pool: PoolRecord, client: Client
   }
 }
 
-/** WEB_AUTHN answered: the CREDENTIAL (an assertion) verified by the passkey module; a wrong one counts toward the lockout. */
-export async function webAuthnAnswer(ctx: Ctx, pool: PoolRecord, client: ClientRecord, channel: Channel, session: string | undefined, r: Params | undefined): Promise<{ state: SignInState; user: UserRecord }> {
+/**
+ * WEB_AUTHN answered: the CREDENTIAL (an assertion) verified by the passkey module; a wrong one
+ * counts toward the lockout. `mfa`: the passkey verified the user where that satisfies MFA (passkeyUv).
+ */
+export async function webAuthnAnswer(ctx: Ctx, pool: PoolRecord, client: ClientRecord, channel: Channel, session: string | undefined, r: Params | undefined): Promise<{ state: SignInState; user: UserRecord; mfa: boolean }> {
   if (!session) throw errors.invalidParameter('Missing required parameter Session');
   const { state } = await takeSession(ctx, client, channel, session, 'WEB_AUTHN');
   const user = state.usernameKey === null ? undefined : await ctx.store.users.get(pool.id, state.usernameKey);
@@ -265,13 +288,14 @@ export async function webAuthnAnswer(ctx: Ctx, pool: PoolRecord, client: ClientR
   if (channel === 'api') checkSecretHash(client, r?.SECRET_HASH, [r?.USERNAME, user.username, user.sub]);
   await checkNamedUser(ctx, pool, r, user);
   gate(client, user, ctx.now);
+  const uv = passkeyUv(pool, user);
   try {
-    await passkeyVerify(ctx, pool, client, user, state.pending.webauthnChallenge, r?.CREDENTIAL);
+    await passkeyVerify(ctx, pool, client, user, state.pending.webauthnChallenge, r?.CREDENTIAL, { requireUserVerification: uv.required });
   } catch (e) {
     if (e instanceof CognitoError && e.type === 'NotAuthorizedException') await countFailure(ctx, pool, user);
     throw e;
   }
-  return { state, user };
+  return { state, user, mfa: uv.mfa };
 }
 
 // ---------------------------------------------------------------------------------------------
