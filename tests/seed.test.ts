@@ -586,11 +586,11 @@ pools:
       await server?.close();
       server = undefined;
       const cases: [string, string, RegExp][] = [
-        ['polices.yaml', 'pools:\n  - PoolName: p\n    Polices: { PasswordPolicy: { MinimumLength: 8 } }\n', /polices\.yaml: pools\[0\] \(p\): unknown member Polices \(a pool takes .*Policies/],
+        ['polices.yaml', 'pools:\n  - PoolName: p\n    Polices: { PasswordPolicy: { MinimumLength: 8 } }\n', /polices\.yaml: pools\[0\] \(p\): unknown member Polices \(did you mean Policies\?\) \(a pool takes /],
         ['mfas.yaml', 'pools:\n  - PoolName: p\n    EnabledMfas: [SOFTWARE_TOKEN_MFA]\n', /pools\[0\] \(p\): unknown member EnabledMfas /],
         ['mfaconfig.yaml', 'pools:\n  - PoolName: p\n    MfaConfig: { MfaConfig: ON }\n', /pools\[0\] \(p\)\.MfaConfig: unknown member MfaConfig \(SetUserPoolMfaConfig's input: /],
         ['callback.yaml', 'pools:\n  - PoolName: p\n    clients: [{ ClientName: web, CallbackUrls: [https://a.example/cb] }]\n', /pools\[0\]\.clients\[0\] \(web\): unknown member CallbackUrls \(did you mean CallbackURLs\?\)/],
-        ['group.yaml', 'pools:\n  - PoolName: p\n    groups: [{ GroupName: g, Precedance: 1 }]\n', /pools\[0\]\.groups\[0\] \(g\): unknown member Precedance /],
+        ['group.yaml', 'pools:\n  - PoolName: p\n    groups: [{ GroupName: g, Precedance: 1 }]\n', /pools\[0\]\.groups\[0\] \(g\): unknown member Precedance \(did you mean Precedence\?\) /],
         ['twice.yaml', 'pools:\n  - { Id: us-east-1_twice, PoolName: a }\n  - { Id: us-east-1_twice, PoolName: b }\n', /twice\.yaml: pools\[1\] \(us-east-1_twice\): the pool us-east-1_twice is already described by pools\[0\] \(us-east-1_twice\)/],
         ['byname.yaml', 'pools:\n  - { PoolName: same }\n  - { PoolName: same, users: [{ Username: x }] }\n', /pools\[1\] \(same\): the pool named same is already described by pools\[0\] \(same\)/],
         ['noid.yaml', 'pools:\n  - Id: us-east-1_nope\n    users: [{ Username: x }]\n', /noid\.yaml: pools\[0\] \(us-east-1_nope\): ResourceNotFoundException: There is no user pool us-east-1_nope: give its PoolName/],

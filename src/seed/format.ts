@@ -191,9 +191,21 @@ export function parseSeed(name: string, text: string): SeedFile {
 function unknownMembers(entry: Record<string, unknown>, keys: Set<string>, where: string, what: string, fail: (where: string, why: string) => never): void {
   for (const k of Object.keys(entry)) {
     if (keys.has(k)) continue;
-    const near = [...keys].find((m) => m.toLowerCase() === k.toLowerCase());
+    const near = [...keys].find((m) => m.toLowerCase() === k.toLowerCase()) ?? [...keys].find((m) => editDistance(m.toLowerCase(), k.toLowerCase()) <= 2);
     fail(where, `unknown member ${labelOf(k)}${near ? ` (did you mean ${near}?)` : ''} (${what}: ${[...keys].sort().join(', ')})`);
   }
+}
+
+/** Levenshtein distance (for "did you mean" on short member names). */
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 2 || a.length > 64 || b.length > 64) return 3;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[b.length]!;
 }
 
 function checkUserOutline(u: Record<string, unknown>, where: string, fail: (where: string, why: string) => never): void {
