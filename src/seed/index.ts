@@ -65,7 +65,7 @@ function checkDuplicatePools(files: { name: string; file: SeedFile }[]): void {
   for (const { name, file } of files) {
     (file.pools ?? []).forEach((p, i) => {
       const key = p.Id !== undefined ? `id:${p.Id}` : `name:${p.PoolName}`;
-      const here = { file: name, where: `pools[${i}] (${labelOf(p.Id ?? p.PoolName)})`, settings: entryNamesSettings(p) };
+      const here = { file: name, where: `pools[${i}] (${labelOf(p.PoolName ?? p.Id)})`, settings: entryNamesSettings(p) };
       const before = seen.get(key);
       if (before && (before.file === name || (before.settings && here.settings))) {
         const what = p.Id !== undefined ? `the pool ${labelOf(p.Id)}` : `the pool named ${labelOf(p.PoolName)}`;
