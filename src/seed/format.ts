@@ -44,7 +44,7 @@ export interface SeedPasswordHash {
 
 export interface SeedUser {
   Username: string;
-  /** The user's sub, fixed (a UUID); at creation only. Default: a new one. */
+  /** The user's sub, fixed (a UUID); at creation; another for an existing user is an error. Default: a new one. */
   Sub?: string;
   /** Attribute name → value (as strings). */
   Attributes?: Record<string, string>;
@@ -55,7 +55,10 @@ export interface SeedUser {
   /** A temporary password: the user is FORCE_CHANGE_PASSWORD. */
   TemporaryPassword?: string;
   PasswordHash?: SeedPasswordHash;
-  /** false: the user is UNCONFIRMED (signed up, not confirmed); only with Password or PasswordHash. Default true. */
+  /**
+   * false: the user is UNCONFIRMED (signed up, not confirmed) with Password or PasswordHash; without a
+   * password (an export without secrets) the user is RESET_REQUIRED. Default true.
+   */
   Confirmed?: boolean;
   /** Default true. */
   Enabled?: boolean;
