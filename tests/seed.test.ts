@@ -623,7 +623,7 @@ pools:
       assert.equal((await c.send(new DescribeUserPoolCommand({ UserPoolId: 'us-east-1_split' }))).UserPool!.DeletionProtection, 'ACTIVE');
     });
 
-    it('export refuses a store that is not there, writing nothing; an empty seed directory is logged', async () => {
+    it('export refuses a store that is not there, writing nothing; an empty seed directory and a long seed\'s progress are logged', async () => {
       await server?.close();
       server = undefined;
       const env = { ...process.env, INCOGNITO_MASTER_KEY: masterKey };
@@ -647,9 +647,12 @@ pools:
         }
       }
       const empty = fs.mkdtempSync(path.join(tmp, 'empty-'));
-      const child = await startCli([...storeArgs(db.settings), '--seed', empty, '--log-requests', 'false'], { INCOGNITO_MASTER_KEY: masterKey });
+      // A long seed logs its progress (users without a password: no argon2 to wait for).
+      const many = write('many.json', JSON.stringify({ pools: [{ Id: 'us-east-1_many', PoolName: 'many', users: Array.from({ length: 1001 }, (_, i) => ({ Username: `m${i}` })) }] }));
+      const child = await startCli([...storeArgs(db.settings), '--seed', empty, '--seed', many, '--log-requests', 'false'], { INCOGNITO_MASTER_KEY: masterKey });
       try {
-        assert.match(child.output(), /"level":"warn","msg":"seed: no seed file here|"msg":"seed: no seed file here[^\n]*"level":"warn"/);
+        assert.match(child.output(), /"level":"warn","msg":"seed: no seed file here \(\*\.json, \*\.yaml, \*\.yml\)","dir":"[^"]*empty-/);
+        assert.match(child.output(), /"msg":"seed progress","file":"[^"]*many\.json","pool":"us-east-1_many","users":1000,"of":1001/);
       } finally {
         await kill(child, 'SIGTERM');
       }
