@@ -73,12 +73,15 @@ async function exportCommand(argv: string[]): Promise<void> {
     throw e;
   }
   format ??= out && /\.json$/i.test(out) ? 'json' : 'yaml';
-  const { openStore } = await import('./store/index.js');
+  const { openStore, missingStore } = await import('./store/index.js');
   const { Secrets, loadMasterKey, checkMasterKey } = await import('./domain/secrets.js');
   const { exportState, formatSeed } = await import('./seed/export.js');
   let text: string;
   try {
     let readOnly = false;
+    // A mistyped --data-dir (or schema) would otherwise be made into a new, empty store.
+    const missing = await missingStore(config);
+    if (missing) throw new StartupError(missing);
     const store = await openStore(config).catch(async (e: unknown) => {
       // A SQLite data directory a running server owns: read it beside the server, read-only.
       const sqlite = await import('./store/sqlite/index.js');

@@ -211,7 +211,7 @@ export async function startServer(config: Config, existingStore?: Store, options
   if (config.seed.length) {
     try {
       const { clock: _, accessKeys: _k, quotas: _q, ...seedServices } = services;
-      for (const r of await applySeeds({ ...seedServices, now: clock() }, config.seed)) log({ msg: 'seed applied', file: r.file, created: r.created, updated: r.updated });
+      for (const r of await applySeeds({ ...seedServices, now: clock() }, config.seed, log)) log({ msg: 'seed applied', file: r.file, created: r.created, updated: r.updated });
     } catch (e) {
       if (!existingStore) await store.close();
       throw e;

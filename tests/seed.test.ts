@@ -15,6 +15,8 @@ import { fileURLToPath } from 'node:url';
 import {
   AdminCreateUserCommand,
   AdminGetUserCommand,
+  AdminSetUserPasswordCommand,
+  ChangePasswordCommand,
   AdminUpdateUserAttributesCommand,
   AdminListGroupsForUserCommand,
   CognitoIdentityProviderClient,
@@ -29,6 +31,7 @@ import {
   ListUsersCommand,
   RespondToAuthChallengeCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
+import pg from 'pg';
 import { backends, expectError } from './harness.js';
 import { CLI, kill, startCli, storeArgs } from './process.js';
 import { SrpClient } from './srp-client.js';
@@ -488,6 +491,171 @@ pools:
       assert.doesNotMatch(plain.stdout, /google-secret/);
       assert.match(plain.stdout, /Username: ivy@example\.com/);
       assert.match(out(['--with-secrets']).stdout, /client_secret: google-secret/);
+    });
+
+    it('an export without --with-secrets seeds a fresh store: users RESET_REQUIRED, a provider keeps its stored secret or asks for it', async () => {
+      await server?.close();
+      server = undefined;
+      const env = { ...process.env, INCOGNITO_MASTER_KEY: masterKey };
+      const exportOf = (poolId: string, extra: string[] = []) =>
+        spawnSync(process.execPath, [CLI, 'export', ...storeArgs(db.settings), '--pool', poolId, ...extra], { env, encoding: 'utf8' });
+      const plain = exportOf(POOL_ID);
+      assert.equal(plain.status, 0, plain.stderr);
+      // The header says what is not carried; JSON says it in a note member the seed reader ignores.
+      assert.match(plain.stdout, /^# [^\n]*users no password \(they are RESET_REQUIRED/m);
+      assert.match(plain.stdout, /^# Not exported: the signing keys \(tokens issued by this installation do not verify on another\)/m);
+      assert.match(plain.stdout, /Confirmed: false/, 'carol is exported unconfirmed');
+      const json = exportOf(POOL_ID, ['--format', 'json']);
+      assert.match(JSON.parse(json.stdout).note, /Not exported: .*passkeys/);
+      const providers = exportOf('us-east-1_seedEmail');
+      assert.doesNotMatch(providers.stdout, /client_secret:/);
+      const usersFile = write('plain.yaml', plain.stdout);
+      const jsonFile = write('plain.json', json.stdout);
+      const providersFile = write('providers.yaml', providers.stdout);
+      const before = await boot([]).then(() => snapshot(c));
+      await server!.close();
+      server = undefined;
+
+      const other = await backend.fresh();
+      try {
+        const otherKey = randomBytes(32).toString('base64');
+        const fresh = await startServer({ ...config([usersFile]), ...other.settings, masterKey: otherKey });
+        const c2 = sdk(fresh.url);
+        try {
+          const after = await snapshot(c2);
+          for (const [name, u] of Object.entries(after.users)) {
+            assert.equal((u as { status: string }).status, 'RESET_REQUIRED', name);
+            assert.equal((u as { sub: string }).sub, (before.users[name] as { sub: string }).sub, name);
+          }
+          assert.deepEqual(Object.keys(after.users).sort(), Object.keys(before.users).sort());
+        } finally {
+          c2.destroy();
+          await fresh.close();
+        }
+        // The JSON form (with its note) seeds the same store again.
+        await (await startServer({ ...config([jsonFile]), ...other.settings, masterKey: otherKey })).close();
+        // A provider whose secret the file lacks cannot be made anew: the message says to add it.
+        await assert.rejects(startServer({ ...config([providersFile]), ...other.settings, masterKey: otherKey }), (e: Error) => {
+          assert.ok(e instanceof SeedError, String(e));
+          assert.match(e.message, /providers\.yaml: pools\[0\]\.identityProviders\[0\] \(Google\): InvalidParameterException: ProviderDetails\.client_secret is missing, .*add it to the entry\.$/);
+          return true;
+        });
+      } finally {
+        await other.cleanup();
+      }
+      // The store it came from keeps the provider's stored secret.
+      await boot([providersFile]);
+      await server!.close();
+      server = undefined;
+      assert.match(exportOf('us-east-1_seedEmail', ['--with-secrets']).stdout, /client_secret: google-secret/);
+    });
+
+    it('a password the user changed stays at the next start; a changed file password is applied', async () => {
+      const text = (pat: string) => `pools:
+  - Id: us-east-1_seedPw
+    PoolName: passwords
+    clients: [{ ClientName: web, ClientId: seedpwclient00000000000001, ExplicitAuthFlows: [ALLOW_USER_PASSWORD_AUTH, ALLOW_REFRESH_TOKEN_AUTH] }]
+    users:
+      - { Username: pat, Password: "${pat}" }
+      - { Username: quinn, Password: Quinn1234567! }
+      - { Username: temp, TemporaryPassword: Temp1234567! }
+`;
+      const file = write('pw.yaml', text('Pat1234567!'));
+      await boot([file]);
+      const auth = (user: string, password: string) =>
+        c.send(new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: 'seedpwclient00000000000001', AuthParameters: { USERNAME: user, PASSWORD: password } }));
+      const pat = (await auth('pat', 'Pat1234567!')).AuthenticationResult!;
+      await c.send(new ChangePasswordCommand({ AccessToken: pat.AccessToken, PreviousPassword: 'Pat1234567!', ProposedPassword: 'Mine1234567!' }));
+      await c.send(new AdminSetUserPasswordCommand({ UserPoolId: 'us-east-1_seedPw', Username: 'quinn', Password: 'Other1234567!', Permanent: true }));
+      const modified = async (u: string) => (await c.send(new AdminGetUserCommand({ UserPoolId: 'us-east-1_seedPw', Username: u }))).UserLastModifiedDate!.getTime();
+      const dates = [await modified('pat'), await modified('quinn'), await modified('temp')];
+      await boot([file]);
+      assert.ok((await auth('pat', 'Mine1234567!')).AuthenticationResult);
+      await expectError(auth('pat', 'Pat1234567!'), 'NotAuthorizedException');
+      assert.ok((await auth('quinn', 'Other1234567!')).AuthenticationResult);
+      assert.deepEqual([await modified('pat'), await modified('quinn'), await modified('temp')], dates, 'the unchanged file wrote nothing');
+      // The file's password changes: it is applied (once).
+      await boot([write('pw.yaml', text('Pat7654321!'))]);
+      assert.ok((await auth('pat', 'Pat7654321!')).AuthenticationResult);
+      await expectError(auth('pat', 'Mine1234567!'), 'NotAuthorizedException');
+      assert.ok((await auth('quinn', 'Other1234567!')).AuthenticationResult);
+      assert.equal((await auth('temp', 'Temp1234567!')).ChallengeName, 'NEW_PASSWORD_REQUIRED');
+    });
+
+    it('refuses unknown members, duplicate pools, a changed Sub, a pool Id that does not exist; names entries briefly', async () => {
+      await server?.close();
+      server = undefined;
+      const cases: [string, string, RegExp][] = [
+        ['polices.yaml', 'pools:\n  - PoolName: p\n    Polices: { PasswordPolicy: { MinimumLength: 8 } }\n', /polices\.yaml: pools\[0\] \(p\): unknown member Polices \(did you mean Policies\?\) \(a pool takes /],
+        ['mfas.yaml', 'pools:\n  - PoolName: p\n    EnabledMfas: [SOFTWARE_TOKEN_MFA]\n', /pools\[0\] \(p\): unknown member EnabledMfas /],
+        ['mfaconfig.yaml', 'pools:\n  - PoolName: p\n    MfaConfig: { MfaConfig: ON }\n', /pools\[0\] \(p\)\.MfaConfig: unknown member MfaConfig \(SetUserPoolMfaConfig's input: /],
+        ['callback.yaml', 'pools:\n  - PoolName: p\n    clients: [{ ClientName: web, CallbackUrls: [https://a.example/cb] }]\n', /pools\[0\]\.clients\[0\] \(web\): unknown member CallbackUrls \(did you mean CallbackURLs\?\)/],
+        ['group.yaml', 'pools:\n  - PoolName: p\n    groups: [{ GroupName: g, Precedance: 1 }]\n', /pools\[0\]\.groups\[0\] \(g\): unknown member Precedance \(did you mean Precedence\?\) /],
+        ['twice.yaml', 'pools:\n  - { Id: us-east-1_twice, PoolName: a }\n  - { Id: us-east-1_twice, PoolName: b }\n', /twice\.yaml: pools\[1\] \(b\): the pool us-east-1_twice is already described by pools\[0\] \(a\): give a pool once in a file\.$/],
+        ['byname.yaml', 'pools:\n  - { PoolName: same }\n  - { PoolName: same, users: [{ Username: x }] }\n', /pools\[1\] \(same\): the pool named same is already described by pools\[0\] \(same\)/],
+        ['noid.yaml', 'pools:\n  - Id: us-east-1_nope\n    users: [{ Username: x }]\n', /noid\.yaml: pools\[0\] \(us-east-1_nope\): ResourceNotFoundException: There is no user pool us-east-1_nope: give its PoolName/],
+        ['sub.yaml', `pools:\n  - Id: ${POOL_ID}\n    users: [{ Username: alice, Sub: 00000000-0000-4000-8000-000000000000 }]\n`, /pools\[0\]\.users\[0\] \(alice\): InvalidParameterException: The user alice exists with the sub [0-9a-f-]{36}; a sub cannot change/],
+        ['number.yaml', 'pools:\n  - PoolName: p\n    users: [{ Username: 007 }]\n', /pools\[0\]\.users\[0\]: Username must be a string: quote it/],
+        ['alias.yaml', 'pools:\n  - Id: us-east-1_seedAlias\n    PoolName: by-alias\n    UsernameAttributes: [email]\n', /UsernameAttributes of the existing pool us-east-1_seedAlias cannot change .*: delete the pool, or leave UsernameAttributes out \(the pool has none\)\.$/],
+        ['long.json', JSON.stringify({ pools: [{ PoolName: 'p', users: [{ Username: 'u'.repeat(100_000), Password: 'x' }] }] }), /pools\[0\]\.users\[0\] \(u{64}\.\.\. \(100000 characters\)\): /],
+      ];
+      for (const [name, text, message] of cases) {
+        await assert.rejects(startServer(config([write(name, text)])), (e: Error) => {
+          assert.ok(e instanceof SeedError, String(e));
+          assert.match(e.message, message);
+          assert.ok(e.message.length < 2000, `${e.message.length} characters`);
+          return true;
+        });
+      }
+      // Across files: two entries that both give the pool's settings; both are named.
+      const a = write('a.yaml', 'pools:\n  - { Id: us-east-1_split, PoolName: split, DeletionProtection: ACTIVE }\n');
+      const b = write('b.yaml', 'pools:\n  - { Id: us-east-1_split, PoolName: split, DeletionProtection: INACTIVE }\n');
+      await assert.rejects(startServer(config([a, b])), (e: Error) => {
+        assert.match(e.message, /b\.yaml: pools\[0\] \(split\): the pool us-east-1_split is already described by \S*a\.yaml: pools\[0\] \(split\)/);
+        return true;
+      });
+      // An entry with Id alone (and lists) refers to an existing pool; a PoolName it gives renames it.
+      const users = write('users.yaml', 'pools:\n  - Id: us-east-1_split\n    PoolName: renamed\n    users: [{ Username: rita, Password: Rita1234567! }]\n');
+      await boot([a, users]);
+      assert.equal((await c.send(new DescribeUserPoolCommand({ UserPoolId: 'us-east-1_split' }))).UserPool!.Name, 'renamed');
+      await boot([write('ref.yaml', 'pools:\n  - Id: us-east-1_split\n    users: [{ Username: sam }]\n')]);
+      assert.equal((await c.send(new AdminGetUserCommand({ UserPoolId: 'us-east-1_split', Username: 'sam' }))).UserStatus, 'RESET_REQUIRED');
+      assert.equal((await c.send(new DescribeUserPoolCommand({ UserPoolId: 'us-east-1_split' }))).UserPool!.DeletionProtection, 'ACTIVE');
+    });
+
+    it('export refuses a store that is not there, writing nothing; an empty seed directory and a long seed\'s progress are logged', async () => {
+      await server?.close();
+      server = undefined;
+      const env = { ...process.env, INCOGNITO_MASTER_KEY: masterKey };
+      const typo =
+        backend.name === 'sqlite'
+          ? { dataDir: path.join(tmp, 'no-such-dir') }
+          : { databaseUrl: db.settings.databaseUrl!, databaseSchema: `${db.settings.databaseSchema}_typo`, dataDir: path.join(tmp, 'no-such-dir') };
+      const run = spawnSync(process.execPath, [CLI, 'export', ...storeArgs(typo)], { env, encoding: 'utf8' });
+      assert.equal(run.status, 1, run.stderr);
+      assert.match(run.stderr.trim(), /^incognito export: there is no incognito database in /);
+      if (backend.name === 'sqlite') {
+        assert.equal(fs.existsSync(typo.dataDir), false);
+      } else {
+        const client = new pg.Client({ connectionString: typo.databaseUrl });
+        await client.connect();
+        try {
+          const r = await client.query('SELECT 1 FROM information_schema.schemata WHERE schema_name = $1', [typo.databaseSchema]);
+          assert.equal(r.rowCount, 0, 'no schema was made');
+        } finally {
+          await client.end();
+        }
+      }
+      const empty = fs.mkdtempSync(path.join(tmp, 'empty-'));
+      // A long seed logs its progress (users without a password: no argon2 to wait for).
+      const many = write('many.json', JSON.stringify({ pools: [{ Id: 'us-east-1_many', PoolName: 'many', users: Array.from({ length: 1001 }, (_, i) => ({ Username: `m${i}` })) }] }));
+      const child = await startCli([...storeArgs(db.settings), '--seed', empty, '--seed', many, '--log-requests', 'false'], { INCOGNITO_MASTER_KEY: masterKey });
+      try {
+        assert.match(child.output(), /"level":"warn","msg":"seed: no seed file here \(\*\.json, \*\.yaml, \*\.yml\)","dir":"[^"]*empty-/);
+        assert.match(child.output(), /"msg":"seed progress","file":"[^"]*many\.json","pool":"us-east-1_many","users":1000,"of":1001/);
+      } finally {
+        await kill(child, 'SIGTERM');
+      }
     });
 
     if (backend.name === 'postgres') {

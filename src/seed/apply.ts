@@ -35,7 +35,7 @@ import { checkPassword, verifyPassword } from '../domain/passwords.js';
 import { passwordFields } from '../domain/credentials.js';
 import { insertUser, saveUser } from '../domain/user-writes.js';
 import { openTotpSecret, sealTotpSecret } from '../domain/totp.js';
-import { POOL_COLLECTIONS, SeedError, type SeedClient, type SeedFile, type SeedPool, type SeedUser } from './format.js';
+import { entryNamesSettings, labelOf, SeedError, type SeedClient, type SeedFile, type SeedPool, type SeedUser } from './format.js';
 
 /** What applying a file needs: an operation context without the request (store: the transaction). */
 export type SeedServices = Omit<Ctx, 'store' | 'region' | 'requestId' | 'now'> & { store: Store; now: number };
@@ -65,13 +65,13 @@ export function same(a: unknown, b: unknown): boolean {
 /**
  * Applies one parsed file in one transaction. `name`: the file as the messages name it.
  */
-export async function applySeed(services: SeedServices, name: string, file: SeedFile): Promise<SeedSummary> {
+export async function applySeed(services: SeedServices, name: string, file: SeedFile, log?: (fields: Record<string, unknown>) => void): Promise<SeedSummary> {
   const summary: SeedSummary = { file: name, created: 0, updated: 0 };
   await services.store.transaction(async (tx) => {
     const pools = file.pools ?? [];
     for (let i = 0; i < pools.length; i++) {
       const entry = pools[i]!;
-      const applier = new PoolApplier(services, tx, name, `pools[${i}]`, entry, summary);
+      const applier = new PoolApplier(services, tx, name, `pools[${i}]`, entry, summary, log);
       await applier.apply();
     }
   });
@@ -87,6 +87,7 @@ class PoolApplier {
     private readonly where: string,
     private readonly entry: SeedPool,
     private readonly summary: SeedSummary,
+    private readonly log?: (fields: Record<string, unknown>) => void,
   ) {}
 
   /** The operation context of the entries: the transaction as the store, the pool's region. */
@@ -100,15 +101,20 @@ class PoolApplier {
       return await fn();
     } catch (e) {
       if (e instanceof SeedError) throw e;
-      const entry = label ? `${where} (${label})` : where;
-      if (isCognitoError(e)) throw new SeedError(`${this.file}: ${entry}: ${e.type}: ${e.message.trimEnd().replace(/\n/g, ' ')}`);
+      const short = labelOf(label);
+      const entry = short ? `${where} (${short})` : where;
+      if (isCognitoError(e)) {
+        // The model's messages quote the value: a 100,000-character one makes no 100 KB line.
+        const msg = e.message.trimEnd().replace(/\n/g, ' ');
+        throw new SeedError(`${this.file}: ${entry}: ${e.type}: ${msg.length > 1000 ? `${msg.slice(0, 1000)}... (${msg.length} characters)` : msg}`);
+      }
       throw e;
     }
   }
 
   async apply(): Promise<void> {
     const e = this.entry;
-    await this.at(this.where, e.PoolName, () => this.applyPool());
+    await this.at(this.where, labelOf(e.PoolName) ?? labelOf(e.Id), () => this.applyPool());
     const list = <T>(k: keyof SeedPool) => ((e[k] as T[] | undefined) ?? []).map((x, j) => [x, `${this.where}.${String(k)}[${j}]`] as const);
     for (const [rs, w] of list<NonNullable<SeedPool['resourceServers']>[number]>('resourceServers')) await this.at(w, rs.Identifier, () => this.resourceServer(rs));
     for (const [p, w] of list<NonNullable<SeedPool['identityProviders']>[number]>('identityProviders')) await this.at(w, p.ProviderName, () => this.identityProvider(p));
@@ -117,7 +123,13 @@ class PoolApplier {
     for (const [d, w] of list<NonNullable<SeedPool['domains']>[number]>('domains')) await this.at(w, d.Domain, () => this.domain(d));
     for (const [g, w] of list<NonNullable<SeedPool['groups']>[number]>('groups')) await this.at(w, g.GroupName, () => this.group(g));
     const seen = new Set<string>();
-    for (const [u, w] of list<SeedUser>('users')) await this.at(w, u.Username, () => this.user(u, seen));
+    const users = list<SeedUser>('users');
+    let done = 0;
+    for (const [u, w] of users) {
+      await this.at(w, u.Username, () => this.user(u, seen));
+      // A long seed says how far it got (a new password costs an argon2 hash, ~30 ms).
+      if (++done % 1000 === 0 && done < users.length) this.log?.({ msg: 'seed progress', file: this.file, pool: this.pool.id, users: done, of: users.length });
+    }
   }
 
   // -------------------------------------------------------------------------------------------
@@ -167,14 +179,24 @@ class PoolApplier {
       }
       current = named[0] && (await this.tx.pools.get(named[0].id, { forUpdate: true }));
     }
-    const { settings, tags } = this.desiredSettings();
     // An entry that names no setting (only Id / PoolName and lists) refers to the pool: its settings
-    // stay as they are (another file, or the API, gives them).
-    const namesSettings = Object.keys(e).some((k) => k !== 'Id' && k !== 'PoolName' && !(POOL_COLLECTIONS as readonly string[]).includes(k));
+    // stay as they are (another file, or the API, gives them); a PoolName it gives is the pool's name.
+    const namesSettings = entryNamesSettings(e);
     if (current && !namesSettings) {
       this.pool = current;
+      if (e.PoolName !== undefined && e.PoolName !== current.name) {
+        validateInput('CreateUserPool', { PoolName: e.PoolName });
+        this.pool = { ...current, name: e.PoolName, updatedAt: this.s.now };
+        await this.tx.pools.update(this.pool);
+        this.summary.updated++;
+      }
       return;
     }
+    if (!current && e.PoolName === undefined) {
+      // Message ours.
+      throw errors.resourceNotFound(`There is no user pool ${e.Id}: give its PoolName (and settings) to make it, or seed the file that makes it first.`);
+    }
+    const { settings, tags } = this.desiredSettings();
     if (!current) {
       this.pool = { id: e.Id ?? newPoolId(region), region, name: e.PoolName, createdAt: this.s.now, updatedAt: this.s.now, settings, tags };
       await this.tx.pools.insert(this.pool);
@@ -185,7 +207,10 @@ class PoolApplier {
     // What CreateUserPool alone sets cannot change on an existing pool (UpdateUserPool keeps it).
     for (const k of ['UsernameAttributes', 'AliasAttributes', 'UsernameConfiguration'] as const) {
       if (!same(current.settings[k] ?? null, settings[k] ?? null)) {
-        throw errors.invalidParameter(`${k} of the existing pool ${current.id} cannot change (it is set when the pool is created): delete the pool, or put back ${JSON.stringify(current.settings[k] ?? null)}.`);
+        const have = current.settings[k];
+        throw errors.invalidParameter(
+          `${k} of the existing pool ${current.id} cannot change (it is set when the pool is created): delete the pool, or ${have === undefined ? `leave ${k} out (the pool has none)` : `put back ${k}: ${JSON.stringify(have)}`}.`,
+        );
       }
       if (current.settings[k] === undefined) delete next.settings[k];
       else next.settings[k] = current.settings[k] as never;
@@ -220,6 +245,14 @@ class PoolApplier {
     validateInput('CreateIdentityProvider', input);
     const current = await this.tx.identityProviders.get(this.pool.id, p.ProviderName!);
     if (!current) {
+      // An export without --with-secrets leaves the secret out: a stored provider keeps its own
+      // (UpdateIdentityProvider), a new one cannot be made without it. Message ours.
+      const missing = (SECRET_REQUIRED[p.ProviderType!] ?? []).filter((k) => p.ProviderDetails?.[k] === undefined);
+      if (missing.length) {
+        throw errors.invalidParameter(
+          `ProviderDetails.${missing.join(' and ')} is missing, and there is no stored ${p.ProviderName} provider to keep it from (an export without --with-secrets leaves it out): add it to the entry.`,
+        );
+      }
       await CreateIdentityProvider(input, this.ctx());
       this.summary.created++;
       return;
@@ -400,6 +433,14 @@ class PoolApplier {
     if (changed && !isNew) this.summary.updated++;
   }
 
+  /** The keyed hash of the entry's password (its kind and value): what extra.seededPassword holds. */
+  private passwordMark(u: SeedUser): string | undefined {
+    const [kind, value] =
+      u.Password !== undefined ? ['Password', u.Password] : u.TemporaryPassword !== undefined ? ['TemporaryPassword', u.TemporaryPassword] : u.PasswordHash !== undefined ? ['PasswordHash', u.PasswordHash.Hash] : [];
+    if (kind === undefined) return undefined;
+    return this.s.secrets.mac(`seed-password:${this.pool.id}`, `${kind}\0${value}`).toString('base64url');
+  }
+
   /** The status the entry asks a new user to have. */
   private statusOf(u: SeedUser): UserStatus {
     if (u.TemporaryPassword !== undefined || u.PasswordHash?.Temporary) return 'FORCE_CHANGE_PASSWORD';
@@ -440,7 +481,7 @@ class PoolApplier {
       attributes: made.attrs,
       ...(await this.passwordOf(u, username)),
       mfa: {},
-      extra: {},
+      extra: this.passwordMark(u) !== undefined ? { seededPassword: this.passwordMark(u)! } : {},
       createdAt: this.s.now,
       updatedAt: this.s.now,
     };
@@ -453,6 +494,10 @@ class PoolApplier {
     const pool = this.pool;
     let next: UserRecord = { ...current };
     // Attributes: the named ones take the file's values (as AdminUpdateUserAttributes checks them).
+    if (u.Sub !== undefined && u.Sub !== current.sub) {
+      // Message ours: a sub never changes (tokens and links name it).
+      throw errors.invalidParameter(`The user ${current.username} exists with the sub ${current.sub}; a sub cannot change: put it back, or delete the user.`);
+    }
     const changes = Object.fromEntries(Object.entries(given).filter(([k, v]) => current.attributes[k] !== v));
     if (Object.keys(changes).length) {
       checkMutable(current.attributes, changes, pool.settings);
@@ -467,18 +512,25 @@ class PoolApplier {
       next.attributes = attrs;
     }
     if (u.Enabled !== undefined && u.Enabled !== current.enabled) next.enabled = u.Enabled;
-    // The password: a permanent one is made true; a temporary one only while the user has not chosen
-    // their own (FORCE_CHANGE_PASSWORD); a hash when it is another.
-    if (u.Password !== undefined) {
-      const holds = current.passwordHash !== null && (await verifyPassword(current.passwordHash, u.Password));
-      if (!holds) Object.assign(next, await this.passwordOf(u, current.username), { status: current.status === 'UNCONFIRMED' && u.Confirmed === false ? 'UNCONFIRMED' : 'CONFIRMED' });
-      else if (current.status === 'FORCE_CHANGE_PASSWORD' || current.status === 'RESET_REQUIRED') next.status = 'CONFIRMED';
-    } else if (u.TemporaryPassword !== undefined) {
-      if (current.status === 'FORCE_CHANGE_PASSWORD' && !(current.passwordHash !== null && (await verifyPassword(current.passwordHash, u.TemporaryPassword)))) {
-        Object.assign(next, await this.passwordOf(u, current.username));
+    // The password is applied when the file's changed since it was last applied (extra.seededPassword,
+    // a keyed hash): a password the user changed since stays, and an unchanged file costs no argon2.
+    // A permanent one is made true; a temporary one only while the user has not chosen their own
+    // (FORCE_CHANGE_PASSWORD); a hash when it is another.
+    const mark = this.passwordMark(u);
+    if (mark !== undefined && mark !== current.extra.seededPassword) {
+      next.extra = { ...current.extra, seededPassword: mark };
+      if (u.Password !== undefined) {
+        // A store seeded before the mark was kept: a password that already holds is not re-hashed.
+        const holds = current.extra.seededPassword === undefined && current.passwordHash !== null && (await verifyPassword(current.passwordHash, u.Password));
+        if (!holds) Object.assign(next, await this.passwordOf(u, current.username), { status: current.status === 'UNCONFIRMED' && u.Confirmed === false ? 'UNCONFIRMED' : 'CONFIRMED' });
+        else if (current.status === 'FORCE_CHANGE_PASSWORD' || current.status === 'RESET_REQUIRED') next.status = 'CONFIRMED';
+      } else if (u.TemporaryPassword !== undefined) {
+        if (current.status === 'FORCE_CHANGE_PASSWORD' && !(current.extra.seededPassword === undefined && current.passwordHash !== null && (await verifyPassword(current.passwordHash, u.TemporaryPassword)))) {
+          Object.assign(next, await this.passwordOf(u, current.username));
+        }
+      } else if (u.PasswordHash !== undefined && u.PasswordHash.Hash !== current.passwordHash && (!u.PasswordHash.Temporary || current.status === 'FORCE_CHANGE_PASSWORD')) {
+        Object.assign(next, await this.passwordOf(u, current.username), { status: this.statusOf(u) });
       }
-    } else if (u.PasswordHash !== undefined && u.PasswordHash.Hash !== current.passwordHash && (!u.PasswordHash.Temporary || current.status === 'FORCE_CHANGE_PASSWORD')) {
-      Object.assign(next, await this.passwordOf(u, current.username), { status: this.statusOf(u) });
     }
     // Confirmed (default true) confirms an unconfirmed user; a confirmed user is never un-confirmed.
     if (next.status === 'UNCONFIRMED' && u.Confirmed !== false) next.status = 'CONFIRMED';
@@ -492,6 +544,9 @@ class PoolApplier {
     return { user: next, changed: true };
   }
 }
+
+/** The secret ProviderDetails each provider type needs (OIDC's client_secret is optional: a public client). */
+const SECRET_REQUIRED: Record<string, string[]> = { Google: ['client_secret'], LoginWithAmazon: ['client_secret'], Facebook: ['client_secret'], SignInWithApple: ['private_key'] };
 
 /** A base32 TOTP secret, the form AssociateSoftwareToken gives (at least 80 bits). */
 const isTotpSecret = (secret: string) => /^[A-Z2-7]{16,}=*$/i.test(secret);

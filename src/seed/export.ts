@@ -8,26 +8,19 @@ import { stringify as toYaml } from 'yaml';
 import type { SchemaAttributeType } from '@aws-sdk/client-cognito-identity-provider';
 import type { PoolRecord, Store, UserRecord } from '../store/types.js';
 import type { Secrets } from '../domain/secrets.js';
-import { shapes } from '../protocol/model.generated.js';
 import { poolMfaFactors, renderPoolMfaConfig } from '../domain/mfa.js';
 import { STANDARD_SCHEMA } from '../domain/pool-settings.js';
 import { openVerifier } from '../domain/credentials.js';
 import { openTotpSecret } from '../domain/totp.js';
 import { COMPUTED_KEYS, openDetails } from '../domain/identity-providers.js';
 import { allClients, same } from './apply.js';
-import type { SeedFile, SeedPool, SeedUser } from './format.js';
+import { membersOf, type SeedFile, type SeedPool, type SeedUser } from './format.js';
 
 export interface ExportOptions {
   /** Only this pool. */
   poolId?: string;
   /** Client secrets, password hashes, TOTP secrets, identity providers' secrets. */
   withSecrets: boolean;
-}
-
-/** The members of an input shape of the model (CreateUserPoolRequest, ...). */
-function membersOf(shape: string): Set<string> {
-  const s = shapes[shape];
-  return new Set(s && s.t === 'structure' ? Object.keys(s.m) : []);
 }
 
 function pick(from: Record<string, unknown>, keys: Set<string>, skip: string[] = []): Record<string, unknown> {
@@ -188,14 +181,36 @@ async function exportUser(store: Store, secrets: Secrets, pool: PoolRecord, u: U
   return user;
 }
 
-/** The file's text: YAML (with a header saying what it is) or JSON. */
+/** What an export does not hold (README "Seed files and export"): the YAML header and JSON's `note` say it. */
+export const NOT_EXPORTED =
+  'Not exported: the signing keys (tokens issued by this installation do not verify on another), refresh tokens and sign-in sessions, ' +
+  'remembered devices, passkeys (WebAuthn credentials), federated (EXTERNAL_PROVIDER) users, pending codes, ' +
+  'managed login branding and UI customization, log delivery configuration, terms documents, risk configuration, user import jobs.';
+
+/** The file's text: YAML (with a header saying what it is) or JSON (with a `note` member the seed reader ignores). */
 export function formatSeed(file: SeedFile, format: 'yaml' | 'json', withSecrets: boolean): string {
-  if (format === 'json') return JSON.stringify(file, null, 2) + '\n';
+  const secrets = withSecrets
+    ? 'It holds client secrets, password hashes, TOTP and identity provider secrets (--with-secrets): keep it as secret as the database.'
+    : 'No secrets: clients with a secret get a new one, users no password (they are RESET_REQUIRED: they reset it), TOTP is not carried, identity providers need their client_secret / private_key added unless the store seeded already has them.';
+  if (format === 'json') return JSON.stringify({ note: `incognito seed file, written by incognito export. ${secrets} ${NOT_EXPORTED}`, ...file }, null, 2) + '\n';
   const header = [
     '# incognito seed file, written by `incognito export`: start a server with --seed FILE to make this state.',
-    withSecrets
-      ? '# It holds client secrets, password hashes and TOTP secrets (--with-secrets): keep it as secret as the database.'
-      : '# No secrets: clients with a secret get a new one, users no password (they reset it), TOTP is not carried.',
+    `# ${secrets}`,
+    ...wrap(NOT_EXPORTED).map((l) => `# ${l}`),
   ];
   return header.join('\n') + '\n' + toYaml(file, { lineWidth: 0 });
+}
+
+/** Words in lines of at most 100 characters. */
+function wrap(text: string): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const w of text.split(' ')) {
+    if (line && line.length + 1 + w.length > 100) {
+      lines.push(line);
+      line = w;
+    } else line = line ? `${line} ${w}` : w;
+  }
+  if (line) lines.push(line);
+  return lines;
 }

@@ -27,6 +27,7 @@ import type {
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { MfaPreferenceInput } from '../domain/mfa.js';
 import { StartupError } from '../startup-error.js';
+import { shapes } from '../protocol/model.generated.js';
 
 type Without<T, K extends keyof T> = Omit<T, K>;
 
@@ -43,7 +44,7 @@ export interface SeedPasswordHash {
 
 export interface SeedUser {
   Username: string;
-  /** The user's sub, fixed (a UUID); at creation only. Default: a new one. */
+  /** The user's sub, fixed (a UUID); at creation; another for an existing user is an error. Default: a new one. */
   Sub?: string;
   /** Attribute name → value (as strings). */
   Attributes?: Record<string, string>;
@@ -54,7 +55,10 @@ export interface SeedUser {
   /** A temporary password: the user is FORCE_CHANGE_PASSWORD. */
   TemporaryPassword?: string;
   PasswordHash?: SeedPasswordHash;
-  /** false: the user is UNCONFIRMED (signed up, not confirmed); only with Password or PasswordHash. Default true. */
+  /**
+   * false: the user is UNCONFIRMED (signed up, not confirmed) with Password or PasswordHash; without a
+   * password (an export without secrets) the user is RESET_REQUIRED. Default true.
+   */
   Confirmed?: boolean;
   /** Default true. */
   Enabled?: boolean;
@@ -70,6 +74,7 @@ export type SeedClient = Without<CreateUserPoolClientRequest, 'UserPoolId'> & { 
 
 export type SeedPool = Without<CreateUserPoolRequest, 'PoolName'> & {
   Id?: string;
+  /** Required, except in an entry with an Id that names no setting (it refers to an existing pool). */
   PoolName: string;
   MfaConfig?: Without<SetUserPoolMfaConfigRequest, 'UserPoolId'>;
   resourceServers?: Without<CreateResourceServerRequest, 'UserPoolId'>[];
@@ -82,6 +87,8 @@ export type SeedPool = Without<CreateUserPoolRequest, 'PoolName'> & {
 
 export interface SeedFile {
   pools?: SeedPool[];
+  /** What the export leaves out (JSON exports; YAML ones say it in a comment). Ignored when seeded. */
+  note?: string;
 }
 
 /** A seed file that cannot be applied: the message names the file and the entry. The server does not start. */
@@ -93,6 +100,35 @@ const USER_KEYS = new Set([
   'Username', 'Sub', 'Attributes', 'UserAttributes', 'Password', 'TemporaryPassword', 'PasswordHash', 'Confirmed', 'Enabled', 'Groups',
   'SoftwareTokenSecret', 'MfaPreference',
 ]);
+
+/** The members of an input shape of the model (CreateUserPoolRequest, ...). */
+export function membersOf(shape: string): Set<string> {
+  const s = shapes[shape];
+  return new Set(s && s.t === 'structure' ? Object.keys(s.m) : []);
+}
+
+/** The members each entry takes: its operation's input (less UserPoolId), plus incognito's own. */
+const ENTRY_KEYS: Record<string, Set<string>> = {
+  resourceServers: membersOf('CreateResourceServerRequest'),
+  identityProviders: membersOf('CreateIdentityProviderRequest'),
+  clients: new Set([...membersOf('CreateUserPoolClientRequest'), 'ClientId', 'ClientSecret']),
+  domains: membersOf('CreateUserPoolDomainRequest'),
+  groups: membersOf('CreateGroupRequest'),
+};
+const POOL_KEYS = new Set([...membersOf('CreateUserPoolRequest'), 'Id', 'MfaConfig', ...POOL_COLLECTIONS]);
+const MFA_CONFIG_KEYS = membersOf('SetUserPoolMfaConfigRequest');
+for (const set of [...Object.values(ENTRY_KEYS), MFA_CONFIG_KEYS]) set.delete('UserPoolId');
+
+/** Whether a pool entry names a setting (else, with only Id / PoolName and lists, it refers to the pool). */
+export function entryNamesSettings(e: object): boolean {
+  return Object.keys(e).some((k) => k !== 'Id' && k !== 'PoolName' && !(POOL_COLLECTIONS as readonly string[]).includes(k));
+}
+
+/** An entry's name in a message, cut short (a 100,000-character username makes no 100 KB line). */
+export function labelOf(name: unknown): string | undefined {
+  if (typeof name !== 'string' || !name) return undefined;
+  return name.length > 64 ? `${name.slice(0, 64)}... (${name.length} characters)` : name;
+}
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
@@ -115,21 +151,38 @@ export function parseSeed(name: string, text: string): SeedFile {
   };
   if (!isObject(doc)) fail('the file', 'must be a mapping with a `pools` list');
   const d = doc as Record<string, unknown>;
-  for (const k of Object.keys(d)) if (k !== 'pools') fail(k, 'unknown top-level key (a seed file holds `pools`)');
+  for (const k of Object.keys(d)) if (k !== 'pools' && k !== 'note') fail(labelOf(k)!, 'unknown top-level key (a seed file holds `pools`)');
   if (d.pools === undefined || d.pools === null) return {};
   if (!Array.isArray(d.pools)) fail('pools', 'must be a list');
   (d.pools as unknown[]).forEach((p, i) => {
     const where = `pools[${i}]`;
     if (!isObject(p)) fail(where, 'must be a mapping (CreateUserPool input, plus Id and the lists of clients, users, ...)');
     const pool = p as Record<string, unknown>;
-    if (typeof pool.PoolName !== 'string' || !pool.PoolName) fail(where, 'PoolName is required');
     if (pool.Id !== undefined && typeof pool.Id !== 'string') fail(where, 'Id must be a string');
+    if (pool.PoolName !== undefined && typeof pool.PoolName !== 'string') fail(where, 'PoolName must be a string (quote it)');
+    const poolLabel = labelOf(pool.PoolName) ?? labelOf(pool.Id);
+    const at = poolLabel ? `${where} (${poolLabel})` : where;
+    unknownMembers(pool, POOL_KEYS, at, 'a pool takes CreateUserPool\'s input, Id, MfaConfig and the lists', fail);
+    if (pool.MfaConfig !== undefined && pool.MfaConfig !== null) {
+      if (!isObject(pool.MfaConfig)) fail(at, 'MfaConfig must be a mapping (SetUserPoolMfaConfig\'s input)');
+      unknownMembers(pool.MfaConfig as Record<string, unknown>, MFA_CONFIG_KEYS, `${at}.MfaConfig`, 'SetUserPoolMfaConfig\'s input', fail);
+    }
+    const namesSettings = entryNamesSettings(pool);
+    if (!pool.PoolName && !(pool.Id && !namesSettings)) {
+      fail(at, pool.Id ? 'PoolName is required in an entry that gives settings (an entry with Id alone and lists refers to an existing pool)' : 'PoolName is required (or the Id of an existing pool)');
+    }
     for (const c of POOL_COLLECTIONS) {
       const list = pool[c];
       if (list === undefined || list === null) continue;
       if (!Array.isArray(list)) fail(`${where}.${c}`, 'must be a list');
       (list as unknown[]).forEach((e, j) => {
         if (!isObject(e)) fail(`${where}.${c}[${j}]`, 'must be a mapping');
+        const keys = ENTRY_KEYS[c];
+        if (keys) {
+          const entry = e as Record<string, unknown>;
+          const name = labelOf(entry.ClientName ?? entry.GroupName ?? entry.ProviderName ?? entry.Identifier ?? entry.Domain);
+          unknownMembers(entry, keys, name ? `${where}.${c}[${j}] (${name})` : `${where}.${c}[${j}]`, `${c} take`, fail);
+        }
       });
     }
     ((pool.users as unknown[] | undefined) ?? []).forEach((u, j) => checkUserOutline(u as Record<string, unknown>, `${where}.users[${j}]`, fail));
@@ -137,10 +190,32 @@ export function parseSeed(name: string, text: string): SeedFile {
   return doc as SeedFile;
 }
 
+/** Refuses a member `keys` does not hold (a typo, a CloudFormation-only name): it would be ignored. */
+function unknownMembers(entry: Record<string, unknown>, keys: Set<string>, where: string, what: string, fail: (where: string, why: string) => never): void {
+  for (const k of Object.keys(entry)) {
+    if (keys.has(k)) continue;
+    const near = [...keys].find((m) => m.toLowerCase() === k.toLowerCase()) ?? [...keys].find((m) => editDistance(m.toLowerCase(), k.toLowerCase()) <= 2);
+    fail(where, `unknown member ${labelOf(k)}${near ? ` (did you mean ${near}?)` : ''} (${what}: ${[...keys].sort().join(', ')})`);
+  }
+}
+
+/** Levenshtein distance (for "did you mean" on short member names). */
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 2 || a.length > 64 || b.length > 64) return 3;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[b.length]!;
+}
+
 function checkUserOutline(u: Record<string, unknown>, where: string, fail: (where: string, why: string) => never): void {
-  const label = typeof u.Username === 'string' ? `${where} (${u.Username})` : where;
+  const label = typeof u.Username === 'string' ? `${where} (${labelOf(u.Username)})` : where;
+  if (typeof u.Username === 'number' || typeof u.Username === 'boolean') fail(where, `Username must be a string: quote it ("${String(u.Username)}"; YAML reads ${String(u.Username)} as a ${typeof u.Username})`);
   if (typeof u.Username !== 'string' || !u.Username) fail(where, 'Username is required');
-  for (const k of Object.keys(u)) if (!USER_KEYS.has(k)) fail(label, `unknown member ${k} (a user takes ${[...USER_KEYS].join(', ')})`);
+  for (const k of Object.keys(u)) if (!USER_KEYS.has(k)) fail(label, `unknown member ${labelOf(k)} (a user takes ${[...USER_KEYS].join(', ')})`);
   for (const k of ['Sub', 'Password', 'TemporaryPassword', 'SoftwareTokenSecret'] as const) {
     if (u[k] !== undefined && typeof u[k] !== 'string') fail(label, `${k} must be a string`);
   }
@@ -167,5 +242,4 @@ function checkUserOutline(u: Record<string, unknown>, where: string, fail: (wher
     if (h.Temporary !== undefined && typeof h.Temporary !== 'boolean') fail(label, 'PasswordHash.Temporary must be true or false');
   }
   if (u.Confirmed === false && u.TemporaryPassword !== undefined) fail(label, 'a user with a TemporaryPassword is confirmed (FORCE_CHANGE_PASSWORD): drop Confirmed: false');
-  if (u.Confirmed === false && u.Password === undefined && u.PasswordHash === undefined) fail(label, 'an unconfirmed user (Confirmed: false) needs a Password');
 }

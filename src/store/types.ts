@@ -67,6 +67,11 @@ export interface UserExtra {
    * the password no longer signs the user in; linked providers still do.
    */
   passwordSignInDisabledAt?: number;
+  /**
+   * The password a seed file last gave the user (src/seed/apply.ts), as a keyed hash (HMAC with the
+   * master key, base64url) of its kind and value: the file's password is applied again only when it changed.
+   */
+  seededPassword?: string;
 }
 
 export interface UserRecord {
