@@ -379,6 +379,16 @@ function registrationError(e: unknown): CognitoError {
 export async function authenticationOptions(store: Store, pool: PoolRecord, user: UserRecord, uv: UserVerification = userVerificationOf(pool)): Promise<{ options: Record<string, unknown>; challenge: string }> {
   const rpId = await requireRelyingPartyId(store, pool, errors.invalidUserPoolConfiguration);
   const creds = await store.webauthn.list(pool.id, user.usernameKey, undefined, MAX_PASSKEYS_PER_USER);
+  const allow = creds.filter((c) => c.rpId === rpId).map((c) => ({ id: c.credentialId, ...(c.transports.length ? { transports: c.transports } : {}) }));
+  return requestOptions(rpId, allow, uv);
+}
+
+/**
+ * A new challenge and the PublicKeyCredentialRequestOptionsJSON Cognito hands out with it
+ * (CREDENTIAL_REQUEST_OPTIONS), for the credentials allowed: the one shape of the real options and
+ * of the simulated ones a name without a passkey is given (src/signin/user-auth.ts).
+ */
+export function requestOptions(rpId: string, allow: { id: string; transports?: string[] }[], uv: UserVerification): { options: Record<string, unknown>; challenge: string } {
   const challenge = b64url(randomBytes(16));
   return {
     challenge,
@@ -389,9 +399,7 @@ export async function authenticationOptions(store: Store, pool: PoolRecord, user
       challenge,
       timeout: AUTHENTICATION_TIMEOUT_MS,
       rpId,
-      allowCredentials: creds
-        .filter((c) => c.rpId === rpId)
-        .map((c) => ({ id: c.credentialId, type: 'public-key', ...(c.transports.length ? { transports: c.transports } : {}) })),
+      allowCredentials: allow.map((c) => ({ id: c.id, type: 'public-key', ...(c.transports ? { transports: c.transports } : {}) })),
       userVerification: uv,
     },
   };

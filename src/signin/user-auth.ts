@@ -25,7 +25,7 @@ import { param, passwordFactor, provePassword, srpChallenge, srpStart } from './
 import { checkNamedUser, countFailure, gate, incorrect, signInBar } from './gate.js';
 import { hooks } from './hooks.js';
 import { hasPasskey, passkeyChallenge, passkeyVerify } from './passkey.js';
-import { AUTHENTICATION_TIMEOUT_MS, passkeysEnabled, requireRelyingPartyId, userVerificationOf } from '../domain/passkeys.js';
+import { passkeysEnabled, requestOptions, requireRelyingPartyId, userVerificationOf } from '../domain/passkeys.js';
 import { isValidA } from '../domain/srp.js';
 import type { Ask } from './policy.js';
 import { newSessionToken, openSession, SESSION_CONTEXT, takeSession, type SignInState } from './session.js';
@@ -198,21 +198,8 @@ function simulatedPhone(ctx: Ctx, pool: PoolRecord, name: string): string {
  */
 async function simulatedPasskeyOptions(ctx: Ctx, pool: PoolRecord, name: string): Promise<{ options: Record<string, unknown>; challenge: string }> {
   const rpId = await requireRelyingPartyId(ctx.store, pool, errors.invalidUserPoolConfiguration);
-  const challenge = randomBytes(16).toString('base64url');
   const id = ctx.secrets.mac('user-auth-simulated-passkey', `${pool.id}\u0000${name}`).subarray(0, 32).toString('base64url');
-  return {
-    challenge,
-    options: {
-      hints: [],
-      attestation: 'none',
-      attestationFormats: [],
-      challenge,
-      timeout: AUTHENTICATION_TIMEOUT_MS,
-      rpId,
-      allowCredentials: [{ id, type: 'public-key' }],
-      userVerification: passkeyUv(pool, undefined).required ? 'required' : userVerificationOf(pool),
-    },
-  };
+  return requestOptions(rpId, [{ id }], passkeyUv(pool, undefined).required ? 'required' : userVerificationOf(pool));
 }
 
 /**
