@@ -362,19 +362,7 @@ export class ReadRepo {
   /** A refresh token by its hash, with its sign-in and user; undefined when unknown. */
   async refresh(tokenHash: string): Promise<{ token: RefreshTokenRecord; family: TokenFamily; user: UserRecord } | undefined> {
     const [r] = await this.run<Record<string, unknown>>(REFRESH, [tokenHash]);
-    if (!r) return undefined;
-    const family = toFamily(unprefix(r, 'f_', FAMILY_COLUMNS));
-    return {
-      token: {
-        tokenHash: r.t_token_hash as string,
-        originJti: family.originJti,
-        createdAt: Number(r.t_created_at),
-        expiresAt: Number(r.t_expires_at),
-        replacedAt: r.t_replaced_at === null ? null : Number(r.t_replaced_at),
-      },
-      family,
-      user: toUser(unprefix(r, 'u_', USER_COLUMNS)),
-    };
+    return r ? toRefresh(r) : undefined;
   }
 
   /**
@@ -440,6 +428,12 @@ export type RefreshWithGroups = { token: RefreshTokenRecord; family: TokenFamily
 function toRefreshWithGroups(rows: Record<string, unknown>[]): RefreshWithGroups | undefined {
   const [r] = rows;
   if (!r) return undefined;
+  const refresh = toRefresh(r);
+  return { ...refresh, groups: groupsOfRows(rows, refresh.family.poolId) };
+}
+
+/** A REFRESH row (t_, f_, u_ columns) as the token, its sign-in and user. */
+function toRefresh(r: Record<string, unknown>): { token: RefreshTokenRecord; family: TokenFamily; user: UserRecord } {
   const family = toFamily(unprefix(r, 'f_', FAMILY_COLUMNS));
   return {
     token: {
@@ -451,7 +445,6 @@ function toRefreshWithGroups(rows: Record<string, unknown>[]): RefreshWithGroups
     },
     family,
     user: toUser(unprefix(r, 'u_', USER_COLUMNS)),
-    groups: groupsOfRows(rows, family.poolId),
   };
 }
 
