@@ -76,15 +76,34 @@ for (const backend of await backends()) {
       }
     }
 
+    /** PostgreSQL: the generic plans of every hot statement as of the tables now (KyselyStore.explain). */
+    async function genericPlans(state: string): Promise<[string, string, string[]][]> {
+      const out: [string, string, string[]][] = [];
+      for (const [what, q, params, expect] of statements()) {
+        out.push([`${what} (generic plan, ${state})`, await store.explain(q, params, { generic: true }), expect.pg]);
+        const lists = params.map((p) => [p === null || p === undefined ? null : String(p), p === null || p === undefined ? null : String(p)]);
+        out.push([`${what}, batched (generic plan, ${state})`, await store.explain(q, lists, { generic: true, batched: true }), expect.pg]);
+      }
+      return out;
+    }
+    /** Generic plans recorded in before(): on empty tables, and with the pools created but no users yet. */
+    const earlyPlans: [string, string, string[]][] = [];
+
     before(async () => {
       t = await startTestServer(backend);
       store = t.server.store as unknown as KyselyStore;
       if (backend.name === 'postgres') {
         // The state right after an import, kept for the test: autovacuum must not analyze these tables meanwhile.
         await admin(['users', 'user_aliases', 'token_families', 'refresh_tokens'].map((table) => `ALTER TABLE ${table} SET (autovacuum_enabled = false)`));
+        // A new database: the plans a read connection makes at its first read and keeps for its life.
+        earlyPlans.push(...(await genericPlans('empty tables')));
       }
       emailPool = (await send(new CreateUserPoolCommand({ PoolName: 'email-as-username', UsernameAttributes: ['email'], AutoVerifiedAttributes: ['email'] }))).UserPool.Id;
       plainPool = (await send(new CreateUserPoolCommand({ PoolName: 'plain', AliasAttributes: ['email'], AutoVerifiedAttributes: ['email'] }))).UserPool.Id;
+      if (backend.name === 'postgres') {
+        await send(new AdminCreateUserCommand({ UserPoolId: plainPool, Username: 'early', MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: 'early@example.com' }] }));
+        earlyPlans.push(...(await genericPlans('two pools, one user')));
+      }
       await importUsers(emailPool, true);
       await importUsers(plainPool, false);
       // A user who signs in (a sign-in and its refresh token), in the email-as-username pool.
@@ -235,6 +254,29 @@ for (const backend of await backends()) {
       return out;
     }
 
+    /**
+     * PostgreSQL runs these reads on connections of their own with generic plans (store/postgres/index.ts):
+     * a plan made at a connection's first read is kept for its life, whatever the tables hold later.
+     * So each must be the intended plan whatever the tables held when it was made: every index expected
+     * entered at its key (user_pools and clients included), no table scanned, no hash or merge join.
+     */
+    function assertGeneric(what: string, plan: string, indexes: string[]) {
+      const msg = `${what}:\n${plan}`;
+      for (const index of indexes) assert.match(plan, new RegExp(`Index (Only )?Scan using ${index} on `), msg);
+      assert.doesNotMatch(plan, /Seq Scan|Bitmap|Hash Join|Merge Join|Sort Key: .*username_key/, msg);
+      assert.doesNotMatch(plan, /using (users_enabled|users_status|user_aliases_user|users_email|users_given_name) /, msg);
+    }
+
+    it('the generic plans of the prepared reads (PostgreSQL) are the same on empty tables, a few rows, an import and after ANALYZE', async (c) => {
+      if (backend.name !== 'postgres') return c.skip('PostgreSQL only: SQLite has no generic plans');
+      assert.ok(earlyPlans.length >= 30);
+      for (const [what, plan, indexes] of earlyPlans) assertGeneric(what, plan, indexes);
+      for (const [what, plan, indexes] of await genericPlans('just imported')) assertGeneric(what, plan, indexes);
+      // And the server's own read connections answer the reads (their plans made on the imported tables).
+      const found = await store.reads.userByKey(plainPool, 'user1500');
+      assert.equal(found?.username, 'user1500');
+    });
+
     it('every hot statement reads its index on a freshly imported pool (no statistics)', async () => {
       // No statistics: autovacuum was off for these tables (before), nothing ran ANALYZE.
       const [stats] = await admin(
@@ -255,6 +297,7 @@ for (const backend of await backends()) {
       );
       assert.equal(stats!.length, 2);
       await checkAll('after ANALYZE');
+      if (backend.name === 'postgres') for (const [what, plan, indexes] of await genericPlans('after ANALYZE')) assertGeneric(what, plan, indexes);
     });
   });
 }

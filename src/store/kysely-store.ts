@@ -28,7 +28,9 @@ import { CertificateRepo } from './repos/certificates.js';
 import { AuthEventRepo } from './repos/auth-events.js';
 import { IdentityProviderRepo } from './repos/identity-providers.js';
 import { WebAuthnRepo } from './repos/webauthn.js';
-import { batched, kyselyRunner, type PreparedRead, type ReadRunner } from './prepared.js';
+import { batched, kyselyRunner, READ_PLANNING, type PreparedRead, type ReadRunner } from './prepared.js';
+
+let explained = 0;
 
 export class KyselyStore implements Store {
   readonly pools: PoolRepo;
@@ -99,10 +101,37 @@ export class KyselyStore implements Store {
    * asked for together run as (PostgreSQL, store/prepared.ts), each parameter then a list. For tests
    * (tests/query-plans.test.ts) and diagnosis.
    */
-  async explain(q: PreparedRead, params: readonly unknown[], opts: { batched?: boolean } = {}): Promise<string> {
+  async explain(q: PreparedRead, params: readonly unknown[], opts: { batched?: boolean; generic?: boolean } = {}): Promise<string> {
     const text = this.kind === 'sqlite' ? q.sqlite : opts.batched ? batched(q).text : q.pg;
+    if (opts.generic && this.kind === 'postgres') return this.explainGeneric(text, params);
     const r = await this.db.executeQuery<Record<string, unknown>>(CompiledQuery.raw(`${this.kind === 'sqlite' ? 'explain query plan' : 'explain'} ${text}`, [...params]));
     return r.rows.map((row) => String(row.detail ?? row['QUERY PLAN'])).join('\n');
+  }
+
+  /**
+   * PostgreSQL: the generic plan of a statement (the plan the prepared reads' connections cache, made
+   * without the parameters' values, with those connections' planner settings: postgres/index.ts), as
+   * of the tables now. PostgreSQL 15 has no EXPLAIN (GENERIC_PLAN): the statement is prepared on one
+   * connection with those settings and its execution explained.
+   */
+  private explainGeneric(text: string, params: readonly unknown[]): Promise<string> {
+    const literal = (v: unknown): string => {
+      if (v === null || v === undefined) return 'NULL';
+      if (Array.isArray(v)) return `ARRAY[${v.map(literal).join(', ')}]::text[]`;
+      return `'${String(v).replace(/'/g, "''")}'`;
+    };
+    const name = `incognito_explain_${++explained}`;
+    return (this.db as Kysely<Database>).connection().execute(async (c) => {
+      for (const [name, value] of READ_PLANNING) await c.executeQuery(CompiledQuery.raw(`SET ${name} = ${value}`));
+      try {
+        await c.executeQuery(CompiledQuery.raw(`PREPARE ${name} AS ${text}`));
+        const r = await c.executeQuery<Record<string, unknown>>(CompiledQuery.raw(`EXPLAIN EXECUTE ${name}(${params.map(literal).join(', ')})`));
+        return r.rows.map((row) => String(row['QUERY PLAN'])).join('\n');
+      } finally {
+        await c.executeQuery(CompiledQuery.raw(`DEALLOCATE ${name}`)).catch(() => {});
+        for (const [name] of READ_PLANNING) await c.executeQuery(CompiledQuery.raw(`RESET ${name}`));
+      }
+    });
   }
 
   async ping(): Promise<void> {

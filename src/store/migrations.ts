@@ -565,6 +565,37 @@ const migrations = (kind: 'sqlite' | 'postgres'): Record<string, Migration> => (
       await db.schema.createIndex('webauthn_credentials_id').unique().on('webauthn_credentials').columns(['pool_id', 'credential_id']).execute();
     },
   },
+  '0015_partial_secondary_indexes': {
+    async up(db: Kysely<any>) {
+      // The secondary indexes of users and user_aliases that begin with pool_id become partial
+      // (`WHERE <column> IS NOT NULL`, true of every row: the columns are NOT NULL), so that a lookup
+      // by a user's key (pool_id, username_key) cannot use them: neither planner proves
+      // the predicate from a column's NOT NULL constraint, only from a condition on the column in the
+      // query (`status = ?`, `sub = ?`, `username_key = ?` imply it). Before, each of them could serve
+      // `pool_id = ? AND username_key = ?` by scanning the pool's entries, and PostgreSQL, planning
+      // generically on small tables where every index looks as cheap, picked the last one created:
+      // users_enabled, then users_status, then users_sub (docs/decisions.md, "Generic plans for the
+      // hot reads"). The filters and lookups they exist for (ListUsers by status or sub, the user by
+      // sub, a user's aliases and the cascade from users) compare the column, so they still use them.
+      const partial = async (name: string, table: string, columns: string[], notNull: string, unique = false) => {
+        await db.schema.dropIndex(name).execute();
+        let b = db.schema.createIndex(name).on(table).columns(columns).where(sql.ref(notNull), 'is not', null);
+        if (unique) b = b.unique();
+        await b.execute();
+      };
+      await partial('users_status', 'users', ['pool_id', 'status', 'username_key'], 'status');
+      await partial('users_enabled', 'users', ['pool_id', 'enabled', 'username_key'], 'enabled');
+      await partial('users_sub', 'users', ['pool_id', 'sub'], 'sub', true);
+      await partial('user_aliases_user', 'user_aliases', ['pool_id', 'username_key'], 'username_key');
+      // Clients and pools are read by id (their primary keys); these two list a pool's clients and a
+      // region's pools, and a read by id must not scan them (seen: a client by id through
+      // user_pool_clients_pool_id, planned generically with two pools). A client read by id is joined
+      // to its pool (`p.id = c.pool_id`), which implies `pool_id IS NOT NULL`: so the clients' index
+      // is partial on `name IS NOT NULL`, which only the listing states (ClientRepo.list).
+      await partial('user_pool_clients_pool_id', 'user_pool_clients', ['pool_id', 'id'], 'name');
+      await partial('user_pools_region_id', 'user_pools', ['region', 'id'], 'region');
+    },
+  },
 });
 
 /**

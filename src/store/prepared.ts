@@ -10,8 +10,8 @@
  *     the event loop that asked for it, together with the other reads of that turn (sqliteRunner).
  *     Only when no transaction is open on the connection: one that is (another request's) is
  *     waited for through Kysely as every other query does, so a read never sees uncommitted rows.
- *   - PostgreSQL: a named prepared statement (`{ name, text, values }`), parsed once per connection
- *     (still planned at each execution, as every query of the pool: plan_cache_mode=force_custom_plan,
+ *   - PostgreSQL: a named prepared statement (`{ name, text, values }`), parsed and planned once per
+ *     connection (a generic plan, on connections of their own: READ_PLANNING below,
  *     postgres/index.ts), and reads of one kind that concurrent requests ask for in the same turn of
  *     the event loop batched into one statement.
  * Inside a transaction the SQL goes through the transaction's connection (Kysely's executeQuery,
@@ -114,6 +114,19 @@ export function sqliteRunner(
 interface PgPool {
   query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
 }
+
+/**
+ * PostgreSQL: the planner settings of the connections that run the prepared reads
+ * (store/postgres/index.ts explains why): generic plans, made once per connection, and none of the
+ * plans a small table invites. KyselyStore.explain({ generic }) plans with the same settings.
+ */
+export const READ_PLANNING: readonly (readonly [string, string])[] = [
+  ['plan_cache_mode', 'force_generic_plan'],
+  ['enable_seqscan', 'off'],
+  ['enable_bitmapscan', 'off'],
+  ['enable_hashjoin', 'off'],
+  ['enable_mergejoin', 'off'],
+];
 
 /** The most reads of one kind a batch holds (measured: 64 did no better than 16 with 32 connections). */
 export const MAX_BATCH = 16;

@@ -4,7 +4,7 @@ import { Kysely, PostgresDialect, sql, type DatabaseIntrospector, type DatabaseM
 import type { Database as Tables } from '../schema.js';
 import { migrate } from '../migrations.js';
 import { KyselyStore } from '../kysely-store.js';
-import { pgRunner } from '../prepared.js';
+import { pgRunner, READ_PLANNING } from '../prepared.js';
 import { StartupError } from '../../startup-error.js';
 
 /** The database URL as it may be printed: its password replaced. */
@@ -20,6 +20,13 @@ function withoutPassword(url: string): string {
 
 // BIGINT columns hold epoch milliseconds: well inside a double's exact range.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+
+/**
+ * Connections for the prepared reads (see openPostgres). They run at most MAX_IN_FLIGHT statements of
+ * each kind at once (store/prepared.ts), batched beyond that.
+ */
+export const READ_CONNECTIONS = 6;
+
 
 export async function openPostgres(url: string, schema?: string): Promise<KyselyStore> {
   if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
@@ -41,16 +48,40 @@ export async function openPostgres(url: string, schema?: string): Promise<Kysely
   // force_custom_plan: foreign-key checks are planned with their actual values. With cached generic
   // plans, a session that first checked keys while a table was small kept seq-scanning it after a
   // bulk load (measured: 10,000 users took 27 s to insert instead of 0.4 s).
-  const options = [`-c plan_cache_mode=force_custom_plan`, ...(schema ? [`-c search_path=${schema}`] : [])].join(' ');
-  const pool = new pg.Pool({ connectionString: url, max: 10, options });
+  const searchPath = schema ? [`-c search_path=${schema}`] : [];
+  const pool = new pg.Pool({ connectionString: url, max: 10, options: [`-c plan_cache_mode=force_custom_plan`, ...searchPath].join(' ') });
+  // The prepared reads of the hot paths (store/prepared.ts, repos/reads.ts) on connections of their own,
+  // with generic plans: each read's statement is planned once per connection instead of at every
+  // execution, which was most of what PostgreSQL spent on a read. That is safe for these statements
+  // only: each enters every table it reads at a full key (primary key or unique index, a group's
+  // members by user), so the plan does not depend on the values nor on the tables' sizes, and a plan
+  // made while the tables were empty (a new database) is the plan for a million users too.
+  // Two things make it so: the secondary indexes of users that begin with pool_id are partial (migration
+  // 0015), so a user's key has one index; and these connections rule out the plans a small table
+  // invites (a hash join over a whole table for the batched form, a bitmap, a merge join), which a
+  // plan kept for the connection's life must not be. tests/query-plans.test.ts plans each read
+  // generically on empty tables, with a few users, after an import and after ANALYZE, and checks the
+  // indexes. Everything else (writes, foreign-key checks, transactions, ListUsers' pages) stays on
+  // the pool above.
+  const readPool = new pg.Pool({ connectionString: url, max: READ_CONNECTIONS, options: [...READ_PLANNING.map(([name, value]) => `-c ${name}=${value}`), ...searchPath].join(' ') });
   // An idle connection that dies (database restart) must not crash the process.
   pool.on('error', () => {});
+  readPool.on('error', () => {});
   const db = new Kysely<Tables>({ dialect: new OwnSchemaDialect({ pool }, schema) });
-  await migrate(db, 'postgres', schema);
-  // The prepared reads (store/prepared.ts) use the same connections, so the same custom plans: a
-  // generic plan cached while a table was small outlives its growth (docs/decisions.md).
-  const store = new KyselyStore('postgres', db, () => db.destroy(), pgRunner(pool));
-  store.poolCounts = () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount });
+  try {
+    await migrate(db, 'postgres', schema);
+  } catch (e) {
+    await readPool.end().catch(() => {});
+    throw e;
+  }
+  const store = new KyselyStore('postgres', db, async () => {
+    await Promise.all([db.destroy(), readPool.end()]);
+  }, pgRunner(readPool));
+  store.poolCounts = () => ({
+    total: pool.totalCount + readPool.totalCount,
+    idle: pool.idleCount + readPool.idleCount,
+    waiting: pool.waitingCount + readPool.waitingCount,
+  });
   return store;
 }
 

@@ -87,7 +87,9 @@ export class ClientRepo {
   }
 
   async list(poolId: string, afterId: string | undefined, limit: number): Promise<ClientRecord[]> {
-    let q = this.db.selectFrom('user_pool_clients').selectAll().where('pool_id', '=', poolId);
+    // `name IS NOT NULL` (always true) lets the listing use user_pool_clients_pool_id, partial on it
+    // so that reads by id cannot (migration 0015).
+    let q = this.db.selectFrom('user_pool_clients').selectAll().where('pool_id', '=', poolId).where('name', 'is not', null);
     if (afterId !== undefined) q = q.where('id', '>', afterId);
     const rows = await q.orderBy('id').limit(limit).execute();
     return rows.map(toClient);
