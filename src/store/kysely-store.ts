@@ -67,7 +67,8 @@ export class KyselyStore implements Store {
   ) {
     this.pools = new PoolRepo(db, kind);
     this.clients = new ClientRepo(db, kind);
-    this.users = new UserRepo(db, kind, sqliteRows);
+    this.reads = new ReadRepo(run);
+    this.users = new UserRepo(db, kind, sqliteRows, this.reads);
     this.messages = new MessageRepo(db);
     this.codes = new CodeRepo(db);
     this.groups = new GroupRepo(db, kind);
@@ -84,7 +85,6 @@ export class KyselyStore implements Store {
     this.identityProviders = new IdentityProviderRepo(db, kind);
     this.webauthn = new WebAuthnRepo(db, kind);
     this.config = new ConfigRepo(db, kind);
-    this.reads = new ReadRepo(run);
   }
 
   async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {

@@ -238,8 +238,30 @@ const GROUPS_OF_USER = preparedRead(
     WHERE m.pool_id = ? AND m.username_key = ? ORDER BY m.group_name`,
 );
 
+/**
+ * A pool and a page of its users in username order after a username key (`''` for the first page):
+ * ListUsers without a filter, in one statement. The pool's columns on the page's first row only (its
+ * settings are kilobytes of JSON), one row with null user columns when the pool has no user after the
+ * key, none when there is no such pool; `page_n` is each row's place (the caller orders by it: no
+ * ORDER BY around the join). The page is one range of users_pk read in order: on PostgreSQL the only
+ * index a plan can use for it (migration 0015 made the others partial on columns this does not
+ * compare), with a generic plan on the reads' connections, where a scan of the table and a sort are
+ * ruled out (prepared.ts, READ_PLANNING). Before (custom plans, which priced a sort of the pool below
+ * the index's order on a table without statistics), the page was read key by key.
+ * Parameters: pool id, after, the rows wanted (text: every parameter is text), pool id.
+ */
+const FIRST_ROW_ONLY = (c: string) => `CASE WHEN u.page_n IS NULL OR u.page_n = 1 THEN p.${c} END AS p_${c}`;
+const POOL_AND_PAGE = preparedRead(
+  'pool_and_page_v1',
+  `SELECT ${POOL_COLUMNS.map(FIRST_ROW_ONLY).join(', ')}, u.*
+     FROM user_pools p LEFT JOIN (
+       SELECT row_number() OVER (ORDER BY username_key) AS page_n, ${USER_COLUMNS.join(', ')}
+         FROM users WHERE pool_id = ? AND username_key > ? ORDER BY username_key LIMIT CAST(? AS integer)) u ON 1 = 1
+    WHERE p.id = ?`,
+);
+
 /** The hot reads by name, for tests/query-plans.test.ts (EXPLAIN of each). */
-export const HOT_READS = { POOL_AND_USERS, POOL_AND_PROFILE, POOL_PROFILE_AND_ALIAS, USER_BY_ALIAS, USER_BY_KEY, USER_BY_SUB, CLIENT_WITH_POOL, CLIENT_POOL_SCOPES, ACCESS, REFRESH, REFRESH_AND_GROUPS, CLIENT_AND_REFRESH, USER_AND_GROUPS, GROUPS_OF_USER } as const;
+export const HOT_READS = { POOL_AND_USERS, POOL_AND_PROFILE, POOL_PROFILE_AND_ALIAS, USER_BY_ALIAS, USER_BY_KEY, USER_BY_SUB, CLIENT_WITH_POOL, CLIENT_POOL_SCOPES, ACCESS, REFRESH, REFRESH_AND_GROUPS, CLIENT_AND_REFRESH, USER_AND_GROUPS, GROUPS_OF_USER, POOL_AND_PAGE } as const;
 
 /** A user a name may refer to: `via` '' = by its username key, else the alias kind; `viaKey` the key that matched. */
 export interface UserCandidate {
@@ -271,6 +293,17 @@ function toFamily(f: Database['token_families']): TokenFamily {
 
 export class ReadRepo {
   constructor(private readonly run: ReadRunner) {}
+
+  /**
+   * A pool and up to `n` of its users after the username key `after` (undefined: from the first), in
+   * username order (POOL_AND_PAGE); undefined when there is no such pool.
+   */
+  async poolAndPage(poolId: string, after: string | undefined, n: number): Promise<{ pool: PoolRecord; users: UserRecord[] } | undefined> {
+    const rows = await this.run<Database['users'] & PoolColumns & { page_n: number | null }>(POOL_AND_PAGE, [poolId, after ?? '', String(n), poolId]);
+    if (rows.length === 0) return undefined;
+    if (rows.length > 1) rows.sort((a, b) => Number(a.page_n) - Number(b.page_n));
+    return { pool: toPoolFromPrefixed(rows[0]!), users: rows.filter((r) => r.username_key !== null).map((r) => toUser(r)) };
+  }
 
   /**
    * The pool, with the users whose username key is `name` or its lower-case form (the caller picks

@@ -10,6 +10,7 @@ import { ConflictError, isUniqueViolation } from '../errors.js';
 import type { AliasClaim, PoolRecord, UserExtra, UserFilter, UserProfile, UserRecord } from '../types.js';
 import { POOL_COLUMNS, toPool } from './pools.js';
 import type { UserMfa } from '../../domain/mfa.js';
+import type { ReadRepo } from './reads.js';
 
 /** The attributes ListUsers can filter on, besides username, sub and the two statuses: each a column of users. */
 export const FILTERABLE_ATTRIBUTES = ['email', 'phone_number', 'name', 'given_name', 'family_name', 'preferred_username'] as const;
@@ -122,6 +123,8 @@ export class UserRepo {
     private readonly db: Db,
     private readonly kind: 'sqlite' | 'postgres',
     private readonly sqliteRows?: SqliteRows,
+    /** The store's prepared reads (ListUsers' unfiltered page with its pool: listWithPool). */
+    private readonly reads?: ReadRepo,
   ) {
     this.bulkUsers = new BulkInsert(kind, 'users', 'pool_id', BULK_COLUMNS);
     this.bulkAliases = new BulkInsert(kind, 'user_aliases', 'pool_id', [
@@ -361,6 +364,14 @@ export class UserRepo {
     getPool: () => Promise<PoolRecord | undefined>,
   ): Promise<{ pool: PoolRecord; users: UserRecord[]; cursor?: string } | undefined> {
     const { filter, after, limit } = opts;
+    // Outside transactions only: on PostgreSQL, this read is planned for the reads' connections
+    // (repos/reads.ts, POOL_AND_PAGE); in a transaction it would be planned anew, and sorted.
+    if (!filter && this.reads && !this.db.isTransaction) {
+      const found = await this.reads.poolAndPage(poolId, after, limit + 1);
+      if (!found) return undefined;
+      const users = found.users.slice(0, limit);
+      return { pool: found.pool, users, ...(found.users.length > limit ? { cursor: users[users.length - 1]!.usernameKey } : {}) };
+    }
     const page = this.kind === 'postgres' ? this.keyPage(poolId, filter, after, limit + 1, true) : undefined;
     if (!page) {
       const pool = await getPool();
