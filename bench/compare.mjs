@@ -17,6 +17,7 @@
 //   npm run build && node bench/compare.mjs [--sizes 1000,100000] [--rounds 3] [--seconds 5]
 //     [--connections 32] [--signed 20] [--codes 12000] [--cases AdminGetUser,GetUser,...] [--stores sqlite,postgres]
 //     [--node-args "--cpu-prof --cpu-prof-dir=/tmp/prof"] (options for the servers' node, e.g. to profile them)
+//     [--restart] (every server stopped and started again after seeding, before the runs: the state after a restart)
 //     [--builds before=/path/to/old/dist/src/cli.js,after=dist/src/cli.js] (builds side by side in the same
 //     run, each with every store and size, all interleaved; a row a case and build)
 // PostgreSQL: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test), one scratch schema a server.
@@ -56,6 +57,7 @@ const o = {
   codes: Number(opt('--codes', '12000')),
   // Cases by the start of their names, separated by ',' (or by ';' when a name holds a comma: 'ListUsers, email =').
   cases: opt('--cases', '') ? opt('--cases', '').split(opt('--cases', '').includes(';') ? ';' : ',').map((c) => ALL_CASES.find((a) => a.startsWith(c.trim()))).filter(Boolean) : ALL_CASES,
+  restart: args.includes('--restart'),
   cli: path.join(here, '../dist/src/cli.js'),
   nodeArgs: opt('--node-args', '').split(' ').filter(Boolean),
   builds: opt('--builds', '')
@@ -102,6 +104,8 @@ function startProcess(argv, match) {
     proc.once('exit', onExit);
   });
 }
+
+const LISTENING = /"msg":"incognito listening","url":"([^"]+)"/;
 
 function stopProcess(proc) {
   return new Promise((resolve) => {
@@ -382,7 +386,8 @@ try {
         schemas.push(schema);
         storeArgs.push('--database-url', DATABASE_URL, '--database-schema', schema);
       }
-      const s = await startProcess([...o.nodeArgs, build.cli, '--port', '0', '--log-requests', 'false', '--console-messages', 'false', ...storeArgs], /"msg":"incognito listening","url":"([^"]+)"/);
+      const argv = (port) => [...o.nodeArgs, build.cli, '--port', String(port), '--log-requests', 'false', '--console-messages', 'false', ...storeArgs];
+      const s = await startProcess(argv(0), LISTENING);
       servers.push(s);
       const t0 = performance.now();
       const requests = await seed(s.url, size);
@@ -398,8 +403,19 @@ try {
         cases[name] = { script, url: s.url + r.path, request: r };
       }
       console.error(`${build.label ? `${build.label}: ` : ''}${store}, ${size} users a pool: ${s.url}, seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-      targets.push({ build: build.label, store, size, cases });
+      targets.push({ build: build.label, store, size, cases, server: s, argv });
     }
+  }
+  if (o.restart) {
+    // Each server stopped and started again on its port (the tokens' issuer is its URL) and data: new
+    // connections, plans made anew on the filled tables, SQLite's page cache cold.
+    for (const t of targets) {
+      await stopProcess(t.server.proc);
+      const again = await startProcess(t.argv(new URL(t.server.url).port), LISTENING);
+      servers[servers.indexOf(t.server)] = again;
+      t.server = again;
+    }
+    console.error('every server restarted after seeding');
   }
   const results = new Map(); // `${case}|${store}|${size}` → [{ rps, p99, bad }]
   const signs = [];
@@ -424,7 +440,7 @@ try {
   const cpus = os.cpus().length;
   console.log(
     `\nincognito, SQLite and PostgreSQL side by side: node ${process.version}, ${cpus} CPUs, wrk -t1 -c${o.connections} -d${o.seconds}s, ${o.rounds} rounds ` +
-      `(targets interleaved), pools filled by an import job (no ANALYZE), ${o.signed} signed-in users a pool; medians (every round in brackets).`,
+      `(targets interleaved), pools filled by an import job (no ANALYZE)${o.restart ? ', every server restarted after seeding' : ''}, ${o.signed} signed-in users a pool; medians (every round in brackets).`,
   );
   console.log(`RS256 signatures alone, one core, this process: ${fmt(signRate)}/s (rounds: ${signs.map(fmt).join(', ')}).\n`);
   const sizes = o.sizes;
