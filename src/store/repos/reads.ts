@@ -8,12 +8,12 @@
  * (domain/users.ts), which knows the pool's rules (case sensitivity, username and alias attributes).
  */
 import type { Database } from '../schema.js';
-import { preparedRead, type ReadRunner } from '../prepared.js';
+import { preparedRead, type PreparedRead, type ReadRunner } from '../prepared.js';
 import type { ClientRecord, GroupRecord, PoolRecord, UserProfile, UserRecord } from '../types.js';
 import { POOL_COLUMNS, toPool } from './pools.js';
 import { toClient } from './clients.js';
 import { toGroup } from './groups.js';
-import { toUser, toUserProfile, type ProfileRow } from './users.js';
+import { FILTERABLE_ATTRIBUTES, toUser, toUserProfile, type ProfileRow } from './users.js';
 import type { RefreshTokenRecord, TokenFamily } from './tokens.js';
 
 const USER_COLUMNS = [
@@ -260,8 +260,29 @@ const POOL_AND_PAGE = preparedRead(
     WHERE p.id = ?`,
 );
 
+/**
+ * As POOL_AND_PAGE, the users whose attribute equals a value (ListUsers `email = "..."`, `given_name =
+ * "..."`, ...): one range of the attribute's index (users_<attribute>, partial on the attribute being
+ * set, which the comparison implies), in username order. One statement per attribute.
+ * Parameters: pool id, value, after, the rows wanted (text), pool id.
+ */
+export type FilterableAttribute = (typeof FILTERABLE_ATTRIBUTES)[number];
+const ATTRIBUTE_PAGES = Object.fromEntries(
+  FILTERABLE_ATTRIBUTES.map((a) => [
+    a,
+    preparedRead(
+      `pool_and_${a}_page_v1`,
+      `SELECT ${POOL_COLUMNS.map(FIRST_ROW_ONLY).join(', ')}, u.*
+         FROM user_pools p LEFT JOIN (
+           SELECT row_number() OVER (ORDER BY username_key) AS page_n, ${USER_COLUMNS.join(', ')}
+             FROM users WHERE pool_id = ? AND ${a} = ? AND username_key > ? ORDER BY username_key LIMIT CAST(? AS integer)) u ON 1 = 1
+        WHERE p.id = ?`,
+    ),
+  ]),
+) as Record<FilterableAttribute, PreparedRead>;
+
 /** The hot reads by name, for tests/query-plans.test.ts (EXPLAIN of each). */
-export const HOT_READS = { POOL_AND_USERS, POOL_AND_PROFILE, POOL_PROFILE_AND_ALIAS, USER_BY_ALIAS, USER_BY_KEY, USER_BY_SUB, CLIENT_WITH_POOL, CLIENT_POOL_SCOPES, ACCESS, REFRESH, REFRESH_AND_GROUPS, CLIENT_AND_REFRESH, USER_AND_GROUPS, GROUPS_OF_USER, POOL_AND_PAGE } as const;
+export const HOT_READS = { POOL_AND_USERS, POOL_AND_PROFILE, POOL_PROFILE_AND_ALIAS, USER_BY_ALIAS, USER_BY_KEY, USER_BY_SUB, CLIENT_WITH_POOL, CLIENT_POOL_SCOPES, ACCESS, REFRESH, REFRESH_AND_GROUPS, CLIENT_AND_REFRESH, USER_AND_GROUPS, GROUPS_OF_USER, POOL_AND_PAGE, ...Object.fromEntries(FILTERABLE_ATTRIBUTES.map((a) => [`POOL_AND_${a.toUpperCase()}_PAGE`, ATTRIBUTE_PAGES[a]])) } as Record<string, PreparedRead>;
 
 /** A user a name may refer to: `via` '' = by its username key, else the alias kind; `viaKey` the key that matched. */
 export interface UserCandidate {
@@ -296,10 +317,19 @@ export class ReadRepo {
 
   /**
    * A pool and up to `n` of its users after the username key `after` (undefined: from the first), in
-   * username order (POOL_AND_PAGE); undefined when there is no such pool.
+   * username order (POOL_AND_PAGE, ATTRIBUTE_PAGES); undefined when there is no such pool.
    */
-  async poolAndPage(poolId: string, after: string | undefined, n: number): Promise<{ pool: PoolRecord; users: UserRecord[] } | undefined> {
-    const rows = await this.run<Database['users'] & PoolColumns & { page_n: number | null }>(POOL_AND_PAGE, [poolId, after ?? '', String(n), poolId]);
+  async poolAndPage(
+    poolId: string,
+    after: string | undefined,
+    n: number,
+    /** Only the users whose attribute has this value (ATTRIBUTE_PAGES). */
+    equal?: { attr: FilterableAttribute; value: string },
+  ): Promise<{ pool: PoolRecord; users: UserRecord[] } | undefined> {
+    const rows = await this.run<Database['users'] & PoolColumns & { page_n: number | null }>(
+      equal ? ATTRIBUTE_PAGES[equal.attr] : POOL_AND_PAGE,
+      equal ? [poolId, equal.value, after ?? '', String(n), poolId] : [poolId, after ?? '', String(n), poolId],
+    );
     if (rows.length === 0) return undefined;
     if (rows.length > 1) rows.sort((a, b) => Number(a.page_n) - Number(b.page_n));
     return { pool: toPoolFromPrefixed(rows[0]!), users: rows.filter((r) => r.username_key !== null).map((r) => toUser(r)) };

@@ -24,6 +24,8 @@ const FILTER_COLUMNS: Record<string, 'username_key' | 'sub' | 'status' | Filtera
   ...Object.fromEntries(FILTERABLE_ATTRIBUTES.map((a) => [a, a])),
 };
 
+const isFilterableAttribute = (c: string): c is FilterableAttribute => (FILTERABLE_ATTRIBUTES as readonly string[]).includes(c);
+
 /** The columns of a user without its credentials (UserProfile). */
 export type ProfileRow = Omit<Database['users'], 'password_hash' | 'password_updated_at' | 'srp_verifier'>;
 
@@ -371,6 +373,17 @@ export class UserRepo {
       if (!found) return undefined;
       const users = found.users.slice(0, limit);
       return { pool: found.pool, users, ...(found.users.length > limit ? { cursor: users[users.length - 1]!.usernameKey } : {}) };
+    }
+    const attr = filter && !filter.prefix ? FILTER_COLUMNS[filter.attr] : undefined;
+    const cursor = after === undefined ? undefined : parseCursor(after);
+    // `=` on an attribute (the same, one statement: reads.ts ATTRIBUTE_PAGES), unless the cursor is past
+    // the value (an empty page, below). Every row has the value itself: a cursor at it moves username_key on.
+    if (filter && attr && isFilterableAttribute(attr) && !(cursor && cursor[0] > filter.value) && this.reads && !this.db.isTransaction) {
+      const from = cursor && cursor[0] === filter.value ? cursor[1] : '';
+      const found = await this.reads.poolAndPage(poolId, from, limit + 1, { attr, value: filter.value });
+      if (!found) return undefined;
+      const users = found.users.slice(0, limit);
+      return { pool: found.pool, users, ...(found.users.length > limit ? { cursor: JSON.stringify([filter.value, users[users.length - 1]!.usernameKey]) } : {}) };
     }
     const page = this.kind === 'postgres' ? this.keyPage(poolId, filter, after, limit + 1, true) : undefined;
     if (!page) {
