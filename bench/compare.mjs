@@ -324,9 +324,49 @@ function runWrk(url, script) {
       const m = /WRKRESULT (\{.*\})/.exec(out);
       if (code !== 0 || !m) return reject(new Error(`wrk failed (${code}):\n${out}`));
       const r = JSON.parse(m[1]);
-      resolve({ rps: r.requests / (r.us / 1e6), p99: r.p99, bad: r.non2xx + r.socketErrors });
+      resolve({ requests: r.requests, rps: r.requests / (r.us / 1e6), p99: r.p99, bad: r.non2xx + r.socketErrors });
     });
   });
+}
+
+/** CPU seconds (user + system) a process has used, from /proc (Linux); undefined elsewhere. */
+function cpuSeconds(pid) {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The PostgreSQL backends serving a server process: its connections to :5432 matched in pg_stat_activity (as bench/wrk-reads.mjs). */
+async function backendsOf(pid) {
+  let ports;
+  try {
+    const out = execFileSync('ss', ['-tnpH', 'state', 'established', '( dport = :5432 )'], { encoding: 'utf8' });
+    ports = out
+      .split('\n')
+      .filter((l) => l.includes(`pid=${pid},`))
+      .map((l) => Number(/:(\d+)\s+\S+:5432/.exec(l)?.[1]));
+  } catch {
+    return [];
+  }
+  if (!ports.length) return [];
+  const pg = (await import('pg')).default;
+  const c = new pg.Client({ connectionString: DATABASE_URL });
+  await c.connect();
+  try {
+    return (await c.query('SELECT pid FROM pg_stat_activity WHERE client_port = ANY($1)', [ports])).rows.map((x) => x.pid);
+  } finally {
+    await c.end();
+  }
+}
+
+/** CPU seconds of a server process and of its PostgreSQL backends (those there at the time). */
+async function cpuOf(t) {
+  const backends = t.store === 'postgres' ? await backendsOf(t.pid) : [];
+  return { server: cpuSeconds(t.pid), backends: new Map(backends.map((b) => [b, cpuSeconds(b) ?? 0])) };
 }
 
 /** RS256 signatures a second, one core, this process (node:crypto on a KeyObject), for 1.5 s. */
@@ -398,7 +438,7 @@ try {
         cases[name] = { script, url: s.url + r.path, request: r };
       }
       console.error(`${build.label ? `${build.label}: ` : ''}${store}, ${size} users a pool: ${s.url}, seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-      targets.push({ build: build.label, store, size, cases });
+      targets.push({ build: build.label, store, size, cases, pid: s.proc.pid });
     }
   }
   const results = new Map(); // `${case}|${store}|${size}` → [{ rps, p99, bad }]
@@ -412,11 +452,23 @@ try {
         const c = t.cases[name];
         // Single-use codes: issued for this run, before it (not counted); wrk stops when they run out.
         if (c.request.codes) fs.writeFileSync(c.script, luaScript({ ...c.request, bodies: await issueCodes(c.request.codes, o.codes) }, true));
+        const cpuBefore = await cpuOf(t);
         const r = await runWrk(c.url, c.script);
+        // CPU a request (less noisy than rates on a shared machine): the server's, and its PostgreSQL backends'.
+        const cpuAfter = await cpuOf(t);
+        if (cpuBefore.server !== undefined && cpuAfter.server !== undefined && r.requests) r.serverUs = ((cpuAfter.server - cpuBefore.server) / r.requests) * 1e6;
+        if (t.store === 'postgres' && r.requests) {
+          let pgCpu = 0;
+          for (const [pid, cpu] of cpuAfter.backends) pgCpu += cpu - (cpuBefore.backends.get(pid) ?? 0);
+          r.pgUs = (pgCpu / r.requests) * 1e6;
+        }
         const key = `${rowName(name, t.build)}|${t.store}|${t.size}`;
         if (!results.has(key)) results.set(key, []);
         results.get(key).push(r);
-        console.error(`round ${round + 1}: ${rowName(name, t.build)}, ${t.store}, ${t.size}: ${fmt(r.rps)}/s p99 ${r.p99.toFixed(1)} ms${r.bad ? `, ${r.bad} failed` : ''}`);
+        console.error(
+          `round ${round + 1}: ${rowName(name, t.build)}, ${t.store}, ${t.size}: ${fmt(r.rps)}/s p99 ${r.p99.toFixed(1)} ms` +
+            `${r.serverUs !== undefined ? `, server CPU ${r.serverUs.toFixed(0)} µs/req` : ''}${r.pgUs !== undefined ? `, PostgreSQL CPU ${r.pgUs.toFixed(0)} µs/req` : ''}${r.bad ? `, ${r.bad} failed` : ''}`,
+        );
       }
     }
   }
@@ -448,6 +500,18 @@ try {
     if (sizes.length > 1) for (const store of o.stores) cells.push((med(name, store, sizes.at(-1)) / med(name, store, sizes[0])).toFixed(2));
     cells.push(o.stores.map((store) => median(results.get(`${name}|${store}|${sizes.at(-1)}`).map((r) => r.p99)).toFixed(1)).join(' / '));
     console.log(`| ${cells.join(' | ')} |`);
+  }
+  // CPU a request, medians over the rounds: the server process, and (PostgreSQL) its backends.
+  const cpuRows = rows.flatMap((name) => sizes.flatMap((size) => o.stores.map((store) => [name, store, size, results.get(`${name}|${store}|${size}`)])));
+  if (cpuRows.some(([, , , rs]) => rs.every((r) => r.serverUs !== undefined))) {
+    console.log('\nCPU a request (µs, medians over the rounds): server process; PostgreSQL backends (those of the server at the end of each run); together:');
+    for (const [name, store, size, rs] of cpuRows) {
+      if (!rs.every((r) => r.serverUs !== undefined)) continue;
+      const server = median(rs.map((r) => r.serverUs));
+      const pgUs = store === 'postgres' && rs.every((r) => r.pgUs !== undefined) ? median(rs.map((r) => r.pgUs)) : undefined;
+      const both = median(rs.map((r) => r.serverUs + (r.pgUs ?? 0)));
+      console.log(`- ${name}, ${store}, ${fmt(size)} users: server ${server.toFixed(0)}${pgUs !== undefined ? `, PostgreSQL ${pgUs.toFixed(0)}, together ${both.toFixed(0)}` : ''}`);
+    }
   }
   // The token paths against the signing ceiling (2 signatures a refresh, 1 a client_credentials token).
   const ceilings = [
