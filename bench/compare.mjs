@@ -14,8 +14,9 @@
 // InitiateAuth USER_PASSWORD_AUTH (argon2id: bound by the hash, by design). Also the RS256 signatures
 // a second of one core in this process, the ceiling of the token paths (2 signatures a refresh, 1 a
 // client_credentials token, 2 an authorization_code exchange: ID and access tokens).
+// After the table: the CPU a request of each server process and of its PostgreSQL backends (/proc, Linux).
 //   npm run build && node bench/compare.mjs [--sizes 1000,100000] [--rounds 3] [--seconds 5]
-//     [--connections 32] [--signed 20] [--codes 12000] [--cases AdminGetUser,GetUser,...] [--stores sqlite,postgres]
+//     [--connections 32] [--signed 20] [--codes 12000] [--code-users 1] [--cases AdminGetUser,GetUser,...] [--stores sqlite,postgres]
 //     [--node-args "--cpu-prof --cpu-prof-dir=/tmp/prof"] (options for the servers' node, e.g. to profile them)
 //     [--builds before=/path/to/old/dist/src/cli.js,after=dist/src/cli.js] (builds side by side in the same
 //     run, each with every store and size, all interleaved; a row a case and build)
@@ -54,6 +55,8 @@ const o = {
   connections: Number(opt('--connections', '32')),
   signed: Number(opt('--signed', '20')),
   codes: Number(opt('--codes', '12000')),
+  // How many of the signed-in users the codes are spread over (each signed in on the hosted page): 1, one user's codes (as before).
+  codeUsers: Number(opt('--code-users', '1')),
   // Cases by the start of their names, separated by ',' (or by ';' when a name holds a comma: 'ListUsers, email =').
   cases: opt('--cases', '') ? opt('--cases', '').split(opt('--cases', '').includes(';') ? ';' : ',').map((c) => ALL_CASES.find((a) => a.startsWith(c.trim()))).filter(Boolean) : ALL_CASES,
   cli: path.join(here, '../dist/src/cli.js'),
@@ -192,9 +195,9 @@ async function hostedSignIn(url, authorize, username) {
 }
 
 /** n single-use codes from /oauth2/authorize with the session cookie (8 requests at a time): the case's bodies. */
-async function issueCodes({ url, authorize, cookie, body }, n) {
+async function issueCodes({ url, authorize, cookies, body }, n) {
   const bodies = [];
-  await parallel(Array.from({ length: n }), 8, async () => {
+  await parallel(Array.from({ length: n }, (_, i) => cookies[i % cookies.length]), 8, async (cookie) => {
     const res = await fetch(url + authorize, { redirect: 'manual', headers: { cookie } });
     await res.arrayBuffer();
     const code = res.status === 302 ? new URL(res.headers.get('location')).searchParams.get('code') : null;
@@ -253,7 +256,8 @@ async function seed(url, n) {
     })
   ).UserPoolClient.ClientId;
   const authorize = `/oauth2/authorize?${new URLSearchParams({ client_id: web, response_type: 'code', redirect_uri: CALLBACK, scope: 'openid email' })}`;
-  const cookie = await hostedSignIn(url, authorize, signed.plain[0].Username);
+  const cookies = [];
+  for (const u of signed.plain.slice(0, Math.max(1, o.codeUsers))) cookies.push(await hostedSignIn(url, authorize, u.Username));
   // Names spread over the pool (the hot rows are not all at one end of the index).
   const spread = (k) => Array.from({ length: 200 }, (_, j) => Math.floor((j * (n - 1)) / 199));
   const target = 'AWSCognitoIdentityProviderService.';
@@ -277,7 +281,7 @@ async function seed(url, n) {
       path: '/oauth2/token',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
       // The bodies: issued before each run (issueCodes).
-      codes: { url, authorize, cookie, body: (code) => new URLSearchParams({ grant_type: 'authorization_code', client_id: web, code, redirect_uri: CALLBACK }).toString() },
+      codes: { url, authorize, cookies, body: (code) => new URLSearchParams({ grant_type: 'authorization_code', client_id: web, code, redirect_uri: CALLBACK }).toString() },
       bodies: [],
     },
     USER_PASSWORD_AUTH: json('InitiateAuth', signed.email.map((s) => ({ ClientId: emailClient, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: s.Username, PASSWORD } }))),
