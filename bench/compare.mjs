@@ -14,8 +14,9 @@
 // InitiateAuth USER_PASSWORD_AUTH (argon2id: bound by the hash, by design). Also the RS256 signatures
 // a second of one core in this process, the ceiling of the token paths (2 signatures a refresh, 1 a
 // client_credentials token, 2 an authorization_code exchange: ID and access tokens).
+// After the table: the CPU a request of each server process and of its PostgreSQL backends (/proc, Linux).
 //   npm run build && node bench/compare.mjs [--sizes 1000,100000] [--rounds 3] [--seconds 5]
-//     [--connections 32] [--signed 20] [--codes 12000] [--cases AdminGetUser,GetUser,...] [--stores sqlite,postgres]
+//     [--connections 32] [--signed 20] [--codes 12000] [--code-users 1] [--cases AdminGetUser,GetUser,...] [--stores sqlite,postgres]
 //     [--node-args "--cpu-prof --cpu-prof-dir=/tmp/prof"] (options for the servers' node, e.g. to profile them)
 //     [--restart] (every server stopped and started again after seeding, before the runs: the state after a restart)
 //     [--builds before=/path/to/old/dist/src/cli.js,after=dist/src/cli.js] (builds side by side in the same
@@ -55,6 +56,8 @@ const o = {
   connections: Number(opt('--connections', '32')),
   signed: Number(opt('--signed', '20')),
   codes: Number(opt('--codes', '12000')),
+  // How many of the signed-in users the codes are spread over (each signed in on the hosted page): 1, one user's codes (as before).
+  codeUsers: Number(opt('--code-users', '1')),
   // Cases by the start of their names, separated by ',' (or by ';' when a name holds a comma: 'ListUsers, email =').
   cases: opt('--cases', '') ? opt('--cases', '').split(opt('--cases', '').includes(';') ? ';' : ',').map((c) => ALL_CASES.find((a) => a.startsWith(c.trim()))).filter(Boolean) : ALL_CASES,
   restart: args.includes('--restart'),
@@ -196,9 +199,9 @@ async function hostedSignIn(url, authorize, username) {
 }
 
 /** n single-use codes from /oauth2/authorize with the session cookie (8 requests at a time): the case's bodies. */
-async function issueCodes({ url, authorize, cookie, body }, n) {
+async function issueCodes({ url, authorize, cookies, body }, n) {
   const bodies = [];
-  await parallel(Array.from({ length: n }), 8, async () => {
+  await parallel(Array.from({ length: n }, (_, i) => cookies[i % cookies.length]), 8, async (cookie) => {
     const res = await fetch(url + authorize, { redirect: 'manual', headers: { cookie } });
     await res.arrayBuffer();
     const code = res.status === 302 ? new URL(res.headers.get('location')).searchParams.get('code') : null;
@@ -257,7 +260,8 @@ async function seed(url, n) {
     })
   ).UserPoolClient.ClientId;
   const authorize = `/oauth2/authorize?${new URLSearchParams({ client_id: web, response_type: 'code', redirect_uri: CALLBACK, scope: 'openid email' })}`;
-  const cookie = await hostedSignIn(url, authorize, signed.plain[0].Username);
+  const cookies = [];
+  for (const u of signed.plain.slice(0, Math.max(1, o.codeUsers))) cookies.push(await hostedSignIn(url, authorize, u.Username));
   // Names spread over the pool (the hot rows are not all at one end of the index).
   const spread = (k) => Array.from({ length: 200 }, (_, j) => Math.floor((j * (n - 1)) / 199));
   const target = 'AWSCognitoIdentityProviderService.';
@@ -281,7 +285,7 @@ async function seed(url, n) {
       path: '/oauth2/token',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
       // The bodies: issued before each run (issueCodes).
-      codes: { url, authorize, cookie, body: (code) => new URLSearchParams({ grant_type: 'authorization_code', client_id: web, code, redirect_uri: CALLBACK }).toString() },
+      codes: { url, authorize, cookies, body: (code) => new URLSearchParams({ grant_type: 'authorization_code', client_id: web, code, redirect_uri: CALLBACK }).toString() },
       bodies: [],
     },
     USER_PASSWORD_AUTH: json('InitiateAuth', signed.email.map((s) => ({ ClientId: emailClient, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: s.Username, PASSWORD } }))),
@@ -328,9 +332,49 @@ function runWrk(url, script) {
       const m = /WRKRESULT (\{.*\})/.exec(out);
       if (code !== 0 || !m) return reject(new Error(`wrk failed (${code}):\n${out}`));
       const r = JSON.parse(m[1]);
-      resolve({ rps: r.requests / (r.us / 1e6), p99: r.p99, bad: r.non2xx + r.socketErrors });
+      resolve({ requests: r.requests, rps: r.requests / (r.us / 1e6), p99: r.p99, bad: r.non2xx + r.socketErrors });
     });
   });
+}
+
+/** CPU seconds (user + system) a process has used, from /proc (Linux); undefined elsewhere. */
+function cpuSeconds(pid) {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The PostgreSQL backends serving a server process: its connections to :5432 matched in pg_stat_activity (as bench/wrk-reads.mjs). */
+async function backendsOf(pid) {
+  let ports;
+  try {
+    const out = execFileSync('ss', ['-tnpH', 'state', 'established', '( dport = :5432 )'], { encoding: 'utf8' });
+    ports = out
+      .split('\n')
+      .filter((l) => l.includes(`pid=${pid},`))
+      .map((l) => Number(/:(\d+)\s+\S+:5432/.exec(l)?.[1]));
+  } catch {
+    return [];
+  }
+  if (!ports.length) return [];
+  const pg = (await import('pg')).default;
+  const c = new pg.Client({ connectionString: DATABASE_URL });
+  await c.connect();
+  try {
+    return (await c.query('SELECT pid FROM pg_stat_activity WHERE client_port = ANY($1)', [ports])).rows.map((x) => x.pid);
+  } finally {
+    await c.end();
+  }
+}
+
+/** CPU seconds of a server process and of its PostgreSQL backends (those there at the time). */
+async function cpuOf(t) {
+  const backends = t.store === 'postgres' ? await backendsOf(t.pid) : [];
+  return { server: cpuSeconds(t.pid), backends: new Map(backends.map((b) => [b, cpuSeconds(b) ?? 0])) };
 }
 
 /** RS256 signatures a second, one core, this process (node:crypto on a KeyObject), for 1.5 s. */
@@ -403,7 +447,7 @@ try {
         cases[name] = { script, url: s.url + r.path, request: r };
       }
       console.error(`${build.label ? `${build.label}: ` : ''}${store}, ${size} users a pool: ${s.url}, seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-      targets.push({ build: build.label, store, size, cases, server: s, argv });
+      targets.push({ build: build.label, store, size, cases, server: s, argv, pid: s.proc.pid });
     }
   }
   if (o.restart) {
@@ -414,6 +458,7 @@ try {
       const again = await startProcess(t.argv(new URL(t.server.url).port), LISTENING);
       servers[servers.indexOf(t.server)] = again;
       t.server = again;
+      t.pid = again.proc.pid;
     }
     console.error('every server restarted after seeding');
   }
@@ -428,11 +473,23 @@ try {
         const c = t.cases[name];
         // Single-use codes: issued for this run, before it (not counted); wrk stops when they run out.
         if (c.request.codes) fs.writeFileSync(c.script, luaScript({ ...c.request, bodies: await issueCodes(c.request.codes, o.codes) }, true));
+        const cpuBefore = await cpuOf(t);
         const r = await runWrk(c.url, c.script);
+        // CPU a request (less noisy than rates on a shared machine): the server's, and its PostgreSQL backends'.
+        const cpuAfter = await cpuOf(t);
+        if (cpuBefore.server !== undefined && cpuAfter.server !== undefined && r.requests) r.serverUs = ((cpuAfter.server - cpuBefore.server) / r.requests) * 1e6;
+        if (t.store === 'postgres' && r.requests) {
+          let pgCpu = 0;
+          for (const [pid, cpu] of cpuAfter.backends) pgCpu += cpu - (cpuBefore.backends.get(pid) ?? 0);
+          r.pgUs = (pgCpu / r.requests) * 1e6;
+        }
         const key = `${rowName(name, t.build)}|${t.store}|${t.size}`;
         if (!results.has(key)) results.set(key, []);
         results.get(key).push(r);
-        console.error(`round ${round + 1}: ${rowName(name, t.build)}, ${t.store}, ${t.size}: ${fmt(r.rps)}/s p99 ${r.p99.toFixed(1)} ms${r.bad ? `, ${r.bad} failed` : ''}`);
+        console.error(
+          `round ${round + 1}: ${rowName(name, t.build)}, ${t.store}, ${t.size}: ${fmt(r.rps)}/s p99 ${r.p99.toFixed(1)} ms` +
+            `${r.serverUs !== undefined ? `, server CPU ${r.serverUs.toFixed(0)} µs/req` : ''}${r.pgUs !== undefined ? `, PostgreSQL CPU ${r.pgUs.toFixed(0)} µs/req` : ''}${r.bad ? `, ${r.bad} failed` : ''}`,
+        );
       }
     }
   }
@@ -464,6 +521,18 @@ try {
     if (sizes.length > 1) for (const store of o.stores) cells.push((med(name, store, sizes.at(-1)) / med(name, store, sizes[0])).toFixed(2));
     cells.push(o.stores.map((store) => median(results.get(`${name}|${store}|${sizes.at(-1)}`).map((r) => r.p99)).toFixed(1)).join(' / '));
     console.log(`| ${cells.join(' | ')} |`);
+  }
+  // CPU a request, medians over the rounds: the server process, and (PostgreSQL) its backends.
+  const cpuRows = rows.flatMap((name) => sizes.flatMap((size) => o.stores.map((store) => [name, store, size, results.get(`${name}|${store}|${size}`)])));
+  if (cpuRows.some(([, , , rs]) => rs.every((r) => r.serverUs !== undefined))) {
+    console.log('\nCPU a request (µs, medians over the rounds): server process; PostgreSQL backends (those of the server at the end of each run); together:');
+    for (const [name, store, size, rs] of cpuRows) {
+      if (!rs.every((r) => r.serverUs !== undefined)) continue;
+      const server = median(rs.map((r) => r.serverUs));
+      const pgUs = store === 'postgres' && rs.every((r) => r.pgUs !== undefined) ? median(rs.map((r) => r.pgUs)) : undefined;
+      const both = median(rs.map((r) => r.serverUs + (r.pgUs ?? 0)));
+      console.log(`- ${name}, ${store}, ${fmt(size)} users: server ${server.toFixed(0)}${pgUs !== undefined ? `, PostgreSQL ${pgUs.toFixed(0)}, together ${both.toFixed(0)}` : ''}`);
+    }
   }
   // The token paths against the signing ceiling (2 signatures a refresh, 1 a client_credentials token).
   const ceilings = [

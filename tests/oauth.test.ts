@@ -192,6 +192,14 @@ for (const backend of await backends()) {
       let code = await codeOf();
       let r = await exchange({ grant_type: 'authorization_code', client_id: clientId, code, redirect_uri: CALLBACK, code_verifier: oidc.randomPKCECodeVerifier() });
       assert.deepEqual([r.status, r.json.error], [400, 'invalid_grant']);
+      r = await exchange({ grant_type: 'authorization_code', client_id: clientId, code, redirect_uri: CALLBACK, code_verifier: verifier });
+      assert.deepEqual([r.status, r.json.error], [400, 'invalid_grant'], 'a refused exchange uses the code up: the right verifier then gets nothing');
+
+      // Exchanges of one code at once: exactly one gets tokens.
+      code = await codeOf();
+      const together = await Promise.all(Array.from({ length: 4 }, () => exchange({ grant_type: 'authorization_code', client_id: clientId, code, redirect_uri: CALLBACK, code_verifier: verifier })));
+      assert.deepEqual(together.map((x) => x.status).sort(), [200, 400, 400, 400], JSON.stringify(together.map((x) => x.json)));
+      for (const x of together) if (x.status === 400) assert.equal(x.json.error, 'invalid_grant');
 
       code = await codeOf();
       r = await exchange({ grant_type: 'authorization_code', client_id: clientId, code, redirect_uri: CALLBACK });
@@ -234,6 +242,36 @@ for (const backend of await backends()) {
       await t.cognito.send(new AdminResetUserPasswordCommand({ UserPoolId: poolId, Username: 'bob' }));
       r = await exchange({ grant_type: 'authorization_code', client_id: clientId, code, redirect_uri: CALLBACK });
       assert.deepEqual([r.status, r.json.error], [400, 'invalid_grant'], 'a user whose password must be reset gets no tokens');
+    });
+
+    it('the exchange takes the code as it writes the sign-in: of two writes claiming one code, one writes, the other writes nothing', async () => {
+      const poolId = await makePool(t.cognito);
+      const { clientId } = await makeClient(t.cognito, poolId);
+      await makeUser(t.cognito, poolId, 'carl');
+      const authorize = `/oauth2/authorize?${new URLSearchParams({ client_id: clientId, response_type: 'code', redirect_uri: CALLBACK, scope: 'openid' })}`;
+      const code = callbackParams((await signIn(new FormClient(t.url), authorize, 'carl')).location).get('code')!;
+      const store = t.server.store;
+      const id = createHash('sha256').update(code).digest('base64url');
+      const { clientWithPool, code: row } = await store.reads.clientAndCode(clientId, id);
+      assert.equal(clientWithPool?.client.id, clientId);
+      assert.ok(row, 'the code is read with the client, not taken');
+      const now = Date.now();
+      const write = (originJti: string, claim = { id, from: row.state, to: `used by ${originJti}`, now }) =>
+        store.tokens.insertFamily(
+          { originJti, poolId, clientId, usernameKey: 'carl', authTime: Math.floor(now / 1000), createdAt: now, expiresAt: now + 60_000, revokedAt: null, scopes: ['openid'], deviceKey: null },
+          { tokenHash: `hash-${originJti}`, originJti, createdAt: now, expiresAt: now + 60_000, replacedAt: null },
+          claim,
+        );
+      assert.equal(await write('expired', { id, from: row.state, to: 'x', now: row.expiresAt }), false, 'an expired code is not taken');
+      const results = await Promise.all([write('first'), write('second')]);
+      assert.deepEqual([...results].sort(), [false, true]);
+      const winner = results[0] ? 'first' : 'second';
+      for (const jti of ['expired', 'first', 'second']) {
+        const signIn = await store.reads.access(clientId, jti);
+        assert.equal(signIn.signIn !== undefined, jti === winner, `the sign-in ${jti}: written only by the write that took the code`);
+        assert.equal((await store.reads.refresh(`hash-${jti}`)) !== undefined, jti === winner, `its refresh token ${jti}`);
+      }
+      assert.equal((await store.reads.clientAndCode(clientId, id)).code?.state, `used by ${winner}`, 'the code is now the used marker of the sign-in');
     });
 
     it('authorize: errors are pages until the client and redirect_uri are known, then redirects with error and state', async () => {

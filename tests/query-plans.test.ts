@@ -23,6 +23,7 @@ import path from 'node:path';
 import { decodeJwt } from 'jose';
 import { backends, startTestServer, type TestServer } from './harness.js';
 import { HOT_READS } from '../src/store/repos/reads.js';
+import { CLAIM_AND_INSERT_FAMILY } from '../src/store/repos/tokens.js';
 import type { KyselyStore } from '../src/store/kysely-store.js';
 import type { PreparedRead } from '../src/store/prepared.js';
 
@@ -94,7 +95,7 @@ for (const backend of await backends()) {
       store = t.server.store as unknown as KyselyStore;
       if (backend.name === 'postgres') {
         // The state right after an import, kept for the test: autovacuum must not analyze these tables meanwhile.
-        await admin(['users', 'user_aliases', 'token_families', 'refresh_tokens'].map((table) => `ALTER TABLE ${table} SET (autovacuum_enabled = false)`));
+        await admin(['users', 'user_aliases', 'token_families', 'refresh_tokens', 'auth_sessions'].map((table) => `ALTER TABLE ${table} SET (autovacuum_enabled = false)`));
         // A new database: the plans a read connection makes at its first read and keeps for its life.
         earlyPlans.push(...(await genericPlans('empty tables')));
       }
@@ -140,6 +141,10 @@ for (const backend of await backends()) {
             { tokenHash: createHash('sha256').update(originJti).digest('hex'), originJti, createdAt: now, expiresAt: now + 3_600_000, replacedAt: null },
           );
         }
+        // Authorization codes (and hosted sessions) waiting in auth_sessions, one per imported user.
+        for (let i = 0; i < USERS; i++) {
+          await tx.sessions.insert({ id: createHash('sha256').update(`code-${i}`).digest('hex'), poolId: emailPool, clientId, state: `sealed-${i}`, expiresAt: now + 300_000 });
+        }
       });
     });
     after(() => t?.close());
@@ -158,6 +163,7 @@ for (const backend of await backends()) {
         ['a user by sub', HOT_READS.USER_BY_SUB, [emailPool, probe.sub], { pg: ['users_sub'], sqlite: ['users_sub'] }],
         ['a client with its pool (sign-in, token endpoint)', HOT_READS.CLIENT_WITH_POOL, [clientId], { pg: ['user_pool_clients_pkey', 'user_pools_pkey'], sqlite: [pk('user_pool_clients'), pk('user_pools')] }],
         ['a client with its pool and resource servers (client_credentials)', HOT_READS.CLIENT_POOL_SCOPES, [clientId], { pg: ['user_pool_clients_pkey', 'user_pools_pkey'], sqlite: [pk('user_pool_clients'), pk('user_pools'), pk('resource_servers')] }],
+        ['a client with its pool and an authorization code (the token endpoint, authorization_code)', HOT_READS.CLIENT_AND_CODE, [clientId, createHash('sha256').update('code-1501').digest('hex')], { pg: ['user_pool_clients_pkey', 'user_pools_pkey', 'auth_sessions_pkey'], sqlite: [pk('user_pool_clients'), pk('user_pools'), pk('auth_sessions')] }],
         ['an access token: client, pool, sign-in, user (GetUser)', HOT_READS.ACCESS, [clientId, probe.originJti], { pg: ['user_pool_clients_pkey', 'user_pools_pkey', 'token_families_pkey', 'users_pk'], sqlite: [pk('user_pool_clients'), pk('user_pools'), pk('token_families'), pk('users')] }],
         ['a user and its groups (the token endpoint, authorization_code)', HOT_READS.USER_AND_GROUPS, [plainPool, 'user1501'], { pg: ['users_pk', 'group_members_user', 'groups_pk'], sqlite: [pk('users'), 'group_members_user', 'sqlite_autoindex_groups_1'] }],
         ['the client and a refresh token, its sign-in, user and groups (InitiateAuth REFRESH_TOKEN_AUTH)', HOT_READS.CLIENT_AND_REFRESH, [clientId, createHash('sha256').update('family-1501').digest('hex')], { pg: ['user_pool_clients_pkey', 'user_pools_pkey', 'refresh_tokens_pkey', 'token_families_pkey', 'users_pk', 'group_members_user', 'groups_pk'], sqlite: [pk('user_pool_clients'), pk('user_pools'), pk('refresh_tokens'), pk('token_families'), pk('users'), 'group_members_user', 'sqlite_autoindex_groups_1'] }],
@@ -217,6 +223,14 @@ for (const backend of await backends()) {
           const lists = params.map((p) => [p === null ? null : String(p), p === null ? null : String(p)]);
           assertPlan(`${what}, batched (${state})`, await store.explain(q, lists, { batched: true }), indexes);
         }
+      }
+      if (backend.name === 'postgres') {
+        // The authorization_code exchange's write: the code by its primary key (SQLite: separate statements, each by a primary key).
+        const now = Date.now();
+        const claim = ['marker', createHash('sha256').update('code-1501').digest('hex'), 'sealed-1501', now];
+        const family = ['family-x', emailPool, clientId, probe.key, Math.floor(now / 1000), now, now + 3_600_000, null, null];
+        const token = [createHash('sha256').update('family-x').digest('hex'), 'family-x', now, now + 3_600_000, null];
+        assertPlan(`the code taken with the sign-in written (${state})`, await store.explain(CLAIM_AND_INSERT_FAMILY, [...claim, ...family, ...token]), ['auth_sessions_pkey']);
       }
       // ListUsers: no filter (first page and after a cursor), email =, given_name =.
       const pages: [string, Parameters<KyselyStore['users']['explainList']>[1], string | undefined, string][] = [

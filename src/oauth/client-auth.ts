@@ -6,11 +6,12 @@
  */
 import { isClientSecret } from '../domain/client-secrets.js';
 import type { Ctx } from '../operations/context.js';
+import type { AuthSessionRecord } from '../store/repos/sessions.js';
 import type { ClientRecord, PoolRecord } from '../store/types.js';
 import { offDomain, type HostedRequest } from './http.js';
 
 export type ClientAuth =
-  | { ok: true; client: ClientRecord; pool: PoolRecord; secretGiven: boolean; resourceScopes?: Set<string> }
+  | { ok: true; client: ClientRecord; pool: PoolRecord; secretGiven: boolean; resourceScopes?: Set<string>; code?: AuthSessionRecord }
   | { ok: false; error: 'invalid_request' | 'invalid_client'; description: string };
 
 function formDecode(s: string): string {
@@ -19,9 +20,11 @@ function formDecode(s: string): string {
 
 /**
  * `withScopes`: also the custom scopes of the client's pool's resource servers (`resourceScopes`),
- * read with the client in one statement (client_credentials).
+ * read with the client in one statement (client_credentials). `codeHash`: also the row of
+ * auth_sessions with that id (`code`: an authorization code, read, not taken), in one statement
+ * (authorization_code).
  */
-export async function authenticateClient(ctx: Ctx, req: HostedRequest, opts: { withScopes?: boolean } = {}): Promise<ClientAuth> {
+export async function authenticateClient(ctx: Ctx, req: HostedRequest, opts: { withScopes?: boolean; codeHash?: string } = {}): Promise<ClientAuth> {
   let id: string | undefined;
   let secret: string | undefined;
   const header = req.headers.authorization;
@@ -44,7 +47,7 @@ export async function authenticateClient(ctx: Ctx, req: HostedRequest, opts: { w
   }
   if (!id) return { ok: false, error: 'invalid_request', description: 'client_id is required (in the body, or with the secret in an Authorization: Basic header).' };
   const valid = /^[\w+]+$/.test(id) && id.length <= 128;
-  const found = !valid ? undefined : opts.withScopes ? await ctx.store.reads.clientWithPoolAndScopes(id) : await ctx.store.reads.clientWithPool(id);
+  const found = !valid ? undefined : opts.withScopes ? await ctx.store.reads.clientWithPoolAndScopes(id) : opts.codeHash !== undefined ? await withCode(ctx, id, opts.codeHash) : await ctx.store.reads.clientWithPool(id);
   if (!found || offDomain(req, found.pool.id)) return { ok: false, error: 'invalid_client', description: 'Client authentication failed.' };
   const { client } = found;
   if (client.secrets.length === 0) {
@@ -55,4 +58,9 @@ export async function authenticateClient(ctx: Ctx, req: HostedRequest, opts: { w
   // Any of the client's secrets (two during a rotation).
   if (!isClientSecret(client, secret)) return { ok: false, error: 'invalid_client', description: 'Client authentication failed.' };
   return { ok: true, ...found, secretGiven: true };
+}
+
+async function withCode(ctx: Ctx, clientId: string, codeHash: string): Promise<{ client: ClientRecord; pool: PoolRecord; code?: AuthSessionRecord } | undefined> {
+  const { clientWithPool, code } = await ctx.store.reads.clientAndCode(clientId, codeHash);
+  return clientWithPool && { ...clientWithPool, ...(code ? { code } : {}) };
 }

@@ -9,6 +9,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { hashToken } from '../domain/tokens.js';
 import { SESSION_CONTEXT, signInBar } from '../signin/index.js';
 import type { Ctx } from '../operations/context.js';
+import type { AuthSessionRecord } from '../store/repos/sessions.js';
 import type { ClientRecord, PoolRecord, UserRecord } from '../store/types.js';
 import { clearCookie, cookie, type HostedRequest } from './http.js';
 
@@ -121,6 +122,9 @@ export async function endSession(ctx: Ctx, req: HostedRequest, poolId: string): 
   return clearCookie(req, sessionCookieName(poolId));
 }
 
+/** An authorization code's format (what issueCode hands out); anything else is no code of ours. */
+export const CODE_FORMAT = /^[\w-]{20,200}$/;
+
 /** A new authorization code for the client. */
 export async function issueCode(ctx: Ctx, pool: PoolRecord, client: ClientRecord, state: Omit<CodeState, 'kind'>): Promise<string> {
   const code = random();
@@ -143,7 +147,7 @@ export async function takeCode(
   client: ClientRecord,
   code: string,
 ): Promise<{ state: CodeState; expiresAt: number } | { reused: string } | undefined> {
-  if (!/^[\w-]{20,200}$/.test(code)) return undefined;
+  if (!CODE_FORMAT.test(code)) return undefined;
   const rec = await ctx.store.sessions.take(hashToken(code));
   if (!rec || rec.clientId !== client.id || rec.expiresAt <= ctx.now) return undefined;
   const state = open(ctx, rec.state);
@@ -152,11 +156,23 @@ export async function takeCode(
 }
 
 /**
- * Remembers an exchanged code, until it would have expired, with the sign-in it gave: a second use
- * revokes that sign-in's tokens (RFC 6749 §4.1.2: the code was stolen, or the exchange replayed).
+ * The state of a code as read, not taken (ReadRepo.clientAndCode): undefined unless it is an
+ * unexpired code of this client. The exchange then takes it as it writes the sign-in (Grant.claim,
+ * with usedCodeMarker), or with takeCode when it refuses it.
  */
-export async function markCodeUsed(ctx: Ctx, client: ClientRecord, code: string, originJti: string, expiresAt: number): Promise<void> {
-  await ctx.store.sessions.insert({ id: hashToken(code), poolId: client.poolId, clientId: client.id, state: seal(ctx, { kind: 'USED_CODE', originJti }), expiresAt });
+export function readCode(ctx: Ctx, client: ClientRecord, rec: AuthSessionRecord): CodeState | undefined {
+  if (rec.clientId !== client.id || rec.expiresAt <= ctx.now) return undefined;
+  const state = open(ctx, rec.state);
+  return state?.kind === 'CODE' ? (state as CodeState) : undefined;
+}
+
+/**
+ * What an exchanged code's row holds until the code would have expired: the sign-in it gave, so
+ * that a second use revokes that sign-in's tokens (RFC 6749 §4.1.2: the code was stolen, or the
+ * exchange replayed). Written over the code in the statement that writes the sign-in.
+ */
+export function usedCodeMarker(ctx: Ctx, originJti: string): string {
+  return seal(ctx, { kind: 'USED_CODE', originJti });
 }
 
 /**

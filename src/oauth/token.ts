@@ -4,16 +4,15 @@
  * 400 with `{"error": ...}`, the codes of RFC 6749 §5.2.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { decodeJwt } from 'jose';
 import { STANDARD_SCOPES } from '../domain/client-settings.js';
-import { mintClientToken } from '../domain/tokens.js';
 import { isCognitoError } from '../protocol/errors.js';
 import { preTokenGeneration } from '../triggers/token-generation.js';
-import { issueTokens, refreshAuth, signInBar } from '../signin/index.js';
+import { hashToken, mintClientToken } from '../domain/tokens.js';
+import { CodeTaken, issueTokens, refreshAuth, signInBar } from '../signin/index.js';
 import type { Ctx } from '../operations/context.js';
 import { authenticateClient } from './client-auth.js';
 import { json, type HostedRequest, type HostedResponse } from './http.js';
-import { markCodeUsed, takeCode } from './session.js';
+import { CODE_FORMAT, readCode, takeCode, usedCodeMarker, type CodeState } from './session.js';
 
 const oauthError = (error: string, description?: string, status = 400): HostedResponse =>
   json(status, { error, ...(description ? { error_description: description } : {}) });
@@ -33,6 +32,23 @@ function s256(verifier: string): string {
   return createHash('sha256').update(verifier).digest('base64url');
 }
 
+/** Why a code's exchange request does not match the authorization request (redirect_uri, PKCE), else undefined. */
+function codeMismatch(state: CodeState, redirectUri: string, req: HostedRequest): HostedResponse | undefined {
+  if (state.redirectUri !== redirectUri) return oauthError('invalid_grant', 'redirect_uri is not the one of the authorization request.');
+  if (state.codeChallenge !== undefined) {
+    const verifier = req.form.get('code_verifier');
+    if (!verifier || !/^[A-Za-z0-9._~-]{43,128}$/.test(verifier)) return oauthError('invalid_grant', 'code_verifier is missing or malformed.');
+    const a = Buffer.from(s256(verifier));
+    const b = Buffer.from(state.codeChallenge);
+    if (a.length !== b.length || !timingSafeEqual(a, b)) return oauthError('invalid_grant', 'code_verifier does not match the code_challenge.');
+  } else if (req.form.has('code_verifier')) {
+    // A verifier for a code requested without a challenge: the challenge was lost on the way (PKCE
+    // downgrade; RFC 9700 §2.1.1 says such a request MUST be refused).
+    return oauthError('invalid_grant', 'code_verifier was sent, but the authorization request had no code_challenge.');
+  }
+  return undefined;
+}
+
 export async function token(ctx: Ctx, req: HostedRequest): Promise<HostedResponse> {
   const type = String(req.headers['content-type'] ?? '');
   if (!type.toLowerCase().startsWith('application/x-www-form-urlencoded')) {
@@ -44,51 +60,60 @@ export async function token(ctx: Ctx, req: HostedRequest): Promise<HostedRespons
   const grant = req.form.get('grant_type');
   if (!grant) return oauthError('invalid_request', 'grant_type is required.');
   if (grant !== 'authorization_code' && grant !== 'refresh_token' && grant !== 'client_credentials') return oauthError('unsupported_grant_type');
-  const auth = await authenticateClient(ctx, req, { withScopes: grant === 'client_credentials' });
+  // authorization_code: the code's row read with the client, in one statement (not taken yet).
+  const code = grant === 'authorization_code' ? req.form.get('code') : null;
+  const codeHash = code !== null && CODE_FORMAT.test(code) ? hashToken(code) : undefined;
+  const auth = await authenticateClient(ctx, req, { withScopes: grant === 'client_credentials', ...(codeHash !== undefined ? { codeHash } : {}) });
   if (!auth.ok) return oauthError(auth.error, auth.description);
   const { client, pool } = auth;
   const flows = client.settings.AllowedOAuthFlows ?? [];
   const oauthClient = client.settings.AllowedOAuthFlowsUserPoolClient === true;
 
   if (grant === 'authorization_code') {
-    const code = req.form.get('code');
     const redirectUri = req.form.get('redirect_uri');
     if (!code) return oauthError('invalid_request', 'code is required.');
     if (!redirectUri) return oauthError('invalid_request', 'redirect_uri is required.');
     if (!oauthClient || !flows.includes('code')) return oauthError('unauthorized_client');
-    const taken = await takeCode(ctx, client, code);
-    if (taken && 'reused' in taken) {
-      // A second use of a code: the tokens the first gave are revoked (RFC 6749 §4.1.2).
-      await ctx.store.tokens.revokeFamily(taken.reused, ctx.now);
-    }
-    if (!taken || 'reused' in taken) return oauthError('invalid_grant', 'The code is unknown, used, expired, or was issued to another client.');
-    const { state } = taken;
-    if (state.redirectUri !== redirectUri) return oauthError('invalid_grant', 'redirect_uri is not the one of the authorization request.');
-    if (state.codeChallenge !== undefined) {
-      const verifier = req.form.get('code_verifier');
-      if (!verifier || !/^[A-Za-z0-9._~-]{43,128}$/.test(verifier)) return oauthError('invalid_grant', 'code_verifier is missing or malformed.');
-      const a = Buffer.from(s256(verifier));
-      const b = Buffer.from(state.codeChallenge);
-      if (a.length !== b.length || !timingSafeEqual(a, b)) return oauthError('invalid_grant', 'code_verifier does not match the code_challenge.');
-    } else if (req.form.has('code_verifier')) {
-      // A verifier for a code requested without a challenge: the challenge was lost on the way (PKCE
-      // downgrade; RFC 9700 §2.1.1 says such a request MUST be refused).
-      return oauthError('invalid_grant', 'code_verifier was sent, but the authorization request had no code_challenge.');
-    }
+    const unusable = () => oauthError('invalid_grant', 'The code is unknown, used, expired, or was issued to another client.');
+    /**
+     * A refusal once the code was found: the code taken all the same (every exchange of a code uses
+     * it up, as when the exchange took it first), and when it had been exchanged before, the tokens
+     * the first exchange gave revoked (RFC 6749 §4.1.2). A code another request took meanwhile is
+     * refused as unusable, as it was when the take came first.
+     */
+    const refuse = async (error: HostedResponse): Promise<HostedResponse> => {
+      const taken = await takeCode(ctx, client, code);
+      if (taken && 'reused' in taken) await ctx.store.tokens.revokeFamily(taken.reused, ctx.now);
+      return taken && !('reused' in taken) ? error : unusable();
+    };
+    const row = auth.code;
+    // (No row: nothing to take.)
+    if (!row) return unusable();
+    const state = readCode(ctx, client, row);
+    if (!state) return refuse(unusable());
+    const bad = codeMismatch(state, redirectUri, req);
+    if (bad) return refuse(bad);
     // The user with its groups (the tokens' claims) in one statement.
     const found = await ctx.store.reads.userAndGroups(pool.id, state.usernameKey);
     const user = found?.user;
-    if (!user || user.sub !== state.sub || signInBar(user) !== undefined) return oauthError('invalid_grant', 'The user can no longer sign in.');
+    if (!user || user.sub !== state.sub || signInBar(user) !== undefined) return refuse(oauthError('invalid_grant', 'The user can no longer sign in.'));
     let issued;
     try {
-      issued = await issueTokens(ctx, pool, client, user, { scopes: state.scopes, authTime: state.authTime, groups: found.groups, ...(state.nonce !== undefined ? { nonce: state.nonce } : {}) });
+      issued = await issueTokens(ctx, pool, client, user, {
+        scopes: state.scopes,
+        authTime: state.authTime,
+        groups: found.groups,
+        ...(state.nonce !== undefined ? { nonce: state.nonce } : {}),
+        // The code taken (replaced by its used marker) in the statement that writes the sign-in.
+        claim: { id: row.id, from: row.state, to: (originJti) => usedCodeMarker(ctx, originJti) },
+      });
     } catch (e) {
+      // Another exchange of the code wrote its sign-in first (or the code expired meanwhile).
+      if (e instanceof CodeTaken) return refuse(unusable());
       // A PreTokenGeneration function that failed.
-      if (isCognitoError(e)) return oauthError('invalid_request', e.message);
+      if (isCognitoError(e)) return refuse(oauthError('invalid_request', e.message));
       throw e;
     }
-    const originJti = decodeJwt(issued.AccessToken).origin_jti;
-    if (typeof originJti === 'string') await markCodeUsed(ctx, client, code, originJti, taken.expiresAt);
     return tokenResponse(issued);
   }
 

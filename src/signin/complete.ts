@@ -22,6 +22,20 @@ export interface Grant {
   authTime?: number;
   /** The user's groups, when the caller read them with the user (the token endpoint); else read here. */
   groups?: readonly GroupRecord[];
+  /**
+   * The authorization code the sign-in is exchanged for (the token endpoint): taken, replaced by its
+   * used marker (`to`, given the new sign-in's origin_jti), in the statement that writes the sign-in
+   * (TokenRepo.insertFamily), only while its state is still `from`. When it is not (another exchange
+   * of the code came first, or it expired meanwhile), nothing is written and CodeTaken is thrown.
+   */
+  claim?: { id: string; from: string; to: (originJti: string) => string };
+}
+
+/** The code of a Grant's claim was taken by another request (or expired) before the sign-in was written. */
+export class CodeTaken extends Error {
+  constructor() {
+    super('The authorization code was taken by another request.');
+  }
 }
 
 export interface AuthenticationResult {
@@ -54,12 +68,17 @@ export async function issueTokens(
   const authTime = grant?.authTime ?? Math.floor(ctx.now / 1000);
   const refresh = newRefreshToken();
   const expiresAt = ctx.now + validitySeconds(client.settings).refresh * 1000;
-  const insert = (s: Store) =>
-    s.tokens.insertFamily(
+  const claim = grant?.claim && { id: grant.claim.id, from: grant.claim.from, to: grant.claim.to(originJti), now: ctx.now };
+  const insert = async (s: Store) => {
+    const written = await s.tokens.insertFamily(
       { originJti, poolId: pool.id, clientId: client.id, usernameKey: user.usernameKey, authTime, createdAt: ctx.now, expiresAt, revokedAt: null, scopes: grant?.scopes ?? null, deviceKey },
       { tokenHash: refresh.hash, originJti, createdAt: ctx.now, expiresAt, replacedAt: null },
+      claim,
     );
-  // (insertFamily writes both rows or neither by itself: one statement on PostgreSQL.)
+    // (Thrown inside the transaction below, it rolls back the failures' clearing too.)
+    if (!written) throw new CodeTaken();
+  };
+  // (insertFamily writes both rows, and takes the claimed code, or does none of it by itself: one statement on PostgreSQL.)
   if (!hasFailures(user)) await insert(ctx.store);
   else {
     await ctx.store.transaction(async (tx) => {

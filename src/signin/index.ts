@@ -29,7 +29,7 @@ import { selectChallenge, userAuthStart, webAuthnAnswer, type FirstStep } from '
 import type { RefreshWithGroups } from '../store/repos/reads.js';
 
 export type { Challenge, Channel, Factor, Outcome, Params, SignedIn } from './types.js';
-export { issueTokens, type AuthenticationResult, type Grant } from './complete.js';
+export { CodeTaken, issueTokens, type AuthenticationResult, type Grant } from './complete.js';
 export { refreshAuth } from './refresh.js';
 export { deviceStandsInForMfa } from './policy.js';
 export { requireFlow } from './flows.js';

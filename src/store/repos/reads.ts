@@ -15,6 +15,7 @@ import { toClient } from './clients.js';
 import { toGroup } from './groups.js';
 import { FILTERABLE_ATTRIBUTES, toUser, toUserProfile, type ProfileRow } from './users.js';
 import type { RefreshTokenRecord, TokenFamily } from './tokens.js';
+import type { AuthSessionRecord } from './sessions.js';
 
 const USER_COLUMNS = [
   'pool_id',
@@ -127,6 +128,23 @@ const CLIENT_POOL_SCOPES = preparedRead(
      FROM user_pool_clients c JOIN user_pools p ON p.id = c.pool_id
      LEFT JOIN resource_servers rs ON rs.pool_id = c.pool_id
     WHERE c.id = ?`,
+);
+
+/**
+ * A client with its pool (both optional) and a row of auth_sessions by id (optional), always one
+ * row: the token endpoint's authorization_code grant, which read the client and then took the code
+ * (two round trips one after the other on PostgreSQL). Reads the code without taking it: the
+ * exchange takes it in the statement that writes the sign-in (TokenRepo.insertFamily's claim).
+ * Parameters: client id, the code's hash.
+ */
+const CLIENT_AND_CODE = preparedRead(
+  'client_and_code_v1',
+  `SELECT ${columns('c', CLIENT_COLUMNS, 'c_')}, ${columns('p', POOL_COLUMNS, 'p_')},
+          s.id AS s_id, s.pool_id AS s_pool_id, s.client_id AS s_client_id, s.state AS s_state, s.expires_at AS s_expires_at
+     FROM (SELECT 1 AS one) x
+     LEFT JOIN user_pool_clients c ON c.id = ?
+     LEFT JOIN user_pools p ON p.id = c.pool_id
+     LEFT JOIN auth_sessions s ON s.id = ?`,
 );
 
 /** A client with its pool, and a sign-in with its user: both sides optional, always one row. */
@@ -282,7 +300,7 @@ const ATTRIBUTE_PAGES = Object.fromEntries(
 ) as Record<FilterableAttribute, PreparedRead>;
 
 /** The hot reads by name, for tests/query-plans.test.ts (EXPLAIN of each). */
-export const HOT_READS = { POOL_AND_USERS, POOL_AND_PROFILE, POOL_PROFILE_AND_ALIAS, USER_BY_ALIAS, USER_BY_KEY, USER_BY_SUB, CLIENT_WITH_POOL, CLIENT_POOL_SCOPES, ACCESS, REFRESH, REFRESH_AND_GROUPS, CLIENT_AND_REFRESH, USER_AND_GROUPS, GROUPS_OF_USER, POOL_AND_PAGE, ...Object.fromEntries(FILTERABLE_ATTRIBUTES.map((a) => [`POOL_AND_${a.toUpperCase()}_PAGE`, ATTRIBUTE_PAGES[a]])) } as Record<string, PreparedRead>;
+export const HOT_READS = { POOL_AND_USERS, POOL_AND_PROFILE, POOL_PROFILE_AND_ALIAS, USER_BY_ALIAS, USER_BY_KEY, USER_BY_SUB, CLIENT_WITH_POOL, CLIENT_POOL_SCOPES, CLIENT_AND_CODE, ACCESS, REFRESH, REFRESH_AND_GROUPS, CLIENT_AND_REFRESH, USER_AND_GROUPS, GROUPS_OF_USER, POOL_AND_PAGE, ...Object.fromEntries(FILTERABLE_ATTRIBUTES.map((a) => [`POOL_AND_${a.toUpperCase()}_PAGE`, ATTRIBUTE_PAGES[a]])) } as Record<string, PreparedRead>;
 
 /** A user a name may refer to: `via` '' = by its username key, else the alias kind; `viaKey` the key that matched. */
 export interface UserCandidate {
@@ -415,6 +433,23 @@ export class ReadRepo {
       for (const scope of JSON.parse(s.r_scopes) as { ScopeName: string }[]) resourceScopes.add(`${s.r_identifier}/${scope.ScopeName}`);
     }
     return { client: toClient(r), pool: toPoolFromPrefixed(r), resourceScopes };
+  }
+
+  /**
+   * The client with its pool and a row of auth_sessions (an authorization code, not taken), in one
+   * statement; either is undefined when missing.
+   */
+  async clientAndCode(clientId: string, codeHash: string): Promise<{ clientWithPool?: { client: ClientRecord; pool: PoolRecord }; code?: AuthSessionRecord }> {
+    const [r] = await this.run<Record<string, unknown>>(CLIENT_AND_CODE, [clientId, codeHash]);
+    if (!r) return {};
+    return {
+      ...(r.c_id !== null && r.p_id !== null
+        ? { clientWithPool: { client: toClient(unprefix(r, 'c_', CLIENT_COLUMNS)), pool: toPoolFromPrefixed(r as PoolColumns) } }
+        : {}),
+      ...(r.s_id !== null
+        ? { code: { id: r.s_id as string, poolId: r.s_pool_id as string, clientId: r.s_client_id as string, state: r.s_state as string, expiresAt: Number(r.s_expires_at) } }
+        : {}),
+    };
   }
 
   /** Every group of a user, by name (the groups claim of tokens). */

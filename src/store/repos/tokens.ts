@@ -3,7 +3,8 @@
  * when rotation is on) and every ID and access token minted from it carry its origin_jti.
  * Revocation is a fact in this table, so it holds across restarts and nodes.
  */
-import { sql, type Kysely } from 'kysely';
+import { CompiledQuery, sql, type Kysely } from 'kysely';
+import { preparedRead } from '../prepared.js';
 import type { Db } from '../db.js';
 import type { Database } from '../schema.js';
 
@@ -31,6 +32,37 @@ export interface RefreshTokenRecord {
   replacedAt: number | null;
 }
 
+/**
+ * What a sign-in takes as it is written (the token endpoint's authorization_code grant): the row of
+ * auth_sessions `id` (the code), replaced by `to` (the used-code marker) only while its state is
+ * still `from` (the code as read) and it has not expired at `now`.
+ */
+export interface SessionClaim {
+  id: string;
+  from: string;
+  to: string;
+  now: number;
+}
+
+/**
+ * TokenRepo.insertFamily with a claim, on PostgreSQL: the code replaced by its used marker (an
+ * UPDATE by primary key, only while its state is the one read and it has not expired), and the
+ * family and its refresh token inserted from the UPDATE's result: both rows or neither, in one
+ * statement and one commit. (A PreparedRead for its text with $n placeholders and for
+ * tests/query-plans.test.ts; run unnamed, as Kysely runs every write. INSERT ... SELECT: the values
+ * typed by casts, since a parameter in a select list is not typed by its column.) Parameters: the
+ * marker, the code's id, the code's state as read, now; the family's columns; the refresh token's.
+ */
+export const CLAIM_AND_INSERT_FAMILY = preparedRead(
+  'claim_and_insert_family_v1',
+  `WITH c AS (UPDATE auth_sessions SET state = ? WHERE id = ? AND state = ? AND expires_at > CAST(? AS bigint) RETURNING id),
+     f AS (INSERT INTO token_families (origin_jti, pool_id, client_id, username_key, auth_time, created_at, expires_at, revoked_at, scopes, device_key)
+       SELECT CAST(? AS text), CAST(? AS text), CAST(? AS text), CAST(? AS text), CAST(? AS bigint), CAST(? AS bigint), CAST(? AS bigint), NULL, CAST(? AS text), CAST(? AS text) FROM c)
+   INSERT INTO refresh_tokens (token_hash, origin_jti, created_at, expires_at, replaced_at)
+     SELECT CAST(? AS text), CAST(? AS text), CAST(? AS bigint), CAST(? AS bigint), CAST(? AS bigint) FROM c
+   RETURNING origin_jti`,
+);
+
 export class TokenRepo {
   constructor(
     private readonly db: Db,
@@ -42,8 +74,15 @@ export class TokenRepo {
    * family inserted in a data-modifying WITH, the token after it; the token's foreign key is checked
    * at the end of the statement), where a transaction took four (BEGIN, two inserts, COMMIT: a round
    * trip each, every sign-in). SQLite: the two inserts in the caller's transaction, or in one of their own.
+   *
+   * With `claim`: only if the claim holds (the code is still there, unused), the code replaced by its
+   * used marker in the same statement (PostgreSQL: an UPDATE in the WITH, the inserts selecting from
+   * its result; of two exchanges of one code the second's UPDATE waits for the first's and then finds
+   * the state changed) or transaction (SQLite); false, and nothing written, when it does not. The
+   * code exchange took three statements for this (the code taken, the sign-in written, the marker
+   * inserted: three commits on PostgreSQL).
    */
-  async insertFamily(f: TokenFamily, refresh: RefreshTokenRecord): Promise<void> {
+  async insertFamily(f: TokenFamily, refresh: RefreshTokenRecord, claim?: SessionClaim): Promise<boolean> {
     const family = {
       origin_jti: f.originJti,
       pool_id: f.poolId,
@@ -58,14 +97,38 @@ export class TokenRepo {
     };
     if (this.kind === 'postgres') {
       const t = refresh;
+      if (claim) {
+        const r = await this.db.executeQuery<{ origin_jti: string }>(
+          CompiledQuery.raw(CLAIM_AND_INSERT_FAMILY.pg, [
+            claim.to,
+            claim.id,
+            claim.from,
+            claim.now,
+            ...[family.origin_jti, family.pool_id, family.client_id, family.username_key, family.auth_time, family.created_at, family.expires_at, family.scopes, family.device_key],
+            ...[t.tokenHash, t.originJti, t.createdAt, t.expiresAt, t.replacedAt],
+          ]),
+        );
+        return r.rows.length > 0;
+      }
       await sql`WITH f AS (INSERT INTO token_families (origin_jti, pool_id, client_id, username_key, auth_time, created_at, expires_at, revoked_at, scopes, device_key)
           VALUES (${family.origin_jti}, ${family.pool_id}, ${family.client_id}, ${family.username_key}, ${family.auth_time}, ${family.created_at}, ${family.expires_at}, NULL, ${family.scopes}, ${family.device_key}))
         INSERT INTO refresh_tokens (token_hash, origin_jti, created_at, expires_at, replaced_at) VALUES (${t.tokenHash}, ${t.originJti}, ${t.createdAt}, ${t.expiresAt}, ${t.replacedAt})`.execute(this.db);
-      return;
+      return true;
     }
-    if (!this.db.isTransaction) return (this.db as Kysely<Database>).transaction().execute((trx) => new TokenRepo(trx, this.kind).insertFamily(f, refresh));
+    if (!this.db.isTransaction) return (this.db as Kysely<Database>).transaction().execute((trx) => new TokenRepo(trx, this.kind).insertFamily(f, refresh, claim));
+    if (claim) {
+      const r = await this.db
+        .updateTable('auth_sessions')
+        .set({ state: claim.to })
+        .where('id', '=', claim.id)
+        .where('state', '=', claim.from)
+        .where('expires_at', '>', claim.now)
+        .executeTakeFirst();
+      if (Number(r.numUpdatedRows) === 0) return false;
+    }
     await this.db.insertInto('token_families').values(family).execute();
     await this.insertRefresh(refresh);
+    return true;
   }
 
   async insertRefresh(t: RefreshTokenRecord): Promise<void> {
