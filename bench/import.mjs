@@ -15,9 +15,12 @@
 // latencies are how long an API request waits for that thread (and, on SQLite, for the one connection).
 // Exit 1 when the job does not end Succeeded with ImportedUsers = --users and no skipped or failed users,
 // when an imported user does not read back as written, or when a probe request fails.
+// Each job also prints the CPU time it took a user: the event loop's thread (Linux: /proc) and the
+// whole process, less noisy than the rate on a shared machine.
 // --jobs 2: a second job of --users other users into the same pool after the first (a row each): whether
 // a pool that already holds users imports as fast (issue 21: 2 × 500,000).
 //   npm run build && node bench/import.mjs [--postgres] [--users 100000] [--jobs 1] [--aliases] [--no-probe] [--deadline <seconds>]
+import fs from 'node:fs';
 import { benchServer, options, guarded, isStopped, mustCall } from './lib.mjs';
 
 const o = options({ users: ['--users', '100000'], deadline: ['--deadline', ''], jobs: ['--jobs', '1'] });
@@ -86,6 +89,7 @@ async function runJob(UserPoolId, CSVHeader, j, { f, row, probeCells, idleStats 
   if (put.status !== 200) throw new Error(`the upload answered ${put.status}: ${putBody}`);
 
   const tStart = performance.now();
+  const cpu0 = { loop: loopThreadCpuMs(), all: process.cpuUsage() };
   const during = probing ? probe(UserPoolId) : undefined;
   let job;
   let gaveUp = false;
@@ -105,6 +109,8 @@ async function runJob(UserPoolId, CSVHeader, j, { f, row, probeCells, idleStats 
     duringStats = during ? await during.stop() : { count: 0, p50: 0, p99: 0, max: 0, non2xx: 0 };
   }
   const tEnd = performance.now();
+  const loopCpu = cpu0.loop === undefined ? undefined : loopThreadCpuMs() - cpu0.loop;
+  const allCpu = process.cpuUsage(cpu0.all);
 
   const uploadS = (uploaded - t) / 1000;
   const importS = (tEnd - tStart) / 1000;
@@ -118,6 +124,14 @@ async function runJob(UserPoolId, CSVHeader, j, { f, row, probeCells, idleStats 
     ...(probing ? probeCells(duringStats) : ['', '', '', '', '']),
   ]);
   row([`${job1}end to end (CreateUserImportJob → Succeeded)`, totalS.toFixed(2), Math.round(userCount / totalS), '', '', '', '', '']);
+  // CPU time during the import, a user: less noisy than the rate on a shared machine. The event
+  // loop's thread (the import's SQL, the requests, this script's probe) and the whole process (with
+  // the worker threads: WAL checkpoints, the CSV parser).
+  const perUser = (ms) => ((ms * 1000) / userCount).toFixed(1);
+  console.log(
+    `CPU during the import${jobs > 1 ? ` of job ${j + 1}` : ''}: ${loopCpu === undefined ? '' : `event-loop thread ${perUser(loopCpu)} µs a user, `}` +
+      `whole process ${perUser((allCpu.user + allCpu.system) / 1000)} µs a user`,
+  );
 
   const bad = [];
   if (gaveUp) bad.push(`the job was still ${job.Status} after ${(deadlineMs / 1000).toFixed(0)} s`);
@@ -141,6 +155,16 @@ async function runJob(UserPoolId, CSVHeader, j, { f, row, probeCells, idleStats 
     const log = await fetch(`${b.server.url}/_incognito/imports/${JobId}/log?limit=5`).then((r) => r.text()).catch((e) => String(e));
     console.log(`first log lines: ${log}`);
     process.exitCode = 1;
+  }
+}
+
+/** CPU time (ms) of this process's main thread so far, from /proc (Linux; undefined elsewhere). */
+function loopThreadCpuMs() {
+  try {
+    const f = fs.readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10; // utime, stime in clock ticks (100 a second)
+  } catch {
+    return undefined;
   }
 }
 
