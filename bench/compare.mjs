@@ -28,6 +28,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { backendsOf, cpuSeconds } from './proc-cpu.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -337,43 +338,9 @@ function runWrk(url, script) {
   });
 }
 
-/** CPU seconds (user + system) a process has used, from /proc (Linux); undefined elsewhere. */
-function cpuSeconds(pid) {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The PostgreSQL backends serving a server process: its connections to :5432 matched in pg_stat_activity (as bench/wrk-reads.mjs). */
-async function backendsOf(pid) {
-  let ports;
-  try {
-    const out = execFileSync('ss', ['-tnpH', 'state', 'established', '( dport = :5432 )'], { encoding: 'utf8' });
-    ports = out
-      .split('\n')
-      .filter((l) => l.includes(`pid=${pid},`))
-      .map((l) => Number(/:(\d+)\s+\S+:5432/.exec(l)?.[1]));
-  } catch {
-    return [];
-  }
-  if (!ports.length) return [];
-  const pg = (await import('pg')).default;
-  const c = new pg.Client({ connectionString: DATABASE_URL });
-  await c.connect();
-  try {
-    return (await c.query('SELECT pid FROM pg_stat_activity WHERE client_port = ANY($1)', [ports])).rows.map((x) => x.pid);
-  } finally {
-    await c.end();
-  }
-}
-
 /** CPU seconds of a server process and of its PostgreSQL backends (those there at the time). */
 async function cpuOf(t) {
-  const backends = t.store === 'postgres' ? await backendsOf(t.pid) : [];
+  const backends = t.store === 'postgres' ? await backendsOf(t.pid, DATABASE_URL) : [];
   return { server: cpuSeconds(t.pid), backends: new Map(backends.map((b) => [b, cpuSeconds(b) ?? 0])) };
 }
 

@@ -244,12 +244,6 @@ for (const backend of await backends()) {
         for (const [what, filter, cursor, index] of pages) {
           const analyzedFilter = filter !== undefined && state !== 'just imported';
           for (const plan of await store.users.explainList(pool, filter, cursor)) assertPlan(`${what} (${state})`, plan, [index], analyzedFilter);
-          if (backend.name === 'postgres') {
-            // ListUsers' one statement: the pool's row and the page.
-            for (const plan of await store.users.explainList(pool, filter, cursor, { withPool: true })) {
-              assertPlan(`${what}, with the pool (${state})`, plan, [index], analyzedFilter);
-            }
-          }
         }
       }
     }

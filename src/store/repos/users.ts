@@ -8,7 +8,6 @@ import { BulkInsert, type SqliteRows } from '../bulk.js';
 import type { Database } from '../schema.js';
 import { ConflictError, isUniqueViolation } from '../errors.js';
 import type { AliasClaim, PoolRecord, UserExtra, UserFilter, UserProfile, UserRecord } from '../types.js';
-import { POOL_COLUMNS, toPool } from './pools.js';
 import type { UserMfa } from '../../domain/mfa.js';
 import type { ReadRepo } from './reads.js';
 
@@ -25,6 +24,20 @@ const FILTER_COLUMNS: Record<string, 'username_key' | 'sub' | 'status' | Filtera
 };
 
 const isFilterableAttribute = (c: string): c is FilterableAttribute => (FILTERABLE_ATTRIBUTES as readonly string[]).includes(c);
+
+/**
+ * A page of `attr = value` on an attribute column as one range of its index: the username key to
+ * start after (`from`); 'past' when the cursor is past the value (every row has the value itself, so
+ * the list has ended; a cursor at the value moves username_key on); undefined for the filters that
+ * are not such a range (prefixes, username, sub, the statuses).
+ */
+function attributeRange(filter: UserFilter, after: string | undefined): { col: FilterableAttribute; from: string } | 'past' | undefined {
+  const col = FILTER_COLUMNS[filter.attr];
+  if (filter.prefix || !col || !isFilterableAttribute(col)) return undefined;
+  const cursor = after === undefined ? undefined : parseCursor(after);
+  if (cursor && cursor[0] > filter.value) return 'past';
+  return { col, from: cursor && cursor[0] === filter.value ? cursor[1] : '' };
+}
 
 /** The columns of a user without its credentials (UserProfile). */
 export type ProfileRow = Omit<Database['users'], 'password_hash' | 'password_updated_at' | 'srp_verifier'>;
@@ -354,11 +367,12 @@ export class UserRepo {
   }
 
   /**
-   * The pool (its row, as PoolRepo.get reads it) and one page of its users, as `list` gives it: on
-   * PostgreSQL in one statement when the page is read key by key (no filter, or `=` on an attribute
-   * column: keyPage), which took two round trips one after the other (the pool, then the page);
-   * otherwise, and on SQLite (no round trips), the pool and then the page. Undefined when there is no
-   * such pool.
+   * The pool (its row, as PoolRepo.get reads it) and one page of its users, as `list` gives it: in one
+   * prepared read when the page is one index range (no filter, or `=` on an attribute column:
+   * ReadRepo.poolAndPage), which took two reads one after the other (the pool, then the page);
+   * otherwise the pool and then the page. Undefined when there is no such pool. Outside transactions
+   * only: on PostgreSQL those reads are planned for the reads' connections (repos/reads.ts), and in a
+   * transaction they would be planned anew (and sorted, on a table without statistics).
    */
   async listWithPool(
     poolId: string,
@@ -366,57 +380,33 @@ export class UserRepo {
     getPool: () => Promise<PoolRecord | undefined>,
   ): Promise<{ pool: PoolRecord; users: UserRecord[]; cursor?: string } | undefined> {
     const { filter, after, limit } = opts;
-    // Outside transactions only: on PostgreSQL, this read is planned for the reads' connections
-    // (repos/reads.ts, POOL_AND_PAGE); in a transaction it would be planned anew, and sorted.
-    if (!filter && this.reads && !this.db.isTransaction) {
-      const found = await this.reads.poolAndPage(poolId, after, limit + 1);
+    const range = this.reads && !this.db.isTransaction ? (filter ? attributeRange(filter, after) : { from: after ?? '' }) : undefined;
+    if (range && range !== 'past') {
+      const equal = filter && 'col' in range ? { attr: range.col, value: filter.value } : undefined;
+      const found = await this.reads!.poolAndPage(poolId, range.from, limit + 1, equal);
       if (!found) return undefined;
       const users = found.users.slice(0, limit);
-      return { pool: found.pool, users, ...(found.users.length > limit ? { cursor: users[users.length - 1]!.usernameKey } : {}) };
+      const last = users[users.length - 1];
+      const more = found.users.length > limit && last;
+      return { pool: found.pool, users, ...(more ? { cursor: filter ? JSON.stringify([filter.value, last.usernameKey]) : last.usernameKey } : {}) };
     }
-    const attr = filter && !filter.prefix ? FILTER_COLUMNS[filter.attr] : undefined;
-    const cursor = after === undefined ? undefined : parseCursor(after);
-    // `=` on an attribute (the same, one statement: reads.ts ATTRIBUTE_PAGES), unless the cursor is past
-    // the value (an empty page, below). Every row has the value itself: a cursor at it moves username_key on.
-    if (filter && attr && isFilterableAttribute(attr) && !(cursor && cursor[0] > filter.value) && this.reads && !this.db.isTransaction) {
-      const from = cursor && cursor[0] === filter.value ? cursor[1] : '';
-      const found = await this.reads.poolAndPage(poolId, from, limit + 1, { attr, value: filter.value });
-      if (!found) return undefined;
-      const users = found.users.slice(0, limit);
-      return { pool: found.pool, users, ...(found.users.length > limit ? { cursor: JSON.stringify([filter.value, users[users.length - 1]!.usernameKey]) } : {}) };
-    }
-    const page = this.kind === 'postgres' ? this.keyPage(poolId, filter, after, limit + 1, true) : undefined;
-    if (!page) {
-      const pool = await getPool();
-      return pool && { pool, ...(await this.list(poolId, opts)) };
-    }
-    const rows = inPageOrder((await this.db.executeQuery<Record<string, unknown>>(page)).rows);
-    if (rows.length === 0) return undefined;
-    const pool = toPool(Object.fromEntries(POOL_COLUMNS.map((c) => [c, rows[0]![`p_${c}`]])) as unknown as Database['user_pools']);
-    const users = rows.filter((r) => r.username_key !== null).slice(0, limit).map((r) => toUser(r as unknown as Database['users']));
-    const more = rows.length > limit && rows[limit]!.username_key !== null;
-    return { pool, users, ...(more ? { cursor: filter ? JSON.stringify([filter.value, users[users.length - 1]!.usernameKey]) : users[users.length - 1]!.usernameKey } : {}) };
+    const pool = await getPool();
+    return pool && { pool, ...(await this.list(poolId, opts)) };
   }
 
   /**
    * PostgreSQL: a page with its rows' places (page_n), when the filter allows it: none (read key by
    * key, see unfilteredPage), or `=` on a column that is not unique in a pool (an attribute: the
    * column's index in username order); undefined for the others (prefixes, username, sub, the
-   * statuses), which `list` reads through filterQueries. With `withPool`, the
-   * pool's row (`p_` columns) and the page in one statement, one row with null user columns when the
-   * page is empty, none when there is no such pool.
+   * statuses), which `list` reads through filterQueries.
    */
-  private keyPage(poolId: string, filter: UserFilter | undefined, after: string | undefined, n: number, withPool = false): CompiledQuery<Record<string, unknown>> | undefined {
+  private keyPage(poolId: string, filter: UserFilter | undefined, after: string | undefined, n: number): CompiledQuery<Record<string, unknown>> | undefined {
     let col: FilterableAttribute | undefined;
     let from = after ?? '';
     if (filter) {
-      const c = FILTER_COLUMNS[filter.attr];
-      if (filter.prefix || !c || c === 'username_key' || c === 'sub' || c === 'status') return undefined;
-      col = c;
-      const cursor = after === undefined ? undefined : parseCursor(after);
-      // Every row has the value itself: a cursor past it ends the list, one at it moves username_key on.
-      if (cursor && cursor[0] > filter.value) return undefined; // past the value: an empty page (list)
-      from = cursor && cursor[0] === filter.value ? cursor[1] : '';
+      const range = attributeRange(filter, after);
+      if (!range || range === 'past') return undefined; // past the value: an empty page (list)
+      ({ col, from } = range);
     }
     const params: unknown[] = [poolId, from, n];
     // The rows come with their place in the page (page_n), which the caller orders them by (inPageOrder):
@@ -436,11 +426,7 @@ export class UserRepo {
            SELECT ${nextKey('k.key')}, k.n + 1 FROM k WHERE k.key IS NOT NULL AND k.n < $3)
          SELECT k.n AS page_n, u.* FROM k CROSS JOIN LATERAL (SELECT * FROM users WHERE pool_id = $1 AND username_key = k.key OFFSET 0) u`;
     }
-    if (!withPool) return CompiledQuery.raw(page, params);
-    // The pool's columns on the page's first row only (its settings are kilobytes of JSON: on all 61 rows
-    // they were most of the bytes PostgreSQL sent).
-    const first = (c: string) => `CASE WHEN u.page_n IS NULL OR u.page_n = 1 THEN p.${c} END AS p_${c}`;
-    return CompiledQuery.raw(`SELECT ${POOL_COLUMNS.map(first).join(', ')}, u.* FROM user_pools p LEFT JOIN LATERAL (${page}) u ON true WHERE p.id = $1`, params);
+    return CompiledQuery.raw(page, params);
   }
 
   /**
@@ -465,9 +451,9 @@ export class UserRepo {
    * The query plans of a ListUsers page (EXPLAIN QUERY PLAN / EXPLAIN; no filter: the page by
    * username), for tests and diagnosis.
    */
-  async explainList(poolId: string, filter: UserFilter | undefined, after?: string, opts: { withPool?: boolean } = {}): Promise<string[]> {
+  async explainList(poolId: string, filter: UserFilter | undefined, after?: string): Promise<string[]> {
     const out: string[] = [];
-    const byKey = this.kind === 'postgres' ? this.keyPage(poolId, filter, after, 61, opts.withPool) : undefined;
+    const byKey = this.kind === 'postgres' ? this.keyPage(poolId, filter, after, 61) : undefined;
     const compiled = byKey ? [byKey] : filter ? this.filterQueries(poolId, filter, after, 61).map(({ query }) => query.compile()) : [this.unfilteredPage(poolId, after, 61)];
     for (const c of compiled) {
       const r = await this.db.executeQuery<Record<string, unknown>>(CompiledQuery.raw(`${this.kind === 'sqlite' ? 'explain query plan' : 'explain'} ${c.sql}`, [...c.parameters]));
