@@ -25,7 +25,7 @@ import { backends, startTestServer, type TestServer } from './harness.js';
 import { HOT_READS } from '../src/store/repos/reads.js';
 import { CLAIM_AND_INSERT_FAMILY } from '../src/store/repos/tokens.js';
 import type { KyselyStore } from '../src/store/kysely-store.js';
-import type { PreparedRead } from '../src/store/prepared.js';
+import { preparedRead, type PreparedRead } from '../src/store/prepared.js';
 
 const USERS = 3000;
 const PASSWORD = 'Correct-Horse-9';
@@ -85,6 +85,16 @@ for (const backend of await backends()) {
         const lists = params.map((p) => [p === null || p === undefined ? null : String(p), p === null || p === undefined ? null : String(p)]);
         out.push([`${what}, batched (generic plan, ${state})`, await store.explain(q, lists, { generic: true, batched: true }), expect.pg]);
       }
+      // The sign-in's write runs on the same connections (TokenRepo.insertFamily, prepared.ts pgSingle), and
+      // so do the checks of its foreign keys, planned once per connection as well: each check is
+      // PostgreSQL's own query (ri_triggers.c: SELECT 1 FROM ONLY <table> x WHERE <key> = $n FOR KEY SHARE OF x).
+      const now = 1_700_000_000_000;
+      const writes: [string, PreparedRead, unknown[], string[]][] = [
+        ['the code taken with the sign-in written (authorization_code)', CLAIM_AND_INSERT_FAMILY, ['marker', 'code-id', 'sealed', now, 'family-x', 'pool', 'client', 'user', 1_700_000_000, now, now + 1, null, null, 'hash', 'family-x', now, now + 1, null], ['auth_sessions_pkey']],
+        ['the check of a sign-in\'s user (foreign key token_families_user)', preparedRead('explain_fk_users', 'SELECT 1 FROM ONLY users x WHERE pool_id = ? AND username_key = ? FOR KEY SHARE OF x'), ['pool', 'user'], ['users_pk']],
+        ['the check of a refresh token\'s sign-in (foreign key of refresh_tokens.origin_jti)', preparedRead('explain_fk_families', 'SELECT 1 FROM ONLY token_families x WHERE origin_jti = ? FOR KEY SHARE OF x'), ['family-x'], ['token_families_pkey']],
+      ];
+      for (const [what, q, params, indexes] of writes) out.push([`${what} (generic plan, ${state})`, await store.explain(q, params, { generic: true }), indexes]);
       return out;
     }
     /** Generic plans recorded in before(): on empty tables, and with the pools created but no users yet. */
@@ -283,7 +293,7 @@ for (const backend of await backends()) {
       for (const index of indexes) assert.match(plan, new RegExp(`Index (Only )?Scan using ${index} on `), msg);
       assert.doesNotMatch(plan, /Seq Scan|Bitmap|Hash Join|Merge Join|Sort Key: .*username_key/, msg);
       // No other index of users, user_aliases or clients (each reads at most its own).
-      const others = ['users_pk', 'users_sub', 'users_enabled', 'users_status', 'user_aliases_user', 'user_pool_clients_pool_id', 'users_email', 'users_given_name', 'users_phone_number'].filter((i) => !indexes.includes(i));
+      const others = ['auth_sessions_expiry', 'users_pk', 'users_sub', 'users_enabled', 'users_status', 'user_aliases_user', 'user_pool_clients_pool_id', 'users_email', 'users_given_name', 'users_phone_number'].filter((i) => !indexes.includes(i));
       assert.doesNotMatch(plan, new RegExp(`using (${others.join('|')}) `), msg);
     }
 

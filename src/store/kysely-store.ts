@@ -64,6 +64,11 @@ export class KyselyStore implements Store {
     private readonly run: ReadRunner & { flushNow?(): void; queued?(): number } = kyselyRunner(db, kind),
     /** SQLite: runs a prepared statement for many rows on the connection (bulk.ts). */
     private readonly sqliteRows?: SqliteRows,
+    /**
+     * PostgreSQL outside transactions: runs a named write alone on the prepared reads' connections,
+     * with their generic plans (prepared.ts, pgSingle); the hot paths' sign-in write only.
+     */
+    writes?: ReadRunner,
   ) {
     this.pools = new PoolRepo(db, kind);
     this.clients = new ClientRepo(db, kind);
@@ -74,7 +79,7 @@ export class KyselyStore implements Store {
     this.groups = new GroupRepo(db, kind);
     this.meta = new MetaRepo(db);
     this.keys = new KeyRepo(db);
-    this.tokens = new TokenRepo(db, kind);
+    this.tokens = new TokenRepo(db, kind, writes);
     this.sessions = new SessionRepo(db);
     this.imports = new ImportRepo(db, kind, sqliteRows);
     this.resourceServers = new ResourceServerRepo(db, kind);

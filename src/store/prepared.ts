@@ -152,8 +152,7 @@ export const MAX_IN_FLIGHT = Number(process.env.INCOGNITO_PG_READS_IN_FLIGHT) ||
  * Without load a read never waits for another. `batch: false` runs every read alone (for comparisons).
  */
 export function pgRunner(pool: PgPool, opts: { batch?: boolean; inFlight?: number } = {}): ReadRunner & { queued?(): number } {
-  const single = <R>(q: PreparedRead, params: readonly unknown[]) =>
-    pool.query({ name: q.name, text: q.pg, values: [...params] }).then((r) => r.rows as R[]);
+  const single = pgSingle(pool);
   if (opts.batch === false) return single;
   const limit = Math.max(1, opts.inFlight ?? MAX_IN_FLIGHT);
   const kinds = new Map<PreparedRead, { waiting: Pending[]; inFlight: number }>();
@@ -193,6 +192,20 @@ export function pgRunner(pool: PgPool, opts: { batch?: boolean; inFlight?: numbe
     return n;
   };
   return Object.assign(run, { queued });
+}
+
+/**
+ * PostgreSQL: a named statement run alone (never batched) on the prepared reads' connections, so with
+ * their planning (READ_PLANNING): planned once per connection, and so are the foreign-key checks it
+ * fires (PostgreSQL keeps those plans per connection, under the same plan_cache_mode). For the few
+ * writes of the hot paths that enter every table at a full key and whose foreign keys reference
+ * primary keys (TokenRepo.insertFamily): measured with EXPLAIN ANALYZE, the write of a sign-in spent
+ * 0.38 of its 0.51 ms planning its foreign-key checks anew at every execution on the main pool
+ * (force_custom_plan), 0.12-0.17 ms in all with generic plans. tests/query-plans.test.ts checks their
+ * generic plans.
+ */
+export function pgSingle(pool: PgPool): ReadRunner {
+  return <R>(q: PreparedRead, params: readonly unknown[]) => pool.query({ name: q.name, text: q.pg, values: [...params] }).then((r) => r.rows as R[]);
 }
 
 const batchedText = new Map<string, { name: string; text: string }>();

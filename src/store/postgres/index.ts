@@ -4,7 +4,7 @@ import { Kysely, PostgresDialect, sql, type DatabaseIntrospector, type DatabaseM
 import type { Database as Tables } from '../schema.js';
 import { migrate } from '../migrations.js';
 import { KyselyStore } from '../kysely-store.js';
-import { pgRunner, READ_PLANNING } from '../prepared.js';
+import { pgRunner, pgSingle, READ_PLANNING } from '../prepared.js';
 import { StartupError } from '../../startup-error.js';
 
 /** The database URL as it may be printed: its password replaced. */
@@ -76,7 +76,7 @@ export async function openPostgres(url: string, schema?: string): Promise<Kysely
   }
   const store = new KyselyStore('postgres', db, async () => {
     await Promise.all([db.destroy(), readPool.end()]);
-  }, pgRunner(readPool));
+  }, pgRunner(readPool), undefined, pgSingle(readPool));
   store.poolCounts = () => ({
     total: pool.totalCount + readPool.totalCount,
     idle: pool.idleCount + readPool.idleCount,

@@ -3,8 +3,8 @@
  * when rotation is on) and every ID and access token minted from it carry its origin_jti.
  * Revocation is a fact in this table, so it holds across restarts and nodes.
  */
-import { CompiledQuery, sql, type Kysely } from 'kysely';
-import { preparedRead } from '../prepared.js';
+import { CompiledQuery, type Kysely } from 'kysely';
+import { preparedRead, type ReadRunner } from '../prepared.js';
 import type { Db } from '../db.js';
 import type { Database } from '../schema.js';
 
@@ -45,13 +45,27 @@ export interface SessionClaim {
 }
 
 /**
+ * TokenRepo.insertFamily on PostgreSQL: the family inserted in a data-modifying WITH, its refresh
+ * token after it (the token's foreign key is checked at the end of the statement). Parameters: the
+ * family's columns, the refresh token's. Outside transactions a named statement on the generic-plan
+ * connections (prepared.ts, pgSingle), as CLAIM_AND_INSERT_FAMILY below.
+ */
+export const INSERT_FAMILY = preparedRead(
+  'insert_family_v1',
+  `WITH f AS (INSERT INTO token_families (origin_jti, pool_id, client_id, username_key, auth_time, created_at, expires_at, revoked_at, scopes, device_key)
+       VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?))
+   INSERT INTO refresh_tokens (token_hash, origin_jti, created_at, expires_at, replaced_at) VALUES (?, ?, ?, ?, ?)`,
+);
+
+/**
  * TokenRepo.insertFamily with a claim, on PostgreSQL: the code replaced by its used marker (an
  * UPDATE by primary key, only while its state is the one read and it has not expired), and the
  * family and its refresh token inserted from the UPDATE's result: both rows or neither, in one
- * statement and one commit. (A PreparedRead for its text with $n placeholders and for
- * tests/query-plans.test.ts; run unnamed, as Kysely runs every write. INSERT ... SELECT: the values
- * typed by casts, since a parameter in a select list is not typed by its column.) Parameters: the
- * marker, the code's id, the code's state as read, now; the family's columns; the refresh token's.
+ * statement and one commit. Outside transactions a named statement on the generic-plan connections
+ * (prepared.ts, pgSingle: planned once per connection, its foreign-key checks too); in one, through
+ * the transaction's connection. (INSERT ... SELECT: the values typed by casts, since a parameter in
+ * a select list is not typed by its column.) Parameters: the marker, the code's id, the code's state
+ * as read, now; the family's columns; the refresh token's.
  */
 export const CLAIM_AND_INSERT_FAMILY = preparedRead(
   'claim_and_insert_family_v1',
@@ -67,7 +81,15 @@ export class TokenRepo {
   constructor(
     private readonly db: Db,
     private readonly kind: 'sqlite' | 'postgres' = 'sqlite',
+    /** PostgreSQL outside transactions: the generic-plan connections (prepared.ts, pgSingle). */
+    private readonly writes?: ReadRunner,
   ) {}
+
+  /** A PostgreSQL write of this repository: named, on the generic-plan connections when it can be. */
+  private async pgWrite<R>(q: { name: string; pg: string; sqlite: string }, params: unknown[]): Promise<R[]> {
+    if (this.writes && !this.db.isTransaction) return this.writes<R>(q, params);
+    return (await this.db.executeQuery<R>(CompiledQuery.raw(q.pg, params))).rows as R[];
+  }
 
   /**
    * A new sign-in with its first refresh token, both or neither. PostgreSQL: one statement (the
@@ -97,22 +119,13 @@ export class TokenRepo {
     };
     if (this.kind === 'postgres') {
       const t = refresh;
+      const familyValues = [family.origin_jti, family.pool_id, family.client_id, family.username_key, family.auth_time, family.created_at, family.expires_at, family.scopes, family.device_key];
+      const tokenValues = [t.tokenHash, t.originJti, t.createdAt, t.expiresAt, t.replacedAt];
       if (claim) {
-        const r = await this.db.executeQuery<{ origin_jti: string }>(
-          CompiledQuery.raw(CLAIM_AND_INSERT_FAMILY.pg, [
-            claim.to,
-            claim.id,
-            claim.from,
-            claim.now,
-            ...[family.origin_jti, family.pool_id, family.client_id, family.username_key, family.auth_time, family.created_at, family.expires_at, family.scopes, family.device_key],
-            ...[t.tokenHash, t.originJti, t.createdAt, t.expiresAt, t.replacedAt],
-          ]),
-        );
-        return r.rows.length > 0;
+        const rows = await this.pgWrite<{ origin_jti: string }>(CLAIM_AND_INSERT_FAMILY, [claim.to, claim.id, claim.from, claim.now, ...familyValues, ...tokenValues]);
+        return rows.length > 0;
       }
-      await sql`WITH f AS (INSERT INTO token_families (origin_jti, pool_id, client_id, username_key, auth_time, created_at, expires_at, revoked_at, scopes, device_key)
-          VALUES (${family.origin_jti}, ${family.pool_id}, ${family.client_id}, ${family.username_key}, ${family.auth_time}, ${family.created_at}, ${family.expires_at}, NULL, ${family.scopes}, ${family.device_key}))
-        INSERT INTO refresh_tokens (token_hash, origin_jti, created_at, expires_at, replaced_at) VALUES (${t.tokenHash}, ${t.originJti}, ${t.createdAt}, ${t.expiresAt}, ${t.replacedAt})`.execute(this.db);
+      await this.pgWrite(INSERT_FAMILY, [...familyValues, ...tokenValues]);
       return true;
     }
     if (!this.db.isTransaction) return (this.db as Kysely<Database>).transaction().execute((trx) => new TokenRepo(trx, this.kind).insertFamily(f, refresh, claim));
