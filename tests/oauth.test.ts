@@ -11,11 +11,13 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { createHash } from 'node:crypto';
 import {
+  AdminAddUserToGroupCommand,
   AdminCreateUserCommand,
   AdminDeleteUserCommand,
   AdminDisableUserCommand,
   AdminResetUserPasswordCommand,
   AdminSetUserPasswordCommand,
+  CreateGroupCommand,
   CreateResourceServerCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
@@ -272,6 +274,61 @@ for (const backend of await backends()) {
         assert.equal((await store.reads.refresh(`hash-${jti}`)) !== undefined, jti === winner, `its refresh token ${jti}`);
       }
       assert.equal((await store.reads.clientAndCode(clientId, id)).code?.state, `used by ${winner}`, 'the code is now the used marker of the sign-in');
+    });
+
+    it('the code is read with its user and groups in one statement; the sealed state decides the user, and codes without the column still exchange', async () => {
+      const poolId = await makePool(t.cognito);
+      const { clientId } = await makeClient(t.cognito, poolId);
+      await makeUser(t.cognito, poolId, 'dana');
+      await makeUser(t.cognito, poolId, 'erin');
+      for (const GroupName of ['z-last', 'a-first']) {
+        await t.cognito.send(new CreateGroupCommand({ UserPoolId: poolId, GroupName }));
+        await t.cognito.send(new AdminAddUserToGroupCommand({ UserPoolId: poolId, Username: 'dana', GroupName }));
+      }
+      const authorize = `/oauth2/authorize?${new URLSearchParams({ client_id: clientId, response_type: 'code', redirect_uri: CALLBACK, scope: 'openid' })}`;
+      const codeOf = async (who: string) => callbackParams((await signIn(new FormClient(t.url), authorize, who)).location).get('code')!;
+      const exchange = (code: string) =>
+        fetch(`${t.url}/oauth2/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'authorization_code', client_id: clientId, code, redirect_uri: CALLBACK }) }).then(
+          async (r) => ({ status: r.status, json: (await r.json()) as any }),
+        );
+      const store = t.server.store;
+      const hashOf = (code: string) => createHash('sha256').update(code).digest('base64url');
+
+      // The code's row names its user: read with the client and the code, the user's groups by name.
+      let code = await codeOf('dana');
+      const read = await store.reads.clientAndCode(clientId, hashOf(code));
+      assert.equal(read.user?.user.username, 'dana');
+      assert.deepEqual(read.user?.groups.map((g) => g.name), ['a-first', 'z-last']);
+      let r = await exchange(code);
+      assert.equal(r.status, 200, JSON.stringify(r.json));
+      assert.deepEqual(decodeJwt(r.json.id_token)['cognito:groups'], ['a-first', 'z-last']);
+      assert.deepEqual(decodeJwt(r.json.access_token)['cognito:groups'], ['a-first', 'z-last']);
+
+      // A code issued before the column (migration 0016): no user read with it; the exchange reads the user itself.
+      code = await codeOf('dana');
+      const row = (await store.reads.clientAndCode(clientId, hashOf(code))).code!;
+      await store.sessions.put({ ...row });
+      assert.equal((await store.reads.clientAndCode(clientId, hashOf(code))).user, undefined);
+      r = await exchange(code);
+      assert.equal(r.status, 200, JSON.stringify(r.json));
+      assert.equal(decodeJwt(r.json.id_token)['cognito:username'], 'dana');
+      assert.deepEqual(decodeJwt(r.json.id_token)['cognito:groups'], ['a-first', 'z-last']);
+
+      // The column is a copy: a row naming another user gives the sealed state's user all the same.
+      code = await codeOf('dana');
+      const again = (await store.reads.clientAndCode(clientId, hashOf(code))).code!;
+      await store.sessions.put({ ...again, usernameKey: 'erin' });
+      assert.equal((await store.reads.clientAndCode(clientId, hashOf(code))).user?.user.username, 'erin');
+      r = await exchange(code);
+      assert.equal(r.status, 200, JSON.stringify(r.json));
+      assert.equal(decodeJwt(r.json.id_token)['cognito:username'], 'dana');
+      assert.deepEqual(decodeJwt(r.json.id_token)['cognito:groups'], ['a-first', 'z-last']);
+
+      // A user deleted after the code was issued: no tokens.
+      code = await codeOf('erin');
+      await t.cognito.send(new AdminDeleteUserCommand({ UserPoolId: poolId, Username: 'erin' }));
+      r = await exchange(code);
+      assert.deepEqual([r.status, r.json.error], [400, 'invalid_grant']);
     });
 
     it('authorize: errors are pages until the client and redirect_uri are known, then redirects with error and state', async () => {

@@ -21,12 +21,12 @@ import { FormClient } from './hosted.js';
 
 const PASSWORD = 'Correct-Horse-9';
 /**
- * authorization_code, exactly: the client with its pool and the code (read, not taken); the user with
- * its groups; the code taken (replaced by its used marker) with the sign-in and its refresh token
- * written, one statement and one commit. It sent five: the client, the code taken, the user and
- * groups, the sign-in, the used marker.
+ * authorization_code, exactly: the client with its pool, the code (read, not taken) and the user it
+ * names with the user's groups; the code taken (replaced by its used marker) with the sign-in and its
+ * refresh token written, one statement and one commit. It sent five: the client, the code taken, the
+ * user and groups, the sign-in, the used marker; then three (the user and groups on their own).
  */
-const AUTHORIZATION_CODE_STATEMENTS = 3;
+const AUTHORIZATION_CODE_STATEMENTS = 2;
 
 /** The statements (their text, shortened) sent while `fn` runs. */
 async function statementsOf(fn: () => Promise<unknown>): Promise<string[]> {

@@ -7,11 +7,20 @@
 import { isClientSecret } from '../domain/client-secrets.js';
 import type { Ctx } from '../operations/context.js';
 import type { AuthSessionRecord } from '../store/repos/sessions.js';
-import type { ClientRecord, PoolRecord } from '../store/types.js';
+import type { ClientRecord, GroupRecord, PoolRecord, UserRecord } from '../store/types.js';
 import { offDomain, type HostedRequest } from './http.js';
 
 export type ClientAuth =
-  | { ok: true; client: ClientRecord; pool: PoolRecord; secretGiven: boolean; resourceScopes?: Set<string>; code?: AuthSessionRecord }
+  | {
+      ok: true;
+      client: ClientRecord;
+      pool: PoolRecord;
+      secretGiven: boolean;
+      resourceScopes?: Set<string>;
+      code?: AuthSessionRecord;
+      /** The user the code names (its username_key) with the user's groups, read with the code. */
+      codeUser?: { user: UserRecord; groups: GroupRecord[] };
+    }
   | { ok: false; error: 'invalid_request' | 'invalid_client'; description: string };
 
 function formDecode(s: string): string {
@@ -60,7 +69,11 @@ export async function authenticateClient(ctx: Ctx, req: HostedRequest, opts: { w
   return { ok: true, ...found, secretGiven: true };
 }
 
-async function withCode(ctx: Ctx, clientId: string, codeHash: string): Promise<{ client: ClientRecord; pool: PoolRecord; code?: AuthSessionRecord } | undefined> {
-  const { clientWithPool, code } = await ctx.store.reads.clientAndCode(clientId, codeHash);
-  return clientWithPool && { ...clientWithPool, ...(code ? { code } : {}) };
+async function withCode(
+  ctx: Ctx,
+  clientId: string,
+  codeHash: string,
+): Promise<{ client: ClientRecord; pool: PoolRecord; code?: AuthSessionRecord; codeUser?: { user: UserRecord; groups: GroupRecord[] } } | undefined> {
+  const { clientWithPool, code, user } = await ctx.store.reads.clientAndCode(clientId, codeHash);
+  return clientWithPool && { ...clientWithPool, ...(code ? { code } : {}), ...(code && user ? { codeUser: user } : {}) };
 }

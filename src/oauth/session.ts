@@ -134,6 +134,8 @@ export async function issueCode(ctx: Ctx, pool: PoolRecord, client: ClientRecord
     clientId: client.id,
     state: seal(ctx, { kind: 'CODE', ...state }),
     expiresAt: ctx.now + CODE_SECONDS * 1000,
+    // (Read with the code at the exchange, with the user's row and groups: ReadRepo.clientAndCode.)
+    usernameKey: state.usernameKey,
   });
   return code;
 }

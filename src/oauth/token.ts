@@ -93,8 +93,10 @@ export async function token(ctx: Ctx, req: HostedRequest): Promise<HostedRespons
     if (!state) return refuse(unusable());
     const bad = codeMismatch(state, redirectUri, req);
     if (bad) return refuse(bad);
-    // The user with its groups (the tokens' claims) in one statement.
-    const found = await ctx.store.reads.userAndGroups(pool.id, state.usernameKey);
+    // The user with its groups (the tokens' claims): read with the code (its username_key), else (a code
+    // issued before that column, or a user no longer there) in a statement of its own. The sealed state
+    // decides which user: the one read with the code only when it is the state's.
+    const found = auth.codeUser && auth.codeUser.user.usernameKey === state.usernameKey && auth.codeUser.user.poolId === pool.id ? auth.codeUser : await ctx.store.reads.userAndGroups(pool.id, state.usernameKey);
     const user = found?.user;
     if (!user || user.sub !== state.sub || signInBar(user) !== undefined) return refuse(oauthError('invalid_grant', 'The user can no longer sign in.'));
     let issued;

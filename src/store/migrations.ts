@@ -596,6 +596,16 @@ const migrations = (kind: 'sqlite' | 'postgres'): Record<string, Migration> => (
       await partial('user_pools_region_id', 'user_pools', ['region', 'id'], 'region');
     },
   },
+  '0016_auth_sessions_username_key': {
+    async up(db: Kysely<any>) {
+      // An authorization code's user, outside its sealed state, so that the token endpoint reads the
+      // user and the user's groups in the statement that reads the code (ReadRepo.clientAndCode). The
+      // sealed state stays what the exchange trusts: the user read is used only when its key is the
+      // state's. Null for every other session, and for codes issued before this migration (their
+      // exchange reads the user in a statement of its own, as before).
+      await db.schema.alterTable('auth_sessions').addColumn('username_key', 'text').execute();
+    },
+  },
 });
 
 /**

@@ -159,6 +159,8 @@ export interface AuthSessionsTable {
   client_id: string;
   state: string;
   expires_at: number;
+  /** An authorization code's user (migration 0016); null for every other session. */
+  username_key: string | null;
 }
 
 export interface ImportJobsTable {

@@ -130,23 +130,6 @@ const CLIENT_POOL_SCOPES = preparedRead(
     WHERE c.id = ?`,
 );
 
-/**
- * A client with its pool (both optional) and a row of auth_sessions by id (optional), always one
- * row: the token endpoint's authorization_code grant, which read the client and then took the code
- * (two round trips one after the other on PostgreSQL). Reads the code without taking it: the
- * exchange takes it in the statement that writes the sign-in (TokenRepo.insertFamily's claim).
- * Parameters: client id, the code's hash.
- */
-const CLIENT_AND_CODE = preparedRead(
-  'client_and_code_v1',
-  `SELECT ${columns('c', CLIENT_COLUMNS, 'c_')}, ${columns('p', POOL_COLUMNS, 'p_')},
-          s.id AS s_id, s.pool_id AS s_pool_id, s.client_id AS s_client_id, s.state AS s_state, s.expires_at AS s_expires_at
-     FROM (SELECT 1 AS one) x
-     LEFT JOIN user_pool_clients c ON c.id = ?
-     LEFT JOIN user_pools p ON p.id = c.pool_id
-     LEFT JOIN auth_sessions s ON s.id = ?`,
-);
-
 /** A client with its pool, and a sign-in with its user: both sides optional, always one row. */
 const ACCESS = preparedRead(
   'access_v3',
@@ -236,6 +219,33 @@ const CLIENT_AND_REFRESH = preparedRead(
        LEFT JOIN LATERAL (SELECT * FROM groups WHERE pool_id = m.pool_id AND name = m.group_name OFFSET 0) g ON true
       WHERE t.token_hash = ?) rt ON true
     ORDER BY rt.g_name`,
+);
+
+/**
+ * A client with its pool (both optional) and a row of auth_sessions by id (optional) with the user
+ * its username_key names (an authorization code's, migration 0016) and the user's groups by name, as
+ * USER_AND_GROUPS: the token endpoint's authorization_code grant, which read the client and then took
+ * the code, then read the user (three round trips one after the other on PostgreSQL). One row a group
+ * (one row with null group columns when the user has none, null user columns when there is no user,
+ * null code columns when there is no code). Reads the code without taking it: the exchange takes it
+ * in the statement that writes the sign-in (TokenRepo.insertFamily's claim). SQLite: the groups in
+ * the order the subquery read them, as CLIENT_AND_REFRESH. Parameters: client id, the code's hash.
+ */
+const CODE_USER_AND_GROUPS_FROM = `SELECT s.id AS s_id, s.pool_id AS s_pool_id, s.client_id AS s_client_id, s.state AS s_state, s.expires_at AS s_expires_at,
+          ${columns('u', USER_COLUMNS, 'u_')}, ${REFRESH_GROUP_COLUMNS}
+     FROM auth_sessions s LEFT JOIN users u ON u.pool_id = s.pool_id AND u.username_key = s.username_key
+     LEFT JOIN group_members m ON m.pool_id = u.pool_id AND m.username_key = u.username_key`;
+const CLIENT_AND_CODE = preparedRead(
+  'client_and_code_v2',
+  `${CLIENT_AND_REFRESH_SELECT.replace('rt.*', 'sg.*')}
+     LEFT JOIN (${CODE_USER_AND_GROUPS_FROM}
+       LEFT JOIN groups g ON g.pool_id = m.pool_id AND g.name = m.group_name
+      WHERE s.id = ? ORDER BY m.group_name) sg ON 1 = 1`,
+  `${CLIENT_AND_REFRESH_SELECT.replace('rt.*', 'sg.*')}
+     LEFT JOIN LATERAL (${CODE_USER_AND_GROUPS_FROM}
+       LEFT JOIN LATERAL (SELECT * FROM groups WHERE pool_id = m.pool_id AND name = m.group_name OFFSET 0) g ON true
+      WHERE s.id = ?) sg ON true
+    ORDER BY sg.g_name`,
 );
 
 /**
@@ -436,19 +446,25 @@ export class ReadRepo {
   }
 
   /**
-   * The client with its pool and a row of auth_sessions (an authorization code, not taken), in one
-   * statement; either is undefined when missing.
+   * The client with its pool and a row of auth_sessions (an authorization code, not taken) with the
+   * user it names and the user's groups, in one statement; each is undefined when missing (`user`
+   * also for codes without a username_key: issued before migration 0016).
    */
-  async clientAndCode(clientId: string, codeHash: string): Promise<{ clientWithPool?: { client: ClientRecord; pool: PoolRecord }; code?: AuthSessionRecord }> {
-    const [r] = await this.run<Record<string, unknown>>(CLIENT_AND_CODE, [clientId, codeHash]);
+  async clientAndCode(
+    clientId: string,
+    codeHash: string,
+  ): Promise<{ clientWithPool?: { client: ClientRecord; pool: PoolRecord }; code?: AuthSessionRecord; user?: { user: UserRecord; groups: GroupRecord[] } }> {
+    const rows = await this.run<Record<string, unknown>>(CLIENT_AND_CODE, [clientId, codeHash]);
+    const [r] = rows;
     if (!r) return {};
     return {
       ...(r.c_id !== null && r.p_id !== null
         ? { clientWithPool: { client: toClient(unprefix(r, 'c_', CLIENT_COLUMNS)), pool: toPoolFromPrefixed(r as PoolColumns) } }
         : {}),
-      ...(r.s_id !== null
+      ...(r.s_id !== null && r.s_id !== undefined
         ? { code: { id: r.s_id as string, poolId: r.s_pool_id as string, clientId: r.s_client_id as string, state: r.s_state as string, expiresAt: Number(r.s_expires_at) } }
         : {}),
+      ...(r.u_pool_id !== null && r.u_pool_id !== undefined ? { user: { user: toUser(unprefix(r, 'u_', USER_COLUMNS)), groups: groupsOfRows(rows, r.u_pool_id as string) } } : {}),
     };
   }
 

@@ -12,21 +12,26 @@ export interface AuthSessionRecord {
   /** Sealed JSON of the flow's state. */
   state: string;
   expiresAt: number;
+  /** An authorization code's user (issueCode), read with the code (ReadRepo.clientAndCode); else absent. */
+  usernameKey?: string;
 }
 
 export class SessionRepo {
   constructor(private readonly db: Db) {}
 
   async insert(s: AuthSessionRecord): Promise<void> {
-    await this.db.insertInto('auth_sessions').values({ id: s.id, pool_id: s.poolId, client_id: s.clientId, state: s.state, expires_at: s.expiresAt }).execute();
+    await this.db
+      .insertInto('auth_sessions')
+      .values({ id: s.id, pool_id: s.poolId, client_id: s.clientId, state: s.state, expires_at: s.expiresAt, username_key: s.usernameKey ?? null })
+      .execute();
   }
 
   /** Inserts the session, or replaces the one with its id (a derived id that a newer sign-in takes over). */
   async put(s: AuthSessionRecord): Promise<void> {
     await this.db
       .insertInto('auth_sessions')
-      .values({ id: s.id, pool_id: s.poolId, client_id: s.clientId, state: s.state, expires_at: s.expiresAt })
-      .onConflict((oc) => oc.column('id').doUpdateSet({ pool_id: s.poolId, client_id: s.clientId, state: s.state, expires_at: s.expiresAt }))
+      .values({ id: s.id, pool_id: s.poolId, client_id: s.clientId, state: s.state, expires_at: s.expiresAt, username_key: s.usernameKey ?? null })
+      .onConflict((oc) => oc.column('id').doUpdateSet({ pool_id: s.poolId, client_id: s.clientId, state: s.state, expires_at: s.expiresAt, username_key: s.usernameKey ?? null }))
       .execute();
   }
 
