@@ -32,6 +32,7 @@ import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
 import * as oidc from 'openid-client';
 import { backends, expectError, startTestServer, type TestServer } from './harness.js';
 import { FormClient, lastCode, pageMessage, type PageResult } from './hosted.js';
+import type { AuthSessionRecord } from '../src/store/repos/sessions.js';
 
 const PASSWORD = 'Correct-Horse-9';
 const CALLBACK = 'http://localhost:8976/callback';
@@ -274,6 +275,55 @@ for (const backend of await backends()) {
         assert.equal((await store.reads.refresh(`hash-${jti}`)) !== undefined, jti === winner, `its refresh token ${jti}`);
       }
       assert.equal((await store.reads.clientAndCode(clientId, id)).code?.state, `used by ${winner}`, 'the code is now the used marker of the sign-in');
+    });
+
+    it('concurrent sign-in writes go together and each gets its own answer: a code taken once, a missing user refused alone', async () => {
+      const poolId = await makePool(t.cognito);
+      const { clientId } = await makeClient(t.cognito, poolId);
+      await makeUser(t.cognito, poolId, 'fay');
+      const authorize = `/oauth2/authorize?${new URLSearchParams({ client_id: clientId, response_type: 'code', redirect_uri: CALLBACK, scope: 'openid' })}`;
+      const store = t.server.store;
+      const rows: AuthSessionRecord[] = [];
+      for (let i = 0; i < 5; i++) {
+        const code = callbackParams((await signIn(new FormClient(t.url), authorize, 'fay')).location).get('code')!;
+        rows.push((await store.reads.clientAndCode(clientId, createHash('sha256').update(code).digest('base64url'))).code!);
+      }
+      const now = Date.now();
+      const write = (originJti: string, usernameKey: string, row?: (typeof rows)[number]) =>
+        store.tokens.insertFamily(
+          { originJti, poolId, clientId, usernameKey, authTime: Math.floor(now / 1000), createdAt: now, expiresAt: now + 60_000, revokedAt: null, scopes: ['openid'], deviceKey: null },
+          { tokenHash: `hash-${originJti}`, originJti, createdAt: now, expiresAt: now + 60_000, replacedAt: null },
+          row && { id: row.id, from: row.state, to: `used by ${originJti}`, now },
+        );
+      // Asked for in one turn: on PostgreSQL one statement for the claims (and one for the plain sign-ins).
+      const [a, b1, b2, c, p1, p2, p3] = await Promise.allSettled([
+        write('a', 'fay', rows[0]),
+        write('b1', 'fay', rows[1]),
+        write('b2', 'fay', rows[1]),
+        write('c', 'nobody', rows[2]),
+        write('p1', 'fay'),
+        write('p2', 'nobody'),
+        write('p3', 'fay'),
+      ]);
+      assert.deepEqual(a, { status: 'fulfilled', value: true });
+      assert.deepEqual([b1, b2].map((r) => (r.status === 'fulfilled' ? r.value : r.reason)).sort(), [false, true], 'one code, two claims: one is written');
+      assert.equal(c.status, 'rejected', 'a sign-in of a user that does not exist is refused (the foreign key)');
+      assert.equal(p2.status, 'rejected');
+      assert.deepEqual([p1, p3], [{ status: 'fulfilled', value: true }, { status: 'fulfilled', value: true }]);
+      const written = new Set<string>();
+      for (const jti of ['a', 'b1', 'b2', 'c', 'p1', 'p2', 'p3']) if ((await store.reads.refresh(`hash-${jti}`)) !== undefined) written.add(jti);
+      const b = (b1 as PromiseFulfilledResult<boolean>).value ? 'b1' : 'b2';
+      assert.deepEqual([...written].sort(), ['a', b, 'p1', 'p3'].sort(), 'written: exactly the sign-ins that were answered true');
+      assert.equal((await store.reads.clientAndCode(clientId, rows[2]!.id)).code?.state, rows[2]!.state, 'the refused sign-in did not take its code');
+      assert.equal((await store.reads.clientAndCode(clientId, rows[1]!.id)).code?.state, `used by ${b}`);
+      // Without a refusal among them: the batch itself writes, and of two claims of one code in it one wins.
+      const again = await Promise.all([write('d', 'fay', rows[3]), write('e1', 'fay', rows[4]), write('e2', 'fay', rows[4]), write('p4', 'fay'), write('p5', 'fay')]);
+      assert.equal(again[0], true);
+      assert.deepEqual([again[1], again[2]].sort(), [false, true]);
+      assert.deepEqual([again[3], again[4]], [true, true]);
+      const e = again[1] ? 'e1' : 'e2';
+      for (const jti of ['d', 'e1', 'e2', 'p4', 'p5']) assert.equal((await store.reads.refresh(`hash-${jti}`)) !== undefined, jti !== (e === 'e1' ? 'e2' : 'e1'), jti);
+      assert.equal((await store.reads.clientAndCode(clientId, rows[4]!.id)).code?.state, `used by ${e}`);
     });
 
     it('the code is read with its user and groups in one statement; the sealed state decides the user, and codes without the column still exchange', async () => {

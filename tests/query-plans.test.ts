@@ -23,7 +23,7 @@ import path from 'node:path';
 import { decodeJwt } from 'jose';
 import { backends, startTestServer, type TestServer } from './harness.js';
 import { HOT_READS } from '../src/store/repos/reads.js';
-import { CLAIM_AND_INSERT_FAMILY } from '../src/store/repos/tokens.js';
+import { CLAIM_AND_INSERT_FAMILY, INSERT_FAMILY } from '../src/store/repos/tokens.js';
 import type { KyselyStore } from '../src/store/kysely-store.js';
 import { preparedRead, type PreparedRead } from '../src/store/prepared.js';
 
@@ -90,11 +90,19 @@ for (const backend of await backends()) {
       // PostgreSQL's own query (ri_triggers.c: SELECT 1 FROM ONLY <table> x WHERE <key> = $n FOR KEY SHARE OF x).
       const now = 1_700_000_000_000;
       const writes: [string, PreparedRead, unknown[], string[]][] = [
+        ['a sign-in written (API flows)', INSERT_FAMILY, ['family-x', 'pool', 'client', 'user', 1_700_000_000, now, now + 1, null, null, 'hash', 'family-x', now, now + 1, null], []],
         ['the code taken with the sign-in written (authorization_code)', CLAIM_AND_INSERT_FAMILY, ['marker', 'code-id', 'sealed', now, 'family-x', 'pool', 'client', 'user', 1_700_000_000, now, now + 1, null, null, 'hash', 'family-x', now, now + 1, null], ['auth_sessions_pkey']],
         ['the check of a sign-in\'s user (foreign key token_families_user)', preparedRead('explain_fk_users', 'SELECT 1 FROM ONLY users x WHERE pool_id = ? AND username_key = ? FOR KEY SHARE OF x'), ['pool', 'user'], ['users_pk']],
         ['the check of a refresh token\'s sign-in (foreign key of refresh_tokens.origin_jti)', preparedRead('explain_fk_families', 'SELECT 1 FROM ONLY token_families x WHERE origin_jti = ? FOR KEY SHARE OF x'), ['family-x'], ['token_families_pkey']],
       ];
-      for (const [what, q, params, indexes] of writes) out.push([`${what} (generic plan, ${state})`, await store.explain(q, params, { generic: true }), indexes]);
+      for (const [what, q, params, indexes] of writes) {
+        out.push([`${what} (generic plan, ${state})`, await store.explain(q, params, { generic: true }), indexes]);
+        // The writes of concurrent sign-ins go together (PreparedRead.pgBatch): the same indexes, by nested loops.
+        if (q.pgBatch !== undefined) {
+          const lists = params.map((p) => [p === null ? null : String(p), p === null ? null : String(p)]);
+          out.push([`${what}, batched (generic plan, ${state})`, await store.explain(q, lists, { generic: true, batched: true }), indexes]);
+        }
+      }
       return out;
     }
     /** Generic plans recorded in before(): on empty tables, and with the pools created but no users yet. */

@@ -65,8 +65,9 @@ export class KyselyStore implements Store {
     /** SQLite: runs a prepared statement for many rows on the connection (bulk.ts). */
     private readonly sqliteRows?: SqliteRows,
     /**
-     * PostgreSQL outside transactions: runs a named write alone on the prepared reads' connections,
-     * with their generic plans (prepared.ts, pgSingle); the hot paths' sign-in write only.
+     * PostgreSQL outside transactions: runs a write of the hot paths (the sign-in's, TokenRepo.insertFamily)
+     * on the prepared reads' connections, with their generic plans, concurrent ones batched
+     * (prepared.ts pgRunner, PreparedRead.pgBatch).
      */
     writes?: ReadRunner,
   ) {

@@ -32,6 +32,13 @@ export interface PreparedRead {
   readonly sqlite: string;
   /** With `$1`, `$2`, ... placeholders. */
   readonly pg: string;
+  /**
+   * PostgreSQL: the statement that runs it for many parameter rows at once, when batched() cannot
+   * derive it (a write: a data-modifying WITH cannot sit in a LATERAL subquery). Its parameters are
+   * the read's, each a text[] (`$1::text[]`, ...), and it returns `batch_i`, the 1-based place of the
+   * parameter row each result row belongs to.
+   */
+  readonly pgBatch?: string;
 }
 
 /**
@@ -40,10 +47,15 @@ export interface PreparedRead {
  * `pgSql`, the same read as PostgreSQL should run it when that differs (the same parameters). Every
  * parameter is text (or null): PostgreSQL batches reads by passing each parameter as a text[].
  */
-export function preparedRead(name: string, sql: string, pgSql: string = sql): PreparedRead {
+export function preparedRead(name: string, sql: string, pgSql: string = sql, pgBatch?: string): PreparedRead {
   const text = sql.replace(/\s+/g, ' ').trim();
   let n = 0;
-  return { name: `incognito_${name}`, sqlite: text, pg: pgSql.replace(/\s+/g, ' ').trim().replace(/\?/g, () => `$${++n}`) };
+  return {
+    name: `incognito_${name}`,
+    sqlite: text,
+    pg: pgSql.replace(/\s+/g, ' ').trim().replace(/\?/g, () => `$${++n}`),
+    ...(pgBatch !== undefined ? { pgBatch: pgBatch.replace(/\s+/g, ' ').trim() } : {}),
+  };
 }
 
 /** Runs a prepared read; rows as the driver returns them (the same shapes Kysely returned). */
@@ -195,14 +207,14 @@ export function pgRunner(pool: PgPool, opts: { batch?: boolean; inFlight?: numbe
 }
 
 /**
- * PostgreSQL: a named statement run alone (never batched) on the prepared reads' connections, so with
- * their planning (READ_PLANNING): planned once per connection, and so are the foreign-key checks it
- * fires (PostgreSQL keeps those plans per connection, under the same plan_cache_mode). For the few
- * writes of the hot paths that enter every table at a full key and whose foreign keys reference
- * primary keys (TokenRepo.insertFamily): measured with EXPLAIN ANALYZE, the write of a sign-in spent
- * 0.38 of its 0.51 ms planning its foreign-key checks anew at every execution on the main pool
- * (force_custom_plan), 0.12-0.17 ms in all with generic plans. tests/query-plans.test.ts checks their
- * generic plans.
+ * PostgreSQL: a named statement on its own. pgRunner's statements run on the prepared reads'
+ * connections, so with their planning (READ_PLANNING): planned once per connection, and so are the
+ * foreign-key checks a write fires (PostgreSQL keeps those plans per connection, under the same
+ * plan_cache_mode). Writes run there too when they enter every table at a full key and their foreign
+ * keys reference primary keys (TokenRepo.insertFamily, with a pgBatch of its own): measured with
+ * EXPLAIN ANALYZE, the write of a sign-in spent 0.38 of its 0.51 ms planning its foreign-key checks
+ * anew at every execution on the main pool (force_custom_plan), 0.12-0.17 ms in all with generic
+ * plans. tests/query-plans.test.ts checks their generic plans.
  */
 export function pgSingle(pool: PgPool): ReadRunner {
   return <R>(q: PreparedRead, params: readonly unknown[]) => pool.query({ name: q.name, text: q.pg, values: [...params] }).then((r) => r.rows as R[]);
@@ -218,6 +230,7 @@ const batchedText = new Map<string, { name: string; text: string }>();
  */
 export function batched(q: PreparedRead): { name: string; text: string } {
   let b = batchedText.get(q.name);
+  if (!b && q.pgBatch !== undefined) batchedText.set(q.name, (b = { name: `${q.name}_batch`, text: q.pgBatch }));
   if (!b) {
     const n = (q.pg.match(/\$\d+/g) ?? []).length;
     const names = Array.from({ length: n }, (_, i) => `p${i + 1}`);

@@ -4,7 +4,7 @@ import { Kysely, PostgresDialect, sql, type DatabaseIntrospector, type DatabaseM
 import type { Database as Tables } from '../schema.js';
 import { migrate } from '../migrations.js';
 import { KyselyStore } from '../kysely-store.js';
-import { pgRunner, pgSingle, READ_PLANNING } from '../prepared.js';
+import { pgRunner, READ_PLANNING } from '../prepared.js';
 import { StartupError } from '../../startup-error.js';
 
 /** The database URL as it may be printed: its password replaced. */
@@ -74,9 +74,12 @@ export async function openPostgres(url: string, schema?: string): Promise<Kysely
     await readPool.end().catch(() => {});
     throw e;
   }
+  // The sign-in's write (TokenRepo.insertFamily) runs there too, batched as the reads are: concurrent
+  // sign-ins written by one statement and one commit (store/prepared.ts, tokens.ts).
+  const reads = pgRunner(readPool);
   const store = new KyselyStore('postgres', db, async () => {
     await Promise.all([db.destroy(), readPool.end()]);
-  }, pgRunner(readPool), undefined, pgSingle(readPool));
+  }, reads, undefined, reads);
   store.poolCounts = () => ({
     total: pool.totalCount + readPool.totalCount,
     idle: pool.idleCount + readPool.idleCount,
