@@ -4,7 +4,7 @@
  * Revocation is a fact in this table, so it holds across restarts and nodes.
  */
 import { CompiledQuery, type Kysely } from 'kysely';
-import { preparedRead, type ReadRunner } from '../prepared.js';
+import { preparedRead, type PreparedRead, type ReadRunner } from '../prepared.js';
 import type { Db } from '../db.js';
 import type { Database } from '../schema.js';
 
@@ -110,12 +110,12 @@ export class TokenRepo {
   constructor(
     private readonly db: Db,
     private readonly kind: 'sqlite' | 'postgres' = 'sqlite',
-    /** PostgreSQL outside transactions: the generic-plan connections (prepared.ts, pgSingle). */
+    /** PostgreSQL outside transactions: runs on the generic-plan connections, batched (prepared.ts pgRunner). */
     private readonly writes?: ReadRunner,
   ) {}
 
   /** A PostgreSQL write of this repository: named, on the generic-plan connections when it can be. */
-  private async pgWrite<R>(q: { name: string; pg: string; sqlite: string }, params: unknown[]): Promise<R[]> {
+  private async pgWrite<R>(q: PreparedRead, params: unknown[]): Promise<R[]> {
     if (this.writes && !this.db.isTransaction) return this.writes<R>(q, params);
     return (await this.db.executeQuery<R>(CompiledQuery.raw(q.pg, params))).rows as R[];
   }
