@@ -99,6 +99,8 @@ export type RowOutcome =
       sub: string;
       attributes: Record<string, string>;
       mfaEnabled: boolean;
+      /** JSON.stringify(attributes), where the reader has made it already (imports/parse-off-thread.ts). */
+      attributesJson?: string;
     }
   | { kind: 'failed'; line: number; reason: string };
 

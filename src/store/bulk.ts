@@ -11,8 +11,11 @@
 import { CompiledQuery } from 'kysely';
 import type { Db } from './db.js';
 
-/** Runs a prepared statement once for each row, on the SQLite connection (only inside a transaction). */
-export type SqliteRows = (sql: string, rows: unknown[][]) => void;
+/**
+ * Runs a prepared statement once for each row, on the SQLite connection (only inside a transaction):
+ * `first`, then the row's values, bound as the statement's parameters (no row is copied to put `first` in front).
+ */
+export type SqliteRows = (sql: string, first: unknown, rows: unknown[][]) => void;
 
 export class BulkInsert {
   private readonly sql: string;
@@ -40,10 +43,7 @@ export class BulkInsert {
     if (!db.isTransaction) throw new Error('BulkInsert.run: only inside a transaction');
     if (this.kind === 'sqlite') {
       if (!sqlite) throw new Error('BulkInsert.run: the SQLite store has no row runner');
-      sqlite(
-        this.sql,
-        rows.map((r) => [first, ...r]),
-      );
+      sqlite(this.sql, first, rows);
       return;
     }
     await db.executeQuery(CompiledQuery.raw(this.sql, [first, JSON.stringify(rows)]));
