@@ -543,10 +543,7 @@ export class ImportRunner {
           users.map((e) => e.claims!),
           users.map((e) => e.attributesJson),
         );
-        await tx.imports.addPending(
-          job.jobId,
-          batch.map((e) => ({ line: e.line, message: e.message })),
-        );
+        await tx.imports.addPending(job.jobId, batch);
         const ok = await tx.imports.change(
           job.jobId,
           { imported: next.imported, skipped: next.skipped, failed: next.failed, lease_until: Date.now() + this.opts.leaseMs },
