@@ -166,8 +166,12 @@ function inLineOrder(done: Map<number, string>): { line: number; message: string
 /** Rows a window's decision goes through between two yields. */
 const YIELD_EVERY_ROWS = 2_000;
 
-/** Log lines moved from import_pending to import_log in one transaction. */
-const FLUSH_LINES = 500;
+/**
+ * Log lines moved from import_pending to import_log in one transaction. On PostgreSQL each
+ * transaction waits for its commit to reach the disk: 500 a transaction, a window's 100,000 lines
+ * took 1.2-2.1 s to move, while no user of the next window was written.
+ */
+const FLUSH_LINES = { sqlite: 2_000, postgres: 10_000 } as const;
 
 /** Lets waiting I/O (API requests) run: between transactions and between queries of a window's checks. */
 const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -372,9 +376,10 @@ export class ImportRunner {
    */
   private async flush(job: ImportJob, done: Map<number, string>, windowEnd: number): Promise<boolean> {
     const lines = inLineOrder(done);
-    for (let i = 0; i === 0 || i < lines.length; i += FLUSH_LINES) {
-      const chunk = lines.slice(i, i + FLUSH_LINES);
-      const last = i + FLUSH_LINES >= lines.length;
+    const size = FLUSH_LINES[this.store.kind];
+    for (let i = 0; i === 0 || i < lines.length; i += size) {
+      const chunk = lines.slice(i, i + size);
+      const last = i + size >= lines.length;
       try {
         await this.store.transaction(async (tx) => {
           await tx.imports.addLog(job.jobId, chunk);
