@@ -117,7 +117,7 @@ const hexDigit = (c: number) => (c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 1
  * digits (65,536 buckets, a window's subs spread evenly over them), then the few in one bucket put
  * in order. About a tenth of sortYielding's time on a window's subs; anything else is sorted by it.
  */
-async function sortSubs(subs: string[]): Promise<string[]> {
+export async function sortSubs(subs: string[]): Promise<string[]> {
   const n = subs.length;
   const bucket = new Int32Array(n);
   const starts = new Int32Array(65_537);
@@ -207,6 +207,9 @@ type WindowResult = { end: 'done' | 'lost' | 'closing'; redecided: boolean };
 type Decided = { entries: Entry[]; seen: ReadonlySet<string> };
 type UserRow = Extract<RowOutcome, { kind: 'user' }>;
 const NO_CLAIMS: AliasClaim[] = [];
+/** The MFA settings and extra of an imported user without any (shared: only ever read, by insertMany). */
+const NO_MFA: UserRecord['mfa'] = Object.freeze({});
+const NO_EXTRA: UserRecord['extra'] = Object.freeze({});
 
 export class ImportRunner {
   readonly id = randomUUID();
@@ -487,8 +490,8 @@ export class ImportRunner {
         passwordHash: null,
         srpVerifier: null,
         passwordUpdatedAt: null,
-        mfa: o.mfaEnabled ? { mfaOptions: [{ DeliveryMedium: 'SMS', AttributeName: 'phone_number' }] } : {},
-        extra: {},
+        mfa: o.mfaEnabled ? { mfaOptions: [{ DeliveryMedium: 'SMS', AttributeName: 'phone_number' }] } : NO_MFA,
+        extra: NO_EXTRA,
         createdAt: now,
         updatedAt: now,
       };
