@@ -668,6 +668,20 @@ describe('import CSV', () => {
         yield '\n  \n\r\n';
       }
       await checkImportFile(withEmptyLines, pool);
+      // Exactly the limit, the last row ended by its line break (an empty last line, no row): the file
+      // is read once, without the second pass that counts rows. Without the last line break, the
+      // same; one row more fails the file either way.
+      let opened = 0;
+      await checkImportFile(() => (opened++, rows(MAX_IMPORT_ROWS)), pool);
+      assert.equal(opened, 1);
+      async function* unended(n: number) {
+        yield* rows(n - 1);
+        yield line.subarray(0, line.length - 1);
+      }
+      opened = 0;
+      await checkImportFile(() => (opened++, unended(MAX_IMPORT_ROWS)), pool);
+      assert.equal(opened, 1);
+      await assert.rejects(checkImportFile(() => unended(MAX_IMPORT_ROWS + 1), pool), (e) => e instanceof ImportFileError && /more than 500,000 users/.test(e.message));
       // Reading: the rows before the limit are yielded, then the file fails.
       let seen = 0;
       await assert.rejects(
