@@ -789,6 +789,7 @@ export async function checkImportFile(open: () => AsyncIterable<Buffer | string>
   const prepare = new Prepare();
   const bindHead = (bytes: Buffer) => bindHeader(plan, (parseSync(bytes, CSV_OPTIONS) as string[][])[0] ?? ['']);
   let head: Buffer[] | undefined = [];
+  let yielded = performance.now();
   for await (const buf of prepare.run(open())) {
     if (head) {
       const nl = buf.indexOf(10);
@@ -798,8 +799,13 @@ export async function checkImportFile(open: () => AsyncIterable<Buffer | string>
         head = undefined;
       }
     }
-    // A chunk at a time: let other work (API requests) run.
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    // Let other work (API requests) run every few milliseconds. (After every 16 KiB piece, it was
+    // 2,900 yields for a file of 500,000 users, about 1.2 s with a request answered at each, against
+    // 0.1 s of work.)
+    if (performance.now() - yielded >= 4) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      yielded = performance.now();
+    }
   }
   if (head) {
     const bytes = Buffer.concat(head);

@@ -77,20 +77,21 @@ export const DEFAULT_RUNNER_OPTIONS: Omit<RunnerOptions, 'onError'> = {
 const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
- * Sorts (stably) in runs of 2,000 merged pairwise, yielding to I/O between steps: one sort() of a
- * window's keys (20,000 then) kept API requests waiting for tens of milliseconds.
+ * Sorts (stably) in runs of 2,000 merged pairwise, yielding to I/O between steps (`step`: every
+ * step, or when the pacer says): one sort() of a window's keys (20,000 then) kept API requests
+ * waiting for tens of milliseconds.
  */
-async function sortYielding<T>(items: T[], cmp: (a: T, b: T) => number): Promise<T[]> {
+async function sortYielding<T>(items: T[], cmp: (a: T, b: T) => number, step: () => Promise<void> | undefined = yieldToIo): Promise<T[]> {
   let runs: T[][] = [];
   for (let i = 0; i < items.length; i += YIELD_EVERY_ROWS) {
     runs.push(items.slice(i, i + YIELD_EVERY_ROWS).sort(cmp));
-    await yieldToIo();
+    await step();
   }
   while (runs.length > 1) {
     const merged: T[][] = [];
     for (let i = 0; i < runs.length; i += 2) {
       merged.push(i + 1 < runs.length ? merge(runs[i]!, runs[i + 1]!, cmp) : runs[i]!);
-      await yieldToIo();
+      await step();
     }
     runs = merged;
   }
@@ -163,8 +164,18 @@ function inLineOrder(done: Map<number, string>): { line: number; message: string
   return out;
 }
 
-/** Rows a window's decision goes through between two yields. */
+/**
+ * The first window of a run (then twice as many, up to windowSize). Reading and deciding a window
+ * of 100,000 took 2.3 s before the first user was written (at 17 µs a row in the parser's thread);
+ * rows of the smaller first windows each dirty more index pages when the pool is large, but only
+ * 87,500 rows of a job are in them.
+ */
+const FIRST_WINDOW_ROWS = 12_500;
+
+/** Rows a sort's run holds (sorted in one go). */
 const YIELD_EVERY_ROWS = 2_000;
+/** Rows a window's decision goes through between two looks at the clock (pacer). */
+const STEP_ROWS = 500;
 
 /**
  * Log lines moved from import_pending to import_log in one transaction. On PostgreSQL each
@@ -175,6 +186,25 @@ const FLUSH_LINES = { sqlite: 2_000, postgres: 10_000 } as const;
 
 /** Lets waiting I/O (API requests) run: between transactions and between queries of a window's checks. */
 const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * The longest a window's decision works between two yields, in ms. It shares the event loop with
+ * the window before being written, which runs a transaction (about 20 ms on SQLite) at each of its
+ * yields: yielding every 2,000 rows and every query (about 350 steps for 100,000 rows), a decision
+ * ended about 0.4 s after the window before was written, and the writer waited for it.
+ */
+const STEP_MS = 4;
+
+/** A step function that yields to I/O only once STEP_MS have passed since it last did. */
+function pacer(): () => Promise<void> | undefined {
+  let last = performance.now();
+  return () => {
+    if (performance.now() - last < STEP_MS) return undefined;
+    return yieldToIo().then(() => {
+      last = performance.now();
+    });
+  };
+}
 
 /** One data row's decided outcome: its log line, and the user to create when it is imported. */
 interface Entry {
@@ -333,15 +363,22 @@ export class ImportRunner {
     }
   }
 
-  /** The rows in windows of windowSize (the first one after `start`, skipping the lines `done` holds). */
+  /**
+   * The rows in windows of windowSize (the first one after `start`, skipping the lines `done` holds).
+   * The first windows of a run are smaller, doubling up to windowSize (FIRST_WINDOW_ROWS, then twice
+   * as many, ...): nothing is written until the first window is read and decided, and reading one
+   * takes about half as long as writing one, so each window is read while the one before is written.
+   */
   private async *windows(rows: AsyncIterable<RowOutcome>, done: Map<number, string>, start: number): AsyncGenerator<Window> {
+    let size = Math.min(this.opts.windowSize, FIRST_WINDOW_ROWS);
     let window: Window = { rows: [], end: start, done };
     for await (const row of rows) {
       window.end = row.line;
       if (!window.done.has(row.line)) window.rows.push(row);
-      if (window.rows.length >= this.opts.windowSize) {
+      if (window.rows.length >= size) {
         yield window;
         window = { rows: [], end: window.end, done: new Map() };
+        size = Math.min(this.opts.windowSize, size * 2);
       }
     }
     if (window.rows.length || window.done.size) yield window;
@@ -411,6 +448,7 @@ export class ImportRunner {
    */
   private async decide(pool: PoolRecord, rows: RowOutcome[], before?: ReadonlySet<string>): Promise<Decided> {
     const now = Date.now();
+    const step = pacer();
     // The rows with a user, by their index in `rows`, and their username keys.
     const users: number[] = [];
     const keyOf: string[] = new Array(rows.length);
@@ -421,11 +459,15 @@ export class ImportRunner {
       keyOf[i] = o.usernameKey;
     }
     // The write order, sorted once: by username key, rows of one username in file order.
-    const sorted = await sortYielding(users, (i, j) => {
-      const a = keyOf[i]!;
-      const b = keyOf[j]!;
-      return a < b ? -1 : a > b ? 1 : i - j;
-    });
+    const sorted = await sortYielding(
+      users,
+      (i, j) => {
+        const a = keyOf[i]!;
+        const b = keyOf[j]!;
+        return a < b ? -1 : a > b ? 1 : i - j;
+      },
+      step,
+    );
     const keys: string[] = [];
     for (const i of sorted) if (keys.length === 0 || keys[keys.length - 1] !== keyOf[i]) keys.push(keyOf[i]!);
     const existing = new Set<string>();
@@ -433,7 +475,7 @@ export class ImportRunner {
     const slice = this.store.kind === 'sqlite' ? 500 : 5000;
     for (let i = 0; i < keys.length; i += slice) {
       for (const k of await this.store.users.existingKeys(pool.id, keys.slice(i, i + slice))) existing.add(k);
-      await yieldToIo();
+      await step();
     }
     // The alias claims of each row's user (none at all in a pool without username attributes or aliases).
     const claimsOf: AliasClaim[][] = new Array(rows.length);
@@ -445,12 +487,12 @@ export class ImportRunner {
       const claims = claiming ? aliasClaims(pool, { status: 'RESET_REQUIRED', attributes: c.attributes }) : NO_CLAIMS;
       claimsOf[i] = claims;
       for (const a of claims) allClaims.push(a);
-      if (claiming && n % YIELD_EVERY_ROWS === YIELD_EVERY_ROWS - 1) await yieldToIo();
+      if (claiming && n % STEP_ROWS === STEP_ROWS - 1) await step();
     }
     const taken = new Set<string>();
     for (let i = 0; i < allClaims.length; i += slice) {
       for (const t of await this.store.users.takenAliases(pool.id, allClaims.slice(i, i + slice))) taken.add(t);
-      await yieldToIo();
+      await step();
     }
     const usernameKinds = new Set<string>(pool.settings.UsernameAttributes ?? []);
     // What this window imports, as decided so far (username keys, and alias claims as `alias\0kind\0valueKey`).
@@ -460,7 +502,7 @@ export class ImportRunner {
     const entries: Entry[] = [];
     const entryOf: Entry[] = new Array(rows.length);
     for (let i = 0; i < rows.length; i++) {
-      if (i % YIELD_EVERY_ROWS === YIELD_EVERY_ROWS - 1) await yieldToIo();
+      if (i % STEP_ROWS === STEP_ROWS - 1) await step();
       const o = rows[i]!;
       if (o.kind === 'failed') {
         entries.push({ line: o.line, key: '', outcome: 'failed', message: logLine('FAILED', o.line, o.reason) });
@@ -498,7 +540,7 @@ export class ImportRunner {
       entryOf[i] = { line: o.line, key, outcome: 'imported', message: logLine('SUCCEEDED', o.line), user, claims, attributesJson: o.attributesJson };
     }
     for (const i of sorted) entries.push(entryOf[i]!);
-    await yieldToIo();
+    await step();
     // The window's new subs (random UUIDs), handed out in username order: then the users_sub index
     // is written in a few places per transaction too, rather than one page per user. Not where the
     // username is the sub (pools with UsernameAttributes), whose order is the sub's already.
