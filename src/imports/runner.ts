@@ -2,7 +2,8 @@
  * Runs user import jobs in the background. Every node polls for an active job whose lease is free
  * (or lapsed: its node died) and claims it with a conditional update, so exactly one node runs a
  * given job. The file is read from the database as a stream (parsed in a worker thread:
- * parse-off-thread.ts), a window of rows at a time (100,000):
+ * parse-off-thread.ts), a window of rows at a time (100,000; the first windows of a run smaller, so
+ * that writing starts soon: FIRST_WINDOW_ROWS):
  * the window's outcomes are decided in file order (against what the database holds, then the rows
  * before), then written sorted by username, in short transactions (about 20 ms on SQLite, where API
  * requests wait for them) with a yield to the event loop between them. Sorted, the rows of one
