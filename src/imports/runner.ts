@@ -189,6 +189,18 @@ const FLUSH_LINES = { sqlite: 2_000, postgres: 10_000 } as const;
 const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
+ * Between two transactions (and two flushes of log lines): lets the API requests that arrived
+ * during the transaction run before the next one. One setImmediate did not: a request's read
+ * (store/prepared.ts) waits for the end of the loop's turn with a setImmediate of its own, queued
+ * after the writer's, so each read of a request waited for one more transaction (on SQLite, where
+ * a transaction holds the event loop). Three turns let a request with two reads in a row finish in
+ * between; an empty turn costs microseconds.
+ */
+const yieldToRequests = async () => {
+  for (let i = 0; i < 3; i++) await yieldToIo();
+};
+
+/**
  * The longest a window's decision works between two yields, in ms. It shares the event loop with
  * the window before being written, which runs a transaction (about 20 ms on SQLite) at each of its
  * yields: yielding every 2,000 rows and every query (about 350 steps for 100,000 rows), a decision
@@ -435,7 +447,7 @@ export class ImportRunner {
         throw e;
       }
       this.opts.log?.(job.jobId, chunk.map((l) => l.message));
-      await yieldToIo();
+      await yieldToRequests();
     }
     return true;
   }
@@ -572,7 +584,7 @@ export class ImportRunner {
       // The next transaction's size, from this one's time (at most halved or doubled at a time).
       const ms = Math.max(performance.now() - started, 0.1);
       this.batchRows = Math.round(Math.min(this.opts.batchSize, Math.max(20, batch.length * Math.min(2, Math.max(0.5, targetMs / ms)))));
-      await yieldToIo();
+      await yieldToRequests();
       if (this.closing) return 'closing';
     }
     return 'done';
