@@ -2,8 +2,7 @@
  * Runs user import jobs in the background. Every node polls for an active job whose lease is free
  * (or lapsed: its node died) and claims it with a conditional update, so exactly one node runs a
  * given job. The file is read from the database as a stream (parsed in a worker thread:
- * parse-off-thread.ts), a window of rows at a time (100,000; the first windows of a run smaller, so
- * that writing starts soon: FIRST_WINDOW_ROWS):
+ * parse-off-thread.ts), a window of rows at a time (100,000):
  * the window's outcomes are decided in file order (against what the database holds, then the rows
  * before), then written sorted by username, in short transactions (about 20 ms on SQLite, where API
  * requests wait for them) with a yield to the event loop between them. Sorted, the rows of one
@@ -164,14 +163,6 @@ function inLineOrder(done: Map<number, string>): { line: number; message: string
   for (let i = 0; i < slots.length; i++) if (slots[i] !== undefined) out.push({ line: min + i, message: slots[i]! });
   return out;
 }
-
-/**
- * The first window of a run (then twice as many, up to windowSize). Reading and deciding a window
- * of 100,000 took 2.3 s before the first user was written (at 17 µs a row in the parser's thread);
- * rows of the smaller first windows each dirty more index pages when the pool is large, but only
- * 87,500 rows of a job are in them.
- */
-const FIRST_WINDOW_ROWS = 12_500;
 
 /** Rows a sort's run holds (sorted in one go). */
 const YIELD_EVERY_ROWS = 2_000;
@@ -376,22 +367,15 @@ export class ImportRunner {
     }
   }
 
-  /**
-   * The rows in windows of windowSize (the first one after `start`, skipping the lines `done` holds).
-   * The first windows of a run are smaller, doubling up to windowSize (FIRST_WINDOW_ROWS, then twice
-   * as many, ...): nothing is written until the first window is read and decided, and reading one
-   * takes about half as long as writing one, so each window is read while the one before is written.
-   */
+  /** The rows in windows of windowSize (the first one after `start`, skipping the lines `done` holds). */
   private async *windows(rows: AsyncIterable<RowOutcome>, done: Map<number, string>, start: number): AsyncGenerator<Window> {
-    let size = Math.min(this.opts.windowSize, FIRST_WINDOW_ROWS);
     let window: Window = { rows: [], end: start, done };
     for await (const row of rows) {
       window.end = row.line;
       if (!window.done.has(row.line)) window.rows.push(row);
-      if (window.rows.length >= size) {
+      if (window.rows.length >= this.opts.windowSize) {
         yield window;
         window = { rows: [], end: window.end, done: new Map() };
-        size = Math.min(this.opts.windowSize, size * 2);
       }
     }
     if (window.rows.length || window.done.size) yield window;
