@@ -12,7 +12,9 @@
 // The import's users/s runs from sending StartUserImportJob to the DescribeUserImportJob that shows
 // Succeeded (so up to 100 ms of polling is counted in it); end to end from CreateUserImportJob.
 // The probe loop runs in this process, on the thread that also runs the server and the import: its
-// latencies are how long an API request waits for that thread (and, on SQLite, for the one connection).
+// latencies are how long an API request waits for that thread (and, on SQLite, for the one connection);
+// a second row gives those of the requests sent once DescribeUserImportJob counted a user imported (the
+// users being written; before, the file is checked and the first window read and decided).
 // Exit 1 when the job does not end Succeeded with ImportedUsers = --users and no skipped or failed users,
 // when an imported user does not read back as written, or when a probe request fails.
 // Each job also prints the CPU time it took a user: the event loop's thread (Linux: /proc) and the
@@ -92,12 +94,16 @@ async function runJob(UserPoolId, CSVHeader, j, { f, row, probeCells, idleStats 
   const cpu0 = { loop: loopThreadCpuMs(), all: process.cpuUsage() };
   const during = probing ? probe(UserPoolId) : undefined;
   let job;
+  // When DescribeUserImportJob first counted an imported user: the requests from then on met the
+  // users being written (before it, the file is checked and the first window read and decided).
+  let firstCounted;
   let gaveUp = false;
   let duringStats;
   try {
     await must('StartUserImportJob', { UserPoolId, JobId });
     for (;;) {
       ({ UserImportJob: job } = await must('DescribeUserImportJob', { UserPoolId, JobId }));
+      if (firstCounted === undefined && job.ImportedUsers > 0) firstCounted = performance.now();
       if (!['Pending', 'InProgress'].includes(job.Status)) break;
       if (performance.now() - tStart > deadlineMs || isStopped()) {
         gaveUp = true;
@@ -106,7 +112,7 @@ async function runJob(UserPoolId, CSVHeader, j, { f, row, probeCells, idleStats 
       await sleep(100);
     }
   } finally {
-    duringStats = during ? await during.stop() : { count: 0, p50: 0, p99: 0, max: 0, non2xx: 0 };
+    duringStats = during ? await during.stop(firstCounted) : { count: 0, p50: 0, p99: 0, max: 0, non2xx: 0 };
   }
   const tEnd = performance.now();
   const loopCpu = cpu0.loop === undefined ? undefined : loopThreadCpuMs() - cpu0.loop;
@@ -123,6 +129,9 @@ async function runJob(UserPoolId, CSVHeader, j, { f, row, probeCells, idleStats 
     Math.round(userCount / importS),
     ...(probing ? probeCells(duringStats) : ['', '', '', '', '']),
   ]);
+  if (probing && duringStats.after) {
+    row([`${job1}of which sent once users were being written (the first one counted)`, '', '', ...probeCells(duringStats.after)]);
+  }
   row([`${job1}end to end (CreateUserImportJob → Succeeded)`, totalS.toFixed(2), Math.round(userCount / totalS), '', '', '', '', '']);
   // CPU time during the import, a user: less noisy than the rate on a shared machine. The event
   // loop's thread (the import's SQL, the requests, this script's probe) and the whole process (with
@@ -179,6 +188,7 @@ function probe(UserPoolId) {
   let running = true;
   const body = JSON.stringify({ UserPoolId, Username: 'probe' });
   const headers = b.headers('AdminGetUser');
+  const starts = [];
   const loop = (async () => {
     while (running && !isStopped()) {
       const t = performance.now();
@@ -191,6 +201,7 @@ function probe(UserPoolId) {
           continue;
         }
         latencies.push(performance.now() - t);
+        starts.push(t);
       } catch (e) {
         non2xx++;
         failure ??= String(e?.stack ?? e);
@@ -198,12 +209,17 @@ function probe(UserPoolId) {
     }
   })();
   return {
-    async stop() {
+    /** `from` (performance.now()): also the figures of the requests sent from then on (`after`). */
+    async stop(from) {
       running = false;
       await loop;
-      latencies.sort((x, y) => x - y);
-      const q = (p) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] : 0);
-      return { count: latencies.length, p50: q(0.5), p99: q(0.99), max: latencies.length ? latencies[latencies.length - 1] : 0, non2xx, failure };
+      const stats = (l) => {
+        l.sort((x, y) => x - y);
+        const q = (p) => (l.length ? l[Math.min(l.length - 1, Math.floor(p * l.length))] : 0);
+        return { count: l.length, p50: q(0.5), p99: q(0.99), max: l.length ? l[l.length - 1] : 0, non2xx, failure };
+      };
+      const after = from === undefined ? undefined : stats(latencies.filter((_, i) => starts[i] >= from));
+      return { ...stats(latencies), after };
     },
   };
 }

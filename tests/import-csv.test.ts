@@ -20,6 +20,7 @@ import {
   type RowOutcome,
 } from '../src/domain/import-csv.js';
 import type { PoolRecord } from '../src/store/types.js';
+import { readImportFileOffThread } from '../src/imports/parse-off-thread.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const AUTO_VERIFIED = 'The User Record does not set any of the auto verified attributes to true. (Example: email_verified to true).';
@@ -667,6 +668,20 @@ describe('import CSV', () => {
         yield '\n  \n\r\n';
       }
       await checkImportFile(withEmptyLines, pool);
+      // Exactly the limit, the last row ended by its line break (an empty last line, no row): the file
+      // is read once, without the second pass that counts rows. Without the last line break, the
+      // same; one row more fails the file either way.
+      let opened = 0;
+      await checkImportFile(() => (opened++, rows(MAX_IMPORT_ROWS)), pool);
+      assert.equal(opened, 1);
+      async function* unended(n: number) {
+        yield* rows(n - 1);
+        yield line.subarray(0, line.length - 1);
+      }
+      opened = 0;
+      await checkImportFile(() => (opened++, unended(MAX_IMPORT_ROWS)), pool);
+      assert.equal(opened, 1);
+      await assert.rejects(checkImportFile(() => unended(MAX_IMPORT_ROWS + 1), pool), (e) => e instanceof ImportFileError && /more than 500,000 users/.test(e.message));
       // Reading: the rows before the limit are yielded, then the file fails.
       let seen = 0;
       await assert.rejects(
@@ -717,5 +732,48 @@ describe('import CSV', () => {
     `;
     const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', child]);
     console.log(`# import-csv throughput in a plain process: 100000 rows, best of 3: ${stdout.trim()}`);
+  });
+});
+
+describe('the parser thread (imports/parse-off-thread.ts)', () => {
+  it("gives readImportFile's outcomes, in order, with each user's attributes as their JSON text", async () => {
+    const pool = makePool({
+      AliasAttributes: ['email'],
+      MfaConfiguration: 'OPTIONAL',
+      Schema: [{ Name: 'tenant', AttributeDataType: 'String', Mutable: true }],
+    });
+    const rows: Row[] = [];
+    // More rows than one batch (1,000) of the thread's: outcomes cross batch boundaries.
+    for (let i = 0; i < 2_500; i++) {
+      if (i % 7 === 3) rows.push(user({ 'cognito:username': `u${i}`, email: `not-an-email-${i}` }));
+      else if (i % 11 === 5) rows.push({});
+      else {
+        rows.push(
+          user({
+            'cognito:username': i % 5 === 0 ? `Zoë.${i}` : `u${i}`,
+            email: `u${i}@example.com`,
+            name: i % 3 === 0 ? `Søren \\, "Ødegaard" ${i}` : `n${i}`,
+            'custom:tenant': i % 4 === 0 ? '\u2028{"json":"text"}' : '',
+            'cognito:mfa_enabled': i % 9 === 0 ? 'true' : 'false',
+            phone_number: i % 9 === 0 ? `+1555${String(i).padStart(7, '0')}` : '',
+          }),
+        );
+      }
+    }
+    const file = csv(pool, rows);
+    const direct: RowOutcome[] = [];
+    for await (const o of readImportFile(chunks(file), pool)) direct.push(o);
+    const threaded: RowOutcome[] = [];
+    for await (const o of readImportFileOffThread(chunks(Buffer.from(file)) as AsyncIterable<Buffer>, pool)) threaded.push(o);
+    assert.ok(direct.some((o) => o.kind === 'failed') && direct.some((o) => o.kind === 'user' && o.mfaEnabled));
+    assert.equal(threaded.length, direct.length);
+    for (const o of threaded) {
+      if (o.kind === 'user') {
+        assert.equal(o.attributesJson, JSON.stringify(o.attributes));
+        assert.match(o.sub, UUID);
+      }
+    }
+    const withoutJson = threaded.map((o) => (o.kind === 'user' ? (({ attributesJson: _, ...rest }) => rest)(o) : o));
+    assert.deepEqual(stable(withoutJson), stable(direct));
   });
 });

@@ -40,6 +40,7 @@ import { startServer } from '../src/server.js';
 import { openStore } from '../src/store/index.js';
 import { adminFetch, backends, useKey, expectError, startTestServer, type TestServer } from './harness.js';
 import { kill, startCli, type Child, storeArgs } from './process.js';
+import { sortSubs } from '../src/imports/runner.js';
 
 const ROLE = 'arn:aws:iam::123456789012:role/CognitoImport';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -619,3 +620,17 @@ if (pgBackend) {
     });
   });
 }
+
+describe("a window's subs in order (runner.ts sortSubs)", () => {
+  it('puts random UUIDs in string order, and anything else too (by sorting it)', async () => {
+    const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    for (const n of [0, 1, 2, 1_000, 70_000]) {
+      const subs = Array.from({ length: n }, () => randomUUID());
+      // Some equal first digits and some equal subs: the buckets hold more than one.
+      if (n > 2) subs.push(`${subs[0]!.slice(0, 4)}0000-0000-4000-8000-000000000000`, subs[1]!);
+      assert.deepEqual(await sortSubs([...subs]), [...subs].sort(byString));
+    }
+    const odd = [randomUUID(), randomUUID().toUpperCase(), 'ab', '', randomUUID(), 'zz-not-hex'];
+    assert.deepEqual(await sortSubs([...odd]), [...odd].sort(byString));
+  });
+});

@@ -11,6 +11,7 @@ import { Worker } from 'node:worker_threads';
 import { ImportFileError, readImportFile, type RowOutcome } from '../domain/import-csv.js';
 import type { PoolRecord } from '../store/types.js';
 import type { FromWorker, ToWorker } from './parse-worker.js';
+import { decodeRows } from './row-codec.js';
 
 const BATCH = 1_000;
 /** Batches asked for ahead of the one being taken. */
@@ -60,7 +61,7 @@ export async function* readImportFileOffThread(input: AsyncIterable<Buffer>, poo
       if ('error' in m) throw m.error.importFile ? new ImportFileError(m.error.message) : new Error(m.error.message);
       if ('need' in m) continue;
       if (!m.done) send({ want: BATCH });
-      yield* m.rows;
+      yield* decodeRows(m.rows);
       if (m.done) return;
     }
   } finally {

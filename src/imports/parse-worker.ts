@@ -7,11 +7,15 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { readImportFile, ImportFileError, type RowOutcome } from '../domain/import-csv.js';
 import type { PoolRecord } from '../store/types.js';
+import { encodeRows } from './row-codec.js';
 
 /** Main → worker: a chunk of the file (null at its end), or a request for the next batch of outcomes. */
 export type ToWorker = { chunk: Uint8Array | null } | { want: number };
-/** Worker → main: a request for the next chunk, a batch of outcomes, or the error the reader ended with. */
-export type FromWorker = { need: true } | { rows: RowOutcome[]; done: boolean } | { error: { importFile: boolean; message: string } };
+/**
+ * Worker → main: a request for the next chunk, a batch of outcomes (encodeRows), or the error the
+ * reader ended with.
+ */
+export type FromWorker = { need: true } | { rows: unknown[]; done: boolean } | { error: { importFile: boolean; message: string } };
 
 const { pool, skipLines } = workerData as { pool: PoolRecord; skipLines: number };
 const port = parentPort!;
@@ -46,7 +50,7 @@ async function batch(size: number): Promise<void> {
       }
       out.push(r.value);
     }
-    post({ rows: out, done: ended });
+    post({ rows: encodeRows(out), done: ended });
   } catch (e) {
     ended = true;
     post({ error: { importFile: e instanceof ImportFileError, message: e instanceof Error ? e.message : String(e) } });

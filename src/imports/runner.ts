@@ -77,20 +77,21 @@ export const DEFAULT_RUNNER_OPTIONS: Omit<RunnerOptions, 'onError'> = {
 const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
- * Sorts (stably) in runs of 2,000 merged pairwise, yielding to I/O between steps: one sort() of a
- * window's keys (20,000 then) kept API requests waiting for tens of milliseconds.
+ * Sorts (stably) in runs of 2,000 merged pairwise, yielding to I/O between steps (`step`: every
+ * step, or when the pacer says): one sort() of a window's keys (20,000 then) kept API requests
+ * waiting for tens of milliseconds.
  */
-async function sortYielding<T>(items: T[], cmp: (a: T, b: T) => number): Promise<T[]> {
+async function sortYielding<T>(items: T[], cmp: (a: T, b: T) => number, step: () => Promise<void> | undefined = yieldToIo): Promise<T[]> {
   let runs: T[][] = [];
   for (let i = 0; i < items.length; i += YIELD_EVERY_ROWS) {
     runs.push(items.slice(i, i + YIELD_EVERY_ROWS).sort(cmp));
-    await yieldToIo();
+    await step();
   }
   while (runs.length > 1) {
     const merged: T[][] = [];
     for (let i = 0; i < runs.length; i += 2) {
       merged.push(i + 1 < runs.length ? merge(runs[i]!, runs[i + 1]!, cmp) : runs[i]!);
-      await yieldToIo();
+      await step();
     }
     runs = merged;
   }
@@ -106,6 +107,41 @@ function merge<T>(a: T[], b: T[], cmp: (a: T, b: T) => number): T[] {
   while (i < a.length && j < b.length) out[k++] = cmp(b[j]!, a[i]!) < 0 ? b[j++]! : a[i++]!;
   while (i < a.length) out[k++] = a[i++]!;
   while (j < b.length) out[k++] = b[j++]!;
+  return out;
+}
+
+/** A lowercase hexadecimal digit's value, or -1. */
+const hexDigit = (c: number) => (c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : -1);
+
+/**
+ * Random UUIDs (lowercase hexadecimal) in order, without comparing them: placed by their first four
+ * digits (65,536 buckets, a window's subs spread evenly over them), then the few in one bucket put
+ * in order. About a tenth of sortYielding's time on a window's subs; anything else is sorted by it.
+ */
+export async function sortSubs(subs: string[]): Promise<string[]> {
+  const n = subs.length;
+  const bucket = new Int32Array(n);
+  const starts = new Int32Array(65_537);
+  for (let i = 0; i < n; i++) {
+    const s = subs[i]!;
+    const b = (hexDigit(s.charCodeAt(0)) << 12) | (hexDigit(s.charCodeAt(1)) << 8) | (hexDigit(s.charCodeAt(2)) << 4) | hexDigit(s.charCodeAt(3));
+    if (b < 0 || s.length < 4) return sortYielding(subs, byString);
+    bucket[i] = b;
+    starts[b + 1]++;
+  }
+  for (let b = 1; b <= 65_536; b++) starts[b]! += starts[b - 1]!;
+  const out: string[] = new Array(n);
+  for (let i = 0; i < n; i++) out[starts[bucket[i]!]!++] = subs[i]!;
+  // Ordered between buckets now: an insertion sort only moves each one within its bucket.
+  for (let i = 1; i < n; i++) {
+    const s = out[i]!;
+    let j = i - 1;
+    while (j >= 0 && out[j]! > s) {
+      out[j + 1] = out[j]!;
+      j--;
+    }
+    out[j + 1] = s;
+  }
   return out;
 }
 
@@ -128,14 +164,51 @@ function inLineOrder(done: Map<number, string>): { line: number; message: string
   return out;
 }
 
-/** Rows a window's decision goes through between two yields. */
+/** Rows a sort's run holds (sorted in one go). */
 const YIELD_EVERY_ROWS = 2_000;
+/** Rows a window's decision goes through between two looks at the clock (pacer). */
+const STEP_ROWS = 500;
 
-/** Log lines moved from import_pending to import_log in one transaction. */
-const FLUSH_LINES = 500;
+/**
+ * Log lines moved from import_pending to import_log in one transaction. On PostgreSQL each
+ * transaction waits for its commit to reach the disk: 500 a transaction, a window's 100,000 lines
+ * took 1.2-2.1 s to move, while no user of the next window was written.
+ */
+const FLUSH_LINES = { sqlite: 2_000, postgres: 10_000 } as const;
 
 /** Lets waiting I/O (API requests) run: between transactions and between queries of a window's checks. */
 const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Between two transactions (and two flushes of log lines): lets the API requests that arrived
+ * during the transaction run before the next one. One setImmediate did not: a request's read
+ * (store/prepared.ts) waits for the end of the loop's turn with a setImmediate of its own, queued
+ * after the writer's, so each read of a request waited for one more transaction (on SQLite, where
+ * a transaction holds the event loop). Three turns let a request with two reads in a row finish in
+ * between; an empty turn costs microseconds.
+ */
+const yieldToRequests = async () => {
+  for (let i = 0; i < 3; i++) await yieldToIo();
+};
+
+/**
+ * The longest a window's decision works between two yields, in ms. It shares the event loop with
+ * the window before being written, which runs a transaction (about 20 ms on SQLite) at each of its
+ * yields: yielding every 2,000 rows and every query (about 350 steps for 100,000 rows), a decision
+ * ended about 0.4 s after the window before was written, and the writer waited for it.
+ */
+const STEP_MS = 4;
+
+/** A step function that yields to I/O only once STEP_MS have passed since it last did. */
+function pacer(): () => Promise<void> | undefined {
+  let last = performance.now();
+  return () => {
+    if (performance.now() - last < STEP_MS) return undefined;
+    return yieldToIo().then(() => {
+      last = performance.now();
+    });
+  };
+}
 
 /** One data row's decided outcome: its log line, and the user to create when it is imported. */
 interface Entry {
@@ -146,6 +219,8 @@ interface Entry {
   message: string;
   user?: UserRecord;
   claims?: AliasClaim[];
+  /** JSON.stringify(user.attributes), when the parser made it (RowOutcome.attributesJson). */
+  attributesJson?: string;
 }
 
 export const SUCCEEDED_MESSAGE = 'Import Job Completed Successfully.';
@@ -162,6 +237,13 @@ type WindowEnd = 'done' | 'lost' | 'closing' | 'conflict';
 /** Rows of the file, `end` the last line read; `done`: the log lines of its rows already committed. */
 type Window = { rows: RowOutcome[]; end: number; done: Map<number, string> };
 type WindowResult = { end: 'done' | 'lost' | 'closing'; redecided: boolean };
+/** A window's decided entries, and what it imports (its username keys and alias claims: decide's `seen`). */
+type Decided = { entries: Entry[]; seen: ReadonlySet<string> };
+type UserRow = Extract<RowOutcome, { kind: 'user' }>;
+const NO_CLAIMS: AliasClaim[] = [];
+/** The MFA settings and extra of an imported user without any (shared: only ever read, by insertMany). */
+const NO_MFA: UserRecord['mfa'] = Object.freeze({});
+const NO_EXTRA: UserRecord['extra'] = Object.freeze({});
 
 export class ImportRunner {
   readonly id = randomUUID();
@@ -239,22 +321,22 @@ export class ImportRunner {
       const rows = readImportFileOffThread(this.file(job.jobId), pool, { skipLines: job.linesDone });
       // While a window is written, the next one is read and decided (on PostgreSQL the database
       // works meanwhile); it is decided knowing what the window being written imports.
-      let writing: { result: Promise<WindowResult>; entries: Entry[] } | undefined;
+      let writing: { result: Promise<WindowResult>; seen: ReadonlySet<string> } | undefined;
       try {
         for await (const window of this.windows(rows, done, job.linesDone)) {
-          let entries = await this.decide(pool, window.rows, writing?.entries);
+          let decided = await this.decide(pool, window.rows, writing?.seen);
           if (writing) {
             const previous = await writing.result;
             writing = undefined;
             if (previous.end !== 'done') return previous.end === 'lost' ? this.afterLostClaim(job) : this.release(job);
             // The window before was decided again (a username or alias taken meanwhile): so is this one.
-            if (previous.redecided) entries = await this.decide(pool, window.rows);
+            if (previous.redecided) decided = await this.decide(pool, window.rows);
           }
           // This node is closing: the job goes back, to resume after the windows written.
           if (this.closing) return this.release(job);
-          const result = this.writeWindow(job, pool, window, entries, counts);
+          const result = this.writeWindow(job, pool, window, decided.entries, counts);
           result.catch(() => {}); // awaited below; not an unhandled rejection while the next window is read
-          writing = { result, entries };
+          writing = { result, seen: decided.seen };
         }
         if (writing) {
           const last = await writing.result;
@@ -313,10 +395,12 @@ export class ImportRunner {
       if (end === 'done') break;
       if (attempt >= 5) throw new Error(`import ${job.jobId}: usernames or aliases kept being taken during the import; the job will retry`);
       redecided = true;
-      entries = await this.decide(
-        pool,
-        window.rows.filter((r) => !window.done.has(r.line)),
-      );
+      entries = (
+        await this.decide(
+          pool,
+          window.rows.filter((r) => !window.done.has(r.line)),
+        )
+      ).entries;
     }
     if (!(await this.flush(job, window.done, window.end))) return { end: 'lost', redecided };
     return { end: 'done', redecided };
@@ -329,9 +413,10 @@ export class ImportRunner {
    */
   private async flush(job: ImportJob, done: Map<number, string>, windowEnd: number): Promise<boolean> {
     const lines = inLineOrder(done);
-    for (let i = 0; i === 0 || i < lines.length; i += FLUSH_LINES) {
-      const chunk = lines.slice(i, i + FLUSH_LINES);
-      const last = i + FLUSH_LINES >= lines.length;
+    const size = FLUSH_LINES[this.store.kind];
+    for (let i = 0; i === 0 || i < lines.length; i += size) {
+      const chunk = lines.slice(i, i + size);
+      const last = i + size >= lines.length;
       try {
         await this.store.transaction(async (tx) => {
           await tx.imports.addLog(job.jobId, chunk);
@@ -346,7 +431,7 @@ export class ImportRunner {
         throw e;
       }
       this.opts.log?.(job.jobId, chunk.map((l) => l.message));
-      await yieldToIo();
+      await yieldToRequests();
     }
     return true;
   }
@@ -355,97 +440,111 @@ export class ImportRunner {
    * The outcome of each row, decided in file order as Cognito does: a username (or username
    * attribute) that the pool or an earlier row of the file has is SKIPPED, an alias another user
    * holds is FAILED. Returned in write order: by username key, rows of one username in file order.
+   * `before`: what the rows of the window still being written import (Decided.seen), which may not
+   * be in the database yet.
    */
-  private async decide(pool: PoolRecord, rows: RowOutcome[], before: Entry[] = []): Promise<Entry[]> {
+  private async decide(pool: PoolRecord, rows: RowOutcome[], before?: ReadonlySet<string>): Promise<Decided> {
     const now = Date.now();
+    const step = pacer();
+    // The rows with a user, by their index in `rows`, and their username keys.
+    const users: number[] = [];
+    const keyOf: string[] = new Array(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const o = rows[i]!;
+      if (o.kind !== 'user') continue;
+      users.push(i);
+      keyOf[i] = o.usernameKey;
+    }
     // The write order, sorted once: by username key, rows of one username in file order.
     const sorted = await sortYielding(
-      rows.filter((o): o is Extract<RowOutcome, { kind: 'user' }> => o.kind === 'user'),
-      (a, b) => byString(a.usernameKey, b.usernameKey) || a.line - b.line,
+      users,
+      (i, j) => {
+        const a = keyOf[i]!;
+        const b = keyOf[j]!;
+        return a < b ? -1 : a > b ? 1 : i - j;
+      },
+      step,
     );
-    const keys = sorted.map((c) => c.usernameKey).filter((k, i, all) => i === 0 || k !== all[i - 1]);
+    const keys: string[] = [];
+    for (const i of sorted) if (keys.length === 0 || keys[keys.length - 1] !== keyOf[i]) keys.push(keyOf[i]!);
     const existing = new Set<string>();
     // In slices, with a yield between them (on SQLite each query holds the one connection).
     const slice = this.store.kind === 'sqlite' ? 500 : 5000;
     for (let i = 0; i < keys.length; i += slice) {
       for (const k of await this.store.users.existingKeys(pool.id, keys.slice(i, i + slice))) existing.add(k);
-      await yieldToIo();
+      await step();
     }
-    const records = new Map<number, { user: UserRecord; claims: AliasClaim[] }>();
-    for (let i = 0; i < sorted.length; i++) {
-      const c = sorted[i]!;
-      const user: UserRecord = {
-        poolId: pool.id,
-        username: c.username,
-        usernameKey: c.usernameKey,
-        sub: c.sub,
-        status: 'RESET_REQUIRED',
-        enabled: true,
-        attributes: c.attributes,
-        passwordHash: null,
-        srpVerifier: null,
-        passwordUpdatedAt: null,
-        mfa: c.mfaEnabled ? { mfaOptions: [{ DeliveryMedium: 'SMS', AttributeName: 'phone_number' }] } : {},
-        extra: {},
-        createdAt: now,
-        updatedAt: now,
-      };
-      records.set(c.line, { user, claims: aliasClaims(pool, user) });
-      if (i % YIELD_EVERY_ROWS === YIELD_EVERY_ROWS - 1) await yieldToIo();
+    // The alias claims of each row's user (none at all in a pool without username attributes or aliases).
+    const claimsOf: AliasClaim[][] = new Array(rows.length);
+    const allClaims: AliasClaim[] = [];
+    const claiming = !!(pool.settings.UsernameAttributes?.length || pool.settings.AliasAttributes?.length);
+    for (let n = 0; n < sorted.length; n++) {
+      const i = sorted[n]!;
+      const c = rows[i] as UserRow;
+      const claims = claiming ? aliasClaims(pool, { status: 'RESET_REQUIRED', attributes: c.attributes }) : NO_CLAIMS;
+      claimsOf[i] = claims;
+      for (const a of claims) allClaims.push(a);
+      if (claiming && n % STEP_ROWS === STEP_ROWS - 1) await step();
     }
-    const allClaims = [...records.values()].flatMap((r) => r.claims);
     const taken = new Set<string>();
     for (let i = 0; i < allClaims.length; i += slice) {
       for (const t of await this.store.users.takenAliases(pool.id, allClaims.slice(i, i + slice))) taken.add(t);
-      await yieldToIo();
+      await step();
     }
     const usernameKinds = new Set<string>(pool.settings.UsernameAttributes ?? []);
-    // What the rows before import: those of a window still being written may not be in the database yet.
-    const seenKeys = new Set<string>();
-    for (let i = 0; i < before.length; i++) {
-      if (i % YIELD_EVERY_ROWS === YIELD_EVERY_ROWS - 1) await yieldToIo();
-      const e = before[i]!;
-      if (e.outcome !== 'imported') continue;
-      seenKeys.add(e.key);
-      for (const c of e.claims!) seenKeys.add(`alias\u0000${c.kind}\u0000${c.valueKey}`);
-    }
+    // What this window imports, as decided so far (username keys, and alias claims as `alias\0kind\0valueKey`).
+    const seen = new Set<string>();
+    const isSeen = (k: string) => seen.has(k) || (before !== undefined && before.has(k));
     // Decided in file order; rows without a user (failed as read) are written first.
     const entries: Entry[] = [];
-    const byLine = new Map<number, Entry>();
+    const entryOf: Entry[] = new Array(rows.length);
     for (let i = 0; i < rows.length; i++) {
-      if (i % YIELD_EVERY_ROWS === YIELD_EVERY_ROWS - 1) await yieldToIo();
+      if (i % STEP_ROWS === STEP_ROWS - 1) await step();
       const o = rows[i]!;
       if (o.kind === 'failed') {
         entries.push({ line: o.line, key: '', outcome: 'failed', message: logLine('FAILED', o.line, o.reason) });
         continue;
       }
-      const { user, claims } = records.get(o.line)!;
-      const key = user.usernameKey;
-      const clash = claims.find((c) => taken.has(`${c.kind}\u0000${c.valueKey}`) || seenKeys.has(`alias\u0000${c.kind}\u0000${c.valueKey}`));
-      if (existing.has(key) || seenKeys.has(key) || (clash && usernameKinds.has(clash.kind))) {
-        byLine.set(o.line, { line: o.line, key, outcome: 'skipped', message: logLine('SKIPPED', o.line, 'The user already exists.') });
+      const key = o.usernameKey;
+      const claims = claimsOf[i]!;
+      const clash = claims.length ? claims.find((c) => taken.has(`${c.kind}\u0000${c.valueKey}`) || isSeen(`alias\u0000${c.kind}\u0000${c.valueKey}`)) : undefined;
+      if (existing.has(key) || isSeen(key) || (clash && usernameKinds.has(clash.kind))) {
+        entryOf[i] = { line: o.line, key, outcome: 'skipped', message: logLine('SKIPPED', o.line, 'The user already exists.') };
         continue;
       }
       if (clash) {
-        byLine.set(o.line, { line: o.line, key, outcome: 'failed', message: logLine('FAILED', o.line, `An account with the given ${clash.kind} already exists.`) });
+        entryOf[i] = { line: o.line, key, outcome: 'failed', message: logLine('FAILED', o.line, `An account with the given ${clash.kind} already exists.`) };
         continue;
       }
-      seenKeys.add(key);
-      for (const c of claims) seenKeys.add(`alias\u0000${c.kind}\u0000${c.valueKey}`);
-      byLine.set(o.line, { line: o.line, key, outcome: 'imported', message: logLine('SUCCEEDED', o.line), user, claims });
+      seen.add(key);
+      for (const c of claims) seen.add(`alias\u0000${c.kind}\u0000${c.valueKey}`);
+      const user: UserRecord = {
+        poolId: pool.id,
+        username: o.username,
+        usernameKey: key,
+        sub: o.sub,
+        status: 'RESET_REQUIRED',
+        enabled: true,
+        attributes: o.attributes,
+        passwordHash: null,
+        srpVerifier: null,
+        passwordUpdatedAt: null,
+        mfa: o.mfaEnabled ? { mfaOptions: [{ DeliveryMedium: 'SMS', AttributeName: 'phone_number' }] } : NO_MFA,
+        extra: NO_EXTRA,
+        createdAt: now,
+        updatedAt: now,
+      };
+      entryOf[i] = { line: o.line, key, outcome: 'imported', message: logLine('SUCCEEDED', o.line), user, claims, attributesJson: o.attributesJson };
     }
-    for (const c of sorted) entries.push(byLine.get(c.line)!);
-    await yieldToIo();
+    for (const i of sorted) entries.push(entryOf[i]!);
+    await step();
     // The window's new subs (random UUIDs), handed out in username order: then the users_sub index
     // is written in a few places per transaction too, rather than one page per user. Not where the
     // username is the sub (pools with UsernameAttributes), whose order is the sub's already.
     const bySub = entries.filter((e) => e.user && e.user.username !== e.user.sub);
-    const subs = await sortYielding(
-      bySub.map((e) => e.user!.sub),
-      byString,
-    );
+    const subs = await sortSubs(bySub.map((e) => e.user!.sub));
     bySub.forEach((e, i) => (e.user!.sub = subs[i]!));
-    return entries;
+    return { entries, seen };
   }
 
   /**
@@ -469,7 +568,7 @@ export class ImportRunner {
       // The next transaction's size, from this one's time (at most halved or doubled at a time).
       const ms = Math.max(performance.now() - started, 0.1);
       this.batchRows = Math.round(Math.min(this.opts.batchSize, Math.max(20, batch.length * Math.min(2, Math.max(0.5, targetMs / ms)))));
-      await yieldToIo();
+      await yieldToRequests();
       if (this.closing) return 'closing';
     }
     return 'done';
@@ -489,11 +588,9 @@ export class ImportRunner {
         await tx.users.insertMany(
           users.map((e) => e.user!),
           users.map((e) => e.claims!),
+          users.map((e) => e.attributesJson),
         );
-        await tx.imports.addPending(
-          job.jobId,
-          batch.map((e) => ({ line: e.line, message: e.message })),
-        );
+        await tx.imports.addPending(job.jobId, batch);
         const ok = await tx.imports.change(
           job.jobId,
           { imported: next.imported, skipped: next.skipped, failed: next.failed, lease_until: Date.now() + this.opts.leaseMs },

@@ -11,27 +11,39 @@
 import { CompiledQuery } from 'kysely';
 import type { Db } from './db.js';
 
-/** Runs a prepared statement once for each row, on the SQLite connection (only inside a transaction). */
-export type SqliteRows = (sql: string, rows: unknown[][]) => void;
+/**
+ * Runs a prepared statement once for each row, on the SQLite connection (only inside a transaction):
+ * `first` (when given), then the row's values, bound as the statement's parameters (no row is copied
+ * to put `first` in front).
+ */
+export type SqliteRows = (sql: string, rows: unknown[][], first?: unknown) => void;
 
 export class BulkInsert {
   private readonly sql: string;
+  /** SQLite: the statement of `perStatement` rows, when more than one. */
+  private readonly sqlMany: string | undefined;
 
   /**
    * `columns`: [name, PostgreSQL type] in the order of each row's values, after `first`, the one
-   * value shared by every row (its column is `firstColumn`).
+   * value shared by every row (its column is `firstColumn`). `perStatement` (SQLite): rows a statement
+   * inserts (the last few of a call one at a time). Worth it for narrow rows only: measured, 50 log
+   * lines (3 columns) a statement cost 1.1-1.3 µs a row against 1.9-2.2 one at a time, but 10 users
+   * (20 columns, 9 indexes) a statement 24-27 µs a user against 16-17.
    */
   constructor(
     private readonly kind: 'sqlite' | 'postgres',
     table: string,
     firstColumn: string,
     columns: readonly (readonly [string, 'text' | 'integer' | 'bigint'])[],
+    private readonly perStatement = 1,
   ) {
     const names = [firstColumn, ...columns.map(([c]) => c)].join(', ');
+    const tuple = `(?, ${columns.map(() => '?').join(', ')})`;
     this.sql =
       kind === 'sqlite'
-        ? `insert into ${table} (${names}) values (?, ${columns.map(() => '?').join(', ')})`
+        ? `insert into ${table} (${names}) values ${tuple}`
         : `insert into ${table} (${names}) select $1, ${columns.map(([, type], i) => (type === 'text' ? `r ->> ${i}` : `(r ->> ${i})::${type}`)).join(', ')} from jsonb_array_elements($2::jsonb) as r`;
+    this.sqlMany = kind === 'sqlite' && perStatement > 1 ? `insert into ${table} (${names}) values ${new Array(perStatement).fill(tuple).join(', ')}` : undefined;
   }
 
   /** Inserts the rows; `db` must be a transaction (and `sqlite` its connection's runner on SQLite). */
@@ -40,10 +52,17 @@ export class BulkInsert {
     if (!db.isTransaction) throw new Error('BulkInsert.run: only inside a transaction');
     if (this.kind === 'sqlite') {
       if (!sqlite) throw new Error('BulkInsert.run: the SQLite store has no row runner');
-      sqlite(
-        this.sql,
-        rows.map((r) => [first, ...r]),
-      );
+      let i = 0;
+      if (this.sqlMany) {
+        const many: unknown[][] = [];
+        for (; i + this.perStatement <= rows.length; i += this.perStatement) {
+          const params: unknown[] = [];
+          for (let j = i; j < i + this.perStatement; j++) params.push(first, ...rows[j]!);
+          many.push(params);
+        }
+        sqlite(this.sqlMany, many);
+      }
+      sqlite(this.sql, i === 0 ? rows : rows.slice(i), first);
       return;
     }
     await db.executeQuery(CompiledQuery.raw(this.sql, [first, JSON.stringify(rows)]));

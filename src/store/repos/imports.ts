@@ -60,10 +60,16 @@ export class ImportRepo {
     kind: 'sqlite' | 'postgres',
     private readonly sqliteRows?: SqliteRows,
   ) {
-    this.bulkLog = new BulkInsert(kind, 'import_log', 'job_id', [
-      ['line', 'integer'],
-      ['message', 'text'],
-    ]);
+    this.bulkLog = new BulkInsert(
+      kind,
+      'import_log',
+      'job_id',
+      [
+        ['line', 'integer'],
+        ['message', 'text'],
+      ],
+      50,
+    );
   }
 
   async insert(j: ImportJob): Promise<void> {
@@ -202,14 +208,17 @@ export class ImportRepo {
    * Records the log lines of rows committed out of line order (a batch of a window written in
    * username order), in one row: they go to import_log once every line before them is done.
    */
-  async addPending(jobId: string, lines: { line: number; message: string }[]): Promise<void> {
+  async addPending(jobId: string, lines: readonly { line: number; message: string }[]): Promise<void> {
     if (lines.length === 0) return;
     // Keyed by the batch's first line: batches of a job never share a line.
-    const first = Math.min(...lines.map((l) => l.line));
-    await this.db
-      .insertInto('import_pending')
-      .values({ job_id: jobId, line: first, lines: JSON.stringify(lines.map((l) => [l.line, l.message])) })
-      .execute();
+    let first = Infinity;
+    const pairs: [number, string][] = new Array(lines.length);
+    for (let i = 0; i < lines.length; i++) {
+      const l = lines[i]!;
+      if (l.line < first) first = l.line;
+      pairs[i] = [l.line, l.message];
+    }
+    await this.db.insertInto('import_pending').values({ job_id: jobId, line: first, lines: JSON.stringify(pairs) }).execute();
   }
 
   /** The pending log lines after line `after` (rows whose outcome is committed), by line. */

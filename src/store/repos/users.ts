@@ -117,9 +117,42 @@ const BULK_COLUMNS = [
   ...FILTERABLE_ATTRIBUTES.map((a) => [a, 'text'] as const),
 ] as const;
 
-function bulkRow(u: UserRecord): unknown[] {
+/** toRow's values in BULK_COLUMNS' order, made directly (a bulk load makes one for every user). */
+function bulkRow(u: UserRecord, attributesJson?: string): unknown[] {
+  const a = u.attributes;
+  const v = (x: string | undefined) => (x === undefined || x === '' ? null : x);
+  return [
+    u.usernameKey,
+    u.username,
+    u.sub,
+    u.status,
+    u.enabled ? 1 : 0,
+    attributesJson ?? JSON.stringify(a),
+    u.passwordHash,
+    u.passwordUpdatedAt,
+    u.srpVerifier,
+    u.mfa && Object.keys(u.mfa).length > 0 ? JSON.stringify(u.mfa) : null,
+    JSON.stringify(u.extra),
+    u.createdAt,
+    u.updatedAt,
+    v(a.email),
+    v(a.phone_number),
+    v(a.name),
+    v(a.given_name),
+    v(a.family_name),
+    v(a.preferred_username),
+  ];
+}
+
+// bulkRow must give toRow's values in BULK_COLUMNS' order: checked once, on a user with every column set.
+{
+  const attributes = Object.fromEntries(FILTERABLE_ATTRIBUTES.map((a) => [a, `${a}-value`]));
+  const u: UserRecord = {
+    poolId: 'p', username: 'U', usernameKey: 'u', sub: 's', status: 'CONFIRMED', enabled: true, attributes, passwordHash: 'h',
+    passwordUpdatedAt: 1, srpVerifier: 'v', mfa: { totp: { secret: 's', verifiedAt: 1 } }, extra: { signInFailures: { count: 1, lastAt: 1 } }, createdAt: 2, updatedAt: 3,
+  };
   const r = toRow(u);
-  return BULK_COLUMNS.map(([c]) => r[c]);
+  if (JSON.stringify(bulkRow(u)) !== JSON.stringify(BULK_COLUMNS.map(([c]) => r[c]))) throw new Error('users.ts: bulkRow is out of step with toRow');
 }
 
 /** A cursor is the last row's sort key: JSON `[value, username_key]` when filtered, else the key. */
@@ -131,6 +164,17 @@ function parseCursor(after: string): [string, string] {
     // fall through: an unreadable cursor starts after nothing it could name
   }
   return ['', after];
+}
+
+const existingKeysText = new Map<number, string>();
+/** SQLite: the usernames of `n` keys of a pool that exist (pool id, then the keys). */
+function existingKeysSql(n: number): string {
+  let text = existingKeysText.get(n);
+  if (text === undefined) {
+    text = `select username_key from users where pool_id = ? and username_key in (${new Array(n).fill('?').join(', ')})`;
+    if (existingKeysText.size < 100) existingKeysText.set(n, text);
+  }
+  return text;
 }
 
 export class UserRepo {
@@ -176,8 +220,9 @@ export class UserRepo {
    * `users[i]`), in one transaction: for bulk loads such as imports (see bulk.ts). Rows sorted by
    * username key write the indexes in fewer places. ConflictError when any username, sub or alias
    * is taken (nothing is written then): check first with existingKeys and takenAliases.
+   * `attributesJson[i]`, where given, is JSON.stringify(users[i].attributes), made already.
    */
-  async insertMany(users: UserRecord[], aliases: AliasClaim[][] = []): Promise<void> {
+  async insertMany(users: UserRecord[], aliases: AliasClaim[][] = [], attributesJson: (string | undefined)[] = []): Promise<void> {
     if (users.length === 0) return;
     const poolId = users[0]!.poolId;
     if (users.some((u) => u.poolId !== poolId)) throw new Error('insertMany: users of one pool at a time');
@@ -188,7 +233,7 @@ export class UserRepo {
     await this.inTx(async (db) => {
       await this.lockPool(db, poolId);
       try {
-        await this.bulkUsers.run(db, this.sqliteRows, poolId, users.map(bulkRow));
+        await this.bulkUsers.run(db, this.sqliteRows, poolId, users.map((u, i) => bulkRow(u, attributesJson[i])));
       } catch (e) {
         if (isUniqueViolation(e)) throw new ConflictError(String((e as Error).message).includes('sub') ? 'sub' : 'username');
         throw e;
@@ -229,8 +274,11 @@ export class UserRepo {
       }
       return out;
     }
+    // Statements of fixed text, made once a length (an import asks 500 keys at a time): Kysely's
+    // builder took longer than the query to compile 500 parameters.
     for (let i = 0; i < keys.length; i += 500) {
-      const rows = await this.db.selectFrom('users').select('username_key').where('pool_id', '=', poolId).where('username_key', 'in', keys.slice(i, i + 500)).execute();
+      const slice = keys.slice(i, i + 500);
+      const { rows } = await this.db.executeQuery<{ username_key: string }>(CompiledQuery.raw(existingKeysSql(slice.length), [poolId, ...slice]));
       for (const r of rows) out.add(r.username_key);
     }
     return out;

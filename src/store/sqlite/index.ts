@@ -146,9 +146,12 @@ export async function openSqlite(dataDir: string): Promise<KyselyStore> {
   }
   // Bulk inserts (imports): one prepared statement run for each row on this connection, inside the
   // transaction Kysely holds it for (see bulk.ts).
-  const rows = (sql: string, values: unknown[][]) => {
+  const rows = (sql: string, values: unknown[][], first?: unknown) => {
+    if (values.length === 0) return;
     const st = database.prepare(sql);
-    for (const v of values) st.run(v);
+    // better-sqlite3 binds the arguments in order, an array's elements in its place.
+    if (first === undefined) for (const v of values) st.run(v);
+    else for (const v of values) st.run(first, v);
   };
   const close = async () => {
     await checkpointer.close();
