@@ -78,11 +78,13 @@ for (const backend of await backends()) {
     }
 
     /** PostgreSQL: the generic plans of every hot statement as of the tables now (KyselyStore.explain). */
+    /** A read's parameters as the batched statement takes them: each a list (of two reads here), as text. */
+    const asLists = (params: readonly unknown[]) => params.map((p) => [p === null || p === undefined ? null : String(p), p === null || p === undefined ? null : String(p)]);
     async function genericPlans(state: string): Promise<[string, string, string[]][]> {
       const out: [string, string, string[]][] = [];
       for (const [what, q, params, expect] of statements()) {
         out.push([`${what} (generic plan, ${state})`, await store.explain(q, params, { generic: true }), expect.pg]);
-        const lists = params.map((p) => [p === null || p === undefined ? null : String(p), p === null || p === undefined ? null : String(p)]);
+        const lists = asLists(params);
         out.push([`${what}, batched (generic plan, ${state})`, await store.explain(q, lists, { generic: true, batched: true }), expect.pg]);
       }
       // The sign-in's write runs on the same connections (TokenRepo.insertFamily, prepared.ts pgSingle), and
@@ -99,7 +101,7 @@ for (const backend of await backends()) {
         out.push([`${what} (generic plan, ${state})`, await store.explain(q, params, { generic: true }), indexes]);
         // The writes of concurrent sign-ins go together (PreparedRead.pgBatch): the same indexes, by nested loops.
         if (q.pgBatch !== undefined) {
-          const lists = params.map((p) => [p === null ? null : String(p), p === null ? null : String(p)]);
+          const lists = asLists(params);
           out.push([`${what}, batched (generic plan, ${state})`, await store.explain(q, lists, { generic: true, batched: true }), indexes]);
         }
       }
@@ -238,7 +240,7 @@ for (const backend of await backends()) {
         assertPlan(`${what} (${state})`, await store.explain(q, params), indexes);
         if (backend.name === 'postgres') {
           // The statement concurrent reads of one kind share: each parameter a list (two reads here).
-          const lists = params.map((p) => [p === null ? null : String(p), p === null ? null : String(p)]);
+          const lists = asLists(params);
           assertPlan(`${what}, batched (${state})`, await store.explain(q, lists, { batched: true }), indexes);
         }
       }
