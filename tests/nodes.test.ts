@@ -17,6 +17,9 @@ import {
   GlobalSignOutCommand,
   InitiateAuthCommand,
   RevokeTokenCommand,
+  SignUpCommand,
+  UpdateUserPoolCommand,
+  ListUsersCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { startServer } from '../src/server.js';
 import { backends, expectError, startTestServer } from './harness.js';
@@ -131,6 +134,49 @@ if (pgBackend) {
           'NotAuthorizedException',
           'Refresh Token has been revoked',
         );
+      } finally {
+        cb.destroy();
+        await b.close();
+        await a.close();
+      }
+    });
+
+    it('a pool changed on one node is changed on the other at once (the node keeps pools by their row version)', async () => {
+      const a = await startTestServer(pgBackend);
+      const b = await startServer({ ...a.config, port: 0 });
+      const cb = sdk(b.url);
+      try {
+        const { poolId, clientId } = await setup(a.cognito);
+        // Node B reads the pool (through its client, and with a page of users) and keeps it.
+        await cb.send(new SignUpCommand({ ClientId: clientId, Username: 'first', Password: 'Twelve-Chars-1' }));
+        assert.equal((await cb.send(new ListUsersCommand({ UserPoolId: poolId }))).Users!.length, 2);
+        await a.cognito.send(
+          new UpdateUserPoolCommand({
+            UserPoolId: poolId,
+            Policies: { PasswordPolicy: { MinimumLength: 20, RequireLowercase: true, RequireUppercase: true, RequireNumbers: true, RequireSymbols: true } },
+          }),
+        );
+        await expectError(
+          cb.send(new SignUpCommand({ ClientId: clientId, Username: 'second', Password: 'Twelve-Chars-1' })),
+          'InvalidPasswordException',
+          'Password did not conform with policy: Password not long enough',
+        );
+        await cb.send(new SignUpCommand({ ClientId: clientId, Username: 'third', Password: 'Twenty-Characters-Long-1' }));
+        // A change rolled back is not taken for the pool, though a read inside its transaction saw it.
+        const store = b.store;
+        const pool = (await store.reads.clientWithPool(clientId))!.pool;
+        await assert.rejects(
+          store.transaction(async (tx) => {
+            await tx.pools.update({ ...pool, updatedAt: pool.updatedAt + 1, settings: { ...pool.settings, Policies: { PasswordPolicy: { MinimumLength: 6 } } } });
+            const inside = await tx.reads.clientWithPool(clientId);
+            assert.deepEqual(inside!.pool.settings.Policies, { PasswordPolicy: { MinimumLength: 6 } });
+            throw new Error('roll back');
+          }),
+          /roll back/,
+        );
+        const afterwards = await store.reads.clientWithPool(clientId);
+        assert.equal((afterwards!.pool.settings.Policies as { PasswordPolicy: { MinimumLength: number } }).PasswordPolicy.MinimumLength, 20);
+        await expectError(cb.send(new SignUpCommand({ ClientId: clientId, Username: 'fourth', Password: 'Short-1a!' })), 'InvalidPasswordException');
       } finally {
         cb.destroy();
         await b.close();

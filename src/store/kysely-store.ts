@@ -22,7 +22,7 @@ import { ImportRepo } from './repos/imports.js';
 import { ResourceServerRepo } from './repos/resource-servers.js';
 import { ConfigRepo } from './repos/config.js';
 import { DomainRepo } from './repos/domains.js';
-import { ReadRepo } from './repos/reads.js';
+import { ReadRepo, type PoolVersions } from './repos/reads.js';
 import { DeviceRepo } from './repos/devices.js';
 import { CertificateRepo } from './repos/certificates.js';
 import { AuthEventRepo } from './repos/auth-events.js';
@@ -70,10 +70,12 @@ export class KyselyStore implements Store {
      * (prepared.ts pgRunner, PreparedRead.pgBatch).
      */
     writes?: ReadRunner,
+    /** The pools the node has read (PostgreSQL, reads.ts PoolVersions): a transaction's store shares its store's. */
+    poolVersions?: PoolVersions,
   ) {
     this.pools = new PoolRepo(db, kind);
     this.clients = new ClientRepo(db, kind);
-    this.reads = new ReadRepo(run);
+    this.reads = new ReadRepo(run, poolVersions);
     this.users = new UserRepo(db, kind, sqliteRows, this.reads);
     this.messages = new MessageRepo(db);
     this.codes = new CodeRepo(db);
@@ -98,7 +100,7 @@ export class KyselyStore implements Store {
     // Reads waiting for the end of the turn (SQLite) run first: one the transaction awaits must
     // not wait for the transaction's connection.
     this.run.flushNow?.();
-    return (this.db as Kysely<Database>).transaction().execute((trx) => fn(new KyselyStore(this.kind, trx, undefined, undefined, this.sqliteRows)));
+    return (this.db as Kysely<Database>).transaction().execute((trx) => fn(new KyselyStore(this.kind, trx, undefined, undefined, this.sqliteRows, undefined, this.reads.pools)));
   }
 
   /**

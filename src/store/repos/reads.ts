@@ -49,16 +49,39 @@ function unprefix<T>(r: Record<string, unknown>, prefix: string, names: readonly
 }
 
 /**
+ * A pool's columns in a hot read. SQLite: the pool's row (`p_` columns). PostgreSQL: the pool's id
+ * and the version of its row (`p_version`: xmin and ctid, which every UPDATE of the row changes, on
+ * any node), without the row: its settings are kilobytes of JSON (4.3 KB for a default pool), kept
+ * compressed in the row, so that every read decompressed them, sent them and decoded them on the
+ * node, for every read of a batch. ReadRepo.poolOf takes the pool from the node's copy of that
+ * version, or reads the row (POOL_BY_ID) when the node has none. Every read still reaches the
+ * database, so several nodes on one database see a pool's change at their next request.
+ */
+const POOL_VERSION = `p.xmin::text || ':' || p.ctid::text`;
+const POOL_SELECT = columns('p', POOL_COLUMNS, 'p_');
+const PG_POOL_SELECT = `p.id AS p_id, ${POOL_VERSION} AS p_version`;
+/** The read's SQL with PostgreSQL's pool columns (PG_POOL_SELECT) for the pool's row. */
+const pgPool = (sql: string) => {
+  if (!sql.includes(POOL_SELECT)) throw new Error('pgPool: the read does not select the pool columns');
+  return sql.replace(POOL_SELECT, PG_POOL_SELECT);
+};
+
+/** The pool's row by id, with its version (ReadRepo.poolOf, when the node has no copy of the version read). */
+const POOL_BY_ID = preparedRead(
+  'pool_by_id_v1',
+  `SELECT ${POOL_COLUMNS.join(', ')}, NULL AS version FROM user_pools p WHERE p.id = ?`,
+  `SELECT ${POOL_COLUMNS.join(', ')}, ${POOL_VERSION} AS version FROM user_pools p WHERE p.id = ?`,
+);
+
+/**
  * The pool, and the users whose username key is the name or its lower-case form (which one counts
  * depends on the pool's case sensitivity, known once the pool is read). `via_key` is the username
  * key. Parameters: pool id, name, lower-case name.
  */
-const POOL_AND_USERS = preparedRead(
-  'pool_and_users_v2',
-  `SELECT ${columns('p', POOL_COLUMNS, 'p_')}, u.username_key AS via_key, ${columns('u', USER_COLUMNS)}
+const POOL_AND_USERS_SQL = `SELECT ${POOL_SELECT}, u.username_key AS via_key, ${columns('u', USER_COLUMNS)}
      FROM user_pools p LEFT JOIN users u ON u.pool_id = p.id AND u.username_key IN (?, ?)
-    WHERE p.id = ?`,
-);
+    WHERE p.id = ?`;
+const POOL_AND_USERS = preparedRead('pool_and_users_v3', POOL_AND_USERS_SQL, pgPool(POOL_AND_USERS_SQL));
 
 /**
  * Whether the pool exists (and when it was created), with the user of one username key and without
@@ -109,12 +132,10 @@ const USER_BY_KEY = preparedRead('user_by_key_v2', `SELECT ${columns('u', USER_C
 
 const USER_BY_SUB = preparedRead('user_by_sub_v2', `SELECT ${columns('u', USER_COLUMNS)} FROM users u WHERE u.pool_id = ? AND u.sub = ?`);
 
-const CLIENT_WITH_POOL = preparedRead(
-  'client_with_pool_v2',
-  `SELECT ${columns('c', CLIENT_COLUMNS)}, ${columns('p', POOL_COLUMNS, 'p_')}
+const CLIENT_WITH_POOL_SQL = `SELECT ${columns('c', CLIENT_COLUMNS)}, ${POOL_SELECT}
      FROM user_pool_clients c JOIN user_pools p ON p.id = c.pool_id
-    WHERE c.id = ?`,
-);
+    WHERE c.id = ?`;
+const CLIENT_WITH_POOL = preparedRead('client_with_pool_v3', CLIENT_WITH_POOL_SQL, pgPool(CLIENT_WITH_POOL_SQL));
 
 /**
  * A client with its pool and the pool's resource servers (their identifiers and scopes), one row a
@@ -122,25 +143,21 @@ const CLIENT_WITH_POOL = preparedRead(
  * endpoint's client_credentials grant, which read the scopes with a second statement after the
  * client. A pool has a few resource servers (Cognito allows 25). Parameter: client id.
  */
-const CLIENT_POOL_SCOPES = preparedRead(
-  'client_pool_scopes_v1',
-  `SELECT ${columns('c', CLIENT_COLUMNS)}, ${columns('p', POOL_COLUMNS, 'p_')}, rs.identifier AS r_identifier, rs.scopes AS r_scopes
+const CLIENT_POOL_SCOPES_SQL = `SELECT ${columns('c', CLIENT_COLUMNS)}, ${POOL_SELECT}, rs.identifier AS r_identifier, rs.scopes AS r_scopes
      FROM user_pool_clients c JOIN user_pools p ON p.id = c.pool_id
      LEFT JOIN resource_servers rs ON rs.pool_id = c.pool_id
-    WHERE c.id = ?`,
-);
+    WHERE c.id = ?`;
+const CLIENT_POOL_SCOPES = preparedRead('client_pool_scopes_v2', CLIENT_POOL_SCOPES_SQL, pgPool(CLIENT_POOL_SCOPES_SQL));
 
 /** A client with its pool, and a sign-in with its user: both sides optional, always one row. */
-const ACCESS = preparedRead(
-  'access_v3',
-  `SELECT ${columns('c', CLIENT_COLUMNS, 'c_')}, ${columns('p', POOL_COLUMNS, 'p_')},
+const ACCESS_SQL = `SELECT ${columns('c', CLIENT_COLUMNS, 'c_')}, ${POOL_SELECT},
           ${columns('f', FAMILY_COLUMNS, 'f_')}, ${columns('u', USER_COLUMNS, 'u_')}
      FROM (SELECT 1 AS one) x
      LEFT JOIN user_pool_clients c ON c.id = ?
      LEFT JOIN user_pools p ON p.id = c.pool_id
      LEFT JOIN token_families f ON f.origin_jti = ?
-     LEFT JOIN users u ON u.pool_id = f.pool_id AND u.username_key = f.username_key`,
-);
+     LEFT JOIN users u ON u.pool_id = f.pool_id AND u.username_key = f.username_key`;
+const ACCESS = preparedRead('access_v4', ACCESS_SQL, pgPool(ACCESS_SQL));
 
 /**
  * A refresh token by its hash, with its sign-in and the sign-in's user (REFRESH_TOKEN_AUTH, the
@@ -204,17 +221,17 @@ const USER_AND_GROUPS = preparedRead(
  * SQLite: the groups in the order the subquery read them (group_members_user, by name; an outer
  * ORDER BY would sort them in a temporary b-tree). Parameters: client id, token hash.
  */
-const CLIENT_AND_REFRESH_SELECT = `SELECT ${columns('c', CLIENT_COLUMNS, 'c_')}, ${columns('p', POOL_COLUMNS, 'p_')}, rt.*
+const CLIENT_AND_REFRESH_SELECT = `SELECT ${columns('c', CLIENT_COLUMNS, 'c_')}, ${POOL_SELECT}, rt.*
      FROM (SELECT 1 AS one) x
      LEFT JOIN user_pool_clients c ON c.id = ?
      LEFT JOIN user_pools p ON p.id = c.pool_id`;
 const CLIENT_AND_REFRESH = preparedRead(
-  'client_and_refresh_v1',
+  'client_and_refresh_v2',
   `${CLIENT_AND_REFRESH_SELECT}
      LEFT JOIN (${REFRESH_AND_GROUPS_FROM}
        LEFT JOIN groups g ON g.pool_id = m.pool_id AND g.name = m.group_name
       WHERE t.token_hash = ? ORDER BY m.group_name) rt ON 1 = 1`,
-  `${CLIENT_AND_REFRESH_SELECT}
+  `${pgPool(CLIENT_AND_REFRESH_SELECT)}
      LEFT JOIN LATERAL (${REFRESH_AND_GROUPS_FROM}
        LEFT JOIN LATERAL (SELECT * FROM groups WHERE pool_id = m.pool_id AND name = m.group_name OFFSET 0) g ON true
       WHERE t.token_hash = ?) rt ON true
@@ -236,12 +253,12 @@ const CODE_USER_AND_GROUPS_FROM = `SELECT s.id AS s_id, s.pool_id AS s_pool_id, 
      FROM auth_sessions s LEFT JOIN users u ON u.pool_id = s.pool_id AND u.username_key = s.username_key
      LEFT JOIN group_members m ON m.pool_id = u.pool_id AND m.username_key = u.username_key`;
 const CLIENT_AND_CODE = preparedRead(
-  'client_and_code_v2',
+  'client_and_code_v3',
   `${CLIENT_AND_REFRESH_SELECT.replace('rt.*', 'sg.*')}
      LEFT JOIN (${CODE_USER_AND_GROUPS_FROM}
        LEFT JOIN groups g ON g.pool_id = m.pool_id AND g.name = m.group_name
       WHERE s.id = ? ORDER BY m.group_name) sg ON 1 = 1`,
-  `${CLIENT_AND_REFRESH_SELECT.replace('rt.*', 'sg.*')}
+  `${pgPool(CLIENT_AND_REFRESH_SELECT).replace('rt.*', 'sg.*')}
      LEFT JOIN LATERAL (${CODE_USER_AND_GROUPS_FROM}
        LEFT JOIN LATERAL (SELECT * FROM groups WHERE pool_id = m.pool_id AND name = m.group_name OFFSET 0) g ON true
       WHERE s.id = ?) sg ON true
@@ -278,10 +295,18 @@ const GROUPS_OF_USER = preparedRead(
  * the index's order on a table without statistics), the page was read key by key.
  * Parameters: pool id, after, the rows wanted (text: every parameter is text), pool id.
  */
-const FIRST_ROW_ONLY = (c: string) => `CASE WHEN u.page_n IS NULL OR u.page_n = 1 THEN p.${c} END AS p_${c}`;
-const POOL_AND_PAGE = preparedRead(
-  'pool_and_page_v1',
-  `SELECT ${POOL_COLUMNS.map(FIRST_ROW_ONLY).join(', ')}, u.*
+const FIRST_ROW_ONLY = (expression: string, as: string) => `CASE WHEN u.page_n IS NULL OR u.page_n = 1 THEN ${expression} END AS ${as}`;
+/** The pool's columns (PostgreSQL: its id and version, POOL_SELECT) on a page's first row. */
+const PAGE_POOL_SELECT = POOL_COLUMNS.map((c) => FIRST_ROW_ONLY(`p.${c}`, `p_${c}`)).join(', ');
+const PG_PAGE_POOL_SELECT = `${FIRST_ROW_ONLY('p.id', 'p_id')}, ${FIRST_ROW_ONLY(POOL_VERSION, 'p_version')}`;
+/** A page read: SQLite's SQL and PostgreSQL's. */
+const pageRead = (name: string, sql: string) => {
+  if (!sql.includes(PAGE_POOL_SELECT)) throw new Error('pageRead: the read does not select the pool columns');
+  return preparedRead(name, sql, sql.replace(PAGE_POOL_SELECT, PG_PAGE_POOL_SELECT));
+};
+const POOL_AND_PAGE = pageRead(
+  'pool_and_page_v2',
+  `SELECT ${PAGE_POOL_SELECT}, u.*
      FROM user_pools p LEFT JOIN (
        SELECT row_number() OVER (ORDER BY username_key) AS page_n, ${USER_COLUMNS.join(', ')}
          FROM users WHERE pool_id = ? AND username_key > ? ORDER BY username_key LIMIT CAST(? AS integer)) u ON 1 = 1
@@ -298,9 +323,9 @@ export type FilterableAttribute = (typeof FILTERABLE_ATTRIBUTES)[number];
 const ATTRIBUTE_PAGES = Object.fromEntries(
   FILTERABLE_ATTRIBUTES.map((a) => [
     a,
-    preparedRead(
-      `pool_and_${a}_page_v1`,
-      `SELECT ${POOL_COLUMNS.map(FIRST_ROW_ONLY).join(', ')}, u.*
+    pageRead(
+      `pool_and_${a}_page_v2`,
+      `SELECT ${PAGE_POOL_SELECT}, u.*
          FROM user_pools p LEFT JOIN (
            SELECT row_number() OVER (ORDER BY username_key) AS page_n, ${USER_COLUMNS.join(', ')}
              FROM users WHERE pool_id = ? AND ${a} = ? AND username_key > ? ORDER BY username_key LIMIT CAST(? AS integer)) u ON 1 = 1
@@ -320,7 +345,25 @@ export interface UserCandidate {
 }
 
 type CandidateRow = Database['users'] & { via: string | null; via_key: string | null };
-type PoolColumns = { [K in (typeof POOL_COLUMNS)[number] as `p_${K}`]: Database['user_pools'][K] };
+type PoolColumns = { [K in (typeof POOL_COLUMNS)[number] as `p_${K}`]: Database['user_pools'][K] } & { p_version?: string | null };
+
+/**
+ * The pools a node has read from PostgreSQL, each with the version of its row (POOL_SELECT): shared
+ * by a store and its transactions. A version read inside a transaction that changed the pool is the
+ * transaction's own (its xmin): no other read sees it, so a rolled-back change is never taken for
+ * the pool.
+ */
+export class PoolVersions {
+  private readonly known = new Map<string, { version: string; record: PoolRecord }>();
+  get(id: string, version: string): PoolRecord | undefined {
+    const k = this.known.get(id);
+    return k && k.version === version ? k.record : undefined;
+  }
+  set(id: string, version: string, record: PoolRecord): void {
+    if (this.known.size >= 10_000) this.known.clear();
+    this.known.set(id, { version, record });
+  }
+}
 
 const toPoolFromPrefixed = (r: PoolColumns) =>
   toPool({ id: r.p_id, region: r.p_region, name: r.p_name, created_at: r.p_created_at, updated_at: r.p_updated_at, settings: r.p_settings, tags: r.p_tags });
@@ -341,7 +384,34 @@ function toFamily(f: Database['token_families']): TokenFamily {
 }
 
 export class ReadRepo {
-  constructor(private readonly run: ReadRunner) {}
+  constructor(
+    private readonly run: ReadRunner,
+    readonly pools: PoolVersions = new PoolVersions(),
+  ) {}
+
+  /**
+   * The pool of a hot read's row (POOL_SELECT): SQLite's row as it is; on PostgreSQL the node's copy
+   * of the version read, else the row read by id (and kept). Undefined when the pool was deleted
+   * between the two reads.
+   */
+  private async poolOf(r: PoolColumns): Promise<PoolRecord | undefined> {
+    if (r.p_version === undefined || r.p_version === null) return toPoolFromPrefixed(r);
+    const known = this.pools.get(r.p_id, r.p_version);
+    if (known) return known;
+    const [row] = await this.run<Database['user_pools'] & { version: string }>(POOL_BY_ID, [r.p_id]);
+    if (!row) return undefined;
+    const record = toPool(row);
+    this.pools.set(row.id, row.version, record);
+    return record;
+  }
+
+  /** A client and its pool from a row with both (`c_` columns, or none when `prefix` is ''); undefined when either is missing. */
+  private async clientAndPool(r: Record<string, unknown>, prefix: 'c_' | ''): Promise<{ client: ClientRecord; pool: PoolRecord } | undefined> {
+    if (r[`${prefix}id`] === null || r[`${prefix}id`] === undefined || r.p_id === null || r.p_id === undefined) return undefined;
+    const pool = await this.poolOf(r as PoolColumns);
+    if (!pool) return undefined;
+    return { client: toClient(prefix ? unprefix(r, prefix, CLIENT_COLUMNS) : (r as unknown as Database['user_pool_clients'])), pool };
+  }
 
   /**
    * A pool and up to `n` of its users after the username key `after` (undefined: from the first), in
@@ -360,7 +430,9 @@ export class ReadRepo {
     );
     if (rows.length === 0) return undefined;
     if (rows.length > 1) rows.sort((a, b) => Number(a.page_n) - Number(b.page_n));
-    return { pool: toPoolFromPrefixed(rows[0]!), users: rows.filter((r) => r.username_key !== null).map((r) => toUser(r)) };
+    const pool = await this.poolOf(rows[0]!);
+    if (!pool) return undefined;
+    return { pool, users: rows.filter((r) => r.username_key !== null).map((r) => toUser(r)) };
   }
 
   /**
@@ -372,7 +444,8 @@ export class ReadRepo {
     if (rows.length === 0) return undefined;
     const byUsername: UserCandidate[] = [];
     for (const r of rows) if (r.via_key !== null) byUsername.push({ via: '', viaKey: r.via_key, user: toUser(r) });
-    return { pool: toPoolFromPrefixed(rows[0]!), byUsername };
+    const pool = await this.poolOf(rows[0]!);
+    return pool && { pool, byUsername };
   }
 
   /**
@@ -424,9 +497,8 @@ export class ReadRepo {
 
   /** The client and its pool (the sign-in and token paths, the client-side operations). */
   async clientWithPool(clientId: string): Promise<{ client: ClientRecord; pool: PoolRecord } | undefined> {
-    const rows = await this.run<Database['user_pool_clients'] & PoolColumns>(CLIENT_WITH_POOL, [clientId]);
-    const r = rows[0];
-    return r && { client: toClient(r), pool: toPoolFromPrefixed(r) };
+    const [r] = await this.run<Record<string, unknown>>(CLIENT_WITH_POOL, [clientId]);
+    return r && this.clientAndPool(r, '');
   }
 
   /**
@@ -442,7 +514,8 @@ export class ReadRepo {
       if (s.r_identifier === null || s.r_scopes === null) continue;
       for (const scope of JSON.parse(s.r_scopes) as { ScopeName: string }[]) resourceScopes.add(`${s.r_identifier}/${scope.ScopeName}`);
     }
-    return { client: toClient(r), pool: toPoolFromPrefixed(r), resourceScopes };
+    const pool = await this.poolOf(r);
+    return pool && { client: toClient(r), pool, resourceScopes };
   }
 
   /**
@@ -457,10 +530,9 @@ export class ReadRepo {
     const rows = await this.run<Record<string, unknown>>(CLIENT_AND_CODE, [clientId, codeHash]);
     const [r] = rows;
     if (!r) return {};
+    const clientWithPool = await this.clientAndPool(r, 'c_');
     return {
-      ...(r.c_id !== null && r.p_id !== null
-        ? { clientWithPool: { client: toClient(unprefix(r, 'c_', CLIENT_COLUMNS)), pool: toPoolFromPrefixed(r as PoolColumns) } }
-        : {}),
+      ...(clientWithPool ? { clientWithPool } : {}),
       ...(r.s_id !== null && r.s_id !== undefined
         ? { code: { id: r.s_id as string, poolId: r.s_pool_id as string, clientId: r.s_client_id as string, state: r.s_state as string, expiresAt: Number(r.s_expires_at) } }
         : {}),
@@ -500,10 +572,9 @@ export class ReadRepo {
     const [r] = rows;
     if (!r) return {};
     const refresh = r.t_token_hash === null ? undefined : toRefreshWithGroups(rows);
+    const clientWithPool = await this.clientAndPool(r, 'c_');
     return {
-      ...(r.c_id !== null && r.p_id !== null
-        ? { clientWithPool: { client: toClient(unprefix(r, 'c_', CLIENT_COLUMNS)), pool: toPoolFromPrefixed(r as PoolColumns) } }
-        : {}),
+      ...(clientWithPool ? { clientWithPool } : {}),
       ...(refresh ? { refresh } : {}),
     };
   }
@@ -519,10 +590,9 @@ export class ReadRepo {
   ): Promise<{ clientWithPool?: { client: ClientRecord; pool: PoolRecord }; signIn?: { family: TokenFamily; user: UserRecord } }> {
     const [r] = await this.run<Record<string, unknown>>(ACCESS, [clientId, originJti]);
     if (!r) return {};
+    const clientWithPool = await this.clientAndPool(r, 'c_');
     return {
-      ...(r.c_id !== null && r.p_id !== null
-        ? { clientWithPool: { client: toClient(unprefix(r, 'c_', CLIENT_COLUMNS)), pool: toPoolFromPrefixed(r as PoolColumns) } }
-        : {}),
+      ...(clientWithPool ? { clientWithPool } : {}),
       ...(r.f_origin_jti !== null && r.u_username_key !== null
         ? { signIn: { family: toFamily(unprefix(r, 'f_', FAMILY_COLUMNS)), user: toUser(unprefix(r, 'u_', USER_COLUMNS)) } }
         : {}),
