@@ -25,6 +25,7 @@
  */
 import { CompiledQuery } from 'kysely';
 import type { Db } from './db.js';
+import { queryRows } from './postgres/rows.js';
 
 export interface PreparedRead {
   readonly name: string;
@@ -123,9 +124,8 @@ export function sqliteRunner(
   return Object.assign(run, { flushNow, queued: () => queue.length });
 }
 
-interface PgPool {
-  query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
-}
+/** pg.Pool: the statements run through queryRows (postgres/rows.ts). */
+type PgPool = Parameters<typeof queryRows>[0];
 
 /**
  * PostgreSQL: the planner settings of the connections that run the prepared reads
@@ -217,7 +217,7 @@ export function pgRunner(pool: PgPool, opts: { batch?: boolean; inFlight?: numbe
  * plans. tests/query-plans.test.ts checks their generic plans.
  */
 export function pgSingle(pool: PgPool): ReadRunner {
-  return <R>(q: PreparedRead, params: readonly unknown[]) => pool.query({ name: q.name, text: q.pg, values: [...params] }).then((r) => r.rows as R[]);
+  return <R>(q: PreparedRead, params: readonly unknown[]) => queryRows(pool, { name: q.name, text: q.pg, values: [...params] }).then((r) => r.rows as R[]);
 }
 
 const batchedText = new Map<string, { name: string; text: string }>();
@@ -263,14 +263,12 @@ function runBatch(pool: PgPool, q: PreparedRead, list: Pending[], single: <R>(q:
   }
   const b = batched(q);
   const values = list[0]!.params.map((_, k) => list.map((p) => p.params[k]));
-  pool.query({ name: b.name, text: b.text, values }).then(
+  queryRows(pool, { name: b.name, text: b.text, values }).then(
     (r) => {
       done();
       const out: unknown[][] = list.map(() => []);
-      for (const row of r.rows as Record<string, unknown>[]) {
-        const { batch_i, ...rest } = row;
-        out[Number(batch_i) - 1]!.push(rest);
-      }
+      // Each row as it came, batch_i included (the reads name the columns they use).
+      for (const row of r.rows) out[Number(row.batch_i) - 1]!.push(row);
       list.forEach((p, i) => p.resolve(out[i]!));
     },
     // One bad read must not fail the others: run each alone, so each gets its own answer or error.
