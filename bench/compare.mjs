@@ -154,8 +154,11 @@ async function importUsers(url, UserPoolId, n, emailAsUsername) {
     cells[col.get('cognito:username')] = emailAsUsername ? email : `user${i}`;
     cells[col.get('email')] = email;
     cells[col.get('email_verified')] = 'true';
-    // About 60 users a given name in a 1,000-user pool, 6,000 in a 100,000-user one: a full page each.
-    cells[col.get('given_name')] = `${given[i % given.length]}${Math.floor(i / given.length) % Math.max(1, Math.round(n / 600))}`;
+    // 100 users of each given_name value ('Emma0', ...) at every size from 1,000 users: a full page of
+    // 60 and a PaginationToken each, the same answer whatever the pool's size. (Before, n / 600 values
+    // a name gave 50 users a value at 1,000 users but 60 at 100,000: a fifth more rows to read and
+    // answer in the larger pool, counted against its flatness.)
+    cells[col.get('given_name')] = `${given[i % given.length]}${Math.floor(i / given.length) % Math.max(1, Math.floor(n / 1000))}`;
     cells[col.get('family_name')] = `Family${i % 97}`;
     cells[col.get('cognito:mfa_enabled')] = 'false';
     lines.push(cells.join(','));
