@@ -123,12 +123,9 @@ export async function openSqlite(dataDir: string): Promise<KyselyStore> {
   const sqlite = new Database(file);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
-  // A page cache of up to 256 MiB (it grows as pages are read: a small database uses what it has).
-  // A pool of a million users has indexes of several hundred MiB, which imports write at random
-  // places (subs, emails): with 64 MiB, a second import job of 500,000 users into a pool of 500,000
-  // ran at 0.85-0.91 of the first's rate, with 256 MiB at 1.02-1.12 (bench/import.mjs --jobs 2;
-  // docs/performance.md). WAL checkpoints run in a worker thread, off the event loop (checkpointer.ts).
-  sqlite.pragma('cache_size = -262144');
+  // Bulk writes (imports): a 64 MiB page cache. WAL checkpoints run in a worker thread, off the
+  // event loop (checkpointer.ts).
+  sqlite.pragma('cache_size = -65536');
   sqlite.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT}`);
   // During an import's continuous writes the WAL is never fully copied back between two
   // transactions, so it grows (about 0.7 KB a user) until the import ends and a checkpoint catches
