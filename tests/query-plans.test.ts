@@ -173,6 +173,7 @@ for (const backend of await backends()) {
     function statements(): [string, PreparedRead, unknown[], Expect][] {
       const pk = (table: string) => `sqlite_autoindex_${table}_1`;
       return [
+        ['a pool by id (a pool version new to the node, PostgreSQL)', HOT_READS.POOL_BY_ID, [plainPool], { pg: ['user_pools_pkey'], sqlite: [pk('user_pools')] }],
         ['the pool with the users of a username (admin operations)', HOT_READS.POOL_AND_USERS, [plainUser.name, plainUser.name.toLowerCase(), plainPool], { pg: ['user_pools_pkey', 'users_pk'], sqlite: [pk('user_pools'), pk('users')] }],
         ['the pool with a profile (AdminGetUser)', HOT_READS.POOL_AND_PROFILE, [plainUser.key, plainPool], { pg: ['user_pools_pkey', 'users_pk'], sqlite: [pk('user_pools'), pk('users')] }],
         ['the pool with a profile by key and by email (AdminGetUser, email as username)', HOT_READS.POOL_PROFILE_AND_ALIAS, ['user1234@example.com', 'email', 'user1234@example.com', emailPool], { pg: ['user_pools_pkey', 'users_pk', 'user_aliases_pk'], sqlite: [pk('user_pools'), pk('users'), pk('user_aliases')] }],

@@ -53,17 +53,24 @@ class RowsQuery extends pg.Query {
   private failed: unknown;
   private readonly out: Record<string, unknown>[] = [];
 
+  // Called from pg's message handler: nothing thrown here (it would escape as an uncaught exception);
+  // a failure is the query's error, answered at ReadyForQuery.
   handleRowDescription(msg: { fields: Field[] }): void {
-    const name = (this as unknown as { name: string }).name;
-    let s = shapes.get(name);
-    if (!s || !sameShape(s, msg.fields)) shapes.set(name, (s = makeShape(msg.fields)));
-    this.shape = s;
+    try {
+      const name = (this as unknown as { name: string }).name;
+      let s = shapes.get(name);
+      if (!s || !sameShape(s, msg.fields)) shapes.set(name, (s = makeShape(msg.fields)));
+      this.shape = s;
+    } catch (e) {
+      if (this.failed === undefined) this.failed = e;
+    }
   }
 
   handleDataRow(msg: { fields: (string | null)[] }): void {
     if (this.failed !== undefined) return;
     try {
-      this.out.push(this.shape!.build(msg.fields));
+      if (!this.shape) throw new Error('a row came before its RowDescription');
+      this.out.push(this.shape.build(msg.fields));
     } catch (e) {
       this.failed = e;
     }

@@ -335,7 +335,7 @@ const ATTRIBUTE_PAGES = Object.fromEntries(
 ) as Record<FilterableAttribute, PreparedRead>;
 
 /** The hot reads by name, for tests/query-plans.test.ts (EXPLAIN of each). */
-export const HOT_READS = { POOL_AND_USERS, POOL_AND_PROFILE, POOL_PROFILE_AND_ALIAS, USER_BY_ALIAS, USER_BY_KEY, USER_BY_SUB, CLIENT_WITH_POOL, CLIENT_POOL_SCOPES, CLIENT_AND_CODE, ACCESS, REFRESH, REFRESH_AND_GROUPS, CLIENT_AND_REFRESH, USER_AND_GROUPS, GROUPS_OF_USER, POOL_AND_PAGE, ...Object.fromEntries(FILTERABLE_ATTRIBUTES.map((a) => [`POOL_AND_${a.toUpperCase()}_PAGE`, ATTRIBUTE_PAGES[a]])) } as Record<string, PreparedRead>;
+export const HOT_READS = { POOL_BY_ID, POOL_AND_USERS, POOL_AND_PROFILE, POOL_PROFILE_AND_ALIAS, USER_BY_ALIAS, USER_BY_KEY, USER_BY_SUB, CLIENT_WITH_POOL, CLIENT_POOL_SCOPES, CLIENT_AND_CODE, ACCESS, REFRESH, REFRESH_AND_GROUPS, CLIENT_AND_REFRESH, USER_AND_GROUPS, GROUPS_OF_USER, POOL_AND_PAGE, ...Object.fromEntries(FILTERABLE_ATTRIBUTES.map((a) => [`POOL_AND_${a.toUpperCase()}_PAGE`, ATTRIBUTE_PAGES[a]])) } as Record<string, PreparedRead>;
 
 /** A user a name may refer to: `via` '' = by its username key, else the alias kind; `viaKey` the key that matched. */
 export interface UserCandidate {
