@@ -22,7 +22,7 @@ import { findUser, loadPoolAndUser, loadUser, newUsername, renderUser, usernameK
 import { insertUser, lockUser, saveUser } from '../domain/user-writes.js';
 import { errors } from '../protocol/errors.js';
 import { FILTERABLE_ATTRIBUTES } from '../store/repos/users.js';
-import type { PoolRecord, UserFilter, UserRecord } from '../store/types.js';
+import type { PoolRecord, UserFilter, UserProfile, UserRecord } from '../store/types.js';
 import type { Ctx } from '../operations/context.js';
 import { decodeToken, encodeToken } from '../operations/pagination.js';
 import { loadPool } from '../operations/pools/shared.js';
@@ -237,7 +237,7 @@ export async function listUsers(input: ListUsersRequest, ctx: Ctx) {
   }
   const found = early && (await ctx.store.users.listWithPool(poolId, { ...early, limit }, () => ctx.store.pools.get(poolId)));
   if (early && !found) throw errors.resourceNotFound(`User pool ${poolId} does not exist.`);
-  let pool: PoolRecord, users: UserRecord[], cursor: string | undefined;
+  let pool: PoolRecord, users: UserProfile[], cursor: string | undefined;
   if (found) ({ pool, users, cursor } = found);
   else {
     pool = await loadPool(ctx.store, poolId);
@@ -258,7 +258,7 @@ export async function listUsers(input: ListUsersRequest, ctx: Ctx) {
  * user of the results has no value for, with "One or more requested attributes do not exist."
  * (the model's AttributesToGet text; aws/aws-sdk-js#2570, #3091). `sub` is always there.
  */
-function checkAttributesToGet(pool: PoolRecord, names: Set<string>, users: UserRecord[]): void {
+function checkAttributesToGet(pool: PoolRecord, names: Set<string>, users: UserProfile[]): void {
   const schema = new Set((pool.settings.SchemaAttributes ?? []).map((a) => a.Name!));
   for (const name of names) {
     if (name === 'sub') continue;

@@ -130,6 +130,7 @@ export function checkClientMayWrite(names: string[], client: ClientSettings, set
 export function toList(sub: string, attrs: Attributes, only?: Set<string>): AttributeType[] {
   const list: AttributeType[] = [];
   if (!only || only.has('sub')) list.push({ Name: 'sub', Value: sub });
-  for (const [Name, Value] of Object.entries(attrs)) if (!only || only.has(Name)) list.push({ Name, Value });
+  // for-in, not Object.entries: no [name, value] array a member (ListUsers renders 60 users a page).
+  for (const Name in attrs) if (!only || only.has(Name)) list.push({ Name, Value: attrs[Name]! });
   return list;
 }

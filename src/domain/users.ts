@@ -225,7 +225,7 @@ async function readProfile(
 }
 
 /** UserType, as AdminCreateUser and ListUsers return it. */
-export function renderUser(u: UserRecord, only?: Set<string>) {
+export function renderUser(u: UserProfile, only?: Set<string>) {
   const mfa = mfaOptionsOf(u.mfa);
   return {
     Username: u.username,

@@ -305,10 +305,10 @@ const pageRead = (name: string, sql: string) => {
   return preparedRead(name, sql, sql.replace(PAGE_POOL_SELECT, PG_PAGE_POOL_SELECT));
 };
 const POOL_AND_PAGE = pageRead(
-  'pool_and_page_v2',
+  'pool_and_page_v3',
   `SELECT ${PAGE_POOL_SELECT}, u.*
      FROM user_pools p LEFT JOIN (
-       SELECT row_number() OVER (ORDER BY username_key) AS page_n, ${USER_COLUMNS.join(', ')}
+       SELECT row_number() OVER (ORDER BY username_key) AS page_n, ${PROFILE_COLUMNS.join(', ')}
          FROM users WHERE pool_id = ? AND username_key > ? ORDER BY username_key LIMIT CAST(? AS integer)) u ON 1 = 1
     WHERE p.id = ?`,
 );
@@ -324,10 +324,10 @@ const ATTRIBUTE_PAGES = Object.fromEntries(
   FILTERABLE_ATTRIBUTES.map((a) => [
     a,
     pageRead(
-      `pool_and_${a}_page_v2`,
+      `pool_and_${a}_page_v3`,
       `SELECT ${PAGE_POOL_SELECT}, u.*
          FROM user_pools p LEFT JOIN (
-           SELECT row_number() OVER (ORDER BY username_key) AS page_n, ${USER_COLUMNS.join(', ')}
+           SELECT row_number() OVER (ORDER BY username_key) AS page_n, ${PROFILE_COLUMNS.join(', ')}
              FROM users WHERE pool_id = ? AND ${a} = ? AND username_key > ? ORDER BY username_key LIMIT CAST(? AS integer)) u ON 1 = 1
         WHERE p.id = ?`,
     ),
@@ -423,8 +423,8 @@ export class ReadRepo {
     n: number,
     /** Only the users whose attribute has this value (ATTRIBUTE_PAGES). */
     equal?: { attr: FilterableAttribute; value: string },
-  ): Promise<{ pool: PoolRecord; users: UserRecord[] } | undefined> {
-    const rows = await this.run<Database['users'] & PoolColumns & { page_n: number | null }>(
+  ): Promise<{ pool: PoolRecord; users: UserProfile[] } | undefined> {
+    const rows = await this.run<ProfileRow & PoolColumns & { page_n: number | null }>(
       equal ? ATTRIBUTE_PAGES[equal.attr] : POOL_AND_PAGE,
       equal ? [poolId, equal.value, after ?? '', String(n), poolId] : [poolId, after ?? '', String(n), poolId],
     );
@@ -432,7 +432,7 @@ export class ReadRepo {
     if (rows.length > 1) rows.sort((a, b) => Number(a.page_n) - Number(b.page_n));
     const pool = await this.poolOf(rows[0]!);
     if (!pool) return undefined;
-    return { pool, users: rows.filter((r) => r.username_key !== null).map((r) => toUser(r)) };
+    return { pool, users: rows.filter((r) => r.username_key !== null).map((r) => toUserProfile(r)) };
   }
 
   /**

@@ -426,7 +426,7 @@ export class UserRepo {
     poolId: string,
     opts: { filter?: UserFilter; after?: string; limit: number },
     getPool: () => Promise<PoolRecord | undefined>,
-  ): Promise<{ pool: PoolRecord; users: UserRecord[]; cursor?: string } | undefined> {
+  ): Promise<{ pool: PoolRecord; users: UserProfile[]; cursor?: string } | undefined> {
     const { filter, after, limit } = opts;
     const range = this.reads && !this.db.isTransaction ? (filter ? attributeRange(filter, after) : { from: after ?? '' }) : undefined;
     if (range && range !== 'past') {
