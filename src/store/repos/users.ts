@@ -10,6 +10,7 @@ import { ConflictError, isUniqueViolation } from '../errors.js';
 import type { AliasClaim, PoolRecord, UserExtra, UserFilter, UserProfile, UserRecord } from '../types.js';
 import type { UserMfa } from '../../domain/mfa.js';
 import type { ReadRepo } from './reads.js';
+import { READ_PLANNING } from '../prepared.js';
 
 /** The attributes ListUsers can filter on, besides username, sub and the two statuses: each a column of users. */
 export const FILTERABLE_ATTRIBUTES = ['email', 'phone_number', 'name', 'given_name', 'family_name', 'preferred_username'] as const;
@@ -232,6 +233,10 @@ export class UserRepo {
     });
     await this.inTx(async (db) => {
       await this.lockPool(db, poolId);
+      // PostgreSQL: the check of each alias row's foreign key (its user) planned once per connection,
+      // with the reads' planning (prepared.ts READ_PLANNING: the key's index, never a scan), instead
+      // of anew for every row under the main pool's force_custom_plan.
+      if (this.kind === 'postgres' && claims.length > 0) for (const [name, value] of READ_PLANNING) await sql.raw(`SET LOCAL ${name} = ${value}`).execute(db);
       try {
         await this.bulkUsers.run(db, this.sqliteRows, poolId, users.map((u, i) => bulkRow(u, attributesJson[i])));
       } catch (e) {
