@@ -12,6 +12,9 @@ import type { UserMfa } from '../../domain/mfa.js';
 import type { ReadRepo } from './reads.js';
 import { READ_PLANNING } from '../prepared.js';
 
+/** PostgreSQL: the reads' planner settings for the rest of the transaction (SET LOCAL), in one statement. */
+const SET_READ_PLANNING_LOCALLY = `SELECT ${READ_PLANNING.map(([name, value]) => `set_config('${name}', '${value}', true)`).join(', ')}`;
+
 /** The attributes ListUsers can filter on, besides username, sub and the two statuses: each a column of users. */
 export const FILTERABLE_ATTRIBUTES = ['email', 'phone_number', 'name', 'given_name', 'family_name', 'preferred_username'] as const;
 type FilterableAttribute = (typeof FILTERABLE_ATTRIBUTES)[number];
@@ -236,7 +239,7 @@ export class UserRepo {
       // PostgreSQL: the check of each alias row's foreign key (its user) planned once per connection,
       // with the reads' planning (prepared.ts READ_PLANNING: the key's index, never a scan), instead
       // of anew for every row under the main pool's force_custom_plan.
-      if (this.kind === 'postgres' && claims.length > 0) for (const [name, value] of READ_PLANNING) await sql.raw(`SET LOCAL ${name} = ${value}`).execute(db);
+      if (this.kind === 'postgres' && claims.length > 0) await sql.raw(SET_READ_PLANNING_LOCALLY).execute(db);
       try {
         await this.bulkUsers.run(db, this.sqliteRows, poolId, users.map((u, i) => bulkRow(u, attributesJson[i])));
       } catch (e) {
