@@ -4,14 +4,14 @@
  * operation starts with (signature, expiry, issuer, token_use, scope, revocation, user state).
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { SignJWT, decodeJwt, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
+import { decodeJwt, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import type { Config } from '../config.js';
 import { errors } from '../protocol/errors.js';
 import type { ClientRecord, GroupRecord, PoolRecord, Store, UserRecord } from '../store/types.js';
 import type { TokenFamily } from '../store/repos/tokens.js';
 import { validitySeconds } from './client-settings.js';
 import { isTrue } from './attributes.js';
-import type { SigningKeys } from './keys.js';
+import { signJwt, type SigningKeys } from './keys.js';
 import { applyClaims, applyGroups, applyScopes, type TokenOverrides } from '../triggers/token-generation.js';
 
 /** The scope of tokens from the API flows; access-token operations require it. */
@@ -190,10 +190,10 @@ export async function mintTokens(
   applyClaims(idClaims, o?.id);
   applyClaims(accessClaims, o?.access);
   const withId = family.scopes === null || family.scopes.includes('openid');
-  const AccessToken = await new SignJWT(accessClaims).setProtectedHeader({ kid: keys.access.kid, alg: 'RS256' }).sign(keys.access.privateKey);
+  const AccessToken = await signJwt(keys.access, accessClaims);
   // Hosted (OAuth) sign-ins' ID tokens bind the access token issued with them (OIDC Core §3.2.2.10).
   if (family.scopes !== null) idClaims.at_hash = createHash('sha256').update(AccessToken).digest().subarray(0, 16).toString('base64url');
-  const IdToken = withId ? await new SignJWT(idClaims).setProtectedHeader({ kid: keys.id.kid, alg: 'RS256' }).sign(keys.id.privateKey) : undefined;
+  const IdToken = withId ? await signJwt(keys.id, idClaims) : undefined;
   return { AccessToken, ExpiresIn: validity.access, TokenType: 'Bearer', ...(IdToken ? { IdToken } : {}) };
 }
 
@@ -218,7 +218,7 @@ export async function mintClientToken(s: TokenServices, pool: PoolRecord, client
     client_id: client.id,
   };
   applyClaims(claims, overrides?.access);
-  const access_token = await new SignJWT(claims).setProtectedHeader({ kid: keys.access.kid, alg: 'RS256' }).sign(keys.access.privateKey);
+  const access_token = await signJwt(keys.access, claims);
   return { access_token, expires_in: validity.access, token_type: 'Bearer' };
 }
 
