@@ -18,6 +18,8 @@
 //   npm run build && node bench/compare.mjs [--sizes 1000,100000] [--rounds 3] [--seconds 5]
 //     [--connections 32] [--signed 20] [--codes 12000] [--code-users 1] [--cases AdminGetUser,GetUser,...] [--stores sqlite,postgres]
 //     [--node-args "--cpu-prof --cpu-prof-dir=/tmp/prof"] (options for the servers' node, e.g. to profile them)
+//     [--pin] (each server on core 0 and wrk on core 1, taskset: what a request costs on one core, the server's
+//     threads sharing it; the signing ceiling then measured on core 0 too, before each token case of each round)
 //     [--restart] (every server stopped and started again after seeding, before the runs: the state after a restart)
 //     [--builds before=/path/to/old/dist/src/cli.js,after=dist/src/cli.js] (builds side by side in the same
 //     run, each with every store and size, all interleaved; a row a case and build)
@@ -62,6 +64,7 @@ const o = {
   // Cases by the start of their names, separated by ',' (or by ';' when a name holds a comma: 'ListUsers, email =').
   cases: opt('--cases', '') ? opt('--cases', '').split(opt('--cases', '').includes(';') ? ';' : ',').map((c) => ALL_CASES.find((a) => a.startsWith(c.trim()))).filter(Boolean) : ALL_CASES,
   restart: args.includes('--restart'),
+  pin: args.includes('--pin'),
   cli: path.join(here, '../dist/src/cli.js'),
   nodeArgs: opt('--node-args', '').split(' ').filter(Boolean),
   builds: opt('--builds', '')
@@ -83,7 +86,7 @@ try {
 
 function startProcess(argv, match) {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = o.pin ? spawn('taskset', ['-c', '0', process.execPath, ...argv], { stdio: ['ignore', 'pipe', 'pipe'] }) : spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 30_000);
     const onData = (b) => {
@@ -328,7 +331,7 @@ end
 
 function runWrk(url, script) {
   return new Promise((resolve, reject) => {
-    const proc = spawn('wrk', ['-t1', `-c${o.connections}`, `-d${o.seconds}s`, '-s', script, url], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(o.pin ? 'taskset' : 'wrk', [...(o.pin ? ['-c', '1', 'wrk'] : []), '-t1', `-c${o.connections}`, `-d${o.seconds}s`, '-s', script, url], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     proc.stdout.on('data', (b) => (out += b));
     proc.stderr.on('data', (b) => (out += b));
@@ -347,18 +350,26 @@ async function cpuOf(t) {
   return { server: cpuSeconds(t.pid), backends: new Map(backends.map((b) => [b, cpuSeconds(b) ?? 0])) };
 }
 
-/** RS256 signatures a second, one core, this process (node:crypto on a KeyObject), for 1.5 s. */
+/**
+ * RS256 signatures a second, one core, this process (node:crypto on a KeyObject), for 1.5 s; with
+ * --pin, this process on core 0 meanwhile (the servers' core), then on every core again.
+ */
 function signsPerSecond() {
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const data = Buffer.alloc(600, 1);
+  if (o.pin) execFileSync('taskset', ['-a', '-pc', '0', String(process.pid)], { stdio: 'ignore' });
   let n = 0;
   const t0 = performance.now();
   while (performance.now() - t0 < 1500) {
     sign('sha256', data, privateKey);
     n++;
   }
-  return n / ((performance.now() - t0) / 1000);
+  const rate = n / ((performance.now() - t0) / 1000);
+  if (o.pin) execFileSync('taskset', ['-a', '-pc', `0-${os.cpus().length - 1}`, String(process.pid)], { stdio: 'ignore' });
+  return rate;
 }
+
+const TOKEN_CASES = new Set(['REFRESH_TOKEN_AUTH', 'token: client_credentials', 'token: authorization_code']);
 
 /** A case's row: with --builds, the build's label after the case. */
 const rowName = (name, build) => (build ? `${name} [${build}]` : name);
@@ -435,8 +446,10 @@ try {
   const results = new Map(); // `${case}|${store}|${size}` → [{ rps, p99, bad }]
   const signs = [];
   for (let round = 0; round < o.rounds; round++) {
-    signs.push(signsPerSecond());
+    if (!o.pin) signs.push(signsPerSecond());
     for (const name of o.cases) {
+      // Pinned: the ceiling measured on the servers' core right before each token case (the machine's speed drifts).
+      if (o.pin && TOKEN_CASES.has(name)) signs.push(signsPerSecond());
       // The targets interleaved, each round in another order.
       const order = targets.map((_, i) => targets[(i + round) % targets.length]);
       for (const t of order) {
