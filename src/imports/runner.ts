@@ -238,7 +238,9 @@ type WindowEnd = 'done' | 'lost' | 'closing' | 'conflict';
 type Window = { rows: RowOutcome[]; end: number; done: Map<number, string> };
 type WindowResult = { end: 'done' | 'lost' | 'closing'; redecided: boolean };
 /** A window's decided entries, and what it imports (its username keys and alias claims: decide's `seen`). */
-type Decided = { entries: Entry[]; seen: ReadonlySet<string> };
+type Decided = { entries: Entry[]; seen: Seen };
+/** What a window imports: its username keys, and its alias claims as `kind\u0000valueKey` (takenAliases' form). */
+type Seen = { users: ReadonlySet<string>; aliases: ReadonlySet<string> };
 type UserRow = Extract<RowOutcome, { kind: 'user' }>;
 const NO_CLAIMS: AliasClaim[] = [];
 /** The MFA settings and extra of an imported user without any (shared: only ever read, by insertMany). */
@@ -321,7 +323,7 @@ export class ImportRunner {
       const rows = readImportFileOffThread(this.file(job.jobId), pool, { skipLines: job.linesDone });
       // While a window is written, the next one is read and decided (on PostgreSQL the database
       // works meanwhile); it is decided knowing what the window being written imports.
-      let writing: { result: Promise<WindowResult>; seen: ReadonlySet<string> } | undefined;
+      let writing: { result: Promise<WindowResult>; seen: Seen } | undefined;
       try {
         for await (const window of this.windows(rows, done, job.linesDone)) {
           let decided = await this.decide(pool, window.rows, writing?.seen);
@@ -443,7 +445,7 @@ export class ImportRunner {
    * `before`: what the rows of the window still being written import (Decided.seen), which may not
    * be in the database yet.
    */
-  private async decide(pool: PoolRecord, rows: RowOutcome[], before?: ReadonlySet<string>): Promise<Decided> {
+  private async decide(pool: PoolRecord, rows: RowOutcome[], before?: Seen): Promise<Decided> {
     const now = Date.now();
     const step = pacer();
     // The rows with a user, by their index in `rows`, and their username keys.
@@ -492,9 +494,13 @@ export class ImportRunner {
       await step();
     }
     const usernameKinds = new Set<string>(pool.settings.UsernameAttributes ?? []);
-    // What this window imports, as decided so far (username keys, and alias claims as `alias\0kind\0valueKey`).
-    const seen = new Set<string>();
-    const isSeen = (k: string) => seen.has(k) || (before !== undefined && before.has(k));
+    // What this window imports, as decided so far.
+    const seenUsers = new Set<string>();
+    const seenAliases = new Set<string>();
+    // An alias claim another user holds: in the database, in this window or in the one being written.
+    const aliasHeld = (k: string) => taken.has(k) || seenAliases.has(k) || (before !== undefined && before.aliases.has(k));
+    // The claims' keys of the row being decided (`kind\u0000valueKey`, made once a claim).
+    const claimKeys: string[] = [];
     // Decided in file order; rows without a user (failed as read) are written first.
     const entries: Entry[] = [];
     const entryOf: Entry[] = new Array(rows.length);
@@ -507,8 +513,14 @@ export class ImportRunner {
       }
       const key = o.usernameKey;
       const claims = claimsOf[i]!;
-      const clash = claims.length ? claims.find((c) => taken.has(`${c.kind}\u0000${c.valueKey}`) || isSeen(`alias\u0000${c.kind}\u0000${c.valueKey}`)) : undefined;
-      if (existing.has(key) || isSeen(key) || (clash && usernameKinds.has(clash.kind))) {
+      let clash: AliasClaim | undefined;
+      claimKeys.length = 0;
+      for (const c of claims) {
+        const k = `${c.kind}\u0000${c.valueKey}`;
+        claimKeys.push(k);
+        if (clash === undefined && aliasHeld(k)) clash = c;
+      }
+      if (existing.has(key) || seenUsers.has(key) || (before !== undefined && before.users.has(key)) || (clash && usernameKinds.has(clash.kind))) {
         entryOf[i] = { line: o.line, key, outcome: 'skipped', message: logLine('SKIPPED', o.line, 'The user already exists.') };
         continue;
       }
@@ -516,8 +528,8 @@ export class ImportRunner {
         entryOf[i] = { line: o.line, key, outcome: 'failed', message: logLine('FAILED', o.line, `An account with the given ${clash.kind} already exists.`) };
         continue;
       }
-      seen.add(key);
-      for (const c of claims) seen.add(`alias\u0000${c.kind}\u0000${c.valueKey}`);
+      seenUsers.add(key);
+      for (const k of claimKeys) seenAliases.add(k);
       const user: UserRecord = {
         poolId: pool.id,
         username: o.username,
@@ -544,7 +556,7 @@ export class ImportRunner {
     const bySub = entries.filter((e) => e.user && e.user.username !== e.user.sub);
     const subs = await sortSubs(bySub.map((e) => e.user!.sub));
     bySub.forEach((e, i) => (e.user!.sub = subs[i]!));
-    return { entries, seen };
+    return { entries, seen: { users: seenUsers, aliases: seenAliases } };
   }
 
   /**

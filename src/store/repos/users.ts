@@ -181,6 +181,17 @@ function existingKeysSql(n: number): string {
   return text;
 }
 
+const takenAliasesText = new Map<number, string>();
+/** SQLite: the value keys of `n` alias values of one kind held in a pool (pool id, kind, then the values). */
+function takenAliasesSql(n: number): string {
+  let text = takenAliasesText.get(n);
+  if (text === undefined) {
+    text = `select value_key from user_aliases where pool_id = ? and kind = ? and value_key in (${new Array(n).fill('?').join(', ')})`;
+    if (takenAliasesText.size < 100) takenAliasesText.set(n, text);
+  }
+  return text;
+}
+
 export class UserRepo {
   constructor(
     private readonly db: Db,
@@ -313,13 +324,9 @@ export class UserRepo {
     }
     for (const [kind, values] of byKind) {
       for (let i = 0; i < values.length; i += 500) {
-        const rows = await this.db
-          .selectFrom('user_aliases')
-          .select('value_key')
-          .where('pool_id', '=', poolId)
-          .where('kind', '=', kind)
-          .where('value_key', 'in', values.slice(i, i + 500))
-          .execute();
+        // A statement of fixed text a length, as existingKeys.
+        const slice = values.slice(i, i + 500);
+        const { rows } = await this.db.executeQuery<{ value_key: string }>(CompiledQuery.raw(takenAliasesSql(slice.length), [poolId, kind, ...slice]));
         for (const r of rows) out.add(`${kind}\u0000${r.value_key}`);
       }
     }
