@@ -48,6 +48,11 @@ export interface RunnerOptions {
    * rows per transaction follow it. On SQLite an API request waits for the transaction in progress.
    */
   batchMs?: number;
+  /**
+   * SQLite: how long one transaction of several batches may stay open, in ms (undefined: 150), on
+   * the import's own connection (Store.importTransaction); API writes wait for it meanwhile.
+   */
+  transactionMs?: number;
   /** Rows decided, then written in username order, at a time. */
   windowSize: number;
   /** Created jobs not started within this expire. */
@@ -252,6 +257,14 @@ export class ImportRunner {
   private timer: NodeJS.Timeout | undefined;
   private busy: Promise<void> | undefined;
   private closing = false;
+  /**
+   * SQLite: the most rows in a transaction of several batches, from its commits' time: a commit
+   * writes every page the transaction changed while holding the event loop, so it is kept near
+   * batchMs too. Rows whose pages the batches share (an index written in order) commit cheaply and
+   * a transaction takes many; rows that each change pages of their own (an index of values spread
+   * over a large pool) take as many as a batch did before.
+   */
+  private transactionRows = Infinity;
   /** Rows per transaction, adapted to batchMs as transactions are timed. */
   private batchRows = 200;
   /** When this node began running each job (for the job duration metric). */
@@ -561,25 +574,56 @@ export class ImportRunner {
 
   /**
    * Writes decided entries in transactions of about batchMs each, yielding to API requests between
-   * them; each committed entry's log line goes into `done`.
+   * them; each committed entry's log line goes into `done`. On SQLite (store.importTransaction) a
+   * transaction holds several such batches, up to about transactionMs, yielding between them too:
+   * the hot reads answer meanwhile, and each commit writes the pages the batches changed once.
    */
   private async write(job: ImportJob, entries: Entry[], done: Map<number, string>, counts: Counts): Promise<WindowEnd> {
     const targetMs = this.opts.batchMs ?? (this.store.kind === 'sqlite' ? 20 : 100);
+    const long = this.store.importTransaction?.bind(this.store);
+    const longest = this.opts.transactionMs ?? 150;
     for (let i = 0; i < entries.length; ) {
-      const batch = entries.slice(i, i + this.batchRows);
-      const started = performance.now();
+      // The batches of this transaction, and the counts as they will be once it commits.
+      const written: Entry[][] = [];
+      const next = { ...counts };
+      const began = performance.now();
+      const batches = async (tx: Store) => {
+        let j = i;
+        do {
+          const batch = entries.slice(j, j + Math.max(1, Math.min(this.batchRows, i + this.transactionRows - j)));
+          const started = performance.now();
+          if (!(await this.writeBatch(tx, job, batch, next))) throw new ClaimLost();
+          written.push(batch);
+          j += batch.length;
+          // The next batch's size, from this one's time (at most halved or doubled at a time).
+          const ms = Math.max(performance.now() - started, 0.1);
+          this.batchRows = Math.round(Math.min(this.opts.batchSize, Math.max(20, batch.length * Math.min(2, Math.max(0.5, targetMs / ms)))));
+          if (long) await yieldToRequests();
+        } while (long && j < entries.length && j - i < this.transactionRows && performance.now() - began < longest && !this.closing);
+        bodyEnd = performance.now();
+      };
+      let bodyEnd = 0;
       try {
-        if (!(await this.commit(job, batch, counts))) return 'lost';
+        await (long ?? ((fn: (tx: Store) => Promise<void>) => this.store.transaction(fn)))(batches);
       } catch (e) {
+        if (e instanceof ClaimLost) return 'lost';
         // A username or alias taken since the window was decided: decide the rest again.
         if (e instanceof ConflictError) return 'conflict';
         throw e;
       }
-      for (const e of batch) done.set(e.line, e.message);
-      i += batch.length;
-      // The next transaction's size, from this one's time (at most halved or doubled at a time).
-      const ms = Math.max(performance.now() - started, 0.1);
-      this.batchRows = Math.round(Math.min(this.opts.batchSize, Math.max(20, batch.length * Math.min(2, Math.max(0.5, targetMs / ms)))));
+      if (long) {
+        // The next transaction's rows, from this one's commit time (at most halved or doubled at a time).
+        const commitMs = Math.max(performance.now() - bodyEnd, 0.1);
+        let rows = 0;
+        for (const batch of written) rows += batch.length;
+        this.transactionRows = Math.max(20, Math.round(rows * Math.min(2, Math.max(0.5, targetMs / commitMs))));
+      }
+      for (const batch of written) {
+        for (const e of batch) done.set(e.line, e.message);
+        i += batch.length;
+      }
+      this.opts.metrics?.importUsersDecided({ imported: next.imported - counts.imported, skipped: next.skipped - counts.skipped, failed: next.failed - counts.failed });
+      Object.assign(counts, next);
       await yieldToRequests();
       if (this.closing) return 'closing';
     }
@@ -587,36 +631,25 @@ export class ImportRunner {
   }
 
   /**
-   * Writes one batch in one transaction: the new users (RESET_REQUIRED) with their aliases, the
-   * entries' log lines (pending) and the counts. False when the claim was lost (nothing written);
-   * ConflictError when a username or alias was taken meanwhile (nothing written).
+   * Writes one batch in the transaction: the new users (RESET_REQUIRED) with their aliases, the
+   * entries' log lines (pending) and the counts (`next`, moved on by the batch). False when the claim
+   * was lost (the caller rolls the transaction back); ConflictError when a username or alias was
+   * taken meanwhile.
    */
-  private async commit(job: ImportJob, batch: Entry[], counts: Counts): Promise<boolean> {
-    const next = { ...counts };
+  private async writeBatch(tx: Store, job: ImportJob, batch: Entry[], next: Counts): Promise<boolean> {
     for (const e of batch) next[e.outcome]++;
     const users = batch.filter((e) => e.user);
-    try {
-      await this.store.transaction(async (tx) => {
-        await tx.users.insertMany(
-          users.map((e) => e.user!),
-          users.map((e) => e.claims!),
-          users.map((e) => e.attributesJson),
-        );
-        await tx.imports.addPending(job.jobId, batch);
-        const ok = await tx.imports.change(
-          job.jobId,
-          { imported: next.imported, skipped: next.skipped, failed: next.failed, lease_until: Date.now() + this.opts.leaseMs },
-          { from: ['InProgress'], runner: this.id },
-        );
-        if (!ok) throw new ClaimLost();
-      });
-    } catch (e) {
-      if (e instanceof ClaimLost) return false;
-      throw e;
-    }
-    this.opts.metrics?.importUsersDecided({ imported: next.imported - counts.imported, skipped: next.skipped - counts.skipped, failed: next.failed - counts.failed });
-    Object.assign(counts, next);
-    return true;
+    await tx.users.insertMany(
+      users.map((e) => e.user!),
+      users.map((e) => e.claims!),
+      users.map((e) => e.attributesJson),
+    );
+    await tx.imports.addPending(job.jobId, batch);
+    return tx.imports.change(
+      job.jobId,
+      { imported: next.imported, skipped: next.skipped, failed: next.failed, lease_until: Date.now() + this.opts.leaseMs },
+      { from: ['InProgress'], runner: this.id },
+    );
   }
 
   /** The claim was lost: stopped by the developer (finish it as Stopped), or taken over by another node. */

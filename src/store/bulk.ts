@@ -16,7 +16,14 @@ import type { Db } from './db.js';
  * `first` (when given), then the row's values, bound as the statement's parameters (no row is copied
  * to put `first` in front).
  */
-export type SqliteRows = (sql: string, rows: unknown[][], first?: unknown) => void;
+export type SqliteRows = ((sql: string, rows: unknown[][], first?: unknown) => void) & {
+  /**
+   * Reads committed rows on the connection directly, without waiting for Kysely's hold on it
+   * (an import's transaction on its own connection holds it for long: store.importTransaction);
+   * undefined when the connection is in a transaction (then read through Kysely, after it).
+   */
+  readCommitted?: (sql: string, params: unknown[]) => unknown[] | undefined;
+};
 
 export class BulkInsert {
   private readonly sql: string;

@@ -53,6 +53,8 @@ export class KyselyStore implements Store {
   readonly identityProviders: IdentityProviderRepo;
   readonly webauthn: WebAuthnRepo;
   readonly reads: ReadRepo;
+  /** SQLite: set by store/sqlite (Store.importTransaction). */
+  importTransaction?: <T>(fn: (tx: Store) => Promise<T>) => Promise<T>;
   /** PostgreSQL: the pool's counts (set by store/postgres). */
   poolCounts?: () => { total: number; idle: number; waiting: number };
 

@@ -268,6 +268,14 @@ export interface Store {
    * Reads that will be written back take `forUpdate` (PostgreSQL row lock).
    */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
+  /**
+   * SQLite only (absent on PostgreSQL and inside a transaction): a transaction for a user import's
+   * bulk writes, on a connection of its own, that may stay open across turns of the event loop.
+   * Meanwhile the hot reads (store/prepared.ts) go on answering on the main connection from what is
+   * committed (WAL), and everything else on the main connection (writes, transactions, other reads)
+   * waits for it to commit, as it waits for a transaction. Same contract as `transaction` otherwise.
+   */
+  importTransaction?<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
   ping(): Promise<void>;
   close(): Promise<void>;
   /** The connections' state, for the metrics (src/metrics.ts); undefined inside a transaction. */

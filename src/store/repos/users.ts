@@ -208,6 +208,17 @@ export class UserRepo {
     ]);
   }
 
+  /**
+   * SQLite: a read of committed rows (an import's decision), straight on the connection when it holds
+   * no transaction, so that it does not wait for an import's transaction (SqliteRows.readCommitted);
+   * else through Kysely.
+   */
+  private async readCommitted<R>(sql: string, params: unknown[]): Promise<R[]> {
+    const direct = this.sqliteRows?.readCommitted?.(sql, params);
+    if (direct) return direct as R[];
+    return (await this.db.executeQuery<R>(CompiledQuery.raw(sql, params))).rows as R[];
+  }
+
   private readonly bulkUsers: BulkInsert;
   private readonly bulkAliases: BulkInsert;
 
@@ -297,7 +308,7 @@ export class UserRepo {
     // builder took longer than the query to compile 500 parameters.
     for (let i = 0; i < keys.length; i += 500) {
       const slice = keys.slice(i, i + 500);
-      const { rows } = await this.db.executeQuery<{ username_key: string }>(CompiledQuery.raw(existingKeysSql(slice.length), [poolId, ...slice]));
+      const rows = await this.readCommitted<{ username_key: string }>(existingKeysSql(slice.length), [poolId, ...slice]);
       for (const r of rows) out.add(r.username_key);
     }
     return out;
@@ -326,7 +337,7 @@ export class UserRepo {
       for (let i = 0; i < values.length; i += 500) {
         // A statement of fixed text a length, as existingKeys.
         const slice = values.slice(i, i + 500);
-        const { rows } = await this.db.executeQuery<{ value_key: string }>(CompiledQuery.raw(takenAliasesSql(slice.length), [poolId, kind, ...slice]));
+        const rows = await this.readCommitted<{ value_key: string }>(takenAliasesSql(slice.length), [poolId, kind, ...slice]);
         for (const r of rows) out.add(`${kind}\u0000${r.value_key}`);
       }
     }

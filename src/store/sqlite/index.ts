@@ -6,6 +6,8 @@ import { Kysely, SqliteDialect } from 'kysely';
 import type { Database as Tables } from '../schema.js';
 import { migrate } from '../migrations.js';
 import { KyselyStore } from '../kysely-store.js';
+import type { SqliteRows } from '../bulk.js';
+import type { Store } from '../types.js';
 import { sqliteRunner } from '../prepared.js';
 import { FALLBACK_AUTOCHECKPOINT, startCheckpointer } from './checkpointer.js';
 import { logError } from '../../log.js';
@@ -146,17 +148,51 @@ export async function openSqlite(dataDir: string): Promise<KyselyStore> {
   }
   // Bulk inserts (imports): one prepared statement run for each row on this connection, inside the
   // transaction Kysely holds it for (see bulk.ts).
-  const rows = (sql: string, values: unknown[][], first?: unknown) => {
-    if (values.length === 0) return;
-    const st = database.prepare(sql);
-    // better-sqlite3 binds the arguments in order, an array's elements in its place.
-    if (first === undefined) for (const v of values) st.run(v);
-    else for (const v of values) st.run(first, v);
-  };
+  const rowsOn = (connection: Database.Database, statements: ReturnType<typeof kyselyDatabase>): SqliteRows =>
+    Object.assign(
+      (sql: string, values: unknown[][], first?: unknown) => {
+        if (values.length === 0) return;
+        const st = statements.prepare(sql);
+        // better-sqlite3 binds the arguments in order, an array's elements in its place.
+        if (first === undefined) for (const v of values) st.run(v);
+        else for (const v of values) st.run(first, v);
+      },
+      { readCommitted: (sql: string, params: unknown[]) => (connection.inTransaction ? undefined : statements.prepare(sql).all(...params)) },
+    );
+  const runner = sqliteRunner(sqlite, database.prepare, db);
+  // A user import's transactions: on a connection of their own (importWriter), so that they can stay
+  // open across turns of the event loop (a commit writes every page the transaction changed to the
+  // WAL, so fewer, larger transactions write far less: docs/performance.md, "Imports on SQLite: long
+  // transactions on a connection of their own") while the hot reads answer from what is committed
+  // on the main connection. Kysely's hold on the main connection is taken for the transaction's
+  // length, so every other use of it waits, as for a transaction of its own (and no write of the main
+  // connection can meet the import's write lock).
+  const writer = importWriter(file);
+  const writerDatabase = kyselyDatabase(writer);
+  const writerDb = new Kysely<Tables>({ dialect: new SqliteDialect({ database: writerDatabase }) });
+  const writerStore = new KyselyStore('sqlite', writerDb, undefined, undefined, rowsOn(writer, writerDatabase));
   const close = async () => {
+    await writerDb.destroy();
     await checkpointer.close();
     await db.destroy();
     lock.close();
   };
-  return new KyselyStore('sqlite', db, close, sqliteRunner(sqlite, database.prepare, db), rows);
+  const store = new KyselyStore('sqlite', db, close, runner, rowsOn(sqlite, database));
+  store.importTransaction = <T>(fn: (tx: Store) => Promise<T>): Promise<T> => {
+    runner.flushNow();
+    return db.connection().execute(() => writerStore.transaction(fn));
+  };
+  return store;
+}
+
+/** The import writer's connection to the database file: the main connection's settings, and no checkpoints of its own (checkpointer.ts). */
+function importWriter(file: string): Database.Database {
+  const writer = new Database(file);
+  writer.pragma('synchronous = NORMAL');
+  writer.pragma('cache_size = -65536');
+  writer.pragma('wal_autocheckpoint = 0');
+  writer.pragma('journal_size_limit = 67108864');
+  writer.pragma('foreign_keys = ON');
+  writer.pragma('busy_timeout = 5000');
+  return writer;
 }
