@@ -487,14 +487,17 @@ for (const backend of await backends()) {
             // And so does an API read of a user.
             const got = await Promise.race([c.send(new AdminGetUserCommand({ UserPoolId: p, Username: 'before' })).then((u) => u.Username), sleep(1000).then(() => 'waited')]);
             assert.equal(got, 'before');
-            // An API write meanwhile waits for the commit.
+            // An API write meanwhile waits for the commit, and the import can tell (it then ends its transaction).
+            const idle = store.importWaited?.();
             write = c.send(new AdminCreateUserCommand({ UserPoolId: p, Username: 'meanwhile', MessageAction: 'SUPPRESS' })).then(() => (written = true));
             await sleep(200);
-            return { ...seen, written };
+            return { ...seen, written, idle, waited: store.importWaited?.() };
           });
           assert.equal(during.inside, undefined, 'the uncommitted user is not read');
           assert.equal(during.before?.username, 'before', 'the committed user is');
           assert.equal(during.written, false, 'the API write waited');
+          assert.equal(during.idle, false, 'nothing waited before it');
+          assert.equal(during.waited, true, 'the import transaction knows a request waits for it');
           await write;
           assert.equal(written, true);
           assert.equal((await c.send(new AdminGetUserCommand({ UserPoolId: p, Username: 'inside' }))).UserStatus, 'RESET_REQUIRED');

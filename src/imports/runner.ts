@@ -599,7 +599,8 @@ export class ImportRunner {
           const ms = Math.max(performance.now() - started, 0.1);
           this.batchRows = Math.round(Math.min(this.opts.batchSize, Math.max(20, batch.length * Math.min(2, Math.max(0.5, targetMs / ms)))));
           if (long) await yieldToRequests();
-        } while (long && j < entries.length && j - i < this.transactionRows && performance.now() - began < longest && !this.closing);
+          // (Requests waiting for the main connection, writes and transactions, end it here: they go first.)
+        } while (long && j < entries.length && j - i < this.transactionRows && performance.now() - began < longest && !this.store.importWaited?.() && !this.closing);
         bodyEnd = performance.now();
       };
       let bodyEnd = 0;

@@ -55,6 +55,8 @@ export class KyselyStore implements Store {
   readonly reads: ReadRepo;
   /** SQLite: set by store/sqlite (Store.importTransaction). */
   importTransaction?: <T>(fn: (tx: Store) => Promise<T>) => Promise<T>;
+  /** SQLite: set by store/sqlite (Store.importWaited). */
+  importWaited?: () => boolean;
   /** PostgreSQL: the pool's counts (set by store/postgres). */
   poolCounts?: () => { total: number; idle: number; waiting: number };
 

@@ -276,6 +276,8 @@ export interface Store {
    * waits for it to commit, as it waits for a transaction. Same contract as `transaction` otherwise.
    */
   importTransaction?<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
+  /** SQLite, during an import transaction: true when other uses of the main connection wait for it to end. */
+  importWaited?(): boolean;
   ping(): Promise<void>;
   close(): Promise<void>;
   /** The connections' state, for the metrics (src/metrics.ts); undefined inside a transaction. */

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely, SqliteDialect, type Driver } from 'kysely';
 import type { Database as Tables } from '../schema.js';
 import { migrate } from '../migrations.js';
 import { KyselyStore } from '../kysely-store.js';
@@ -136,7 +136,8 @@ export async function openSqlite(dataDir: string): Promise<KyselyStore> {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   const database = kyselyDatabase(sqlite);
-  const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database }) });
+  const main = new WaitCountingDialect({ database });
+  const db = new Kysely<Tables>({ dialect: main });
   let checkpointer: Awaited<ReturnType<typeof startCheckpointer>>;
   try {
     await migrate(db, 'sqlite');
@@ -182,7 +183,32 @@ export async function openSqlite(dataDir: string): Promise<KyselyStore> {
     runner.flushNow();
     return db.connection().execute(() => writerStore.transaction(fn));
   };
+  // Someone waits for the main connection (for the import's transaction to end): it ends after its batch.
+  store.importWaited = () => main.waiting > 0;
   return store;
+}
+
+/**
+ * Kysely's SQLite dialect, counting the uses of its one connection that wait for it (Kysely holds it
+ * for a transaction, or for an import's transaction: Store.importTransaction), so that a long import
+ * transaction can end early for them (Store.importWaited).
+ */
+class WaitCountingDialect extends SqliteDialect {
+  waiting = 0;
+
+  override createDriver(): Driver {
+    const driver = super.createDriver();
+    const acquire = driver.acquireConnection.bind(driver);
+    driver.acquireConnection = async () => {
+      this.waiting++;
+      try {
+        return await acquire();
+      } finally {
+        this.waiting--;
+      }
+    };
+    return driver;
+  }
 }
 
 /** The import writer's connection to the database file: the main connection's settings, and no checkpoints of its own (checkpointer.ts). */
