@@ -462,6 +462,53 @@ for (const backend of await backends()) {
       }
     });
 
+    it('a username taken in the middle of a window: the rest of the window decided again and written, without a sub twice or a stall', async () => {
+      // Windows of 50 rows, a transaction a batch of 10: a user named like the last row of the second
+      // window is created as the first window's log lines are written, so the second window's first
+      // batches are written before its last batch meets the name (its subs were shared out in username order).
+      const errors: string[] = [];
+      let during: Promise<unknown> | undefined;
+      const small = await startTestServer(backend, {}, {
+        runner: {
+          windowSize: 50,
+          batchSize: 10,
+          transactionMs: 0,
+          pollMs: 20,
+          onError: (msg, e) => errors.push(`${msg}: ${e instanceof Error ? e.message : String(e)}`),
+          log: () => {
+            during ??= small.server.store.users.insert({
+              poolId: p, username: 'user099', usernameKey: 'user099', sub: randomUUID(), status: 'CONFIRMED', enabled: true,
+              attributes: {}, passwordHash: null, srpVerifier: null, passwordUpdatedAt: null, mfa: {}, extra: {}, createdAt: Date.now(), updatedAt: Date.now(),
+            });
+          },
+        },
+      });
+      let p = '';
+      try {
+        const c = small.cognito;
+        p = (await c.send(new CreateUserPoolCommand({ PoolName: 'mid-window', AutoVerifiedAttributes: ['email'] }))).UserPool!.Id!;
+        const h = (await c.send(new GetCSVHeaderCommand({ UserPoolId: p }))).CSVHeader!;
+        const { UserImportJob } = await c.send(new CreateUserImportJobCommand({ UserPoolId: p, JobName: 'mid', CloudWatchLogsRoleArn: ROLE }));
+        assert.equal(await put(UserImportJob!.PreSignedUrl!, csv(h, Array.from({ length: 100 }, (_, i) => good(String(i).padStart(3, '0'))))), 200);
+        const started = Date.now();
+        await c.send(new StartUserImportJobCommand({ UserPoolId: p, JobId: UserImportJob!.JobId }));
+        const done = await waitFor(c, p, UserImportJob!.JobId!, (s) => !['Pending', 'InProgress'].includes(s));
+        await during;
+        assert.deepEqual(errors, [], 'the runner reported no error (it retried the window without meeting a sub of its own)');
+        assert.ok(Date.now() - started < 10_000, `no wait for the claim's lease (${Date.now() - started} ms)`);
+        assert.equal(done.Status, 'Succeeded');
+        assert.equal(done.ImportedUsers, 99);
+        assert.equal(done.SkippedUsers, 1);
+        const names = await countUsers(c, p);
+        assert.equal(names.length, 100);
+        const subs = new Set<string>();
+        for (const u of (await c.send(new ListUsersCommand({ UserPoolId: p, Limit: 60 }))).Users!) subs.add(u.Attributes!.find((a) => a.Name === 'sub')!.Value!);
+        assert.equal(subs.size, 60);
+      } finally {
+        await small.close();
+      }
+    });
+
     if (backend.name === 'sqlite') {
       it("SQLite: an import's transaction on its own connection: reads answer from what is committed, other writes wait for its commit", async () => {
         const t = await startTestServer(backend);

@@ -566,9 +566,19 @@ export class ImportRunner {
     // The window's new subs (random UUIDs), handed out in username order: then the users_sub index
     // is written in a few places per transaction too, rather than one page per user. Not where the
     // username is the sub (pools with UsernameAttributes), whose order is the sub's already.
-    const bySub = entries.filter((e) => e.user && e.user.username !== e.user.sub);
-    const subs = await sortSubs(bySub.map((e) => e.user!.sub));
-    bySub.forEach((e, i) => (e.user!.sub = subs[i]!));
+    const bySub: number[] = [];
+    for (const i of sorted) {
+      const e = entryOf[i]!;
+      if (e.user && e.user.username !== e.user.sub) bySub.push(i);
+    }
+    const subs = await sortSubs(bySub.map((i) => entryOf[i]!.user!.sub));
+    bySub.forEach((i, k) => {
+      entryOf[i]!.user!.sub = subs[k]!;
+      // The row keeps the sub its user was given: when the window is decided again (a username or
+      // alias taken meanwhile), its rows not yet written share out their own subs, never one that a
+      // written user of the window already holds.
+      (rows[i] as UserRow).sub = subs[k]!;
+    });
     return { entries, seen: { users: seenUsers, aliases: seenAliases } };
   }
 
