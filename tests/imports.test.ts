@@ -38,6 +38,7 @@ import { Secrets } from '../src/domain/secrets.js';
 import { presignedUrl } from '../src/imports/upload.js';
 import { startServer } from '../src/server.js';
 import { openStore } from '../src/store/index.js';
+import type { UserRecord } from '../src/store/types.js';
 import { adminFetch, backends, useKey, expectError, startTestServer, type TestServer } from './harness.js';
 import { kill, startCli, type Child, storeArgs } from './process.js';
 import { sortSubs } from '../src/imports/runner.js';
@@ -72,6 +73,12 @@ async function waitFor(c: CognitoIdentityProviderClient, UserPoolId: string, Job
     if (Date.now() > until) throw new Error(`job ${JobId} still ${UserImportJob!.Status}`);
     await sleep(50);
   }
+}
+
+/** A user row written straight to the store (a name taken while an import runs), without attributes. */
+function storeUser(poolId: string, name: string, status: UserRecord['status']): UserRecord {
+  const now = Date.now();
+  return { poolId, username: name, usernameKey: name, sub: randomUUID(), status, enabled: true, attributes: {}, passwordHash: null, srpVerifier: null, passwordUpdatedAt: null, mfa: {}, extra: {}, createdAt: now, updatedAt: now };
 }
 
 async function countUsers(c: CognitoIdentityProviderClient, UserPoolId: string): Promise<string[]> {
@@ -398,10 +405,7 @@ for (const backend of await backends()) {
           batchSize: 2,
           pollMs: 20,
           log: () => {
-            during ??= small.server.store.users.insert({
-              poolId: p, username: 'usertaken', usernameKey: 'usertaken', sub: randomUUID(), status: 'CONFIRMED', enabled: true,
-              attributes: {}, passwordHash: null, srpVerifier: null, passwordUpdatedAt: null, mfa: {}, extra: {}, createdAt: Date.now(), updatedAt: Date.now(),
-            });
+            during ??= small.server.store.users.insert(storeUser(p, 'usertaken', 'CONFIRMED'));
           },
         },
       });
@@ -476,10 +480,7 @@ for (const backend of await backends()) {
           pollMs: 20,
           onError: (msg, e) => errors.push(`${msg}: ${e instanceof Error ? e.message : String(e)}`),
           log: () => {
-            during ??= small.server.store.users.insert({
-              poolId: p, username: 'user099', usernameKey: 'user099', sub: randomUUID(), status: 'CONFIRMED', enabled: true,
-              attributes: {}, passwordHash: null, srpVerifier: null, passwordUpdatedAt: null, mfa: {}, extra: {}, createdAt: Date.now(), updatedAt: Date.now(),
-            });
+            during ??= small.server.store.users.insert(storeUser(p, 'user099', 'CONFIRMED'));
           },
         },
       });
@@ -519,10 +520,7 @@ for (const backend of await backends()) {
           await c.send(new AdminCreateUserCommand({ UserPoolId: p, Username: 'before', MessageAction: 'SUPPRESS' }));
           // (The node learns the pool's username rules at its first lookup: a read through Kysely, done here.)
           await c.send(new AdminGetUserCommand({ UserPoolId: p, Username: 'before' }));
-          const row = (name: string) => ({
-            poolId: p, username: name, usernameKey: name, sub: randomUUID(), status: 'RESET_REQUIRED' as const, enabled: true,
-            attributes: {}, passwordHash: null, srpVerifier: null, passwordUpdatedAt: null, mfa: {}, extra: {}, createdAt: Date.now(), updatedAt: Date.now(),
-          });
+          const row = (name: string) => storeUser(p, name, 'RESET_REQUIRED');
           assert.ok(store.importTransaction, 'the SQLite store has import transactions');
           let written = false;
           let write: Promise<unknown> | undefined;

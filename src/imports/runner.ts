@@ -41,11 +41,12 @@ export interface RunnerOptions {
   leaseMs: number;
   /** How often an idle node looks for work. */
   pollMs: number;
-  /** The most rows in one transaction. */
+  /** The most rows in one batch (a transaction on PostgreSQL; on SQLite a transaction may hold several). */
   batchSize: number;
   /**
-   * How long one transaction should take, in ms (undefined: 20 on SQLite, 100 on PostgreSQL): the
-   * rows per transaction follow it. On SQLite an API request waits for the transaction in progress.
+   * How long one batch should take, in ms (undefined: 20 on SQLite, 100 on PostgreSQL): the rows per
+   * batch follow it. On SQLite an API write waits for the batch in progress (and its transaction's
+   * commit); the hot reads do not.
    */
   batchMs?: number;
   /**
@@ -265,7 +266,7 @@ export class ImportRunner {
    * over a large pool) take as many as a batch did before.
    */
   private transactionRows = Infinity;
-  /** Rows per transaction, adapted to batchMs as transactions are timed. */
+  /** Rows per batch, adapted to batchMs as batches are timed. */
   private batchRows = 200;
   /** When this node began running each job (for the job duration metric). */
   private readonly began = new Map<string, number>();

@@ -124,17 +124,9 @@ export async function openSqlite(dataDir: string): Promise<KyselyStore> {
   const file = path.join(dataDir, 'incognito.sqlite');
   const sqlite = new Database(file);
   sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = NORMAL');
-  // Bulk writes (imports): a 64 MiB page cache. WAL checkpoints run in a worker thread, off the
-  // event loop (checkpointer.ts).
-  sqlite.pragma('cache_size = -65536');
+  connectionSettings(sqlite);
+  // WAL checkpoints run in a worker thread, off the event loop (checkpointer.ts); this until it starts.
   sqlite.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT}`);
-  // During an import's continuous writes the WAL is never fully copied back between two
-  // transactions, so it grows (about 0.7 KB a user) until the import ends and a checkpoint catches
-  // up; the next write then starts it over, and this limit gives the disk space back.
-  sqlite.pragma('journal_size_limit = 67108864');
-  sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
   const database = kyselyDatabase(sqlite);
   const main = new WaitCountingDialect({ database });
   const db = new Kysely<Tables>({ dialect: main });
@@ -211,14 +203,23 @@ class WaitCountingDialect extends SqliteDialect {
   }
 }
 
+/** What every read-write connection to the database file sets (the main one and the import writer). */
+function connectionSettings(connection: Database.Database): void {
+  connection.pragma('synchronous = NORMAL');
+  // Bulk writes (imports): a 64 MiB page cache.
+  connection.pragma('cache_size = -65536');
+  // During an import's continuous writes the WAL is never fully copied back between two
+  // transactions, so it grows (about 0.7 KB a user) until the import ends and a checkpoint catches
+  // up; the next write then starts it over, and this limit gives the disk space back.
+  connection.pragma('journal_size_limit = 67108864');
+  connection.pragma('foreign_keys = ON');
+  connection.pragma('busy_timeout = 5000');
+}
+
 /** The import writer's connection to the database file: the main connection's settings, and no checkpoints of its own (checkpointer.ts). */
 function importWriter(file: string): Database.Database {
   const writer = new Database(file);
-  writer.pragma('synchronous = NORMAL');
-  writer.pragma('cache_size = -65536');
+  connectionSettings(writer);
   writer.pragma('wal_autocheckpoint = 0');
-  writer.pragma('journal_size_limit = 67108864');
-  writer.pragma('foreign_keys = ON');
-  writer.pragma('busy_timeout = 5000');
   return writer;
 }
